@@ -1,0 +1,138 @@
+// Command jiceng is the grassroots-governance platform for street offices:
+// it ingests 12345 work orders and base data, understands and dispatches
+// them, and serves the workbench.
+//
+// Usage: jiceng COMMAND [flags]; run "jiceng help" for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+
+	"jiceng/internal/core"
+)
+
+// env is what every command gets from main: its standard streams, a logger
+// and the clock. Commands never touch os.Stdout or time.Now directly.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	clock          core.Clock
+}
+
+// command is one subcommand: it parses its own flags from args.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+// commands lists every subcommand of jiceng.
+func commands() map[string]command {
+	return map[string]command{
+		// entries are added by the files that implement them, e.g.
+		// "import": {"导入工单 CSV/XLSX 文件", runImport},
+	}
+}
+
+// errUsage marks a usage error that has already been reported.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
+		log:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevel()})),
+	}
+	cmds := commands()
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr, cmds)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "jiceng: 未知命令 %q\n\n", args[0])
+		usage(stderr, cmds)
+		return 2
+	}
+	if err := c.run(ctx, e, args[1:]); err != nil {
+		if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+			return 2
+		}
+		e.log.Debug("command failed", "command", args[0], "err", err)
+		fmt.Fprintf(stderr, "jiceng %s: %s\n", args[0], userMessage(err))
+		return 1
+	}
+	return 0
+}
+
+// userMessage is what a person at the terminal sees for err: the safe
+// message of an application error, or the error text of a plain one (CLI
+// errors are built from file names and reasons, never from personal data).
+func userMessage(err error) string {
+	var ae *core.Error
+	if errors.As(err, &ae) {
+		return ae.Message
+	}
+	return err.Error()
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	fmt.Fprintln(w, "用法: jiceng 命令 [参数]   (usage: jiceng COMMAND [flags])")
+	fmt.Fprintln(w, "\n命令:")
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\n运行 jiceng 命令 -h 查看该命令的参数。")
+}
+
+func logLevel() slog.Level {
+	if os.Getenv("JICENG_DEBUG") != "" {
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
+}
+
+// newFlagSet returns a FlagSet for a subcommand that reports errors to e.stderr.
+func newFlagSet(e *env, name, usageLine string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "用法: jiceng %s\n", usageLine)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// defaultDSN is the database used when -db is not given: $JICENG_DB, or
+// jiceng.db in the working directory.
+func defaultDSN() string {
+	if v := os.Getenv("JICENG_DB"); v != "" {
+		return v
+	}
+	return "jiceng.db"
+}

@@ -1,0 +1,165 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Ticket statuses (工单状态). The full life cycle comes with the workflow; the
+// importer maps the usual export words onto these.
+const (
+	StatusReceived   = "受理"
+	StatusDispatched = "派单"
+	StatusSigned     = "签收"
+	StatusContacted  = "先行联系"
+	StatusHandling   = "办理"
+	StatusResolved   = "办结"
+	StatusCallback   = "回访"
+	StatusClosed     = "结案"
+	StatusReturned   = "退单"
+)
+
+// Statuses lists the ticket statuses in life-cycle order.
+var Statuses = []string{StatusReceived, StatusDispatched, StatusSigned, StatusContacted,
+	StatusHandling, StatusResolved, StatusCallback, StatusClosed, StatusReturned}
+
+// Intents (诉求类型).
+var Intents = []string{"咨询", "求助", "投诉", "举报", "建议", "表扬"}
+
+// Urgencies (紧急程度) and their default time limits.
+var Urgencies = []string{"紧急", "加急", "一般", "复杂"}
+
+// Satisfaction values (满意度).
+var Satisfactions = []string{"满意", "基本满意", "不满意"}
+
+// Channels (来源渠道).
+var Channels = []string{"12345", "网格巡查", "网上表单", "Open311", "导入", "其他"}
+
+// Ticket is one citizen request or reported event (工单), from any channel.
+// Zero values mean "not known": a zero time is no time, an empty string no value,
+// a nil pointer no value.
+type Ticket struct {
+	ID           int64
+	Number       string // 工单编号, unique
+	Channel      string
+	ReceivedAt   time.Time
+	CallerName   string
+	CallerPhone  string
+	CallerID     string // resident ID number, optional
+	Address      string
+	Street       string
+	Community    string
+	Grid         string
+	Lng, Lat     *float64
+	Title        string
+	Content      string
+	Category1    string
+	Category2    string
+	Category3    string
+	Intent       string
+	Urgency      string
+	Unit         string // 承办单位
+	Status       string
+	Deadline     time.Time
+	ContactedAt  time.Time
+	ResolvedAt   time.Time
+	Reply        string
+	Resolved     *bool // 是否解决
+	Satisfaction string
+	CallbackAt   time.Time
+	Tags         []string
+	SourceFile   string
+	SourceRow    int
+	// Extra holds values of fields that a street declared in its own field set
+	// beyond the standard ones, by field name.
+	Extra map[string]string
+	// Flags are data-quality notes the importer attached to values it kept
+	// although they failed validation, e.g. "caller_phone: 号码格式不正确".
+	Flags []string
+
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Event is one change to a ticket in its append-only history.
+type Event struct {
+	ID       int64
+	TicketID int64
+	At       time.Time
+	Actor    string // user name, or "import:FILE" etc.
+	Action   string // e.g. EventCreate, EventUpdate
+	Note     string
+	Changes  []Change
+}
+
+// Event actions.
+const (
+	EventCreate = "create"
+	EventUpdate = "update"
+)
+
+// Change is one field's before and after value in an Event, as display text.
+type Change struct {
+	Field  string `json:"field"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// TicketFilter selects tickets. Empty fields do not filter. Times are
+// half-open: From <= received_at < To.
+type TicketFilter struct {
+	From, To  time.Time
+	Status    string
+	Category1 string
+	Category2 string
+	Category3 string
+	Unit      string
+	Community string
+	Intent    string
+	Channel   string
+	Keyword   string // substring of title or content
+
+	Offset int
+	Limit  int // 0 means DefaultLimit; capped at MaxLimit
+}
+
+// Paging limits for TicketFilter.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 1000
+)
+
+// UpsertOutcome tells what UpsertTickets did with one ticket.
+type UpsertOutcome int
+
+const (
+	Created UpsertOutcome = iota + 1
+	Updated
+	Unchanged
+)
+
+// UpsertResult counts the outcomes of one UpsertTickets call.
+type UpsertResult struct {
+	Created, Updated, Unchanged int
+}
+
+// TicketStore stores tickets and their histories.
+type TicketStore interface {
+	// UpsertTickets stores tickets by Number in one transaction: a new
+	// number is created, an existing one updated in the fields that changed
+	// (CreatedAt and ID are kept). Each create or change appends an Event
+	// by actor. Either all tickets are stored or none.
+	UpsertTickets(ctx context.Context, tickets []Ticket, actor string) (UpsertResult, error)
+	// Ticket returns the ticket with id, or an error with code ENOTFOUND.
+	Ticket(ctx context.Context, id int64) (Ticket, error)
+	// TicketByNumber returns the ticket with number, or ENOTFOUND.
+	TicketByNumber(ctx context.Context, number string) (Ticket, error)
+	// Tickets returns one page of tickets matching f, newest received first,
+	// and the total count of matches.
+	Tickets(ctx context.Context, f TicketFilter) ([]Ticket, int, error)
+	// EachTicket calls fn for every ticket matching f (ignoring paging), in
+	// received order, streaming; it stops at fn's first error.
+	EachTicket(ctx context.Context, f TicketFilter, fn func(Ticket) error) error
+	// TicketEvents returns the history of a ticket, oldest first.
+	TicketEvents(ctx context.Context, ticketID int64) ([]Event, error)
+}
