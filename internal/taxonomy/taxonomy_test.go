@@ -51,3 +51,20 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+func FuzzLoad(f *testing.F) {
+	f.Add("level1,level2,level3\n城乡建设,安全生产,事故处理\n")
+	f.Add("一级分类,二级分类,三级分类\nA,,\n")
+	f.Add("level1\n\"unterminated\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		cats, err := Load(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, c := range cats {
+			if c.Level1 == "" || (c.Level2 == "" && c.Level3 != "") {
+				t.Fatalf("accepted an orphan category %+v", c)
+			}
+		}
+	})
+}

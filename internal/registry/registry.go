@@ -1,0 +1,141 @@
+// Package registry reads a street's own area registry (街道 → 社区 → 网格) and
+// list of units (承办单位) from CSV, so a street can load its own instead of
+// the demo's. Inputs are decoded text (UTF-8); callers decode GBK first.
+package registry
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"jiceng/internal/core"
+)
+
+// readTable reads a CSV with a header row and returns, for each data row, a
+// map from canonical column name to value. columns maps each accepted header
+// (after trimming spaces and a BOM) to its canonical name; required lists the
+// canonical names that must be present in the header.
+func readTable(r io.Reader, what string, columns map[string]string, required ...string) ([]map[string]string, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s文件格式错误: %w", what, err)
+	}
+	if len(rows) < 2 {
+		return nil, fmt.Errorf("%s文件没有数据行", what)
+	}
+	idx := map[string]int{}
+	for i, h := range rows[0] {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if name, ok := columns[h]; ok {
+			if _, dup := idx[name]; dup {
+				return nil, fmt.Errorf("%s文件表头第 %d 列与前面的列重复", what, i+1)
+			}
+			idx[name] = i
+		}
+	}
+	for _, name := range required {
+		if _, ok := idx[name]; !ok {
+			return nil, fmt.Errorf("%s文件表头缺少列 %s", what, name)
+		}
+	}
+	out := make([]map[string]string, 0, len(rows)-1)
+	for _, row := range rows[1:] {
+		m := make(map[string]string, len(idx))
+		for name, i := range idx {
+			if i < len(row) {
+				m[name] = strings.TrimSpace(row[i])
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// LoadAreas reads an area registry: one row per grid (or per community when
+// the grid is empty) with the columns 街道,社区,网格 and optionally
+// 街道编码,社区编码,网格编码. Missing codes default to the names. A community
+// or grid is listed once however many rows name it.
+func LoadAreas(r io.Reader) (core.Areas, error) {
+	rows, err := readTable(r, "区域", map[string]string{
+		"街道": "街道", "社区": "社区", "网格": "网格",
+		"街道编码": "街道编码", "社区编码": "社区编码", "网格编码": "网格编码",
+		"street": "街道", "community": "社区", "grid": "网格",
+		"street_code": "街道编码", "community_code": "社区编码", "grid_code": "网格编码",
+	}, "街道", "社区")
+	if err != nil {
+		return core.Areas{}, err
+	}
+	var a core.Areas
+	streets, comms, grids := map[string]bool{}, map[string]string{}, map[string]bool{}
+	for i, m := range rows {
+		line := i + 2
+		sc, cc, gc := or(m["街道编码"], m["街道"]), or(m["社区编码"], m["社区"]), or(m["网格编码"], m["网格"])
+		if m["街道"] == "" || m["社区"] == "" {
+			return core.Areas{}, fmt.Errorf("区域文件第 %d 行: 街道和社区不能为空", line)
+		}
+		if !streets[sc] {
+			streets[sc] = true
+			a.Streets = append(a.Streets, core.Street{Code: sc, Name: m["街道"]})
+		}
+		if st, ok := comms[cc]; !ok {
+			comms[cc] = sc
+			a.Communities = append(a.Communities, core.Community{Code: cc, Name: m["社区"], Street: sc})
+		} else if st != sc {
+			return core.Areas{}, fmt.Errorf("区域文件第 %d 行: 社区编码 %s 属于两个街道", line, cc)
+		}
+		if m["网格"] == "" {
+			continue
+		}
+		if grids[gc] {
+			return core.Areas{}, fmt.Errorf("区域文件第 %d 行: 网格编码 %s 重复", line, gc)
+		}
+		grids[gc] = true
+		a.Grids = append(a.Grids, core.Grid{Code: gc, Name: m["网格"], Community: cc})
+	}
+	return a, nil
+}
+
+// LoadUnits reads a list of units with the columns 名称 and optionally
+// 编码,类型,所属社区,电话. The type is one of 社区, 街道科室, 外部单位
+// (default 街道科室); a missing code defaults to the name.
+func LoadUnits(r io.Reader) ([]core.Unit, error) {
+	rows, err := readTable(r, "承办单位", map[string]string{
+		"编码": "编码", "名称": "名称", "类型": "类型", "所属社区": "所属社区", "电话": "电话",
+		"单位编码": "编码", "单位名称": "名称", "承办单位": "名称", "单位类型": "类型", "联系电话": "电话",
+		"code": "编码", "name": "名称", "kind": "类型", "community": "所属社区", "phone": "电话",
+	}, "名称")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	units := make([]core.Unit, 0, len(rows))
+	for i, m := range rows {
+		line := i + 2
+		u := core.Unit{Code: or(m["编码"], m["名称"]), Name: m["名称"], Kind: or(m["类型"], core.UnitDepartment),
+			Community: m["所属社区"], Phone: m["电话"]}
+		if u.Name == "" {
+			return nil, fmt.Errorf("承办单位文件第 %d 行: 名称不能为空", line)
+		}
+		switch u.Kind {
+		case core.UnitCommunity, core.UnitDepartment, core.UnitAgency:
+		default:
+			return nil, fmt.Errorf("承办单位文件第 %d 行: 类型应为 社区、街道科室 或 外部单位", line)
+		}
+		if seen[u.Code] {
+			return nil, fmt.Errorf("承办单位文件第 %d 行: 编码 %s 重复", line, u.Code)
+		}
+		seen[u.Code] = true
+		units = append(units, u)
+	}
+	return units, nil
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
