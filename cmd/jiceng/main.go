@@ -38,6 +38,12 @@ type command struct {
 // commands lists every subcommand of jiceng.
 func commands() map[string]command {
 	return map[string]command{
+		"serve":    {"启动工作台和 API 服务（使用已有数据库）", runServe},
+		"demo":     {"生成演示街道数据库并启动服务", runDemo},
+		"import":   {"导入工单 CSV/XLSX 文件", runImport},
+		"export":   {"导出工单为 CSV/XLSX 文件", runExport},
+		"classify": {"训练、评估工单分类模型，批量分类", runClassify},
+		"generate": {"生成演示街道工单 CSV/XLSX 文件（用于试用和压测导入）", runGenerate},
 		// entries are added by the files that implement them, e.g.
 		// "import": {"导入工单 CSV/XLSX 文件", runImport},
 	}

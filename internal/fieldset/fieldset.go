@@ -149,6 +149,13 @@ func Load(r io.Reader) (*Set, error) {
 			}
 		}
 	}
+	for _, f := range s.Fields {
+		if other, ok := strings.CutPrefix(f.Format, ">="); ok && f.Type == TypeDateTime {
+			if g := s.byName[other]; g == nil || g.Type != TypeDateTime {
+				return nil, fmt.Errorf("字段 %s: format 引用的 %s 不是日期字段", f.Name, other)
+			}
+		}
+	}
 	return s, nil
 }
 
@@ -177,7 +184,13 @@ func (f *Field) check() error {
 		if len(f.enum) == 0 {
 			return fmt.Errorf("枚举字段需要在 format 中列出取值，用 | 分隔")
 		}
-	case TypeDateTime, TypePhone, TypeIDCard, TypeFloat, TypeInt, TypeBool, TypeTags:
+	case TypeDateTime:
+		// Format is empty or ">=other": the value must not be earlier than
+		// field other (e.g. a resolve time before the receive time).
+		if f.Format != "" && !strings.HasPrefix(f.Format, ">=") {
+			return fmt.Errorf("日期字段的 format 应为空或 >=字段名")
+		}
+	case TypePhone, TypeIDCard, TypeFloat, TypeInt, TypeBool, TypeTags:
 	default:
 		return fmt.Errorf("未知类型 %q", f.Type)
 	}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"jiceng/internal/core"
+	"jiceng/internal/demo"
+	"jiceng/internal/sqlite"
+	"jiceng/internal/web"
+)
+
+// demoTicketsEnv overrides the number of demo tickets (0 or unset: the
+// realistic ~45,000 over two years). Tests and quick looks use a small one.
+const demoTicketsEnv = "JICENG_DEMO_TICKETS"
+
+// runDemo builds a fresh demo street in a SQLite file and serves it. The
+// file is deleted and rebuilt on every run, so the demo always starts from
+// the same state and always ends on today.
+func runDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "demo", "demo [-addr 127.0.0.1:8080] [-db FILE] [-seed N]")
+	addr := fs.String("addr", defaultAddr, "监听地址；端口为 0 时自动选择空闲端口")
+	path := fs.String("db", "jiceng-demo.db", "演示数据库文件（每次运行都会删除并重建）")
+	seed := fs.Int64("seed", 1, "随机种子：同一种子生成同样的演示数据")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	tickets := 0
+	if v := os.Getenv(demoTicketsEnv); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("环境变量 %s 应为非负整数", demoTicketsEnv)
+		}
+		tickets = n
+	}
+
+	if err := removeDemoDB(*path); err != nil {
+		return err
+	}
+	ln, err := listen(*addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close() // in case building fails; Serve closes it otherwise
+	fmt.Fprintf(e.stdout, "正在生成演示数据库 %s（每次运行都会删除并重建）……\n", *path)
+	db, err := sqlite.Open(ctx, *path, e.clock)
+	if err != nil {
+		return fmt.Errorf("创建演示数据库: %w", err)
+	}
+	defer db.Close()
+	start := e.clock.Now()
+	st, err := demo.Build(ctx, db, demo.Options{Seed: *seed, End: start, Tickets: tickets}, web.HashPassword)
+	if err != nil {
+		return fmt.Errorf("生成演示数据: %w", err)
+	}
+	_, total, err := db.Tickets(ctx, core.TicketFilter{Limit: 1})
+	if err != nil {
+		return fmt.Errorf("统计演示工单: %w", err)
+	}
+	e.log.Info("demo database built", "tickets", total, "took", e.clock.Now().Sub(start).Round(1e6))
+
+	street := ""
+	if len(st.Areas.Streets) > 0 {
+		street = st.Areas.Streets[0].Name
+	}
+	fmt.Fprintf(e.stdout, "演示街道: %s，%d 件工单\n\n演示账号（密码不保密，仅供本机演示）:\n", street, total)
+	rows := [][]string{{"用户名", "密码", "角色", "姓名"}}
+	for _, l := range st.Logins {
+		rows = append(rows, []string{l.Username, l.Password, core.RoleLabels[l.Role], l.Name})
+	}
+	writeTable(e.stdout, rows)
+	fmt.Fprintf(e.stdout, "\n演示地址: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr()))
+	return serveStore(ctx, e, db, ln)
+}
+
+// sqliteMagic starts every SQLite database file.
+var sqliteMagic = []byte("SQLite format 3\x00")
+
+// removeDemoDB deletes a previous demo database and its WAL files. It
+// refuses a file that is not a SQLite database, so that a mistyped -db
+// cannot destroy a document.
+func removeDemoDB(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("演示数据库 %s: %w", path, err)
+	}
+	head := make([]byte, len(sqliteMagic))
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	if n > 0 && !bytes.Equal(head[:n], sqliteMagic[:n]) || n > 0 && n < len(sqliteMagic) {
+		return core.Errorf(core.EINVALID, "文件 %s 不是 SQLite 数据库，为安全起见不删除它；请用 -db 指定另一个文件", path)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("删除旧的演示数据库: %w", err)
+		}
+	}
+	return nil
+}

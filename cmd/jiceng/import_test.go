@@ -1,0 +1,320 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"jiceng/internal/core"
+	"jiceng/internal/importer/importtest"
+)
+
+// buildJiceng builds the jiceng binary into a temporary directory.
+func buildJiceng(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "jiceng")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// testPG returns a DSN of a fresh PostgreSQL database when JICENG_TEST_PG
+// is set; without it the caller skips, except in CI.
+func testPG(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("JICENG_TEST_PG")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("JICENG_TEST_PG is not set: run the tests with scripts/test.sh")
+		}
+		t.Skip("JICENG_TEST_PG not set: PostgreSQL skipped (scripts/test.sh runs it)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatalf("connect to JICENG_TEST_PG: %v", err)
+	}
+	defer conn.Close(ctx)
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "jiceng_import_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("create database: %v", err)
+	}
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return
+		}
+		defer conn.Close(ctx)
+		conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	u, _ := url.Parse(dsn)
+	u.Path = "/" + name
+	return u.String()
+}
+
+var savedLine = regexp.MustCompile(`已保存 (\d+) 条`)
+
+// startAndKill runs "jiceng import" and SIGKILLs it as soon as it reports a
+// committed batch beyond after tickets; it returns the count reported.
+func startAndKill(t *testing.T, bin, dsn, file string, after int) int {
+	t.Helper()
+	cmd := exec.Command(bin, "import", "-db", dsn, "-progress", "0", "-batch", "2000", file)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	saved := -1
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if m := savedLine.FindStringSubmatch(sc.Text()); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			if n > after {
+				cmd.Process.Signal(syscall.SIGKILL)
+				saved = n
+				break
+			}
+		}
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	err = cmd.Wait()
+	if saved < 0 {
+		t.Fatalf("import ended before a batch was committed: %v", err)
+	}
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
+		t.Fatalf("import was not killed: %v", err)
+	}
+	return saved
+}
+
+// TestImportKilled kills a running import twice after committed batches
+// and checks that running the same command again ends with exactly the
+// rows of the file.
+func TestImportKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildJiceng(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "工单明细.csv")
+	const n = 30000
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := importtest.WriteCSV(f, 0, n); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	for _, db := range []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "k.db") }},
+		{"postgres", testPG},
+	} {
+		t.Run(db.name, func(t *testing.T) {
+			dsn := db.dsn(t)
+			first := startAndKill(t, bin, dsn, file, 0)
+			second := startAndKill(t, bin, dsn, file, first)
+			t.Logf("killed after %d, then after %d committed tickets", first, second)
+
+			cmd := exec.Command(bin, "import", "-db", dsn, file)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("rerun: %v\n%s", err, stderr.String())
+			}
+			var created, updated, rejected, unchanged int
+			if _, err := fmt.Sscanf(stdout.String(), "imported %d, updated %d, rejected %d\n", &created, &updated, &rejected); err != nil {
+				t.Fatalf("summary %q: %v", stdout.String(), err)
+			}
+			if m := regexp.MustCompile(`未变化 (\d+) 条`).FindStringSubmatch(stderr.String()); m != nil {
+				unchanged, _ = strconv.Atoi(m[1])
+			}
+			if created+unchanged != n || updated != 0 || rejected != 0 || unchanged < second {
+				t.Errorf("rerun: imported %d, updated %d, rejected %d, unchanged %d; want imported+unchanged = %d, unchanged >= %d",
+					created, updated, rejected, unchanged, n, second)
+			}
+			checkNumbers(t, dsn, n)
+		})
+	}
+}
+
+// checkNumbers checks that the store at dsn holds exactly the tickets
+// 0..n-1 of importtest.
+func checkNumbers(t *testing.T, dsn string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := openStore(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	_, total, err := st.Tickets(ctx, core.TicketFilter{Limit: 1})
+	if err != nil || total != n {
+		t.Fatalf("store holds %d tickets (%v), want %d", total, err, n)
+	}
+	var got []string
+	if err := st.EachTicket(ctx, core.TicketFilter{}, func(tk core.Ticket) error {
+		got = append(got, tk.Number)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(got)
+	for i := range n {
+		if got[i] != importtest.Number(i) {
+			t.Fatalf("ticket %d is %s, want %s", i, got[i], importtest.Number(i))
+		}
+	}
+}
+
+// jc runs jiceng in-process and returns its stdout, failing on error.
+func jc(t *testing.T, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("jiceng %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
+	}
+	return stdout.String()
+}
+
+// exportFixture has every kind of value: extra columns, flagged values kept
+// raw, multi-line text, quotes, tags, coordinates.
+const exportFixture = "2024年3月工单明细\n" +
+	"工单编号,来电时间,来电人,联系电话,身份证号,诉求内容,问题分类,诉求类型,承办单位,所属社区,工单状态,办理时限,办结时间,是否解决,满意度,经度,纬度,标签,备注,,网格员\n" +
+	"E001,2024-03-05 08:30,张三,138 1234 5678,11010519491231002X,\"楼道灯坏了，\n请尽快\",市政设施,求助,城管科,幸福社区,已办结,2024-03-06,2024/3/6 10:00,是,非常满意,116.39,39.9,照明、楼道,请回电,无名列,李四\n" +
+	"E002,2024年3月5日 9时,王五,12345,123,\"带\"\"引号\"\"的内容\",环境保护,投诉类,环保科,和平社区,办理中,下周,2024-03-01,部分,还行,200,,噪音,,,\n" +
+	"E003,45356.5,,,,内容三,,,,,,,,,,,,,,,\n"
+
+// TestExportRoundTrip exports imported tickets as CSV (UTF-8 and GBK) and
+// XLSX and imports each into a new database: the tickets must be equal.
+func TestExportRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.csv")
+	os.WriteFile(src, []byte(exportFixture), 0o644)
+	db1 := filepath.Join(dir, "one.db")
+	if got := jc(t, "import", "-db", db1, src); got != "imported 3, updated 0, rejected 0\n" {
+		t.Fatalf("import: %q", got)
+	}
+	want := dump(t, db1)
+	if len(want) != 3 || want[1].Extra["满意度（原值）"] != "还行" || len(want[1].Flags) == 0 || want[0].Extra["第20列"] != "无名列" {
+		t.Fatalf("fixture did not import as expected: %+v", want)
+	}
+	for _, tc := range []struct {
+		name, file string
+		args       []string
+	}{
+		{"csv utf8", "out.csv", nil},
+		{"csv gbk", "out-gbk.csv", []string{"-encoding", "gbk"}},
+		{"xlsx", "out.xlsx", []string{"-format", "xlsx"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, tc.file)
+			jc(t, append([]string{"export", "-db", db1, "-out", out}, tc.args...)...)
+			db2 := filepath.Join(t.TempDir(), "two.db")
+			if got := jc(t, "import", "-db", db2, out); got != "imported 3, updated 0, rejected 0\n" {
+				t.Fatalf("re-import: %q", got)
+			}
+			if got := dump(t, db2); !reflect.DeepEqual(got, want) {
+				for i := range got {
+					g, w := reflect.ValueOf(got[i]), reflect.ValueOf(want[i])
+					for k := 0; k < g.NumField(); k++ {
+						if !reflect.DeepEqual(g.Field(k).Interface(), w.Field(k).Interface()) {
+							t.Errorf("ticket %s field %s after round trip: got %#v, want %#v",
+								want[i].Number, g.Type().Field(k).Name, g.Field(k).Interface(), w.Field(k).Interface())
+						}
+					}
+				}
+			}
+			// Exporting the copy gives the same bytes for CSV.
+			if tc.args == nil {
+				out2 := filepath.Join(t.TempDir(), "again.csv")
+				jc(t, "export", "-db", db2, "-out", out2)
+				a, _ := os.ReadFile(out)
+				b, _ := os.ReadFile(out2)
+				if !bytes.Equal(a, b) {
+					t.Errorf("second export differs from the first")
+				}
+			}
+		})
+	}
+}
+
+func TestExportFiltersAndStdout(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.csv")
+	os.WriteFile(src, []byte(exportFixture), 0o644)
+	db := filepath.Join(dir, "one.db")
+	jc(t, "import", "-db", db, src)
+	out := jc(t, "export", "-db", db, "-community", "幸福社区")
+	if !strings.HasPrefix(out, "\ufeff工单编号,") || !strings.Contains(out, "E001") || strings.Contains(out, "E002") {
+		t.Errorf("filtered export:\n%s", out)
+	}
+	out = jc(t, "export", "-db", db, "-from", "2024-03-05 09:00", "-to", "2024-03-06")
+	if strings.Contains(out, "E001") || !strings.Contains(out, "E002") {
+		t.Errorf("export by time:\n%s", out)
+	}
+}
+
+// dump returns the tickets of a database by number, without the fields a
+// store assigns (ID, created and updated times) and with times in UTC.
+func dump(t *testing.T, dsn string) []core.Ticket {
+	t.Helper()
+	ctx := context.Background()
+	st, err := openStore(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var out []core.Ticket
+	utc := func(tm *time.Time) {
+		if !tm.IsZero() {
+			*tm = tm.UTC()
+		}
+	}
+	err = st.EachTicket(ctx, core.TicketFilter{}, func(tk core.Ticket) error {
+		tk.ID, tk.CreatedAt, tk.UpdatedAt = 0, time.Time{}, time.Time{}
+		utc(&tk.ReceivedAt)
+		utc(&tk.Deadline)
+		utc(&tk.ContactedAt)
+		utc(&tk.ResolvedAt)
+		utc(&tk.CallbackAt)
+		out = append(out, tk)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
+	return out
+}

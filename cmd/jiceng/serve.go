@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+
+	"jiceng/internal/core"
+	"jiceng/internal/web"
+)
+
+// defaultAddr is where serve and demo listen unless told otherwise: the
+// loopback interface, so that nothing is exposed to the network by default.
+const defaultAddr = "127.0.0.1:8080"
+
+// runServe serves the workbench and the API from an existing database.
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080]")
+	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径，或 postgres:// 连接地址")
+	addr := fs.String("addr", defaultAddr, "监听地址；端口为 0 时自动选择空闲端口")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkSQLiteExists(*dsn); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, *dsn, e.clock)
+	if err != nil {
+		return fmt.Errorf("打开数据库: %w", err)
+	}
+	defer store.Close()
+	ln, err := listen(*addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "jiceng 已启动: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr()))
+	return serveStore(ctx, e, store, ln)
+}
+
+// parseFlags parses args into fs and refuses positional arguments.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "多余的参数: %s\n", strings.Join(fs.Args(), " "))
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// checkSQLiteExists refuses a SQLite path that does not exist: opening it
+// would create an empty database and serve nothing, silently.
+func checkSQLiteExists(dsn string) error {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return nil
+	}
+	path := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return core.Errorf(core.ENOTFOUND, "数据库文件 %s 不存在。请用 -db 指定已有的数据库，先用 jiceng import 导入工单，或运行 jiceng demo 体验演示数据。", path)
+	} else if err != nil {
+		return fmt.Errorf("数据库文件 %s: %w", path, err)
+	}
+	return nil
+}
+
+// listen opens the server's socket, before any slow work, so that a busy
+// port is reported at once.
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("无法监听 %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// serveStore serves store on ln until ctx is cancelled.
+func serveStore(ctx context.Context, e *env, store core.Store, ln net.Listener) error {
+	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock}
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	e.log.Info("server stopped")
+	return nil
+}
+
+// siteURL is the address to open in a browser: a wildcard listen address
+// is shown as the loopback address.
+func siteURL(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String() + "/"
+	}
+	host := ta.IP.String()
+	if ta.IP == nil || ta.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return fmt.Sprintf("http://%s/", net.JoinHostPort(host, fmt.Sprint(ta.Port)))
+}
+
+// writeTable writes rows as aligned columns, counting CJK characters as two
+// columns wide (text/tabwriter counts them as one).
+func writeTable(w io.Writer, rows [][]string) {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, "  "+b.String())
+	}
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115F || (r >= 0x2E80 && r <= 0xA4CF) || (r >= 0xAC00 && r <= 0xD7A3) ||
+			(r >= 0xF900 && r <= 0xFAFF) || (r >= 0xFE30 && r <= 0xFE4F) || (r >= 0xFF00 && r <= 0xFF60) ||
+			(r >= 0xFFE0 && r <= 0xFFE6)) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}

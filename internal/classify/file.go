@@ -1,0 +1,355 @@
+package classify
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+)
+
+// The model file is
+//
+//	magic "JCCLSMOD" | format version, uint16 little-endian | gzip(
+//	    header length, uint32 LE | header JSON |
+//	    per node, in header order: bucket deltas (uvarint) |
+//	        root only: idf, int16 LE |
+//	        weights, int16 LE row-major | bias, float32 LE )
+//
+// The header carries the training configuration (so text is featurised as
+// in training), the taxonomy (each node's labels and path) and the
+// explanation dictionaries. Weights are quantised to int16 with one step per
+// node: the rounding error is under 1/65535 of the largest weight, far below
+// what changes a ranking.
+const (
+	fileMagic   = "JCCLSMOD"
+	fileVersion = 1
+)
+
+// ErrVersion is returned (wrapped) by Load for a model file written by a
+// different, unsupported version of the format.
+var ErrVersion = errors.New("unsupported model file version")
+
+type fileHeader struct {
+	Config Config     `json:"config"`
+	Docs   int        `json:"docs"`
+	Nodes  []fileNode `json:"nodes"`
+}
+
+type fileNode struct {
+	Path     []string `json:"path"`
+	Labels   []string `json:"labels"`
+	Rows     int      `json:"rows"`
+	InvTemp  float32  `json:"inv_temp"`
+	Step     float32  `json:"step"`
+	IdfStep  float32  `json:"idf_step,omitempty"`
+	Children []int    `json:"children,omitempty"`
+	Top      [][]Term `json:"top,omitempty"`
+}
+
+// Save writes the model to w.
+func (m *Model) Save(w io.Writer) error {
+	var nodes []*node
+	var paths [][]string
+	var walk func(nd *node, path []string)
+	walk = func(nd *node, path []string) {
+		nodes = append(nodes, nd)
+		paths = append(paths, path)
+		for i, ch := range nd.children {
+			if ch != nil {
+				walk(ch, append(slices.Clone(path), nd.labels[i]))
+			}
+		}
+	}
+	walk(m.root, []string{})
+	index := map[*node]int{}
+	for i, nd := range nodes {
+		index[nd] = i
+	}
+	h := fileHeader{Config: m.cfg, Docs: m.docs}
+	var body bytes.Buffer
+	var tmp [binary.MaxVarintLen64]byte
+	for i, nd := range nodes {
+		k := len(nd.labels)
+		fn := fileNode{Path: paths[i], Labels: nd.labels, InvTemp: nd.invTemp, Top: nd.top}
+		if nd.children != nil {
+			fn.Children = make([]int, k)
+			for j, ch := range nd.children {
+				fn.Children[j] = -1
+				if ch != nil {
+					fn.Children[j] = index[ch]
+				}
+			}
+		}
+		if nd == m.root {
+			fn.Step, fn.IdfStep = m.wStep, m.idfStep
+			m.saveRoot(&body, &fn)
+		} else if k > 1 {
+			type br struct {
+				b    uint32
+				slot int
+			}
+			st := k + 1
+			var brs []br
+			var mx float32
+			for j := 0; j*st < len(nd.slots); j++ {
+				if key := nd.slots[j*st]; key != 0 {
+					brs = append(brs, br{key - 1, j * st})
+					for _, w := range nd.slots[j*st+1 : (j+1)*st] {
+						mx = max(mx, float32(math.Abs(float64(math.Float32frombits(w)))))
+					}
+				}
+			}
+			slices.SortFunc(brs, func(a, b br) int { return int(a.b) - int(b.b) })
+			fn.Rows = len(brs)
+			fn.Step = mx / 32767
+			if fn.Step == 0 {
+				fn.Step = 1
+			}
+			prev := uint32(0)
+			for _, e := range brs {
+				body.Write(tmp[:binary.PutUvarint(tmp[:], uint64(e.b-prev))])
+				prev = e.b
+			}
+			q := make([]int16, 0, len(brs)*k)
+			for _, e := range brs {
+				for _, w := range nd.slots[e.slot+1 : e.slot+st] {
+					q = append(q, int16(math.Round(float64(math.Float32frombits(w)/fn.Step))))
+				}
+			}
+			binary.Write(&body, binary.LittleEndian, q)
+			binary.Write(&body, binary.LittleEndian, nd.bias)
+		}
+		h.Nodes = append(h.Nodes, fn)
+	}
+	hj, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.WriteString(fileMagic)
+	binary.Write(bw, binary.LittleEndian, uint16(fileVersion))
+	zw, _ := gzip.NewWriterLevel(bw, gzip.BestCompression)
+	binary.Write(zw, binary.LittleEndian, uint32(len(hj)))
+	zw.Write(hj)
+	zw.Write(body.Bytes())
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write model: %w", err)
+	}
+	return nil
+}
+
+// saveRoot writes the root's vocabulary, idf and weights from the dense
+// layout, in bucket order.
+func (m *Model) saveRoot(body *bytes.Buffer, fn *fileNode) {
+	var tmp [binary.MaxVarintLen64]byte
+	k := m.stride - 1
+	var idf, w []int16
+	prev := 0
+	for b := 0; b*m.stride < len(m.dense); b++ {
+		row := m.dense[b*m.stride : (b+1)*m.stride]
+		if row[0] == 0 {
+			continue
+		}
+		body.Write(tmp[:binary.PutUvarint(tmp[:], uint64(b-prev))])
+		prev = b
+		idf = append(idf, row[0])
+		w = append(w, row[1:1+k]...)
+	}
+	fn.Rows = len(idf)
+	binary.Write(body, binary.LittleEndian, idf)
+	binary.Write(body, binary.LittleEndian, w)
+	binary.Write(body, binary.LittleEndian, m.root.bias)
+}
+
+// Load reads a model written by Save. It refuses files of another format
+// version with an error wrapping ErrVersion, and damaged files with an error
+// that says so; it never panics on bad input.
+func Load(r io.Reader) (*Model, error) {
+	br := bufio.NewReader(r)
+	var head [len(fileMagic) + 2]byte
+	if _, err := io.ReadFull(br, head[:]); err != nil || string(head[:len(fileMagic)]) != fileMagic {
+		return nil, errorf("不是分类模型文件")
+	}
+	if v := binary.LittleEndian.Uint16(head[len(fileMagic):]); v != fileVersion {
+		return nil, fmt.Errorf("分类模型: 模型文件格式版本 %d 不受支持（本程序只支持版本 %d），请用本程序重新训练: %w", v, fileVersion, ErrVersion)
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, errorf("模型文件已损坏")
+	}
+	zb := bufio.NewReader(zr)
+	m, err := decode(zb)
+	if err != nil {
+		return nil, errorf("模型文件已损坏: %v", err)
+	}
+	return m, nil
+}
+
+func decode(r *bufio.Reader) (*Model, error) {
+	var hl uint32
+	if err := binary.Read(r, binary.LittleEndian, &hl); err != nil {
+		return nil, err
+	}
+	if hl > 64<<20 {
+		return nil, errors.New("header too large")
+	}
+	hj := make([]byte, hl)
+	if _, err := io.ReadFull(r, hj); err != nil {
+		return nil, err
+	}
+	var h fileHeader
+	if err := json.Unmarshal(hj, &h); err != nil {
+		return nil, err
+	}
+	if err := h.Config.validate(); err != nil {
+		return nil, err
+	}
+	if len(h.Nodes) == 0 || h.Docs < 1 {
+		return nil, errors.New("no nodes")
+	}
+	maxRows := 1 << h.Config.Features.Bits
+	m := &Model{cfg: h.Config, docs: h.Docs}
+	nodes := make([]*node, len(h.Nodes))
+	for i, fn := range h.Nodes {
+		k := len(fn.Labels)
+		if k == 0 || k > 1<<16 || fn.Rows < 0 || fn.Rows > maxRows || (k == 1 && fn.Rows != 0) ||
+			fn.Rows*(k+1) > 1<<26 {
+			return nil, fmt.Errorf("node %d: bad shape", i)
+		}
+		if len(fn.Top) > k {
+			return nil, fmt.Errorf("node %d: bad dictionary", i)
+		}
+		nd := &node{labels: fn.Labels, invTemp: fn.InvTemp, top: fn.Top}
+		if i == 0 {
+			if k < 2 {
+				return nil, errors.New("root has one class")
+			}
+			m.root = nd
+			if err := m.loadRoot(r, fn, k); err != nil {
+				return nil, err
+			}
+		} else if k > 1 {
+			buckets := make([]uint32, fn.Rows)
+			var b uint64
+			for j := range buckets {
+				d, err := binary.ReadUvarint(r)
+				if err != nil {
+					return nil, err
+				}
+				b += d
+				if b >= uint64(maxRows) || (j > 0 && d == 0) {
+					return nil, fmt.Errorf("node %d: bad bucket", i)
+				}
+				buckets[j] = uint32(b)
+			}
+			q := make([]int16, fn.Rows*k)
+			if err := binary.Read(r, binary.LittleEndian, q); err != nil {
+				return nil, err
+			}
+			nd.initSlots(fn.Rows)
+			row := make([]float32, k)
+			for j, b := range buckets {
+				for c := range row {
+					row[c] = float32(q[j*k+c]) * fn.Step
+				}
+				nd.put(b, row)
+			}
+			nd.bias = make([]float32, k)
+			if err := binary.Read(r, binary.LittleEndian, nd.bias); err != nil {
+				return nil, err
+			}
+		}
+		nodes[i] = nd
+	}
+	// Link children; each node but the root must be the child of exactly
+	// one earlier node (the header lists nodes in preorder).
+	linked := make([]bool, len(nodes))
+	for i, fn := range h.Nodes {
+		if fn.Children == nil {
+			continue
+		}
+		if len(fn.Children) != len(fn.Labels) {
+			return nil, fmt.Errorf("node %d: bad children", i)
+		}
+		nodes[i].children = make([]*node, len(fn.Children))
+		for j, c := range fn.Children {
+			if c == -1 {
+				continue
+			}
+			if c <= i || c >= len(nodes) || linked[c] {
+				return nil, fmt.Errorf("node %d: bad child", i)
+			}
+			linked[c] = true
+			nodes[i].children[j] = nodes[c]
+		}
+	}
+	if depth(nodes[0]) > 3 {
+		return nil, errors.New("taxonomy deeper than 3 levels")
+	}
+	m.root = nodes[0]
+	return m, nil
+}
+
+// loadRoot reads the root section into the dense layout.
+func (m *Model) loadRoot(r *bufio.Reader, fn fileNode, k int) error {
+	nb := 1 << m.cfg.Features.Bits
+	if k > maxRootClasses || nb*(k+1) > 1<<28 {
+		return errors.New("root: too many classes for the hash space")
+	}
+	buckets := make([]int, fn.Rows)
+	b := 0
+	for j := range buckets {
+		d, err := binary.ReadUvarint(r)
+		if err != nil {
+			return err
+		}
+		if d > uint64(nb) || b+int(d) >= nb || (j > 0 && d == 0) {
+			return errors.New("root: bad bucket")
+		}
+		b += int(d)
+		buckets[j] = b
+	}
+	idf := make([]int16, fn.Rows)
+	if err := binary.Read(r, binary.LittleEndian, idf); err != nil {
+		return err
+	}
+	w := make([]int16, fn.Rows*k)
+	if err := binary.Read(r, binary.LittleEndian, w); err != nil {
+		return err
+	}
+	m.root.bias = make([]float32, k)
+	if err := binary.Read(r, binary.LittleEndian, m.root.bias); err != nil {
+		return err
+	}
+	m.stride, m.wStep, m.idfStep = k+1, fn.Step, fn.IdfStep
+	m.dense = make([]int16, nb*m.stride)
+	for j, b := range buckets {
+		if idf[j] <= 0 {
+			return errors.New("root: bad idf")
+		}
+		base := b * m.stride
+		m.dense[base] = idf[j]
+		copy(m.dense[base+1:base+1+k], w[j*k:(j+1)*k])
+	}
+	return nil
+}
+
+func depth(nd *node) int {
+	if nd == nil {
+		return 0
+	}
+	d := 0
+	for _, ch := range nd.children {
+		d = max(d, depth(ch))
+	}
+	return d + 1
+}

@@ -1,0 +1,534 @@
+// Package classify assigns tickets to the 3-level category taxonomy
+// (问题分类) with a linear model over hashed character n-grams.
+//
+// Text is folded (see package text), stripped of punctuation and whitespace,
+// and cut into character 1..3-grams that are hashed into 2^20 buckets
+// (the hashing trick: no vocabulary lookups, any string is a valid input).
+// Each document becomes a sublinear-tf × idf vector of unit length. A
+// one-vs-rest linear SVM (dual coordinate descent, as in LIBLINEAR), or its
+// NB-SVM variant, scores the classes; a softmax with a temperature fitted on
+// out-of-fold scores turns scores into probabilities.
+//
+// The taxonomy is a tree of such classifiers: one over the level-1 classes
+// and, under each level-1 class whose training documents carry level-2
+// labels, one over its children (and so on for level 3). A deeper prediction
+// therefore always sits under the chosen parent.
+//
+// A Model is safe for concurrent use by multiple goroutines.
+package classify
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Doc is one labelled training document.
+type Doc struct {
+	Text string
+	// Labels are the category path: level 1 is required, level 2 and 3 may
+	// be empty, and a level may be set only when the level above it is.
+	Labels [3]string
+}
+
+// Config says how to train a model. The zero value is the default.
+type Config struct {
+	Features FeatureConfig `json:"features"`
+	// Model is "svm" (one-vs-rest L2-loss linear SVM, the default) or
+	// "nbsvm" (the same on features scaled by naive-Bayes log-count ratios).
+	Model string `json:"model"`
+	// C is the SVM cost: larger fits the training set more closely
+	// (default 2).
+	C float64 `json:"c"`
+	// Beta interpolates NB-SVM weights toward their mean (default 0.25);
+	// NBAlpha smooths the NB counts (default 1).
+	Beta    float64 `json:"beta,omitempty"`
+	NBAlpha float64 `json:"nb_alpha,omitempty"`
+	// ClassWeight is "balanced" (the default: each class weighted inversely
+	// to its frequency, so small classes are not swallowed by big ones) or
+	// "none".
+	ClassWeight string `json:"class_weight"`
+	// Eps and MaxIter stop the solver (defaults 0.1 and 1000, as LIBLINEAR).
+	Eps     float64 `json:"eps"`
+	MaxIter int     `json:"max_iter"`
+	// CalibFolds is the number of internal folds used to fit the softmax
+	// temperature on out-of-fold scores (default 3). A negative value skips
+	// calibration (temperature 1), which makes training CalibFolds+1 times
+	// faster and leaves the ranking of classes unchanged.
+	CalibFolds int `json:"calib_folds"`
+	// Seed makes training reproducible (solver order, calibration folds).
+	Seed uint64 `json:"seed"`
+	// TopTerms is how many decisive n-grams per class the model keeps as its
+	// explanation dictionary (default 30).
+	TopTerms int `json:"top_terms"`
+}
+
+func (c *Config) setDefaults() {
+	c.Features.setDefaults()
+	if c.Model == "" {
+		c.Model = "svm"
+	}
+	if c.C == 0 {
+		c.C = 2
+	}
+	if c.ClassWeight == "" {
+		c.ClassWeight = "balanced"
+	}
+	if c.Beta == 0 {
+		c.Beta = 0.25
+	}
+	if c.NBAlpha == 0 {
+		c.NBAlpha = 1
+	}
+	if c.Eps == 0 {
+		c.Eps = 0.1
+	}
+	if c.MaxIter == 0 {
+		c.MaxIter = 1000
+	}
+	if c.CalibFolds == 0 {
+		c.CalibFolds = 3
+	}
+	if c.TopTerms == 0 {
+		c.TopTerms = 30
+	}
+}
+
+func (c Config) validate() error {
+	if err := c.Features.validate(); err != nil {
+		return err
+	}
+	switch {
+	case c.Model != "svm" && c.Model != "nbsvm":
+		return errorf("未知的模型类型 %q（可选 svm、nbsvm）", c.Model)
+	case c.ClassWeight != "balanced" && c.ClassWeight != "none":
+		return errorf("未知的类别权重 %q（可选 balanced、none）", c.ClassWeight)
+	case c.C <= 0:
+		return errorf("参数 C 必须为正数")
+	case c.Beta < 0 || c.Beta > 1:
+		return errorf("参数 Beta 应在 0 到 1 之间")
+	}
+	return nil
+}
+
+func errorf(format string, a ...any) error {
+	return fmt.Errorf("分类模型: "+format, a...)
+}
+
+// Term is an n-gram that pushed a prediction, with its contribution to the
+// class score (or, in a model's dictionary, its weight).
+type Term struct {
+	Text   string  `json:"t"`
+	Weight float64 `json:"w"`
+}
+
+// Prediction is one candidate category path.
+type Prediction struct {
+	// Labels is the predicted path; deeper levels are empty where the model
+	// has no finer classes under the chosen parent.
+	Labels [3]string
+	// Probs are the calibrated probabilities of each level given the level
+	// above; Score is their product over the levels present.
+	Probs [3]float64
+	Score float64
+	// Terms are the n-grams of the text that most raised the level-1 score,
+	// strongest first.
+	Terms []Term
+}
+
+// node is the classifier at one taxonomy node: it chooses among Labels.
+type node struct {
+	labels []string
+	// A node below the root keeps the buckets it has weights for in an
+	// open-addressing table whose slots hold the key and the weights
+	// together, so a lookup costs one cache miss: slot j is
+	// slots[j*(k+1)] = bucket+1 (0: empty), then k float32 weights (as bits).
+	mask  uint32
+	slots []uint32
+	// w holds the root's weights while it is trained (row = vocabulary
+	// column), until packRoot moves them into Model.dense.
+	w        []float32
+	bias     []float32
+	invTemp  float32
+	children []*node  // parallel to labels; nil where there is no finer level
+	top      [][]Term // per class: the explanation dictionary
+	// topBuckets are the buckets of top, kept only until their texts are
+	// found during training.
+	topBuckets [][]uint32
+}
+
+// maxRootClasses bounds the level-1 classes: the root's dense layout takes
+// 2^Bits × (classes+1) × 2 bytes (16 MB for 7 classes at 2^20 buckets).
+const maxRootClasses = 255
+
+// Model is a trained classifier.
+type Model struct {
+	cfg  Config
+	docs int // training documents
+	root *node
+	// The root classifier runs for every prediction, so it is stored
+	// densely by bucket, one cache line or less per n-gram:
+	// dense[b*stride] is the quantised idf of bucket b (0: not in the
+	// vocabulary) and dense[b*stride+1+c] the quantised weight of class c.
+	// The file stores the same int16 values, so a loaded model predicts
+	// exactly like the one that was saved.
+	dense   []int16
+	stride  int
+	idfStep float32
+	wStep   float32
+	pool    sync.Pool // *scratch
+}
+
+type scratch struct {
+	ex     *extractor
+	rows   []int32
+	vals   []float32
+	ns     []uint8
+	scores []float64
+	acc    []float32
+	// rootAcc holds per-order partial root scores; after vectorize its
+	// first k values are the root's logits.
+	rootAcc []float32
+	top     []contrib
+}
+
+// contrib is the contribution of the i-th feature to a class score.
+type contrib struct {
+	i int
+	v float32
+}
+
+func (m *Model) getScratch() *scratch {
+	if s, ok := m.pool.Get().(*scratch); ok {
+		return s
+	}
+	return &scratch{ex: newExtractor(m.cfg.Features)}
+}
+
+// Config returns the configuration the model was trained with.
+func (m *Model) Config() Config { return m.cfg }
+
+// Labels returns the level-1 classes in model order.
+func (m *Model) Labels() []string { return slices.Clone(m.root.labels) }
+
+// TopTerms returns the explanation dictionary of a level-1 class: the
+// n-grams with the largest weights, strongest first (nil for an unknown
+// label).
+func (m *Model) TopTerms(label string) []Term {
+	i := slices.Index(m.root.labels, label)
+	if i < 0 || m.root.top == nil {
+		return nil
+	}
+	return slices.Clone(m.root.top[i])
+}
+
+// vectorize extracts the features of text into s.rows (root rows) and
+// s.vals (unit-length tf-idf values). Buckets unseen in training are
+// ignored, as a vocabulary-based vectoriser would.
+func (m *Model) vectorize(s *scratch, text string) []feat {
+	feats := s.ex.extract(text)
+	s.rows, s.vals, s.ns = s.rows[:0], s.vals[:0], s.ns[:0]
+	k := len(m.root.labels)
+	// The root's scores are accumulated in the same pass, one memory
+	// access per n-gram, on unnormalised values (per n-gram order when
+	// PerOrder), and scaled once the norms are known.
+	const orders = 8
+	s.rootAcc = slices.Grow(s.rootAcc[:0], orders*k)[:orders*k]
+	clear(s.rootAcc)
+	var norms [orders]float32
+	dense, stride, idfStep := m.dense, m.stride, m.idfStep
+	perOrder := m.cfg.Features.PerOrder
+	for _, f := range feats {
+		base := int(f.bucket) * stride
+		row := dense[base : base+stride]
+		n := uint8(f.n)
+		s.ns = append(s.ns, n)
+		if row[0] == 0 {
+			s.rows = append(s.rows, -1)
+			s.vals = append(s.vals, 0)
+			continue
+		}
+		v := sublinear(f.tf) * float32(row[0]) * idfStep
+		s.rows = append(s.rows, int32(base))
+		s.vals = append(s.vals, v)
+		o := 0
+		if perOrder {
+			o = int(n)
+		}
+		norms[o] += v * v
+		acc := s.rootAcc[o*k : o*k+k]
+		for c, w := range row[1 : 1+k] {
+			acc[c] += v * float32(w)
+		}
+	}
+	present := 0
+	for _, nv := range norms {
+		if nv > 0 {
+			present++
+		}
+	}
+	var inv [orders]float32
+	for o, nv := range norms {
+		if nv > 0 {
+			inv[o] = float32(1 / math.Sqrt(float64(nv)*float64(present)))
+		}
+	}
+	if !perOrder {
+		inv[0] = 0
+		if norms[0] > 0 {
+			inv[0] = float32(1 / math.Sqrt(float64(norms[0])))
+		}
+	}
+	for i := range s.vals {
+		o := 0
+		if perOrder {
+			o = int(s.ns[i])
+		}
+		s.vals[i] *= inv[o]
+	}
+	logits := s.rootAcc[:k] // order 0 is never used with perOrder (n ≥ 1)
+	for o := 1; o < orders && perOrder; o++ {
+		for c := 0; c < k; c++ {
+			logits[c] += s.rootAcc[o*k+c] * inv[o]
+		}
+	}
+	if !perOrder {
+		for c := range logits {
+			logits[c] *= inv[0]
+		}
+	}
+	for c := range logits {
+		logits[c] = logits[c]*m.wStep + m.root.bias[c]
+	}
+	return feats
+}
+
+// scoreNode fills s.scores with the class probabilities of nd for the
+// vectorised document. Only the root's rows are in s.rows, so a child node
+// looks each feature up in its own table.
+func (m *Model) scoreNode(s *scratch, nd *node, feats []feat) []float64 {
+	k := len(nd.labels)
+	s.scores = slices.Grow(s.scores[:0], k)[:k]
+	sc := s.scores
+	if k == 1 {
+		sc[0] = 1
+		return sc
+	}
+	s.acc = slices.Grow(s.acc[:0], k)[:k]
+	acc := s.acc
+	if nd == m.root {
+		copy(acc, s.rootAcc[:k]) // computed by vectorize
+	} else {
+		copy(acc, nd.bias)
+		for i, f := range feats {
+			v := s.vals[i]
+			if v == 0 {
+				continue
+			}
+			row := nd.lookup(f.bucket)
+			for c, w := range row {
+				acc[c] += v * math.Float32frombits(w)
+			}
+		}
+	}
+	softmax(sc, acc, nd.invTemp)
+	return sc
+}
+
+func softmax(dst []float64, z []float32, invTemp float32) {
+	mx := math.Inf(-1)
+	for _, v := range z {
+		mx = math.Max(mx, float64(v*invTemp))
+	}
+	var sum float64
+	for i, v := range z {
+		dst[i] = math.Exp(float64(v*invTemp) - mx)
+		sum += dst[i]
+	}
+	for i := range dst {
+		dst[i] /= sum
+	}
+}
+
+// Predict returns the k most probable level-1 classes for text, each with
+// its most probable path below, the calibrated probabilities and the
+// decisive n-grams. k < 1 means 1. Empty text gets the class priors of the
+// model's bias terms.
+func (m *Model) Predict(text string, k int) []Prediction {
+	s := m.getScratch()
+	defer m.pool.Put(s)
+	feats := m.vectorize(s, text)
+	p1 := slices.Clone(m.scoreNode(s, m.root, feats))
+	order := argsort(p1)
+	if k < 1 {
+		k = 1
+	}
+	if k > len(order) {
+		k = len(order)
+	}
+	out := make([]Prediction, k)
+	for i := 0; i < k; i++ {
+		c := order[i]
+		p := &out[i]
+		p.Labels[0], p.Probs[0], p.Score = m.root.labels[c], p1[c], p1[c]
+		var nd *node
+		if m.root.children != nil {
+			nd = m.root.children[c]
+		}
+		for lvl := 1; lvl < 3 && nd != nil; lvl++ {
+			sc := m.scoreNode(s, nd, feats)
+			best := 0
+			for j := range sc {
+				if sc[j] > sc[best] {
+					best = j
+				}
+			}
+			p.Labels[lvl], p.Probs[lvl] = nd.labels[best], sc[best]
+			p.Score *= sc[best]
+			if nd.children == nil {
+				break
+			}
+			nd = nd.children[best]
+		}
+		p.Terms = m.explain(s, feats, c, 5)
+	}
+	return out
+}
+
+// argsort returns the indexes of p by decreasing value.
+func argsort(p []float64) []int {
+	idx := make([]int, len(p))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] > p[idx[b]] })
+	return idx
+}
+
+// explain returns up to n n-grams of the last vectorised text with the
+// largest positive contribution to root class c. An n-gram overlapping one
+// already chosen ("垃" after "垃圾") is skipped: it adds nothing to read.
+func (m *Model) explain(s *scratch, feats []feat, c, n int) []Term {
+	k := len(m.root.labels)
+	if k < 2 {
+		return nil
+	}
+	// Keep the strongest few contributions in a small sorted buffer
+	// rather than sorting them all: a ticket has hundreds of positive ones.
+	const keep = 4 * 8
+	top := s.top[:0]
+	for i, r := range s.rows {
+		if r < 0 {
+			continue
+		}
+		v := s.vals[i] * float32(m.dense[int(r)+1+c]) * m.wStep
+		if v <= 0 || (len(top) == keep && v <= top[keep-1].v) {
+			continue
+		}
+		j := len(top)
+		if j < keep {
+			top = append(top, contrib{})
+		} else {
+			j--
+		}
+		for j > 0 && top[j-1].v < v {
+			top[j] = top[j-1]
+			j--
+		}
+		top[j] = contrib{i, v}
+	}
+	s.top = top
+	cs := top
+	var out []Term
+	for _, ct := range cs {
+		if len(out) == n {
+			break
+		}
+		g := s.ex.gram(feats[ct.i])
+		if g == "0" {
+			continue
+		}
+		dup := false
+		for _, t := range out {
+			if strings.Contains(t.Text, g) || strings.Contains(g, t.Text) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, Term{Text: g, Weight: float64(ct.v)})
+		}
+	}
+	return out
+}
+
+// packRoot moves the root's weights (one row per vocabulary column, in
+// bucket order) and the idf into the dense, quantised layout.
+func (m *Model) packRoot(buckets []uint32, idf []float32) {
+	nd := m.root
+	k := len(nd.labels)
+	m.stride = k + 1
+	m.dense = make([]int16, (1<<m.cfg.Features.Bits)*m.stride)
+	var maxIdf, maxW float32
+	for _, v := range idf {
+		maxIdf = max(maxIdf, v)
+	}
+	for _, v := range nd.w {
+		maxW = max(maxW, float32(math.Abs(float64(v))))
+	}
+	m.idfStep = maxIdf / 32767
+	m.wStep = maxW / 32767
+	if m.wStep == 0 {
+		m.wStep = 1
+	}
+	for col, b := range buckets {
+		base := int(b) * m.stride
+		m.dense[base] = max(1, int16(math.Round(float64(idf[col]/m.idfStep))))
+		for c := 0; c < k; c++ {
+			m.dense[base+1+c] = int16(math.Round(float64(nd.w[col*k+c] / m.wStep)))
+		}
+	}
+	nd.w = nil
+}
+
+// initSlots sizes a node's table for n buckets.
+func (nd *node) initSlots(n int) {
+	t := newTable(n) // for its size only
+	nd.mask = t.mask
+	nd.slots = make([]uint32, len(t.keys)*(len(nd.labels)+1))
+}
+
+// put stores the weights of bucket b.
+func (nd *node) put(b uint32, w []float32) {
+	st := uint32(len(nd.labels) + 1)
+	j := (b * 0x9e3779b1) & nd.mask
+	for nd.slots[j*st] != 0 && nd.slots[j*st] != b+1 {
+		j = (j + 1) & nd.mask
+	}
+	nd.slots[j*st] = b + 1
+	for c, v := range w {
+		nd.slots[j*st+1+uint32(c)] = math.Float32bits(v)
+	}
+}
+
+// lookup returns the weights of bucket b as float32 bits, or nil.
+func (nd *node) lookup(b uint32) []uint32 {
+	if len(nd.slots) == 0 {
+		return nil
+	}
+	st := uint32(len(nd.labels) + 1)
+	j := (b * 0x9e3779b1) & nd.mask
+	for {
+		key := nd.slots[j*st]
+		if key == b+1 {
+			return nd.slots[j*st+1 : (j+1)*st]
+		}
+		if key == 0 {
+			return nil
+		}
+		j = (j + 1) & nd.mask
+	}
+}

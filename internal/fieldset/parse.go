@@ -1,0 +1,597 @@
+package fieldset
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Shanghai is the time zone of every date without an explicit offset: the
+// wall clock of the street office. China has kept UTC+8 without daylight
+// saving since 1991, so a fixed zone is exact and needs no tzdata.
+var Shanghai = time.FixedZone("CST", 8*3600)
+
+// DateTimeLayout is the normalised form of a datetime value.
+const DateTimeLayout = "2006-01-02 15:04:05"
+
+// Parse errors. Their texts are the Chinese reasons the importer shows; none
+// quotes the value.
+var (
+	ErrDate     = errors.New("日期无法识别")
+	ErrDateDay  = errors.New("日期不存在")
+	ErrPhone    = errors.New("号码格式不正确")
+	ErrIDCard   = errors.New("身份证号格式不正确")
+	ErrIDCheck  = errors.New("身份证号校验位不正确")
+	ErrIDBirth  = errors.New("身份证号中的出生日期不合理")
+	ErrEnum     = errors.New("取值不在允许范围内")
+	ErrBool     = errors.New("应为 是 或 否")
+	ErrNumber   = errors.New("不是数字")
+	ErrRange    = errors.New("数值超出范围")
+	ErrInt      = errors.New("不是整数")
+	ErrFormat   = errors.New("格式不正确")
+	ErrTooLong  = errors.New("内容过长")
+	ErrMultiRow = errors.New("不能包含换行")
+)
+
+// foldWidth folds full-width ASCII (including the ideographic space) to
+// half-width, so that values typed with a Chinese input method parse.
+func foldWidth(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\u3000':
+			r = ' '
+		case r >= '！' && r <= '～':
+			r -= 0xFEE0
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// ParseDateTime parses a date or date and time as found in hotline exports
+// and spreadsheets, in Shanghai time unless the value carries an offset:
+//
+//	2024-03-05 08:30, 2024-03-05T08:30:00, 2024/3/5, 2024/3/5 8:30:15,
+//	2024.3.5, 2024年3月5日, 2024年3月5日 8时30分, 2024年03月05日08:30,
+//	20240305, 202403050830, 20240305083000, RFC 3339,
+//	Excel serial dates such as 45356 or 45356.354.
+//
+// Fractions of a second are dropped. Impossible dates (2024-02-30, 25:00)
+// are ErrDateDay or ErrDate; years outside 1900..2199 are rejected.
+func ParseDateTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(foldWidth(s))
+	if s == "" || len(s) > 64 {
+		return time.Time{}, ErrDate
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil && strings.ContainsAny(s[10:], "Z+-") {
+		if t.Year() < 1900 || t.Year() > 2199 {
+			return time.Time{}, ErrDate
+		}
+		return t.Truncate(time.Second).In(Shanghai), nil
+	}
+	if allDigits(s) {
+		switch len(s) {
+		case 8, 12, 14:
+			return compactDate(s)
+		}
+	}
+	if t, ok := excelSerial(s); ok {
+		return t, nil
+	}
+	return scanDate(s)
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+func compactDate(s string) (time.Time, error) {
+	p := [6]int{atoi(s[0:4]), atoi(s[4:6]), atoi(s[6:8])}
+	if len(s) >= 12 {
+		p[3], p[4] = atoi(s[8:10]), atoi(s[10:12])
+	}
+	if len(s) == 14 {
+		p[5] = atoi(s[12:14])
+	}
+	return makeDate(p)
+}
+
+// Excel serial dates count days from 1899-12-30 (which absorbs Excel's
+// 1900 leap-year bug for every date after February 1900). Only serials of
+// 1950..2099 are taken as dates, so that a bare year or a count is not.
+const (
+	minSerial = 18264 // 1950-01-01
+	maxSerial = 73415 // 2100-12-31
+)
+
+func excelSerial(s string) (time.Time, bool) {
+	if len(s) < 5 || len(s) > 24 || s[0] < '0' || s[0] > '9' {
+		return time.Time{}, false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
+			return time.Time{}, false
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < minSerial || v >= maxSerial+1 {
+		return time.Time{}, false
+	}
+	days := math.Floor(v)
+	secs := math.Round((v - days) * 86400)
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, Shanghai)
+	return base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second), true
+}
+
+// scanDate reads digit groups and the text between them: a 4-digit year,
+// month and day separated by - / . or 年 月 (日 号), then optionally hour,
+// minute and second separated by : or 时(点) 分 (秒), and an ignored
+// fraction of a second. 上午/下午 before the time are understood.
+func scanDate(s string) (time.Time, error) {
+	var groups, seps []string
+	i := 0
+	for i < len(s) {
+		j := i
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == i {
+			return time.Time{}, ErrDate // text before the first digit
+		}
+		groups = append(groups, s[i:j])
+		k := j
+		for k < len(s) && (s[k] < '0' || s[k] > '9') {
+			k++
+		}
+		seps = append(seps, s[j:k])
+		i = k
+		if len(groups) > 8 {
+			return time.Time{}, ErrDate
+		}
+	}
+	if len(groups) == 0 {
+		return time.Time{}, ErrDate
+	}
+	var p [6]int
+	var rest int // index of the first time group
+	switch g := groups[0]; {
+	case len(g) == 8:
+		p[0], p[1], p[2] = atoi(g[0:4]), atoi(g[4:6]), atoi(g[6:8])
+		rest = 1
+		if len(groups) == 1 {
+			return time.Time{}, ErrDate // only "20240305" + text
+		}
+	case len(g) == 4 && len(groups) >= 3 && len(groups[1]) <= 2 && len(groups[2]) <= 2:
+		s0, s1 := seps[0], seps[1]
+		if !(s0 == s1 && (s0 == "-" || s0 == "/" || s0 == ".") || s0 == "年" && s1 == "月") {
+			return time.Time{}, ErrDate
+		}
+		p[0], p[1], p[2] = atoi(g), atoi(groups[1]), atoi(groups[2])
+		rest = 3
+	default:
+		return time.Time{}, ErrDate
+	}
+	// Between date and time: 日/号, spaces or T, 上午/下午.
+	sep := seps[rest-1]
+	if groups[0] != "" && rest == 3 && seps[0] == "年" {
+		sep = strings.TrimPrefix(strings.TrimPrefix(sep, "日"), "号")
+	}
+	pm, am := false, false
+	sep = strings.TrimLeft(sep, " T")
+	if strings.HasPrefix(sep, "下午") {
+		pm, sep = true, strings.TrimSpace(sep[len("下午"):])
+	} else if strings.HasPrefix(sep, "上午") {
+		am, sep = true, strings.TrimSpace(sep[len("上午"):])
+	}
+	if sep != "" {
+		return time.Time{}, ErrDate
+	}
+	if rest == len(groups) {
+		if pm || am {
+			return time.Time{}, ErrDate
+		}
+		return makeDate(p)
+	}
+	if seps[rest-1] == "" {
+		return time.Time{}, ErrDate // 2024-03-0508:30
+	}
+	tg, ts := groups[rest:], seps[rest:]
+	if len(tg) == 4 && ts[2] == "." && ts[3] == "" && len(tg[3]) <= 9 {
+		tg, ts = tg[:3], ts[:3] // fraction of a second
+		ts[2] = ""
+	}
+	if len(tg) > 3 {
+		return time.Time{}, ErrDate
+	}
+	for k, g := range tg {
+		if len(g) == 0 || len(g) > 2 {
+			return time.Time{}, ErrDate
+		}
+		p[3+k] = atoi(g)
+		var ok bool
+		last := k == len(tg)-1
+		switch k {
+		case 0:
+			ok = !last && (ts[k] == ":" || ts[k] == "时" || ts[k] == "点") || last && (ts[k] == "时" || ts[k] == "点")
+		case 1:
+			ok = !last && (ts[k] == ":" || ts[k] == "分") || last && (ts[k] == "" || ts[k] == "分")
+		case 2:
+			ok = ts[k] == "" || ts[k] == "秒"
+		}
+		if !ok {
+			return time.Time{}, ErrDate
+		}
+	}
+	if pm || am {
+		if p[3] > 12 {
+			return time.Time{}, ErrDate
+		}
+		if pm && p[3] < 12 {
+			p[3] += 12
+		}
+		if am && p[3] == 12 {
+			p[3] = 0
+		}
+	}
+	return makeDate(p)
+}
+
+func makeDate(p [6]int) (time.Time, error) {
+	y, mo, d, h, mi, se := p[0], p[1], p[2], p[3], p[4], p[5]
+	if y < 1900 || y > 2199 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 59 {
+		return time.Time{}, ErrDate
+	}
+	if d < 1 || d > daysIn(y, mo) {
+		return time.Time{}, ErrDateDay
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, se, 0, Shanghai), nil
+}
+
+func daysIn(y, m int) int {
+	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// FormatDateTime returns the normalised form of t in Shanghai time, which
+// ParseDateTime reads back to the same instant. A zero t is "".
+func FormatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(Shanghai).Format(DateTimeLayout)
+}
+
+// ParsePhone normalises a Chinese telephone number:
+//
+//   - mobile 1[3-9]xxxxxxxxx, with an optional +86, 0086 or 86 prefix and
+//     any spaces, dashes or parentheses → "13812345678";
+//   - landline with area code 0xx or 0xxx and a 7- or 8-digit local number,
+//     optionally an extension after 转, ext, x, # or a last dash →
+//     "010-12345678" or "0571-87654321转8001";
+//   - service numbers 400/800 xxx xxxx → "400-123-4567".
+//
+// Anything else is ErrPhone.
+func ParsePhone(s string) (string, error) {
+	s = strings.TrimSpace(foldWidth(s))
+	if s == "" || len(s) > 40 {
+		return "", ErrPhone
+	}
+	ext := ""
+	for _, mark := range []string{"转", "分机", "ext.", "ext", "EXT", "x", "X", "#"} {
+		if i := strings.Index(s, mark); i > 0 {
+			ext = strings.TrimSpace(s[i+len(mark):])
+			s = strings.TrimSpace(s[:i])
+			if !allDigits(ext) || len(ext) > 6 {
+				return "", ErrPhone
+			}
+			break
+		}
+	}
+	// Split into digit groups; keep a leading + and note the groups so
+	// that "010-12345678-123" can be told from "010-1234-5678".
+	plus := strings.HasPrefix(s, "+")
+	if plus {
+		s = s[1:]
+	}
+	var groups []string
+	var b strings.Builder
+	cur := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			b.WriteByte(c)
+			cur++
+		case c == ' ' || c == '-' || c == '(' || c == ')' || c == '.':
+			if cur > 0 {
+				groups = append(groups, b.String()[b.Len()-cur:])
+				cur = 0
+			}
+		default:
+			return "", ErrPhone
+		}
+	}
+	if cur > 0 {
+		groups = append(groups, b.String()[b.Len()-cur:])
+	}
+	d := b.String()
+	if d == "" {
+		return "", ErrPhone
+	}
+	// Country prefix.
+	switch {
+	case plus && strings.HasPrefix(d, "86"):
+		d = d[2:]
+		if len(groups) > 0 && groups[0] == "86" {
+			groups = groups[1:]
+		}
+	case plus:
+		return "", ErrPhone
+	case strings.HasPrefix(d, "0086"):
+		d = d[4:]
+		if len(groups) > 0 && groups[0] == "0086" {
+			groups = groups[1:]
+		}
+	case strings.HasPrefix(d, "86") && len(d) == 13 && isMobile(d[2:]):
+		d = d[2:]
+	}
+	if isMobile(d) && ext == "" {
+		return d, nil
+	}
+	if (strings.HasPrefix(d, "400") || strings.HasPrefix(d, "800")) && len(d) == 10 && ext == "" {
+		return d[:3] + "-" + d[3:6] + "-" + d[6:], nil
+	}
+	// A landline written after +86 loses its trunk 0.
+	if !strings.HasPrefix(d, "0") && (plus || strings.HasPrefix(s, "0086")) {
+		d = "0" + d
+	}
+	// A trailing dash group of 1–6 digits after a complete number is an
+	// extension: 010-12345678-123.
+	if ext == "" && len(groups) >= 3 {
+		last := groups[len(groups)-1]
+		if len(last) <= 6 && isLandline(strings.TrimSuffix(d, last)) {
+			ext = last
+			d = strings.TrimSuffix(d, last)
+		}
+	}
+	if !isLandline(d) {
+		return "", ErrPhone
+	}
+	n := areaLen(d)
+	out := d[:n] + "-" + d[n:]
+	if ext != "" {
+		out += "转" + ext
+	}
+	return out, nil
+}
+
+func isMobile(d string) bool {
+	return len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9' && allDigits(d)
+}
+
+// areaLen is the length of the area code of a landline number: 010 and
+// 02x are three digits, all others four.
+func areaLen(d string) int {
+	if strings.HasPrefix(d, "010") || strings.HasPrefix(d, "02") {
+		return 3
+	}
+	return 4
+}
+
+func isLandline(d string) bool {
+	if len(d) < 10 || d[0] != '0' || d[1] == '0' || !allDigits(d) {
+		return false
+	}
+	local := len(d) - areaLen(d)
+	return (local == 7 || local == 8) && d[areaLen(d)] != '0' && d[areaLen(d)] != '1'
+}
+
+// ParseIDCard validates a resident ID number (居民身份证号码): 18 characters
+// per GB 11643-1999 with the ISO 7064 MOD 11-2 check character, or a legacy
+// 15-digit number; the birth date in it must exist and lie in 1900..2099.
+// The normalised form is trimmed, with an upper-case X.
+func ParseIDCard(s string) (string, error) {
+	s = strings.ToUpper(strings.TrimSpace(foldWidth(s)))
+	switch len(s) {
+	case 18:
+		if !allDigits(s[:17]) || !(s[17] == 'X' || s[17] >= '0' && s[17] <= '9') {
+			return "", ErrIDCard
+		}
+		if s[0] < '1' || s[0] > '9' {
+			return "", ErrIDCard
+		}
+		if !birthOK(atoi(s[6:10]), atoi(s[10:12]), atoi(s[12:14])) {
+			return "", ErrIDBirth
+		}
+		if IDCheckChar(s[:17]) != s[17] {
+			return "", ErrIDCheck
+		}
+		return s, nil
+	case 15:
+		if !allDigits(s) || s[0] == '0' {
+			return "", ErrIDCard
+		}
+		if !birthOK(1900+atoi(s[6:8]), atoi(s[8:10]), atoi(s[10:12])) {
+			return "", ErrIDBirth
+		}
+		return s, nil
+	}
+	return "", ErrIDCard
+}
+
+func birthOK(y, m, d int) bool {
+	return y >= 1900 && y <= 2099 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m)
+}
+
+// IDCheckChar returns the ISO 7064 MOD 11-2 check character of the first 17
+// digits of an 18-character ID number.
+func IDCheckChar(first17 string) byte {
+	sum := 0
+	for i := 0; i < 17; i++ {
+		// weight 2^(17-i) mod 11
+		w := 1
+		for k := 0; k < 17-i; k++ {
+			w = w * 2 % 11
+		}
+		sum += int(first17[i]-'0') * w
+	}
+	return "10X98765432"[sum%11]
+}
+
+// ParseBool reads 是/否 and the usual variants: 已解决/未解决, 解决, 有/无,
+// yes/no, true/false, y/n, 1/0, √/×.
+func ParseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(foldWidth(s))) {
+	case "是", "已解决", "解决", "已经解决", "有", "对", "yes", "y", "true", "t", "1", "√", "✓":
+		return true, nil
+	case "否", "未解决", "没有解决", "不是", "无", "没有", "no", "n", "false", "f", "0", "×", "✗":
+		return false, nil
+	}
+	return false, ErrBool
+}
+
+// FormatBool returns 是 or 否.
+func FormatBool(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+// ParseFloat reads a decimal number; format is an optional range
+// "min..max" (either end may be empty).
+func ParseFloat(s, format string) (float64, error) {
+	s = strings.TrimSpace(foldWidth(s))
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, ErrNumber
+	}
+	if lo, hi, ok := strings.Cut(format, ".."); ok {
+		if lo = strings.TrimSpace(lo); lo != "" {
+			if min, err := strconv.ParseFloat(lo, 64); err == nil && v < min {
+				return 0, ErrRange
+			}
+		}
+		if hi = strings.TrimSpace(hi); hi != "" {
+			if max, err := strconv.ParseFloat(hi, 64); err == nil && v > max {
+				return 0, ErrRange
+			}
+		}
+	}
+	return v, nil
+}
+
+// FormatFloat returns the shortest decimal form of v.
+func FormatFloat(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// ParseInt reads a whole number (a trailing ".0", as spreadsheets write
+// whole numbers, is accepted).
+func ParseInt(s string) (int64, error) {
+	s = strings.TrimSuffix(strings.TrimSpace(foldWidth(s)), ".0")
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, ErrInt
+	}
+	return v, nil
+}
+
+// ParseTags splits a list separated by , ， ; ； | 、 or line breaks,
+// trimming each tag and dropping empty and repeated ones.
+func ParseTags(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool {
+		switch r {
+		case ',', '，', ';', '；', '|', '、', '\n', '\r':
+			return true
+		}
+		return false
+	})
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range f {
+		t = strings.TrimSpace(t)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// FormatTags joins tags with 、.
+func FormatTags(tags []string) string { return strings.Join(tags, "、") }
+
+// enumSynonyms maps words of hotline exports onto the standard enum values.
+// A synonym applies only when its target is one of the field's values.
+var enumSynonyms = map[string]string{
+	// status
+	"已受理": "受理", "待受理": "受理", "受理中": "受理", "新建": "受理", "登记": "受理",
+	"已派单": "派单", "待签收": "派单", "派单中": "派单", "已派发": "派单", "已转办": "派单", "转办": "派单", "交办": "派单", "已交办": "派单",
+	"已签收": "签收", "待办理": "签收",
+	"已联系": "先行联系", "已先行联系": "先行联系",
+	"处理中": "办理", "办理中": "办理", "正在办理": "办理", "在办": "办理", "待办结": "办理",
+	"已办结": "办结", "已完成": "办结", "完成": "办结", "已处理": "办结", "处理完毕": "办结", "待回访": "办结", "已答复": "办结",
+	"已回访": "回访", "回访中": "回访",
+	"已结案": "结案", "已归档": "结案", "归档": "结案", "已关闭": "结案", "关闭": "结案",
+	"已退回": "退单", "退回": "退单", "已退单": "退单", "退单中": "退单",
+	// satisfaction
+	"非常满意": "满意", "很满意": "满意", "十分满意": "满意",
+	"比较满意": "基本满意", "较满意": "基本满意",
+	"很不满意": "不满意", "非常不满意": "不满意",
+	// intent
+	"咨询类": "咨询", "求助类": "求助", "投诉类": "投诉", "举报类": "举报", "建议类": "建议", "表扬类": "表扬",
+	"意见建议": "建议", "意见": "建议", "感谢": "表扬", "表扬感谢": "表扬", "求决": "求助",
+	// urgency
+	"特急": "紧急", "特别紧急": "紧急", "急": "加急", "普通": "一般", "常规": "一般",
+	// channel
+	"12345热线": "12345", "市民热线": "12345", "12345市民服务热线": "12345", "热线": "12345", "热线电话": "12345",
+	"网格员上报": "网格巡查", "网格上报": "网格巡查", "网格": "网格巡查", "巡查": "网格巡查",
+	"网站": "网上表单", "网上": "网上表单", "网络": "网上表单", "微信": "网上表单", "小程序": "网上表单", "app": "网上表单",
+	"open311": "Open311", "api": "Open311",
+}
+
+// ParseEnum returns the value of f's enum that s names, exactly or by a
+// known synonym; otherwise ErrEnum.
+func (f *Field) ParseEnum(s string) (string, error) {
+	s = strings.TrimSpace(foldWidth(s))
+	for _, v := range f.enum {
+		if s == v {
+			return v, nil
+		}
+	}
+	if v, ok := enumSynonyms[strings.ToLower(s)]; ok {
+		for _, e := range f.enum {
+			if e == v {
+				return v, nil
+			}
+		}
+	}
+	return "", ErrEnum
+}

@@ -1,0 +1,118 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"jiceng/internal/core"
+	"jiceng/internal/fieldset"
+	"jiceng/internal/importer"
+	"jiceng/internal/importer/importtest"
+	"jiceng/internal/sqlite"
+)
+
+// nopStore accepts every batch as created.
+type nopStore struct{}
+
+func (nopStore) UpsertTickets(_ context.Context, t []core.Ticket, _ string) (core.UpsertResult, error) {
+	return core.UpsertResult{Created: len(t)}, nil
+}
+
+func writeBench(b *testing.B, n int) string {
+	b.Helper()
+	p := filepath.Join(b.TempDir(), "bench.csv")
+	f, err := os.Create(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := importtest.WriteCSV(f, 0, n); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	return p
+}
+
+// BenchmarkParseRow measures mapping one row's values onto a ticket.
+func BenchmarkParseRow(b *testing.B) {
+	set := fieldset.Tickets()
+	rec := importtest.Row(7, nil)
+	vals := make([]string, len(set.Fields))
+	idx := make([]int, len(importtest.Header))
+	for i, h := range importtest.Header {
+		idx[i] = set.Index(set.Lookup(h).Name)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, v := range rec {
+			vals[idx[i]] = v
+		}
+		if _, probs := set.TicketValues(vals); len(probs) > 0 {
+			b.Fatal(probs)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tickets/s")
+}
+
+// BenchmarkDecodeCSV measures reading records only.
+func BenchmarkDecodeCSV(b *testing.B) {
+	const n = 100000
+	p := writeBench(b, n)
+	fi, _ := os.Stat(p)
+	b.SetBytes(fi.Size())
+	for b.Loop() {
+		r, _, err := importer.Open(p, importer.ReadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := r.Read(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+		r.Close()
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
+}
+
+// BenchmarkImportNoStore measures the importer without a database:
+// decoding, parsing, duplicate check and batching.
+func BenchmarkImportNoStore(b *testing.B) {
+	const n = 100000
+	p := writeBench(b, n)
+	for b.Loop() {
+		sum, err := importer.Import(context.Background(), nopStore{}, p, importer.Options{})
+		if err != nil || sum.Created != n {
+			b.Fatal(sum, err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
+}
+
+// BenchmarkImport measures a whole import into a new SQLite database.
+func BenchmarkImport(b *testing.B) {
+	const n = 50000
+	p := writeBench(b, n)
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sum, err := importer.Import(ctx, db, p, importer.Options{})
+		if err != nil || sum.Created != n {
+			b.Fatal(sum, err)
+		}
+		db.Close()
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
+}
+
+var _ = bytes.MinRead

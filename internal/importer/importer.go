@@ -1,0 +1,662 @@
+package importer
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"jiceng/internal/core"
+	"jiceng/internal/fieldset"
+)
+
+// Upserter is what Import needs of a store.
+type Upserter interface {
+	UpsertTickets(ctx context.Context, tickets []core.Ticket, actor string) (core.UpsertResult, error)
+}
+
+// Options tune Import. The zero value imports with the standard field set.
+type Options struct {
+	// Fields is the field set; nil means fieldset.Tickets().
+	Fields *fieldset.Set
+	// Mapping maps column headers the field set does not know onto fields
+	// (see LoadMapping); it takes precedence over the field set's aliases.
+	Mapping Mapping
+	// Sheet is the XLSX sheet; empty means the first.
+	Sheet string
+	// BatchSize is the number of tickets stored per transaction; 0 means
+	// DefaultBatch.
+	BatchSize int
+	// Actor names the import in ticket histories; empty means
+	// "import:" + the file's base name.
+	Actor string
+	// Progress, when not nil, is called after each stored batch, from the
+	// goroutine that called Import.
+	Progress func(Progress)
+	// Counter, when not nil, is advanced by the bytes read (CSV only).
+	Counter *int64
+	// Log receives counts and row numbers, never cell values; nil discards.
+	Log *slog.Logger
+
+	hash func(string) uint64 // for tests: force hash collisions
+}
+
+// DefaultBatch is the number of tickets per transaction: large enough that
+// the per-transaction cost is small, small enough that a killed import
+// loses little work.
+const DefaultBatch = 2000
+
+// headerScan is how many rows are searched for the header.
+const headerScan = 10
+
+// Progress is the state of a running import.
+type Progress struct {
+	Rows     int // data rows read
+	Stored   int // tickets in committed batches
+	Rejected int
+}
+
+// Summary is the outcome of an import. Every data row is counted once in
+// Created, Updated, Unchanged or Rejected; title rows above the header and
+// blank rows are counted apart.
+type Summary struct {
+	Format                      string
+	HeaderRow                   int
+	Created, Updated, Unchanged int
+	Rejected                    int
+	TitleRows, BlankRows        int
+	// Unmapped lists the headers of columns that name no field; their
+	// values are kept in Ticket.Extra under the header.
+	Unmapped []string
+	// Repeated lists headers of columns naming a field an earlier column
+	// already names; they are kept in Extra too.
+	Repeated []string
+	// Missing lists the labels of required fields without a column.
+	Missing []string
+	// RejectsFile is the path of the rejects file, or "" when none.
+	RejectsFile string
+	// HashBytes is the memory of the duplicate-number set.
+	HashBytes int
+}
+
+// RejectsPath is where the rejects of file go.
+func RejectsPath(file string) string { return file + ".rejects.csv" }
+
+// importer is the state of one Import.
+type importer struct {
+	opt  Options
+	set  *fieldset.Set
+	path string
+	base string
+
+	header   []string // header cells as read (trimmed)
+	colField []int    // column → field index, or -1
+	extraKey []string // column → Extra key for unmapped columns
+	fieldCol []int    // field index → column, or -1
+	numIdx   int      // field index of number
+
+	vals    []string
+	seen    hashSet
+	suspect map[int]bool // rows whose number hash was seen before
+	hashes  map[uint64]bool
+	rej     *rejects
+	sum     Summary
+	// allRejected is set when the header was not found and every row went
+	// to the rejects file: the run failed, but its rejects file is complete.
+	allRejected bool
+}
+
+// Import reads the CSV or XLSX file at path and stores its tickets through
+// st in batches of one transaction each. Every data row is stored or
+// written, with its reason, to RejectsPath(path) (UTF-8 with BOM, the
+// original header plus 行号 and 拒绝原因 columns); a stale rejects file is
+// removed when there are none.
+//
+// A ticket number repeated within the file: the first row wins and the
+// later ones are rejected. Numbers are remembered as 64-bit hashes; a hash
+// seen twice is confirmed exactly by reading the rows concerned again at
+// the end, so a hash collision never rejects a row.
+//
+// Import is idempotent (a row equal to the stored ticket is Unchanged) and
+// crash-safe: committed batches stay, and running it again stores the rest.
+// Errors are *core.Error with a Chinese message; the summary is valid even
+// with an error (e.g. a header with no known column, where every row is
+// rejected).
+func Import(ctx context.Context, st Upserter, path string, opt Options) (Summary, error) {
+	im := &importer{opt: opt, set: opt.Fields, path: path, base: filepath.Base(path)}
+	if im.set == nil {
+		im.set = fieldset.Tickets()
+	}
+	if im.opt.BatchSize <= 0 {
+		im.opt.BatchSize = DefaultBatch
+	}
+	if im.opt.Actor == "" {
+		im.opt.Actor = "import:" + im.base
+	}
+	if im.opt.Log == nil {
+		im.opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if im.opt.hash == nil {
+		seed := maphash.MakeSeed()
+		im.opt.hash = func(s string) uint64 { return maphash.String(seed, s) }
+	}
+	im.numIdx = im.set.Index("number")
+	if im.numIdx < 0 {
+		return im.sum, core.Errorf(core.EINVALID, "字段集缺少 number（工单编号）字段")
+	}
+	im.rej = &rejects{path: RejectsPath(path)}
+	sum, err := im.run(ctx, st)
+	if ferr := im.rej.finish(err == nil || im.allRejected); ferr != nil && err == nil {
+		err = ferr
+	}
+	if im.rej.written {
+		sum.RejectsFile = im.rej.path
+	}
+	return sum, err
+}
+
+func (im *importer) run(ctx context.Context, st Upserter) (Summary, error) {
+	rr, format, err := Open(im.path, ReadOptions{Sheet: im.opt.Sheet, Counter: im.opt.Counter})
+	if err != nil {
+		return im.sum, err
+	}
+	defer rr.Close()
+	im.sum.Format = format
+
+	// Find the header among the first rows.
+	var pre []Row
+	for len(pre) < headerScan {
+		row, err := rr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return im.sum, err
+		}
+		row.Cells = append([]string(nil), row.Cells...)
+		pre = append(pre, row)
+	}
+	if len(pre) == 0 {
+		return im.sum, core.Errorf(core.EINVALID, "%s 是空文件，没有可导入的行", im.base)
+	}
+	h := im.findHeader(pre)
+	if h < 0 {
+		return im.sum, im.rejectAll(rr, pre)
+	}
+	im.sum.HeaderRow = pre[h].Num
+	im.plan(pre[h].Cells)
+	for _, r := range pre[:h] {
+		if blank(r.Cells) {
+			im.sum.BlankRows++
+		} else {
+			im.sum.TitleRows++
+		}
+	}
+	if err := im.rej.open(im.header); err != nil {
+		return im.sum, err
+	}
+	im.opt.Log.Debug("import header", "file", im.base, "row", im.sum.HeaderRow,
+		"columns", len(im.header), "unmapped", len(im.sum.Unmapped))
+
+	if err := im.pipeline(ctx, st, rr, pre[h+1:]); err != nil {
+		return im.sum, err
+	}
+	if len(im.suspect) > 0 {
+		if err := im.confirmDuplicates(ctx, st); err != nil {
+			return im.sum, err
+		}
+	}
+	im.sum.HashBytes = im.seen.bytes()
+	return im.sum, nil
+}
+
+// findHeader returns the index in rows of the row naming the most fields,
+// or -1 when no row names any.
+func (im *importer) findHeader(rows []Row) int {
+	best, bestN := -1, 0
+	for i, r := range rows {
+		n := 0
+		for _, c := range r.Cells {
+			if im.lookup(c) != nil {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = i, n
+		}
+	}
+	return best
+}
+
+func (im *importer) lookup(header string) *fieldset.Field {
+	if name, ok := im.opt.Mapping[fieldset.NormalizeHeader(header)]; ok {
+		return im.set.Field(name)
+	}
+	return im.set.Lookup(header)
+}
+
+// plan maps the header's columns onto fields.
+func (im *importer) plan(header []string) {
+	im.header = make([]string, len(header))
+	im.colField = make([]int, len(header))
+	im.extraKey = make([]string, len(header))
+	im.fieldCol = make([]int, len(im.set.Fields))
+	for i := range im.fieldCol {
+		im.fieldCol[i] = -1
+	}
+	im.vals = make([]string, len(im.set.Fields))
+	used := map[string]bool{}
+	for c, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		im.header[c] = h
+		im.colField[c] = -1
+		if f := im.lookup(h); f != nil {
+			fi := im.set.Index(f.Name)
+			if im.fieldCol[fi] < 0 {
+				im.fieldCol[fi] = c
+				im.colField[c] = fi
+				continue
+			}
+			im.sum.Repeated = append(im.sum.Repeated, columnName(c, h))
+		} else if h != "" {
+			im.sum.Unmapped = append(im.sum.Unmapped, h)
+		}
+		key := h
+		if key == "" {
+			key = fmt.Sprintf("第%d列", c+1)
+		}
+		if used[key] {
+			key = fmt.Sprintf("%s（第%d列）", key, c+1)
+		}
+		used[key] = true
+		im.extraKey[c] = key
+	}
+	for i, f := range im.set.Fields {
+		if f.Required && im.fieldCol[i] < 0 {
+			im.sum.Missing = append(im.sum.Missing, f.Label)
+		}
+	}
+}
+
+func columnName(c int, h string) string {
+	if h == "" {
+		return fmt.Sprintf("第 %d 列", c+1)
+	}
+	return fmt.Sprintf("第 %d 列 %s", c+1, h)
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// parse turns a data row into a ticket, or returns why it is rejected.
+func (im *importer) parse(row Row) (core.Ticket, string) {
+	if row.Err != "" {
+		return core.Ticket{}, row.Err
+	}
+	for i := range im.vals {
+		im.vals[i] = ""
+	}
+	for c, v := range row.Cells {
+		if c < len(im.colField) && im.colField[c] >= 0 {
+			im.vals[im.colField[c]] = v
+		}
+	}
+	t, probs := im.set.TicketValues(im.vals)
+	var reasons []string
+	for _, p := range probs {
+		if !p.Reject {
+			continue
+		}
+		fi := im.set.Index(p.Field)
+		if c := im.fieldCol[fi]; c >= 0 && c < len(row.Cells) && strings.TrimSpace(row.Cells[c]) != "" {
+			reasons = append(reasons, fmt.Sprintf("第 %d 列 %s: %s", c+1, im.header[c], p.Reason))
+		} else {
+			reasons = append(reasons, p.Reason)
+		}
+	}
+	if len(reasons) > 0 {
+		return core.Ticket{}, strings.Join(reasons, "；")
+	}
+	for c, v := range row.Cells {
+		if c < len(im.colField) && im.colField[c] >= 0 {
+			continue
+		}
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		key := ""
+		if c < len(im.extraKey) {
+			key = im.extraKey[c]
+		} else {
+			key = fmt.Sprintf("第%d列", c+1)
+		}
+		if t.Extra == nil {
+			t.Extra = map[string]string{}
+		}
+		t.Extra[key] = v
+	}
+	if t.Channel == "" {
+		t.Channel = "导入"
+	}
+	if t.SourceFile == "" {
+		t.SourceFile = im.base
+		t.SourceRow = row.Num
+	}
+	return t, ""
+}
+
+// numberHash returns the hash of the number in a row as parse would
+// normalise it, without parsing the row.
+func (im *importer) numberHash(row Row) (uint64, bool) {
+	c := im.fieldCol[im.numIdx]
+	if c < 0 || c >= len(row.Cells) {
+		return 0, false
+	}
+	n := strings.TrimSpace(row.Cells[c])
+	if n == "" {
+		return 0, false
+	}
+	h := im.opt.hash(n)
+	if h == 0 {
+		h = 1
+	}
+	return h, true
+}
+
+type batch struct {
+	tickets []core.Ticket
+	prog    Progress
+}
+
+// pipeline reads and parses rows in one goroutine and stores batches in
+// this one, so that decoding and the database work side by side.
+func (im *importer) pipeline(ctx context.Context, st Upserter, rr RowReader, pending []Row) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan batch, 2)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		errc <- im.produce(ctx, rr, pending, ch)
+	}()
+	stored := 0
+	for b := range ch {
+		res, err := st.UpsertTickets(ctx, b.tickets, im.opt.Actor)
+		if err != nil {
+			cancel()
+			for range ch {
+			}
+			<-errc
+			im.opt.Log.Error("import batch failed", "file", im.base, "stored", stored, "err", err)
+			return &core.Error{Code: core.ErrorCode(err), Message: fmt.Sprintf("保存工单失败（已保存 %d 条，重新运行同一命令即可继续）: %s", stored, core.ErrorMessage(err)), Err: err}
+		}
+		stored += len(b.tickets)
+		im.sum.Created += res.Created
+		im.sum.Updated += res.Updated
+		im.sum.Unchanged += res.Unchanged
+		b.prog.Stored = stored
+		if im.opt.Progress != nil {
+			im.opt.Progress(b.prog)
+		}
+	}
+	return <-errc
+}
+
+func (im *importer) produce(ctx context.Context, rr RowReader, pending []Row, ch chan<- batch) error {
+	var cur []core.Ticket
+	rows := 0
+	send := func() error {
+		b := batch{tickets: cur, prog: Progress{Rows: rows, Rejected: im.sum.Rejected}}
+		cur = make([]core.Ticket, 0, im.opt.BatchSize)
+		select {
+		case ch <- b:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	handle := func(row Row) error {
+		if blank(row.Cells) && row.Err == "" {
+			im.sum.BlankRows++
+			return nil
+		}
+		rows++
+		t, reason := im.parse(row)
+		if reason != "" {
+			return im.reject(row, reason)
+		}
+		h := im.opt.hash(t.Number)
+		if h == 0 {
+			h = 1
+		}
+		if !im.seen.add(h) {
+			// Seen before: decided at the end, when the earlier row's
+			// number can be compared exactly.
+			if im.suspect == nil {
+				im.suspect, im.hashes = map[int]bool{}, map[uint64]bool{}
+			}
+			im.suspect[row.Num] = true
+			im.hashes[h] = true
+			return nil
+		}
+		cur = append(cur, t)
+		if len(cur) >= im.opt.BatchSize {
+			return send()
+		}
+		return nil
+	}
+	cur = make([]core.Ticket, 0, im.opt.BatchSize)
+	for _, r := range pending {
+		if err := handle(r); err != nil {
+			return err
+		}
+	}
+	for {
+		row, err := rr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := handle(row); err != nil {
+			return err
+		}
+	}
+	if len(cur) > 0 {
+		return send()
+	}
+	return nil
+}
+
+func (im *importer) reject(row Row, reason string) error {
+	im.sum.Rejected++
+	return im.rej.write(row, reason)
+}
+
+// confirmDuplicates reads the file again for the rows whose number hash
+// was seen before, compares their numbers exactly with the rows that came
+// first, rejects true duplicates and stores the rest (hash collisions).
+func (im *importer) confirmDuplicates(ctx context.Context, st Upserter) error {
+	rr, _, err := Open(im.path, ReadOptions{Sheet: im.opt.Sheet})
+	if err != nil {
+		return err
+	}
+	defer rr.Close()
+	first := map[string]int{}
+	var keep []core.Ticket
+	for {
+		row, err := rr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if row.Num <= im.sum.HeaderRow {
+			continue
+		}
+		h, ok := im.numberHash(row)
+		if !ok || !im.hashes[h] {
+			continue
+		}
+		t, reason := im.parse(row)
+		if reason != "" {
+			continue // rejected the first time already
+		}
+		if !im.suspect[row.Num] {
+			if _, ok := first[t.Number]; !ok {
+				first[t.Number] = row.Num
+			}
+			continue
+		}
+		if f, ok := first[t.Number]; ok {
+			if err := im.reject(row, fmt.Sprintf("工单编号与第 %d 行重复", f)); err != nil {
+				return err
+			}
+			continue
+		}
+		first[t.Number] = row.Num
+		keep = append(keep, t)
+	}
+	im.opt.Log.Debug("import duplicates", "file", im.base, "suspects", len(im.suspect), "collisions", len(keep))
+	for len(keep) > 0 {
+		n := min(len(keep), im.opt.BatchSize)
+		res, err := st.UpsertTickets(ctx, keep[:n], im.opt.Actor)
+		if err != nil {
+			return &core.Error{Code: core.ErrorCode(err), Message: "保存工单失败: " + core.ErrorMessage(err), Err: err}
+		}
+		im.sum.Created += res.Created
+		im.sum.Updated += res.Updated
+		im.sum.Unchanged += res.Unchanged
+		keep = keep[n:]
+	}
+	return nil
+}
+
+// rejectAll writes every row of a file whose header was not found to the
+// rejects file.
+func (im *importer) rejectAll(rr RowReader, pre []Row) error {
+	width := 0
+	for _, r := range pre {
+		width = max(width, len(r.Cells))
+	}
+	header := make([]string, width)
+	for i := range header {
+		header[i] = fmt.Sprintf("第%d列", i+1)
+	}
+	if err := im.rej.open(header); err != nil {
+		return err
+	}
+	const reason = "表头无法识别：前 10 行中没有任何已知列名"
+	for _, r := range pre {
+		if err := im.reject(r, reason); err != nil {
+			return err
+		}
+	}
+	for {
+		row, err := rr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := im.reject(row, reason); err != nil {
+			return err
+		}
+	}
+	im.allRejected = true
+	return core.Errorf(core.EINVALID, "%s: 表头无法识别——前 %d 行中没有任何已知列名（如 工单编号、来电时间、诉求内容）；"+
+		"请检查文件，或用 -mapping 指定列与字段的对应关系。全部 %d 行已写入 %s",
+		im.base, min(headerScan, len(pre)), im.sum.Rejected, filepath.Base(im.rej.path))
+}
+
+// rejects writes the rejects file: to a temporary file first, renamed into
+// place at the end, so that an interrupted run never leaves a half file
+// under the final name.
+type rejects struct {
+	path    string
+	header  []string
+	f       *os.File
+	w       *csv.Writer
+	written bool
+	rec     []string
+}
+
+func (r *rejects) open(header []string) error {
+	r.header = header
+	return nil
+}
+
+func (r *rejects) write(row Row, reason string) error {
+	if r.f == nil {
+		f, err := os.Create(r.path + ".tmp")
+		if err != nil {
+			return core.Errorf(core.EINVALID, "无法写入拒绝文件 %s", filepath.Base(r.path))
+		}
+		r.f = f
+		f.WriteString("\ufeff")
+		r.w = csv.NewWriter(f)
+		// LF line ends: csv.Writer would turn a line break inside a cell
+		// into CRLF with UseCRLF, and the cells must stay verbatim.
+		h := append(append([]string(nil), r.header...), "行号", "拒绝原因")
+		if err := r.w.Write(h); err != nil {
+			return err
+		}
+	}
+	cells := row.Cells
+	for len(cells) > len(r.header) && cells[len(cells)-1] == "" {
+		cells = cells[:len(cells)-1]
+	}
+	r.rec = append(r.rec[:0], cells...)
+	for len(r.rec) < len(r.header) {
+		r.rec = append(r.rec, "")
+	}
+	r.rec = append(r.rec, fmt.Sprint(row.Num), reason)
+	return r.w.Write(r.rec)
+}
+
+// finish ends the rejects file. After a complete run (ok) it moves the
+// file into place, or removes a stale one when there were no rejects; after
+// a failed run it drops the partial file and leaves any older one alone.
+func (r *rejects) finish(ok bool) error {
+	if r.f != nil && !ok {
+		r.f.Close()
+		os.Remove(r.path + ".tmp")
+		return nil
+	}
+	if r.f == nil {
+		if ok {
+			if err := os.Remove(r.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return core.Errorf(core.EINVALID, "无法删除旧的拒绝文件 %s", filepath.Base(r.path))
+			}
+		}
+		return nil
+	}
+	r.w.Flush()
+	err := r.w.Error()
+	if cerr := r.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(r.path+".tmp", r.path)
+	}
+	if err != nil {
+		return core.Errorf(core.EINVALID, "无法写入拒绝文件 %s", filepath.Base(r.path))
+	}
+	r.written = true
+	return nil
+}

@@ -1,0 +1,119 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"jiceng/internal/core"
+	"jiceng/internal/storetest"
+)
+
+// testDSN returns the server the tests use, from JICENG_TEST_PG. Without it
+// the test is skipped, except in CI (CI set), where PostgreSQL must never be
+// skipped silently.
+func testDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv("JICENG_TEST_PG")
+	if dsn == "" {
+		if os.Getenv("CI") != "" {
+			tb.Fatal("JICENG_TEST_PG is not set: run the tests with scripts/test.sh")
+		}
+		tb.Skip("JICENG_TEST_PG not set: PostgreSQL tests skipped (scripts/test.sh runs them)")
+	}
+	return dsn
+}
+
+// freshDatabase creates an empty database with a unique name on the test
+// server, dropped when tb ends, and returns its DSN.
+func freshDatabase(tb testing.TB) string {
+	tb.Helper()
+	dsn := testDSN(tb)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("connect to JICENG_TEST_PG: %v", err)
+	}
+	defer conn.Close(ctx)
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "jiceng_test_" + hex.EncodeToString(b)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		tb.Fatalf("create database: %v", err)
+	}
+	tb.Cleanup(func() {
+		conn, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			tb.Errorf("drop database: %v", err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			tb.Errorf("drop database: %v", err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil || !strings.HasPrefix(u.Scheme, "postgres") {
+		tb.Fatalf("JICENG_TEST_PG must be a postgres:// URL")
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// mustOpen opens a store on a fresh database, closed when tb ends.
+func mustOpen(tb testing.TB, clock core.Clock) *DB {
+	tb.Helper()
+	dsn := freshDatabase(tb)
+	db, err := Open(context.Background(), dsn, clock)
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, clock core.Clock) core.Store { return mustOpen(t, clock) })
+}
+
+func TestReopenAndNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	dsn := freshDatabase(t)
+	db, err := Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(ctx, dsn, nil) // migrations already applied
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	var n int
+	if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil || n != SchemaVersion() {
+		t.Errorf("schema_migrations has %d rows (%v), want %d", n, err, SchemaVersion())
+	}
+	if _, err := db.pool.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', now())"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Open(ctx, dsn, nil)
+	if core.ErrorCode(err) != core.EINVALID || !strings.Contains(core.ErrorMessage(err), "9999") {
+		t.Fatalf("got %v, want an EINVALID error naming version 9999", err)
+	}
+}
+
+func TestBadDSN(t *testing.T) {
+	_, err := Open(context.Background(), "postgres://%zz", nil)
+	if core.ErrorCode(err) != core.EINVALID {
+		t.Fatalf("got %v, want EINVALID", err)
+	}
+}

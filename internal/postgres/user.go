@@ -1,0 +1,118 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"jiceng/internal/core"
+)
+
+var (
+	errUserNotFound    = &core.Error{Code: core.ENOTFOUND, Message: "用户不存在"}
+	errSessionNotFound = &core.Error{Code: core.ENOTFOUND, Message: "会话不存在或已过期，请重新登录"}
+)
+
+// CreateUser stores u and sets its ID (and CreatedAt, if zero, from the
+// clock); a taken username is ECONFLICT.
+func (db *DB) CreateUser(ctx context.Context, u *core.User) error {
+	if u.Username == "" {
+		return core.Errorf(core.EINVALID, "用户名不能为空")
+	}
+	created := u.CreatedAt
+	if created.IsZero() {
+		created = db.now()
+	}
+	var id int64
+	err := translate(db.pool.QueryRow(ctx, `INSERT INTO users (username, name, role, unit, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		u.Username, u.Name, u.Role, u.Unit, u.PasswordHash, created).Scan(&id))
+	if core.ErrorCode(err) == core.ECONFLICT {
+		return &core.Error{Code: core.ECONFLICT, Message: "用户名已被占用", Err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	u.ID, u.CreatedAt = id, created.Truncate(time.Microsecond).Local()
+	return nil
+}
+
+const userColumns = "u.id, u.username, u.name, u.role, u.unit, u.password_hash, u.created_at"
+
+func scanUser(row pgx.Row) (core.User, error) {
+	var u core.User
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.Unit, &u.PasswordHash, &u.CreatedAt)
+	return u, err
+}
+
+// UserByUsername returns the user with username, or ENOTFOUND.
+func (db *DB) UserByUsername(ctx context.Context, username string) (core.User, error) {
+	u, err := scanUser(db.pool.QueryRow(ctx, "SELECT "+userColumns+" FROM users u WHERE username = $1", username))
+	if err == pgx.ErrNoRows {
+		return core.User{}, errUserNotFound
+	}
+	if err != nil {
+		return core.User{}, fmt.Errorf("user by username: %w", err)
+	}
+	return u, nil
+}
+
+// User returns the user with id, or ENOTFOUND.
+func (db *DB) User(ctx context.Context, id int64) (core.User, error) {
+	u, err := scanUser(db.pool.QueryRow(ctx, "SELECT "+userColumns+" FROM users u WHERE id = $1", id))
+	if err == pgx.ErrNoRows {
+		return core.User{}, errUserNotFound
+	}
+	if err != nil {
+		return core.User{}, fmt.Errorf("user: %w", err)
+	}
+	return u, nil
+}
+
+// tokenHash is the stored key of a session: the hex SHA-256 of its token.
+func tokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// CreateSession stores s under the hash of its token. An unknown user is
+// EINVALID; a token already in use is ECONFLICT.
+func (db *DB) CreateSession(ctx context.Context, s core.Session) error {
+	if s.Token == "" {
+		return core.Errorf(core.EINVALID, "会话令牌不能为空")
+	}
+	_, err := db.pool.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+		tokenHash(s.Token), s.UserID, s.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("create session: %w", translate(err))
+	}
+	return nil
+}
+
+// SessionUser returns the user of the session with token if it has not
+// expired by the store's clock, or ENOTFOUND.
+func (db *DB) SessionUser(ctx context.Context, token string) (core.User, error) {
+	u, err := scanUser(db.pool.QueryRow(ctx, "SELECT "+userColumns+
+		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+		tokenHash(token), db.now()))
+	if err == pgx.ErrNoRows {
+		return core.User{}, errSessionNotFound
+	}
+	if err != nil {
+		return core.User{}, fmt.Errorf("session user: %w", err)
+	}
+	return u, nil
+}
+
+// DeleteSession removes the session with token; deleting an unknown session
+// is not an error (signing out twice is fine).
+func (db *DB) DeleteSession(ctx context.Context, token string) error {
+	if _, err := db.pool.Exec(ctx, "DELETE FROM sessions WHERE token_hash = $1", tokenHash(token)); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,511 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"jiceng/internal/core"
+	"jiceng/internal/dbutil"
+)
+
+// ticketColumns are the stored columns of a ticket, in the order of
+// scanTicket and ticketArgs (id first, which ticketArgs leaves out).
+const ticketColumns = `id, number, channel, received_at, caller_name, caller_phone, caller_id, address,
+	street, community, grid, lng, lat, title, content, category1, category2, category3, intent,
+	urgency, unit, status, deadline, contacted_at, resolved_at, reply, resolved, satisfaction,
+	callback_at, tags, source_file, source_row, extra, flags, created_at, updated_at`
+
+// ticketCols are the columns of ticketColumns after id.
+func ticketCols() []string {
+	return strings.Split(strings.Join(strings.Fields(ticketColumns), ""), ",")[1:]
+}
+
+// appendTicketArgs appends the values of ticketCols to args.
+func appendTicketArgs(args []any, t *core.Ticket) []any {
+	return append(args, t.Number, t.Channel, micros(t.ReceivedAt), t.CallerName, t.CallerPhone, t.CallerID, t.Address,
+		t.Street, t.Community, t.Grid, floatArg(t.Lng), floatArg(t.Lat), t.Title, t.Content,
+		t.Category1, t.Category2, t.Category3, t.Intent, t.Urgency, t.Unit, t.Status,
+		micros(t.Deadline), micros(t.ContactedAt), micros(t.ResolvedAt), t.Reply, boolArg(t.Resolved),
+		t.Satisfaction, micros(t.CallbackAt), dbutil.JSONList(t.Tags), t.SourceFile, t.SourceRow,
+		dbutil.JSONMap(t.Extra), dbutil.JSONList(t.Flags), micros(t.CreatedAt), micros(t.UpdatedAt))
+}
+
+func floatArg(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+func boolArg(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	if *b {
+		return 1
+	}
+	return 0
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanTicket reads one row of ticketColumns.
+func scanTicket(s scanner) (core.Ticket, error) {
+	var (
+		t                                            core.Ticket
+		recv, dead, cont, reso, cb, created, updated sql.NullInt64
+		lng, lat                                     sql.NullFloat64
+		resolved                                     sql.NullInt64
+		tags, extra, flags                           sql.NullString
+	)
+	err := s.Scan(&t.ID, &t.Number, &t.Channel, &recv, &t.CallerName, &t.CallerPhone, &t.CallerID, &t.Address,
+		&t.Street, &t.Community, &t.Grid, &lng, &lat, &t.Title, &t.Content, &t.Category1, &t.Category2,
+		&t.Category3, &t.Intent, &t.Urgency, &t.Unit, &t.Status, &dead, &cont, &reso, &t.Reply, &resolved,
+		&t.Satisfaction, &cb, &tags, &t.SourceFile, &t.SourceRow, &extra, &flags, &created, &updated)
+	if err != nil {
+		return t, err
+	}
+	t.ReceivedAt, t.Deadline, t.ContactedAt = fromMicros(recv), fromMicros(dead), fromMicros(cont)
+	t.ResolvedAt, t.CallbackAt = fromMicros(reso), fromMicros(cb)
+	t.CreatedAt, t.UpdatedAt = fromMicros(created), fromMicros(updated)
+	if lng.Valid {
+		t.Lng = &lng.Float64
+	}
+	if lat.Valid {
+		t.Lat = &lat.Float64
+	}
+	if resolved.Valid {
+		b := resolved.Int64 != 0
+		t.Resolved = &b
+	}
+	if t.Tags, err = dbutil.ParseList(tags.String); err != nil {
+		return t, fmt.Errorf("ticket %d tags: %w", t.ID, err)
+	}
+	if t.Extra, err = dbutil.ParseMap(extra.String); err != nil {
+		return t, fmt.Errorf("ticket %d extra: %w", t.ID, err)
+	}
+	if t.Flags, err = dbutil.ParseList(flags.String); err != nil {
+		return t, fmt.Errorf("ticket %d flags: %w", t.ID, err)
+	}
+	return t, nil
+}
+
+var errTicketNotFound = &core.Error{Code: core.ENOTFOUND, Message: "工单不存在"}
+
+// UpsertTickets stores tickets by number in one transaction; see
+// core.TicketStore. A ticket whose only differences are SourceFile and
+// SourceRow is unchanged (see dbutil.Diff). A later ticket in tickets with
+// the number of an earlier one updates it.
+//
+// The hot path of an import. The existing tickets of the batch are read with
+// one query; what happens to each ticket is decided in Go (new tickets get
+// their ids from max(id): there is one writer); the search bodies are built
+// on all cores; statements are prepared once per call; a create event
+// carries no list of changes.
+func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor string) (core.UpsertResult, error) {
+	var res core.UpsertResult
+	if len(tickets) == 0 {
+		return res, nil
+	}
+	in := make([]core.Ticket, len(tickets))
+	numbers := make([]string, len(tickets))
+	for i := range tickets {
+		if tickets[i].Number == "" {
+			return res, core.Errorf(core.EINVALID, "第 %d 条工单缺少工单编号", i+1)
+		}
+		in[i] = tickets[i]
+		dbutil.Normalize(&in[i])
+		numbers[i] = in[i].Number
+	}
+	now := dbutil.Micro(db.now())
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res = core.UpsertResult{}
+		existing, err := existingTickets(ctx, tx, numbers)
+		if err != nil {
+			return err
+		}
+		var maxID int64
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM tickets").Scan(&maxID); err != nil {
+			return fmt.Errorf("max ticket id: %w", err)
+		}
+		// Decide.
+		acts := make([]action, 0, len(in))
+		for i := range in {
+			t := &in[i]
+			old, ok := existing[t.Number]
+			if !ok {
+				maxID++
+				t.ID, t.CreatedAt, t.UpdatedAt = maxID, now, now
+				acts = append(acts, action{t: t, index: true})
+				existing[t.Number] = t
+				res.Created++
+				continue
+			}
+			changes := dbutil.Diff(old, t)
+			if len(changes) == 0 {
+				res.Unchanged++
+				continue
+			}
+			t.ID, t.CreatedAt, t.UpdatedAt = old.ID, old.CreatedAt, now
+			a := action{t: t, old: old, changes: dbutil.JSONChanges(changes)}
+			a.index = old.Title != t.Title || old.Content != t.Content
+			acts = append(acts, a)
+			existing[t.Number] = t
+			res.Updated++
+		}
+		searchBodies(acts)
+		return writeActions(ctx, tx, acts, micros(now), actor)
+	})
+	if err != nil {
+		return core.UpsertResult{}, fmt.Errorf("upsert tickets: %w", err)
+	}
+	return res, nil
+}
+
+// action is a decided write of UpsertTickets: a create (old == nil) or an
+// update with its changes.
+type action struct {
+	t, old  *core.Ticket
+	changes any  // JSON text of the changes of an update
+	index   bool // title or content are new: (re)index them
+	body    string
+	oldBody string
+}
+
+// searchBodies fills the search bodies of the actions that need them, on
+// all cores: tokenising is a good part of an import's work.
+func searchBodies(acts []action) {
+	workers := min(runtime.GOMAXPROCS(0), 1+len(acts)/256)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var (
+				set dbutil.BigramSet
+				buf []byte
+			)
+			body := func(title, content string) (s string) {
+				s, buf = searchBody(&set, buf, title, content)
+				return s
+			}
+			for i := w; i < len(acts); i += workers {
+				a := &acts[i]
+				if !a.index {
+					continue
+				}
+				a.body = body(a.t.Title, a.t.Content)
+				if a.old != nil {
+					a.oldBody = body(a.old.Title, a.old.Content)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// writeActions performs acts in order: tickets and events first, then the
+// keyword index. Each statement writes one row: a multi-row INSERT makes
+// SQLite keep a statement journal, which costs more than it saves here.
+func writeActions(ctx context.Context, tx *sql.Tx, acts []action, at any, actor string) error {
+	cols := ticketCols()
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var s *sql.Stmt
+		s, err = tx.PrepareContext(ctx, q)
+		return s
+	}
+	insert := prep("INSERT INTO tickets (id, " + strings.Join(cols, ", ") + ") VALUES (?" + strings.Repeat(", ?", len(cols)) + ")")
+	update := prep("UPDATE tickets SET " + strings.Join(cols, " = ?, ") + " = ? WHERE id = ?")
+	event := prep("INSERT INTO ticket_events (ticket_id, at, actor, action, changes) VALUES (?, ?, ?, ?, ?)")
+	// A contentless FTS5 table forgets a row by being told the tokens it was
+	// indexed with.
+	unindex := prep("INSERT INTO ticket_search (ticket_search, rowid, body) VALUES ('delete', ?, ?)")
+	index := prep("INSERT INTO ticket_search (rowid, body) VALUES (?, ?)")
+	defer func() {
+		for _, s := range []*sql.Stmt{insert, update, event, unindex, index} {
+			if s != nil {
+				s.Close()
+			}
+		}
+	}()
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+
+	args := make([]any, 0, len(cols)+1)
+	for _, a := range acts {
+		if a.old == nil {
+			args = appendTicketArgs(append(args[:0], a.t.ID), a.t)
+			if _, err := insert.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("insert ticket: %w", translate(err))
+			}
+			if _, err := event.ExecContext(ctx, a.t.ID, at, actor, core.EventCreate, nil); err != nil {
+				return fmt.Errorf("insert event: %w", err)
+			}
+			continue
+		}
+		args = append(appendTicketArgs(args[:0], a.t), a.t.ID)
+		if _, err := update.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("update ticket: %w", translate(err))
+		}
+		if _, err := event.ExecContext(ctx, a.t.ID, at, actor, core.EventUpdate, a.changes); err != nil {
+			return fmt.Errorf("insert event: %w", err)
+		}
+	}
+	// The keyword index last: FTS5 writes its pending terms to disk at
+	// every statement savepoint in the transaction, so it should see none.
+	for _, a := range acts {
+		if !a.index {
+			continue
+		}
+		if a.old != nil {
+			if _, err := unindex.ExecContext(ctx, a.t.ID, a.oldBody); err != nil {
+				return fmt.Errorf("update search index: %w", err)
+			}
+		}
+		if _, err := index.ExecContext(ctx, a.t.ID, a.body); err != nil {
+			return fmt.Errorf("update search index: %w", err)
+		}
+	}
+	return nil
+}
+
+// existingTickets reads the stored tickets with the given numbers in one
+// query, by number.
+func existingTickets(ctx context.Context, tx *sql.Tx, numbers []string) (map[string]*core.Ticket, error) {
+	list, err := json.Marshal(numbers)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+ticketColumns+
+		" FROM tickets WHERE number IN (SELECT value FROM json_each(?))", string(list))
+	if err != nil {
+		return nil, fmt.Errorf("read existing tickets: %w", err)
+	}
+	defer rows.Close()
+	m := make(map[string]*core.Ticket, len(numbers))
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read existing tickets: %w", err)
+		}
+		m[t.Number] = &t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read existing tickets: %w", err)
+	}
+	return m, nil
+}
+
+// searchBody returns the text of the FTS5 row of a ticket: the distinct
+// bigrams of title and content, separated by spaces. The index stores no
+// positions (detail=none), which makes it several times cheaper to build; a
+// keyword of more than one bigram is therefore checked on the candidate
+// rows. set and buf are scratch space; buf is returned for reuse.
+func searchBody(set *dbutil.BigramSet, buf []byte, title, content string) (string, []byte) {
+	buf = buf[:0]
+	for i, bg := range set.Distinct(title, content) {
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = bg.Append(buf)
+	}
+	return string(buf), buf
+}
+
+// Ticket returns the ticket with id, or ENOTFOUND.
+func (db *DB) Ticket(ctx context.Context, id int64) (core.Ticket, error) {
+	t, err := scanTicket(db.read.QueryRowContext(ctx, "SELECT "+ticketColumns+" FROM tickets WHERE id = ?", id))
+	if err == sql.ErrNoRows {
+		return core.Ticket{}, errTicketNotFound
+	}
+	if err != nil {
+		return core.Ticket{}, fmt.Errorf("ticket: %w", translate(err))
+	}
+	return t, nil
+}
+
+// TicketByNumber returns the ticket with number, or ENOTFOUND.
+func (db *DB) TicketByNumber(ctx context.Context, number string) (core.Ticket, error) {
+	t, err := scanTicket(db.read.QueryRowContext(ctx, "SELECT "+ticketColumns+" FROM tickets WHERE number = ?", number))
+	if err == sql.ErrNoRows {
+		return core.Ticket{}, errTicketNotFound
+	}
+	if err != nil {
+		return core.Ticket{}, fmt.Errorf("ticket by number: %w", translate(err))
+	}
+	return t, nil
+}
+
+// where builds the WHERE clause of f, with placeholders only.
+func where(f core.TicketFilter) (string, []any) {
+	var conds []string
+	var args []any
+	eq := func(col, v string) {
+		if v != "" {
+			conds = append(conds, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, "received_at >= ?")
+		args = append(args, f.From.UnixMicro())
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "received_at < ?")
+		args = append(args, f.To.UnixMicro())
+	}
+	eq("status", f.Status)
+	eq("category1", f.Category1)
+	eq("category2", f.Category2)
+	eq("category3", f.Category3)
+	eq("unit", f.Unit)
+	eq("community", f.Community)
+	eq("intent", f.Intent)
+	eq("channel", f.Channel)
+	if f.Keyword != "" {
+		phrases, exact := dbutil.KeywordPhrases(f.Keyword)
+		if len(phrases) > 0 {
+			// All bigrams of the keyword, in quotes so that FTS5 reads them
+			// as terms, not as operators.
+			var q strings.Builder
+			for _, p := range phrases {
+				for _, w := range p {
+					if q.Len() > 0 {
+						q.WriteString(" AND ")
+					}
+					q.WriteString(`"` + w.String() + `"`)
+				}
+			}
+			// Without positions only a single bigram is an exact match.
+			exact = exact && len(phrases[0]) == 1
+			conds = append(conds, "id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)")
+			args = append(args, q.String())
+		}
+		if !exact {
+			// The index only narrows (or cannot help): check the substring.
+			conds = append(conds, "(instr(lower(title), lower(?)) > 0 OR instr(lower(content), lower(?)) > 0)")
+			args = append(args, f.Keyword, f.Keyword)
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// Tickets returns one page of tickets matching f, newest received first
+// (tickets without a received time last, ties by id), and the total count.
+func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, int, error) {
+	w, args := where(f)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = core.DefaultLimit
+	}
+	limit = min(limit, core.MaxLimit)
+	offset := max(f.Offset, 0)
+
+	var total int
+	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM tickets"+w, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count tickets: %w", translate(err))
+	}
+	if total == 0 || offset >= total {
+		return []core.Ticket{}, total, nil
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT "+ticketColumns+" FROM tickets"+w+
+		" ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list tickets: %w", translate(err))
+	}
+	defer rows.Close()
+	list := make([]core.Ticket, 0, min(limit, total-offset))
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("list tickets: %w", err)
+		}
+		list = append(list, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list tickets: %w", translate(err))
+	}
+	return list, total, nil
+}
+
+// EachTicket calls fn for each ticket matching f, oldest received first
+// (tickets without a received time first), reading rows as it goes. fn may
+// use the store; the read holds a snapshot of the database until it ends.
+func (db *DB) EachTicket(ctx context.Context, f core.TicketFilter, fn func(core.Ticket) error) error {
+	w, args := where(f)
+	rows, err := db.read.QueryContext(ctx, "SELECT "+ticketColumns+" FROM tickets"+w+
+		" ORDER BY received_at, id", args...)
+	if err != nil {
+		return fmt.Errorf("each ticket: %w", translate(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return fmt.Errorf("each ticket: %w", err)
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("each ticket: %w", translate(err))
+	}
+	return nil
+}
+
+// TicketEvents returns the history of a ticket, oldest first; ENOTFOUND if
+// there is no such ticket.
+func (db *DB) TicketEvents(ctx context.Context, ticketID int64) ([]core.Event, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("ticket events: %w", err)
+	}
+	defer tx.Rollback()
+	var one int
+	if err := tx.QueryRowContext(ctx, "SELECT 1 FROM tickets WHERE id = ?", ticketID).Scan(&one); err != nil {
+		if err == sql.ErrNoRows {
+			return nil, errTicketNotFound
+		}
+		return nil, fmt.Errorf("ticket events: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, ticket_id, at, actor, action, note, changes
+		FROM ticket_events WHERE ticket_id = ? ORDER BY id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("ticket events: %w", err)
+	}
+	defer rows.Close()
+	var evs []core.Event
+	for rows.Next() {
+		var (
+			e       core.Event
+			at      sql.NullInt64
+			changes sql.NullString
+		)
+		if err := rows.Scan(&e.ID, &e.TicketID, &at, &e.Actor, &e.Action, &e.Note, &changes); err != nil {
+			return nil, fmt.Errorf("ticket events: %w", err)
+		}
+		e.At = fromMicros(at)
+		if e.Changes, err = dbutil.ParseChanges(changes.String); err != nil {
+			return nil, fmt.Errorf("ticket events: event %d changes: %w", e.ID, err)
+		}
+		evs = append(evs, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ticket events: %w", err)
+	}
+	return evs, nil
+}

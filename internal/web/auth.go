@@ -1,0 +1,311 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+
+	"jiceng/internal/core"
+)
+
+// argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1
+// lane), which keeps a sign-in around 20–50 ms on a small server.
+const (
+	argonMemory  = 19 * 1024 // KiB
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+	argonSaltLen = 16
+)
+
+// HashPassword hashes password with argon2id and a random salt, encoded in
+// the PHC string format: $argon2id$v=19$m=19456,t=2,p=1$SALT$HASH.
+func HashPassword(password string) (string, error) {
+	if password == "" {
+		return "", core.Errorf(core.EINVALID, "密码不能为空")
+	}
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+// checkPassword reports whether password matches an encoded argon2id hash,
+// comparing in constant time. A malformed hash never matches.
+func checkPassword(encoded, password string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		return false
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	var memory, passes uint32
+	var lanes uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &passes, &lanes); err != nil {
+		return false
+	}
+	// Bound the cost so that a corrupt row cannot stall the server.
+	if memory < 8 || memory > 1<<20 || passes < 1 || passes > 16 || lanes < 1 {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(want) < 16 || len(want) > 64 {
+		return false
+	}
+	hashSlots <- struct{}{}
+	got := argon2.IDKey([]byte(password), salt, passes, memory, lanes, uint32(len(want)))
+	<-hashSlots
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// hashSlots bounds the password checks running at once: each takes
+// argonMemory KiB, and a burst of Basic-auth requests must not exhaust the
+// server's memory.
+var hashSlots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// dummyHash is compared against when a username does not exist, so that a
+// failed sign-in takes as long whether or not the user exists.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("jiceng-dummy-password")
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+const (
+	sessionCookie = "jiceng_session"
+	sessionTTL    = 12 * time.Hour
+)
+
+// principal is the signed-in user of a request and, for browser sessions,
+// the session token (empty for HTTP Basic auth).
+type principal struct {
+	User    core.User
+	Session string
+}
+
+var errNotSignedIn = core.Errorf(core.EUNAUTHORIZED, "请先登录")
+
+// authenticate finds the user of r: from the session cookie, else from HTTP
+// Basic credentials. It returns an EUNAUTHORIZED error when neither is
+// present and valid.
+func (s *Server) authenticate(r *http.Request, allowBasic bool) (principal, error) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		u, err := s.Store.SessionUser(r.Context(), c.Value)
+		switch core.ErrorCode(err) {
+		case "":
+			return principal{User: u, Session: c.Value}, nil
+		case core.ENOTFOUND:
+			// Expired or logged out; fall through to Basic auth.
+		default:
+			return principal{}, fmt.Errorf("session user: %w", err)
+		}
+	}
+	if name, password, ok := r.BasicAuth(); ok && allowBasic {
+		u, err := s.checkLogin(r, name, password)
+		if err != nil {
+			return principal{}, err
+		}
+		return principal{User: u}, nil
+	}
+	return principal{}, errNotSignedIn
+}
+
+// checkLogin returns the user with username and password, or EUNAUTHORIZED
+// with one message for every kind of mismatch.
+func (s *Server) checkLogin(r *http.Request, username, password string) (core.User, error) {
+	wrong := core.Errorf(core.EUNAUTHORIZED, "用户名或密码错误")
+	if username == "" || password == "" {
+		return core.User{}, wrong
+	}
+	u, err := s.Store.UserByUsername(r.Context(), username)
+	if err != nil {
+		if core.ErrorCode(err) != core.ENOTFOUND {
+			return core.User{}, fmt.Errorf("user by username: %w", err)
+		}
+		checkPassword(dummyHash(), password)
+		return core.User{}, wrong
+	}
+	if !checkPassword(u.PasswordHash, password) {
+		return core.User{}, wrong
+	}
+	return u, nil
+}
+
+// authorize refuses roles that may not read tickets. Residents sign in for
+// their own requests only, which comes with the resident portal.
+func authorize(p principal) error {
+	if p.User.Role == core.RoleResident {
+		return core.Errorf(core.EFORBIDDEN, "当前账号无权查看工单")
+	}
+	return nil
+}
+
+// api wraps an API handler: it requires a signed-in user (session or Basic
+// auth) and answers 401 JSON otherwise.
+func (s *Server) api(h func(http.ResponseWriter, *http.Request, principal)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.authenticate(r, true)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h(w, r, p)
+	}
+}
+
+// page wraps a page handler: it requires a browser session and redirects
+// to the sign-in page otherwise, coming back to the same page afterwards.
+func (s *Server) page(h func(http.ResponseWriter, *http.Request, principal)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.authenticate(r, false)
+		if core.ErrorCode(err) == core.EUNAUTHORIZED {
+			next := r.URL.Path
+			if r.Method == http.MethodGet && r.URL.RawQuery != "" {
+				next += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+			return
+		}
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
+		h(w, r, p)
+	}
+}
+
+// csrfToken is the form token of a session: a hash of the session token,
+// which only the holder of the HttpOnly cookie can know. It needs no
+// storage and changes with every sign-in.
+func csrfToken(session string) string {
+	sum := sha256.Sum256([]byte("jiceng-csrf\x00" + session))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// checkCSRF verifies the csrf form field of a state-changing form post.
+func checkCSRF(r *http.Request, p principal) error {
+	got := r.PostFormValue("csrf")
+	if p.Session == "" || subtle.ConstantTimeCompare([]byte(got), []byte(csrfToken(p.Session))) != 1 {
+		return core.Errorf(core.EFORBIDDEN, "表单已过期或来源不明，请刷新页面后重试")
+	}
+	return nil
+}
+
+// newSessionToken returns a random 32-byte token, base64url encoded.
+func newSessionToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("session token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// safeNext returns next if it is a path on this site, else /tickets, so the
+// sign-in page cannot be used to redirect elsewhere.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/tickets"
+	}
+	return next
+}
+
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if p, err := s.authenticate(r, false); err == nil && p.Session != "" {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", principal{}, loginData{Next: next})
+}
+
+type loginData struct {
+	Next     string
+	Username string
+	Error    string
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	username := strings.TrimSpace(r.PostFormValue("username"))
+	password := r.PostFormValue("password")
+	next := safeNext(r.PostFormValue("next"))
+
+	u, err := s.checkLogin(r, username, password)
+	if err != nil {
+		code := core.ErrorCode(err)
+		if code != core.EUNAUTHORIZED {
+			s.failPage(w, r, err)
+			return
+		}
+		s.Log.Info("login failed")
+		s.render(w, r, http.StatusUnauthorized, "login", principal{},
+			loginData{Next: next, Username: username, Error: core.ErrorMessage(err)})
+		return
+	}
+	token, err := newSessionToken()
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	expires := s.Clock.Now().Add(sessionTTL)
+	if err := s.Store.CreateSession(r.Context(), core.Session{Token: token, UserID: u.ID, ExpiresAt: expires}); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.sessionCookie(token, expires))
+	s.Log.Info("login", "user_id", u.ID, "role", u.Role)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, p principal) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkCSRF(r, p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	if err := s.Store.DeleteSession(r.Context(), p.Session); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+		s.failPage(w, r, err)
+		return
+	}
+	http.SetCookie(w, s.sessionCookie("", time.Unix(0, 0)))
+	s.Log.Info("logout", "user_id", p.User.ID)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (s *Server) sessionCookie(token string, expires time.Time) *http.Cookie {
+	// Max-Age, which browsers prefer to Expires, makes the cookie's life
+	// independent of a skew between the server's and the browser's clocks.
+	maxAge := int(expires.Sub(s.Clock.Now()).Seconds())
+	if maxAge <= 0 {
+		maxAge = -1
+	}
+	return &http.Cookie{
+		Name:     sessionCookie,
+		Value:    token,
+		Path:     "/",
+		Expires:  expires,
+		MaxAge:   maxAge,
+		HttpOnly: true,
+		Secure:   s.SecureCookie,
+		SameSite: http.SameSiteLaxMode,
+	}
+}

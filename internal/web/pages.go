@@ -1,0 +1,455 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"jiceng/internal/core"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pageNames are the pages; each is templates/NAME.html, executed inside
+// templates/layout.html.
+var pageNames = []string{"login", "tickets", "ticket", "error"}
+
+// templates are parsed once, when the program starts: a missing or broken
+// template stops the program before it serves anything.
+var templates = mustParseTemplates(templateFS)
+
+func mustParseTemplates(fsys fs.FS) map[string]*template.Template {
+	t, err := parseTemplates(fsys)
+	if err != nil {
+		panic("web: " + err.Error())
+	}
+	return t
+}
+
+// parseTemplates parses the layout and one template set per page.
+func parseTemplates(fsys fs.FS) (map[string]*template.Template, error) {
+	layout, err := template.ParseFS(fsys, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	out := make(map[string]*template.Template, len(pageNames))
+	for _, name := range pageNames {
+		t, err := template.Must(layout.Clone()).ParseFS(fsys, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		for _, part := range []string{"title", "content"} {
+			if t.Lookup(part) == nil {
+				return nil, fmt.Errorf("page %s: missing {{define %q}}", name, part)
+			}
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+func staticHandler() http.Handler {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // static is embedded; it always exists
+	}
+	return http.FileServerFS(sub)
+}
+
+// layoutData is what the layout sees: the top bar and the page's own data.
+type layoutData struct {
+	Street    string
+	User      *core.User
+	RoleLabel string
+	CSRF      string
+	Page      any
+}
+
+// render executes page name with data into a buffer, so that a template
+// error becomes a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p principal, page any) {
+	d := layoutData{Street: s.streetName(r), Page: page}
+	if p.User.ID != 0 {
+		u := p.User
+		d.User = &u
+		d.RoleLabel = core.RoleLabels[u.Role]
+		d.CSRF = csrfToken(p.Session)
+	}
+	var buf bytes.Buffer
+	if err := templates[name].ExecuteTemplate(&buf, "layout", d); err != nil {
+		s.Log.Error("render page", "page", name, "err", err)
+		http.Error(w, "内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// streetName is the name of the street shown in the top bar.
+func (s *Server) streetName(r *http.Request) string {
+	a, err := s.Store.Areas(r.Context())
+	if err != nil {
+		s.Log.Error("load areas", "err", err)
+		return ""
+	}
+	if len(a.Streets) == 0 {
+		return ""
+	}
+	return a.Streets[0].Name
+}
+
+type errorPage struct {
+	Status  int
+	Message string
+}
+
+// failPage shows err as an HTML error page; internal errors are logged and
+// shown with a generic message.
+func (s *Server) failPage(w http.ResponseWriter, r *http.Request, err error) {
+	code := core.ErrorCode(err)
+	s.logFailure(r, code, err)
+	status := errorStatus(code)
+	var p principal
+	if code != core.EUNAUTHORIZED {
+		p, _ = s.authenticate(r, false)
+	}
+	s.render(w, r, status, "error", p, errorPage{Status: status, Message: core.ErrorMessage(err)})
+}
+
+// ticketsPage is the data of /tickets.
+type ticketsPage struct {
+	Form       url.Values
+	Error      string
+	ErrorField string
+	Rows       []ticketRow
+	Total      int
+	Page       int
+	Pages      int
+	PrevURL    string
+	NextURL    string
+
+	Statuses    []string
+	Intents     []string
+	Channels    []string
+	Communities []string
+	Units       []core.Unit
+	Category1   []string
+	Category2   []string
+	Category3   []string
+}
+
+type ticketRow struct {
+	ID           int64
+	Number       string
+	ReceivedAt   string
+	Title        string
+	Category     string
+	Community    string
+	Unit         string
+	Status       string
+	Satisfaction string
+}
+
+// pageSize is the number of tickets per page of /tickets.
+const pageSize = 50
+
+func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p principal) {
+	if err := authorize(p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	// Empty form fields arrive as empty parameters; drop them so that links
+	// stay short.
+	for k, v := range q {
+		if len(v) == 1 && strings.TrimSpace(v[0]) == "" {
+			delete(q, k)
+		}
+	}
+	q.Del("limit")
+	q.Del("offset")
+	page := &ticketsPage{Form: q, Statuses: core.Statuses, Intents: core.Intents, Channels: core.Channels}
+	if err := s.loadChoices(r, page); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+
+	pq := url.Values{}
+	for k, v := range q {
+		pq[k] = v
+	}
+	pq.Set("limit", strconv.Itoa(pageSize))
+	f, err := parseFilter(pq, s.Location)
+	if err != nil {
+		if core.ErrorCode(err) != core.EINVALID {
+			s.failPage(w, r, err)
+			return
+		}
+		// Show the form again with the message next to it.
+		page.Error = core.ErrorMessage(err)
+		if pe, ok := err.(*paramError); ok {
+			page.ErrorField = pe.Field
+		}
+		s.render(w, r, http.StatusBadRequest, "tickets", p, page)
+		return
+	}
+	tickets, total, err := s.Store.Tickets(r.Context(), f)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	for _, t := range tickets {
+		t = maskTicket(t, p.User.Role)
+		page.Rows = append(page.Rows, ticketRow{
+			ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt), Title: ticketTitle(t),
+			Category: joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3), Community: t.Community,
+			Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction,
+		})
+	}
+	page.Total = total
+	page.Page = f.Offset/pageSize + 1
+	page.Pages = (total + pageSize - 1) / pageSize
+	if page.Page > 1 {
+		page.PrevURL = pageURL(q, page.Page-1)
+	}
+	if page.Page < page.Pages {
+		page.NextURL = pageURL(q, page.Page+1)
+	}
+	s.render(w, r, http.StatusOK, "tickets", p, page)
+}
+
+// loadChoices fills the dropdowns of the filter form from the store.
+func (s *Server) loadChoices(r *http.Request, page *ticketsPage) error {
+	areas, err := s.Store.Areas(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, c := range areas.Communities {
+		page.Communities = append(page.Communities, c.Name)
+	}
+	if page.Units, err = s.Store.Units(r.Context()); err != nil {
+		return err
+	}
+	cats, err := s.Store.Categories(r.Context())
+	if err != nil {
+		return err
+	}
+	page.Category1, page.Category2, page.Category3 = categoryLevels(cats, page.Form.Get("category1"), page.Form.Get("category2"))
+	return nil
+}
+
+// categoryLevels lists the distinct names of each taxonomy level; levels 2
+// and 3 are narrowed to the chosen parent when there is one.
+func categoryLevels(cats []core.Category, c1, c2 string) (l1, l2, l3 []string) {
+	seen := [3]map[string]bool{{}, {}, {}}
+	add := func(level int, list *[]string, v string) {
+		if v != "" && !seen[level][v] {
+			seen[level][v] = true
+			*list = append(*list, v)
+		}
+	}
+	for _, c := range cats {
+		add(0, &l1, c.Level1)
+		if c1 == "" || c.Level1 == c1 {
+			add(1, &l2, c.Level2)
+			if c2 == "" || c.Level2 == c2 {
+				add(2, &l3, c.Level3)
+			}
+		}
+	}
+	sort.Strings(l2)
+	sort.Strings(l3)
+	return l1, l2, l3
+}
+
+func pageURL(q url.Values, page int) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	v.Set("page", strconv.Itoa(page))
+	return "/tickets?" + v.Encode()
+}
+
+// ticketTitle is the title of t, or the start of its request text.
+func ticketTitle(t core.Ticket) string {
+	if t.Title != "" {
+		return t.Title
+	}
+	r := []rune(strings.Join(strings.Fields(t.Content), " "))
+	if len(r) > 30 {
+		return string(r[:30]) + "…"
+	}
+	if len(r) == 0 {
+		return "（无标题）"
+	}
+	return string(r)
+}
+
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// displayLayout is how pages show times: to the minute, in s.Location.
+const displayLayout = "2006-01-02 15:04"
+
+func (s *Server) formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.Location).Format(displayLayout)
+}
+
+// ticketPage is the data of /tickets/{id}.
+type ticketPage struct {
+	Number string
+	Title  string
+	Status string
+	Fields []fieldRow
+	Flags  []string
+	Events []eventRow
+}
+
+type fieldRow struct {
+	Label string
+	Value string
+	Text  bool // free text, shown with line breaks
+}
+
+type eventRow struct {
+	At      string
+	Actor   string
+	Action  string
+	Note    string
+	Changes []changeJSON
+}
+
+func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request, p principal) {
+	if err := authorize(p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "工单不存在"))
+		return
+	}
+	t, events, err := s.ticketWithEvents(r, id, p.User.Role)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	page := ticketPage{Number: t.Number, Title: ticketTitle(t), Status: t.Status, Flags: t.Flags}
+	values := s.ticketValues(t)
+	for _, f := range s.Fields.Fields {
+		page.Fields = append(page.Fields, fieldRow{Label: f.Label, Value: values[f.Name], Text: f.Type == "text"})
+		delete(values, f.Name)
+	}
+	// Extra values outside the field set, such as raw values the importer
+	// kept under "label（原值）", follow under their own keys.
+	var rest []string
+	for k, v := range values {
+		if v != "" && !standardValues[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		page.Fields = append(page.Fields, fieldRow{Label: k, Value: values[k]})
+	}
+	if s.Fields.Field("flags") != nil {
+		page.Flags = nil // shown as a field
+	}
+	// Newest first: the timeline reads from the latest change down.
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		row := eventRow{At: s.formatTime(e.At), Actor: e.Actor, Action: actionLabel(e.Action), Note: e.Note}
+		for _, c := range e.Changes {
+			row.Changes = append(row.Changes, changeJSON{Field: c.Field, Label: s.fieldLabel(c.Field),
+				Before: s.changeTime(c.Field, c.Before, displayLayout), After: s.changeTime(c.Field, c.After, displayLayout)})
+		}
+		page.Events = append(page.Events, row)
+	}
+	s.render(w, r, http.StatusOK, "ticket", p, page)
+}
+
+func actionLabel(a string) string {
+	switch a {
+	case core.EventCreate:
+		return "创建"
+	case core.EventUpdate:
+		return "更新"
+	}
+	return a
+}
+
+// ticketValues gives the display text of each field of t by field-set name;
+// fields a street declared beyond the standard ones come from t.Extra.
+func (s *Server) ticketValues(t core.Ticket) map[string]string {
+	v := map[string]string{
+		"number": t.Number, "channel": t.Channel, "received_at": s.formatTime(t.ReceivedAt),
+		"caller_name": t.CallerName, "caller_phone": t.CallerPhone, "caller_id": t.CallerID,
+		"address": t.Address, "street": t.Street, "community": t.Community, "grid": t.Grid,
+		"title": t.Title, "content": t.Content,
+		"category1": t.Category1, "category2": t.Category2, "category3": t.Category3,
+		"intent": t.Intent, "urgency": t.Urgency, "unit": t.Unit, "status": t.Status,
+		"deadline": s.formatTime(t.Deadline), "contacted_at": s.formatTime(t.ContactedAt),
+		"resolved_at": s.formatTime(t.ResolvedAt), "reply": t.Reply, "satisfaction": t.Satisfaction,
+		"callback_at": s.formatTime(t.CallbackAt), "tags": strings.Join(t.Tags, "、"),
+		"source_file": t.SourceFile,
+	}
+	if t.Lng != nil {
+		v["lng"] = strconv.FormatFloat(*t.Lng, 'f', 6, 64)
+	}
+	if t.Lat != nil {
+		v["lat"] = strconv.FormatFloat(*t.Lat, 'f', 6, 64)
+	}
+	if t.Resolved != nil {
+		v["resolved"] = map[bool]string{true: "是", false: "否"}[*t.Resolved]
+	}
+	if t.SourceRow > 0 {
+		v["source_row"] = strconv.Itoa(t.SourceRow)
+	}
+	if len(t.Flags) > 0 {
+		v["flags"] = strings.Join(t.Flags, "；")
+	}
+	for k, x := range t.Extra {
+		if !standardValues[k] {
+			v[k] = x
+		}
+	}
+	return v
+}
+
+// standardValues are the names ticketValues gives to core.Ticket's own
+// fields; Extra cannot override them.
+var standardValues = map[string]bool{}
+
+func init() {
+	for _, f := range []string{"number", "channel", "received_at", "caller_name", "caller_phone", "caller_id",
+		"address", "street", "community", "grid", "lng", "lat", "title", "content", "category1", "category2",
+		"category3", "intent", "urgency", "unit", "status", "deadline", "contacted_at", "resolved_at", "reply",
+		"resolved", "satisfaction", "callback_at", "tags", "source_file", "source_row", "flags"} {
+		standardValues[f] = true
+	}
+}
