@@ -37,28 +37,27 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 
 // modelFlags are the training options shared by train and eval.
 type modelFlags struct {
-	kind     *string
-	c        *float64
-	balanced *bool
-	seed     *uint64
+	kind        *string
+	c           *float64
+	classWeight *string
+	seed        *uint64
 }
 
 func addModelFlags(fs interface {
 	String(string, string, string) *string
 	Float64(string, float64, string) *float64
-	Bool(string, bool, string) *bool
 	Uint64(string, uint64, string) *uint64
 }) modelFlags {
 	return modelFlags{
-		kind:     fs.String("model", "svm", "模型：svm 或 nbsvm"),
-		c:        fs.Float64("c", 1, "SVM 参数 C"),
-		balanced: fs.Bool("balanced", true, "按类别频率反比加权"),
-		seed:     fs.Uint64("seed", 1, "随机种子"),
+		kind:        fs.String("model", "ensemble", "模型：ensemble（默认，svm 与 nbsvm 的平均）、svm 或 nbsvm"),
+		c:           fs.Float64("c", 2, "SVM 参数 C"),
+		classWeight: fs.String("class-weight", "balanced", "类别权重：balanced（按类别频率反比加权）或 none"),
+		seed:        fs.Uint64("seed", 1, "随机种子"),
 	}
 }
 
 func (f modelFlags) config() classify.Config {
-	return classify.Config{Model: *f.kind, C: *f.c, Balanced: *f.balanced, Seed: *f.seed}
+	return classify.Config{Model: *f.kind, C: *f.c, ClassWeight: *f.classWeight, Seed: *f.seed}
 }
 
 // labelledRows reads the text and label columns of a CSV/XLSX file. Rows

@@ -217,12 +217,25 @@ const exportFixture = "2024年3月工单明细\n" +
 	"E003,45356.5,,,,内容三,,,,,,,,,,,,,,,\n"
 
 // TestExportRoundTrip exports imported tickets as CSV (UTF-8 and GBK) and
-// XLSX and imports each into a new database: the tickets must be equal.
+// XLSX and imports each into a new database: the tickets must be equal. It
+// runs on SQLite, and on PostgreSQL when JICENG_TEST_PG is set.
 func TestExportRoundTrip(t *testing.T) {
+	for _, db := range []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "rt.db") }},
+		{"postgres", testPG},
+	} {
+		t.Run(db.name, func(t *testing.T) { testRoundTrip(t, db.dsn) })
+	}
+}
+
+func testRoundTrip(t *testing.T, newDSN func(t *testing.T) string) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.csv")
 	os.WriteFile(src, []byte(exportFixture), 0o644)
-	db1 := filepath.Join(dir, "one.db")
+	db1 := newDSN(t)
 	if got := jc(t, "import", "-db", db1, src); got != "imported 3, updated 0, rejected 0\n" {
 		t.Fatalf("import: %q", got)
 	}
@@ -241,7 +254,7 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, tc.file)
 			jc(t, append([]string{"export", "-db", db1, "-out", out}, tc.args...)...)
-			db2 := filepath.Join(t.TempDir(), "two.db")
+			db2 := newDSN(t)
 			if got := jc(t, "import", "-db", db2, out); got != "imported 3, updated 0, rejected 0\n" {
 				t.Fatalf("re-import: %q", got)
 			}

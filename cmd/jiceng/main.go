@@ -44,8 +44,7 @@ func commands() map[string]command {
 		"export":   {"导出工单为 CSV/XLSX 文件", runExport},
 		"classify": {"训练、评估工单分类模型，批量分类", runClassify},
 		"generate": {"生成演示街道工单 CSV/XLSX 文件（用于试用和压测导入）", runGenerate},
-		// entries are added by the files that implement them, e.g.
-		// "import": {"导入工单 CSV/XLSX 文件", runImport},
+		"registry": {"载入本街道的问题分类、区域（社区/网格）和承办单位", runRegistry},
 	}
 }
 

@@ -66,7 +66,7 @@ func TestBucketStable(t *testing.T) {
 }
 
 func TestExtractSeparatorsIgnored(t *testing.T) {
-	cfg := FeatureConfig{}
+	cfg := FeatureConfig{MaxN: 3}
 	cfg.setDefaults()
 	ex := newExtractor(cfg)
 	key := func(s string) []string {
@@ -86,6 +86,16 @@ func TestExtractSeparatorsIgnored(t *testing.T) {
 	// 7 runes: 7 unigrams + 6 bigrams + 5 trigrams, all distinct here.
 	if len(want) != 18 {
 		t.Errorf("got %d features, want 18", len(want))
+	}
+	// Repeated n-grams are counted once with their frequency: 停 水 停水
+	// twice; 水停 停水停 水停水 once.
+	tf := map[string]float32{}
+	for _, f := range ex.extract("停水停水") {
+		tf[ex.gram(f)] = f.tf
+	}
+	wantTF := map[string]float32{"停": 2, "水": 2, "停水": 2, "水停": 1, "停水停": 1, "水停水": 1}
+	if fmt.Sprint(tf) != fmt.Sprint(wantTF) {
+		t.Errorf("term frequencies of 停水停水: got %v, want %v", tf, wantTF)
 	}
 	// Buckets must agree with the exported Bucket.
 	for _, f := range ex.extract("停水") {
@@ -473,10 +483,30 @@ func BenchmarkPredict(b *testing.B) {
 	b.ReportMetric(float64(runes)/float64(len(tickets)), "runes/ticket")
 }
 
-// BenchmarkTrain10k trains on 10,000 synthetic ~300-character tickets with
-// the default configuration (calibration included).
+// BenchmarkTrain10k trains on 10,000 tickets with the default configuration
+// (temperature calibration included). With JICENG_DEV_MESSAGES set they are
+// the dev messages topped up to 10,000 by joining two random messages of the
+// same class; otherwise synthetic ~300-character tickets.
 func BenchmarkTrain10k(b *testing.B) {
 	docs := benchTickets(b, 10000)
+	if p := os.Getenv("JICENG_DEV_MESSAGES"); p != "" {
+		docs = readDevDocs(b, p, "")
+		byClass := map[string][]Doc{}
+		for _, d := range docs {
+			byClass[d.Labels[0]] = append(byClass[d.Labels[0]], d)
+		}
+		rng := rand.New(rand.NewPCG(3, 4))
+		for len(docs) < 10000 {
+			d := docs[rng.IntN(len(docs))]
+			same := byClass[d.Labels[0]]
+			docs = append(docs, Doc{Text: d.Text + same[rng.IntN(len(same))].Text, Labels: d.Labels})
+		}
+	}
+	var runes int
+	for _, d := range docs {
+		runes += len([]rune(d.Text))
+	}
+	b.ReportMetric(float64(runes)/float64(len(docs)), "runes/ticket")
 	for b.Loop() {
 		if _, err := Train(docs, Config{Seed: 1}); err != nil {
 			b.Fatal(err)

@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,7 +22,8 @@ import (
 // JICENG_DEV_VARIANTS picks variants by name (comma-separated, default
 // "svm"), JICENG_DEV_SEEDS the fold seeds (default "1,2,3") and
 // JICENG_DEV_JOIN how tokens become text: "none" (default, tokens glued
-// together) or "space".
+// together) or "space". JICENG_DEV_CALIB=1 keeps the temperature
+// calibration (slower; it changes only the log-loss and ECE).
 func TestDevCrossValidation(t *testing.T) {
 	path := os.Getenv("JICENG_DEV_MESSAGES")
 	if path == "" {
@@ -28,17 +31,19 @@ func TestDevCrossValidation(t *testing.T) {
 	}
 	docs := readDevDocs(t, path, os.Getenv("JICENG_DEV_JOIN"))
 	f12 := FeatureConfig{MaxN: 2}
-	po := FeatureConfig{PerOrder: true}
+	po := FeatureConfig{PerOrder: true, MaxN: 3}
+	f13 := FeatureConfig{MaxN: 3}
 	po14 := FeatureConfig{PerOrder: true, MaxN: 4}
 	variants := map[string]Config{
-		"svm":               {C: 0.5, ClassWeight: "none"},
-		"svm-c0.25":         {C: 0.25, ClassWeight: "none"},
-		"svm-c1":            {C: 1, ClassWeight: "none"},
-		"svm-c2":            {C: 2, ClassWeight: "none"},
-		"svm-c4":            {C: 4, ClassWeight: "none"},
-		"svm-bal":           {C: 0.5, ClassWeight: "balanced"},
-		"svm-bal-c1":        {C: 1, ClassWeight: "balanced"},
-		"svm-bal-c2":        {C: 2, ClassWeight: "balanced"},
+		"default":           {},
+		"svm":               {C: 0.5, ClassWeight: "none", Features: f13},
+		"svm-c0.25":         {C: 0.25, ClassWeight: "none", Features: f13},
+		"svm-c1":            {C: 1, ClassWeight: "none", Features: f13},
+		"svm-c2":            {C: 2, ClassWeight: "none", Features: f13},
+		"svm-c4":            {C: 4, ClassWeight: "none", Features: f13},
+		"svm-bal":           {C: 0.5, ClassWeight: "balanced", Features: f13},
+		"svm-bal-c1":        {C: 1, ClassWeight: "balanced", Features: f13},
+		"svm-bal-c2":        {C: 2, ClassWeight: "balanced", Features: f13},
 		"svm-14":            {C: 0.5, Features: FeatureConfig{MaxN: 4}, ClassWeight: "none"},
 		"svm-24":            {C: 0.5, Features: FeatureConfig{MinN: 2, MaxN: 4}, ClassWeight: "none"},
 		"svm-12":            {C: 0.5, Features: f12, ClassWeight: "none"},
@@ -49,12 +54,12 @@ func TestDevCrossValidation(t *testing.T) {
 		"svm-po-bal-c1":     {C: 1, ClassWeight: "balanced", Features: po},
 		"svm-po-bal-c2":     {C: 2, ClassWeight: "balanced", Features: po},
 		"svm-po14-bal-c1":   {C: 1, ClassWeight: "balanced", Features: po14},
-		"svm-b22":           {C: 0.5, Features: FeatureConfig{Bits: 22}, ClassWeight: "none"},
-		"svm-df2":           {C: 0.5, Features: FeatureConfig{MinDF: 2}, ClassWeight: "none"},
-		"svm-df2-bal-c1":    {C: 1, ClassWeight: "balanced", Features: FeatureConfig{MinDF: 2}},
-		"svm-bal-c4":        {C: 4, ClassWeight: "balanced"},
-		"svm-bal-c2-b18":    {C: 2, ClassWeight: "balanced", Features: FeatureConfig{Bits: 18}},
-		"svm-bal-c2-b19":    {C: 2, ClassWeight: "balanced", Features: FeatureConfig{Bits: 19}},
+		"svm-b22":           {C: 0.5, Features: FeatureConfig{MaxN: 3, Bits: 22}, ClassWeight: "none"},
+		"svm-df2":           {C: 0.5, Features: FeatureConfig{MaxN: 3, MinDF: 2}, ClassWeight: "none"},
+		"svm-df2-bal-c1":    {C: 1, ClassWeight: "balanced", Features: FeatureConfig{MaxN: 3, MinDF: 2}},
+		"svm-bal-c4":        {C: 4, ClassWeight: "balanced", Features: f13},
+		"svm-bal-c2-b18":    {C: 2, ClassWeight: "balanced", Features: FeatureConfig{MaxN: 3, Bits: 18}},
+		"svm-bal-c2-b19":    {C: 2, ClassWeight: "balanced", Features: FeatureConfig{MaxN: 3, Bits: 19}},
 		"svm-12-bal-c4":     {C: 4, ClassWeight: "balanced", Features: f12},
 		"svm-po-bal-c4":     {C: 4, ClassWeight: "balanced", Features: po},
 		"svm-12-bal-c2-b18": {C: 2, ClassWeight: "balanced", Features: FeatureConfig{MaxN: 2, Bits: 18}},
@@ -64,14 +69,21 @@ func TestDevCrossValidation(t *testing.T) {
 		"svm-12-c2":         {C: 2, Features: f12, ClassWeight: "none"},
 		"svm-12po-bal-c2":   {C: 2, ClassWeight: "balanced", Features: FeatureConfig{MaxN: 2, PerOrder: true}},
 		"svm-12-bal-c2-df2": {C: 2, ClassWeight: "balanced", Features: FeatureConfig{MaxN: 2, MinDF: 2}},
-		"nbsvm":             {Model: "nbsvm", C: 0.5, ClassWeight: "none"},
-		"nbsvm-c1":          {Model: "nbsvm", C: 1, ClassWeight: "none"},
-		"nbsvm-b1":          {Model: "nbsvm", C: 0.5, Beta: 1, ClassWeight: "none"},
-		"nbsvm-bal":         {Model: "nbsvm", C: 0.5, ClassWeight: "balanced"},
+		"nbsvm":             {Model: "nbsvm", C: 0.5, ClassWeight: "none", Features: f13},
+		"nbsvm-c1":          {Model: "nbsvm", C: 1, ClassWeight: "none", Features: f13},
+		"nbsvm-b1":          {Model: "nbsvm", C: 0.5, Beta: 1, ClassWeight: "none", Features: f13},
+		"nbsvm-bal":         {Model: "nbsvm", C: 0.5, ClassWeight: "balanced", Features: f13},
 		"nbsvm-14":          {Model: "nbsvm", C: 0.5, Features: FeatureConfig{MaxN: 4}, ClassWeight: "none"},
-		"nbsvm-b05":         {Model: "nbsvm", C: 0.5, Beta: 0.5, ClassWeight: "none"},
-		"nbsvm-b05-c1":      {Model: "nbsvm", C: 1, Beta: 0.5, ClassWeight: "none"},
+		"nbsvm-b05":         {Model: "nbsvm", C: 0.5, Beta: 0.5, ClassWeight: "none", Features: f13},
+		"nbsvm-b05-c1":      {Model: "nbsvm", C: 1, Beta: 0.5, ClassWeight: "none", Features: f13},
 		"nbsvm-po-bal-c1":   {Model: "nbsvm", C: 1, ClassWeight: "balanced", Features: po},
+		"nbsvm-12-b1":       {Model: "nbsvm", Beta: 1},
+		"nbsvm-12":          {Model: "nbsvm"},
+		"ensemble":          {Model: "ensemble"},
+		"ensemble-c1":       {Model: "ensemble", C: 1},
+		"ensemble-c4":       {Model: "ensemble", C: 4},
+		"ensemble-13":       {Model: "ensemble", Features: f13},
+		"nbsvm-12-b1-c0.5":  {Model: "nbsvm", Beta: 1, C: 0.5},
 		"nbsvm-12-bal-c1":   {Model: "nbsvm", C: 1, ClassWeight: "balanced", Features: f12},
 	}
 	names := strings.Split(envOr("JICENG_DEV_VARIANTS", "svm"), ",")
@@ -88,7 +100,9 @@ func TestDevCrossValidation(t *testing.T) {
 		if !ok {
 			t.Fatalf("unknown variant %q", name)
 		}
-		cfg.CalibFolds = -1 // ranking only: calibration does not change the F1
+		if os.Getenv("JICENG_DEV_CALIB") == "" {
+			cfg.CalibFolds = -1 // ranking only: calibration does not change the F1
+		}
 		var f1s []float64
 		start := time.Now()
 		var last *Report
@@ -102,7 +116,8 @@ func TestDevCrossValidation(t *testing.T) {
 			last = r
 		}
 		mean, lo, hi := stats(f1s)
-		t.Logf("%-14s macro-F1 %.4f (min %.4f max %.4f, seeds %v) %s", name, mean, lo, hi, seeds, time.Since(start).Round(time.Second))
+		t.Logf("%-14s macro-F1 %.4f (min %.4f max %.4f, seeds %v) %s; last seed: log-loss %.4f ECE %.4f",
+			name, mean, lo, hi, seeds, time.Since(start).Round(time.Second), last.LogLoss, last.ECE)
 		if os.Getenv("JICENG_DEV_REPORT") != "" {
 			var b strings.Builder
 			last.WriteText(&b)
@@ -150,4 +165,58 @@ func readDevDocs(t testing.TB, path, join string) []Doc {
 		t.Fatal(fmt.Errorf("%s: no rows", path))
 	}
 	return docs
+}
+
+// TestDevRawTextShift estimates how a model trained on the stripped dev text
+// (stop words removed) fares on raw-looking text: every held-out message
+// gets punctuation and common function words put back between its tokens
+// at random (about one in three gaps). Same env variables as
+// TestDevCrossValidation; the default configuration is used.
+func TestDevRawTextShift(t *testing.T) {
+	path := os.Getenv("JICENG_DEV_MESSAGES")
+	if path == "" {
+		t.Skip("JICENG_DEV_MESSAGES not set")
+	}
+	spaced := readDevDocs(t, path, "space")
+	fillers := strings.Fields("的 了 是 我 在 也 都 就 和 有 这 那 我们 他们 一个 什么 ， 。 、 ！ ？ ； ： “ ” 请问 您好 谢谢")
+	for _, seed := range []uint64{1, 2, 3} {
+		rng := rand.New(rand.NewPCG(seed, 99))
+		y := make([]int, len(spaced))
+		labels := distinct(spaced)
+		for i, d := range spaced {
+			y[i] = slices.Index(labels, d.Labels[0])
+		}
+		folds := stratifiedFolds(y, 5, seed)
+		clean, raw := newReport(labels), newReport(labels)
+		for f := 0; f < 5; f++ {
+			var tr []Doc
+			var te []int
+			for i, d := range spaced {
+				if folds[i] == f {
+					te = append(te, i)
+				} else {
+					tr = append(tr, Doc{Text: strings.ReplaceAll(d.Text, " ", ""), Labels: d.Labels})
+				}
+			}
+			m, err := Train(tr, Config{Seed: seed, CalibFolds: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, i := range te {
+				toks := strings.Fields(spaced[i].Text)
+				var b strings.Builder
+				for j, tok := range toks {
+					if j > 0 && rng.IntN(3) == 0 {
+						b.WriteString(fillers[rng.IntN(len(fillers))])
+					}
+					b.WriteString(tok)
+				}
+				clean.add(spaced[i].Labels[0], m.Predict(strings.Join(toks, ""), 1)[0].Labels[0])
+				raw.add(spaced[i].Labels[0], m.Predict(b.String(), 1)[0].Labels[0])
+			}
+		}
+		clean.finish()
+		raw.finish()
+		t.Logf("seed %d: macro-F1 on stripped text %.4f, with function words and punctuation put back %.4f", seed, clean.MacroF1, raw.MacroF1)
+	}
 }

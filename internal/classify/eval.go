@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -27,6 +28,11 @@ type Report struct {
 	// are both right.
 	PathN        int
 	PathAccuracy float64
+	// LogLoss is the mean negative log-probability of the true level-1
+	// class and ECE the expected calibration error of the top-1
+	// probability (10 equal-width bins): how far "0.8" is from being right
+	// 80% of the time.
+	LogLoss, ECE float64
 }
 
 // CrossValidate estimates the level-1 quality of Train(·, cfg) on docs with
@@ -46,6 +52,7 @@ func CrossValidate(docs []Doc, folds int, seed uint64, cfg Config) (*Report, err
 	}
 	assign := stratifiedFolds(y, folds, seed)
 	pred := make([]Prediction, len(docs))
+	pTrue := make([]float64, len(docs))
 	for f := 0; f < folds; f++ {
 		var tr []Doc
 		var te []int
@@ -64,7 +71,14 @@ func CrossValidate(docs []Doc, folds int, seed uint64, cfg Config) (*Report, err
 			return nil, err
 		}
 		parallel(len(te), func(j int) {
-			pred[te[j]] = m.Predict(docs[te[j]].Text, 1)[0]
+			i := te[j]
+			ps := m.Predict(docs[i].Text, len(labels))
+			pred[i] = ps[0]
+			for _, p := range ps {
+				if p.Labels[0] == docs[i].Labels[0] {
+					pTrue[i] = p.Probs[0]
+				}
+			}
 		})
 	}
 	r := newReport(labels)
@@ -79,6 +93,23 @@ func CrossValidate(docs []Doc, folds int, seed uint64, cfg Config) (*Report, err
 	}
 	if r.PathN > 0 {
 		r.PathAccuracy /= float64(r.PathN)
+	}
+	var binN [10]int
+	var binConf, binHit [10]float64
+	for i, d := range docs {
+		r.LogLoss -= math.Log(max(pTrue[i], 1e-15))
+		b := min(int(pred[i].Probs[0]*10), 9)
+		binN[b]++
+		binConf[b] += pred[i].Probs[0]
+		if pred[i].Labels[0] == d.Labels[0] {
+			binHit[b]++
+		}
+	}
+	r.LogLoss /= float64(len(docs))
+	for b := range binN {
+		if binN[b] > 0 {
+			r.ECE += math.Abs(binHit[b]-binConf[b]) / float64(len(docs))
+		}
 	}
 	r.finish()
 	return r, nil
@@ -156,7 +187,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, c := range r.Classes {
 		fmt.Fprintf(&b, "%s %9.4f %9.4f %9.4f %8d\n", pad(c.Label, 16), c.Precision, c.Recall, c.F1, c.Support)
 	}
-	fmt.Fprintf(&b, "macro-F1 %.4f  accuracy %.4f\n", r.MacroF1, r.Accuracy)
+	fmt.Fprintf(&b, "macro-F1 %.4f  accuracy %.4f  log-loss %.4f  ECE %.4f\n", r.MacroF1, r.Accuracy, r.LogLoss, r.ECE)
 	if r.PathN > 0 {
 		fmt.Fprintf(&b, "level-1+2 path accuracy %.4f over %d documents\n", r.PathAccuracy, r.PathN)
 	}

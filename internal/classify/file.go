@@ -228,6 +228,9 @@ func decode(r *bufio.Reader) (*Model, error) {
 		if len(fn.Top) > k {
 			return nil, fmt.Errorf("node %d: bad dictionary", i)
 		}
+		if !finitePositive(fn.InvTemp) || (fn.Rows > 0 && !finitePositive(fn.Step)) || (i == 0 && !finitePositive(fn.IdfStep)) {
+			return nil, fmt.Errorf("node %d: bad scale", i)
+		}
 		nd := &node{labels: fn.Labels, invTemp: fn.InvTemp, top: fn.Top}
 		if i == 0 {
 			if k < 2 {
@@ -341,6 +344,10 @@ func (m *Model) loadRoot(r *bufio.Reader, fn fileNode, k int) error {
 		copy(m.dense[base+1:base+1+k], w[j*k:(j+1)*k])
 	}
 	return nil
+}
+
+func finitePositive(f float32) bool {
+	return f > 0 && !math.IsInf(float64(f), 0) && !math.IsNaN(float64(f))
 }
 
 func depth(nd *node) int {

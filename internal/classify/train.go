@@ -212,11 +212,25 @@ func trainOvR(x *csr, rows []int, y []int, k int, cfg Config) [][]float64 {
 			}
 		}
 		p := binaryProblem{x: x, rows: rows, y: yy, cost: cost, seed: cfg.Seed*1000003 + uint64(c)}
-		if cfg.Model == "nbsvm" {
+		opt := svmOptions{eps: cfg.Eps, maxIter: cfg.MaxIter}
+		if cfg.Model == "svm" || cfg.Model == "ensemble" {
+			ws[c] = trainSVM(p, opt)
+		}
+		if cfg.Model == "nbsvm" || cfg.Model == "ensemble" {
 			p.scale = nbRatios(x, rows, yy, cfg.NBAlpha)
 			p.beta = cfg.Beta
+			w := trainSVM(p, opt)
+			if ws[c] == nil {
+				ws[c] = w
+				return
+			}
+			// Both models are linear in the same features (the NB
+			// scaling is folded into w), so averaging their weights
+			// averages their scores at no cost in prediction.
+			for j := range w {
+				ws[c][j] = (ws[c][j] + w[j]) / 2
+			}
 		}
-		ws[c] = trainSVM(p, svmOptions{eps: cfg.Eps, maxIter: cfg.MaxIter})
 	})
 	return ws
 }

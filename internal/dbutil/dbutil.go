@@ -319,46 +319,6 @@ func SearchBigrams(title, content string, fn func(b Bigram, pos int)) {
 	add(content)
 }
 
-// BigramSet collects the distinct bigrams of texts. The zero value is ready
-// to use; reusing one avoids allocations. Not safe for concurrent use.
-type BigramSet struct {
-	slots []Bigram // open addressing; 0 is empty (no bigram is 0)
-	list  []Bigram
-}
-
-// Distinct returns the distinct bigrams of title and content in the order
-// they first occur. The slice is reused by the next call.
-func (s *BigramSet) Distinct(title, content string) []Bigram {
-	n := len(title) + len(content) // bytes: at least the number of bigrams
-	size := 64
-	for size < 2*n {
-		size *= 2
-	}
-	if len(s.slots) < size {
-		s.slots = make([]Bigram, size)
-	} else {
-		clear(s.slots[:size])
-	}
-	slots := s.slots[:size]
-	mask := uint64(size - 1)
-	s.list = s.list[:0]
-	SearchBigrams(title, content, func(b Bigram, _ int) {
-		i := (uint64(b) * 0x9E3779B97F4A7C15 >> 20) & mask
-		for {
-			switch slots[i] {
-			case 0:
-				slots[i] = b
-				s.list = append(s.list, b)
-				return
-			case b:
-				return
-			}
-			i = (i + 1) & mask
-		}
-	})
-	return s.list
-}
-
 // KeywordPhrases splits a keyword into runs of letters and digits and returns
 // the bigrams of each run of two or more; exact reports whether matching
 // all phrases (each bigram of a phrase at consecutive positions) is the same

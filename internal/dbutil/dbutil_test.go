@@ -108,15 +108,3 @@ func FuzzKeywordPhrases(f *testing.F) {
 		}
 	})
 }
-
-func TestDistinct(t *testing.T) {
-	var s BigramSet
-	got := s.Distinct("噪音噪音", "噪音")
-	var names []string
-	for _, b := range got {
-		names = append(names, b.String())
-	}
-	if want := "噪音 音噪"; strings.Join(names, " ") != want {
-		t.Errorf("got %q, want %q", strings.Join(names, " "), want)
-	}
-}

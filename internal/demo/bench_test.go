@@ -8,7 +8,8 @@ import (
 )
 
 // BenchmarkTickets measures generation speed in tickets per second, on all
-// cores (go test -bench Tickets -benchtime 100000x reports one ticket per op).
+// cores: go test -run XXX -bench Tickets -benchtime 200000x ./internal/demo (one
+// ticket per op).
 func BenchmarkTickets(b *testing.B) {
 	st := NewStreet(1)
 	end := time.Date(2025, 6, 30, 0, 0, 0, 0, cst)

@@ -90,6 +90,11 @@ type spec struct {
 	sents     [nKinds][]tmpl
 	issueAll  []tmpl // issue, urgent and hurry sentences together
 	issueKind []int  // the kind of each of issueAll
+	// bestReply and bestKw give, for each of issueAll, the replies and the
+	// keyword that share most words with it, so that a ticket's reply and
+	// title fit what it is about.
+	bestReply [][]int
+	bestKw    []int
 	kwTmpl    []tmpl // kws compiled, so that kws may hold slots too
 }
 
@@ -104,7 +109,7 @@ type seg struct {
 // Slots a sentence may hold. Location slots are consistent within a ticket.
 var slotNames = []string{"小区", "楼", "单元", "室", "路", "号", "社区", "n", "天", "时", "店", "车牌", "温",
 	"公司", "姓", "钱", "卡", "学校", "医院", "线路", "月", "手机", "名", "年", "岁", "快递", "单位", "日期", "kw",
-	"id", "wx", "email"}
+	"id", "wx", "email", "小钱", "本姓", "饭馆"}
 
 var slotIndex = func() map[string]int {
 	m := map[string]int{}
@@ -147,6 +152,9 @@ const (
 	slotID
 	slotWechat
 	slotEmail
+	slotSmallMoney
+	slotFamily
+	slotEatery
 )
 
 func compile(s string) (tmpl, error) {
@@ -240,6 +248,7 @@ func loadCatalog(fsys fs.FS) ([]*spec, error) {
 		if len(s.issueAll) == 0 {
 			return nil, fmt.Errorf("catalog: %s has no issue sentences", catPath(s.cat))
 		}
+		s.match()
 	}
 	return specs, nil
 }
@@ -307,3 +316,64 @@ func parseHeader(h string) (*spec, error) {
 }
 
 func catPath(c core.Category) string { return c.Level1 + "/" + c.Level2 + "/" + c.Level3 }
+
+// match fills bestReply and bestKw by character-bigram overlap.
+func (s *spec) match() {
+	replies := s.sents[kindReply]
+	for _, is := range s.issueAll {
+		ib := bigrams(literal(is))
+		var best []int
+		top := 0
+		for j, rp := range replies {
+			n := overlap(ib, bigrams(literal(rp)))
+			switch {
+			case n > top:
+				top, best = n, []int{j}
+			case n == top && n > 0:
+				best = append(best, j)
+			}
+		}
+		s.bestReply = append(s.bestReply, best)
+		kw, top := -1, 0
+		for j, k := range s.kws {
+			if n := overlap(ib, bigrams(k)); n > top {
+				kw, top = j, n
+			}
+		}
+		s.bestKw = append(s.bestKw, kw)
+	}
+}
+
+func literal(t tmpl) string {
+	var b strings.Builder
+	for _, sg := range t {
+		b.WriteString(sg.lit)
+	}
+	return b.String()
+}
+
+func bigrams(s string) map[[2]rune]bool {
+	m := map[[2]rune]bool{}
+	var prev rune
+	for _, r := range s {
+		if strings.ContainsRune("，。！？、；：,.!? ", r) {
+			prev = 0
+			continue
+		}
+		if prev != 0 {
+			m[[2]rune{prev, r}] = true
+		}
+		prev = r
+	}
+	return m
+}
+
+func overlap(a, b map[[2]rune]bool) int {
+	n := 0
+	for k := range a {
+		if b[k] {
+			n++
+		}
+	}
+	return n
+}

@@ -11,7 +11,13 @@
 // GB 11643 check characters, plates, Luhn-valid bank cards, e-mails, WeChat
 // IDs) both in fields and inside the text; weekly, daily and seasonal
 // rhythms; workflow fields consistent with urgency and with each unit's
-// quality. Four local bursts are injected; Spikes documents them.
+// quality. Volume follows the week (Monday busiest, weekends quiet), the
+// day (8–22 h), the seasons (heating from mid-November, summer noise, water
+// and flooding, winter snow, spring catkins, school enrolment) and holidays
+// (Spring Festival and National Day weeks are quiet). Four local bursts are
+// injected; Spikes documents them. About 4% of tickets are repeat calls:
+// regular callers (高频来电人) phone again every 2–5 days with the same name,
+// phone, address and problem — the repeat requests (重复诉求) to detect.
 //
 // Generation is deterministic: the same Options give the same tickets, byte
 // for byte, whatever the number of goroutines.

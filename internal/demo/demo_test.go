@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"math/rand/v2"
 	"os"
@@ -372,6 +373,21 @@ func TestSeasonsAndWeeks(t *testing.T) {
 	if r := (float64(weekday) / 5) / (float64(weekend) / 2); r < 1.3 {
 		t.Errorf("weekday/weekend per-day ratio %.2f, want at least 1.3", r)
 	}
+	// The Spring Festival week is quiet: 2026-02-16 (除夕) to 02-22 against
+	// the two weeks before.
+	sf, before := 0, 0
+	for _, tk := range h {
+		d := tk.ReceivedAt
+		switch {
+		case !d.Before(time.Date(2026, 2, 16, 0, 0, 0, 0, cst)) && d.Before(time.Date(2026, 2, 23, 0, 0, 0, 0, cst)):
+			sf++
+		case !d.Before(time.Date(2026, 2, 2, 0, 0, 0, 0, cst)) && d.Before(time.Date(2026, 2, 16, 0, 0, 0, 0, cst)):
+			before++
+		}
+	}
+	if r := float64(sf) / (float64(before) / 2); r > 0.75 {
+		t.Errorf("Spring Festival week has %.2f of a normal week's tickets, want under 0.75", r)
+	}
 	day, night := 0, 0
 	for hr, c := range hours {
 		if hr >= 8 && hr < 22 {
@@ -602,5 +618,118 @@ func TestCompile(t *testing.T) {
 				t.Errorf("compile(%q) = %d segments, err %v; want %d, err %v", tc.in, len(got), err, tc.segs, tc.err)
 			}
 		})
+	}
+}
+
+func TestFmtTime(t *testing.T) {
+	for _, tm := range []time.Time{
+		time.Date(2025, 1, 2, 3, 4, 5, 0, cst),
+		time.Date(2024, 12, 31, 23, 59, 59, 999, cst),
+		time.Date(2025, 6, 30, 16, 0, 0, 0, time.UTC), // converted to CST
+	} {
+		if got, want := fmtTime(tm), tm.In(cst).Format(TimeLayout); got != want {
+			t.Errorf("fmtTime(%v) = %s, want %s", tm, got, want)
+		}
+	}
+	if fmtTime(time.Time{}) != "" {
+		t.Error("zero time not empty")
+	}
+}
+
+func TestSatisfactionFollowsQuality(t *testing.T) {
+	type tally struct{ rated, happy int }
+	byUnit := map[string]*tally{}
+	var late, onTime tally
+	for _, tk := range defaultHistory(t) {
+		if tk.Satisfaction == "" {
+			continue
+		}
+		u := byUnit[tk.Unit]
+		if u == nil {
+			u = &tally{}
+			byUnit[tk.Unit] = u
+		}
+		happy := 0
+		if tk.Satisfaction == "满意" {
+			happy = 1
+		}
+		u.rated++
+		u.happy += happy
+		if tk.ResolvedAt.After(tk.Deadline) {
+			late.rated++
+			late.happy += happy
+		} else {
+			onTime.rated++
+			onTime.happy += happy
+		}
+	}
+	rate := func(x *tally) float64 { return float64(x.happy) / float64(max(x.rated, 1)) }
+	good, bad := byUnit["清河湾派出所"], byUnit["清河湾物业管理公司"]
+	if good == nil || bad == nil || rate(good) < rate(bad)+0.1 {
+		t.Errorf("派出所 (quality 0.94) %v vs 物业公司 (0.58) %v: want clearly more 满意", good, bad)
+	}
+	if rate(&late) > rate(&onTime)-0.05 {
+		t.Errorf("满意 late %.2f vs on time %.2f: want fewer when late", rate(&late), rate(&onTime))
+	}
+}
+
+func TestStreamStops(t *testing.T) {
+	p, err := NewPlan(NewStreet(1), Options{Seed: 1, End: historyEnd, Tickets: 20000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("stop")
+	days := 0
+	err = Stream(context.Background(), p, 3, func(d []core.Ticket) (int, error) { return len(d), nil }, func(int) error {
+		days++
+		if days == 5 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || days != 5 {
+		t.Errorf("Stream = %v after %d days, want stop after 5", err, days)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := Stream(ctx, p, 2, func(d []core.Ticket) (int, error) { return 0, nil }, func(int) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Stream with a cancelled context = %v, want context.Canceled", err)
+	}
+	if _, err := NewPlan(NewStreet(1), Options{Tickets: -1}); err == nil {
+		t.Error("NewPlan accepted a negative ticket count")
+	}
+}
+
+func TestRepeatRequests(t *testing.T) {
+	h := defaultHistory(t)
+	type key struct{ phone, address, cat string }
+	calls := map[key][]time.Time{}
+	for _, tk := range h {
+		if tk.CallerPhone == "" {
+			continue
+		}
+		k := key{tk.CallerPhone, tk.Address, tk.Category3}
+		calls[k] = append(calls[k], tk.ReceivedAt)
+	}
+	repeats, gapsOK, gaps := 0, 0, 0
+	for _, ts := range calls {
+		if len(ts) < 2 {
+			continue
+		}
+		repeats += len(ts) - 1
+		for i := 1; i < len(ts); i++ {
+			gaps++
+			if d := ts[i].Sub(ts[i-1]); d > 24*time.Hour && d < 6*24*time.Hour {
+				gapsOK++
+			}
+		}
+	}
+	share := float64(repeats) / float64(len(h))
+	t.Logf("%d repeat calls (%.3f of tickets), %d of %d gaps 1–6 days", repeats, share, gapsOK, gaps)
+	if share < 0.02 || share > 0.06 {
+		t.Errorf("repeat calls are %.3f of tickets, want 0.02–0.06", share)
+	}
+	if float64(gapsOK) < 0.9*float64(gaps) {
+		t.Errorf("only %d of %d repeat gaps are 1–6 days", gapsOK, gaps)
 	}
 }

@@ -170,6 +170,7 @@ type Plan struct {
 	units  map[string]int // unit code → index in st.Units
 	comms  map[string]int // community name → index
 	total  int
+	regs   []regular
 }
 
 type planSpike struct {
@@ -223,7 +224,7 @@ func NewPlan(st Street, o Options) (*Plan, error) {
 	for d := range base {
 		day := p.first.AddDate(0, 0, d)
 		trend := 0.9 + 0.2*float64(d)/float64(days)
-		x := weekdayFactor[day.Weekday()] * trend * g.total[halfMonth(day)] / g.avgTotal
+		x := weekdayFactor[day.Weekday()] * trend * g.total[halfMonth(day)] / g.avgTotal * holidayFactor(day)
 		x *= math.Exp(0.12*r.NormFloat64() - 0.0072)
 		if d == days-1 {
 			x *= dayShare(hourWeights, p.cutoff.Sub(day))
@@ -252,6 +253,7 @@ func NewPlan(st Street, o Options) (*Plan, error) {
 		}
 	}
 	p.counts = allocate(n, lambda)
+	p.regs = newRegulars(g, o.Seed, p.first, days, n)
 	for i := range p.spikes {
 		ps := &p.spikes[i]
 		d0 := int(ps.Start.Sub(p.first).Hours()/24 + 0.5)
@@ -262,6 +264,30 @@ func NewPlan(st Street, o Options) (*Plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// springFestivals are the first days (初一) of the Chinese New Year.
+var springFestivals = []time.Time{
+	time.Date(2020, 1, 25, 0, 0, 0, 0, cst), time.Date(2021, 2, 12, 0, 0, 0, 0, cst),
+	time.Date(2022, 2, 1, 0, 0, 0, 0, cst), time.Date(2023, 1, 22, 0, 0, 0, 0, cst),
+	time.Date(2024, 2, 10, 0, 0, 0, 0, cst), time.Date(2025, 1, 29, 0, 0, 0, 0, cst),
+	time.Date(2026, 2, 17, 0, 0, 0, 0, cst), time.Date(2027, 2, 6, 0, 0, 0, 0, cst),
+	time.Date(2028, 1, 26, 0, 0, 0, 0, cst), time.Date(2029, 2, 13, 0, 0, 0, 0, cst),
+	time.Date(2030, 2, 3, 0, 0, 0, 0, cst),
+}
+
+// holidayFactor lowers the volume in the Spring Festival week (除夕 to
+// 初七) and the National Day week (1–7 October), when people travel.
+func holidayFactor(day time.Time) float64 {
+	if day.Month() == time.October && day.Day() <= 7 {
+		return 0.75
+	}
+	for _, sf := range springFestivals {
+		if d := day.Sub(sf); d >= -24*time.Hour && d < 7*24*time.Hour {
+			return 0.55
+		}
+	}
+	return 1
 }
 
 // dayShare is the share of a day's calls that come in before offset.
@@ -332,6 +358,8 @@ func (p *Plan) Day(i int) []core.Ticket {
 	type slot struct {
 		at    time.Time
 		spike int // -1 for none
+		reg   int // index in p.regs, -1 for none
+		no    int // the regular's call number
 	}
 	slots := make([]slot, 0, n)
 	limit := p.cutoff.Sub(day)
@@ -354,11 +382,16 @@ func (p *Plan) Day(i int) []core.Ticket {
 			hours = eveningWeights
 		}
 		for k := 0; k < c && len(slots) < n; k++ {
-			slots = append(slots, slot{draw(hours), si})
+			slots = append(slots, slot{draw(hours), si, -1, 0})
+		}
+	}
+	for ri := range p.regs {
+		if no := p.regs[ri].callNo(i); no > 0 && len(slots) < n*3/4 {
+			slots = append(slots, slot{draw(hourWeights), -1, ri, no})
 		}
 	}
 	for len(slots) < n {
-		slots = append(slots, slot{draw(hourWeights), -1})
+		slots = append(slots, slot{draw(hourWeights), -1, -1, 0})
 	}
 	slices.SortStableFunc(slots, func(a, b slot) int { return a.at.Compare(b.at) })
 
@@ -371,20 +404,31 @@ func (p *Plan) Day(i int) []core.Ticket {
 		t.Number = prefix + strconv.Itoa(offset+j)
 		t.ReceivedAt = s.at
 		sp, comm := (*spec)(nil), -1
-		if s.spike >= 0 {
+		var reg *regular
+		switch {
+		case s.spike >= 0:
 			sp, comm = p.spikes[s.spike].spec, p.spikes[s.spike].comm
-		} else {
+		case s.reg >= 0:
+			reg = &p.regs[s.reg]
+			sp, comm = p.g.specs[reg.spec], reg.comm
+		default:
 			sp = p.g.specs[pickCum(r, p.g.cum[hm])]
 		}
-		p.fill(r, t, sp, comm)
+		p.fill(r, t, sp, comm, reg, s.no)
 	}
 	return out
 }
 
 // Word lists of slots.
 var (
-	slotWords1 = []string{"两", "三", "四", "五", "两三", "三四", "好几", "五六"}
-	slotWords2 = []string{"两三天", "三天", "四五天", "一个星期", "一个多星期", "半个月", "二十多天",
+	bigMoneyWords   = []string{"两万多", "一万多", "三千多", "好几千", "八千多", "五万"}
+	smallMoneyUnits = []string{"元", "块钱", "块"}
+	eateries        = []string{"老王烧烤", "川味小馆", "德顺饭庄", "兰州牛肉面", "老北京涮肉", "福满楼饭店",
+		"东北饺子馆", "湘味轩", "好再来快餐", "张记麻辣烫", "金鼎烤鸭店", "早点铺"}
+	questionMarks = []string{"？", "？", "？", "?", "？？"}
+	yearWords     = []string{"两年", "三年多", "五六年", "好几年", "一年多", "七八年", "十来年"}
+	slotWords1    = []string{"两", "三", "四", "五", "两三", "三四", "好几", "五六"}
+	slotWords2    = []string{"两三天", "三天", "四五天", "一个星期", "一个多星期", "半个月", "二十多天",
 		"一个多月", "两个多月", "好几个月", "大半年", "十来天"}
 	slotWords3 = []string{"晚上十点以后", "半夜十二点多", "凌晨两三点", "早上五点多", "每天晚上",
 		"中午休息的时候", "周末一大早", "晚上九点到十一点", "每天傍晚", "夜里一两点"}
@@ -424,6 +468,9 @@ type tctx struct {
 	id       string
 	unit     string
 	kw       int
+	first    int // index in sp.issueAll of the leading issue, -1 if none
+	forced   int // issue the text must lead with, -1 for any
+	repeat   int // call number of a regular caller, 0 for others
 	date     time.Time
 }
 
@@ -465,12 +512,26 @@ func (c *tctx) slot(b *strings.Builder, id int) {
 		b.WriteString(surname(r))
 	case slotMoney:
 		if r.IntN(4) == 0 {
-			b.WriteString(pick(r, slotWords6))
+			b.WriteString(pick(r, bigMoneyWords))
 			b.WriteString("块钱")
 		} else {
-			b.WriteString(strconv.Itoa(100 * (5 + r.IntN(300))))
+			b.WriteString(strconv.Itoa(100 * (8 + r.IntN(400))))
 			b.WriteString("元")
 		}
+	case slotSmallMoney:
+		if r.IntN(2) == 0 {
+			b.WriteString(strconv.Itoa(5 + r.IntN(60)))
+		} else {
+			b.WriteString(strconv.Itoa(50 * (1 + r.IntN(10))))
+		}
+		b.WriteString(pick(r, smallMoneyUnits))
+	case slotEatery:
+		b.WriteString(pick(r, eateries))
+	case slotFamily:
+		if c.family == "" {
+			c.name, c.family = personName(r)
+		}
+		b.WriteString(c.family)
 	case slotCard:
 		if c.card == "" {
 			c.card = bankCard(r)
@@ -491,11 +552,16 @@ func (c *tctx) slot(b *strings.Builder, id int) {
 		b.WriteString(c.mobile)
 	case slotName:
 		if c.name == "" {
+			family := c.family
 			c.name, c.family = personName(r)
+			if family != "" { // 王先生 gives his full name in the text
+				c.name = family + strings.TrimPrefix(c.name, c.family)
+				c.family = family
+			}
 		}
 		b.WriteString(c.name)
 	case slotYear:
-		b.WriteString(pick(r, slotWords11))
+		b.WriteString(pick(r, yearWords))
 	case slotAge:
 		b.WriteString(strconv.Itoa(65 + r.IntN(28)))
 	case slotCourier:
@@ -544,6 +610,16 @@ func (c *tctx) sentence(b *strings.Builder, t tmpl) {
 	c.endSentence(b)
 }
 
+// question writes t as a question.
+func (c *tctx) question(b *strings.Builder, t tmpl) {
+	c.write(b, t)
+	if c.r.IntN(8) == 0 {
+		b.WriteString("。") // typed without a question mark
+	} else {
+		b.WriteString(pick(c.r, questionMarks))
+	}
+}
+
 func (c *tctx) endSentence(b *strings.Builder) {
 	s := b.String()
 	if r, _ := utf8.DecodeLastRuneInString(s); !strings.ContainsRune("。！？，；：", r) {
@@ -560,9 +636,10 @@ var intentCum = map[byte][]float64{
 }
 
 // fill writes everything of a ticket but its number and received time.
-// comm >= 0 forces the community (spikes).
-func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int) {
-	c := &tctx{r: r, p: p, sp: sp, kw: r.IntN(len(sp.kws))}
+// comm >= 0 forces the community (spikes); reg is the regular caller making
+// call number no, or nil.
+func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int, reg *regular, no int) {
+	c := &tctx{r: r, p: p, sp: sp, kw: r.IntN(len(sp.kws)), first: -1, forced: -1}
 	if comm < 0 {
 		comm = pickCum(r, p.g.commCum)
 	}
@@ -572,6 +649,11 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int) {
 	c.door = 1 + r.IntN(60)
 	c.bld, c.ent = 1+r.IntN(24), 1+r.IntN(6)
 	c.room = (1+r.IntN(18))*100 + 1 + r.IntN(4)
+	if reg != nil {
+		c.xq, c.road, c.door = reg.xq, cm.roads[reg.road], reg.door
+		c.bld, c.ent, c.room = reg.bld, reg.ent, reg.room
+		c.forced, c.repeat = reg.issue, no
+	}
 
 	t.Street = streetName
 	t.Community = cm.name
@@ -595,8 +677,20 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int) {
 	if t.Channel == "网格巡查" {
 		intent = "求助"
 	}
+	if reg != nil {
+		// Regulars phone 12345; a first call asks for help or complains, a
+		// repeat complains.
+		t.Channel = "12345"
+		intent = "投诉"
+		if no == 1 && r.IntN(2) == 0 {
+			intent = "求助"
+		}
+	}
 	t.Intent = intent
 	switch y := r.Float64(); {
+	case reg != nil:
+		c.name, c.family = reg.name, reg.family
+		t.CallerName = reg.name
 	case t.Channel == "网格巡查":
 		c.name, c.family = personName(r)
 		t.CallerName = c.name
@@ -609,13 +703,19 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int) {
 	case y < 0.97:
 		t.CallerName = "匿名"
 	}
-	if t.CallerName != "匿名" {
+	if reg != nil {
+		t.CallerPhone = reg.phone
+		if d := digits(t.CallerPhone); len(d) >= 11 {
+			c.mobile = d[len(d)-11:]
+		}
+		c.id, t.CallerID = reg.id, reg.id
+	} else if t.CallerName != "匿名" {
 		t.CallerPhone = formatPhone(r)
 		if d := digits(t.CallerPhone); len(d) >= 11 {
 			c.mobile = d[len(d)-11:]
 		}
 	}
-	if t.Channel != "网格巡查" && r.Float64() < 0.28 {
+	if reg == nil && t.Channel != "网格巡查" && r.Float64() < 0.28 {
 		c.id = idNumber(r, r.Float64() > 0.04)
 		t.CallerID = c.id
 	}
@@ -626,7 +726,7 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int) {
 	ab.WriteString(strconv.Itoa(c.door))
 	ab.WriteString("号")
 	ab.WriteString(cm.xiaoqu[c.xq])
-	if r.Float64() < 0.8 {
+	if r.Float64() < 0.8 || reg != nil {
 		ab.WriteString(strconv.Itoa(c.bld))
 		ab.WriteString("号楼")
 		ab.WriteString(strconv.Itoa(c.ent))
@@ -692,6 +792,9 @@ func (p *Plan) content(c *tctx, t *core.Ticket) string {
 		var used [8]int
 		for i := 0; i < k && i < n && i < len(used); i++ {
 			ti := r.IntN(n)
+			if i == 0 && c.forced >= 0 {
+				ti = c.forced
+			}
 			// Only the first sentence may be an urgent one: an emergency
 			// leads the call, it does not hide in the middle.
 			for tries := 0; tries < n && (slices.Contains(used[:i], ti) || (i > 0 && sp.issueKind[ti] != kindIssue)); tries++ {
@@ -704,6 +807,7 @@ func (p *Plan) content(c *tctx, t *core.Ticket) string {
 			tm := sp.issueAll[ti]
 			if first == nil {
 				first = tm
+				c.first = ti
 			}
 			if i > 0 {
 				b.WriteString(pick(r, connectors))
@@ -727,6 +831,9 @@ func (p *Plan) content(c *tctx, t *core.Ticket) string {
 	long := func(p float64) bool { return verbosity >= 0.10 && (verbosity > 0.70 || r.Float64() < p) }
 	operator := t.Channel == "12345" && r.Float64() < 0.55
 	firstPerson := func() {
+		if t.CallerName == "匿名" {
+			return
+		}
 		if r.Float64() < 0.33 {
 			c.pickWrite(&b, intros)
 		} else if r.Float64() < 0.06 {
@@ -762,6 +869,9 @@ func (p *Plan) content(c *tctx, t *core.Ticket) string {
 			c.pickWrite(&b, extras)
 		}
 		if operator {
+			if r.Float64() < 0.45 {
+				c.pickWrite(&b, operatorPlaces)
+			}
 			c.pickWrite(&b, operatorDemand)
 			if long(0.55) {
 				c.pickWrite(&b, operatorNotes)
@@ -791,13 +901,13 @@ func (p *Plan) content(c *tctx, t *core.Ticket) string {
 		}
 		if qs := sp.sents[kindQuestion]; len(qs) > 0 && r.Float64() < 0.75 {
 			q := qs[r.IntN(len(qs))]
-			c.sentence(&b, q)
+			c.question(&b, q)
 			if first == nil {
 				first = q
 			}
 			if len(qs) > 1 && verbosity > 0.5 {
 				b.WriteString("还有，")
-				c.sentence(&b, qs[r.IntN(len(qs))])
+				c.question(&b, qs[r.IntN(len(qs))])
 			}
 		} else {
 			c.pickWrite(&b, askFrames)
@@ -877,7 +987,11 @@ func (p *Plan) content(c *tctx, t *core.Ticket) string {
 			c.pickWrite(&b, openHelp)
 		}
 		firstPerson()
-		background(0.6)
+		if c.repeat > 1 {
+			b.WriteString(repeatLine(r, c.repeat))
+		} else {
+			background(0.6)
+		}
 		if r.Float64() < 0.8 {
 			c.pickWrite(&b, locations)
 		}
@@ -888,7 +1002,15 @@ func (p *Plan) content(c *tctx, t *core.Ticket) string {
 			tail(demandHelp)
 		}
 	}
+	if t.Channel == "网上表单" && r.Float64() < 0.4 {
+		b.WriteString(pick(r, []string{"联系邮箱：", "邮箱：", "我的邮箱", "回复请发邮件至"}))
+		b.WriteString(email(r))
+	}
 	t.Content = roughen(r, b.String(), t.Intent)
+	// Title and reply speak of what the text leads with.
+	if c.first >= 0 && sp.bestKw[c.first] >= 0 && t.Intent != "咨询" && t.Intent != "建议" {
+		c.kw = sp.bestKw[c.first]
+	}
 	t.Title = p.title(c, t, first)
 
 	// Urgency: what the text says, else the catalog's profile.
@@ -1143,7 +1265,13 @@ func (p *Plan) reply(c *tctx, t *core.Ticket, solved bool) string {
 	c.pickWrite(&b, replyLead)
 	if solved {
 		if rs := sp.sents[kindReply]; len(rs) > 0 && r.Float64() < 0.85 {
-			c.sentence(&b, rs[r.IntN(len(rs))])
+			j := r.IntN(len(rs))
+			if c.first >= 0 {
+				if best := sp.bestReply[c.first]; len(best) > 0 {
+					j = best[r.IntN(len(best))]
+				}
+			}
+			c.sentence(&b, rs[j])
 		} else {
 			c.sentence(&b, replyFixGeneric[r.IntN(len(replyFixGeneric))])
 		}

@@ -130,6 +130,7 @@ func gridCode(i, g int) string   { return fmt.Sprintf("%s%02d-%02d", streetCode,
 func gridName(i, g int) string {
 	return fmt.Sprintf("%s第%d网格", communities[i].name, g+1)
 }
+
 // gridNames caches gridName by community*gridsPerCommunity + grid.
 var gridNames = func() []string {
 	var ns []string

@@ -295,6 +295,8 @@ func FormatDateTime(t time.Time) string {
 //   - landline with area code 0xx or 0xxx and a 7- or 8-digit local number,
 //     optionally an extension after 转, ext, x, # or a last dash →
 //     "010-12345678" or "0571-87654321转8001";
+//   - a local number of 7 or 8 digits without area code, as residents
+//     often give it → "62345678";
 //   - service numbers 400/800 xxx xxxx → "400-123-4567".
 //
 // Anything else is ErrPhone.
@@ -382,6 +384,13 @@ func ParsePhone(s string) (string, error) {
 		}
 	}
 	if !isLandline(d) {
+		// A local number without area code, as residents often give it.
+		if !plus && (len(d) == 7 || len(d) == 8) && d[0] >= '2' && d[0] <= '9' {
+			if ext != "" {
+				return d + "转" + ext, nil
+			}
+			return d, nil
+		}
 		return "", ErrPhone
 	}
 	n := areaLen(d)

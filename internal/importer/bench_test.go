@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"jiceng/internal/fieldset"
 	"jiceng/internal/importer"
 	"jiceng/internal/importer/importtest"
-	"jiceng/internal/sqlite"
 )
 
 // nopStore accepts every batch as created.
@@ -93,26 +91,3 @@ func BenchmarkImportNoStore(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
 }
-
-// BenchmarkImport measures a whole import into a new SQLite database.
-func BenchmarkImport(b *testing.B) {
-	const n = 50000
-	p := writeBench(b, n)
-	ctx := context.Background()
-	i := 0
-	for b.Loop() {
-		i++
-		db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sum, err := importer.Import(ctx, db, p, importer.Options{})
-		if err != nil || sum.Created != n {
-			b.Fatal(sum, err)
-		}
-		db.Close()
-	}
-	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
-}
-
-var _ = bytes.MinRead

@@ -29,6 +29,8 @@ type csvReader struct {
 	done  bool
 
 	cellLen int  // length of the current cell, kept or not
+	cellNL  int  // line breaks inside the current quoted cell
+	endsNL  bool // the last bytes read ended with a line break
 	cut     bool // some bytes of the record were not kept
 	bigCol  int  // 1-based column of the first cell over MaxCell, or 0
 }
@@ -71,6 +73,10 @@ func (r *csvReader) Read() (Row, error) {
 		}
 		if truncated {
 			reason = fmt.Sprintf("文件在第 %d 行被截断（引号未闭合）", r.num)
+			if r.cellNL > 0 {
+				// A stray quote swallowed the lines after it.
+				reason += fmt.Sprintf("，其后 %d 行都在未闭合的引号内，未能读取", r.cellNL)
+			}
 			r.done = true
 			break
 		}
@@ -124,7 +130,7 @@ func (r *csvReader) buffered() ([]byte, error) {
 // or 0 at the end of the file. truncated means the file ended inside a
 // quoted cell.
 func (r *csvReader) readField() (end byte, truncated bool, err error) {
-	r.cellLen = 0
+	r.cellLen, r.cellNL = 0, 0
 	b, err := r.br.Peek(1)
 	if err == io.EOF {
 		return 0, false, nil
@@ -137,17 +143,23 @@ func (r *csvReader) readField() (end byte, truncated bool, err error) {
 		for {
 			buf, err := r.buffered()
 			if err == io.EOF {
+				if r.endsNL {
+					r.cellNL-- // the line break ending the file ends no line of its own
+				}
 				return 0, true, nil
 			}
 			if err != nil {
 				return 0, false, err
 			}
+			r.endsNL = buf[len(buf)-1] == '\n'
 			i := bytes.IndexByte(buf, '"')
 			if i < 0 {
+				r.cellNL += bytes.Count(buf, []byte{'\n'})
 				r.keep(buf)
 				r.br.Discard(len(buf))
 				continue
 			}
+			r.cellNL += bytes.Count(buf[:i], []byte{'\n'})
 			r.keep(buf[:i])
 			r.br.Discard(i + 1)
 			if nb, err := r.br.Peek(1); err == nil && nb[0] == '"' {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -112,4 +113,26 @@ func FuzzReadXLSX(f *testing.F) {
 		}
 		checkAccounting(t, p)
 	})
+}
+
+// TestHashCollisions forces every number to the same hash: rows with
+// different numbers must all be stored, true duplicates still rejected.
+func TestHashCollisions(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join("testdata", "duplicates.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "dup.csv")
+	os.WriteFile(p, b, 0o644)
+	var st countStore
+	opt := importer.WithHash(importer.Options{}, func(string) uint64 { return 42 })
+	sum, err := importer.Import(context.Background(), &st, p, opt)
+	if err != nil || sum.Created != 2 || st.n != 2 || sum.Rejected != 2 {
+		t.Fatalf("created %d (store %d), rejected %d, err %v; want 2, 2, nil", sum.Created, st.n, sum.Rejected, err)
+	}
+	rej, _ := os.ReadFile(importer.RejectsPath(p))
+	if got := strings.Count(string(rej), "工单编号与第 2 行重复"); got != 2 {
+		t.Errorf("rejects:\n%s", rej)
+	}
 }

@@ -12,17 +12,22 @@ import (
 	"jiceng/internal/core"
 )
 
-// readTable reads a CSV with a header row and returns, for each data row, a
-// map from canonical column name to value. columns maps each accepted header
-// (after trimming spaces and a BOM) to its canonical name; required lists the
-// canonical names that must be present in the header.
-func readTable(r io.Reader, what string, columns map[string]string, required ...string) ([]map[string]string, error) {
+// readCSV reads all records of a CSV text.
+func readCSV(r io.Reader, what string) ([][]string, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	rows, err := cr.ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%s文件格式错误: %w", what, err)
 	}
+	return rows, nil
+}
+
+// readTable takes records with a header row and returns, for each data row, a
+// map from canonical column name to value. columns maps each accepted header
+// (after trimming spaces and a BOM) to its canonical name; required lists the
+// canonical names that must be present in the header.
+func readTable(rows [][]string, what string, columns map[string]string, required ...string) ([]map[string]string, error) {
 	if len(rows) < 2 {
 		return nil, fmt.Errorf("%s文件没有数据行", what)
 	}
@@ -59,7 +64,16 @@ func readTable(r io.Reader, what string, columns map[string]string, required ...
 // 街道编码,社区编码,网格编码. Missing codes default to the names. A community
 // or grid is listed once however many rows name it.
 func LoadAreas(r io.Reader) (core.Areas, error) {
-	rows, err := readTable(r, "区域", map[string]string{
+	rows, err := readCSV(r, "区域")
+	if err != nil {
+		return core.Areas{}, err
+	}
+	return AreasFromRows(rows)
+}
+
+// AreasFromRows is LoadAreas on records already read, e.g. from XLSX.
+func AreasFromRows(records [][]string) (core.Areas, error) {
+	rows, err := readTable(records, "区域", map[string]string{
 		"街道": "街道", "社区": "社区", "网格": "网格",
 		"街道编码": "街道编码", "社区编码": "社区编码", "网格编码": "网格编码",
 		"street": "街道", "community": "社区", "grid": "网格",
@@ -102,7 +116,16 @@ func LoadAreas(r io.Reader) (core.Areas, error) {
 // 编码,类型,所属社区,电话. The type is one of 社区, 街道科室, 外部单位
 // (default 街道科室); a missing code defaults to the name.
 func LoadUnits(r io.Reader) ([]core.Unit, error) {
-	rows, err := readTable(r, "承办单位", map[string]string{
+	rows, err := readCSV(r, "承办单位")
+	if err != nil {
+		return nil, err
+	}
+	return UnitsFromRows(rows)
+}
+
+// UnitsFromRows is LoadUnits on records already read, e.g. from XLSX.
+func UnitsFromRows(records [][]string) ([]core.Unit, error) {
+	rows, err := readTable(records, "承办单位", map[string]string{
 		"编码": "编码", "名称": "名称", "类型": "类型", "所属社区": "所属社区", "电话": "电话",
 		"单位编码": "编码", "单位名称": "名称", "承办单位": "名称", "单位类型": "类型", "联系电话": "电话",
 		"code": "编码", "name": "名称", "kind": "类型", "community": "所属社区", "phone": "电话",

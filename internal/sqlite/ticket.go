@@ -14,7 +14,8 @@ import (
 )
 
 // ticketColumns are the stored columns of a ticket, in the order of
-// scanTicket and ticketArgs (id first, which ticketArgs leaves out).
+// scanTicket and appendTicketArgs (id first, which appendTicketArgs leaves
+// out).
 const ticketColumns = `id, number, channel, received_at, caller_name, caller_phone, caller_id, address,
 	street, community, grid, lng, lat, title, content, category1, category2, category3, intent,
 	urgency, unit, status, deadline, contacted_at, resolved_at, reply, resolved, satisfaction,
@@ -135,6 +136,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 		}
 		// Decide.
 		acts := make([]action, 0, len(in))
+		counts := countDeltas{}
 		for i := range in {
 			t := &in[i]
 			old, ok := existing[t.Number]
@@ -142,6 +144,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 				maxID++
 				t.ID, t.CreatedAt, t.UpdatedAt = maxID, now, now
 				acts = append(acts, action{t: t, index: true})
+				counts.add(nil, t)
 				existing[t.Number] = t
 				res.Created++
 				continue
@@ -155,16 +158,100 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 			a := action{t: t, old: old, changes: dbutil.JSONChanges(changes)}
 			a.index = old.Title != t.Title || old.Content != t.Content
 			acts = append(acts, a)
+			counts.add(old, t)
 			existing[t.Number] = t
 			res.Updated++
 		}
 		searchBodies(acts)
-		return writeActions(ctx, tx, acts, micros(now), actor)
+		if err := writeActions(ctx, tx, acts, micros(now), actor); err != nil {
+			return err
+		}
+		return counts.write(ctx, tx)
 	})
 	if err != nil {
 		return core.UpsertResult{}, fmt.Errorf("upsert tickets: %w", err)
 	}
 	return res, nil
+}
+
+// countColumns are the columns whose counts by value ticket_counts keeps:
+// the single-value filters of core.TicketFilter.
+var countColumns = []string{"status", "category1", "category2", "category3", "unit", "community", "intent", "channel"}
+
+// countValues returns t's values of countColumns.
+func countValues(t *core.Ticket) [8]string {
+	return [8]string{t.Status, t.Category1, t.Category2, t.Category3, t.Unit, t.Community, t.Intent, t.Channel}
+}
+
+// countDeltas are the changes of a batch to ticket_counts.
+type countDeltas map[[2]string]int
+
+// add counts the change from old to t; old is nil for a new ticket.
+func (d countDeltas) add(old, t *core.Ticket) {
+	nv := countValues(t)
+	if old == nil {
+		d[[2]string{"", ""}]++
+		for i, c := range countColumns {
+			d[[2]string{c, nv[i]}]++
+		}
+		return
+	}
+	ov := countValues(old)
+	for i, c := range countColumns {
+		if ov[i] != nv[i] {
+			d[[2]string{c, ov[i]}]--
+			d[[2]string{c, nv[i]}]++
+		}
+	}
+}
+
+func (d countDeltas) write(ctx context.Context, tx *sql.Tx) error {
+	if len(d) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO ticket_counts (col, value, n) VALUES (?, ?, ?)
+		ON CONFLICT (col, value) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer st.Close()
+	for k, n := range d {
+		if n == 0 {
+			continue
+		}
+		if _, err := st.ExecContext(ctx, k[0], k[1], n); err != nil {
+			return fmt.Errorf("update ticket counts: %w", err)
+		}
+	}
+	return nil
+}
+
+// cachedCount returns the total of f from ticket_counts when f is at most
+// one single-value filter (no time range, no keyword); ok is false
+// otherwise.
+func (db *DB) cachedCount(ctx context.Context, f core.TicketFilter) (n int, ok bool, err error) {
+	if !f.From.IsZero() || !f.To.IsZero() || f.Keyword != "" {
+		return 0, false, nil
+	}
+	col, value := "", ""
+	for i, v := range countValues(&core.Ticket{Status: f.Status, Category1: f.Category1, Category2: f.Category2,
+		Category3: f.Category3, Unit: f.Unit, Community: f.Community, Intent: f.Intent, Channel: f.Channel}) {
+		if v == "" {
+			continue
+		}
+		if col != "" {
+			return 0, false, nil // two filters: count them
+		}
+		col, value = countColumns[i], v
+	}
+	err = db.read.QueryRowContext(ctx, "SELECT n FROM ticket_counts WHERE col = ? AND value = ?", col, value).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, true, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("count tickets: %w", err)
+	}
+	return n, true, nil
 }
 
 // action is a decided write of UpsertTickets: a create (old == nil) or an
@@ -186,12 +273,9 @@ func searchBodies(acts []action) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var (
-				set dbutil.BigramSet
-				buf []byte
-			)
+			var buf []byte
 			body := func(title, content string) (s string) {
-				s, buf = searchBody(&set, buf, title, content)
+				s, buf = searchBody(buf, title, content)
 				return s
 			}
 			for i := w; i < len(acts); i += workers {
@@ -306,19 +390,23 @@ func existingTickets(ctx context.Context, tx *sql.Tx, numbers []string) (map[str
 	return m, nil
 }
 
-// searchBody returns the text of the FTS5 row of a ticket: the distinct
-// bigrams of title and content, separated by spaces. The index stores no
-// positions (detail=none), which makes it several times cheaper to build; a
-// keyword of more than one bigram is therefore checked on the candidate
-// rows. set and buf are scratch space; buf is returned for reuse.
-func searchBody(set *dbutil.BigramSet, buf []byte, title, content string) (string, []byte) {
+// searchBody returns the text of the FTS5 row of a ticket: the bigrams of
+// title and content in order, separated by spaces. FTS5 numbers tokens by
+// their order, so a gap in positions becomes the filler token "0", which no
+// bigram equals. buf is scratch space, returned for reuse.
+func searchBody(buf []byte, title, content string) (string, []byte) {
 	buf = buf[:0]
-	for i, bg := range set.Distinct(title, content) {
-		if i > 0 {
+	last := 0
+	dbutil.SearchBigrams(title, content, func(bg dbutil.Bigram, pos int) {
+		if len(buf) > 0 {
 			buf = append(buf, ' ')
+			if pos > last+1 {
+				buf = append(buf, "0 "...)
+			}
 		}
 		buf = bg.Append(buf)
-	}
+		last = pos
+	})
 	return string(buf), buf
 }
 
@@ -346,8 +434,37 @@ func (db *DB) TicketByNumber(ctx context.Context, number string) (core.Ticket, e
 	return t, nil
 }
 
-// where builds the WHERE clause of f, with placeholders only.
-func where(f core.TicketFilter) (string, []any) {
+// keywordQuery returns the FTS5 query of a keyword: the phrase of the
+// bigrams of each run of letters and digits, all required; exact tells that
+// a match is exactly a text containing the keyword. "" when the index cannot
+// help (a keyword of single characters).
+func keywordQuery(keyword string) (q string, exact bool) {
+	phrases, exact := dbutil.KeywordPhrases(keyword)
+	var b strings.Builder
+	for _, p := range phrases {
+		if b.Len() > 0 {
+			b.WriteString(" AND ")
+		}
+		// A phrase in double quotes: its bigrams at consecutive positions,
+		// read as terms, never as operators.
+		b.WriteByte('"')
+		for i, w := range p {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w.String())
+		}
+		b.WriteByte('"')
+	}
+	return b.String(), exact
+}
+
+// where builds the WHERE clause of f, with placeholders only. byKeyword
+// chooses how the keyword index joins: by looking up the matching ids
+// (right for a selective keyword), or, with the id hidden from the planner
+// by a unary +, as a test on the rows that the other conditions and the
+// order select (right for a common keyword).
+func where(f core.TicketFilter, byKeyword bool) (string, []any) {
 	var conds []string
 	var args []any
 	eq := func(col, v string) {
@@ -373,23 +490,14 @@ func where(f core.TicketFilter) (string, []any) {
 	eq("intent", f.Intent)
 	eq("channel", f.Channel)
 	if f.Keyword != "" {
-		phrases, exact := dbutil.KeywordPhrases(f.Keyword)
-		if len(phrases) > 0 {
-			// All bigrams of the keyword, in quotes so that FTS5 reads them
-			// as terms, not as operators.
-			var q strings.Builder
-			for _, p := range phrases {
-				for _, w := range p {
-					if q.Len() > 0 {
-						q.WriteString(" AND ")
-					}
-					q.WriteString(`"` + w.String() + `"`)
-				}
+		q, exact := keywordQuery(f.Keyword)
+		if q != "" {
+			id := "+id"
+			if byKeyword {
+				id = "id"
 			}
-			// Without positions only a single bigram is an exact match.
-			exact = exact && len(phrases[0]) == 1
-			conds = append(conds, "id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)")
-			args = append(args, q.String())
+			conds = append(conds, id+" IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)")
+			args = append(args, q)
 		}
 		if !exact {
 			// The index only narrows (or cannot help): check the substring.
@@ -403,10 +511,13 @@ func where(f core.TicketFilter) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// selectiveKeyword is the number of keyword matches up to which a list is
+// driven by the keyword index rather than by the other conditions.
+const selectiveKeyword = 5000
+
 // Tickets returns one page of tickets matching f, newest received first
 // (tickets without a received time last, ties by id), and the total count.
 func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, int, error) {
-	w, args := where(f)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = core.DefaultLimit
@@ -414,9 +525,29 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 	limit = min(limit, core.MaxLimit)
 	offset := max(f.Offset, 0)
 
-	var total int
-	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM tickets"+w, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count tickets: %w", translate(err))
+	total := -1
+	byKeyword := true
+	if f.Keyword != "" {
+		if q, exact := keywordQuery(f.Keyword); q != "" {
+			var n int
+			if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM ticket_search WHERE ticket_search MATCH ?", q).Scan(&n); err != nil {
+				return nil, 0, fmt.Errorf("count keyword: %w", translate(err))
+			}
+			byKeyword = n <= selectiveKeyword
+			if exact && (f == core.TicketFilter{Keyword: f.Keyword, Offset: f.Offset, Limit: f.Limit}) {
+				total = n // the keyword is the only condition
+			}
+		}
+	}
+	w, args := where(f, byKeyword)
+	if total < 0 {
+		if n, ok, err := db.cachedCount(ctx, f); err != nil {
+			return nil, 0, err
+		} else if ok {
+			total = n
+		} else if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM tickets"+w, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count tickets: %w", translate(err))
+		}
 	}
 	if total == 0 || offset >= total {
 		return []core.Ticket{}, total, nil
@@ -445,7 +576,7 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 // (tickets without a received time first), reading rows as it goes. fn may
 // use the store; the read holds a snapshot of the database until it ends.
 func (db *DB) EachTicket(ctx context.Context, f core.TicketFilter, fn func(core.Ticket) error) error {
-	w, args := where(f)
+	w, args := where(f, true)
 	rows, err := db.read.QueryContext(ctx, "SELECT "+ticketColumns+" FROM tickets"+w+
 		" ORDER BY received_at, id", args...)
 	if err != nil {

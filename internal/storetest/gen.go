@@ -24,7 +24,15 @@ func NewGen(seed uint64) *Gen {
 
 var (
 	genPlaces  = []string{"幸福小区", "和平里", "建设路", "光明花园", "朝阳新村", "民主街", "东风巷", "向阳公寓", "团结湖", "青年路", "文化宫", "育才胡同"}
-	genIssues  = []string{"噪音扰民", "路灯不亮", "垃圾清运不及时", "停车位不足", "楼道堆物", "下水道堵塞", "暖气不热", "电梯故障", "井盖破损", "违章搭建", "占道经营", "油烟扰民", "漏水", "树木遮挡", "流浪犬伤人", "快递柜占道"}
+	// genIssues are the problems tickets are about, most common first.
+	genIssues = []string{"噪音扰民", "路灯不亮", "垃圾清运不及时", "停车位不足", "楼道堆物", "下水道堵塞", "暖气不热",
+		"电梯故障", "井盖破损", "违章搭建", "占道经营", "油烟扰民", "楼顶漏水", "树木遮挡", "流浪犬伤人", "快递柜占道",
+		"自来水停水", "燃气表故障", "小区门禁损坏", "共享单车乱停", "广场舞扰民", "装修噪音", "楼体外墙脱落", "化粪池外溢",
+		"消防通道堵塞", "路面坑洼", "公厕卫生差", "健身器材损坏", "物业费纠纷", "拖欠工资", "养老补贴发放", "低保申请",
+		"医保报销咨询", "学区划分咨询", "户口迁移咨询", "居住证办理", "无障碍设施缺失", "施工扬尘", "餐饮店排污", "宠物粪便",
+		"高空抛物", "飞线充电", "群租房", "地下室住人", "烧烤油烟", "非法小广告", "绿地被占", "道路积水", "信号灯故障",
+		"公交站牌损坏", "窨井异味", "空调外机滴水", "鼠患", "蚊虫滋生", "楼道灯不亮", "防盗门损坏", "供暖费退费", "电动车进楼",
+		"老旧小区改造", "加装电梯"}
 	genPhrases = []string{
 		"来电人反映", "该问题已持续一个多月", "多次向物业反映未果", "严重影响居民正常生活", "希望有关部门尽快处理",
 		"晚上十点以后仍有施工", "老人和孩子休息受到影响", "附近居民意见很大", "周边道路经常拥堵", "存在安全隐患",
@@ -38,8 +46,11 @@ var (
 
 func (g *Gen) pick(s []string) string { return s[g.r.IntN(len(s))] }
 
-// text returns Chinese request text of n to m characters.
-func (g *Gen) text(n, m int) string {
+// issue picks a problem, the common ones much more often.
+func (g *Gen) issue() string { return genIssues[g.r.IntN(g.r.IntN(len(genIssues))+1)] }
+
+// text returns Chinese request text of n to m characters about issue.
+func (g *Gen) text(issue string, n, m int) string {
 	want := n + g.r.IntN(m-n+1)
 	var b strings.Builder
 	count := 0
@@ -49,7 +60,7 @@ func (g *Gen) text(n, m int) string {
 		case 0:
 			p = g.pick(genPlaces) + fmt.Sprintf("%d号楼", 1+g.r.IntN(30))
 		case 1:
-			p = g.pick(genIssues)
+			p = issue
 		default:
 			p = g.pick(genPhrases)
 		}
@@ -76,6 +87,7 @@ func (g *Gen) Ticket(i int) core.Ticket {
 	cat := g.r.IntN(120)
 	lng, lat := 116.3+g.r.Float64()*0.1, 39.9+g.r.Float64()*0.1
 	resolved := g.r.IntN(4) != 0
+	issue := g.issue()
 	return core.Ticket{
 		Number:       fmt.Sprintf("BJ%010d", i),
 		Channel:      core.Channels[g.r.IntN(4)],
@@ -89,8 +101,8 @@ func (g *Gen) Ticket(i int) core.Ticket {
 		Grid:         fmt.Sprintf("第%02d社区网格%d", comm, 1+g.r.IntN(5)),
 		Lng:          &lng,
 		Lat:          &lat,
-		Title:        g.pick(genPlaces) + g.pick(genIssues),
-		Content:      g.text(200, 400),
+		Title:        g.pick(genPlaces) + issue,
+		Content:      g.text(issue, 200, 400),
 		Category1:    fmt.Sprintf("一级分类%d", cat/40),
 		Category2:    fmt.Sprintf("二级分类%d", cat/8),
 		Category3:    fmt.Sprintf("三级分类%d", cat),
@@ -101,11 +113,11 @@ func (g *Gen) Ticket(i int) core.Ticket {
 		Deadline:     recv.Add(7 * 24 * time.Hour),
 		ContactedAt:  recv.Add(2 * time.Hour),
 		ResolvedAt:   recv.Add(3 * 24 * time.Hour),
-		Reply:        g.text(40, 80),
+		Reply:        g.text(issue, 40, 80),
 		Resolved:     &resolved,
 		Satisfaction: core.Satisfactions[g.r.IntN(len(core.Satisfactions))],
 		CallbackAt:   recv.Add(4 * 24 * time.Hour),
-		Tags:         []string{g.pick(genIssues)},
+		Tags:         []string{issue},
 		SourceFile:   "bench.xlsx",
 		SourceRow:    i + 2,
 	}

@@ -401,6 +401,26 @@ func testFilters(t *testing.T, s core.Store, c *Clock) {
 			}
 		})
 	}
+
+	// Totals follow updates.
+	f1 := filterSet()[0]
+	f1.Status, f1.Unit = "办结", "U9"
+	upsert(t, s, "x", f1)
+	for _, tt := range []struct {
+		f    core.TicketFilter
+		want int
+	}{
+		{core.TicketFilter{Status: "办结"}, 4},
+		{core.TicketFilter{Status: "受理"}, 1},
+		{core.TicketFilter{Unit: "U1"}, 1},
+		{core.TicketFilter{Unit: "U9"}, 1},
+		{core.TicketFilter{}, 6},
+	} {
+		_, total, err := s.Tickets(context.Background(), tt.f)
+		if err != nil || total != tt.want {
+			t.Errorf("after update, %+v: total %d, %v; want %d", tt.f, total, err, tt.want)
+		}
+	}
 }
 
 func testKeyword(t *testing.T, s core.Store, c *Clock) {

@@ -35,6 +35,11 @@ func Load(r io.Reader) ([]core.Category, error) {
 	if err != nil {
 		return nil, fmt.Errorf("分类文件格式错误: %w", err)
 	}
+	return FromRows(rows)
+}
+
+// FromRows is Load on records already read, e.g. from XLSX.
+func FromRows(rows [][]string) ([]core.Category, error) {
 	if len(rows) < 2 {
 		return nil, fmt.Errorf("分类文件没有数据行")
 	}

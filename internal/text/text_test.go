@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestNormalize(t *testing.T) {
@@ -180,4 +181,23 @@ func BenchmarkLoadDictionary(b *testing.B) {
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(keep))/(1<<20), "heap-MB")
 	runtime.KeepAlive(keep)
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"", "ＡＢＣ１２３", "這個醫院", "  a \t b ", "\xff\xfe", "2024年3月"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if !utf8.ValidString(n) {
+			t.Fatalf("Normalize(%q) = %q: invalid UTF-8", s, n)
+		}
+		if again := Normalize(n); again != n {
+			t.Fatalf("Normalize not idempotent: %q → %q → %q", s, n, again)
+		}
+		c := string(AppendContent(nil, s))
+		if again := string(AppendContent(nil, n)); again != c {
+			t.Fatalf("AppendContent(Normalize(%q)) = %q, want %q", s, again, c)
+		}
+	})
 }

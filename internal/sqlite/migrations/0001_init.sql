@@ -58,19 +58,28 @@ CREATE INDEX tickets_unit       ON tickets (unit, received_at);
 CREATE INDEX tickets_intent     ON tickets (intent, received_at);
 CREATE INDEX tickets_channel    ON tickets (channel, received_at);
 
--- The keyword index: the distinct character bigrams of title and content
--- (see internal/dbutil), one row per ticket with rowid = tickets.id.
--- Contentless, so the text is not stored twice: an update deletes the old
--- row by giving its tokens again ('delete' command), so the tokenisation of
--- stored rows must never change without a migration that rebuilds the
--- index. detail=none (no positions) makes it several times cheaper to build;
--- keywords longer than one bigram are checked on the candidate rows.
+-- The keyword index: the character bigrams of title and content with their
+-- positions (see internal/dbutil), one row per ticket with rowid =
+-- tickets.id; a keyword is the phrase of its bigrams. Contentless, so the
+-- text is not stored twice: an update deletes the old row by giving its
+-- tokens again ('delete' command), so the tokenisation of stored rows must
+-- never change without a migration that rebuilds the index.
 CREATE VIRTUAL TABLE ticket_search USING fts5 (
 	body,
 	content = '',
 	tokenize = 'ascii',
-	detail = none
+	detail = full
 );
+
+-- Counts of tickets by the value of each single-column filter ('' column:
+-- all tickets), kept by UpsertTickets, so that the total of a list filtered
+-- by one value is read, not counted.
+CREATE TABLE ticket_counts (
+	col   TEXT    NOT NULL,
+	value TEXT    NOT NULL,
+	n     INTEGER NOT NULL,
+	PRIMARY KEY (col, value)
+) WITHOUT ROWID;
 
 -- The history of each ticket; append-only.
 CREATE TABLE ticket_events (

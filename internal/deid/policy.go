@@ -1,0 +1,465 @@
+package deid
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Action is what the masking dictionary does with a value.
+type Action string
+
+// The actions.
+const (
+	Keep         Action = "keep"
+	Mask         Action = "mask"         // 138****5678, 张*, 110***********1234
+	Pseudonymise Action = "pseudonymise" // keyed HMAC-SHA256 token, stable across datasets
+	Generalise   Action = "generalise"   // day, year, ten-year band, compound or road
+	Suppress     Action = "suppress"     // empty
+	Scan         Action = "scan"         // find personal data in the text, treat each piece by its type
+)
+
+var actionNames = map[string]Action{
+	"keep": Keep, "mask": Mask, "pseudonymise": Pseudonymise, "pseudonymize": Pseudonymise,
+	"generalise": Generalise, "generalize": Generalise, "suppress": Suppress, "scan": Scan,
+}
+
+// Kinds of field values. A kind names what mask and generalise do.
+var kindTypes = map[string]Type{
+	"name": Person, "phone": Phone, "idcard": IDCard, "bankcard": BankCard, "email": Email,
+	"plate": Plate, "passport": Passport, "uscc": USCC, "imid": IMID, "address": Address,
+}
+
+var plainKinds = map[string]bool{"text": true, "datetime": true, "birthdate": true, "age": true, "coord": true, "string": true}
+
+// ErrNoKey is returned by Check for a role whose rules pseudonymise while
+// the policy has no key.
+var ErrNoKey = errors.New("deid: pseudonymisation needs a key")
+
+// MinKeyLen is the shortest accepted pseudonymisation key, in bytes.
+const MinKeyLen = 16
+
+type rule struct {
+	kind    string
+	actions map[string]Action // by role
+}
+
+// Policy is a masking dictionary (脱敏字典): per field and per role, one
+// action; per type of personal data found in free text, one action per
+// role. A Policy is immutable after LoadPolicy and safe for concurrent use.
+type Policy struct {
+	roles  []string
+	fields map[string]*rule
+	spans  map[Type]map[string]Action
+	star   *rule
+	key    []byte
+}
+
+//go:embed policy.csv
+var defaultPolicyCSV string
+
+// DefaultPolicy returns jiceng's built-in masking dictionary (policy.csv),
+// without a pseudonymisation key.
+func DefaultPolicy() *Policy {
+	p, err := LoadPolicy(strings.NewReader(defaultPolicyCSV))
+	if err != nil {
+		panic("deid: built-in policy.csv: " + err.Error())
+	}
+	return p
+}
+
+// LoadPolicy reads a masking dictionary in the CSV form of policy.csv:
+// lines starting with # are comments; the header is target,kind and then
+// one column per role. Errors name the line and column, never a value.
+func LoadPolicy(r io.Reader) (*Policy, error) {
+	cr := csv.NewReader(r)
+	cr.Comment = '#'
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	head, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return nil, errors.New("deid: policy: empty file")
+		}
+		return nil, fmt.Errorf("deid: policy: header: %w", err)
+	}
+	if len(head) < 3 || strings.TrimSpace(head[0]) != "target" || strings.TrimSpace(head[1]) != "kind" {
+		return nil, errors.New("deid: policy: header must be target,kind,<role>...")
+	}
+	p := &Policy{fields: map[string]*rule{}, spans: map[Type]map[string]Action{}}
+	seenRole := map[string]bool{}
+	for _, h := range head[2:] {
+		h = strings.TrimSpace(h)
+		if h == "" || seenRole[h] {
+			return nil, fmt.Errorf("deid: policy: header: empty or repeated role %q", h)
+		}
+		seenRole[h] = true
+		p.roles = append(p.roles, h)
+	}
+	knownType := map[Type]bool{}
+	for _, t := range Types {
+		knownType[t] = true
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("deid: policy: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != len(head) {
+			return nil, fmt.Errorf("deid: policy: line %d: %d columns, want %d", line, len(rec), len(head))
+		}
+		target := strings.TrimSpace(rec[0])
+		kind := strings.TrimSpace(rec[1])
+		ru := &rule{kind: kind, actions: map[string]Action{}}
+		for i, role := range p.roles {
+			a, ok := actionNames[strings.TrimSpace(rec[i+2])]
+			if !ok {
+				return nil, fmt.Errorf("deid: policy: line %d, role %s: unknown action (want keep, mask, pseudonymise, generalise, suppress or scan)", line, role)
+			}
+			ru.actions[role] = a
+		}
+		switch {
+		case target == "":
+			return nil, fmt.Errorf("deid: policy: line %d: empty target", line)
+		case strings.HasPrefix(target, "@"):
+			t := Type(target[1:])
+			if !knownType[t] {
+				return nil, fmt.Errorf("deid: policy: line %d: unknown type %s", line, target)
+			}
+			if _, dup := p.spans[t]; dup {
+				return nil, fmt.Errorf("deid: policy: line %d: repeated target %s", line, target)
+			}
+			for role, a := range ru.actions {
+				if a == Scan {
+					return nil, fmt.Errorf("deid: policy: line %d, role %s: scan is for fields, not for %s", line, role, target)
+				}
+			}
+			p.spans[t] = ru.actions
+		default:
+			if _, ok := kindTypes[kind]; !ok && !plainKinds[kind] {
+				return nil, fmt.Errorf("deid: policy: line %d: unknown kind %q", line, kind)
+			}
+			for role, a := range ru.actions {
+				if a == Scan && kind != "text" && kind != "address" {
+					return nil, fmt.Errorf("deid: policy: line %d, role %s: scan needs kind text or address", line, role)
+				}
+			}
+			if target == "*" {
+				if p.star != nil {
+					return nil, fmt.Errorf("deid: policy: line %d: repeated target *", line)
+				}
+				p.star = ru
+				continue
+			}
+			if _, dup := p.fields[target]; dup {
+				return nil, fmt.Errorf("deid: policy: line %d: repeated target %s", line, target)
+			}
+			p.fields[target] = ru
+		}
+	}
+	return p, nil
+}
+
+// WithKey returns a copy of p that pseudonymises with key, which comes from
+// the configuration (never from code or the database). The same key gives
+// the same tokens in every dataset, so that pseudonymised exports can be
+// joined.
+func (p *Policy) WithKey(key []byte) (*Policy, error) {
+	if len(key) < MinKeyLen {
+		return nil, fmt.Errorf("deid: pseudonymisation key: %d bytes, want at least %d", len(key), MinKeyLen)
+	}
+	q := *p
+	q.key = append([]byte(nil), key...)
+	return &q, nil
+}
+
+// Roles returns the roles the policy has a column for.
+func (p *Policy) Roles() []string { return append([]string(nil), p.roles...) }
+
+// Check reports whether p can serve role as declared: ErrNoKey if one of
+// its rules pseudonymises and p has no key. Value, Text and Record never
+// fail — they suppress what they cannot pseudonymise — so a caller that
+// must not silently lose data (an export) calls Check first.
+func (p *Policy) Check(role string) error {
+	if p.key != nil {
+		return nil
+	}
+	for _, ru := range p.fields {
+		if ru.actions[role] == Pseudonymise {
+			return ErrNoKey
+		}
+	}
+	for _, acts := range p.spans {
+		if acts[role] == Pseudonymise {
+			return ErrNoKey
+		}
+	}
+	if p.star != nil && p.star.actions[role] == Pseudonymise {
+		return ErrNoKey
+	}
+	return nil
+}
+
+func (p *Policy) known(role string) bool {
+	for _, r := range p.roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldRule returns the kind and action for field and role. A role without
+// a column gets suppress for every listed target.
+func (p *Policy) fieldRule(role, field string) (string, Action) {
+	ru := p.fields[field]
+	if ru == nil {
+		if p.star == nil {
+			return "string", Keep
+		}
+		ru = p.star
+		if !p.known(role) {
+			return ru.kind, Keep
+		}
+	}
+	if !p.known(role) {
+		return ru.kind, Suppress
+	}
+	return ru.kind, ru.actions[role]
+}
+
+func (p *Policy) spanAction(role string, t Type) Action {
+	acts, ok := p.spans[t]
+	if !ok {
+		return Mask // a type without a row is masked, not kept
+	}
+	if !p.known(role) {
+		return Suppress
+	}
+	return acts[role]
+}
+
+// Value returns value as role may see it in field.
+func (p *Policy) Value(role, field, value string) string {
+	if value == "" {
+		return ""
+	}
+	kind, a := p.fieldRule(role, field)
+	return p.apply(role, kind, a, value)
+}
+
+// Text returns free text as role may see it in field: with the field's
+// action scan (or mask, pseudonymise, generalise), every piece of personal
+// data the recognizers find is treated by its type's rule (or by that
+// action); with keep the text is returned as is, with suppress it is empty.
+func (p *Policy) Text(role, field, text string) string {
+	if text == "" {
+		return ""
+	}
+	kind, a := p.fieldRule(role, field)
+	if kind != "address" {
+		kind = "text"
+	}
+	return p.apply(role, kind, a, text)
+}
+
+// Record applies Value to every field of rec and returns a new map.
+func (p *Policy) Record(role string, rec map[string]string) map[string]string {
+	out := make(map[string]string, len(rec))
+	for f, v := range rec {
+		out[f] = p.Value(role, f, v)
+	}
+	return out
+}
+
+func (p *Policy) apply(role, kind string, a Action, v string) string {
+	switch a {
+	case Keep:
+		return v
+	case Suppress:
+		return ""
+	}
+	if t, ok := kindTypes[kind]; ok && kind != "address" {
+		switch a {
+		case Mask:
+			return maskAs(t, v)
+		case Pseudonymise:
+			return p.pseudonym(t, v)
+		case Generalise:
+			return generaliseAs(t, v)
+		}
+		return ""
+	}
+	switch kind {
+	case "text", "address":
+		return p.scanText(role, kind, a, v)
+	case "datetime":
+		if a == Pseudonymise {
+			return p.pseudonym("", v)
+		}
+		return GeneraliseTime(v)
+	case "birthdate":
+		if a == Pseudonymise {
+			return p.pseudonym("", v)
+		}
+		return GeneraliseBirth(v)
+	case "age":
+		if a == Pseudonymise {
+			return p.pseudonym("", v)
+		}
+		return GeneraliseAge(v)
+	case "coord":
+		if a == Pseudonymise {
+			return p.pseudonym("", v)
+		}
+		return GeneraliseCoord(v)
+	}
+	switch a {
+	case Pseudonymise:
+		return p.pseudonym("", v)
+	case Mask, Generalise:
+		return maskKeep(v, 1, 0)
+	}
+	return ""
+}
+
+// suppressed labels stand in for personal data removed from free text, so
+// that the sentence still reads.
+var suppressed = map[Type]string{
+	IDCard: "〔证件号〕", Phone: "〔电话〕", BankCard: "〔卡号〕", Plate: "〔车牌〕", USCC: "〔代码〕",
+	Passport: "〔证件号〕", Email: "〔邮箱〕", Person: "〔姓名〕", Address: "〔门牌〕", IMID: "〔账号〕",
+}
+
+// scanText treats the personal data found in v. With action scan each
+// piece follows its type's rule for role; with mask, pseudonymise or
+// generalise that action applies to every piece. An address field
+// generalised is cut before its first detailed part.
+func (p *Policy) scanText(role, kind string, a Action, v string) string {
+	spans := Spans(v)
+	if kind == "address" && a == Generalise {
+		for i, sp := range spans {
+			if sp.Type == Address {
+				v = strings.TrimRight(v[:sp.ByteStart], " ,，、-")
+				spans = spans[:i]
+				break
+			}
+		}
+		a = Scan
+	}
+	if len(spans) == 0 {
+		return v
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	last := 0
+	for _, sp := range spans {
+		b.WriteString(v[last:sp.ByteStart])
+		last = sp.ByteEnd
+		sa := a
+		if a == Scan {
+			sa = p.spanAction(role, sp.Type)
+		}
+		switch sa {
+		case Keep:
+			b.WriteString(sp.Text)
+		case Mask:
+			b.WriteString(maskAs(sp.Type, sp.Text))
+		case Generalise:
+			if g := generaliseAs(sp.Type, sp.Text); g != "" {
+				b.WriteString(g)
+			} else {
+				b.WriteString(suppressed[sp.Type])
+			}
+		case Pseudonymise:
+			if tok := p.pseudonym(sp.Type, sp.Text); tok != "" {
+				b.WriteString(tok)
+			} else {
+				b.WriteString(suppressed[sp.Type])
+			}
+		default:
+			b.WriteString(suppressed[sp.Type])
+		}
+	}
+	b.WriteString(v[last:])
+	return b.String()
+}
+
+// tokenPrefix marks what a pseudonym stands for.
+var tokenPrefix = map[Type]string{
+	Person: "P_", Phone: "T_", IDCard: "I_", BankCard: "B_", Plate: "V_", USCC: "U_",
+	Passport: "D_", Email: "E_", IMID: "M_", Address: "A_",
+}
+
+// normalise brings the forms of one value together before hashing, so that
+// 138 1234 5678 in a ticket's text and +8613812345678 in its phone field get
+// the same token.
+func normalise(t Type, v string) string {
+	v = strings.TrimSpace(v)
+	switch t {
+	case Phone:
+		return phoneDigits(v)
+	case BankCard:
+		return digitsOf(v)
+	case Email:
+		return strings.ToLower(v)
+	case Person:
+		return strings.ReplaceAll(v, " ", "")
+	}
+	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "·", "", "•", "").Replace(v))
+}
+
+// pseudonym returns the keyed token for v, or "" without a key (the caller
+// suppresses then).
+func (p *Policy) pseudonym(t Type, v string) string {
+	if len(p.key) == 0 {
+		return ""
+	}
+	m := hmac.New(sha256.New, p.key)
+	m.Write([]byte(t))
+	m.Write([]byte{0})
+	m.Write([]byte(normalise(t, v)))
+	sum := m.Sum(nil)
+	prefix := tokenPrefix[t]
+	if prefix == "" {
+		prefix = "X_"
+	}
+	return prefix + hex.EncodeToString(sum[:8])
+}
+
+// KAnonymity returns the k of a set of records for the quasi-identifiers
+// (the size of the smallest group of records that agree on all of them) and
+// the number of such groups. An export whose k is small lets a reader single
+// people out by combining those fields. No records gives 0, 0.
+func KAnonymity(records []map[string]string, quasiIdentifiers []string) (k int, classes int) {
+	if len(records) == 0 {
+		return 0, 0
+	}
+	counts := map[string]int{}
+	var b strings.Builder
+	for _, r := range records {
+		b.Reset()
+		for _, q := range quasiIdentifiers {
+			v := r[q]
+			// Length-prefixed, so that no value can fake a separator.
+			fmt.Fprintf(&b, "%d:%s|", len(v), v)
+		}
+		counts[b.String()]++
+	}
+	k = len(records)
+	for _, n := range counts {
+		if n < k {
+			k = n
+		}
+	}
+	return k, len(counts)
+}

@@ -1,0 +1,685 @@
+package deid
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// scanner is one pass of every recognizer over a text. It works on bytes:
+// ASCII digits and letters are classified directly, and only the runes in
+// triggerSet (context words, province abbreviations, numerals) lead to more
+// work. Candidates are collected with byte offsets; finish resolves them.
+type scanner struct {
+	s     string
+	spans []Span
+}
+
+func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
+	if score > 1 {
+		score = 1
+	}
+	sc.spans = append(sc.spans, Span{Type: t, ByteStart: bs, ByteEnd: be, Score: score, Rule: rule})
+}
+
+func (sc *scanner) run() {
+	s := sc.s
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case isAlnum(c):
+				if i > 0 && isAlnum(s[i-1]) {
+					i++
+					continue
+				}
+				i = sc.token(i)
+			case c == '(':
+				i = sc.paren(i, 1)
+			default:
+				i++
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if triggerSet.has(r) {
+			if j := sc.cjk(i, r, size); j > i {
+				i = j
+				continue
+			}
+		}
+		i += size
+	}
+}
+
+// skipAlnum returns the end of the run of ASCII letters and digits at i.
+func skipAlnum(s string, i int) int {
+	for i < len(s) && isAlnum(s[i]) {
+		i++
+	}
+	return i
+}
+
+// Context words (Presidio's "context"): found near a candidate they raise
+// its score; negative ones (order and tracking numbers) lower it.
+var (
+	idCtx       = []string{"身份证", "证件号", "身份号", "公民身份", "证件"}
+	phoneCtx    = []string{"电话", "手机", "联系方式", "致电", "拨打", "来电", "号码", "座机", "联系", "回电", "tel", "Tel", "TEL"}
+	bankCtx     = []string{"银行卡", "卡号", "账号", "帐号", "账户", "储蓄卡", "信用卡", "工资卡", "银行", "转账", "汇款", "社保卡", "打款"}
+	passportCtx = []string{"护照", "通行证", "回乡证", "证件", "台胞证", "港澳", "签证", "台湾"}
+	twCtx       = []string{"台胞证", "台湾居民来往大陆通行证", "台湾同胞"}
+	usccCtx     = []string{"信用代码", "社会信用", "营业执照", "统一代码", "税号", "纳税人识别号"}
+	negCtx      = []string{"订单", "单号", "编号", "工单", "流水", "快递", "运单", "邮编", "金额", "批次", "案件", "受理号", "序号", "型号", "邮政"}
+)
+
+// near reports whether one of words occurs in the 36 bytes (twelve Chinese
+// characters) before i or the 12 bytes after j.
+func (sc *scanner) near(i, j int, words []string) bool {
+	s := sc.s
+	lo := i - 36
+	if lo < 0 {
+		lo = 0
+	}
+	hi := j + 12
+	if hi > len(s) {
+		hi = len(s)
+	}
+	before, after := s[lo:i], s[j:hi]
+	for _, w := range words {
+		if strings.Contains(before, w) || strings.Contains(after, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// ctxScore adjusts a base score by the positive and negative context.
+func (sc *scanner) ctxScore(i, j int, base, boost float64, words []string) float64 {
+	if sc.near(i, j, words) {
+		base += boost
+	}
+	if sc.near(i, j, negCtx) {
+		base -= 0.3
+	}
+	return base
+}
+
+// token handles a run of ASCII letters and digits that starts at i.
+func (sc *scanner) token(i int) int {
+	if j := sc.email(i); j > i {
+		return j
+	}
+	e := skipAlnum(sc.s, i)
+	allDig := true
+	for k := i; k < e; k++ {
+		if !isDigit(sc.s[k]) {
+			allDig = false
+			break
+		}
+	}
+	if allDig {
+		return sc.digits(i, e)
+	}
+	return sc.word(i, e)
+}
+
+func isEmailLocal(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+}
+
+// email recognises local@domain.tld starting at i; it returns i if there is
+// none.
+func (sc *scanner) email(i int) int {
+	s := sc.s
+	j := i
+	for j < len(s) && j-i < 64 && isEmailLocal(s[j]) {
+		j++
+	}
+	if j >= len(s) || s[j] != '@' || j == i {
+		return i
+	}
+	k := j + 1
+	lastDot, labelStart := -1, k
+	for k < len(s) && (isAlnum(s[k]) || s[k] == '-' || s[k] == '.') {
+		if s[k] == '.' {
+			if k == labelStart || k+1 >= len(s) || !isAlnum(s[k+1]) {
+				break
+			}
+			lastDot = k
+			labelStart = k + 1
+		}
+		k++
+	}
+	if lastDot < 0 {
+		return i
+	}
+	tld := s[lastDot+1 : k]
+	if len(tld) < 2 {
+		return i
+	}
+	for t := 0; t < len(tld); t++ {
+		if !isLetter(tld[t]) {
+			return i
+		}
+	}
+	sc.add(Email, i, k, 0.95, "email")
+	return k
+}
+
+// skipNumber skips a number with decimal points, thousands separators or
+// time colons: amounts and times are not personal data.
+func skipNumber(s string, i int) int {
+	for i < len(s) && (isDigit(s[i]) || ((s[i] == '.' || s[i] == ',' || s[i] == ':') && i+1 < len(s) && isDigit(s[i+1]))) {
+		i++
+	}
+	return i
+}
+
+// digits handles a run of ASCII digits [i, e) at a token start: numbers,
+// the detailed-address chain, and digit groups separated by single spaces
+// or dashes (138 1234 5678, 0755-12345678, 6222 0212 3456 7890).
+func (sc *scanner) digits(i, e int) int {
+	s := sc.s
+	if e < len(s) {
+		switch s[e] {
+		case '.', ':':
+			if e+1 < len(s) && isDigit(s[e+1]) {
+				return skipNumber(s, e)
+			}
+		case ',':
+			if e-i <= 3 && e+4 <= len(s) && allDigits(s[e+1:e+4]) && (e+4 == len(s) || !isDigit(s[e+4])) {
+				return skipNumber(s, e)
+			}
+		}
+	}
+	if j := sc.addrChain(i); j > i {
+		return j
+	}
+	var g [6][2]int
+	g[0] = [2]int{i, e}
+	n, j := 1, e
+	for n < len(g) && j+1 < len(s) && (s[j] == ' ' || s[j] == '-') && isDigit(s[j+1]) {
+		k := skipAlnum(s, j+1)
+		grp := s[j+1 : k]
+		if !allDigits(grp) && !(len(grp) == 4 && allDigits(grp[:3]) && (grp[3] == 'X' || grp[3] == 'x')) {
+			break
+		}
+		g[n] = [2]int{j + 1, k}
+		n++
+		j = k
+	}
+	for k := n; k >= 1; k-- {
+		if end := sc.classify(g[:k]); end > 0 {
+			return end
+		}
+	}
+	return e
+}
+
+func mobile(d string) bool {
+	return len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9'
+}
+
+// areaCode reports whether a group is a Chinese long-distance area code:
+// 010 and 02x, or a four-digit 0xxx.
+func areaCode(a string) bool {
+	switch len(a) {
+	case 3:
+		return a[0] == '0' && (a[1] == '1' && a[2] == '0' || a[1] == '2')
+	case 4:
+		return a[0] == '0' && a[1] >= '3' && a[1] <= '9'
+	}
+	return false
+}
+
+// landline reports whether digits without separators are an area code and
+// a 7–8 digit local number.
+func landline(d string) bool {
+	for _, n := range []int{3, 4} {
+		if len(d) > n && areaCode(d[:n]) && (len(d)-n == 7 || len(d)-n == 8) && d[n] >= '2' {
+			return true
+		}
+	}
+	return false
+}
+
+// classify tries to read the digit groups g as one number. It returns the
+// end of what it consumed, or 0.
+func (sc *scanner) classify(g [][2]int) int {
+	s := sc.s
+	start, end := g[0][0], g[len(g)-1][1]
+	var buf [64]byte
+	d := buf[:0]
+	var lens [6]int
+	for k, x := range g {
+		d = append(d, s[x[0]:x[1]]...)
+		lens[k] = x[1] - x[0]
+	}
+	ds := string(d)
+	n, ng := len(ds), len(g)
+	pstart := start // start including a + prefix
+	plus := false
+	if start > 0 && s[start-1] == '+' {
+		plus, pstart = true, start-1
+	} else if start >= 3 && s[start-3:start] == "＋" {
+		plus, pstart = true, start-3
+	}
+
+	// Numbers with a country prefix: +86 138…, 0086 138…, 86-138….
+	for _, cc := range []string{"86", "0086"} {
+		if ng >= 2 && lens[0] == len(cc) && ds[:len(cc)] == cc {
+			rest := ds[len(cc):]
+			if mobile(rest) || landline(rest) {
+				sc.add(Phone, pstart, end, 0.9, "phone_cc")
+				return sc.extension(end)
+			}
+		}
+		if ng == 1 && strings.HasPrefix(ds, cc) && (mobile(ds[len(cc):]) || plus && landline(ds[len(cc):])) {
+			sc.add(Phone, pstart, end, 0.9, "phone_cc")
+			return end
+		}
+	}
+	if plus && n >= 8 && n <= 15 && !strings.HasPrefix(ds, "86") {
+		sc.add(Phone, pstart, end, 0.75, "phone_intl")
+		return end
+	}
+
+	if ng == 1 {
+		switch {
+		case n == 11 && mobile(ds):
+			sc.add(Phone, start, end, sc.ctxScore(start, end, 0.85, 0.1, phoneCtx), "mobile")
+			return end
+		case n == 5 && (ds[:2] == "95" || ds[:2] == "12" || ds[:2] == "10"):
+			return end // 95xxx, 12345, 10086: service numbers
+		case n == 10 && (ds[:3] == "400" || ds[:3] == "800"):
+			return end
+		case (n == 11 || n == 12) && ds[0] == '0' && landline(ds):
+			sc.add(Phone, start, end, sc.ctxScore(start, end, 0.6, 0.3, phoneCtx), "landline")
+			return sc.extension(end)
+		case n == 18:
+			return sc.eighteen(ds, start, end)
+		case n == 15 && legacyID(ds):
+			sc.add(IDCard, start, end, sc.ctxScore(start, end, 0.6, 0.35, idCtx), "id15")
+			return end
+		case n >= 16 && n <= 19:
+			sc.add(BankCard, start, end, sc.bankScore(ds, start, end, false), "bank")
+			return end
+		case (n == 8 || n == 10) && sc.near(start, end, twCtx):
+			sc.add(Passport, start, end, 0.85, "tw_permit")
+			return end
+		case (n == 7 || n == 8) && ds[0] >= '2' && !validDate(ds) && sc.nearPhone(start):
+			sc.add(Phone, start, end, 0.7, "local")
+			return sc.extension(end)
+		}
+		return 0
+	}
+
+	switch {
+	case n == 11 && mobile(ds) && (ng == 3 && lens[0] == 3 && lens[1] == 4 || ng == 2 && (lens[0] == 3 || lens[0] == 7)):
+		sc.add(Phone, start, end, sc.ctxScore(start, end, 0.85, 0.1, phoneCtx), "mobile")
+		return end
+	case (ng == 2 || ng == 3) && areaCode(s[g[0][0]:g[0][1]]) && (lens[1] == 7 || lens[1] == 8) && s[g[1][0]] != '0':
+		if ng == 3 && (lens[2] > 5 || s[g[2][0]-1] != '-') {
+			return 0
+		}
+		sc.add(Phone, start, end, sc.ctxScore(start, end, 0.8, 0.15, phoneCtx), "landline")
+		return sc.extension(end)
+	case (ds[:3] == "400" || ds[:3] == "800") && n == 10:
+		return end
+	case ng >= 4 && n >= 16 && n <= 19 && lens[0] == 4 && lens[1] == 4 && lens[2] == 4 && (ng == 4 && lens[3] >= 4 || ng == 5 && lens[3] == 4):
+		if allDigits(ds) {
+			sc.add(BankCard, start, end, sc.bankScore(ds, start, end, true), "bank_grouped")
+			return end
+		}
+	case ng == 3 && lens[0] == 6 && lens[1] == 8 && lens[2] == 4:
+		return sc.eighteen(ds, start, end)
+	}
+	return 0
+}
+
+// nearPhone reports whether a phone context word ends right before i, as
+// in 电话：62345678; a bare 7–8 digit number needs it.
+func (sc *scanner) nearPhone(i int) bool {
+	lo := i - 18
+	if lo < 0 {
+		lo = 0
+	}
+	w := sc.s[lo:i]
+	for _, c := range []string{"电话", "座机", "号码", "联系方式", "拨打", "致电", "tel", "Tel", "TEL"} {
+		if strings.Contains(w, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// extension extends a landline over 转123, 分机123 or ext.123.
+func (sc *scanner) extension(end int) int {
+	s := sc.s
+	j := end
+	for _, p := range []string{"转", "分机", "ext.", "ext", "-"} {
+		if strings.HasPrefix(s[j:], p) {
+			k := j + len(p)
+			e := skipAlnum(s, k)
+			if e > k && e-k <= 5 && allDigits(s[k:e]) {
+				sc.spans[len(sc.spans)-1].ByteEnd = e
+				return e
+			}
+		}
+	}
+	return end
+}
+
+// eighteen classifies 18 digits: a resident ID number, a bank card or an
+// all-digit credit code, whichever scores best.
+func (sc *scanner) eighteen(ds string, start, end int) int {
+	plausible, ok := idShape(ds)
+	best, bt, rule := 0.0, IDCard, ""
+	switch {
+	case plausible && ok:
+		best, rule = 0.95, "id18"
+	case ok:
+		best, rule = sc.ctxScore(start, end, 0.45, 0.4, idCtx), "id18_region"
+	case plausible:
+		best, rule = sc.ctxScore(start, end, 0.4, 0.45, idCtx), "id18_badcheck"
+	}
+	if !plausible && !ok && sc.near(start, end, idCtx) && validDate(ds[6:14]) {
+		best, rule = 0.6, "id18_ctx"
+	}
+	if b := sc.bankScore(ds, start, end, false); b > best {
+		best, bt, rule = b, BankCard, "bank"
+	}
+	if p, ok := usccShape(ds); p && ok {
+		if u := sc.ctxScore(start, end, 0.55, 0.4, usccCtx); u > best {
+			best, bt, rule = u, USCC, "uscc"
+		}
+	}
+	if best > 0 {
+		sc.add(bt, start, end, best, rule)
+	}
+	return end
+}
+
+// bankScore scores 16–19 digits as a bank card: the Luhn check, an issuer
+// prefix (62 UnionPay; 3, 4, 5, 6 international schemes), grouping and
+// context raise it; a leading date (order numbers) lowers it.
+func (sc *scanner) bankScore(ds string, start, end int, grouped bool) float64 {
+	score := 0.25
+	if luhn(ds) {
+		score += 0.25
+	}
+	switch {
+	case ds[0] == '6' && ds[1] == '2':
+		score += 0.25
+	case ds[0] >= '3' && ds[0] <= '6':
+		score += 0.1
+	default:
+		score -= 0.05
+	}
+	if validDate(ds[:8]) {
+		score -= 0.3
+	}
+	if grouped {
+		score += 0.15
+	}
+	return sc.ctxScore(start, end, score, 0.35, bankCtx)
+}
+
+// word handles a token [i, e) that contains a letter: resident ID numbers
+// ending in X, credit codes, passports and permits, IM account labels and
+// lettered buildings (A座).
+func (sc *scanner) word(i, e int) int {
+	s := sc.s
+	tok := s[i:e]
+	switch len(tok) {
+	case 2, 6, 7:
+		if strings.EqualFold(tok, "qq") || strings.EqualFold(tok, "wechat") || strings.EqualFold(tok, "weixin") {
+			return sc.imAfter(e, true)
+		}
+	}
+	if (tok == "wx" || tok == "WX" || tok == "vx" || tok == "VX") && e < len(s) && s[e] != '.' {
+		return sc.imAfter(e, false)
+	}
+	if len(tok) == 1 && isUpper(tok[0]) {
+		if j := sc.addrChain(i); j > i {
+			return j
+		}
+		return e
+	}
+	if len(tok) == 18 {
+		up := strings.ToUpper(tok)
+		if plausible, ok := idShape(up); up[17] == 'X' && (ok || plausible) {
+			score := 0.95
+			if !ok || !plausible {
+				score = sc.ctxScore(i, e, 0.4, 0.45, idCtx)
+			}
+			sc.add(IDCard, i, e, score, "id18")
+			return e
+		}
+		if p, ok := usccShape(tok); ok {
+			score := 0.9
+			if !p {
+				score = 0.7
+			}
+			sc.add(USCC, i, e, sc.ctxScore(i, e, score, 0.1, usccCtx), "uscc")
+			return e
+		} else if len(tok) == 18 && sc.near(i, e, usccCtx) && usccValue[tok[0]] >= 0 {
+			sc.add(USCC, i, e, 0.6, "uscc_ctx")
+			return e
+		}
+	}
+	if rule := passportShape(tok); rule != "" {
+		sc.add(Passport, i, e, sc.ctxScore(i, e, 0.65, 0.3, passportCtx), rule)
+		return e
+	}
+	return e
+}
+
+// passportShape names the document an upper-case token looks like: E/G
+// passports (E12345678, EA1234567), 往来港澳通行证 (C12345678, CA1234567),
+// 回乡证 (H/M + 8 or 10 digits), 往来台湾通行证 (T + 8 digits), diplomatic
+// and service passports (D/S/P + 7 digits).
+func passportShape(t string) string {
+	if len(t) < 8 || len(t) > 11 || !isUpper(t[0]) {
+		return ""
+	}
+	rest := t[1:]
+	switch t[0] {
+	case 'E', 'G':
+		if len(rest) == 8 && allDigits(rest) {
+			return "passport"
+		}
+		if t[0] == 'E' && len(rest) == 8 && isUpper(rest[0]) && rest[0] != 'I' && rest[0] != 'O' && allDigits(rest[1:]) {
+			return "passport"
+		}
+	case 'C':
+		if len(rest) == 8 && (allDigits(rest) || isUpper(rest[0]) && allDigits(rest[1:])) {
+			return "hk_macau_permit"
+		}
+	case 'H', 'M':
+		if (len(rest) == 8 || len(rest) == 10) && allDigits(rest) {
+			return "home_return_permit"
+		}
+	case 'T':
+		if len(rest) == 8 && allDigits(rest) {
+			return "tw_permit"
+		}
+	case 'D', 'S', 'P':
+		if len(rest) == 7 && allDigits(rest) {
+			return "passport_official"
+		}
+	}
+	return ""
+}
+
+// imAfter reads an IM account after a QQ or WeChat label at j: optional
+// 号/号码/账号 and a colon, then 5–20 characters of letters, digits, _ and -.
+func (sc *scanner) imAfter(j int, strong bool) int {
+	s := sc.s
+	k := j
+	for steps := 0; steps < 4 && k < len(s); steps++ {
+		switch {
+		case s[k] == ' ' || s[k] == ':' || s[k] == '#':
+			k++
+		case strings.HasPrefix(s[k:], "号码"):
+			k += len("号码")
+		case strings.HasPrefix(s[k:], "账号"), strings.HasPrefix(s[k:], "帐号"):
+			k += len("账号")
+		case strings.HasPrefix(s[k:], "号"), strings.HasPrefix(s[k:], "是"), strings.HasPrefix(s[k:], "为"), strings.HasPrefix(s[k:], "："):
+			k += 3
+		default:
+			steps = 4
+		}
+	}
+	if k >= len(s) || !isAlnum(s[k]) {
+		return j
+	}
+	e := k
+	for e < len(s) && (isAlnum(s[e]) || s[e] == '_' || s[e] == '-') {
+		e++
+	}
+	if e-k < 5 || e-k > 20 {
+		return j
+	}
+	score := 0.85
+	if !strong {
+		score = 0.7
+	}
+	sc.add(IMID, k, e, score, "im")
+	return e
+}
+
+// paren recognises landlines written (010)62345678 or （0755）1234567.
+func (sc *scanner) paren(i, size int) int {
+	s := sc.s
+	j := i + size
+	k := j
+	for k < len(s) && isDigit(s[k]) {
+		k++
+	}
+	if !areaCode(s[j:k]) {
+		return i + size
+	}
+	switch {
+	case k < len(s) && s[k] == ')':
+		k++
+	case strings.HasPrefix(s[k:], "）"):
+		k += len("）")
+	default:
+		return i + size
+	}
+	if k < len(s) && (s[k] == ' ' || s[k] == '-') {
+		k++
+	}
+	e := k
+	for e < len(s) && isDigit(s[e]) {
+		e++
+	}
+	if (e-k != 7 && e-k != 8) || s[k] == '0' || (e < len(s) && isLetter(s[e])) {
+		return i + size
+	}
+	sc.add(Phone, i, e, 0.85, "landline_paren")
+	return sc.extension(e)
+}
+
+// cjk reacts to a trigger rune at i: a plate's province, a numbered
+// building in Chinese numerals, a full-width parenthesis, or the first rune
+// of a context word for names and IM accounts. It returns i when nothing
+// was consumed.
+func (sc *scanner) cjk(i int, r rune, size int) int {
+	s := sc.s
+	j := i + size
+	if j < len(s) && isUpper(s[j]) && provinceSet.has(r) {
+		if e := sc.plate(i, j); e > i {
+			return e
+		}
+	}
+	if numeralSet.has(r) {
+		if e := sc.addrChain(i); e > i {
+			return e
+		}
+	}
+	if r == '（' {
+		return sc.paren(i, size)
+	}
+	for _, m := range markers[r] {
+		if !strings.HasPrefix(s[i:], m.text) {
+			continue
+		}
+		end := i + len(m.text)
+		switch m.kind {
+		case mkHonorific:
+			sc.nameBefore(i, false)
+		case mkVerb:
+			sc.nameBefore(i, true)
+		case mkPrefix:
+			if e := sc.nameAfter(end); e > end {
+				return e
+			}
+		case mkIM:
+			return sc.imAfter(end, true)
+		}
+		return end
+	}
+	return i
+}
+
+// plateSuffixes end special plates: police, driving school, trailer,
+// consulate, Hong Kong and Macao, test and oversize.
+const plateSuffixes = "警学挂领港澳试超使"
+
+func plateChar(c byte) bool {
+	return isDigit(c) || isUpper(c) && c != 'I' && c != 'O'
+}
+
+// plate recognises a licence plate whose province rune is at i and whose
+// issuing-authority letter is at j (京A12345, 沪A·D12345, 粤B1234学).
+func (sc *scanner) plate(i, j int) int {
+	s := sc.s
+	if s[j] == 'I' || s[j] == 'O' {
+		return i
+	}
+	k := j + 1
+	switch {
+	case strings.HasPrefix(s[k:], "·"), strings.HasPrefix(s[k:], "•"), strings.HasPrefix(s[k:], "・"):
+		_, sz := utf8.DecodeRuneInString(s[k:])
+		k += sz
+	case k < len(s) && (s[k] == '-' || s[k] == ' ' || s[k] == '.'):
+		k++
+	}
+	b := k
+	digits := 0
+	for k < len(s) && k-b < 7 && plateChar(s[k]) {
+		if isDigit(s[k]) {
+			digits++
+		}
+		k++
+	}
+	if k < len(s) && isAlnum(s[k]) {
+		return i
+	}
+	body := s[b:k]
+	suffix := false
+	if k < len(s) {
+		if r, sz := utf8.DecodeRuneInString(s[k:]); strings.ContainsRune(plateSuffixes, r) {
+			suffix = true
+			_ = sz
+		}
+	}
+	ok := false
+	switch len(body) {
+	case 5:
+		ok = digits >= 3
+	case 6:
+		ok = digits >= 4 && (body[0] == 'D' || body[0] == 'F' || body[5] == 'D' || body[5] == 'F')
+	case 4:
+		ok = suffix && digits >= 3
+	}
+	if !ok {
+		return i
+	}
+	if suffix {
+		k += 3
+	}
+	sc.add(Plate, i, k, 0.9, "plate")
+	return k
+}

@@ -1,0 +1,254 @@
+package deid
+
+import "strings"
+
+// runeSet is a bitset over the Basic Multilingual Plane: one table lookup
+// per rune keeps the scanner's hot loop free of map access.
+type runeSet [1 << 16 / 64]uint64
+
+func (s *runeSet) add(r rune) {
+	if r >= 0 && r < 1<<16 {
+		s[r>>6] |= 1 << (uint(r) & 63)
+	}
+}
+
+func (s *runeSet) has(r rune) bool {
+	return r >= 0 && r < 1<<16 && s[r>>6]&(1<<(uint(r)&63)) != 0
+}
+
+func (s *runeSet) addAll(chars string) {
+	for _, r := range chars {
+		s.add(r)
+	}
+}
+
+// singleSurnames are the most frequent single-character family names
+// (about 300, from the public census frequency lists). Characters that are
+// also very common function words (于, 向, 和 ...) are listed in
+// funcSurnames too, which makes them weaker starts of a name.
+const singleSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+
+// compoundSurnames are two-character family names.
+var compoundSurnames = []string{
+	"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
+	"宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "澹台", "端木", "独孤", "南宫",
+	"西门", "百里", "呼延", "赫连", "申屠", "太史", "闻人", "万俟", "司空", "东郭",
+	"公冶", "濮阳", "淳于", "单于", "仲孙", "拓跋", "纳兰", "完颜", "第五", "左丘",
+}
+
+// funcSurnames are surnames that are also frequent function words or word
+// starts: they begin a name only right before an honorific or after a
+// boundary, never by stretching a shorter candidate backwards.
+const funcSurnames = "于向和由来都国平时明成全高方常文安海强利信相初门云容敬展幸富原计应"
+
+// givenChars are characters frequent in given names. A character in this
+// set is accepted as a given name even when it is also a surname.
+const givenChars = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇鹏飞浩鑫波宁俊峰婷雪琳晶丹慧嘉欣怡雯颖佳悦琪瑶凤梅琴云莉蓉燕丽娟玲倩春香淑珍荣翠兵国庆志新建民永生海林东亮成中光福德寿山金祥贵喜兴旺昌盛安宏龙虎彪鸿博远航翔毅坤晨阳浩然子轩梓涵诗雨思睿泽宸一诺若汐皓铭昊天佑晓颖璐琦蕾薇菲岚洁秋月彤冰琳媛瑞婉静莹晴萌晗煜宁恒康宝家豪锦程卓君庭伦尧舜禹武斌彬凯旭升俊杰楠楠芝兰珊敏捷晖炜烨熙霖瀚钧铎嘉懿璇瑾瑜珂璋琛晟昕晔暄曦朗达维谦逸哲雅静娴淑贤妍姝娇媚婧倩菲霏露霜雯沁清源涛澜波潇洛浚淇渊泓涵沛沐溪澄润滨晓琳"
+
+// nameStops are characters that do not occur inside a given name but often
+// right after a name: particles, verbs of reporting, measure and address
+// words. A candidate given name stops before them.
+const nameStops = "的了是在和与及或找给叫请向跟对把被让说称讲问住家电手联反来表投报致因为所要想已也都就还又再很太非等啊吗呢吧呀某年月日号楼栋室区路街院单元层户小大老先女师阿同经主书生士姐哥爷奶叔婶姨妈爸儿子们这那他她它我你您其此该各每某有无没不可能会将已经从到于以由向往至对即便并且而但却则若如如果虽然所以因此同时另外等等市区县镇乡村组社部门局委办站所处科队中心公司物业业主居民反映投诉诉求来电称表示要求希望认为"
+
+// commonWords are frequent words that begin with a surname character. A
+// name candidate whose first two characters form one of them is dropped
+// (高度, 方便, 周围, 王府井 ...): these are the hard negatives of person
+// recognition.
+var commonWords = strings.Fields(`
+高度 高层 高兴 高温 高峰 高空 高速 高架 高压 高中 高校 高低 高档 高大 高处 高铁 高新 高价
+方便 方面 方式 方法 方向 方案 方位 方才
+周围 周边 周末 周一 周二 周三 周四 周五 周六 周日 周期 周年 周到 周转
+王府 王府井 王国
+张贴 张开 张家 张望
+任何 任务 任意 任职 任期
+于是 于今
+江边 江南 江北 江岸 江面
+黄色 黄金 黄昏 黄豆 黄瓜 黄河
+白天 白色 白班 白菜 白酒 白领
+金额 金属 金融 金色 金钱 金牌
+安全 安装 安排 安置 安静 安心 安稳 安保 安监
+常常 常见 常用 常年 常规 常住 常态 常驻 常务
+时间 时候 时期 时段 时常 时刻 时效 时限
+明天 明显 明年 明确 明白 明细 明亮 明日 明早
+文件 文明 文化 文字 文具 文体 文章
+石头 石子 石板 石材
+万一 万元 万分 万家
+马上 马路 马桶 马达
+向前 向后 向上 向下 向东 向西 向南 向北 向着 向外 向内 向日
+和平 和谐 和睦
+许多 许可
+余下 余额
+林地 林木 林荫
+孔洞
+严重 严格 严禁 严厉
+华丽
+成本 成为 成功 成立 成果 成员 成绩 成交 成熟 成都
+全部 全体 全国 全面 全市 全区 全天 全年 全程 全新 全家 全是
+海边 海鲜 海淀 海报
+强烈 强制 强行 强度
+利用 利益 利息
+信息 信号 信件 信用 信访 信箱 信任
+相关 相应 相邻 相同 相互 相当 相比
+初步 初次 初中
+门口 门前 门卫 门禁 门面 门诊 门窗 门店 门牌 门外 门内 门头
+云端
+容易 容量
+敬请
+展开 展示 展览
+幸福 幸好
+富裕
+原来 原因 原则 原先 原有 原址 原告
+计划 计算 计费
+应该 应当 应急 应对 应用
+路面 路口 路灯 路段 路边 路上 路过 路线 路况 路由
+楼道 楼下 楼上 楼梯 楼房 楼顶 楼内 楼层 楼宇
+田地
+水平
+邻居
+宁静
+雷雨 雷电
+龙头
+车辆 车位 车库 车主 车牌 车棚 车道 车站 车费
+房屋 房子 房间 房东 房主 房产 房租 房价 房顶
+关于 关系 关注 关闭 关心 关键 关门
+管理 管道 管网 管线 管控 管辖
+司机
+包括 包裹 包装
+施工
+单位 单元 单独 单号 单价
+连续 连接 连日
+解决 解释 解答
+党员 党委 党建 党支部
+宫殿
+卫生 卫星 卫浴
+游戏 游客 游泳
+国家 国内 国外 国庆 国际
+平台 平时 平方 平米 平常 平安 平均
+都是 都有 都在 都要 都没
+由于
+来电 来访 来说 来自 来往
+和他 和她 和我
+居住 居委 居民
+区域 区别
+花园 花坛 花草
+燕郊
+乐园
+云南
+`)
+
+// commonWordSet holds commonWords for look-up by their first two runes.
+var commonWordSet = func() map[string]bool {
+	m := make(map[string]bool, len(commonWords))
+	for _, w := range commonWords {
+		m[w] = true
+	}
+	return m
+}()
+
+// Honorifics and titles that follow a name (王先生, 李建国师傅). A bare
+// surname before one of them is a PERSON too.
+var honorifics = []string{
+	"先生", "女士", "小姐", "阿姨", "大爷", "大妈", "大姐", "大哥", "大叔", "大娘", "大婶",
+	"奶奶", "爷爷", "师傅", "老师", "经理", "同志", "主任", "书记", "医生", "律师",
+	"警官", "科长", "处长", "局长", "所长", "队长", "组长", "站长", "老太太", "老先生", "姐", "哥",
+}
+
+// namePrefixes are context words that a name follows (我叫张伟, 联系人：李娜).
+var namePrefixes = []string{
+	"我叫", "我是", "本人", "名叫", "联系人", "业主", "来电人", "姓名", "户主", "市民",
+	"居民", "反映人", "诉求人", "投诉人", "举报人", "申请人", "当事人", "租户", "房东",
+	"住户", "联系", "告知", "转告", "找到", "委托人", "代理人", "负责人", "网格员", "家属",
+	"老人", "其子", "其女", "女儿", "儿子", "丈夫", "妻子", "母亲", "父亲", "邻居",
+}
+
+// nameVerbs are words that follow a name when it starts a clause
+// (，张伟反映……). They only count when the name starts at a boundary.
+var nameVerbs = []string{"来电", "反映", "表示", "称", "投诉", "致电", "诉称", "说", "要求", "希望", "咨询", "举报"}
+
+// provinceAbbr are the one-character province abbreviations that start a
+// licence plate (GA 36-2018).
+const provinceAbbr = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+
+// chineseNumerals may number a building or unit (三号楼, 二单元).
+const chineseNumerals = "一二三四五六七八九十零〇"
+
+// roadChars end a road or lane name; a number right after one is a house
+// number (幸福路18号).
+const roadChars = "路街巷道里弄胡同村坊"
+
+var (
+	surnameSet  runeSet
+	funcSurSet  runeSet
+	givenSet    runeSet
+	stopSet     runeSet
+	provinceSet runeSet
+	numeralSet  runeSet
+	roadSet     runeSet
+	// triggerSet holds the first rune of every CJK context word the scanner
+	// reacts to, plus plate and numeral starts: any other CJK rune is
+	// skipped with one table look-up.
+	triggerSet runeSet
+	// compoundFirst holds the first rune of every compound surname.
+	compoundFirst runeSet
+	// markers maps a trigger rune to the context words starting with it,
+	// longest first.
+	markers = map[rune][]marker{}
+)
+
+type markerKind uint8
+
+const (
+	mkHonorific markerKind = iota + 1
+	mkPrefix
+	mkVerb
+	mkIM
+)
+
+type marker struct {
+	text string
+	kind markerKind
+}
+
+func init() {
+	surnameSet.addAll(singleSurnames)
+	funcSurSet.addAll(funcSurnames)
+	givenSet.addAll(givenChars)
+	stopSet.addAll(nameStops)
+	provinceSet.addAll(provinceAbbr)
+	numeralSet.addAll(chineseNumerals)
+	roadSet.addAll(roadChars)
+	for _, c := range compoundSurnames {
+		for _, r := range c {
+			compoundFirst.add(r)
+			break
+		}
+	}
+	add := func(words []string, k markerKind) {
+		for _, w := range words {
+			var first rune
+			for _, r := range w {
+				first = r
+				break
+			}
+			triggerSet.add(first)
+			markers[first] = append(markers[first], marker{w, k})
+		}
+	}
+	add(honorifics, mkHonorific)
+	add(namePrefixes, mkPrefix)
+	add(nameVerbs, mkVerb)
+	add([]string{"微信号", "微信", "微信ID", "企业微信"}, mkIM)
+	for r, ms := range markers {
+		// Longest first, so that 来电人 wins over 来电.
+		for i := 1; i < len(ms); i++ {
+			for j := i; j > 0 && len(ms[j].text) > len(ms[j-1].text); j-- {
+				ms[j], ms[j-1] = ms[j-1], ms[j]
+			}
+		}
+		markers[r] = ms
+	}
+	triggerSet.addAll(provinceAbbr)
+	triggerSet.addAll(chineseNumerals)
+	triggerSet.add('（')
+	triggerSet.add('＋')
+}
