@@ -272,6 +272,7 @@ func classifyEval(e *env, args []string) error {
 	textCols := fs.String("text", "", "文本列，多个列用逗号分隔")
 	labelCols := fs.String("label", "", "分类列：一级分类，可再跟二级、三级分类列")
 	folds := fs.Int("folds", 5, "交叉验证折数")
+	fast := fs.Bool("fast", false, "不校准概率（快约 4 倍；F1 不变，但 log-loss、ECE 无意义）")
 	mf := addModelFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -285,7 +286,9 @@ func classifyEval(e *env, args []string) error {
 		return err
 	}
 	cfg := mf.config()
-	cfg.CalibFolds = -1 // the ranking, and so the F1, does not depend on it
+	if *fast {
+		cfg.CalibFolds = -1 // the ranking, and so the F1, does not depend on it
+	}
 	start := time.Now()
 	r, err := classify.CrossValidate(docs, *folds, *mf.seed, cfg)
 	if err != nil {

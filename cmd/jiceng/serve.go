@@ -88,6 +88,18 @@ func listen(addr string) (net.Listener, error) {
 
 // serveStore serves store on ln until ctx is cancelled.
 func serveStore(ctx context.Context, e *env, store core.Store, ln net.Listener) error {
+	// An import that was stopped before it built the keyword index leaves
+	// tickets that keyword filters find only by scanning: index them in the
+	// background while serving.
+	if ix, ok := store.(core.SearchIndexer); ok {
+		go func() {
+			if n, err := ix.IndexSearch(ctx); err != nil && ctx.Err() == nil {
+				e.log.Error("keyword index", "err", err)
+			} else if n > 0 {
+				e.log.Info("keyword index built", "tickets", n)
+			}
+		}()
+	}
 	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err

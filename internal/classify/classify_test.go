@@ -192,6 +192,15 @@ func TestThreeLevels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantPaths := [][3]string{
+		{"城乡建设", "城乡规划", "违章建筑"},
+		{"城乡建设", "城市建设和市政管理", "燃气供应"},
+		{"城乡建设", "城市建设和市政管理", "自来水供应"},
+		{"环境保护", "", ""},
+	}
+	if got := m.Paths(); !slices.Equal(got, wantPaths) {
+		t.Errorf("Paths() = %q, want %q", got, wantPaths)
+	}
 	tests := []struct {
 		text string
 		want [3]string
@@ -506,12 +515,12 @@ func BenchmarkTrain10k(b *testing.B) {
 	for _, d := range docs {
 		runes += len([]rune(d.Text))
 	}
-	b.ReportMetric(float64(runes)/float64(len(docs)), "runes/ticket")
 	for b.Loop() {
 		if _, err := Train(docs, Config{Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(runes)/float64(len(docs)), "runes/ticket")
 }
 
 // reportCPU reports tickets/s by wall time and by process CPU time
@@ -521,5 +530,90 @@ func reportCPU(b *testing.B, cpuStart int64, n int) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "tickets/s")
 	if d := processCPU() - cpuStart; d > 0 {
 		b.ReportMetric(float64(n)/(float64(d)/1e9), "cpu-tickets/s")
+	}
+}
+
+// BenchmarkLoad measures reading a model file (with JICENG_DEV_MESSAGES, a
+// model of the dev messages).
+func BenchmarkLoad(b *testing.B) {
+	m, err := Train(benchDocs(b, 5000), Config{Seed: 1, CalibFolds: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := m.Save(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Load(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len())/(1<<20), "file-MB")
+}
+
+func TestPredictConcurrent(t *testing.T) {
+	docs := fixture(t)
+	m, err := Train(docs, Config{Seed: 1, CalibFolds: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([][3]string, len(docs))
+	for i, d := range docs {
+		want[i] = m.Predict(d.Text, 1)[0].Labels
+	}
+	done := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for r := 0; r < 20; r++ {
+				for i, d := range docs {
+					if got := m.Predict(d.Text, 2)[0].Labels; got != want[i] {
+						done <- fmt.Sprintf("doc %d: got %q, want %q", i, got, want[i])
+						return
+					}
+				}
+			}
+			done <- ""
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
+
+func TestWordFeatures(t *testing.T) {
+	cfg := FeatureConfig{Words: true}
+	cfg.setDefaults()
+	ex := newExtractor(cfg)
+	var words []string
+	for _, f := range ex.extract("小区停水三天了，噪音扰民") {
+		if f.pos < 0 {
+			words = append(words, ex.gram(f))
+			if f.order() != wordOrder {
+				t.Errorf("word %q has order %d", ex.gram(f), f.order())
+			}
+		}
+	}
+	for _, w := range []string{"小区", "停水", "噪音", "扰民"} {
+		if !slices.Contains(words, w) {
+			t.Errorf("word features %q lack %q", words, w)
+		}
+	}
+	train, test := split(fixture(t))
+	m, err := Train(train, Config{Seed: 1, Features: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := 0
+	for _, d := range test {
+		if m.Predict(d.Text, 1)[0].Labels[0] == d.Labels[0] {
+			ok++
+		}
+	}
+	if acc := float64(ok) / float64(len(test)); acc < 0.9 {
+		t.Errorf("held-out accuracy with words %.2f, want ≥ 0.90", acc)
 	}
 }

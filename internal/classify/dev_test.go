@@ -80,6 +80,8 @@ func TestDevCrossValidation(t *testing.T) {
 		"nbsvm-12-b1":       {Model: "nbsvm", Beta: 1},
 		"nbsvm-12":          {Model: "nbsvm"},
 		"ensemble":          {Model: "ensemble"},
+		"ensemble-words":    {Model: "ensemble", Features: FeatureConfig{Words: true}},
+		"svm-words":         {Model: "svm", Features: FeatureConfig{Words: true}},
 		"ensemble-c1":       {Model: "ensemble", C: 1},
 		"ensemble-c4":       {Model: "ensemble", C: 4},
 		"ensemble-13":       {Model: "ensemble", Features: f13},
@@ -116,8 +118,12 @@ func TestDevCrossValidation(t *testing.T) {
 			last = r
 		}
 		mean, lo, hi := stats(f1s)
-		t.Logf("%-14s macro-F1 %.4f (min %.4f max %.4f, seeds %v) %s; last seed: log-loss %.4f ECE %.4f",
-			name, mean, lo, hi, seeds, time.Since(start).Round(time.Second), last.LogLoss, last.ECE)
+		calib := ""
+		if os.Getenv("JICENG_DEV_CALIB") != "" {
+			calib = fmt.Sprintf("; last seed: log-loss %.4f ECE %.4f", last.LogLoss, last.ECE)
+		}
+		t.Logf("%-14s macro-F1 %.4f (min %.4f max %.4f, seeds %v) %s%s",
+			name, mean, lo, hi, seeds, time.Since(start).Round(time.Second), calib)
 		if os.Getenv("JICENG_DEV_REPORT") != "" {
 			var b strings.Builder
 			last.WriteText(&b)
@@ -218,5 +224,25 @@ func TestDevRawTextShift(t *testing.T) {
 		clean.finish()
 		raw.finish()
 		t.Logf("seed %d: macro-F1 on stripped text %.4f, with function words and punctuation put back %.4f", seed, clean.MacroF1, raw.MacroF1)
+	}
+}
+
+// TestDevExplain trains on all dev messages and logs each class's
+// explanation dictionary, for a person to judge.
+func TestDevExplain(t *testing.T) {
+	path := os.Getenv("JICENG_DEV_MESSAGES")
+	if path == "" {
+		t.Skip("JICENG_DEV_MESSAGES not set")
+	}
+	m, err := Train(readDevDocs(t, path, ""), Config{Seed: 1, CalibFolds: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range m.Labels() {
+		var terms []string
+		for _, tm := range m.TopTerms(l)[:12] {
+			terms = append(terms, tm.Text)
+		}
+		t.Logf("%s: %s", l, strings.Join(terms, " "))
 	}
 }

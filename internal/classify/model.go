@@ -221,6 +221,26 @@ func (m *Model) Config() Config { return m.cfg }
 // Labels returns the level-1 classes in model order.
 func (m *Model) Labels() []string { return slices.Clone(m.root.labels) }
 
+// Paths returns every category path the model can predict, in model order;
+// deeper levels are empty where the model has no finer classes.
+func (m *Model) Paths() [][3]string {
+	var out [][3]string
+	var walk func(nd *node, path [3]string, lvl int)
+	walk = func(nd *node, path [3]string, lvl int) {
+		for i, l := range nd.labels {
+			p := path
+			p[lvl] = l
+			if nd.children != nil && nd.children[i] != nil && lvl < 2 {
+				walk(nd.children[i], p, lvl+1)
+			} else {
+				out = append(out, p)
+			}
+		}
+	}
+	walk(m.root, [3]string{}, 0)
+	return out
+}
+
 // TopTerms returns the explanation dictionary of a level-1 class: the
 // n-grams with the largest weights, strongest first (nil for an unknown
 // label).
@@ -251,7 +271,7 @@ func (m *Model) vectorize(s *scratch, text string) []feat {
 	for _, f := range feats {
 		base := int(f.bucket) * stride
 		row := dense[base : base+stride]
-		n := uint8(f.n)
+		n := f.order()
 		s.ns = append(s.ns, n)
 		if row[0] == 0 {
 			s.rows = append(s.rows, -1)

@@ -24,7 +24,7 @@ func extractAll(docs []Doc, cfg FeatureConfig) []docFeats {
 			fs := ex.extract(docs[i].Text)
 			d := docFeats{buckets: make([]uint32, len(fs)), tfs: make([]float32, len(fs)), ns: make([]uint8, len(fs))}
 			for j, f := range fs {
-				d.buckets[j], d.tfs[j], d.ns[j] = f.bucket, f.tf, uint8(f.n)
+				d.buckets[j], d.tfs[j], d.ns[j] = f.bucket, f.tf, f.order()
 			}
 			out[i] = d
 		}

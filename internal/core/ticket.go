@@ -163,3 +163,15 @@ type TicketStore interface {
 	// TicketEvents returns the history of a ticket, oldest first.
 	TicketEvents(ctx context.Context, ticketID int64) ([]Event, error)
 }
+
+// SearchIndexer is implemented by stores that build their keyword index
+// after the rows are stored rather than inside UpsertTickets, so that an
+// import is not slowed by it. Until IndexSearch has run, keyword filters
+// still find the new tickets, only more slowly. The importer calls it after
+// each file; servers call it at start-up.
+type SearchIndexer interface {
+	// IndexSearch indexes every ticket not yet in the keyword index, in
+	// transactions that each leave the index consistent, and returns how
+	// many it indexed.
+	IndexSearch(ctx context.Context) (int, error)
+}

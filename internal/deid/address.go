@@ -42,7 +42,7 @@ var addrUnits = []addrUnit{
 	{"栋", unitStrong, true}, {"幢", unitStrong, true}, {"座", unitWeak, true},
 	{"楼", unitWeak, true}, {"层", unitWeak, true}, {"室", unitStrong, false},
 	{"户", unitWeak, false}, {"排", unitWeak, true}, {"弄", unitHouse, false},
-	{"区", unitWeak, false}, {"门", unitWeak, false},
+	{"区", unitWeak, false}, {"组", unitWeak, false}, {"房间", unitStrong, false}, {"门", unitWeak, true}, // 10号楼1门301: Beijing numbers units as 门
 }
 
 // addrNumber reads a NUMBER at i: 1–5 ASCII digits, one capital letter not
@@ -89,6 +89,9 @@ func (sc *scanner) addrChain(i int) int {
 	var lastUnit addrUnit
 	end := i
 	letterStart := isUpper(s[i])
+	if e := sc.dashRoom(i); e > i {
+		return e
+	}
 	for {
 		ne, ok := sc.addrNumber(k)
 		if !ok || ne == k {
@@ -124,6 +127,15 @@ func (sc *scanner) addrChain(i int) int {
 		}
 		ue := ne + len(u.text)
 		rest := s[ue:]
+		if u.kind == unitWeak && comps > 0 && weakWordFollows(rest) {
+			// 1203楼道, 608门口: the unit character starts a word, and
+			// the number before it is a bare room number.
+			if lastUnit.room && numDigits && ne-k >= 2 && ne-k <= 5 {
+				end = ne
+				comps++
+			}
+			break
+		}
 		switch u.text {
 		case "栋", "幢":
 			// 3栋楼 counts buildings.
@@ -144,7 +156,7 @@ func (sc *scanner) addrChain(i int) int {
 			if numDigits && !sc.addrStartOK(i) {
 				return i
 			}
-			if r, _ := utf8.DecodeLastRuneInString(s[:i]); r == '月' || r == '第' && u.kind == unitHouse {
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); r == '月' || r == '第' {
 				return i
 			}
 		}
@@ -175,6 +187,13 @@ func (sc *scanner) addrChain(i int) int {
 		}
 	}
 	return sc.addrEnd(i, end, strong, comps)
+}
+
+// weakWordFollows reports whether rest starts with a rune that makes the
+// weak unit before it a word of its own (楼道, 楼下, 门口, 层高).
+func weakWordFollows(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	return strings.ContainsRune("道下上梯顶前后内外口卫里房高面", r)
 }
 
 func (sc *scanner) addrEnd(i, end int, strong bool, comps int) int {
@@ -209,4 +228,41 @@ func (sc *scanner) afterRoad(i int) bool {
 	}
 	// 门牌号18号, 门牌18号
 	return strings.HasSuffix(sc.s[:i], "门牌号") || strings.HasSuffix(sc.s[:i], "门牌")
+}
+
+// dashRoom recognises building-unit-room written with dashes only,
+// 11-4-702 or 3-2-501室: two short numbers and a 3–4 digit room.
+func (sc *scanner) dashRoom(i int) int {
+	s := sc.s
+	if s[i] == '0' || strings.HasPrefix(s[i:], "400-") || strings.HasPrefix(s[i:], "800-") {
+		return i
+	}
+	k := i
+	for part := 0; part < 3; part++ {
+		j := k
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		n := j - k
+		if part < 2 {
+			if n < 1 || n > 3 || j >= len(s) || s[j] != '-' {
+				return i
+			}
+			k = j + 1
+			continue
+		}
+		if n < 3 || n > 4 || j < len(s) && (isAlnum(s[j]) || s[j] == '-') {
+			return i
+		}
+		k = j
+	}
+	if strings.HasPrefix(s[k:], "室") || strings.HasPrefix(s[k:], "号") {
+		k += 3
+	}
+	if r, _ := utf8.DecodeLastRuneInString(s[:i]); !isHan(r) && i > 0 {
+		// After a non-Chinese character it is more likely a date or code.
+		return i
+	}
+	sc.add(Address, i, k, 0.7, "address_dash")
+	return k
 }

@@ -13,11 +13,30 @@
 // plausible dates and region codes, and context words around a candidate set
 // each span's Score, as Presidio's recognizers do.
 //
+// Span conventions (what the evaluation corpus's gold spans follow too):
+//   - PERSON covers the name only, not the honorific: 王先生 → 王, 李建国师傅 →
+//     李建国. A bare surname counts before an honorific. Names need context
+//     (an honorific after, a word such as 我叫, 联系人, 业主, 姓名 before, or a
+//     reporting verb after a clause boundary): a name with no cue at all is
+//     not found (see TestStress).
+//   - PHONE includes a +86/0086 prefix and an extension (转123, -123);
+//     95xxx, 12345, 10086 and 400/800 numbers are service numbers, not
+//     personal data.
+//   - ADDRESS is only the detailed part below the compound or road:
+//     3号楼2单元501室, 5栋1203, 12号院3号楼, 幸福路18号 → 18号. A building number alone
+//     (3号楼) is an ADDRESS; a floor alone (3楼), counts (3栋楼, 共5户), layouts
+//     (3室1厅), ordinals (第2单元) and dates (3月5号) are not.
+//   - IM_ID is the account after a QQ/微信/WeChat label, even when it looks
+//     like a phone number (微信号13812345678).
+//   - Full-width digits and letters are recognised; offsets stay those of
+//     the original text.
+//
 // Everything here is pure and safe for concurrent use.
 package deid
 
 import (
-	"sort"
+	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -70,9 +89,87 @@ func Spans(text string) []Span {
 // SpansMin is Spans with another score threshold. A lower threshold trades
 // precision for recall (for example for a reviewer's highlighting).
 func SpansMin(text string, minScore float64) []Span {
-	sc := scanner{s: text}
+	if !hasWide(text) {
+		sc := scanner{s: text}
+		sc.run()
+		return finish(text, sc.spans, minScore)
+	}
+	// Full-width digits and letters (１３８…, ＱＱ) are folded to ASCII
+	// rune for rune, so that the rune offsets found in the folded copy are
+	// those of text; only the byte offsets and texts are mapped back.
+	norm := foldWide(text)
+	sc := scanner{s: norm}
 	sc.run()
-	return finish(text, sc.spans, minScore)
+	spans := finish(norm, sc.spans, minScore)
+	if len(spans) == 0 {
+		return spans
+	}
+	idx := make([]int, 0, len(text)+1)
+	for i := range text {
+		idx = append(idx, i)
+	}
+	idx = append(idx, len(text))
+	for i := range spans {
+		sp := &spans[i]
+		sp.ByteStart, sp.ByteEnd = idx[sp.Start], idx[sp.End]
+		sp.Text = text[sp.ByteStart:sp.ByteEnd]
+	}
+	return spans
+}
+
+// wide decodes the rune at s[i] (s[i] == 0xEF) and reports whether it is a
+// full-width digit, letter, or one of ＋－．＠＿, with its ASCII form.
+func wide(s string, i int) (rune, bool) {
+	if i+2 >= len(s) {
+		return 0, false
+	}
+	if s[i+1] != 0xBC && s[i+1] != 0xBD {
+		return 0, false // most full-width punctuation (，：；) is EF BC 8x
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if size != 3 {
+		return 0, false
+	}
+	switch {
+	case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ',
+		r == '＋', r == '－', r == '．', r == '＠', r == '＿':
+		return r - 0xFEE0, true
+	}
+	return 0, false
+}
+
+func hasWide(s string) bool {
+	for i := 0; i < len(s); {
+		j := strings.IndexByte(s[i:], 0xEF)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if _, ok := wide(s, i); ok {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
+// foldWide replaces full-width digits and letters by their ASCII forms,
+// one rune for one rune.
+func foldWide(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		if s[i] == 0xEF {
+			if r, ok := wide(s, i); ok {
+				b.WriteByte(byte(r))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
 }
 
 // finish drops weak candidates, resolves overlaps and fills in the rune
@@ -87,11 +184,11 @@ func finish(text string, cands []Span, minScore float64) []Span {
 	if len(out) == 0 {
 		return nil
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].ByteStart != out[j].ByteStart {
-			return out[i].ByteStart < out[j].ByteStart
+	slices.SortStableFunc(out, func(a, b Span) int {
+		if a.ByteStart != b.ByteStart {
+			return a.ByteStart - b.ByteStart
 		}
-		return out[i].ByteEnd > out[j].ByteEnd
+		return b.ByteEnd - a.ByteEnd
 	})
 	// Overlaps: the higher score wins, then the longer span.
 	res := out[:0]

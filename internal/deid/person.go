@@ -73,8 +73,11 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 	}
 	// okStart: a surname starting at rs[k-1] may begin a k-rune name.
 	okStart := func(k int) bool {
-		if k > 1 && funcSurSet.has(rs[k-1]) && !sc.boundaryBefore(pos[k]) {
-			return false
+		if k > 1 && funcSurSet.has(rs[k-1]) {
+			// 由邹龙大爷: a preposition before a shorter name.
+			if !sc.boundaryBefore(pos[k]) || surnameSet.has(rs[k-2]) && !funcSurSet.has(rs[k-2]) {
+				return false
+			}
 		}
 		if verb && !sc.boundaryBefore(pos[k]) {
 			return false
@@ -91,22 +94,45 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 					good = false
 				}
 			}
-			if good && (!verb || k > 2) && okStart(k) {
+			if good && (!verb || k > 2 && sc.boundaryBefore(pos[k])) && !titleBefore(s, pos[k]) {
 				best, score = k, 0.85
 				break
 			}
 		}
 	}
-	if best == 0 {
-		if !verb && surnameSet.has(rs[0]) {
+	if best == 0 && verb {
+		// After a boundary only: ，张伟反映. The boundary decides the length.
+		for k := 3; k >= 2; k-- {
+			// A particle or preposition before the name counts as a boundary
+			// (和李娜说, 听王建国说).
+			atBoundary := sc.boundaryBefore(pos[k]) || n > k && (stopSet.has(rs[k]) || strings.ContainsRune("听据跟和与同", rs[k]))
+			if n < k || !surnameSet.has(rs[k-1]) || !atBoundary || isCommonWord(rs[k-1], rs[k-2]) && !(k == 3 && givenSet.has(rs[0])) {
+				continue
+			}
+			good := true
+			for g := 0; g < k-1; g++ {
+				if !givenOK(rs[g]) {
+					good = false
+				}
+			}
+			if good {
+				best, score = k, 0.85
+				break
+			}
+		}
+	}
+	if best == 0 && !verb {
+		// A surname right before the honorific; one that is also a word
+		// part (部门经理, 班主任) only after a boundary or a particle.
+		if surnameSet.has(rs[0]) && !(n >= 2 && isCommonWord(rs[1], rs[0])) &&
+			!(funcSurSet.has(rs[0]) && n >= 2 && !stopSet.has(rs[1])) && !strings.HasPrefix(s[pos[1]:], "班主任") {
 			best, score = 1, 0.8
 		}
-		if n >= 2 && surnameSet.has(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[1], rs[0]) && okStart(2) &&
-			(best == 0 || givenSet.has(rs[0])) {
+		if n >= 2 && surnameSet.has(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[1], rs[0]) && okStart(2) {
 			best, score = 2, 0.85
 		}
 		if n >= 3 && surnameSet.has(rs[2]) && givenOK(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[2], rs[1]) && okStart(3) &&
-			(givenSet.has(rs[1]) || !surnameSet.has(rs[1])) && (givenSet.has(rs[0]) || givenSet.has(rs[1])) {
+			(givenSet.has(rs[0]) || givenSet.has(rs[1]) || sc.boundaryBefore(pos[3]) || n >= 4 && stopSet.has(rs[3])) {
 			best, score = 3, 0.85
 		}
 	}
@@ -180,11 +206,21 @@ func (sc *scanner) nameAfter(q int) int {
 		}
 		given++
 	}
-	if sur == 1 && given >= 1 && isCommonWord(rs[0], rs[1]) {
+	// 周围, 方便, 王府井: a word, not a name — unless a third rune that is
+	// clearly a given-name character follows (汪洋霏).
+	if sur == 1 && given >= 1 && isCommonWord(rs[0], rs[1]) && !(given == 2 && givenSet.has(rs[2])) {
 		return q
 	}
 	if given == 0 && !sc.honorificAt(pos[sur]) {
 		return q
+	}
+	if sur == 1 && given > 0 && funcSurSet.has(rs[0]) && !sc.nameEnds(pos[sur+given]) {
+		return q // 市民常去公园, 居民向社区反映
+	}
+	for g := 1; g <= given; g++ {
+		if placeFollows(s[pos[sur+g]:]) {
+			return q // 金秋公寓, 金秋家园, 长安街: a place, not a name
+		}
 	}
 	score := 0.85
 	if given == 0 {
@@ -212,6 +248,50 @@ func (sc *scanner) markerAt(i int, kind markerKind) bool {
 	r, _ := utf8.DecodeRuneInString(sc.s[i:])
 	for _, m := range markers[r] {
 		if m.kind == kind && strings.HasPrefix(sc.s[i:], m.text) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeSuffixes end place and organisation names; a "name" followed by one
+// is the start of a place (金秋公寓, 建设路).
+var placeSuffixes = []string{"小区", "公寓", "花园", "大厦", "家园", "嘉园", "社区", "新村", "苑", "大道", "大街", "路", "街", "胡同", "巷", "村", "镇", "乡", "区", "县", "市", "省",
+	"公司", "银行", "医院", "学校", "小学", "中学", "大学", "酒店", "饭店", "超市", "广场", "公园", "中心", "集团", "门口", "里"}
+
+func placeFollows(rest string) bool {
+	for _, p := range placeSuffixes {
+		if strings.HasPrefix(rest, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// titleBefore reports whether a title ending in 长 stands before byte i, so
+// that 长孙 there is 楼长 + 孙, not the compound surname.
+func titleBefore(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	if r != '长' || i == 0 {
+		return false
+	}
+	p, _ := utf8.DecodeLastRuneInString(s[:i])
+	return strings.ContainsRune("楼组队院村科处局所站部校社班家市县镇乡厂店船门", p)
+}
+
+// nameEnds reports whether a name may end at byte i: at the end, before a
+// character that is not Chinese, an honorific, a reporting verb, or a word
+// that usually follows a name in a ticket (电话, 手机, 住, 家).
+func (sc *scanner) nameEnds(i int) bool {
+	if i >= len(sc.s) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(sc.s[i:])
+	if !isHan(r) || sc.honorificAt(i) || sc.verbAt(i) {
+		return true
+	}
+	for _, w := range []string{"电话", "手机", "联系", "住", "家", "的", "等", "同志", "是", "在"} {
+		if strings.HasPrefix(sc.s[i:], w) {
 			return true
 		}
 	}

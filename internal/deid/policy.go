@@ -262,11 +262,18 @@ func (p *Policy) Value(role, field, value string) string {
 // action scan (or mask, pseudonymise, generalise), every piece of personal
 // data the recognizers find is treated by its type's rule (or by that
 // action); with keep the text is returned as is, with suppress it is empty.
+// For a field of a typed kind (name, phone, idcard ...) Text is Value: the
+// whole value is treated.
 func (p *Policy) Text(role, field, text string) string {
 	if text == "" {
 		return ""
 	}
 	kind, a := p.fieldRule(role, field)
+	if _, typed := kindTypes[kind]; typed && kind != "address" {
+		// A name or phone field is one value, not text to search: a bare
+		// name has no context for the recognizers.
+		return p.apply(role, kind, a, text)
+	}
 	if kind != "address" {
 		kind = "text"
 	}

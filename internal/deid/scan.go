@@ -15,6 +15,9 @@ type scanner struct {
 }
 
 func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
+	if sc.spans == nil {
+		sc.spans = make([]Span, 0, 8)
+	}
 	if score > 1 {
 		score = 1
 	}
@@ -40,7 +43,15 @@ func (sc *scanner) run() {
 			}
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		var r rune
+		var size int
+		if c&0xF0 == 0xE0 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			// Three-byte runes (all Chinese characters) decoded inline:
+			// this loop is the hot path.
+			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if triggerSet.has(r) {
 			if j := sc.cjk(i, r, size); j > i {
 				i = j
@@ -66,20 +77,20 @@ var (
 	phoneCtx    = []string{"电话", "手机", "联系方式", "致电", "拨打", "来电", "号码", "座机", "联系", "回电", "tel", "Tel", "TEL"}
 	bankCtx     = []string{"银行卡", "卡号", "账号", "帐号", "账户", "储蓄卡", "信用卡", "工资卡", "银行", "转账", "汇款", "社保卡", "打款"}
 	passportCtx = []string{"护照", "通行证", "回乡证", "证件", "台胞证", "港澳", "签证", "台湾"}
-	twCtx       = []string{"台胞证", "台湾居民来往大陆通行证", "台湾同胞"}
+	twCtx       = []string{"台胞证", "台湾", "通行证"}
 	usccCtx     = []string{"信用代码", "社会信用", "营业执照", "统一代码", "税号", "纳税人识别号"}
-	negCtx      = []string{"订单", "单号", "编号", "工单", "流水", "快递", "运单", "邮编", "金额", "批次", "案件", "受理号", "序号", "型号", "邮政"}
+	negCtx      = []string{"订单", "单", "编", "工单", "流水", "快递", "运单", "邮编", "金额", "批次", "案件", "受理", "序", "型", "邮政编码", "批", "发票", "合同", "凭证", "流水号"}
 )
 
-// near reports whether one of words occurs in the 36 bytes (twelve Chinese
-// characters) before i or the 12 bytes after j.
+// near reports whether one of words occurs in the 24 bytes (eight Chinese
+// characters) before i or the 9 bytes after j (（手机）).
 func (sc *scanner) near(i, j int, words []string) bool {
 	s := sc.s
-	lo := i - 36
+	lo := i - 24
 	if lo < 0 {
 		lo = 0
 	}
-	hi := j + 12
+	hi := j + 9
 	if hi > len(s) {
 		hi = len(s)
 	}
@@ -92,13 +103,61 @@ func (sc *scanner) near(i, j int, words []string) bool {
 	return false
 }
 
+// nearBefore reports whether one of words occurs in the n bytes before i.
+func (sc *scanner) nearBefore(i, n int, words []string) bool {
+	lo := i - n
+	if lo < 0 {
+		lo = 0
+	}
+	w := sc.s[lo:i]
+	for _, c := range words {
+		if strings.Contains(w, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// labelledBefore reports whether one of words labels the number at i:
+// it ends right before i, give or take a colon, spaces and 号/号码/为/是
+// (订单号：2024…). Negative context counts only this close, because the
+// previous clause of a ticket is often about something else.
+func (sc *scanner) labelledBefore(i int, words []string) bool {
+	lo := i - 30
+	if lo < 0 {
+		lo = 0
+	}
+	w := sc.s[lo:i]
+	for {
+		t := strings.TrimRight(w, " :#-")
+		for _, suf := range []string{"：", "号码", "号", "为", "是"} {
+			t = strings.TrimSuffix(t, suf)
+		}
+		if t == w {
+			break
+		}
+		w = t
+	}
+	for _, c := range words {
+		if strings.HasSuffix(w, c) {
+			return true
+		}
+	}
+	return false
+}
+
 // ctxScore adjusts a base score by the positive and negative context.
 func (sc *scanner) ctxScore(i, j int, base, boost float64, words []string) float64 {
-	if sc.near(i, j, words) {
+	switch {
+	case sc.nearBefore(i, 24, words):
 		base += boost
+	case sc.near(i, j, words):
+		// Only after it: weaker, as it may label the next item.
+		base += boost / 2
 	}
-	if sc.near(i, j, negCtx) {
-		base -= 0.3
+	if sc.labelledBefore(i, negCtx) {
+		// 订单号…: a label that says what the number is beats its shape.
+		base -= 0.5
 	}
 	return base
 }
@@ -179,6 +238,11 @@ func skipNumber(s string, i int) int {
 // or dashes (138 1234 5678, 0755-12345678, 6222 0212 3456 7890).
 func (sc *scanner) digits(i, e int) int {
 	s := sc.s
+	if e-i == 3 && e+10 <= len(s) && s[e] == '.' && s[e+5] == '.' && allDigits(s[e+1:e+5]) && allDigits(s[e+6:e+10]) &&
+		(e+10 == len(s) || !isAlnum(s[e+10])) && mobile(s[i:e]+s[e+1:e+5]+s[e+6:e+10]) {
+		sc.add(Phone, i, e+10, 0.8, "mobile_dotted") // 138.1234.5678
+		return e + 10
+	}
 	if e < len(s) {
 		switch s[e] {
 		case '.', ':':
@@ -200,6 +264,9 @@ func (sc *scanner) digits(i, e int) int {
 	for n < len(g) && j+1 < len(s) && (s[j] == ' ' || s[j] == '-') && isDigit(s[j+1]) {
 		k := skipAlnum(s, j+1)
 		grp := s[j+1 : k]
+		if k+1 < len(s) && (s[k] == ':' || s[k] == '.') && isDigit(s[k+1]) {
+			break // 23:06, 3.5: a time or a decimal, not a group
+		}
 		if !allDigits(grp) && !(len(grp) == 4 && allDigits(grp[:3]) && (grp[3] == 'X' || grp[3] == 'x')) {
 			break
 		}
@@ -268,7 +335,7 @@ func (sc *scanner) classify(g [][2]int) int {
 	for _, cc := range []string{"86", "0086"} {
 		if ng >= 2 && lens[0] == len(cc) && ds[:len(cc)] == cc {
 			rest := ds[len(cc):]
-			if mobile(rest) || landline(rest) {
+			if mobile(rest) || landline(rest) || landline("0"+rest) {
 				sc.add(Phone, pstart, end, 0.9, "phone_cc")
 				return sc.extension(end)
 			}
@@ -303,12 +370,12 @@ func (sc *scanner) classify(g [][2]int) int {
 		case n >= 16 && n <= 19:
 			sc.add(BankCard, start, end, sc.bankScore(ds, start, end, false), "bank")
 			return end
-		case (n == 8 || n == 10) && sc.near(start, end, twCtx):
-			sc.add(Passport, start, end, 0.85, "tw_permit")
-			return end
 		case (n == 7 || n == 8) && ds[0] >= '2' && !validDate(ds) && sc.nearPhone(start):
 			sc.add(Phone, start, end, 0.7, "local")
 			return sc.extension(end)
+		case (n == 8 || n == 10) && !validDate(ds) && sc.nearBefore(start, 27, twCtx) && !sc.labelledBefore(start, negCtx):
+			sc.add(Passport, start, end, 0.85, "tw_permit")
+			return end
 		}
 		return 0
 	}
@@ -323,9 +390,13 @@ func (sc *scanner) classify(g [][2]int) int {
 		}
 		sc.add(Phone, start, end, sc.ctxScore(start, end, 0.8, 0.15, phoneCtx), "landline")
 		return sc.extension(end)
-	case (ds[:3] == "400" || ds[:3] == "800") && n == 10:
+	case n == 10 && (ds[:3] == "400" || ds[:3] == "800"):
 		return end
-	case ng >= 4 && n >= 16 && n <= 19 && lens[0] == 4 && lens[1] == 4 && lens[2] == 4 && (ng == 4 && lens[3] >= 4 || ng == 5 && lens[3] == 4):
+	case ng == 3 && areaCode(s[g[0][0]:g[0][1]]) && (lens[1] == 3 || lens[1] == 4) && lens[2] == 4 && s[g[1][0]] != '0':
+		// 010 6234 5678
+		sc.add(Phone, start, end, sc.ctxScore(start, end, 0.75, 0.15, phoneCtx), "landline")
+		return sc.extension(end)
+	case lens[0] == 4 && lens[1] == 4 && lens[2] == 4 && (ng == 4 && lens[3] >= 4 && n <= 19 || ng == 5 && lens[3] == 4 && (lens[4] == 2 || lens[4] == 3)):
 		if allDigits(ds) {
 			sc.add(BankCard, start, end, sc.bankScore(ds, start, end, true), "bank_grouped")
 			return end
@@ -376,7 +447,7 @@ func (sc *scanner) eighteen(ds string, start, end int) int {
 	best, bt, rule := 0.0, IDCard, ""
 	switch {
 	case plausible && ok:
-		best, rule = 0.95, "id18"
+		best, rule = sc.ctxScore(start, end, 0.95, 0.05, idCtx), "id18"
 	case ok:
 		best, rule = sc.ctxScore(start, end, 0.45, 0.4, idCtx), "id18_region"
 	case plausible:
@@ -385,11 +456,17 @@ func (sc *scanner) eighteen(ds string, start, end int) int {
 	if !plausible && !ok && sc.near(start, end, idCtx) && validDate(ds[6:14]) {
 		best, rule = 0.6, "id18_ctx"
 	}
+	if plausible && sc.nearBefore(start, 24, idCtx) {
+		// 身份证号 right before it: an ID number, even with a typo in the
+		// check digit, whatever follows.
+		sc.add(IDCard, start, end, max(best, 0.9), rule)
+		return end
+	}
 	if b := sc.bankScore(ds, start, end, false); b > best {
 		best, bt, rule = b, BankCard, "bank"
 	}
 	if p, ok := usccShape(ds); p && ok {
-		if u := sc.ctxScore(start, end, 0.55, 0.4, usccCtx); u > best {
+		if u := sc.ctxScore(start, end, 0.7, 0.25, usccCtx); u > best {
 			best, bt, rule = u, USCC, "uscc"
 		}
 	}
@@ -436,8 +513,15 @@ func (sc *scanner) word(i, e int) int {
 			return sc.imAfter(e, true)
 		}
 	}
+	if len(tok) >= 7 && (tok[0] == 'q' || tok[0] == 'Q') && (tok[1] == 'q' || tok[1] == 'Q') && allDigits(tok[2:]) && len(tok) <= 13 {
+		sc.add(IMID, i+2, e, 0.85, "im")
+		return e
+	}
 	if (tok == "wx" || tok == "WX" || tok == "vx" || tok == "VX") && e < len(s) && s[e] != '.' {
 		return sc.imAfter(e, false)
+	}
+	if (tok == "V" || tok == "v") && strings.HasPrefix(s[e:], "信") {
+		return sc.imAfter(e+len("信"), true) // V信, a common spelling of 微信
 	}
 	if len(tok) == 1 && isUpper(tok[0]) {
 		if j := sc.addrChain(i); j > i {
@@ -447,7 +531,8 @@ func (sc *scanner) word(i, e int) int {
 	}
 	if len(tok) == 18 {
 		up := strings.ToUpper(tok)
-		if plausible, ok := idShape(up); up[17] == 'X' && (ok || plausible) {
+		_, usccOK := usccShape(tok)
+		if plausible, ok := idShape(up); up[17] == 'X' && (plausible || ok && !usccOK) {
 			score := 0.95
 			if !ok || !plausible {
 				score = sc.ctxScore(i, e, 0.4, 0.45, idCtx)
@@ -492,7 +577,10 @@ func passportShape(t string) string {
 			return "passport"
 		}
 	case 'C':
-		if len(rest) == 8 && (allDigits(rest) || isUpper(rest[0]) && allDigits(rest[1:])) {
+		// C12345678; the electronic permit's CA1234567; CA12345678 as
+		// some systems print it.
+		if len(rest) == 8 && (allDigits(rest) || isUpper(rest[0]) && allDigits(rest[1:])) ||
+			len(rest) == 9 && isUpper(rest[0]) && allDigits(rest[1:]) {
 			return "hk_macau_permit"
 		}
 	case 'H', 'M':
@@ -593,7 +681,15 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 			return e
 		}
 	}
-	if numeralSet.has(r) {
+	if j+1 < len(s) && s[j] == ' ' && isUpper(s[j+1]) && provinceSet.has(r) {
+		if e := sc.plate(i, j+1); e > i {
+			return e // 京 A12345
+		}
+	}
+	if numeralSet.has(r) || r == '幺' {
+		if e := sc.spokenPhone(i); e > i {
+			return e
+		}
 		if e := sc.addrChain(i); e > i {
 			return e
 		}
@@ -617,6 +713,15 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 			}
 		case mkIM:
 			return sc.imAfter(end, true)
+		case mkSurname:
+			k := end
+			if strings.HasPrefix(s[k:], "是") || strings.HasPrefix(s[k:], "为") {
+				k += 3
+			}
+			if r, sz := utf8.DecodeRuneInString(s[k:]); surnameSet.has(r) {
+				sc.add(Person, k, k+sz, 0.8, "surname")
+				return k + sz
+			}
 		}
 		return end
 	}
@@ -681,5 +786,33 @@ func (sc *scanner) plate(i, j int) int {
 		k += 3
 	}
 	sc.add(Plate, i, k, 0.9, "plate")
+	return k
+}
+
+// spokenDigits maps the Chinese digits of a number read out (幺三八…) to
+// ASCII digits.
+var spokenDigits = map[rune]byte{'零': '0', '〇': '0', '一': '1', '幺': '1', '二': '2', '两': '2', '三': '3', '四': '4',
+	'五': '5', '六': '6', '七': '7', '八': '8', '九': '9'}
+
+// spokenPhone recognises a mobile number written in Chinese digits
+// (一三八一二三四五六七八), as call-takers sometimes type what they hear.
+func (sc *scanner) spokenPhone(i int) int {
+	s := sc.s
+	var d [12]byte
+	n, k := 0, i
+	for k < len(s) && n < len(d) {
+		r, sz := utf8.DecodeRuneInString(s[k:])
+		c, ok := spokenDigits[r]
+		if !ok {
+			break
+		}
+		d[n] = c
+		n++
+		k += sz
+	}
+	if n != 11 || !mobile(string(d[:n])) {
+		return i
+	}
+	sc.add(Phone, i, k, sc.ctxScore(i, k, 0.7, 0.2, phoneCtx), "mobile_spoken")
 	return k
 }

@@ -39,7 +39,7 @@ var compoundSurnames = []string{
 // funcSurnames are surnames that are also frequent function words or word
 // starts: they begin a name only right before an honorific or after a
 // boundary, never by stretching a shorter candidate backwards.
-const funcSurnames = "于向和由来都国平时明成全高方常文安海强利信相初门云容敬展幸富原计应"
+const funcSurnames = "班于向和由来都国平时明成全高方常文安海强利信相初门云容敬展幸富原计应区居位那查盘楼花官乐单解车房路管宫师卫水山书红东南上下中小大老新好多双业保市院"
 
 // givenChars are characters frequent in given names. A character in this
 // set is accepted as a given name even when it is also a surname.
@@ -48,7 +48,7 @@ const givenChars = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚
 // nameStops are characters that do not occur inside a given name but often
 // right after a name: particles, verbs of reporting, measure and address
 // words. A candidate given name stops before them.
-const nameStops = "的了是在和与及或找给叫请向跟对把被让说称讲问住家电手联反来表投报致因为所要想已也都就还又再很太非等啊吗呢吧呀某年月日号楼栋室区路街院单元层户小大老先女师阿同经主书生士姐哥爷奶叔婶姨妈爸儿子们这那他她它我你您其此该各每某有无没不可能会将已经从到于以由向往至对即便并且而但却则若如如果虽然所以因此同时另外等等市区县镇乡村组社部门局委办站所处科队中心公司物业业主居民反映投诉诉求来电称表示要求希望认为"
+const nameStops = "多次均皆仍才刚必须并的了是在和与及或找给叫请向跟对把被让说称讲问住家电手联反来表投报致因为所要想已也都就还又再很太非等啊吗呢吧呀某年月日号楼栋室区路街院单元层户小大老先女师阿同经主书生士姐哥爷奶叔婶姨妈爸儿子们这那他她它我你您其此该各每某有无没不可能会将已经从到于以由向往至对即便并且而但却则若如如果虽然所以因此同时另外等等市区县镇乡村组社部门局委办站所处科队中心公司物业业主居民反映投诉诉求来电称表示要求希望认为"
 
 // commonWords are frequent words that begin with a surname character. A
 // name candidate whose first two characters form one of them is dropped
@@ -112,7 +112,15 @@ var commonWords = strings.Fields(`
 房屋 房子 房间 房东 房主 房产 房租 房价 房顶
 关于 关系 关注 关闭 关心 关键 关门
 管理 管道 管网 管线 管控 管辖
-司机
+司机 维修 保修 装修 检修 返修
+商户 商家 商铺 商场 商店 商业 包工 万达
+曾经 曾多 何时 何处 何地 何况 何必 毛病 毛巾 钱包 胡同 胡乱 林业 杨树 柳树 梅花 章程 程度 程序 谢谢 许久 杜绝 范围 汪洋 洪水 宁可 宁愿 祝贺 董事 齐全 庄稼 严肃 陆续 陆地 解放 解除 景观 景区 石油 包含 包括 秦岭 韩国
+江苏 江西 甘肃 吉林 宁夏 宁波 贵州 贵阳 海南 海口 安徽 安阳 杭州 南京 武汉 郑州 沈阳 石家庄 太原 济南 合肥 南昌 福州 昆明 兰州 洛阳 唐山 秦皇岛 邯郸 邢台 保定 张家口 承德 沧州 廊坊 衡水 丰台 通州 顺义 房山 大兴 昌平 平谷 密云 延庆 石景山 怀柔
+历史 部门 音乐 语文 党史 居委 村委 项目 客户
+楼长 楼门长 楼组长
+项目
+公民 公共 公开 公安 公交 公司 公园 公示 公告 公厕 公摊 公众
+银行 银色
 包括 包裹 包装
 施工
 单位 单元 单独 单号 单价
@@ -157,7 +165,7 @@ var honorifics = []string{
 var namePrefixes = []string{
 	"我叫", "我是", "本人", "名叫", "联系人", "业主", "来电人", "姓名", "户主", "市民",
 	"居民", "反映人", "诉求人", "投诉人", "举报人", "申请人", "当事人", "租户", "房东",
-	"住户", "联系", "告知", "转告", "找到", "委托人", "代理人", "负责人", "网格员", "家属",
+	"住户", "联系", "告知", "转告", "通知", "找到", "委托人", "代理人", "负责人", "网格员", "家属",
 	"老人", "其子", "其女", "女儿", "儿子", "丈夫", "妻子", "母亲", "父亲", "邻居",
 }
 
@@ -202,6 +210,7 @@ const (
 	mkPrefix
 	mkVerb
 	mkIM
+	mkSurname // 我姓王: a surname alone
 )
 
 type marker struct {
@@ -238,6 +247,7 @@ func init() {
 	add(namePrefixes, mkPrefix)
 	add(nameVerbs, mkVerb)
 	add([]string{"微信号", "微信", "微信ID", "企业微信"}, mkIM)
+	add([]string{"我姓", "本人姓", "免贵姓", "贵姓", "姓氏"}, mkSurname)
 	for r, ms := range markers {
 		// Longest first, so that 来电人 wins over 来电.
 		for i := 1; i < len(ms); i++ {
@@ -249,6 +259,7 @@ func init() {
 	}
 	triggerSet.addAll(provinceAbbr)
 	triggerSet.addAll(chineseNumerals)
+	triggerSet.add('幺')
 	triggerSet.add('（')
 	triggerSet.add('＋')
 }

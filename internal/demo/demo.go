@@ -146,7 +146,8 @@ const batchSize = 2000
 // Build fills s with the demo street: it replaces areas, units and the
 // categories (the default taxonomy), creates the demo users with passwords
 // hashed by hash (existing usernames are kept as they are), and stores the
-// generated tickets with actor "demo" in batches. It returns the street.
+// generated tickets with actor "demo" in batches, then builds the keyword
+// index of stores that index behind the import. It returns the street.
 func Build(ctx context.Context, s core.Store, o Options, hash func(password string) (string, error)) (Street, error) {
 	st := NewStreet(o.Seed)
 	if err := s.ReplaceAreas(ctx, st.Areas); err != nil {
@@ -199,5 +200,13 @@ func Build(ctx context.Context, s core.Store, o Options, hash func(password stri
 	if err != nil {
 		return st, err
 	}
-	return st, flush()
+	if err := flush(); err != nil {
+		return st, err
+	}
+	if ix, ok := s.(core.SearchIndexer); ok {
+		if _, err := ix.IndexSearch(ctx); err != nil {
+			return st, fmt.Errorf("demo: keyword index: %w", err)
+		}
+	}
+	return st, nil
 }

@@ -79,7 +79,6 @@ func (s *Set) Ticket(values map[string]string) (core.Ticket, []Problem) {
 func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 	var t core.Ticket
 	var probs []Problem
-	times := map[string]time.Time{}
 	problem := func(f *Field, reason string) {
 		rej := f.OnInvalid == OnInvalidReject
 		probs = append(probs, Problem{Field: f.Name, Reason: reason, Reject: rej})
@@ -138,7 +137,6 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				keepRaw(f, v)
 				continue
 			}
-			times[f.Name] = tm
 			s.setTime(&t, f.Name, tm)
 		case TypeFloat:
 			x, err := ParseFloat(v, f.Format)
@@ -207,9 +205,8 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 		if f.Type != TypeDateTime || !ok {
 			continue
 		}
-		a, aok := times[f.Name]
-		b, bok := times[other]
-		if aok && bok && a.Before(b) {
+		a, b := s.timeOf(&t, f.Name), s.timeOf(&t, other)
+		if !a.IsZero() && !b.IsZero() && a.Before(b) {
 			label := other
 			if g := s.byName[other]; g != nil {
 				label = g.Label
@@ -237,6 +234,31 @@ func (s *Set) setTime(t *core.Ticket, name string, v time.Time) {
 	case "callback_at":
 		t.CallbackAt = v
 	}
+}
+
+// timeOf returns the valid time of datetime field name in t, or zero.
+func (s *Set) timeOf(t *core.Ticket, name string) time.Time {
+	switch name {
+	case "received_at":
+		return t.ReceivedAt
+	case "deadline":
+		return t.Deadline
+	case "contacted_at":
+		return t.ContactedAt
+	case "resolved_at":
+		return t.ResolvedAt
+	case "callback_at":
+		return t.CallbackAt
+	}
+	if standard[name] {
+		return time.Time{}
+	}
+	// A street's own datetime field, kept normalised in Extra.
+	tm, err := time.ParseInLocation(DateTimeLayout, t.Extra[name], Shanghai)
+	if err != nil {
+		return time.Time{}
+	}
+	return tm
 }
 
 func (s *Set) setString(t *core.Ticket, name, v string) {

@@ -3,7 +3,9 @@ package importer_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,5 +136,56 @@ func TestHashCollisions(t *testing.T) {
 	rej, _ := os.ReadFile(importer.RejectsPath(p))
 	if got := strings.Count(string(rej), "工单编号与第 2 行重复"); got != 2 {
 		t.Errorf("rejects:\n%s", rej)
+	}
+}
+
+// TestMutatedFiles runs the fuzz targets' check on a fixed set of randomly
+// damaged files (bytes changed, dropped, inserted, the end cut), so that
+// every test run covers broken input even where coverage-guided fuzzing of
+// excelize is slow.
+func TestMutatedFiles(t *testing.T) {
+	var seeds [][]byte
+	for _, name := range []string{"title.csv", "duplicates.csv", "truncated.csv", "invalid.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeds = append(seeds, b)
+	}
+	x := excelize.NewFile()
+	x.SetSheetRow("Sheet1", "A1", &[]any{"工单编号", "来电时间", "诉求内容", "社区"})
+	x.SetSheetRow("Sheet1", "A2", &[]any{"X1", 45356.5, "内容", "幸福"})
+	x.SetSheetRow("Sheet1", "A3", &[]any{"X2", "2024-03-05", "内容"})
+	x.MergeCell("Sheet1", "D2", "D3")
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	seeds = append(seeds, buf.Bytes())
+	rng := rand.New(rand.NewPCG(1, 2))
+	dir := t.TempDir()
+	for i := range 300 {
+		b := append([]byte(nil), seeds[i%len(seeds)]...)
+		for range 1 + rng.IntN(4) {
+			switch j := rng.IntN(len(b) + 1); rng.IntN(4) {
+			case 0:
+				if j < len(b) {
+					b[j] = byte(rng.IntN(256))
+				}
+			case 1:
+				if j < len(b) {
+					b = append(b[:j], b[j+1:]...)
+				}
+			case 2:
+				b = append(b[:j], append([]byte{"\",\n\r\t;\x00"[rng.IntN(7)]}, b[j:]...)...)
+			case 3:
+				b = b[:j]
+			}
+		}
+		p := filepath.Join(dir, fmt.Sprintf("m%d.csv", i))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		checkAccounting(t, p)
 	}
 }

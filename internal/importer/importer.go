@@ -103,13 +103,13 @@ type importer struct {
 
 	vals    []string
 	seen    hashSet
-	suspect map[int]bool // rows whose number hash was seen before
-	hashes  map[uint64]bool
+	suspect []int   // rows whose number hash was seen before, ascending
+	hashes  hashSet // their hashes
 	rej     *rejects
 	sum     Summary
-	// allRejected is set when the header was not found and every row went
-	// to the rejects file: the run failed, but its rejects file is complete.
-	allRejected bool
+	// complete is set when the run failed but still accounted for every
+	// row: an empty file, or a header not found (all rows rejected).
+	complete bool
 }
 
 // Import reads the CSV or XLSX file at path and stores its tickets through
@@ -152,7 +152,7 @@ func Import(ctx context.Context, st Upserter, path string, opt Options) (Summary
 	}
 	im.rej = &rejects{path: RejectsPath(path)}
 	sum, err := im.run(ctx, st)
-	if ferr := im.rej.finish(err == nil || im.allRejected); ferr != nil && err == nil {
+	if ferr := im.rej.finish(err == nil || im.complete); ferr != nil && err == nil {
 		err = ferr
 	}
 	if im.rej.written {
@@ -183,6 +183,7 @@ func (im *importer) run(ctx context.Context, st Upserter) (Summary, error) {
 		pre = append(pre, row)
 	}
 	if len(pre) == 0 {
+		im.complete = true
 		return im.sum, core.Errorf(core.EINVALID, "%s 是空文件，没有可导入的行", im.base)
 	}
 	h := im.findHeader(pre)
@@ -444,11 +445,8 @@ func (im *importer) produce(ctx context.Context, rr RowReader, pending []Row, ch
 		if !im.seen.add(h) {
 			// Seen before: decided at the end, when the earlier row's
 			// number can be compared exactly.
-			if im.suspect == nil {
-				im.suspect, im.hashes = map[int]bool{}, map[uint64]bool{}
-			}
-			im.suspect[row.Num] = true
-			im.hashes[h] = true
+			im.suspect = append(im.suspect, row.Num)
+			im.hashes.add(h)
 			return nil
 		}
 		cur = append(cur, t)
@@ -497,6 +495,7 @@ func (im *importer) confirmDuplicates(ctx context.Context, st Upserter) error {
 	defer rr.Close()
 	first := map[string]int{}
 	var keep []core.Ticket
+	next := 0 // index in im.suspect of the next suspect row
 	for {
 		row, err := rr.Read()
 		if err == io.EOF {
@@ -508,15 +507,19 @@ func (im *importer) confirmDuplicates(ctx context.Context, st Upserter) error {
 		if row.Num <= im.sum.HeaderRow {
 			continue
 		}
+		for next < len(im.suspect) && im.suspect[next] < row.Num {
+			next++
+		}
+		isSuspect := next < len(im.suspect) && im.suspect[next] == row.Num
 		h, ok := im.numberHash(row)
-		if !ok || !im.hashes[h] {
+		if !ok || !im.hashes.has(h) {
 			continue
 		}
 		t, reason := im.parse(row)
 		if reason != "" {
 			continue // rejected the first time already
 		}
-		if !im.suspect[row.Num] {
+		if !isSuspect {
 			if _, ok := first[t.Number]; !ok {
 				first[t.Number] = row.Num
 			}
@@ -578,7 +581,7 @@ func (im *importer) rejectAll(rr RowReader, pre []Row) error {
 			return err
 		}
 	}
-	im.allRejected = true
+	im.complete = true
 	return core.Errorf(core.EINVALID, "%s: 表头无法识别——前 %d 行中没有任何已知列名（如 工单编号、来电时间、诉求内容）；"+
 		"请检查文件，或用 -mapping 指定列与字段的对应关系。全部 %d 行已写入 %s",
 		im.base, min(headerScan, len(pre)), im.sum.Rejected, filepath.Base(im.rej.path))

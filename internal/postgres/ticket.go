@@ -122,7 +122,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 		numbers[i] = in[i].Number
 	}
 	now := dbutil.Micro(db.now())
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	upsert := func(tx pgx.Tx) error {
 		res = core.UpsertResult{}
 		existing, err := existingTickets(ctx, tx, numbers)
 		if err != nil {
@@ -212,7 +212,13 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 			return fmt.Errorf("copy events: %w", translate(err))
 		}
 		return nil
-	})
+	}
+	err := db.inTx(ctx, upsert)
+	for try := 0; try < 3 && core.ErrorCode(err) == core.ECONFLICT; try++ {
+		// Another import created one of the new numbers meanwhile; run
+		// again, and the ticket is found this time.
+		err = db.inTx(ctx, upsert)
+	}
 	if err != nil {
 		return core.UpsertResult{}, fmt.Errorf("upsert tickets: %w", err)
 	}

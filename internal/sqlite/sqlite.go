@@ -57,14 +57,14 @@ func Open(ctx context.Context, path string, clock core.Clock) (*DB, error) {
 	//   busy_timeout        wait for a lock held by another process (a second
 	//                       jiceng, a backup) instead of failing at once;
 	//   temp_store=MEMORY   sorts and temporary indexes stay off the disk;
-	//   mmap_size           pages are read from a memory map instead of with
-	//                       a system call each, which halves the time of
-	//                       queries that visit many rows (SQLite caps it at
-	//                       its compile-time maximum, 2 GB).
+	//   mmap_size           (readers only) pages are read from a memory map
+	//                       instead of with a system call each, which halves
+	//                       the time of queries that visit many rows (SQLite
+	//                       caps it at its compile-time maximum, 2 GB).
 	// The writer begins its transactions IMMEDIATE, taking the write lock at
 	// BEGIN, so that a transaction never fails half-way on a lock upgrade.
 	pragmas := []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)",
-		"busy_timeout(10000)", "temp_store(MEMORY)", "cache_size(-65536)", "mmap_size(2147418112)"}
+		"busy_timeout(10000)", "temp_store(MEMORY)", "cache_size(-65536)"}
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
@@ -97,6 +97,7 @@ func Open(ctx context.Context, path string, clock core.Clock) (*DB, error) {
 		rq[k] = v
 	}
 	rq.Add("_pragma", "query_only(ON)")
+	rq.Add("_pragma", "mmap_size(2147418112)")
 	read, err := sql.Open("sqlite", base+"?"+rq.Encode())
 	if err != nil {
 		write.Close()

@@ -105,9 +105,10 @@ var errTicketNotFound = &core.Error{Code: core.ENOTFOUND, Message: "工单不存
 //
 // The hot path of an import. The existing tickets of the batch are read with
 // one query; what happens to each ticket is decided in Go (new tickets get
-// their ids from max(id): there is one writer); the search bodies are built
-// on all cores; statements are prepared once per call; a create event
-// carries no list of changes.
+// their ids from max(id): there is one writer); statements are prepared once
+// per call; a create event carries no list of changes. New tickets enter
+// the keyword index later, in IndexSearch; an update of an indexed ticket's
+// text re-indexes it here, its search bodies built on all cores.
 func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor string) (core.UpsertResult, error) {
 	var res core.UpsertResult
 	if len(tickets) == 0 {
@@ -130,8 +131,8 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 		if err != nil {
 			return err
 		}
-		var maxID int64
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM tickets").Scan(&maxID); err != nil {
+		var maxID, indexedTo int64
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0), (SELECT indexed_to FROM search_state) FROM tickets").Scan(&maxID, &indexedTo); err != nil {
 			return fmt.Errorf("max ticket id: %w", err)
 		}
 		// Decide.
@@ -143,7 +144,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 			if !ok {
 				maxID++
 				t.ID, t.CreatedAt, t.UpdatedAt = maxID, now, now
-				acts = append(acts, action{t: t, index: true})
+				acts = append(acts, action{t: t}) // indexed later by IndexSearch
 				counts.add(nil, t)
 				existing[t.Number] = t
 				res.Created++
@@ -156,7 +157,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 			}
 			t.ID, t.CreatedAt, t.UpdatedAt = old.ID, old.CreatedAt, now
 			a := action{t: t, old: old, changes: dbutil.JSONChanges(changes)}
-			a.index = old.Title != t.Title || old.Content != t.Content
+			a.index = old.ID <= indexedTo && (old.Title != t.Title || old.Content != t.Content)
 			acts = append(acts, a)
 			counts.add(old, t)
 			existing[t.Number] = t
@@ -464,7 +465,7 @@ func keywordQuery(keyword string) (q string, exact bool) {
 // (right for a selective keyword), or, with the id hidden from the planner
 // by a unary +, as a test on the rows that the other conditions and the
 // order select (right for a common keyword).
-func where(f core.TicketFilter, byKeyword bool) (string, []any) {
+func where(f core.TicketFilter, byKeyword bool, indexedTo int64, tail bool) (string, []any) {
 	var conds []string
 	var args []any
 	eq := func(col, v string) {
@@ -490,8 +491,14 @@ func where(f core.TicketFilter, byKeyword bool) (string, []any) {
 	eq("intent", f.Intent)
 	eq("channel", f.Channel)
 	if f.Keyword != "" {
+		const substr = "(instr(lower(title), lower(?)) > 0 OR instr(lower(content), lower(?)) > 0)"
 		q, exact := keywordQuery(f.Keyword)
-		if q != "" {
+		switch {
+		case q != "" && tail:
+			// Tickets past indexed_to are not in the index yet: scan them.
+			conds = append(conds, "(id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?) OR (id > ? AND "+substr+"))")
+			args = append(args, q, indexedTo, f.Keyword, f.Keyword)
+		case q != "":
 			id := "+id"
 			if byKeyword {
 				id = "id"
@@ -499,9 +506,9 @@ func where(f core.TicketFilter, byKeyword bool) (string, []any) {
 			conds = append(conds, id+" IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)")
 			args = append(args, q)
 		}
-		if !exact {
+		if !exact || q == "" {
 			// The index only narrows (or cannot help): check the substring.
-			conds = append(conds, "(instr(lower(title), lower(?)) > 0 OR instr(lower(content), lower(?)) > 0)")
+			conds = append(conds, substr)
 			args = append(args, f.Keyword, f.Keyword)
 		}
 	}
@@ -527,7 +534,11 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 
 	total := -1
 	byKeyword := true
-	if f.Keyword != "" {
+	indexedTo, tail, err := db.searchTail(ctx, f.Keyword)
+	if err != nil {
+		return nil, 0, err
+	}
+	if f.Keyword != "" && !tail {
 		if q, exact := keywordQuery(f.Keyword); q != "" {
 			var n int
 			if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM ticket_search WHERE ticket_search MATCH ?", q).Scan(&n); err != nil {
@@ -539,7 +550,7 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 			}
 		}
 	}
-	w, args := where(f, byKeyword)
+	w, args := where(f, byKeyword, indexedTo, tail)
 	if total < 0 {
 		if n, ok, err := db.cachedCount(ctx, f); err != nil {
 			return nil, 0, err
@@ -576,7 +587,11 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 // (tickets without a received time first), reading rows as it goes. fn may
 // use the store; the read holds a snapshot of the database until it ends.
 func (db *DB) EachTicket(ctx context.Context, f core.TicketFilter, fn func(core.Ticket) error) error {
-	w, args := where(f, true)
+	indexedTo, tail, err := db.searchTail(ctx, f.Keyword)
+	if err != nil {
+		return err
+	}
+	w, args := where(f, true, indexedTo, tail)
 	rows, err := db.read.QueryContext(ctx, "SELECT "+ticketColumns+" FROM tickets"+w+
 		" ORDER BY received_at, id", args...)
 	if err != nil {
@@ -639,4 +654,80 @@ func (db *DB) TicketEvents(ctx context.Context, ticketID int64) ([]core.Event, e
 		return nil, fmt.Errorf("ticket events: %w", err)
 	}
 	return evs, nil
+}
+
+// searchTail tells, for a keyword filter, whether some tickets are not yet
+// in the keyword index (the tail past indexed_to, left by an import that has
+// not run IndexSearch, or was killed before it did).
+func (db *DB) searchTail(ctx context.Context, keyword string) (indexedTo int64, tail bool, err error) {
+	if keyword == "" {
+		return 0, false, nil
+	}
+	var maxID int64
+	err = db.read.QueryRowContext(ctx, "SELECT indexed_to, (SELECT coalesce(max(id), 0) FROM tickets) FROM search_state").Scan(&indexedTo, &maxID)
+	if err != nil {
+		return 0, false, fmt.Errorf("search state: %w", translate(err))
+	}
+	return indexedTo, maxID > indexedTo, nil
+}
+
+// indexChunk is how many tickets IndexSearch indexes per transaction.
+const indexChunk = 4000
+
+// IndexSearch puts every ticket past indexed_to into the keyword index, in
+// transactions of indexChunk tickets that each advance indexed_to, so that
+// a killed run loses nothing and the next one goes on where it stopped.
+// Tokenising runs on all cores; it returns how many tickets it indexed.
+func (db *DB) IndexSearch(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := db.inTx(ctx, func(tx *sql.Tx) error {
+			var from int64
+			if err := tx.QueryRowContext(ctx, "SELECT indexed_to FROM search_state").Scan(&from); err != nil {
+				return err
+			}
+			rows, err := tx.QueryContext(ctx, "SELECT id, title, content FROM tickets WHERE id > ? ORDER BY id LIMIT ?", from, indexChunk)
+			if err != nil {
+				return err
+			}
+			var acts []action
+			for rows.Next() {
+				t := new(core.Ticket)
+				if err := rows.Scan(&t.ID, &t.Title, &t.Content); err != nil {
+					rows.Close()
+					return err
+				}
+				acts = append(acts, action{t: t, index: true})
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(acts) == 0 {
+				return nil
+			}
+			searchBodies(acts)
+			st, err := tx.PrepareContext(ctx, "INSERT INTO ticket_search (rowid, body) VALUES (?, ?)")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			for _, a := range acts {
+				if _, err := st.ExecContext(ctx, a.t.ID, a.body); err != nil {
+					return err
+				}
+			}
+			n = len(acts)
+			_, err = tx.ExecContext(ctx, "UPDATE search_state SET indexed_to = ?", acts[len(acts)-1].t.ID)
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("index search: %w", translate(err))
+		}
+		if n == 0 {
+			return total, nil
+		}
+		total += n
+	}
 }

@@ -78,6 +78,11 @@ func Fill(ctx context.Context, s core.Store, n, batch int, progress func(done in
 			progress(i + k)
 		}
 	}
+	if ix, ok := s.(core.SearchIndexer); ok {
+		if _, err := ix.IndexSearch(ctx); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -59,6 +59,7 @@ func Run(t *testing.T, open Opener) {
 		{"UpsertSourceOnly", testUpsertSourceOnly},
 		{"UpsertSameNumberTwice", testUpsertSameNumberTwice},
 		{"UpsertInvalid", testUpsertInvalid},
+		{"UpsertConcurrent", testUpsertConcurrent},
 		{"RoundTrip", testRoundTrip},
 		{"NotFound", testNotFound},
 		{"Filters", testFilters},
@@ -248,6 +249,43 @@ func testUpsertInvalid(t *testing.T, s core.Store, c *Clock) {
 	wantCode(t, err, core.EINVALID)
 	_, err = s.TicketByNumber(context.Background(), "V1")
 	wantCode(t, err, core.ENOTFOUND) // all or nothing
+}
+
+func testUpsertConcurrent(t *testing.T, s core.Store, c *Clock) {
+	var ts []core.Ticket
+	for i := range 50 {
+		ts = append(ts, ticket(fmt.Sprintf("C%02d", i), i))
+	}
+	const workers = 4
+	results := make(chan core.UpsertResult, workers)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := s.UpsertTickets(context.Background(), ts, "x")
+			results <- res
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(results)
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent UpsertTickets: %v", err)
+		}
+	}
+	var sum core.UpsertResult
+	for r := range results {
+		sum.Created += r.Created
+		sum.Updated += r.Updated
+		sum.Unchanged += r.Unchanged
+	}
+	if want := (core.UpsertResult{Created: 50, Unchanged: 150}); sum != want {
+		t.Errorf("got %+v, want %+v", sum, want)
+	}
 }
 
 func testRoundTrip(t *testing.T, s core.Store, c *Clock) {
@@ -456,30 +494,65 @@ func testKeyword(t *testing.T, s core.Store, c *Clock) {
 		{"absent", "垃圾分类", nil},
 		{"single latin", "W", []string{"W4"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, total, err := s.Tickets(context.Background(), core.TicketFilter{Keyword: tt.kw})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(numbers(got), tt.want) || total != len(tt.want) {
-				t.Errorf("keyword %q: got %v (total %d), want %v", tt.kw, numbers(got), total, tt.want)
-			}
-		})
+	// A store that indexes behind the import must find the same before
+	// (by scanning the tail) and after IndexSearch.
+	for _, phase := range []string{"before indexing", "after indexing"} {
+		if phase == "after indexing" && !indexSearch(t, s, 5) {
+			continue
+		}
+		for _, tt := range tests {
+			t.Run(phase+"/"+tt.name, func(t *testing.T) {
+				got, total, err := s.Tickets(context.Background(), core.TicketFilter{Keyword: tt.kw})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(numbers(got), tt.want) || total != len(tt.want) {
+					t.Errorf("keyword %q: got %v (total %d), want %v", tt.kw, numbers(got), total, tt.want)
+				}
+			})
+		}
+	}
+	// Indexing is idempotent.
+	if _, ok := s.(core.SearchIndexer); ok {
+		indexSearch(t, s, 0)
 	}
 }
 
+// indexSearch runs IndexSearch when s builds its keyword index behind the
+// import, checks it indexed want tickets, and tells whether it ran.
+func indexSearch(t *testing.T, s core.Store, want int) bool {
+	t.Helper()
+	ix, ok := s.(core.SearchIndexer)
+	if !ok {
+		return false
+	}
+	n, err := ix.IndexSearch(context.Background())
+	if err != nil || n != want {
+		t.Fatalf("IndexSearch: %d, %v; want %d", n, err, want)
+	}
+	return true
+}
+
 func testKeywordAfterUpdate(t *testing.T, s core.Store, c *Clock) {
-	tk := ticket("KU", 0)
-	tk.Content = "垃圾清运不及时"
-	upsert(t, s, "x", tk)
-	tk.Content = "井盖破损"
-	upsert(t, s, "x", tk)
-	for kw, want := range map[string]int{"垃圾": 0, "井盖": 1} {
-		_, total, err := s.Tickets(context.Background(), core.TicketFilter{Keyword: kw})
-		if err != nil || total != want {
-			t.Errorf("keyword %q after update: total %d, %v; want %d", kw, total, err, want)
+	// KU is updated after it was indexed, KV before.
+	ku, kv := ticket("KU", 0), ticket("KV", 1)
+	ku.Content, kv.Content = "垃圾清运不及时", "垃圾桶满了"
+	upsert(t, s, "x", ku)
+	indexSearch(t, s, 1)
+	upsert(t, s, "x", kv)
+	ku.Content, kv.Content = "井盖破损", "井盖丢失"
+	upsert(t, s, "x", ku, kv)
+	check := func(when string) {
+		for kw, want := range map[string]int{"垃圾": 0, "井盖": 2, "破损": 1, "丢失": 1} {
+			_, total, err := s.Tickets(context.Background(), core.TicketFilter{Keyword: kw})
+			if err != nil || total != want {
+				t.Errorf("keyword %q after update, %s: total %d, %v; want %d", kw, when, total, err, want)
+			}
 		}
+	}
+	check("before indexing")
+	if indexSearch(t, s, 1) {
+		check("after indexing")
 	}
 }
 

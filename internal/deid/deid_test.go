@@ -1,0 +1,231 @@
+package deid
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+type want struct {
+	typ  Type
+	text string
+}
+
+func TestSpans(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []want
+	}{
+		{"id18", "身份证号110101199003074514。", []want{{IDCard, "110101199003074514"}}},
+		{"id18 X", "证件11010519491231002X", []want{{IDCard, "11010519491231002X"}}},
+		{"id18 lower x", "身份证11010519491231002x，", []want{{IDCard, "11010519491231002x"}}},
+		{"id18 bad check with context", "身份证号110101199003074515", []want{{IDCard, "110101199003074515"}}},
+		{"id18 bad check without context", "数字110101199003074515", nil},
+		{"id15 legacy", "老证件号110101900307451", []want{{IDCard, "110101900307451"}}},
+		{"id spaced", "证件号码 110101 19900307 4514", []want{{IDCard, "110101 19900307 4514"}}},
+		{"mobile", "电话13812345678", []want{{Phone, "13812345678"}}},
+		{"mobile spaced", "手机 138 1234 5678 联系", []want{{Phone, "138 1234 5678"}}},
+		{"mobile dashed", "138-1234-5678", []want{{Phone, "138-1234-5678"}}},
+		{"mobile +86", "+86 13812345678", []want{{Phone, "+86 13812345678"}}},
+		{"mobile +86 grouped", "+86 138 1234 5678", []want{{Phone, "+86 138 1234 5678"}}},
+		{"mobile 0086", "0086-13812345678", []want{{Phone, "0086-13812345678"}}},
+		{"landline", "座机010-62345678", []want{{Phone, "010-62345678"}}},
+		{"landline 4-digit area", "0755-12345678", []want{{Phone, "0755-12345678"}}},
+		{"landline parens", "(010)62345678", []want{{Phone, "(010)62345678"}}},
+		{"landline full-width parens", "（021）62345678", []want{{Phone, "（021）62345678"}}},
+		{"landline extension 转", "010-62345678转123", []want{{Phone, "010-62345678转123"}}},
+		{"landline extension dash", "010-62345678-123", []want{{Phone, "010-62345678-123"}}},
+		{"local with context", "电话：62345678", []want{{Phone, "62345678"}}},
+		{"service 95", "请拨打95588咨询", nil},
+		{"service 400", "客服400-810-8888", nil},
+		{"service 400 plain", "客服4008108888", nil},
+		{"hotline 12345", "12345热线", nil},
+		{"bank 62 with context", "卡号6222020200112233446", []want{{BankCard, "6222020200112233446"}}},
+		{"bank-like without luhn or context", "数字7222020200112233446", nil},
+		{"bank grouped", "银行卡6222 0212 3456 7890 123", []want{{BankCard, "6222 0212 3456 7890 123"}}},
+		{"bank luhn", "转到4111111111111111", []want{{BankCard, "4111111111111111"}}},
+		{"bank no luhn with context", "银行卡号6212345678901234", []want{{BankCard, "6212345678901234"}}},
+		{"plate", "京A12345", []want{{Plate, "京A12345"}}},
+		{"plate dot", "车牌沪A·B1234", []want{{Plate, "沪A·B1234"}}},
+		{"plate new energy", "粤BD12345的车", []want{{Plate, "粤BD12345"}}},
+		{"plate new energy suffix", "京A12345F", []want{{Plate, "京A12345F"}}},
+		{"plate coach", "京A1234学", []want{{Plate, "京A1234学"}}},
+		{"plate police", "京A1234警", []want{{Plate, "京A1234警"}}},
+		{"plate with I", "京I12345", nil},
+		{"uscc bad check with context", "统一社会信用代码91110108MA01KPGM3X", []want{{USCC, "91110108MA01KPGM3X"}}},
+		{"uscc bad check without context", "代号91110108MA01KPGM3X", nil},
+		{"passport E", "护照E12345678", []want{{Passport, "E12345678"}}},
+		{"passport EA", "护照号EA1234567", []want{{Passport, "EA1234567"}}},
+		{"home return permit", "回乡证H1234567801", []want{{Passport, "H1234567801"}}},
+		{"hk permit", "港澳通行证C12345678", []want{{Passport, "C12345678"}}},
+		{"tw compatriot permit", "台胞证12345678", []want{{Passport, "12345678"}}},
+		{"email", "邮箱zhang.san@example.com。", []want{{Email, "zhang.san@example.com"}}},
+		{"email digits", "123456@qq.com", []want{{Email, "123456@qq.com"}}},
+		{"qq", "QQ 12345678", []want{{IMID, "12345678"}}},
+		{"qq号", "QQ号：123456789", []want{{IMID, "123456789"}}},
+		{"qq glued", "加qq12345678", []want{{IMID, "12345678"}}},
+		{"wechat", "微信号 abc_123", []want{{IMID, "abc_123"}}},
+		{"wechat english", "WeChat: zhangsan88", []want{{IMID, "zhangsan88"}}},
+		{"bare number is not IM", "12345678", nil},
+		{"person 我叫", "我叫张伟，", []want{{Person, "张伟"}}},
+		{"person 联系人", "联系人：李娜 电话", []want{{Person, "李娜"}}},
+		{"person 姓名", "姓名：王建国，", []want{{Person, "王建国"}}},
+		{"person surname honorific", "王先生反映", []want{{Person, "王"}}},
+		{"person compound honorific", "欧阳女士", []want{{Person, "欧阳"}}},
+		{"person compound given", "联系人欧阳娜娜", []want{{Person, "欧阳娜娜"}}},
+		{"person full honorific", "请李建国师傅处理", []want{{Person, "李建国"}}},
+		{"person after 的", "物业的刘经理", []want{{Person, "刘"}}},
+		{"person preposition", "由邹龙大爷处理", []want{{Person, "邹龙"}}},
+		{"person verb", "，张伟反映楼道灯坏了", []want{{Person, "张伟"}}},
+		{"person 业主", "业主高先生", []want{{Person, "高"}}},
+		{"person 楼长", "楼长孙大姐说", []want{{Person, "孙"}}},
+		{"neg 高度", "高度超过三米", nil},
+		{"neg 方便", "方便居民出行", nil},
+		{"neg 周围", "我是周围的居民", nil},
+		{"neg 王府井", "我是王府井的商户", nil},
+		{"neg 张贴", "业主张贴通知", nil},
+		{"neg 任何", "任何人都不管", nil},
+		{"neg 于是", "于是又来电", nil},
+		{"neg 江边", "我是江边小区的", nil},
+		{"neg place after prefix", "住户 金秋家园", nil},
+		{"neg 某", "业主王某反映", nil},
+		{"address full", "幸福小区3号楼2单元501室", []want{{Address, "3号楼2单元501室"}}},
+		{"address 栋 room", "5栋1203漏水", []want{{Address, "5栋1203"}}},
+		{"address 号院", "12号院3号楼", []want{{Address, "12号院3号楼"}}},
+		{"address house number", "门牌号幸福路18号", []want{{Address, "18号"}}},
+		{"address letter", "A座1605", []want{{Address, "A座1605"}}},
+		{"address dash", "3号楼2-501", []want{{Address, "3号楼2-501"}}},
+		{"address dashes only", "新华街4-3-304的业主", []want{{Address, "4-3-304"}}},
+		{"address 门", "10号楼1门301", []want{{Address, "10号楼1门301"}}},
+		{"address numerals", "三号楼二单元", []want{{Address, "三号楼二单元"}}},
+		{"address building alone", "3号楼漏水", []want{{Address, "3号楼"}}},
+		{"address room then 楼道", "2单元608门口", []want{{Address, "2单元608"}}},
+		{"neg floor", "住在3楼", nil},
+		{"neg count 栋楼", "有3栋楼停水", nil},
+		{"neg count 共", "共5栋", nil},
+		{"neg layout", "3室1厅", nil},
+		{"neg subway", "地铁3号线", nil},
+		{"neg date 号", "3月5号", nil},
+		{"neg ordinal", "第2单元门口", nil},
+		{"neg order", "订单号20240305123456", nil},
+		{"neg ticket", "工单编号GD202403050001", nil},
+		{"neg date", "20240305", nil},
+		{"neg iso date", "2024-03-05", nil},
+		{"neg amount", "金额12,345.67元", nil},
+		{"neg postal", "邮编100085", nil},
+		{"neg time", "10:30", nil},
+		{"neg express", "快递单号SF123456789012", nil},
+		{"neg decimal", "13812345678.5", nil},
+		{"full-width mobile", "电话１３８１２３４５６７８，", []want{{Phone, "１３８１２３４５６７８"}}},
+		{"full-width qq", "ＱＱ：１２３４５６７８", []want{{IMID, "１２３４５６７８"}}},
+		{"dotted mobile", "138.1234.5678", []want{{Phone, "138.1234.5678"}}},
+		{"landline 4-4", "电话010 6234 5678", []want{{Phone, "010 6234 5678"}}},
+		{"intl landline", "+86-10-62345678", []want{{Phone, "+86-10-62345678"}}},
+		{"village group", "XX村3组15号", []want{{Address, "3组15号"}}},
+		{"neg department manager", "部门经理说", nil},
+		{"neg head teacher", "班主任说", nil},
+		{"neg repair master", "维修师傅来了", nil},
+		{"neg 曾多次", "业主曾多次反映", nil},
+		{"surname only", "本人姓王，", []want{{Person, "王"}}},
+		{"neg funcsur after prefix", "市民常去公园", nil},
+		{"neg preposition after prefix", "居民向社区反映", nil},
+		{"funcsur name after prefix", "业主向华，", []want{{Person, "向华"}}},
+		{"neg labelled order id-shaped", "订单号110101199003074514", nil},
+		{"neg shop", "我是商户", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Spans(tc.in)
+			var g []want
+			for _, s := range got {
+				g = append(g, want{s.Type, s.Text})
+			}
+			if len(g) != len(tc.want) {
+				t.Fatalf("Spans(%q) = %v, want %v", tc.in, g, tc.want)
+			}
+			for i := range g {
+				if g[i] != tc.want[i] {
+					t.Errorf("Spans(%q)[%d] = %v, want %v", tc.in, i, g[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestSpanOffsets(t *testing.T) {
+	s := "我叫张伟，电话13812345678"
+	got := Spans(s)
+	if len(got) != 2 {
+		t.Fatalf("got %d spans, want 2", len(got))
+	}
+	r := []rune(s)
+	for _, sp := range got {
+		if string(r[sp.Start:sp.End]) != sp.Text || s[sp.ByteStart:sp.ByteEnd] != sp.Text {
+			t.Errorf("span %+v: offsets do not match its text", sp)
+		}
+	}
+	if got[0].Start != 2 || got[0].End != 4 || got[1].Start != 7 || got[1].End != 18 {
+		t.Errorf("offsets = %d,%d %d,%d; want 2,4 7,18", got[0].Start, got[0].End, got[1].Start, got[1].End)
+	}
+}
+
+func TestCheckChars(t *testing.T) {
+	if c := IDCheckChar("11010519491231002"); c != 'X' {
+		t.Errorf("IDCheckChar = %c, want X", c)
+	}
+	// 91350100M000100Y43 is the GB 32100 example code.
+	if c := USCCCheckChar("91350100M000100Y4"); c != '3' {
+		t.Errorf("USCCCheckChar = %c, want 3", c)
+	}
+	if got := Spans("统一社会信用代码91350100M000100Y43"); len(got) != 1 || got[0].Type != USCC {
+		t.Errorf("USCC not found: %v", got)
+	}
+}
+
+// checkSpans verifies the invariants of Spans' output.
+func checkSpans(t *testing.T, s string, got []Span) {
+	t.Helper()
+	r := []rune(s)
+	end := 0
+	for _, sp := range got {
+		if sp.Start < end || sp.Start >= sp.End || sp.End > len(r) {
+			t.Fatalf("span %+v out of order or range (len %d, previous end %d)", sp, len(r), end)
+		}
+		end = sp.End
+		if string(r[sp.Start:sp.End]) != string([]rune(sp.Text)) {
+			t.Fatalf("span %+v: text is not the runes at its offsets", sp)
+		}
+		if sp.ByteStart < 0 || sp.ByteEnd > len(s) || s[sp.ByteStart:sp.ByteEnd] != sp.Text {
+			t.Fatalf("span %+v: byte offsets do not match", sp)
+		}
+		if sp.Score < DefaultMinScore || sp.Score > 1 {
+			t.Fatalf("span %+v: score out of range", sp)
+		}
+	}
+}
+
+func FuzzSpans(f *testing.F) {
+	for _, d := range genCorpus(3, 40) {
+		f.Add(d.Text)
+	}
+	for _, s := range []string{"", "1", "+86", "(010", "（0", "京A", "qq", "微信号", "我叫", "先生", "3号楼2-", "1-2-", "a@b.c", "\xff\xfe", "身份证号11010119900307451"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Spans(s)
+		checkSpans(t, s, got)
+		if !utf8.ValidString(s) {
+			return
+		}
+		// Masking never panics and never returns a value that keeps a
+		// masked phone in full.
+		p := DefaultPolicy()
+		out := p.Text("resident", "content", s)
+		for _, sp := range got {
+			if sp.Type == Phone && len(sp.Text) >= 11 && strings.Contains(out, sp.Text) && !strings.Contains(strings.Replace(s, sp.Text, "", 1), sp.Text) {
+				t.Fatalf("phone %q kept in %q", sp.Text, out)
+			}
+		}
+	})
+}

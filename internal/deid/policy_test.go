@@ -1,0 +1,231 @@
+package deid
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"jiceng/internal/fieldset"
+)
+
+var testKey = []byte("0123456789abcdef-test-key")
+
+func TestMasks(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func(string) string
+		in   string
+		want string
+	}{
+		{"name", MaskName, "张三", "张*"},
+		{"name three", MaskName, "张三丰", "张**"},
+		{"name compound", MaskName, "欧阳娜娜", "欧阳**"},
+		{"name surname only", MaskName, "王", "王"},
+		{"mobile", MaskPhone, "13812345678", "138****5678"},
+		{"mobile +86 grouped", MaskPhone, "+86 138 1234 5678", "138****5678"},
+		{"landline", MaskPhone, "010-62345678", "010****5678"},
+		{"landline 4-digit area", MaskPhone, "0755-12345678", "0755****5678"},
+		{"local", MaskPhone, "62345678", "****5678"},
+		{"id", MaskID, "110101199003074514", "110***********4514"},
+		{"id 15", MaskID, "110101900307451", "110********7451"},
+		{"bank", MaskBankCard, "6222 0212 3456 7890", "************7890"},
+		{"email", MaskEmail, "zhang.san@example.com", "z***@example.com"},
+		{"time", GeneraliseTime, "2024/3/5 10:30", "2024-03-05"},
+		{"time chinese", GeneraliseTime, "2024年3月5日 10时", "2024-03-05"},
+		{"time compact", GeneraliseTime, "20240305103000", "2024-03-05"},
+		{"time unreadable", GeneraliseTime, "昨天", ""},
+		{"birth", GeneraliseBirth, "1990-03-07", "1990"},
+		{"age", GeneraliseAge, "37", "30-39"},
+		{"age suffix", GeneraliseAge, "8岁", "0-9"},
+		{"coord", GeneraliseCoord, "116.397128", "116.40"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.fn(tc.in); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPolicyValue(t *testing.T) {
+	p, err := DefaultPolicy().WithKey(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, role, field, in, want string
+	}{
+		{"admin keeps", "admin", "caller_phone", "13812345678", "13812345678"},
+		{"staff keeps", "staff", "caller_name", "张三", "张三"},
+		{"leader masks phone", "leader", "caller_phone", "13812345678", "138****5678"},
+		{"community masks name", "community", "caller_name", "欧阳娜娜", "欧阳**"},
+		{"handler masks id", "handler", "caller_id", "110101199003074514", "110***********4514"},
+		{"resident suppresses phone", "resident", "caller_phone", "13812345678", ""},
+		{"share suppresses name", "share", "caller_name", "张三", ""},
+		{"leader generalises address", "leader", "address", "朝阳区幸福小区3号楼2单元501室", "朝阳区幸福小区"},
+		{"leader generalises house number", "leader", "address", "幸福路18号", "幸福路"},
+		{"community scans address", "community", "address", "幸福小区3号楼2单元501室", "幸福小区3号楼2单元501室"},
+		{"share generalises time", "share", "received_at", "2024-03-05 10:30:00", "2024-03-05"},
+		{"share generalises coordinate", "share", "lat", "39.908722", "39.91"},
+		{"public field kept", "resident", "category1", "市容环境", "市容环境"},
+		{"unknown role suppresses listed field", "guest", "caller_phone", "13812345678", ""},
+		{"unknown role keeps public field", "guest", "category1", "市容环境", "市容环境"},
+		{"leader scans content", "leader", "content", "我叫张伟，电话13812345678，住幸福小区3号楼501室",
+			"我叫张*，电话138****5678，住幸福小区***"},
+		{"resident scans content", "resident", "content", "身份证号110101199003074514", "身份证号〔证件号〕"},
+		{"share suppresses names in text", "share", "content", "王先生反映", "〔姓名〕先生反映"},
+		{"empty", "leader", "caller_phone", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := p.Value(tc.role, tc.field, tc.in); got != tc.want {
+				t.Errorf("Value(%s, %s) = %q, want %q", tc.role, tc.field, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPseudonymise(t *testing.T) {
+	p, err := DefaultPolicy().WithKey(testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := p.Value("export", "caller_phone", "13812345678")
+	b := p.Value("export", "caller_phone", "+86 138 1234 5678")
+	if !strings.HasPrefix(a, "T_") || a != b {
+		t.Errorf("pseudonyms %q, %q: want one stable T_ token", a, b)
+	}
+	// The same phone inside text gets the same token, so exports join.
+	if txt := p.Text("export", "content", "电话138-1234-5678"); txt != "电话"+a {
+		t.Errorf("Text = %q, want 电话%s", txt, a)
+	}
+	other, _ := DefaultPolicy().WithKey([]byte("another key of 16+ bytes"))
+	if other.Value("export", "caller_phone", "13812345678") == a {
+		t.Error("a different key gives the same token")
+	}
+	if n := p.Value("export", "caller_name", "张三"); !strings.HasPrefix(n, "P_") || len(n) != 18 {
+		t.Errorf("name token %q, want P_ and 16 hex digits", n)
+	}
+}
+
+func TestPseudonymiseNeedsKey(t *testing.T) {
+	p := DefaultPolicy()
+	if err := p.Check("export"); !errors.Is(err, ErrNoKey) {
+		t.Errorf("Check(export) without key = %v, want ErrNoKey", err)
+	}
+	if err := p.Check("leader"); err != nil {
+		t.Errorf("Check(leader) = %v, want nil", err)
+	}
+	if got := p.Value("export", "caller_phone", "13812345678"); got != "" {
+		t.Errorf("pseudonymise without key = %q, want suppressed", got)
+	}
+	if got := p.Text("export", "content", "电话13812345678"); got != "电话〔电话〕" {
+		t.Errorf("pseudonymise in text without key = %q", got)
+	}
+	if _, err := p.WithKey([]byte("short")); err == nil {
+		t.Error("WithKey accepted a short key")
+	}
+}
+
+func TestTextOnTypedField(t *testing.T) {
+	// A bare name has no context for the recognizers; Text on a name field
+	// must still mask it whole.
+	if got := DefaultPolicy().Text("leader", "caller_name", "张三"); got != "张*" {
+		t.Errorf("Text(caller_name) = %q, want 张*", got)
+	}
+}
+
+func TestRecord(t *testing.T) {
+	p := DefaultPolicy()
+	in := map[string]string{"caller_name": "李娜", "caller_phone": "13912345678", "category1": "市容环境"}
+	got := p.Record("leader", in)
+	if got["caller_name"] != "李*" || got["caller_phone"] != "139****5678" || got["category1"] != "市容环境" {
+		t.Errorf("Record = %v", got)
+	}
+	if in["caller_name"] != "李娜" {
+		t.Error("Record changed its input")
+	}
+}
+
+// TestDefaultPolicyCoversFieldSet: every personal or sensitive field of the
+// standard field set has its own row, so none falls to the "*" row.
+func TestDefaultPolicyCoversFieldSet(t *testing.T) {
+	p := DefaultPolicy()
+	for _, f := range fieldset.Tickets().Fields {
+		if f.Sensitivity != fieldset.SensPersonal && f.Sensitivity != fieldset.SensSensitive {
+			continue
+		}
+		if p.fields[f.Name] == nil {
+			t.Errorf("field %s (%s) has no row in policy.csv", f.Name, f.Sensitivity)
+		}
+	}
+	for _, ty := range Types {
+		if _, ok := p.spans[ty]; !ok {
+			t.Errorf("type %s has no @ row in policy.csv", ty)
+		}
+	}
+}
+
+func TestLoadPolicyErrors(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"empty", "", "empty"},
+		{"bad header", "field,admin\n", "header"},
+		{"repeated role", "target,kind,admin,admin\n", "repeated role"},
+		{"unknown action", "target,kind,admin\ncaller_name,name,hide\n", "unknown action"},
+		{"unknown kind", "target,kind,admin\ncaller_name,face,keep\n", "unknown kind"},
+		{"unknown type", "target,kind,admin\n@FACE,,keep\n", "unknown type"},
+		{"scan on span", "target,kind,admin\n@PHONE,,scan\n", "scan is for fields"},
+		{"scan on name", "target,kind,admin\ncaller_name,name,scan\n", "scan needs kind"},
+		{"short row", "target,kind,admin,leader\ncaller_name,name,keep\n", "columns"},
+		{"repeated target", "target,kind,admin\na,string,keep\na,string,keep\n", "repeated target"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadPolicy(strings.NewReader(tc.in))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestKAnonymity(t *testing.T) {
+	recs := []map[string]string{
+		{"community": "幸福", "category1": "噪音"},
+		{"community": "幸福", "category1": "噪音"},
+		{"community": "幸福", "category1": "停车"},
+		{"community": "和平", "category1": "噪音"},
+		{"community": "和平", "category1": "噪音"},
+		{"community": "和平", "category1": "噪音"},
+	}
+	if k, c := KAnonymity(recs, []string{"community", "category1"}); k != 1 || c != 3 {
+		t.Errorf("k, classes = %d, %d; want 1, 3", k, c)
+	}
+	if k, c := KAnonymity(recs, []string{"community"}); k != 3 || c != 2 {
+		t.Errorf("k, classes = %d, %d; want 3, 2", k, c)
+	}
+	if k, c := KAnonymity(nil, []string{"community"}); k != 0 || c != 0 {
+		t.Errorf("empty: %d, %d", k, c)
+	}
+}
+
+func FuzzLoadPolicy(f *testing.F) {
+	f.Add(defaultPolicyCSV)
+	f.Add("target,kind,admin\ncaller_name,name,keep\n")
+	f.Add("target,kind,a,b\n@PHONE,,mask,keep\n*,string,keep,suppress\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := LoadPolicy(strings.NewReader(s))
+		if err != nil {
+			if strings.Contains(err.Error(), "13812345678") {
+				t.Fatalf("error quotes a value: %v", err)
+			}
+			return
+		}
+		for _, role := range append(p.Roles(), "nobody") {
+			p.Value(role, "caller_phone", "13812345678")
+			p.Text(role, "content", "我叫张伟，电话13812345678")
+			p.Check(role)
+		}
+	})
+}
