@@ -67,6 +67,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
+	started := e.clock.Now()
 	var total importer.Summary
 	var firstErr error
 	for _, file := range files {
@@ -82,6 +83,21 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			if firstErr == nil {
 				firstErr = err
 			}
+		}
+	}
+	stored := total.Created + total.Updated + total.Unchanged
+	fmt.Fprintf(e.stderr, "导入阶段用时 %s（%.0f 条/秒）\n", since(e, started).Round(time.Millisecond), perSecond(stored, since(e, started)))
+	// The keyword index is built behind the rows (see core.SearchIndexer):
+	// a run killed here leaves correct rows, and the next run or the
+	// server finishes the index.
+	if ix, ok := st.(core.SearchIndexer); ok && ctx.Err() == nil {
+		t0 := e.clock.Now()
+		n, err := ix.IndexSearch(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintf(e.stderr, "关键词检索索引: 新增 %d 条，用时 %s（%.0f 条/秒）\n", n, since(e, t0).Round(time.Millisecond), perSecond(n, since(e, t0)))
 		}
 	}
 	fmt.Fprintf(e.stdout, "imported %d, updated %d, rejected %d\n", total.Created, total.Updated, total.Rejected)
@@ -161,4 +177,13 @@ func importFile(ctx context.Context, e *env, st core.TicketStore, file string, o
 	e.log.Debug("import done", "file", base, "created", sum.Created, "updated", sum.Updated,
 		"unchanged", sum.Unchanged, "rejected", sum.Rejected, "hash_bytes", sum.HashBytes)
 	return sum, err
+}
+
+func since(e *env, t time.Time) time.Duration { return e.clock.Now().Sub(t) }
+
+func perSecond(n int, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
 }

@@ -120,7 +120,7 @@ type extractor struct {
 	cfg   FeatureConfig
 	seg   *text.Segmenter // when cfg.Words
 	runes []rune
-	extra []rune // word texts, for features with pos < 0
+	extra []rune  // word texts, for features with pos < 0
 	slots []int32 // open-addressing table: index into feats, -1 empty
 	feats []feat
 }

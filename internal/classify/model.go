@@ -17,6 +17,15 @@
 // labels, one over its children (and so on for level 3). A deeper prediction
 // therefore always sits under the chosen parent.
 //
+// The defaults were chosen by stratified 5-fold cross-validation, repeated
+// with 3 seeds, on 5,520 real citizen messages with 7 level-1 classes
+// (TestDevCrossValidation; the data are not in the repository): macro-F1
+// 0.925 for the default (SVM + NB-SVM over character 1..2-grams, balanced
+// class weights, C=2), 0.921 for either model alone, 0.920 with 1..3-grams,
+// 0.925 with gse word features added (which cost ten times the featurising
+// time). Prediction runs at over 20,000 tickets of ~300 characters per
+// second on one core (BenchmarkPredict).
+//
 // A Model is safe for concurrent use by multiple goroutines.
 package classify
 

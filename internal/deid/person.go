@@ -194,6 +194,9 @@ func (sc *scanner) nameAfter(q int) int {
 		if !givenOK(rs[g]) {
 			break
 		}
+		if pos[g+1] < len(s) && isUpper(s[pos[g+1]]) && provinceSet.has(rs[g]) {
+			break // 桂F95200D: a plate starts here
+		}
 		if g == sur+1 {
 			// A second given rune must look like one, or end the phrase.
 			nextBoundary := g+1 >= n || sc.honorificAt(pos[g+1]) || stopSet.has(rs[g+1]) || sc.verbAt(pos[g+1])

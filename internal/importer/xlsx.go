@@ -40,6 +40,10 @@ type xlsxReader struct {
 	noValue map[int][]int // row → columns of formulas without value
 }
 
+// maxMergeFill is the last column a merged range adds to a row that is
+// shorter.
+const maxMergeFill = 1024
+
 type mergeRange struct {
 	r1, c1, r2, c2 int // 1-based, inclusive
 	val            string
@@ -146,10 +150,13 @@ func (r *xlsxReader) fillMerged() {
 		if m.val == "" {
 			continue
 		}
-		for len(r.cells) < m.c2 {
+		// A range may run to the last column of the sheet; filling it
+		// whole would make every row 16,384 cells long.
+		c2 := min(m.c2, max(len(r.cells), maxMergeFill))
+		for len(r.cells) < c2 {
 			r.cells = append(r.cells, "")
 		}
-		for c := m.c1; c <= m.c2; c++ {
+		for c := m.c1; c <= c2; c++ {
 			if r.num == m.r1 && c == m.c1 {
 				continue
 			}
@@ -187,12 +194,23 @@ func (r *xlsxReader) scan(file, sheet string) error {
 		return err
 	}
 	defer rc.Close()
-	br := bufio.NewReaderSize(rc, 256<<10)
+	r.merges, r.noValue, err = scanSheet(rc)
+	return err
+}
+
+// scanSheet reads a worksheet's XML byte by byte for merged ranges (sorted
+// by top row) and the cells, by row, of formulas without a cached value. It
+// looks only at tag names and two attributes, so it is fast and tolerant of
+// whatever else the XML holds.
+func scanSheet(rd io.Reader) ([]mergeRange, map[int][]int, error) {
 	var (
+		merges       []mergeRange
+		noValue      map[int][]int
 		cellRef      string
 		inCell       bool
 		hasF, hasVal bool
 	)
+	br := bufio.NewReaderSize(rd, 256<<10)
 	for {
 		if _, err := br.ReadSlice('<'); err != nil {
 			if err == bufio.ErrBufferFull {
@@ -201,11 +219,14 @@ func (r *xlsxReader) scan(file, sheet string) error {
 			if err == io.EOF {
 				break
 			}
-			return err
+			return nil, nil, err
 		}
 		tag, err := readTag(br)
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		name, attrs, _ := strings.Cut(tag, " ")
 		if i := strings.IndexByte(name, ':'); i >= 0 {
@@ -224,10 +245,10 @@ func (r *xlsxReader) scan(file, sheet string) error {
 		case "/c":
 			if inCell && hasF && !hasVal && cellRef != "" {
 				if col, row, err := excelize.CellNameToCoordinates(cellRef); err == nil {
-					if r.noValue == nil {
-						r.noValue = map[int][]int{}
+					if noValue == nil {
+						noValue = map[int][]int{}
 					}
-					r.noValue[row] = append(r.noValue[row], col)
+					noValue[row] = append(noValue[row], col)
 				}
 			}
 			inCell = false
@@ -241,11 +262,11 @@ func (r *xlsxReader) scan(file, sheet string) error {
 			if err1 != nil || err2 != nil {
 				continue
 			}
-			r.merges = append(r.merges, mergeRange{r1: min(r1, r2), c1: min(c1, c2), r2: max(r1, r2), c2: max(c1, c2)})
+			merges = append(merges, mergeRange{r1: min(r1, r2), c1: min(c1, c2), r2: max(r1, r2), c2: max(c1, c2)})
 		}
 	}
-	sort.Slice(r.merges, func(i, j int) bool { return r.merges[i].r1 < r.merges[j].r1 })
-	return nil
+	sort.Slice(merges, func(i, j int) bool { return merges[i].r1 < merges[j].r1 })
+	return merges, noValue, nil
 }
 
 // readTag reads up to the next '>' and returns the tag text without the

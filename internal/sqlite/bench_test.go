@@ -38,7 +38,7 @@ func BenchmarkTickets1M(b *testing.B) {
 		b.Skip("set JICENG_BENCH_1M=1 to build (once) and query a 1,000,000-ticket database")
 	}
 	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("jiceng-bench-1m-v%d-g4.db", SchemaVersion()))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("jiceng-bench-1m-v%d-g5.db", SchemaVersion()))
 	if _, err := os.Stat(path); err != nil {
 		tmp := path + ".building"
 		for _, suffix := range []string{"", "-wal", "-shm"} {

@@ -55,7 +55,7 @@ CREATE TABLE tickets (
 -- costs import speed (about a fifth of it each), so there are five, not
 -- nine. (SQLite appends the rowid to every index: the tie-break of the
 -- order.)
-CREATE INDEX tickets_received   ON tickets (received_at, status, intent, channel, category1, category2, unit, community);
+CREATE INDEX tickets_received   ON tickets (received_at, status, intent, channel, category1, category2, category3, unit, community);
 CREATE INDEX tickets_status     ON tickets (status, received_at, intent, channel, category1, unit, community);
 CREATE INDEX tickets_community  ON tickets (community, received_at, status, intent, channel, category1, unit);
 CREATE INDEX tickets_category1  ON tickets (category1, received_at, category2, category3, status, intent, channel, unit, community);
