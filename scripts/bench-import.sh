@@ -5,10 +5,11 @@
 # whole command and its peak memory (from GNU time). The figures in the
 # README's Performance section come from this script.
 #
-# Usage: scripts/bench-import.sh [N]
+# Usage: scripts/bench-import.sh [N] [sqlite|postgres|both]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
+which=${2:-both}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/jiceng-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
@@ -27,8 +28,13 @@ run() {
 	/usr/bin/time -f "$what whole command: %e s wall, %U s user, %S s sys, peak RSS %M KB" \
 		"$dir/jiceng" import -db "$db" -progress 1h "$dir/t.csv" 2>&1 | grep -v '^jiceng' || true
 }
-run SQLite "$dir/bench.db"
-ls -l "$dir/bench.db" | awk '{printf "SQLite file: %.0f MB\n", $5/1e6}'
-export -f run
-export dir
-scripts/with-pg.sh bash -c 'run PostgreSQL "$JICENG_TEST_PG"'
+if [ "$which" != postgres ]; then
+	run SQLite "$dir/bench.db"
+	ls -l "$dir/bench.db" | awk '{printf "SQLite file: %.0f MB\n", $5/1e6}'
+	rm -f "$dir"/bench.db*
+fi
+if [ "$which" != sqlite ]; then
+	export -f run
+	export dir
+	scripts/with-pg.sh bash -c 'run PostgreSQL "$JICENG_TEST_PG"'
+fi

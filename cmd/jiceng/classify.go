@@ -19,11 +19,19 @@ import (
 
 // runClassify implements "jiceng classify train|predict|eval".
 func runClassify(ctx context.Context, e *env, args []string) error {
+	const usageText = `用法: jiceng classify train|predict|eval [参数]
+  train    -in FILE -text COL[,COL...] -label COL -out MODEL    训练分类模型
+  predict  -model MODEL -in FILE -text COL[,COL...] -id COL     批量分类，CSV 输出 id,label,score
+  eval     -in FILE -text COL[,COL...] -label COL -folds 5      交叉验证：各类精确率/召回率/F1、宏平均 F1、混淆矩阵
+运行 jiceng classify 子命令 -h 查看参数。`
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "用法: jiceng classify train|predict|eval [参数]")
+		fmt.Fprintln(e.stderr, usageText)
 		return errUsage
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(e.stderr, usageText)
+		return nil
 	case "train":
 		return classifyTrain(e, args[1:])
 	case "predict":

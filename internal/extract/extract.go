@@ -1,0 +1,144 @@
+// Package extract reads the facts a street needs from a ticket's free text:
+// the citizen's intent (诉求类型: 咨询, 求助, 投诉, 举报, 建议, 表扬), entities
+// (places, times, organisations and, through package deid, identifiers) and
+// the urgency (紧急程度) with the time limit it implies.
+//
+// Everything here works without training data: weighted cue lexicons and a
+// few hand-written scanners, so that a street gets useful answers from its
+// first ticket, and staff can see which cues fired (every result carries its
+// reasons). When labelled tickets exist, RetrainIntent combines a trained
+// classify.Model with the lexicon.
+//
+// Offsets are in Unicode code points of the text given ([Start, End) of
+// []rune(text)), as in package deid. Matching is done on folded runes (see
+// text.Fold: full-width to half-width, traditional to simplified), which maps
+// one rune to one rune, so offsets stay those of the original text.
+//
+// All functions are pure and safe for concurrent use.
+package extract
+
+import (
+	"sort"
+	"unicode/utf8"
+
+	"jiceng/internal/text"
+)
+
+// EntityType is the kind of an Entity.
+type EntityType string
+
+// Entity types. Identifier types (PHONE, ID_CARD, PLATE, ...) are those of
+// package deid.
+const (
+	Community EntityType = "COMMUNITY" // a 社区 (or street, grid) of the area registry
+	Compound  EntityType = "COMPOUND"  // 小区, 花园, 家园, 苑, 里, 院 ...
+	Road      EntityType = "ROAD"      // 路, 街, 大街, 胡同, 巷, optionally with a house number
+	Building  EntityType = "BUILDING"  // 3号楼2单元501 (found by deid as ADDRESS)
+	Zone      EntityType = "ZONE"      // district-style codes: A3区, B市
+	Org       EntityType = "ORG"       // 公司, 物业, 医院, 学校, 派出所, 居委会, 街道办 ...
+	Time      EntityType = "TIME"      // a point in time or a range (see Entity.From, To)
+)
+
+// Entity is one thing found in the text.
+//
+// Start and End are code-point offsets ([Start, End)); Text is the original
+// text of the span; Value is a normalised form (the registry code of a
+// community, the road name without the house number, an RFC 3339 time or
+// range "from/to", a recurring pattern such as "每天 22:00"); Score is the
+// confidence in [0, 1].
+type Entity struct {
+	Type  EntityType `json:"type"`
+	Text  string     `json:"text"`
+	Start int        `json:"start"`
+	End   int        `json:"end"`
+	Value string     `json:"value,omitempty"`
+	Score float64    `json:"score"`
+}
+
+// folded returns the folded runes of s (one rune per rune of s).
+func folded(s string) []rune {
+	rs := make([]rune, 0, utf8.RuneCountInString(s))
+	for _, r := range s {
+		rs = append(rs, text.Fold(r))
+	}
+	return rs
+}
+
+// lexicon finds every occurrence of a set of words in a rune slice. Words
+// are indexed by their first rune, longest first, so that a scan costs one
+// map lookup per rune plus the comparisons of the few words that share it.
+type lexicon struct {
+	first map[rune][]int // first rune → word indices, longest first
+	words [][]rune
+}
+
+func newLexicon(words []string) *lexicon {
+	lx := &lexicon{first: make(map[rune][]int)}
+	for i, w := range words {
+		rs := folded(w)
+		lx.words = append(lx.words, rs)
+		if len(rs) > 0 {
+			lx.first[rs[0]] = append(lx.first[rs[0]], i)
+		}
+	}
+	for r, ix := range lx.first {
+		sort.SliceStable(ix, func(a, b int) bool { return len(lx.words[ix[a]]) > len(lx.words[ix[b]]) })
+		lx.first[r] = ix
+	}
+	return lx
+}
+
+// hit is one occurrence of word w at rune offset pos.
+type hit struct{ w, pos, end int }
+
+// scan calls fn for each occurrence of each word at each position
+// (overlapping occurrences included), longest word first at a position.
+func (lx *lexicon) scan(rs []rune, fn func(h hit)) {
+	for i, r := range rs {
+		ix, ok := lx.first[r]
+		if !ok {
+			continue
+		}
+		for _, w := range ix {
+			wr := lx.words[w]
+			if hasPrefix(rs[i:], wr) {
+				fn(hit{w, i, i + len(wr)})
+			}
+		}
+	}
+}
+
+func hasPrefix(s, p []rune) bool {
+	if len(p) > len(s) {
+		return false
+	}
+	for i, r := range p {
+		if s[i] != r {
+			return false
+		}
+	}
+	return true
+}
+
+// endsWithAny reports whether rs[:i] ends with one of ws.
+func endsWithAny(rs []rune, i int, ws [][]rune) bool {
+	for _, w := range ws {
+		if len(w) <= i && hasPrefix(rs[i-len(w):], w) {
+			return true
+		}
+	}
+	return false
+}
+
+func runesOf(ws ...string) [][]rune {
+	out := make([][]rune, len(ws))
+	for i, w := range ws {
+		out[i] = folded(w)
+	}
+	return out
+}
+
+// isBoundary reports whether r ends a clause: punctuation and whitespace.
+func isBoundary(r rune) bool {
+	return text.KindOf(r) == text.Skip
+}
