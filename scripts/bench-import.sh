@@ -30,6 +30,7 @@ run() {
 }
 if [ "$which" != postgres ]; then
 	run SQLite "$dir/bench.db"
+	run "SQLite, the same file again" "$dir/bench.db"
 	ls -l "$dir/bench.db" | awk '{printf "SQLite file: %.0f MB\n", $5/1e6}'
 	rm -f "$dir"/bench.db*
 fi

@@ -86,7 +86,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	stored := total.Created + total.Updated + total.Unchanged
-	fmt.Fprintf(e.stderr, "导入阶段用时 %s（%.0f 条/秒）\n", since(e, started).Round(time.Millisecond), perSecond(stored, since(e, started)))
+	fmt.Fprintf(e.stderr, "导入阶段用时 %s%s\n", since(e, started).Round(time.Millisecond), rate(stored, since(e, started)))
 	// The keyword index is built behind the rows (see core.SearchIndexer):
 	// a run killed here leaves correct rows, and the next run or the
 	// server finishes the index.
@@ -97,7 +97,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		if n > 0 {
-			fmt.Fprintf(e.stderr, "关键词检索索引: 新增 %d 条，用时 %s（%.0f 条/秒）\n", n, since(e, t0).Round(time.Millisecond), perSecond(n, since(e, t0)))
+			fmt.Fprintf(e.stderr, "关键词检索索引: 新增 %d 条，用时 %s%s\n", n, since(e, t0).Round(time.Millisecond), rate(n, since(e, t0)))
 		}
 	}
 	fmt.Fprintf(e.stdout, "imported %d, updated %d, rejected %d\n", total.Created, total.Updated, total.Rejected)
@@ -181,9 +181,10 @@ func importFile(ctx context.Context, e *env, st core.TicketStore, file string, o
 
 func since(e *env, t time.Time) time.Duration { return e.clock.Now().Sub(t) }
 
-func perSecond(n int, d time.Duration) float64 {
-	if d <= 0 {
-		return 0
+// rate is "（N 条/秒）" for runs long enough for the figure to mean something.
+func rate(n int, d time.Duration) string {
+	if d < time.Second {
+		return ""
 	}
-	return float64(n) / d.Seconds()
+	return fmt.Sprintf("（%.0f 条/秒）", float64(n)/d.Seconds())
 }

@@ -64,6 +64,15 @@ func folded(s string) []rune {
 	return rs
 }
 
+// foldRunes returns a folded copy of rs.
+func foldRunes(rs []rune) []rune {
+	out := make([]rune, len(rs))
+	for i, r := range rs {
+		out[i] = text.Fold(r)
+	}
+	return out
+}
+
 // lexicon finds every occurrence of a set of words in a rune slice. Words
 // are indexed by their first rune, longest first, so that a scan costs one
 // map lookup per rune plus the comparisons of the few words that share it.

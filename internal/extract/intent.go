@@ -1,0 +1,278 @@
+package extract
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"jiceng/internal/core"
+)
+
+// Intent labels, in core.Intents order.
+const (
+	IntentAsk      = "咨询"
+	IntentHelp     = "求助"
+	IntentComplain = "投诉"
+	IntentReport   = "举报"
+	IntentSuggest  = "建议"
+	IntentPraise   = "表扬"
+)
+
+// DefaultIntent is the intent of a message with no cue at all: a citizen who
+// describes a problem without saying more wants it solved.
+const DefaultIntent = IntentHelp
+
+// Cue is one piece of evidence for an intent or an urgency: a cue word that
+// fired, where, and what it weighed. Negated cues are listed too (with
+// Negated set and no weight), so that staff see why a word did not count.
+type Cue struct {
+	Label   string  `json:"label"`
+	Text    string  `json:"text"`
+	Field   string  `json:"field"` // "title" or "content"
+	Start   int     `json:"start"` // code points in Field
+	End     int     `json:"end"`
+	Weight  float64 `json:"weight"`
+	Negated bool    `json:"negated,omitempty"`
+}
+
+// IntentResult is the intent of a message with its evidence.
+type IntentResult struct {
+	Intent     string  `json:"intent"`
+	Confidence float64 `json:"confidence"`
+	// Scores are the lexicon scores in core.Intents order (or, for a
+	// retrained model, the combined probabilities).
+	Scores [6]float64 `json:"scores"`
+	Cues   []Cue      `json:"cues"`
+	// Default is set when no cue fired and Intent is DefaultIntent.
+	Default bool `json:"default,omitempty"`
+}
+
+type intentCue struct {
+	word   string
+	intent int // index in core.Intents
+	weight float64
+}
+
+// intentCues are the cue words of each intent. Weights are on the scale of
+// one clear cue ≈ 2–3; generic politeness (谢谢, 辛苦了) weighs almost
+// nothing because every kind of message ends with it.
+var intentCues = func() []intentCue {
+	var cs []intentCue
+	add := func(intent string, weight float64, words ...string) {
+		i := slices.Index(core.Intents, intent)
+		for _, w := range words {
+			cs = append(cs, intentCue{w, i, weight})
+		}
+	}
+	add(IntentAsk, 3, "咨询", "请问", "问一下", "想问", "问个事", "打听一下")
+	add(IntentAsk, 2, "想了解", "了解一下", "怎么办理", "如何办理", "需要什么材料", "需要哪些材料", "带什么材料",
+		"什么条件", "怎么申请", "如何申请", "办理流程", "去哪儿办", "去哪办", "在哪里办", "怎么补办", "能不能办",
+		"是真的吗", "怎么规定", "怎么交", "给讲清楚", "答复一下", "解释一下")
+	add(IntentAsk, 1.2, "是否", "如何", "能否", "政策", "标准是", "什么标准", "收费标准", "哪个部门", "找哪个", "归谁管",
+		"多少钱", "流程", "手续", "可以吗", "行不行")
+	add(IntentAsk, 0.5, "怎么", "什么时候", "有没有", "能不能", "多少", "哪里", "哪天", "办理")
+	add(IntentHelp, 3, "求助", "求求", "救命", "请求帮助", "请求解决")
+	add(IntentHelp, 2, "帮忙", "帮帮", "帮个忙", "帮一下", "帮助", "救救", "帮我", "能否上门", "上门办理", "无法自己")
+	add(IntentHelp, 1.2, "困难", "协调一下", "给协调", "派人来看", "来看一下", "联系一下相关")
+	add(IntentHelp, 0.5, "没办法了", "无法", "协调解决", "麻烦", "怎么办")
+	add(IntentComplain, 3, "投诉", "投述", "长期得不到解决")
+	add(IntentComplain, 2, "不满", "给个说法", "追究责任", "推来推去", "推诿", "不作为", "受不了", "又是我",
+		"再反映", "再反应", "老问题", "追究", "暴力执法", "效率低", "效率太低", "效率也太低", "多次反映", "反映过好几次", "严肃处理", "不负责任", "问责")
+	add(IntentComplain, 1.2, "一直没解决", "没有解决", "根本没解决", "没人管", "没有下文", "没了下文", "没有动静", "次反映",
+		"次反应", "次打电话", "要求尽快解决", "态度差", "态度恶劣", "态度特别不好", "没有结果", "又开始了", "太不像话", "凭什么", "没解决", "动静都没有", "乱七八糟")
+	add(IntentComplain, 0.5, "好几次", "还是没", "说了好几次")
+	add(IntentReport, 3, "举报", "偷排", "依法查处", "实名", "传销", "卖淫", "嫖娼", "赌博", "黑作坊", "偷倒")
+	add(IntentReport, 2, "违法", "非法", "违规", "查处", "严查", "涉嫌", "无照", "无证", "偷偷", "黑车", "假冒",
+		"举报人")
+	add(IntentReport, 1, "私自", "违章", "私搭乱建", "乱倒", "排放", "怀疑", "倾倒")
+	add(IntentSuggest, 3, "建议", "提个建议", "提点建议", "希望增设", "能否考虑", "可否考虑", "意见建议", "提议")
+	add(IntentSuggest, 2, "增设", "增加一些", "多设置", "纳入", "出台", "统筹考虑", "多听听", "多宣传", "加强管理",
+		"考虑一下", "完善", "优化", "改进", "我觉得可以", "最好能", "就好了")
+	add(IntentPraise, 3, "表扬", "点赞", "锦旗", "致谢", "记一功", "感谢信")
+	add(IntentPraise, 2, "感谢", "非常负责", "特别负责", "很负责", "态度特别好", "效率高", "又快又好", "服务热情", "特别热情", "耐心", "认真负责",
+		"好人好事")
+	add(IntentPraise, 1, "满意", "很认真", "辛苦了")
+	add(IntentPraise, 0.2, "谢谢")
+	return cs
+}()
+
+var intentLex = func() *lexicon {
+	ws := make([]string, len(intentCues))
+	for i, c := range intentCues {
+		ws[i] = c.word
+	}
+	return newLexicon(ws)
+}()
+
+// negators before a cue in the same clause turn it off: 不是投诉, 不想举报,
+// 并非表扬. A bare 不/没/别 right before the cue does too (不建议, 没投诉).
+var (
+	negators     = runesOf("不是", "不想", "不要", "并非", "无意", "不打算", "不算", "不用", "没有要", "并不是", "不需要", "不必", "没什么好", "有什么好", "不值得")
+	negatorRunes = []rune("不没别未")
+	// 不X forms that are cues in themselves or not negations of X.
+	notNegation = runesOf("不满", "不作为", "不负责任", "不像话")
+)
+
+// negated reports whether the cue at rs[pos:] is negated: a negator in the
+// same clause, at most 4 runes before it.
+func negated(rs []rune, pos int) bool {
+	for _, w := range notNegation {
+		if hasPrefix(rs[pos:], w) {
+			return false
+		}
+	}
+	if pos > 0 && slices.Contains(negatorRunes, rs[pos-1]) {
+		return true
+	}
+	for k := pos; k >= 0 && k >= pos-4; k-- {
+		if k < pos && isBoundary(rs[k]) {
+			return false
+		}
+		if endsWithAny(rs, k, negators) {
+			return true
+		}
+	}
+	return false
+}
+
+// Position weights: a title says what the message is; so does, less
+// strongly, the first sentence.
+const (
+	titleWeight = 2.0
+	firstWeight = 1.5
+)
+
+// questionWeight is what a sentence ending in a question (…吗？, …？) adds to
+// 咨询; low, because complaints ask rhetorical questions (出了事谁负责？).
+const questionWeight = 0.6
+
+// defaultPrior is the score DefaultIntent starts with, so that it wins when
+// nothing else fires and a weak cue is needed to overturn it.
+const defaultPrior = 0.5
+
+// Intent returns the intent of a message (title may be empty), its
+// confidence (a softmax of the cue scores) and the cues that fired.
+func Intent(title, content string) IntentResult {
+	var res IntentResult
+	var sc [6]float64
+	sc[slices.Index(core.Intents, DefaultIntent)] = defaultPrior
+	fired := false
+	for f, s := range [2]string{title, content} {
+		if s == "" {
+			continue
+		}
+		field := "content"
+		if f == 0 {
+			field = "title"
+		}
+		orig := []rune(s)
+		rs := foldRunes(orig)
+		firstEnd := len(rs)
+		if f == 1 {
+			firstEnd = firstSentenceEnd(rs)
+		}
+		intentLex.scan(rs, func(h hit) {
+			c := intentCues[h.w]
+			// A shorter cue inside a longer one that already fired at the
+			// same place (问一下 in 麻烦问一下) counts once: the longer wins.
+			for _, p := range res.Cues {
+				if p.Field == field && p.Start <= h.pos && h.end <= p.End && !(p.Start == h.pos && p.End == h.end) {
+					return
+				}
+			}
+			cue := Cue{Label: core.Intents[c.intent], Text: string(orig[h.pos:h.end]),
+				Field: field, Start: h.pos, End: h.end}
+			if negated(rs, h.pos) {
+				cue.Negated = true
+				res.Cues = append(res.Cues, cue)
+				return
+			}
+			w := c.weight
+			switch {
+			case f == 0:
+				w *= titleWeight
+			case h.pos < firstEnd:
+				w *= firstWeight
+			}
+			cue.Weight = w
+			sc[c.intent] += w
+			fired = true
+			res.Cues = append(res.Cues, cue)
+		})
+		// Questions: a clause ending in ？ or 吗 reads as an enquiry.
+		for _, q := range questions(rs) {
+			w := questionWeight
+			if f == 0 {
+				w *= titleWeight
+			}
+			sc[0] += w
+			fired = true
+			res.Cues = append(res.Cues, Cue{Label: IntentAsk, Text: string(orig[q[0]:q[1]]), Field: field,
+				Start: q[0], End: q[1], Weight: w})
+		}
+	}
+	best := 0
+	for i := range sc {
+		if sc[i] > sc[best] {
+			best = i
+		}
+	}
+	res.Intent = core.Intents[best]
+	res.Scores = sc
+	res.Confidence = softmaxTop(sc[:], best)
+	res.Default = !fired
+	return res
+}
+
+// softmaxTop is the softmax probability of sc[best].
+func softmaxTop(sc []float64, best int) float64 {
+	sum := 0.0
+	for _, v := range sc {
+		sum += math.Exp(v - sc[best])
+	}
+	return 1 / sum
+}
+
+// firstSentenceEnd returns the offset after the first sentence of rs.
+func firstSentenceEnd(rs []rune) int {
+	for i, r := range rs {
+		switch r {
+		case '。', '!', '?', '！', '？', '.', ';', '；', '\n':
+			if i >= 4 {
+				return i + 1
+			}
+		}
+	}
+	return len(rs)
+}
+
+// questions returns the spans of the question marks and sentence-final 吗 of
+// rs: one per sentence.
+func questions(rs []rune) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		isQ := r == '?' || r == '？'
+		if !isQ && r == '吗' && (i+1 == len(rs) || isBoundary(rs[i+1])) {
+			isQ = true
+		}
+		if !isQ {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && (rs[j] == '?' || rs[j] == '？') {
+			j++
+		}
+		if r == '吗' && j < len(rs) && (rs[j] == '?' || rs[j] == '？') {
+			for j < len(rs) && (rs[j] == '?' || rs[j] == '？') {
+				j++
+			}
+		}
+		out = append(out, [2]int{i, j})
+		i = j - 1
+	}
+	return out
+}
+
+// intentIndex is the index of label in core.Intents, or -1.
+func intentIndex(label string) int { return slices.Index(core.Intents, strings.TrimSpace(label)) }

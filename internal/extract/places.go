@@ -1,0 +1,389 @@
+package extract
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"jiceng/internal/core"
+	"jiceng/internal/deid"
+	"jiceng/internal/text"
+)
+
+// PlaceFinder finds places in text: the areas of a registry (by full and
+// short name), residential compounds, roads, buildings and district-style
+// codes. Build one per registry with NewPlaceFinder; it is safe for
+// concurrent use.
+type PlaceFinder struct {
+	lex    *lexicon
+	values []string // registry code of each lexicon word
+	scores []float64
+}
+
+// registrySuffixes are cut from registry names to get the short forms people
+// say: 南苑社区 ↔ 南苑, 清河湾街道 ↔ 清河湾.
+var registrySuffixes = []string{"社区居委会", "居委会", "社区", "街道办事处", "街道办", "街道", "网格", "村委会", "村"}
+
+// NewPlaceFinder returns a finder for the areas of a registry.
+func NewPlaceFinder(areas core.Areas) *PlaceFinder {
+	pf := &PlaceFinder{}
+	var words []string
+	add := func(name, code string) {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			return
+		}
+		words = append(words, name)
+		pf.values = append(pf.values, code)
+		pf.scores = append(pf.scores, 0.95)
+		for _, suf := range registrySuffixes {
+			if short, ok := strings.CutSuffix(name, suf); ok && len([]rune(short)) >= 2 {
+				words = append(words, short)
+				pf.values = append(pf.values, code)
+				pf.scores = append(pf.scores, 0.75)
+				break
+			}
+		}
+	}
+	for _, s := range areas.Streets {
+		add(s.Name, s.Code)
+	}
+	for _, c := range areas.Communities {
+		add(c.Name, c.Code)
+	}
+	for _, g := range areas.Grids {
+		add(g.Name, g.Code)
+	}
+	pf.lex = newLexicon(words)
+	return pf
+}
+
+// placeCache keeps the finder of the last registry Places was called with,
+// recognised by its slices' identity, so that repeated calls with the same
+// core.Areas do not rebuild the lexicon.
+var placeCache struct {
+	sync.Mutex
+	key areasKey
+	pf  *PlaceFinder
+}
+
+type areasKey struct {
+	s      *core.Street
+	c      *core.Community
+	g      *core.Grid
+	n1, n2 int
+	n3     int
+}
+
+func keyOf(a core.Areas) areasKey {
+	k := areasKey{n1: len(a.Streets), n2: len(a.Communities), n3: len(a.Grids)}
+	if len(a.Streets) > 0 {
+		k.s = &a.Streets[0]
+	}
+	if len(a.Communities) > 0 {
+		k.c = &a.Communities[0]
+	}
+	if len(a.Grids) > 0 {
+		k.g = &a.Grids[0]
+	}
+	return k
+}
+
+// Places returns the places of text (see PlaceFinder.Find). It caches the
+// finder of the last registry; callers that switch registries often should
+// keep their own PlaceFinder. The registry must not be modified in place
+// between calls.
+func Places(text string, areas core.Areas) []Entity {
+	k := keyOf(areas)
+	placeCache.Lock()
+	pf := placeCache.pf
+	if pf == nil || placeCache.key != k {
+		pf = NewPlaceFinder(areas)
+		placeCache.key, placeCache.pf = k, pf
+	}
+	placeCache.Unlock()
+	return pf.Find(text)
+}
+
+// Find returns the places of s sorted by position, without overlaps (the
+// longer span wins): COMMUNITY (Value: registry code), COMPOUND, ROAD (Value:
+// the road name without the house number), BUILDING (building, unit, room
+// as package deid finds them) and ZONE (A3区, B市).
+func (pf *PlaceFinder) Find(s string) []Entity {
+	orig := []rune(s)
+	rs := foldRunes(orig)
+	var out []Entity
+	pf.lex.scan(rs, func(h hit) {
+		if pf.scores[h.w] < 0.9 && startsWithSuffix(rs[h.end:]) {
+			return // 清河湾东路, 清河湾嘉园: a road or compound named after the area
+		}
+		out = append(out, Entity{Type: Community, Start: h.pos, End: h.end, Value: pf.values[h.w], Score: pf.scores[h.w]})
+	})
+	// A compound or road name does not reach back into a registry name:
+	// 清河湾东社区滨河家园 is the community, then the compound.
+	var ends []int
+	for _, e := range out {
+		ends = append(ends, e.End)
+	}
+	roads := suffixEntities(rs, roadSuffixes, Road, ends)
+	for _, e := range roads {
+		ends = append(ends, e.End)
+	}
+	out = append(out, roads...)
+	out = append(out, suffixEntities(rs, compoundSuffixes, Compound, ends)...)
+	out = append(out, zones(rs)...)
+	for _, sp := range deid.Spans(s) {
+		if sp.Type == deid.Address {
+			out = append(out, Entity{Type: Building, Start: sp.Start, End: sp.End, Value: sp.Text, Score: sp.Score})
+		}
+	}
+	return resolve(orig, out)
+}
+
+// resolve sorts entities, drops overlaps (longer wins, then higher score)
+// and fills in Text.
+func resolve(orig []rune, es []Entity) []Entity {
+	slices.SortStableFunc(es, func(a, b Entity) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return (b.End - b.Start) - (a.End - a.Start)
+	})
+	res := es[:0]
+	for _, e := range es {
+		if n := len(res); n > 0 && e.Start < res[n-1].End {
+			p := &res[n-1]
+			// The longer span wins; a registry match of the same length
+			// beats a pattern match.
+			if e.End-e.Start > p.End-p.Start || (e.End-e.Start == p.End-p.Start && e.Score > p.Score) {
+				*p = e
+			}
+			continue
+		}
+		res = append(res, e)
+	}
+	for i := range res {
+		res[i].Text = string(orig[res[i].Start:res[i].End])
+		if res[i].Value == "" {
+			res[i].Value = res[i].Text
+		}
+	}
+	return res
+}
+
+type suffix struct {
+	word    []rune
+	minName int
+	maxName int
+	// strict suffixes (苑, 里, 院, 园) are common word endings (医院, 家里):
+	// they need a name that does not end a common word.
+	strict bool
+	score  float64
+	bare   bool // the suffix alone is an entity (物业, 居委会)
+}
+
+func suffixes(minName, maxName int, strict bool, score float64, ws ...string) []suffix {
+	var out []suffix
+	for _, w := range ws {
+		out = append(out, suffix{word: folded(w), minName: minName, maxName: maxName, strict: strict, score: score})
+	}
+	return out
+}
+
+var (
+	compoundSuffixes = slices.Concat(
+		suffixes(2, 6, false, 0.85, "小区", "花园", "家园", "嘉园", "公寓", "新村", "新城", "宿舍", "大厦", "华庭", "雅居", "雅苑", "平房区", "商务楼"),
+		suffixes(2, 4, true, 0.6, "苑", "里", "院", "园"))
+	roadSuffixes = slices.Concat(
+		suffixes(2, 5, false, 0.85, "大街", "胡同", "大道", "路", "街", "巷"),
+		suffixes(2, 5, true, 0.6, "弄"))
+	orgSuffixes = slices.Concat(
+		suffixes(2, 12, false, 0.85, "有限公司", "公司", "医院", "学校", "小学", "中学", "幼儿园", "大学", "派出所", "居委会",
+			"村委会", "街道办", "办事处", "服务中心", "管理处", "委员会", "大队", "支队", "中队", "银行", "超市", "饭店", "餐厅", "酒店",
+			"项目部", "工地", "管理所", "房管所", "事务所", "市场监管所", "卫生院", "物业", "热力", "城管", "执法队", "局", "办公室"),
+		[]suffix{{word: folded("物业"), bare: true, score: 0.6}, {word: folded("居委会"), bare: true, score: 0.6},
+			{word: folded("派出所"), bare: true, score: 0.6}, {word: folded("街道办"), bare: true, score: 0.6},
+			{word: folded("城管"), bare: true, score: 0.6}, {word: folded("热力公司"), bare: true, score: 0.6},
+			{word: folded("燃气公司"), bare: true, score: 0.6}, {word: folded("自来水公司"), bare: true, score: 0.6},
+			{word: folded("供电公司"), bare: true, score: 0.6}, {word: folded("物业公司"), bare: true, score: 0.6}})
+)
+
+// stopRunes end a name when reading backwards from a suffix: function
+// words, pronouns and verbs that rarely occur inside place names.
+var stopRunes = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range "的在是我你他她它住了与跟到从就们这那个为对把被给向往于及或还都也很又已有没不要去来说叫找让请问想找家现查映称示近址边旁" {
+		m[r] = true
+	}
+	return m
+}()
+
+// strictBad are name endings that make a strict suffix a common word:
+// 医院, 学院, 家里, 这里, 楼里, 公园 (a park is not a compound).
+var strictBad = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range "医法学剧影庭寺书科究察区楼屋城村群心夜手车店子公乐校花游动植物果菜庄道间面外内堂场厅房梯库" {
+		m[r] = true
+	}
+	return m
+}()
+
+// badRoads are words ending like a road that are not roads.
+var badRoads = runesOf("马路", "道路", "公路", "走路", "一路", "上路", "思路", "电路", "线路", "水路", "老街", "上街", "逛街",
+	"小巷", "大马路", "过马路", "沿路", "半路", "近路", "出路", "迷路", "带路", "让路", "修路", "铁路", "管路", "网路", "这条路",
+	"那条路", "条路", "条街", "整条街", "商业街", "步行街", "后街", "当街", "满大街", "上大街")
+
+// suffixEntities finds names ending in one of sufs: NAME SUFFIX, with NAME
+// 2..max Han characters read backwards until a stop rune, a non-Han rune or
+// the start or an offset in stops; for roads, a house number (18号, 18号院) after the suffix is
+// included. typ decides the extras.
+func suffixEntities(rs []rune, sufs []suffix, typ EntityType, stops []int) []Entity {
+	var out []Entity
+	// conn are the ends of entities so far, where a connector (和, 及)
+	// ends a name: 社区医院和人民医院 are two names.
+	conn := slices.Clone(stops)
+	for i := 0; i < len(rs); i++ {
+		for _, sf := range sufs {
+			if rs[i] != sf.word[0] || !hasPrefix(rs[i:], sf.word) {
+				continue
+			}
+			end := i + len(sf.word)
+			if typ == Road && end < len(rs) && (rs[end] == '道' || rs[end] == '办' || rs[end] == '边' || rs[end] == '上' && sf.word[0] == '路') {
+				continue // 街道, 街道办, 路边, 路上
+			}
+			if typ == Compound && end < len(rs) && sf.strict && (rs[end] == '子' || rs[end] == '面' || rs[end] == '头') {
+				continue // 院子, 里面, 里头
+			}
+			start := i
+			for start > 0 && i-start < sf.maxName && text.KindOf(rs[start-1]) == text.Han && !stopRunes[rs[start-1]] &&
+				!slices.Contains(stops, start) &&
+				!(strings.ContainsRune("和及", rs[start-1]) && slices.Contains(conn, start-1)) {
+				start--
+			}
+			if sf.bare && i-start < 2 {
+				out = append(out, Entity{Type: typ, Start: i, End: end, Score: sf.score})
+				conn = append(conn, end)
+				i = end - 1
+				break
+			}
+			if i-start < sf.minName {
+				continue
+			}
+			if sf.strict && strictBad[rs[i-1]] {
+				continue
+			}
+			if typ == Road && endsWithAny(rs, end, badRoads) && end-start <= 4 {
+				continue
+			}
+			e := Entity{Type: typ, Start: start, End: end, Score: sf.score}
+			switch typ {
+			case Road:
+				e.Value = string(rs[start:end])
+				if j := number(rs, end); j > end && j < len(rs) && rs[j] == '号' {
+					e.End = j + 1
+					if e.End < len(rs) && rs[e.End] == '院' {
+						e.End++
+					}
+				}
+			case Compound:
+				// 一区, 二期, 东区, a3区: the part of a compound.
+				if j := compoundPart(rs, end); j > end {
+					e.End = j
+				}
+			}
+			out = append(out, e)
+			conn = append(conn, e.End)
+			i = end - 1
+			break
+		}
+	}
+	return out
+}
+
+// startsWithSuffix reports whether rs starts with a road or compound suffix.
+func startsWithSuffix(rs []rune) bool {
+	for _, sfs := range [][]suffix{roadSuffixes, compoundSuffixes} {
+		for _, sf := range sfs {
+			if hasPrefix(rs, sf.word) {
+				return true
+			}
+		}
+	}
+	return len(rs) > 0 && (rs[0] == '东' || rs[0] == '西' || rs[0] == '南' || rs[0] == '北') && len(rs) > 1 &&
+		strings.ContainsRune("路街里区", rs[1])
+}
+
+// number returns the offset after a run of ASCII or Chinese digits at i.
+func number(rs []rune, i int) int {
+	j := i
+	for j < len(rs) && (rs[j] >= '0' && rs[j] <= '9' || strings.ContainsRune("〇零一二三四五六七八九十百", rs[j])) {
+		j++
+	}
+	return j
+}
+
+func compoundPart(rs []rune, i int) int {
+	j := i
+	if j < len(rs) && strings.ContainsRune("东南西北", rs[j]) {
+		j++
+	} else {
+		j = number(rs, i)
+		if j == i && j < len(rs) && rs[j] >= 'a' && rs[j] <= 'z' {
+			j++
+		}
+	}
+	if j > i && j < len(rs) && (rs[j] == '区' || rs[j] == '期' || rs[j] == '里') {
+		return j + 1
+	}
+	return i
+}
+
+// zones finds district-style codes: one Latin letter, optionally digits,
+// then 区, 市, 座 or 栋 (A3区, B市), not inside a longer Latin word.
+func zones(rs []rune) []Entity {
+	var out []Entity
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if !(r >= 'a' && r <= 'z') || i > 0 && (rs[i-1] >= 'a' && rs[i-1] <= 'z' || rs[i-1] >= '0' && rs[i-1] <= '9') {
+			continue
+		}
+		j := i + 1
+		for j < len(rs) && j-i <= 4 && rs[j] >= '0' && rs[j] <= '9' {
+			j++
+		}
+		if j < len(rs) && strings.ContainsRune("区市座", rs[j]) {
+			out = append(out, Entity{Type: Zone, Start: i, End: j + 1, Score: 0.7,
+				Value: strings.ToUpper(string(rs[i:j+1]))})
+			i = j
+		}
+	}
+	return out
+}
+
+// Orgs returns the organisations of s: NAME + 公司, 物业, 医院, 学校, 派出所,
+// 居委会, 街道办 …, and a few bare ones (物业, 居委会, 派出所) that name the
+// caller's own.
+func Orgs(s string) []Entity {
+	orig := []rune(s)
+	rs := foldRunes(orig)
+	return resolve(orig, suffixEntities(rs, orgSuffixes, Org, nil))
+}
+
+// Identifiers returns the personal identifiers of s (phones, ID numbers,
+// plates, …) as package deid finds them, as entities whose Type is the deid
+// type. Detailed addresses are left to Places (BUILDING).
+func Identifiers(s string) []Entity {
+	var out []Entity
+	for _, sp := range deid.Spans(s) {
+		if sp.Type == deid.Address || sp.Type == deid.Person {
+			continue
+		}
+		out = append(out, Entity{Type: EntityType(sp.Type), Text: sp.Text, Start: sp.Start, End: sp.End,
+			Value: sp.Text, Score: sp.Score})
+	}
+	return out
+}
+
+// itoa is strconv.Itoa, kept short for the time formatting code.
+func itoa(n int) string { return strconv.Itoa(n) }

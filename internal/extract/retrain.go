@@ -1,0 +1,101 @@
+package extract
+
+import (
+	"errors"
+	"math"
+
+	"jiceng/internal/classify"
+	"jiceng/internal/core"
+)
+
+// IntentDoc is one ticket labelled with its intent, for RetrainIntent.
+type IntentDoc struct {
+	Title, Content string
+	Intent         string // one of core.Intents
+}
+
+// IntentModel combines a trained classifier with the intent lexicon. It is
+// safe for concurrent use.
+type IntentModel struct {
+	model *classify.Model
+	// LexiconWeight is the exponent of the lexicon's probabilities in the
+	// combination p_model · p_lexicon^LexiconWeight: 0 ignores the
+	// lexicon, 1 weighs it like the model. RetrainIntent sets 0.5.
+	LexiconWeight float64
+}
+
+// minIntentDocs is the fewest labelled tickets RetrainIntent accepts: below
+// it a model is worse than the lexicon alone.
+const minIntentDocs = 50
+
+// RetrainIntent trains a classify model on labelled tickets (title and
+// content as one text) and returns it combined with the lexicon. cfg is the
+// classifier's configuration (the zero value is its default). Tickets with
+// an intent outside core.Intents are an error.
+func RetrainIntent(docs []IntentDoc, cfg classify.Config) (*IntentModel, error) {
+	if len(docs) < minIntentDocs {
+		return nil, errors.New("诉求类型模型: 已标注的工单太少（至少 50 条）")
+	}
+	cd := make([]classify.Doc, 0, len(docs))
+	for i, d := range docs {
+		if intentIndex(d.Intent) < 0 {
+			return nil, errors.New("诉求类型模型: 第 " + itoa(i+1) + " 条工单的诉求类型不在 咨询、求助、投诉、举报、建议、表扬 之中")
+		}
+		cd = append(cd, classify.Doc{Text: joinText(d.Title, d.Content), Labels: [3]string{intentOf(d.Intent)}})
+	}
+	m, err := classify.Train(cd, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &IntentModel{model: m, LexiconWeight: 0.5}, nil
+}
+
+func intentOf(s string) string { return core.Intents[intentIndex(s)] }
+
+func joinText(title, content string) string {
+	if title == "" {
+		return content
+	}
+	return title + "。" + content
+}
+
+// probFloor stands in for the probability of an intent the model never saw
+// in training, so that the lexicon can still choose it.
+const probFloor = 0.01
+
+// Intent returns the combined intent: the model's probabilities times the
+// lexicon's to the power LexiconWeight, renormalised. Cues are the
+// lexicon's; Scores are the combined probabilities.
+func (im *IntentModel) Intent(title, content string) IntentResult {
+	lex := Intent(title, content)
+	var pl [6]float64
+	sum := 0.0
+	for i, v := range lex.Scores {
+		pl[i] = math.Exp(v - lex.Scores[intentIndex(lex.Intent)])
+		sum += pl[i]
+	}
+	var pm [6]float64
+	for i := range pm {
+		pm[i] = probFloor
+	}
+	for _, p := range im.model.Predict(joinText(title, content), len(core.Intents)) {
+		if k := intentIndex(p.Labels[0]); k >= 0 {
+			pm[k] = max(p.Probs[0], probFloor)
+		}
+	}
+	var comb [6]float64
+	total, best := 0.0, 0
+	for i := range comb {
+		comb[i] = pm[i] * math.Pow(pl[i]/sum, im.LexiconWeight)
+		total += comb[i]
+	}
+	for i := range comb {
+		comb[i] /= total
+		if comb[i] > comb[best] {
+			best = i
+		}
+	}
+	res := lex
+	res.Intent, res.Confidence, res.Scores, res.Default = core.Intents[best], comb[best], comb, false
+	return res
+}

@@ -1,0 +1,313 @@
+package extract
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"jiceng/internal/core"
+)
+
+// Urgency levels, in core.Urgencies order.
+const (
+	UrgencyEmergency = "紧急"
+	UrgencyHurry     = "加急"
+	UrgencyNormal    = "一般"
+	UrgencyComplex   = "复杂"
+)
+
+//go:embed urgency.csv
+var defaultRulesCSV []byte
+
+// Rules are the urgency rules of a street: cue words with the level they
+// raise, the time limit of each level, and the words that cancel cues
+// (resolved) or lower 加急 (calm). DefaultRules are embedded; a street may
+// replace them with LoadRules. A Rules is safe for concurrent use once
+// built.
+type Rules struct {
+	Cues     []UrgencyCue
+	Limits   map[string]time.Duration
+	Resolved []string
+	Calm     []string
+
+	lex     *lexicon // Cues, then Resolved, then Calm
+	nCues   int
+	nSolved int
+}
+
+// UrgencyCue raises Level by Weight when Text occurs.
+type UrgencyCue struct {
+	Text   string
+	Level  string
+	Weight float64
+}
+
+// levelRank orders levels from the most to the least pressing: when the
+// cues of several levels fire, the first reached wins. A service outage
+// inside an old dispute still needs water within a day.
+var levelRank = []string{UrgencyEmergency, UrgencyHurry, UrgencyComplex, UrgencyNormal}
+
+var (
+	defaultRulesOnce sync.Once
+	defaultRules     *Rules
+)
+
+// DefaultRules returns the embedded rules (urgency.csv). The result is
+// shared: do not modify it.
+func DefaultRules() *Rules {
+	defaultRulesOnce.Do(func() {
+		r, err := LoadRules(bytes.NewReader(defaultRulesCSV))
+		if err != nil {
+			panic("extract: embedded urgency.csv: " + err.Error())
+		}
+		defaultRules = r
+	})
+	return defaultRules
+}
+
+// maxRules bounds a rules file, which is outside input.
+const maxRules = 10000
+
+// LoadRules reads rules in the format of the embedded urgency.csv: a header
+// line "kind,text,value,weight" then rows of kind cue, limit, resolved or
+// calm; '#' starts a comment line. Every level of core.Urgencies needs a
+// limit. Errors are in Chinese and name line numbers, never cell values
+// beyond the kind and level names.
+func LoadRules(r io.Reader) (*Rules, error) {
+	cr := csv.NewReader(r)
+	cr.Comment = '#'
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	ru := &Rules{Limits: make(map[string]time.Duration)}
+	header := true
+	for n := 0; ; n++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("紧急程度规则第 %d 行格式错误: %w", line, err)
+		}
+		if n > maxRules {
+			return nil, fmt.Errorf("紧急程度规则超过 %d 行", maxRules)
+		}
+		for len(rec) < 4 {
+			rec = append(rec, "")
+		}
+		for i := range rec {
+			rec[i] = strings.TrimSpace(rec[i])
+		}
+		if header {
+			header = false
+			if rec[0] == "kind" {
+				continue
+			}
+		}
+		kind, txt, val, wt := rec[0], rec[1], rec[2], rec[3]
+		if kind == "" && txt == "" {
+			continue
+		}
+		if txt == "" {
+			return nil, fmt.Errorf("紧急程度规则第 %d 行缺少 text 列", line)
+		}
+		switch kind {
+		case "cue":
+			if !slices.Contains(core.Urgencies, val) || val == UrgencyNormal {
+				return nil, fmt.Errorf("紧急程度规则第 %d 行: 线索的等级须为 紧急、加急 或 复杂", line)
+			}
+			w := 1.0
+			if wt != "" {
+				f, err := strconv.ParseFloat(wt, 64)
+				if err != nil || !(f > 0 && f <= 10) {
+					return nil, fmt.Errorf("紧急程度规则第 %d 行: 权重须为 0 到 10 之间的数", line)
+				}
+				w = f
+			}
+			ru.Cues = append(ru.Cues, UrgencyCue{Text: txt, Level: val, Weight: w})
+		case "limit":
+			if !slices.Contains(core.Urgencies, txt) {
+				return nil, fmt.Errorf("紧急程度规则第 %d 行: 未知的紧急程度", line)
+			}
+			d, err := parseLimit(val)
+			if err != nil {
+				return nil, fmt.Errorf("紧急程度规则第 %d 行: 时限格式错误（如 2h、24h、7d）", line)
+			}
+			ru.Limits[txt] = d
+		case "resolved":
+			ru.Resolved = append(ru.Resolved, txt)
+		case "calm":
+			ru.Calm = append(ru.Calm, txt)
+		default:
+			return nil, fmt.Errorf("紧急程度规则第 %d 行: 未知的规则类型（可选 cue、limit、resolved、calm）", line)
+		}
+	}
+	for _, l := range core.Urgencies {
+		if _, ok := ru.Limits[l]; !ok {
+			return nil, fmt.Errorf("紧急程度规则缺少“%s”的时限", l)
+		}
+	}
+	ru.build()
+	return ru, nil
+}
+
+// parseLimit reads a Go duration or a number of days ("7d").
+func parseLimit(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 || days > 3650 {
+			return 0, errors.New("bad days")
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, err
+		}
+	}
+	if d <= 0 || d > 3650*24*time.Hour {
+		return 0, errors.New("limit out of range")
+	}
+	return d, nil
+}
+
+func (ru *Rules) build() {
+	var ws []string
+	for _, c := range ru.Cues {
+		ws = append(ws, c.Text)
+	}
+	ws = append(ws, ru.Resolved...)
+	ws = append(ws, ru.Calm...)
+	ru.nCues, ru.nSolved = len(ru.Cues), len(ru.Resolved)
+	ru.lex = newLexicon(ws)
+}
+
+// urgencyNegators before a cue turn it off: 没有停水, 未起火, 防止漏电,
+// 是否停电 (a question about a notice, not an outage), and hypotheticals:
+// 万一着火, 孩子容易掉进去.
+var (
+	urgencyNegators = runesOf("没有", "防止", "预防", "避免", "是否", "会不会", "以防", "担心", "如果", "万一", "要是",
+		"容易", "可能", "一旦", "真要", "怕")
+	// 一 before a cue is hypothetical or habitual: 一着火人都跑不出去.
+	urgencyNegatorRunes = []rune("不没未无别一")
+)
+
+func urgencyNegated(rs []rune, pos int) bool {
+	if pos > 0 && slices.Contains(urgencyNegatorRunes, rs[pos-1]) {
+		return true
+	}
+	for k := pos; k >= 0 && k >= pos-3; k-- {
+		if k < pos && isBoundary(rs[k]) {
+			return false
+		}
+		if endsWithAny(rs, k, urgencyNegators) {
+			return true
+		}
+	}
+	return false
+}
+
+// titleDiscount scales the weight of 加急 and 复杂 cues in a title.
+const titleDiscount = 0.5
+
+// Urgency returns the urgency level of a ticket, its time limit and the
+// reasons (the cues that fired or were cancelled), with the default rules.
+func Urgency(title, content string) (level string, limit time.Duration, reasons []string) {
+	return DefaultRules().Urgency(title, content)
+}
+
+// Urgency returns the urgency level of a ticket under ru, its time limit
+// and the reasons, in Chinese, for staff: "紧急: 燃气泄漏（正文）".
+func (ru *Rules) Urgency(title, content string) (level string, limit time.Duration, reasons []string) {
+	var score [4]float64 // by core.Urgencies index
+	calm := false
+	type fired struct {
+		cue      int
+		pos, end int
+		sentence int
+	}
+	for f, s := range [2]string{title, content} {
+		if s == "" {
+			continue
+		}
+		where := "正文"
+		if f == 0 {
+			where = "标题"
+		}
+		rs := folded(s)
+		var hits []fired
+		var solvedSentences []int
+		sentence := 0
+		next := 0 // the offset where the next sentence starts
+		ru.lex.scan(rs, func(h hit) {
+			for next <= h.pos {
+				sentence, next = sentenceAt(rs, next)
+			}
+			switch {
+			case h.w < ru.nCues:
+				if n := len(hits); n > 0 && hits[n-1].pos <= h.pos && h.end <= hits[n-1].end {
+					return // inside a longer cue: 电梯困人 counts once
+				}
+				if urgencyNegated(rs, h.pos) {
+					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，前有否定）", string(rs[h.pos:h.end]), where))
+					return
+				}
+				hits = append(hits, fired{h.w, h.pos, h.end, sentence})
+			case h.w < ru.nCues+ru.nSolved:
+				solvedSentences = append(solvedSentences, sentence)
+				reasons = append(reasons, fmt.Sprintf("已恢复: %s（%s）", string(rs[h.pos:h.end]), where))
+			default:
+				calm = true
+				reasons = append(reasons, fmt.Sprintf("不急: %s（%s）", string(rs[h.pos:h.end]), where))
+			}
+		})
+		for _, h := range hits {
+			c := ru.Cues[h.cue]
+			if slices.Contains(solvedSentences, h.sentence) {
+				reasons = append(reasons, fmt.Sprintf("不计: %s（%s，已恢复）", c.Text, where))
+				continue
+			}
+			w := c.Weight
+			if f == 0 && c.Level != UrgencyEmergency {
+				// Titles are often topic labels (某小区停水问题): below 紧急 a
+				// title cue needs the text to confirm it.
+				w *= titleDiscount
+			}
+			score[slices.Index(core.Urgencies, c.Level)] += w
+			reasons = append(reasons, fmt.Sprintf("%s: %s（%s）", c.Level, c.Text, where))
+		}
+	}
+	level = UrgencyNormal
+	for _, l := range levelRank {
+		if score[slices.Index(core.Urgencies, l)] >= 1-1e-9 {
+			level = l
+			break
+		}
+	}
+	if calm && level == UrgencyHurry {
+		level = UrgencyNormal
+		reasons = append(reasons, "来电人表示不急，加急降为一般")
+	}
+	return level, ru.Limits[level], reasons
+}
+
+// sentenceAt returns the index of the sentence that starts at offset i of
+// rs (counted by its first offset, which is unique) and the offset after it.
+func sentenceAt(rs []rune, i int) (int, int) {
+	for j := i; j < len(rs); j++ {
+		switch rs[j] {
+		case '。', '!', '?', '！', '？', ';', '；', '\n':
+			return i, j + 1
+		}
+	}
+	return i, len(rs) + 1
+}
