@@ -122,16 +122,16 @@ func topCues(counts map[string]int, k int) string {
 }
 
 // Floors of TestEval, set a little below what the lexicon reached on the
-// demo tickets when it was written (see the package report). The demo's
+// demo tickets when it was written. The demo's
 // wording was written by the same team as the lexicon, so these figures
 // flatter it: they guard against regressions, they do not predict the
 // accuracy on real calls.
 const (
 	evalN                = 5000
-	floorIntentAccuracy  = 0.0
-	floorIntentMacroF1   = 0.0
-	floorUrgencyAccuracy = 0.0
-	floorUrgencyMacroF1  = 0.0
+	floorIntentAccuracy  = 0.82 // reached 0.847
+	floorIntentMacroF1   = 0.85 // reached 0.874
+	floorUrgencyAccuracy = 0.80 // reached 0.830
+	floorUrgencyMacroF1  = 0.45 // reached 0.482
 )
 
 func TestEval(t *testing.T) {

@@ -213,7 +213,7 @@ var (
 // words, pronouns and verbs that rarely occur inside place names.
 var stopRunes = func() map[rune]bool {
 	m := map[rune]bool{}
-	for _, r := range "的在是我你他她它住了与跟到从就们这那个为对把被给向往于及或还都也很又已有没不要去来说叫找让请问想找家现查映称示近址边旁" {
+	for _, r := range "的在是我你他她它住了与跟到从就们这那个为对把被给向往于及或还都也很又已有没不要去来说叫找让请问想找家现查映称示近址边旁报" {
 		m[r] = true
 	}
 	return m
@@ -223,7 +223,7 @@ var stopRunes = func() map[rune]bool {
 // 医院, 学院, 家里, 这里, 楼里, 公园 (a park is not a compound).
 var strictBad = func() map[rune]bool {
 	m := map[rune]bool{}
-	for _, r := range "医法学剧影庭寺书科究察区楼屋城村群心夜手车店子公乐校花游动植物果菜庄道间面外内堂场厅房梯库" {
+	for _, r := range "医法学剧影庭寺书科究察区楼屋城村群心夜手车店子公乐校花游动植物果菜庄道间面外内堂场厅房梯库园" {
 		m[r] = true
 	}
 	return m
@@ -240,10 +240,14 @@ var badRoads = runesOf("马路", "道路", "公路", "走路", "一路", "上路
 // included. typ decides the extras.
 func suffixEntities(rs []rune, sufs []suffix, typ EntityType, stops []int) []Entity {
 	var out []Entity
+	first := firstRunes(sufs)
 	// conn are the ends of entities so far, where a connector (和, 及)
 	// ends a name: 社区医院和人民医院 are two names.
 	conn := slices.Clone(stops)
 	for i := 0; i < len(rs); i++ {
+		if !first[rs[i]] {
+			continue
+		}
 		for _, sf := range sufs {
 			if rs[i] != sf.word[0] || !hasPrefix(rs[i:], sf.word) {
 				continue
@@ -301,6 +305,24 @@ func suffixEntities(rs []rune, sufs []suffix, typ EntityType, stops []int) []Ent
 	return out
 }
 
+var firstRuneSets sync.Map // *suffix (first of a list) → map[rune]bool
+
+// firstRunes returns the set of first runes of sufs, computed once per list.
+func firstRunes(sufs []suffix) map[rune]bool {
+	if len(sufs) == 0 {
+		return nil
+	}
+	if m, ok := firstRuneSets.Load(&sufs[0]); ok {
+		return m.(map[rune]bool)
+	}
+	m := map[rune]bool{}
+	for _, sf := range sufs {
+		m[sf.word[0]] = true
+	}
+	firstRuneSets.Store(&sufs[0], m)
+	return m
+}
+
 // startsWithSuffix reports whether rs starts with a road or compound suffix.
 func startsWithSuffix(rs []rune) bool {
 	for _, sfs := range [][]suffix{roadSuffixes, compoundSuffixes} {
@@ -354,7 +376,7 @@ func zones(rs []rune) []Entity {
 		}
 		if j < len(rs) && strings.ContainsRune("区市座", rs[j]) {
 			out = append(out, Entity{Type: Zone, Start: i, End: j + 1, Score: 0.7,
-				Value: strings.ToUpper(string(rs[i:j+1]))})
+				Value: strings.ToUpper(string(rs[i : j+1]))})
 			i = j
 		}
 	}

@@ -27,6 +27,10 @@ func Times(s string, ref time.Time) []Entity {
 	rs := foldRunes(orig)
 	var out []Entity
 	for i := 0; i < len(rs); {
+		if !timeFirst[rs[i]] && !(rs[i] >= '0' && rs[i] <= '9') {
+			i++
+			continue
+		}
 		e, end := timeAt(rs, i, ref)
 		if end > i {
 			e.Text = string(orig[e.Start:e.End])
@@ -38,6 +42,15 @@ func Times(s string, ref time.Time) []Entity {
 	}
 	return out
 }
+
+// timeFirst are the runes a time expression can start with.
+var timeFirst = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, r := range "大前昨今明后这上本去每天下星礼周零一二三四五六七八九十两凌早清中傍晚夜半深白" {
+		m[r] = true
+	}
+	return m
+}()
 
 // timeExpr is a parsed time expression before formatting.
 type timeExpr struct {
@@ -153,7 +166,7 @@ func timeAt(rs []rune, i int, ref time.Time) (Entity, int) {
 			if rel == "每" {
 				x.recurring = "每周" + string(rs[k-1])
 			} else {
-				monday := today.AddDate(0, 0, -((int(today.Weekday())+6)%7))
+				monday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
 				if rel == "上" {
 					monday = monday.AddDate(0, 0, -7)
 				} else if rel == "下" {

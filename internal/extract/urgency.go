@@ -93,10 +93,15 @@ func LoadRules(r io.Reader) (*Rules, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
 			return nil, fmt.Errorf("紧急程度规则第 %d 行格式错误: %w", line, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if n > maxRules {
 			return nil, fmt.Errorf("紧急程度规则超过 %d 行", maxRules)
 		}

@@ -1,0 +1,96 @@
+package extract
+
+import (
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"jiceng/internal/core"
+	"jiceng/internal/demo"
+)
+
+// benchTickets are demo tickets of about 300 characters (title + content),
+// the size the throughput target is stated for.
+func benchTickets(b *testing.B) []core.Ticket {
+	b.Helper()
+	var out []core.Ticket
+	for _, t := range demoTickets(b, 9, 3000) {
+		if n := utf8.RuneCountInString(t.Title + t.Content); n >= 250 && n <= 350 {
+			out = append(out, t)
+		}
+	}
+	if len(out) < 100 {
+		b.Fatalf("only %d tickets of ~300 characters", len(out))
+	}
+	return out
+}
+
+func report(b *testing.B) {
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tickets/s")
+}
+
+func BenchmarkIntent(b *testing.B) {
+	ts := benchTickets(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := &ts[i%len(ts)]
+		Intent(t.Title, t.Content)
+	}
+	report(b)
+}
+
+func BenchmarkPlaces(b *testing.B) {
+	ts := benchTickets(b)
+	areas := demo.NewStreet(1).Areas
+	Places("", areas)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := &ts[i%len(ts)]
+		Places(t.Content, areas)
+	}
+	report(b)
+}
+
+func BenchmarkUrgency(b *testing.B) {
+	ts := benchTickets(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := &ts[i%len(ts)]
+		Urgency(t.Title, t.Content)
+	}
+	report(b)
+}
+
+// BenchmarkAll is the three together, as a ticket is processed on import.
+func BenchmarkAll(b *testing.B) {
+	ts := benchTickets(b)
+	areas := demo.NewStreet(1).Areas
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := &ts[i%len(ts)]
+		Intent(t.Title, t.Content)
+		Places(t.Content, areas)
+		Urgency(t.Title, t.Content)
+	}
+	report(b)
+}
+
+// BenchmarkTimes and BenchmarkOrgs are the other extractors.
+func BenchmarkTimes(b *testing.B) {
+	ts := benchTickets(b)
+	ref := time.Date(2026, 6, 10, 15, 0, 0, 0, time.UTC)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Times(ts[i%len(ts)].Content, ref)
+	}
+	report(b)
+}
+
+func BenchmarkOrgs(b *testing.B) {
+	ts := benchTickets(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Orgs(ts[i%len(ts)].Content)
+	}
+	report(b)
+}
