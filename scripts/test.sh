@@ -2,13 +2,23 @@
 # test.sh runs jiceng's whole test suite, including the storage tests against
 # a real PostgreSQL: scripts/with-pg.sh starts a throw-away server (installing
 # Debian's postgresql package first if the server binaries are missing),
-# points JICENG_TEST_PG at it, and removes it after go test.
+# points JICENG_TEST_PG at it, and removes it after go test. The browser test
+# needs Debian's chromium, which is installed too when missing.
 #
 # Usage: scripts/test.sh [go test flags] [packages]   (packages default to ./...)
 #   e.g. scripts/test.sh -run TestStore ./internal/postgres
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+
+# The browser test (internal/web) drives Debian's chromium, headless.
+if [ -z "${JICENG_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+	echo "test.sh: chromium not found; installing Debian's chromium package" >&2
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
 
 # Packages default to ./... unless the arguments name some.
 args=("$@")

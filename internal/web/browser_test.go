@@ -1,0 +1,124 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds the browser for the end-to-end test: $JICENG_CHROMIUM, or
+// Debian's chromium. Without one the test is skipped on a developer's
+// machine and fails under CI, where scripts/test.sh installs it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("JICENG_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no chromium: scripts/test.sh installs Debian's chromium package")
+	}
+	t.Skip("no chromium (install Debian's chromium, or set JICENG_CHROMIUM)")
+	return ""
+}
+
+// TestBrowser signs in with a real headless Chromium, filters the ticket
+// list with the form and opens a ticket, as a street leader would.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	exe := chromium(t)
+	f := newFixture(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	// The first Run starts the browser; its context must not time out.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+	defer cancel()
+
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+
+	// An anonymous visit lands on the login page.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.srv.URL+"/tickets"),
+		chromedp.WaitVisible(`#username`),
+	); err != nil {
+		t.Fatalf("open /tickets: %v", err)
+	}
+	// Sign in as the street leader.
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(`#username`, "leader"),
+		chromedp.SendKeys(`#password`, testPasswords["leader"]),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`table.list`),
+	); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	if got := text(`p.summary`); !strings.Contains(got, "共 3 件工单") {
+		t.Errorf("summary: got %q, want 共 3 件工单", got)
+	}
+	// Filter by status with the form.
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(`select[name=status]`, "办结"),
+		chromedp.Submit(`form.filters`),
+		chromedp.WaitVisible(`table.list`),
+	); err != nil {
+		t.Fatalf("filter: %v", err)
+	}
+	if got := text(`p.summary`); !strings.Contains(got, "共 1 件工单") {
+		t.Errorf("after filtering by 办结: got %q, want 共 1 件工单", got)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil || !strings.Contains(loc, "status=") {
+		t.Errorf("location after filtering: %q, %v; want the filter in the URL", loc, err)
+	}
+	// Open the ticket: a leader sees the caller's phone masked, and the history.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(`table.list tbody a`),
+		chromedp.WaitVisible(`dl.fields`),
+	); err != nil {
+		t.Fatalf("open ticket: %v", err)
+	}
+	page := text(`main`)
+	for _, want := range []string{"QHW2501050001", "138****5678", "楼道灯不亮"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("ticket page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "13812345678") {
+		t.Error("ticket page shows the caller's phone in clear to a leader")
+	}
+	if got := text(`ol.timeline`); got == "" {
+		t.Error("ticket page has no history")
+	}
+}
