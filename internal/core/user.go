@@ -61,5 +61,6 @@ type Store interface {
 	TicketStore
 	AreaStore
 	UserStore
+	PredictionStore
 	Close() error
 }

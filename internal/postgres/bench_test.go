@@ -20,3 +20,10 @@ func BenchmarkUpsertTickets(b *testing.B) {
 func BenchmarkUpsertUnchanged(b *testing.B) {
 	storetest.BenchUnchanged(b, mustOpen(b, nil), benchBatch)
 }
+
+// BenchmarkPutPredictions measures storing the predictions of an import:
+// batches of 2,000 full predictions of stored tickets per PutPredictions
+// call, replacing the earlier ones.
+func BenchmarkPutPredictions(b *testing.B) {
+	storetest.BenchPutPredictions(b, mustOpen(b, nil), benchBatch)
+}

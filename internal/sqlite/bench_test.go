@@ -90,3 +90,10 @@ func BenchmarkUpsertNoSearchIndex(b *testing.B) {
 	}
 	storetest.BenchUpsert(b, db, benchBatch)
 }
+
+// BenchmarkPutPredictions measures storing the predictions of an import:
+// batches of 2,000 predictions (every field, two places) of stored tickets
+// per PutPredictions call, replacing the earlier ones.
+func BenchmarkPutPredictions(b *testing.B) {
+	storetest.BenchPutPredictions(b, mustOpen(b, nil), benchBatch)
+}

@@ -163,3 +163,46 @@ func pct(ds []time.Duration, p int) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchPutPredictions measures PutPredictions on s: batches of batch full
+// predictions per call, for tickets stored beforehand (a few batches' worth,
+// cycled, so that later batches replace earlier predictions as re-imports
+// do). It reports predictions/s (wall time) and predictions/cpu-s.
+func BenchPutPredictions(b *testing.B, s core.Store, batch int) {
+	ctx := context.Background()
+	const rounds = 4
+	g := NewGen(1)
+	var ids []int64
+	for r := range rounds {
+		ts := g.Tickets(r*batch, batch)
+		if _, err := s.UpsertTickets(ctx, ts, "import:bench"); err != nil {
+			b.Fatal(err)
+		}
+		for _, t := range ts {
+			tk, err := s.TicketByNumber(ctx, t.Number)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ids = append(ids, tk.ID)
+		}
+	}
+	ps := make([]core.Prediction, batch)
+	n := 0
+	var wall, cpu time.Duration
+	for b.Loop() {
+		off := (n / batch % rounds) * batch
+		for i := range ps {
+			ps[i] = fullPrediction(ids[off+i])
+		}
+		t0, c0 := time.Now(), cpuTime()
+		err := s.PutPredictions(ctx, ps)
+		wall += time.Since(t0)
+		cpu += cpuTime() - c0
+		if err != nil {
+			b.Fatalf("PutPredictions: %v", err)
+		}
+		n += batch
+	}
+	b.ReportMetric(float64(n)/wall.Seconds(), "predictions/s")
+	b.ReportMetric(float64(n)/cpu.Seconds(), "predictions/cpu-s")
+}

@@ -72,6 +72,8 @@ func Run(t *testing.T, open Opener) {
 		{"Categories", testCategories},
 		{"Users", testUsers},
 		{"Sessions", testSessions},
+		{"Predictions", testPredictions},
+		{"PredictionsBatch", testPredictionsBatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,119 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"jiceng/internal/core"
+)
+
+// predictionDetails is the JSON of ticket_predictions.details: the lists of
+// a prediction. Empty lists are left out, so nil and empty lists both read
+// back as nil.
+type predictionDetails struct {
+	CategoryTerms  []string       `json:"category_terms,omitempty"`
+	IntentCues     []string       `json:"intent_cues,omitempty"`
+	UrgencyReasons []string       `json:"urgency_reasons,omitempty"`
+	Places         []core.Mention `json:"places,omitempty"`
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+const upsertPrediction = `INSERT INTO ticket_predictions (ticket_id, category1, category2, category3,
+	category_score, intent, intent_score, urgency, time_limit, details, model, at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+	ON CONFLICT (ticket_id) DO UPDATE SET category1 = excluded.category1, category2 = excluded.category2,
+	category3 = excluded.category3, category_score = excluded.category_score, intent = excluded.intent,
+	intent_score = excluded.intent_score, urgency = excluded.urgency, time_limit = excluded.time_limit,
+	details = excluded.details, model = excluded.model, at = excluded.at`
+
+// PutPredictions stores predictions by TicketID, replacing earlier ones, in
+// one transaction; see core.PredictionStore. A later prediction in ps for
+// the ticket of an earlier one replaces it. TimeLimit is stored in whole
+// seconds and At in microseconds. An unknown ticket is ENOTFOUND and
+// nothing is stored.
+//
+// Unknown tickets are looked for first, with one query, so that the error
+// can name the first of them; the upserts then go in one pipelined batch of
+// one prepared statement (a batch, not one INSERT ... SELECT, because a
+// ticket may appear twice in ps).
+func (db *DB) PutPredictions(ctx context.Context, ps []core.Prediction) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ps))
+	for i := range ps {
+		ids[i] = ps[i].TicketID
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var missing []int64
+		rows, err := tx.Query(ctx, `SELECT u.id FROM unnest($1::bigint[]) AS u (id)
+			WHERE NOT EXISTS (SELECT 1 FROM tickets t WHERE t.id = u.id)`, ids)
+		if err != nil {
+			return err
+		}
+		if missing, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return err
+		}
+		if len(missing) > 0 {
+			i := slices.IndexFunc(ps, func(p core.Prediction) bool { return slices.Contains(missing, p.TicketID) })
+			return unknownTicket(i, ps[i].TicketID, nil)
+		}
+		b := &pgx.Batch{}
+		for i := range ps {
+			p := &ps[i]
+			b.Queue(upsertPrediction, p.TicketID, p.Category1, p.Category2, p.Category3, p.CategoryScore,
+				p.Intent, p.IntentScore, p.Urgency, int64(p.TimeLimit/time.Second),
+				predictionDetails{p.CategoryTerms, p.IntentCues, p.UrgencyReasons, p.Places}, p.Model, timeArg(p.At))
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	if err != nil {
+		return fmt.Errorf("put predictions: %w", err)
+	}
+	return nil
+}
+
+// unknownTicket is the error of the i-th prediction (from 0), whose ticket
+// does not exist.
+func unknownTicket(i int, id int64, err error) error {
+	return &core.Error{Code: core.ENOTFOUND,
+		Message: fmt.Sprintf("第 %d 条预测结果对应的工单（ID %d）不存在，未保存任何预测结果", i+1, id), Err: err}
+}
+
+var errPredictionNotFound = &core.Error{Code: core.ENOTFOUND, Message: "该工单暂无预测结果"}
+
+// Prediction returns the prediction of a ticket, or ENOTFOUND.
+func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, error) {
+	p := core.Prediction{TicketID: ticketID}
+	var (
+		limit int64
+		d     predictionDetails
+		at    *time.Time
+	)
+	err := db.pool.QueryRow(ctx, `SELECT category1, category2, category3, category_score, intent,
+		intent_score, urgency, time_limit, details, model, at FROM ticket_predictions WHERE ticket_id = $1`, ticketID).
+		Scan(&p.Category1, &p.Category2, &p.Category3, &p.CategoryScore, &p.Intent, &p.IntentScore, &p.Urgency,
+			&limit, &d, &p.Model, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return core.Prediction{}, errPredictionNotFound
+	}
+	if err != nil {
+		return core.Prediction{}, fmt.Errorf("prediction of ticket %d: %w", ticketID, err)
+	}
+	p.CategoryTerms, p.IntentCues = nilIfEmpty(d.CategoryTerms), nilIfEmpty(d.IntentCues)
+	p.UrgencyReasons, p.Places = nilIfEmpty(d.UrgencyReasons), nilIfEmpty(d.Places)
+	p.TimeLimit = time.Duration(limit) * time.Second
+	p.At = fromTime(at)
+	return p, nil
+}
