@@ -10,24 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"jiceng/internal/core"
+	"jiceng/internal/dbutil"
 )
-
-// predictionDetails is the JSON of ticket_predictions.details: the lists of
-// a prediction. Empty lists are left out, so nil and empty lists both read
-// back as nil.
-type predictionDetails struct {
-	CategoryTerms  []string       `json:"category_terms,omitempty"`
-	IntentCues     []string       `json:"intent_cues,omitempty"`
-	UrgencyReasons []string       `json:"urgency_reasons,omitempty"`
-	Places         []core.Mention `json:"places,omitempty"`
-}
-
-func nilIfEmpty[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
-}
 
 const upsertPrediction = `INSERT INTO ticket_predictions (ticket_id, category1, category2, category3,
 	category_score, intent, intent_score, urgency, time_limit, details, model, at)
@@ -74,7 +58,7 @@ func (db *DB) PutPredictions(ctx context.Context, ps []core.Prediction) error {
 			p := &ps[i]
 			b.Queue(upsertPrediction, p.TicketID, p.Category1, p.Category2, p.Category3, p.CategoryScore,
 				p.Intent, p.IntentScore, p.Urgency, int64(p.TimeLimit/time.Second),
-				predictionDetails{p.CategoryTerms, p.IntentCues, p.UrgencyReasons, p.Places}, p.Model, timeArg(p.At))
+				dbutil.DetailsOf(p), p.Model, timeArg(p.At))
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
@@ -98,7 +82,7 @@ func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, 
 	p := core.Prediction{TicketID: ticketID}
 	var (
 		limit int64
-		d     predictionDetails
+		d     dbutil.PredictionDetails
 		at    *time.Time
 	)
 	err := db.pool.QueryRow(ctx, `SELECT category1, category2, category3, category_score, intent,
@@ -111,8 +95,7 @@ func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, 
 	if err != nil {
 		return core.Prediction{}, fmt.Errorf("prediction of ticket %d: %w", ticketID, err)
 	}
-	p.CategoryTerms, p.IntentCues = nilIfEmpty(d.CategoryTerms), nilIfEmpty(d.IntentCues)
-	p.UrgencyReasons, p.Places = nilIfEmpty(d.UrgencyReasons), nilIfEmpty(d.Places)
+	d.Apply(&p)
 	p.TimeLimit = time.Duration(limit) * time.Second
 	p.At = fromTime(at)
 	return p, nil

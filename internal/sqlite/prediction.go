@@ -12,24 +12,8 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"jiceng/internal/core"
+	"jiceng/internal/dbutil"
 )
-
-// predictionDetails is the JSON of ticket_predictions.details: the lists of
-// a prediction. Empty lists are left out, so nil and empty lists both read
-// back as nil.
-type predictionDetails struct {
-	CategoryTerms  []string       `json:"category_terms,omitempty"`
-	IntentCues     []string       `json:"intent_cues,omitempty"`
-	UrgencyReasons []string       `json:"urgency_reasons,omitempty"`
-	Places         []core.Mention `json:"places,omitempty"`
-}
-
-func nilIfEmpty[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	return s
-}
 
 const upsertPrediction = `INSERT INTO ticket_predictions (ticket_id, category1, category2, category3,
 	category_score, intent, intent_score, urgency, time_limit, details, model, at)
@@ -60,7 +44,7 @@ func (db *DB) PutPredictions(ctx context.Context, ps []core.Prediction) error {
 		defer st.Close()
 		for i := range ps {
 			p := &ps[i]
-			details, err := json.Marshal(predictionDetails{p.CategoryTerms, p.IntentCues, p.UrgencyReasons, p.Places})
+			details, err := json.Marshal(dbutil.DetailsOf(p))
 			if err != nil {
 				return fmt.Errorf("prediction of ticket %d: %w", p.TicketID, err)
 			}
@@ -110,12 +94,11 @@ func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, 
 	if err != nil {
 		return core.Prediction{}, fmt.Errorf("prediction of ticket %d: %w", ticketID, err)
 	}
-	var d predictionDetails
+	var d dbutil.PredictionDetails
 	if err := json.Unmarshal([]byte(details), &d); err != nil {
 		return core.Prediction{}, fmt.Errorf("prediction of ticket %d details: %w", ticketID, err)
 	}
-	p.CategoryTerms, p.IntentCues = nilIfEmpty(d.CategoryTerms), nilIfEmpty(d.IntentCues)
-	p.UrgencyReasons, p.Places = nilIfEmpty(d.UrgencyReasons), nilIfEmpty(d.Places)
+	d.Apply(&p)
 	p.TimeLimit = time.Duration(limit) * time.Second
 	p.At = fromMicros(at)
 	return p, nil
