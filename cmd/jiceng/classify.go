@@ -21,6 +21,7 @@ import (
 func runClassify(ctx context.Context, e *env, args []string) error {
 	const usageText = `用法: jiceng classify train|predict|eval [参数]
   train    -in FILE -text COL[,COL...] -label COL -out MODEL    训练分类模型
+           -db DSN [-recent N] -out MODEL                      用本街道数据库中已分类的工单训练
   predict  -model MODEL -in FILE -text COL[,COL...] -id COL     批量分类，CSV 输出 id,label,score
   eval     -in FILE -text COL[,COL...] -label COL -folds 5      交叉验证：各类精确率/召回率/F1、宏平均 F1、混淆矩阵
 运行 jiceng classify 子命令 -h 查看参数。`
@@ -33,7 +34,7 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, usageText)
 		return nil
 	case "train":
-		return classifyTrain(e, args[1:])
+		return classifyTrain(ctx, e, args[1:])
 	case "predict":
 		return classifyPredict(e, args[1:])
 	case "eval":
@@ -156,24 +157,36 @@ func readColumns(path, textCols, otherCols string, row func(text string, other [
 	}
 }
 
-func classifyTrain(e *env, args []string) error {
-	fs := newFlagSet(e, "classify train", "classify train -in FILE -text COL[,COL...] -label COL[,COL2,COL3] -out MODEL")
+func classifyTrain(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "classify train", "classify train (-in FILE -text COL[,COL...] -label COL[,COL2,COL3] | -db DSN [-recent N]) -out MODEL")
 	in := fs.String("in", "", "训练数据文件（CSV/XLSX，首行为表头）")
 	textCols := fs.String("text", "", "文本列，多个列用逗号分隔（如 标题,诉求内容）")
 	labelCols := fs.String("label", "", "分类列：一级分类，可再跟二级、三级分类列，用逗号分隔")
+	dsn := fs.String("db", "", "改为用本街道数据库中已分类的工单（标题+内容，一至三级分类）训练：SQLite 文件路径或 postgres:// URL")
+	recent := fs.Int("recent", 0, "与 -db 一起用：只用最近的 N 件已分类工单（0 表示全部）")
 	out := fs.String("out", "", "输出模型文件")
 	mf := addModelFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *in == "" || *textCols == "" || *labelCols == "" || *out == "" {
+	fromFile := *in != "" && *textCols != "" && *labelCols != ""
+	if fromFile == (*dsn != "") || *out == "" {
 		fs.Usage()
 		return errUsage
 	}
-	if n := len(strings.Split(*labelCols, ",")); n > 3 {
-		return errors.New("-label 最多三列（一级、二级、三级分类）")
+	var (
+		docs    []classify.Doc
+		skipped int
+		err     error
+	)
+	if fromFile {
+		if n := len(strings.Split(*labelCols, ",")); n > 3 {
+			return errors.New("-label 最多三列（一级、二级、三级分类）")
+		}
+		docs, skipped, err = labelledRows(*in, *textCols, *labelCols)
+	} else {
+		docs, skipped, err = trainingHistory(ctx, e, *dsn, *recent)
 	}
-	docs, skipped, err := labelledRows(*in, *textCols, *labelCols)
 	if err != nil {
 		return err
 	}

@@ -8,10 +8,13 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
+	"jiceng/internal/classify"
 	"jiceng/internal/core"
 	"jiceng/internal/demo"
 	"jiceng/internal/sqlite"
+	"jiceng/internal/understand"
 	"jiceng/internal/web"
 )
 
@@ -63,6 +66,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("统计演示工单: %w", err)
 	}
 	e.log.Info("demo database built", "tickets", total, "took", e.clock.Now().Sub(start).Round(1e6))
+	u, err := demoUnderstander(ctx, e, db, st.Areas)
+	if err != nil {
+		return err
+	}
 
 	street := ""
 	if len(st.Areas.Streets) > 0 {
@@ -75,7 +82,31 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	writeTable(e.stdout, rows)
 	fmt.Fprintf(e.stdout, "\n演示地址: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr()))
-	return serveStore(ctx, e, db, ln)
+	return serveStore(ctx, e, db, u, ln)
+}
+
+// demoTrainTickets is how many of the newest labelled demo tickets train
+// the demo's category model: like a street that trains on its last months.
+const demoTrainTickets = 10000
+
+// demoUnderstander trains the demo street's category model on its own
+// labelled history, as a real street would (jiceng classify train -db).
+// With too little history it predicts with the rules alone.
+func demoUnderstander(ctx context.Context, e *env, db core.Store, areas core.Areas) (*understand.Understander, error) {
+	o := understand.Options{Areas: areas, Now: e.clock}
+	t0 := e.clock.Now()
+	docs, _, err := historyDocs(ctx, db, demoTrainTickets)
+	if err != nil {
+		return nil, err
+	}
+	m, err := classify.Train(docs, classify.Config{Seed: 1})
+	if err != nil {
+		e.log.Warn("demo category model not trained", "tickets", len(docs), "err", err)
+	} else {
+		o.Model, o.ModelName = m, "demo"
+		fmt.Fprintf(e.stdout, "分类模型: 用最近 %d 件已分类工单训练，用时 %s（智能研判在后台进行）\n", len(docs), since(e, t0).Round(time.Millisecond))
+	}
+	return understand.New(o), nil
 }
 
 // sqliteMagic starts every SQLite database file.

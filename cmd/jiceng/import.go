@@ -21,13 +21,14 @@ import (
 // XLSX files, writing the rows it cannot store to FILE.rejects.csv, and
 // prints "imported N, updated M, rejected K" on stdout.
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "import [-db DSN] [-mapping FILE] [-fields FILE] [-sheet NAME] FILE...")
+	fs := newFlagSet(e, "import", "import [-db DSN] [-mapping FILE] [-fields FILE] [-sheet NAME] [-model FILE] FILE...")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径或 postgres:// URL")
 	mappingFile := fs.String("mapping", "", "列映射文件（CSV：列名,字段），用于字段集不认识的列名")
 	fieldsFile := fs.String("fields", "", "字段集声明文件（CSV，格式同内置 tickets.csv）；默认用内置标准字段集")
 	sheet := fs.String("sheet", "", "XLSX 工作表名称；默认第一个工作表")
 	batch := fs.Int("batch", importer.DefaultBatch, "每个事务保存的工单数")
 	every := fs.Duration("progress", 2*time.Second, "非终端时输出进度行的间隔（0 表示每批一行）")
+	modelPath := addModelPathFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -98,6 +99,18 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 		if n > 0 {
 			fmt.Fprintf(e.stderr, "关键词检索索引: 新增 %d 条，用时 %s%s\n", n, since(e, t0).Round(time.Millisecond), rate(n, since(e, t0)))
+		}
+	}
+	// Predictions, like the index, come behind the rows: human labels are
+	// stored as imported, and a run killed here is finished by the next
+	// import or by the server.
+	if ctx.Err() == nil {
+		u, err := newUnderstander(ctx, st, *modelPath, e.clock)
+		if err != nil {
+			return err
+		}
+		if err := fillPredictions(ctx, e, st, u); err != nil {
+			return err
 		}
 	}
 	fmt.Fprintf(e.stdout, "imported %d, updated %d, rejected %d\n", total.Created, total.Updated, total.Rejected)

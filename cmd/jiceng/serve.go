@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"jiceng/internal/core"
+	"jiceng/internal/understand"
 	"jiceng/internal/web"
 )
 
@@ -20,9 +21,10 @@ const defaultAddr = "127.0.0.1:8080"
 
 // runServe serves the workbench and the API from an existing database.
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080]")
+	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径，或 postgres:// 连接地址")
 	addr := fs.String("addr", defaultAddr, "监听地址；端口为 0 时自动选择空闲端口")
+	modelPath := addModelPathFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,12 +36,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("打开数据库: %w", err)
 	}
 	defer store.Close()
+	u, err := newUnderstander(ctx, store, *modelPath, e.clock)
+	if err != nil {
+		return err
+	}
 	ln, err := listen(*addr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "jiceng 已启动: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr()))
-	return serveStore(ctx, e, store, ln)
+	return serveStore(ctx, e, store, u, ln)
 }
 
 // parseFlags parses args into fs and refuses positional arguments.
@@ -86,21 +92,25 @@ func listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
-// serveStore serves store on ln until ctx is cancelled.
-func serveStore(ctx context.Context, e *env, store core.Store, ln net.Listener) error {
-	// An import that was stopped before it built the keyword index leaves
-	// tickets that keyword filters find only by scanning: index them in the
-	// background while serving.
-	if ix, ok := store.(core.SearchIndexer); ok {
-		go func() {
+// serveStore serves store on ln until ctx is cancelled, with the text
+// understanding u.
+func serveStore(ctx context.Context, e *env, store core.Store, u *understand.Understander, ln net.Listener) error {
+	// An import that was stopped before it built the keyword index or made
+	// its predictions leaves tickets that keyword filters find only by
+	// scanning and that have no stored prediction: finish both in the
+	// background while serving (the ticket page predicts on the fly until
+	// then).
+	go func() {
+		if ix, ok := store.(core.SearchIndexer); ok {
 			if n, err := ix.IndexSearch(ctx); err != nil && ctx.Err() == nil {
 				e.log.Error("keyword index", "err", err)
 			} else if n > 0 {
 				e.log.Info("keyword index built", "tickets", n)
 			}
-		}()
-	}
-	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock}
+		}
+		fillInBackground(ctx, e, store, u)
+	}()
+	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: u}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ type Prediction struct {
 // offsets into the field it was found in.
 type Mention struct {
 	Type  string  `json:"type"`
+	Field string  `json:"field,omitempty"` // "title" or "content"
 	Text  string  `json:"text"`
 	Value string  `json:"value,omitempty"`
 	Start int     `json:"start"`
@@ -52,4 +53,9 @@ type PredictionStore interface {
 	PutPredictions(ctx context.Context, ps []Prediction) error
 	// Prediction returns the prediction of a ticket, or ENOTFOUND.
 	Prediction(ctx context.Context, ticketID int64) (Prediction, error)
+	// Unpredicted returns up to limit tickets with an ID above afterID, by
+	// increasing ID, that have no prediction by model (none at all, or one
+	// made by another model). Paging by afterID lets a caller store
+	// predictions between pages.
+	Unpredicted(ctx context.Context, model string, afterID int64, limit int) ([]Ticket, error)
 }

@@ -221,6 +221,25 @@ func urgencyNegated(rs []rune, pos int) bool {
 	return false
 }
 
+// requestWords before a "resolved" phrase make it a request: 请尽快恢复供水,
+// 希望早日来电, 什么时候能恢复.
+var requestWords = runesOf("请", "尽快", "希望", "要求", "赶紧", "赶快", "早日", "及时", "何时", "什么时候", "能否", "能不能",
+	"等待", "等着", "盼", "才能", "还没", "没有", "没")
+
+// requested reports whether a request word ends within the 4 runes before
+// pos, in the same clause.
+func requested(rs []rune, pos int) bool {
+	for k := pos; k >= 0 && k >= pos-4; k-- {
+		if k < pos && isBoundary(rs[k]) {
+			return false
+		}
+		if endsWithAny(rs, k, requestWords) {
+			return true
+		}
+	}
+	return false
+}
+
 // titleDiscount scales the weight of 加急 and 复杂 cues in a title.
 const titleDiscount = 0.5
 
@@ -268,6 +287,9 @@ func (ru *Rules) Urgency(title, content string) (level string, limit time.Durati
 				}
 				hits = append(hits, fired{h.w, h.pos, h.end, sentence})
 			case h.w < ru.nCues+ru.nSolved:
+				if requested(rs, h.pos) {
+					return // 请尽快恢复供水: a request, not a recovery
+				}
 				solvedSentences = append(solvedSentences, sentence)
 				reasons = append(reasons, fmt.Sprintf("已恢复: %s（%s）", string(rs[h.pos:h.end]), where))
 			default:

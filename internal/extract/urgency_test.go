@@ -14,6 +14,9 @@ func TestUrgency(t *testing.T) {
 	}{
 		{"gas_leak", "", "楼道里有很大的煤气味，怀疑是燃气泄漏，请马上派人来查。", UrgencyEmergency},
 		{"trapped", "", "地下室进水了，有人被困在里面出不来。", UrgencyEmergency},
+		{"request_to_restore_is_not_restored", "", "小区从昨晚开始停水，到现在还没有来水，请尽快恢复供水。", UrgencyHurry},
+		{"still_not_restored", "", "停电一整天了，什么时候能恢复供电？", UrgencyHurry},
+		{"restored", "", "昨天停水，今天已经恢复供水了，想问下原因。", UrgencyNormal},
 		{"fire", "", "楼下的电动车起火了，烟特别大。", UrgencyEmergency},
 		{"electric_shock", "", "路边的电线杆漏电，刚才有只狗被电倒了。", UrgencyEmergency},
 		{"collapse", "", "围墙坍塌了，压住了一辆车。", UrgencyEmergency},

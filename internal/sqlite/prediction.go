@@ -103,3 +103,27 @@ func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, 
 	p.At = fromMicros(at)
 	return p, nil
 }
+
+// Unpredicted returns tickets above afterID without a prediction by model;
+// see core.PredictionStore.
+func (db *DB) Unpredicted(ctx context.Context, model string, afterID int64, limit int) ([]core.Ticket, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT "+ticketColumns+` FROM tickets WHERE id > ?
+		AND NOT EXISTS (SELECT 1 FROM ticket_predictions p WHERE p.ticket_id = tickets.id AND p.model = ?)
+		ORDER BY id LIMIT ?`, afterID, model, limit)
+	if err != nil {
+		return nil, fmt.Errorf("unpredicted tickets: %w", translate(err))
+	}
+	defer rows.Close()
+	var list []core.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("unpredicted tickets: %w", err)
+		}
+		list = append(list, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("unpredicted tickets: %w", translate(err))
+	}
+	return list, nil
+}

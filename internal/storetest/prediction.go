@@ -163,3 +163,60 @@ func testPredictionsBatch(t *testing.T, s core.Store, c *Clock) {
 		t.Errorf("after replacing, Prediction = %+v, %v", got, err)
 	}
 }
+
+func testUnpredicted(t *testing.T, s core.Store, c *Clock) {
+	ctx := context.Background()
+	ts := make([]core.Ticket, 5)
+	for i := range ts {
+		ts[i] = ticket(fmt.Sprintf("U%d", i), i)
+	}
+	upsert(t, s, "import", ts...)
+	id := make([]int64, len(ts))
+	for i := range ts {
+		id[i] = byNumber(t, s, ts[i].Number).ID
+	}
+	put := func(i int, model string) {
+		t.Helper()
+		if err := s.PutPredictions(ctx, []core.Prediction{{TicketID: id[i], Model: model, Intent: "咨询"}}); err != nil {
+			t.Fatalf("PutPredictions: %v", err)
+		}
+	}
+	put(1, "m1") // by the model asked for
+	put(2, "m0") // by an older model
+	put(3, "")   // rules only
+	ids := func(model string, after int64, limit int) []int64 {
+		t.Helper()
+		list, err := s.Unpredicted(ctx, model, after, limit)
+		if err != nil {
+			t.Fatalf("Unpredicted(%q, %d, %d): %v", model, after, limit, err)
+		}
+		got := []int64{}
+		for _, tk := range list {
+			if tk.Number == "" {
+				t.Errorf("Unpredicted returned a ticket without its fields: %+v", tk)
+			}
+			got = append(got, tk.ID)
+		}
+		return got
+	}
+	tests := []struct {
+		name  string
+		model string
+		after int64
+		limit int
+		want  []int64
+	}{
+		{"all but the one by m1", "m1", 0, 100, []int64{id[0], id[2], id[3], id[4]}},
+		{"rules only: all but the rules-only one", "", 0, 100, []int64{id[0], id[1], id[2], id[4]}},
+		{"limit", "m1", 0, 2, []int64{id[0], id[2]}},
+		{"after", "m1", id[2], 100, []int64{id[3], id[4]}},
+		{"after the last", "m1", id[4], 100, []int64{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ids(tt.model, tt.after, tt.limit); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("Unpredicted = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

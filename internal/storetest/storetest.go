@@ -74,6 +74,7 @@ func Run(t *testing.T, open Opener) {
 		{"Sessions", testSessions},
 		{"Predictions", testPredictions},
 		{"PredictionsBatch", testPredictionsBatch},
+		{"Unpredicted", testUnpredicted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,137 +1,118 @@
 package web
 
 import (
+	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"jiceng/internal/core"
+	"jiceng/internal/deid"
 )
 
-// maskValue is the interim masking policy, in one function so that the
-// masking dictionary (de-identification) can replace it: for every role
-// except admin and staff, the personal and sensitive fields of the field set
-// are masked — caller_name, caller_phone, caller_id and address.
-//
-// Free text (content, reply) is shown as is for now: finding names, phones
-// and addresses inside text needs the recognizers that come with
-// de-identification.
-func maskValue(role, field, value string) string {
-	if value == "" || role == core.RoleAdmin || role == core.RoleStaff {
-		return value
+// What a role sees is decided by the masking dictionary (脱敏字典, package
+// deid) in one place: every value a page or the API shows goes through
+// maskTicket, maskEvent or maskPrediction, per field and per role. Free text
+// (title, content, reply) is scanned for personal data, which is treated by
+// its type's rule.
+
+// policy returns the server's masking dictionary.
+func (s *Server) policy() *deid.Policy {
+	if s.Policy == nil {
+		return defaultPolicy
 	}
-	switch field {
-	case "caller_name":
-		return maskName(value)
-	case "caller_phone":
-		return maskPhone(value)
-	case "caller_id":
-		return maskIDNumber(value)
-	case "address":
-		return maskAddress(value)
-	}
-	return value
+	return s.Policy
 }
 
-// maskTicket applies maskValue to every field of t.
-func maskTicket(t core.Ticket, role string) core.Ticket {
-	t.CallerName = maskValue(role, "caller_name", t.CallerName)
-	t.CallerPhone = maskValue(role, "caller_phone", t.CallerPhone)
-	t.CallerID = maskValue(role, "caller_id", t.CallerID)
-	t.Address = maskValue(role, "address", t.Address)
+var defaultPolicy = deid.DefaultPolicy()
+
+// maskValue returns value of field as role may see it.
+func (s *Server) maskValue(role, field, value string) string {
+	if value == "" {
+		return ""
+	}
+	if name, ok := strings.CutSuffix(field, rawSuffix); ok {
+		// A raw value the importer kept beside a field ("联系电话（原值）")
+		// is treated like the field.
+		if f := s.Fields.Lookup(name); f != nil {
+			field = f.Name
+		}
+	}
+	return s.policy().Text(role, field, value)
+}
+
+// rawSuffix marks the extra values in which the importer keeps the raw text
+// of a cell it could not parse, under the field's label.
+const rawSuffix = "（原值）"
+
+// maskTicket applies the dictionary to every field of t.
+func (s *Server) maskTicket(t core.Ticket, role string) core.Ticket {
+	m := func(field string, v *string) { *v = s.maskValue(role, field, *v) }
+	m("number", &t.Number)
+	m("caller_name", &t.CallerName)
+	m("caller_phone", &t.CallerPhone)
+	m("caller_id", &t.CallerID)
+	m("address", &t.Address)
+	m("grid", &t.Grid)
+	m("title", &t.Title)
+	m("content", &t.Content)
+	m("reply", &t.Reply)
+	m("source_file", &t.SourceFile)
+	t.Lng = s.maskCoord(role, "lng", t.Lng)
+	t.Lat = s.maskCoord(role, "lat", t.Lat)
+	if len(t.Extra) > 0 {
+		extra := make(map[string]string, len(t.Extra))
+		for k, v := range t.Extra {
+			extra[k] = s.maskValue(role, k, v)
+		}
+		t.Extra = extra
+	}
 	return t
 }
 
-// maskEvent applies maskValue to the before and after values of e's
-// changes; a history must not reveal what the ticket hides.
-func maskEvent(e core.Event, role string) core.Event {
+// maskCoord applies the dictionary to a coordinate: a generalised one is
+// rounded, a suppressed one removed.
+func (s *Server) maskCoord(role, field string, v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	out := s.maskValue(role, field, strconv.FormatFloat(*v, 'f', -1, 64))
+	f, err := strconv.ParseFloat(out, 64)
+	if err != nil {
+		return nil
+	}
+	return &f
+}
+
+// maskEvent applies the dictionary to the before and after values of e's
+// changes: a history must not reveal what the ticket hides.
+func (s *Server) maskEvent(e core.Event, role string) core.Event {
 	changes := make([]core.Change, len(e.Changes))
 	for i, c := range e.Changes {
-		c.Before = maskValue(role, c.Field, c.Before)
-		c.After = maskValue(role, c.Field, c.After)
+		c.Before = s.maskValue(role, c.Field, c.Before)
+		c.After = s.maskValue(role, c.Field, c.After)
 		changes[i] = c
 	}
 	e.Changes = changes
 	return e
 }
 
-// maskName keeps the family name: 张三丰 → 张**. The number of stars is
-// fixed so that the length of the name is not revealed.
-func maskName(v string) string {
-	r, _ := utf8.DecodeRuneInString(strings.TrimSpace(v))
-	if r == utf8.RuneError {
-		return "**"
-	}
-	return string(r) + "**"
-}
-
-// maskPhone keeps the first three and the last four digits of a number of
-// at least 11 digits (13812345678 → 138****5678) and only the last two of
-// a shorter one (landlines without area code, extensions).
-func maskPhone(v string) string {
-	var digits []rune
-	for _, r := range v {
-		if unicode.IsDigit(r) {
-			digits = append(digits, r)
+// maskPrediction applies the dictionary to the places of a prediction: a
+// mention is text of its field, and a building or room the role may not see
+// is shown as the field shows it.
+func (s *Server) maskPrediction(p core.Prediction, role string) core.Prediction {
+	places := make([]core.Mention, 0, len(p.Places))
+	for _, m := range p.Places {
+		field := m.Field
+		if field == "" {
+			field = "content"
 		}
-	}
-	n := len(digits)
-	switch {
-	case n >= 11:
-		return string(digits[:3]) + "****" + string(digits[n-4:])
-	case n >= 4:
-		return strings.Repeat("*", n-2) + string(digits[n-2:])
-	default:
-		return "****"
-	}
-}
-
-// maskIDNumber keeps the region (first six) and the last four characters
-// of a resident ID number: 110101********1234.
-func maskIDNumber(v string) string {
-	r := []rune(strings.TrimSpace(v))
-	if len(r) < 15 {
-		return "********"
-	}
-	return string(r[:6]) + strings.Repeat("*", len(r)-10) + string(r[len(r)-4:])
-}
-
-// addressMarkers end the part of an address that names a residential
-// compound or a road; what follows (building, unit, room) is masked.
-var addressMarkers = []string{"小区", "花园", "家园", "公寓", "大厦", "新村", "苑", "院", "胡同", "大街", "大道", "路", "街", "巷", "里"}
-
-// maskAddress keeps an address up to the compound or road and masks the
-// rest: 朝阳区幸福小区5号楼2单元301 → 朝阳区幸福小区***. It cuts before the
-// first digit; without digits, after the last compound or road marker;
-// without either, after half the address.
-func maskAddress(v string) string {
-	r := []rune(strings.TrimSpace(v))
-	cut := -1
-	for i, c := range r {
-		if unicode.IsDigit(c) {
-			cut = i
-			break
-		}
-	}
-	if cut < 0 {
-		s := string(r)
-		best := -1
-		for _, m := range addressMarkers {
-			i := strings.LastIndex(s, m)
-			// 街道 names the street office, not a road.
-			if m == "街" && i >= 0 && strings.HasPrefix(s[i:], "街道") {
+		if masked := s.maskValue(role, field, m.Text); masked != m.Text {
+			if masked == "" {
 				continue
 			}
-			if i >= 0 && i+len(m) > best {
-				best = i + len(m)
-			}
+			m.Text, m.Value = masked, ""
 		}
-		if best >= 0 {
-			cut = utf8.RuneCountInString(s[:best])
-		}
+		places = append(places, m)
 	}
-	if cut < 0 || cut >= len(r) {
-		cut = len(r) / 2
-	}
-	return string(r[:cut]) + "***"
+	p.Places = places
+	return p
 }

@@ -213,7 +213,7 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 		return
 	}
 	for _, t := range tickets {
-		t = maskTicket(t, p.User.Role)
+		t = s.maskTicket(t, p.User.Role)
 		page.Rows = append(page.Rows, ticketRow{
 			ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt), Title: ticketTitle(t),
 			Category: joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3), Community: t.Community,
@@ -328,6 +328,8 @@ type ticketPage struct {
 	Fields []fieldRow
 	Flags  []string
 	Events []eventRow
+	// Prediction is the 智能研判 panel; nil when there is none.
+	Prediction *predictionPanel
 }
 
 type fieldRow struct {
@@ -354,12 +356,16 @@ func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request, p prin
 		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "工单不存在"))
 		return
 	}
-	t, events, err := s.ticketWithEvents(r, id, p.User.Role)
+	v, err := s.ticketView(r, id, p.User.Role)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
+	t, events := v.ticket, v.events
 	page := ticketPage{Number: t.Number, Title: ticketTitle(t), Status: t.Status, Flags: t.Flags}
+	if v.hasPrediction {
+		page.Prediction = s.toPredictionPanel(t, v.prediction, v.stored)
+	}
 	values := s.ticketValues(t)
 	for _, f := range s.Fields.Fields {
 		page.Fields = append(page.Fields, fieldRow{Label: f.Label, Value: values[f.Name], Text: f.Type == "text"})

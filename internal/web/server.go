@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/deid"
 	"jiceng/internal/fieldset"
+	"jiceng/internal/understand"
 )
 
 // Store is what the web layer needs from storage: tickets, the read side of
@@ -28,6 +30,7 @@ type Store interface {
 	Areas(ctx context.Context) (core.Areas, error)
 	Units(ctx context.Context) ([]core.Unit, error)
 	Categories(ctx context.Context) ([]core.Category, error)
+	Prediction(ctx context.Context, ticketID int64) (core.Prediction, error)
 }
 
 // pinger is implemented by stores that can check their connection cheaply;
@@ -51,6 +54,12 @@ type Server struct {
 	// SecureCookie marks the session cookie Secure; set it when the server
 	// is reached over HTTPS (directly or through a proxy).
 	SecureCookie bool
+	// Policy is the masking dictionary that decides what each role sees;
+	// nil means deid.DefaultPolicy().
+	Policy *deid.Policy
+	// Understand predicts a ticket that has no stored prediction yet (the
+	// import or the server fills them in behind); nil shows none.
+	Understand *understand.Understander
 }
 
 // chinaTime is UTC+8; a fixed zone avoids depending on a tzdata install.

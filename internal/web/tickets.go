@@ -211,6 +211,8 @@ type ticketListJSON struct {
 type ticketDetailJSON struct {
 	ticketJSON
 	Events []eventJSON `json:"events"`
+	// Prediction is the ticket's 智能研判, null when there is none.
+	Prediction *predictionJSON `json:"prediction"`
 }
 
 type meJSON struct {
@@ -314,7 +316,7 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, p princip
 	}
 	out := ticketListJSON{Total: total, Offset: f.Offset, Limit: f.Limit, Items: make([]ticketJSON, 0, len(tickets))}
 	for _, t := range tickets {
-		out.Items = append(out.Items, s.toTicketJSON(maskTicket(t, p.User.Role)))
+		out.Items = append(out.Items, s.toTicketJSON(s.maskTicket(t, p.User.Role)))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -329,30 +331,53 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request, p principa
 		s.fail(w, r, err)
 		return
 	}
-	t, events, err := s.ticketWithEvents(r, id, p.User.Role)
+	v, err := s.ticketView(r, id, p.User.Role)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := ticketDetailJSON{ticketJSON: s.toTicketJSON(t), Events: make([]eventJSON, 0, len(events))}
-	for _, e := range events {
+	out := ticketDetailJSON{ticketJSON: s.toTicketJSON(v.ticket), Events: make([]eventJSON, 0, len(v.events))}
+	for _, e := range v.events {
 		out.Events = append(out.Events, s.toEventJSON(e))
+	}
+	if v.hasPrediction {
+		out.Prediction = s.toPredictionJSON(v.ticket, v.prediction, v.stored)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// ticketWithEvents loads a ticket and its history, masked for role.
-func (s *Server) ticketWithEvents(r *http.Request, id int64, role string) (core.Ticket, []core.Event, error) {
+// ticketView is a ticket as a role may see it: the ticket, its history
+// and its prediction, masked by the dictionary.
+type ticketView struct {
+	ticket        core.Ticket
+	events        []core.Event
+	prediction    core.Prediction
+	hasPrediction bool
+	stored        bool
+}
+
+// ticketView loads a ticket, its history and its prediction, masked for
+// role. The prediction is made from the unmasked ticket, then masked.
+func (s *Server) ticketView(r *http.Request, id int64, role string) (ticketView, error) {
+	var v ticketView
 	t, err := s.Store.Ticket(r.Context(), id)
 	if err != nil {
-		return t, nil, err
+		return v, err
 	}
 	events, err := s.Store.TicketEvents(r.Context(), id)
 	if err != nil {
-		return t, nil, err
+		return v, err
 	}
 	for i := range events {
-		events[i] = maskEvent(events[i], role)
+		events[i] = s.maskEvent(events[i], role)
 	}
-	return maskTicket(t, role), events, nil
+	p, stored, ok, err := s.ticketPrediction(r, &t)
+	if err != nil {
+		return v, err
+	}
+	if ok {
+		v.prediction, v.hasPrediction, v.stored = s.maskPrediction(p, role), true, stored
+	}
+	v.ticket, v.events = s.maskTicket(t, role), events
+	return v, nil
 }
