@@ -1,0 +1,118 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Workflow actions (流转动作): the transitions of the 接诉即办 life cycle. An
+// Event of a transition has one of these as its Action.
+const (
+	ActionDispatch      = "dispatch"       // 派单: 受理 or 退单 → 派单, to a unit (and co-units)
+	ActionSign          = "sign"           // 签收: 派单 → 签收, by the unit
+	ActionContact       = "contact"        // 先行联系: 签收 → 先行联系, the resident was contacted
+	ActionHandle        = "handle"         // 办理: 先行联系 → 办理
+	ActionResolve       = "resolve"        // 办结: 先行联系 or 办理 → 办结, with the reply text
+	ActionCallback      = "callback"       // 回访: 办结 → 回访, resolved yes/no and satisfaction
+	ActionClose         = "close"          // 结案: 回访 → 结案
+	ActionReturn        = "return"         // 退单: 派单 or 签收 → 退单, the unit returns a wrong dispatch, with a reason
+	ActionRedispatch    = "redispatch"     // 改派: 派单, 签收 or 退单 → 派单, to another unit
+	ActionExtendRequest = "extend_request" // 延期申请: the unit asks for a later deadline; status unchanged
+	ActionExtendApprove = "extend_approve" // 延期批准: the new deadline applies
+	ActionExtendDeny    = "extend_deny"    // 延期驳回
+	ActionSupervise     = "supervise"      // 督办/催办: escalation of an open ticket; status unchanged
+	ActionMerge         = "merge"          // 合并: a repeat request merged into an open ticket → 结案
+	ActionAnswer        = "answer"         // 直接答复: answered at intake (受理 → 办结), e.g. a policy question
+)
+
+// ActionLabels gives each action's Chinese name; EventCreate and
+// EventUpdate are included.
+var ActionLabels = map[string]string{
+	EventCreate: "创建", EventUpdate: "更新",
+	ActionDispatch: "派单", ActionSign: "签收", ActionContact: "先行联系", ActionHandle: "办理",
+	ActionResolve: "办结", ActionCallback: "回访", ActionClose: "结案", ActionReturn: "退单",
+	ActionRedispatch: "改派", ActionExtendRequest: "延期申请", ActionExtendApprove: "延期批准",
+	ActionExtendDeny: "延期驳回", ActionSupervise: "督办", ActionMerge: "合并", ActionAnswer: "直接答复",
+}
+
+// Extension states.
+const (
+	ExtensionPending  = "pending"
+	ExtensionApproved = "approved"
+	ExtensionDenied   = "denied"
+)
+
+// Workflow is the life-cycle state of a ticket beyond its own fields (the
+// ticket keeps Status, Unit, Deadline, ContactedAt, ResolvedAt, Reply,
+// Resolved, Satisfaction, CallbackAt). Zero values mean "not yet".
+type Workflow struct {
+	TicketID        int64
+	DispatchedAt    time.Time
+	SignedAt        time.Time
+	ContactDeadline time.Time // 先行联系时限; the resolve limit is Ticket.Deadline
+	CoUnits         []string  // 协办单位; Ticket.Unit is the lead unit
+	ReturnedBy      []string  // units that returned the ticket (退单), oldest first
+	Extension       string    // "", ExtensionPending, ExtensionApproved, ExtensionDenied
+	ExtensionUntil  time.Time // the deadline asked for (and, approved, granted)
+	ExtensionReason string
+	Supervisions    int    // 督办 count
+	MergedInto      string // number of the open ticket this one was merged into
+}
+
+// Transition is one requested life-cycle step: the action and what it
+// carries. Fields an action does not use are ignored.
+type Transition struct {
+	Action       string
+	Actor        string    // user name
+	At           time.Time // when; set by the service from its clock
+	Note         string    // reason (退单, 延期, 督办), comment
+	Unit         string    // 派单/改派: the lead unit
+	CoUnits      []string  // 派单/改派: co-units
+	Reply        string    // 办结/直接答复: the reply to the resident
+	Until        time.Time // 延期申请: the deadline asked for
+	Resolved     *bool     // 回访: was the problem solved
+	Satisfaction string    // 回访: one of Satisfactions
+	MergeInto    string    // 合并: number of the open ticket
+}
+
+// WorkflowStore keeps the life-cycle state of tickets.
+type WorkflowStore interface {
+	// Transition loads ticket id and its workflow state in one
+	// transaction, calls fn to change them, and stores the changed ticket
+	// fields, the workflow state and one Event (tr's action, actor, note,
+	// time and the ticket's changed fields). If fn returns an error,
+	// nothing is stored and that error is returned. Concurrent transitions
+	// of one ticket are serialised.
+	Transition(ctx context.Context, id int64, tr Transition, fn func(t *Ticket, w *Workflow) error) (Ticket, Workflow, error)
+	// Workflow returns the workflow state of a ticket (zero, with TicketID,
+	// for a ticket never transitioned); ENOTFOUND for an unknown ticket.
+	Workflow(ctx context.Context, id int64) (Workflow, error)
+	// DueTickets returns open tickets (status before 办结, not 结案) whose
+	// Deadline is before the given time, earliest deadline first, at most
+	// limit; filter f (without paging and keyword) narrows them.
+	DueTickets(ctx context.Context, before time.Time, f TicketFilter, limit int) ([]Ticket, error)
+}
+
+// DispatchRule is one item of the dispatch catalogue (派单目录): tickets of
+// the category (a level may be empty: any) that mention one of the
+// keywords (none: any) in the community (empty: any) go to Unit, with
+// CoUnits. Higher Priority wins among matching rules; then the more
+// specific rule.
+type DispatchRule struct {
+	ID        int64
+	Category1 string
+	Category2 string
+	Category3 string
+	Keywords  []string
+	Community string // community code or name; empty: the whole street
+	Unit      string
+	CoUnits   []string
+	Priority  int
+	Note      string
+}
+
+// DispatchRuleStore keeps the dispatch catalogue.
+type DispatchRuleStore interface {
+	ReplaceDispatchRules(ctx context.Context, rules []DispatchRule) error
+	DispatchRules(ctx context.Context) ([]DispatchRule, error)
+}
