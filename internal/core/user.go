@@ -62,5 +62,7 @@ type Store interface {
 	AreaStore
 	UserStore
 	PredictionStore
+	WorkflowStore
+	DispatchRuleStore
 	Close() error
 }

@@ -75,6 +75,9 @@ func Run(t *testing.T, open Opener) {
 		{"Predictions", testPredictions},
 		{"PredictionsBatch", testPredictionsBatch},
 		{"Unpredicted", testUnpredicted},
+		{"Transition", testTransition},
+		{"DueTickets", testDueTickets},
+		{"DispatchRules", testDispatchRules},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
