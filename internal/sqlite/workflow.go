@@ -118,7 +118,6 @@ func (db *DB) Transition(ctx context.Context, id int64, tr core.Transition, fn f
 	return t, w, nil
 }
 
-
 // Workflow returns the workflow state of a ticket; see core.WorkflowStore.
 func (db *DB) Workflow(ctx context.Context, id int64) (core.Workflow, error) {
 	w, err := scanWorkflow(db.read.QueryRowContext(ctx, "SELECT "+workflowColumns+" FROM ticket_workflow WHERE ticket_id = ?", id), id)
