@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"jiceng/internal/understand"
 )
 
 // chromium finds the browser for the end-to-end test: $JICENG_CHROMIUM, or
@@ -39,6 +41,11 @@ func TestBrowser(t *testing.T) {
 	}
 	exe := chromium(t)
 	f := newFixture(t)
+	areas, err := f.store.Areas(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.server.Understand = understand.New(understand.Options{Areas: areas, Now: fixedClock})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.NoSandbox, // CI runs as root
@@ -120,5 +127,11 @@ func TestBrowser(t *testing.T) {
 	}
 	if got := text(`ol.timeline`); got == "" {
 		t.Error("ticket page has no history")
+	}
+	// The 智能研判 panel, predicted on the fly (nothing is stored in the
+	// fixture): intent and urgency with their evidence.
+	if got := text(`#prediction`); !strings.Contains(got, "诉求类型") || !strings.Contains(got, "紧急程度") ||
+		!strings.Contains(got, "置信度") {
+		t.Errorf("智能研判 panel: %q", got)
 	}
 }
