@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# vendor.sh installs the front-end libraries pinned in package-lock.json
+# (npm ci) and copies the files the binary serves into
+# internal/web/static/vendor, where they are committed and embedded: the
+# binary never fetches anything at run time, and a fresh clone builds
+# without npm. Run it after changing package.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm ci --no-audit --no-fund
+dst=internal/web/static/vendor
+mkdir -p "$dst"
+cp node_modules/echarts/dist/echarts.min.js "$dst/echarts.min.js"
+cp node_modules/htmx.org/dist/htmx.min.js "$dst/htmx.min.js"
+cp node_modules/echarts/LICENSE "$dst/echarts.LICENSE"
+cp node_modules/htmx.org/LICENSE "$dst/htmx.LICENSE"
+(cd "$dst" && sha256sum echarts.min.js htmx.min.js > SHA256SUMS)
+echo "vendored: $(ls "$dst" | tr '\n' ' ')"
