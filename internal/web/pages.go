@@ -322,6 +322,7 @@ func (s *Server) formatTime(t time.Time) string {
 
 // ticketPage is the data of /tickets/{id}.
 type ticketPage struct {
+	ID     int64
 	Number string
 	Title  string
 	Status string
@@ -330,6 +331,10 @@ type ticketPage struct {
 	Events []eventRow
 	// Prediction is the 智能研判 panel; nil when there is none.
 	Prediction *predictionPanel
+	// Workflow is the 办理流转 panel; nil when the store keeps no workflow.
+	Workflow *workflowPanel
+	// Notice is the message of a refused transition.
+	Notice string
 }
 
 type fieldRow struct {
@@ -356,16 +361,26 @@ func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request, p prin
 		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "工单不存在"))
 		return
 	}
+	s.renderTicketPage(w, r, p, id, "", http.StatusOK)
+}
+
+// renderTicketPage shows ticket id; notice, when not empty, is the message
+// of a refused transition.
+func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int) {
 	v, err := s.ticketView(r, id, p.User.Role)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
 	t, events := v.ticket, v.events
-	page := ticketPage{Number: t.Number, Title: ticketTitle(t), Status: t.Status, Flags: t.Flags}
+	page := ticketPage{ID: t.ID, Number: t.Number, Title: ticketTitle(t), Status: t.Status, Flags: t.Flags}
 	if v.hasPrediction {
 		page.Prediction = s.toPredictionPanel(t, v.prediction, v.stored)
 	}
+	if v.hasWorkflow {
+		page.Workflow = s.toWorkflowPanel(r, p.User, t, v.workflow)
+	}
+	page.Notice = notice
 	values := s.ticketValues(t)
 	for _, f := range s.Fields.Fields {
 		page.Fields = append(page.Fields, fieldRow{Label: f.Label, Value: values[f.Name], Text: f.Type == "text"})
@@ -396,17 +411,7 @@ func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request, p prin
 		}
 		page.Events = append(page.Events, row)
 	}
-	s.render(w, r, http.StatusOK, "ticket", p, page)
-}
-
-func actionLabel(a string) string {
-	switch a {
-	case core.EventCreate:
-		return "创建"
-	case core.EventUpdate:
-		return "更新"
-	}
-	return a
+	s.render(w, r, status, "ticket", p, page)
 }
 
 // ticketValues gives the display text of each field of t by field-set name;

@@ -60,6 +60,9 @@ type Server struct {
 	// Understand predicts a ticket that has no stored prediction yet (the
 	// import or the server fills them in behind); nil shows none.
 	Understand *understand.Understander
+	// Lifecycle runs ticket transitions (package workflow); nil shows
+	// tickets read-only.
+	Lifecycle Lifecycle
 }
 
 // chinaTime is UTC+8; a fixed zone avoids depending on a tzdata install.
@@ -104,6 +107,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /logout", s.page(s.handleLogout))
 	mux.HandleFunc("GET /tickets", s.page(s.handleTicketsPage))
 	mux.HandleFunc("GET /tickets/{id}", s.page(s.handleTicketPage))
+	mux.HandleFunc("POST /tickets/{id}/transition", s.page(s.handleTransitionForm))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 	})
@@ -111,6 +115,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// API.
 	mux.HandleFunc("GET /api/v1/me", s.api(s.handleMe))
 	mux.HandleFunc("GET /api/v1/tickets", s.api(s.handleTickets))
+	mux.HandleFunc("POST /api/v1/tickets/{id}/transitions", s.api(s.handleTransition))
 	mux.HandleFunc("GET /api/v1/tickets/{id}", s.api(s.handleTicket))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))

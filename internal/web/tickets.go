@@ -213,6 +213,9 @@ type ticketDetailJSON struct {
 	Events []eventJSON `json:"events"`
 	// Prediction is the ticket's 智能研判, null when there is none.
 	Prediction *predictionJSON `json:"prediction"`
+	// Workflow is the ticket's life-cycle state and the actions the
+	// signed-in user may take; null when the store keeps none.
+	Workflow *workflowJSON `json:"workflow"`
 }
 
 type meJSON struct {
@@ -331,19 +334,7 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request, p principa
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.ticketView(r, id, p.User.Role)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out := ticketDetailJSON{ticketJSON: s.toTicketJSON(v.ticket), Events: make([]eventJSON, 0, len(v.events))}
-	for _, e := range v.events {
-		out.Events = append(out.Events, s.toEventJSON(e))
-	}
-	if v.hasPrediction {
-		out.Prediction = s.toPredictionJSON(v.ticket, v.prediction, v.stored)
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeTicketDetail(w, r, id, p)
 }
 
 // ticketView is a ticket as a role may see it: the ticket, its history
@@ -354,6 +345,8 @@ type ticketView struct {
 	prediction    core.Prediction
 	hasPrediction bool
 	stored        bool
+	workflow      core.Workflow
+	hasWorkflow   bool
 }
 
 // ticketView loads a ticket, its history and its prediction, masked for
@@ -377,6 +370,12 @@ func (s *Server) ticketView(r *http.Request, id int64, role string) (ticketView,
 	}
 	if ok {
 		v.prediction, v.hasPrediction, v.stored = s.maskPrediction(p, role), true, stored
+	}
+	if ws, ok := s.Store.(core.WorkflowStore); ok {
+		if v.workflow, err = ws.Workflow(r.Context(), id); err != nil {
+			return v, err
+		}
+		v.hasWorkflow = true
 	}
 	v.ticket, v.events = s.maskTicket(t, role), events
 	return v, nil

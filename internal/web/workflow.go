@@ -1,0 +1,352 @@
+package web
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"jiceng/internal/core"
+)
+
+// Lifecycle is the ticket life-cycle engine (package workflow) as the web
+// layer uses it.
+type Lifecycle interface {
+	// Apply checks tr against the ticket's state and changes t and w; on
+	// error it changes nothing.
+	Apply(t *core.Ticket, w *core.Workflow, tr core.Transition) error
+	// Actions lists the actions allowed from a status.
+	Actions(status string) []string
+}
+
+// actionRoles says which roles may take each action. Staff run the
+// hotline desk (dispatch, callback, approvals); units and community
+// workers handle what is dispatched to them; leaders escalate.
+var actionRoles = map[string][]string{
+	core.ActionDispatch:      {core.RoleAdmin, core.RoleStaff},
+	core.ActionRedispatch:    {core.RoleAdmin, core.RoleStaff},
+	core.ActionAnswer:        {core.RoleAdmin, core.RoleStaff},
+	core.ActionMerge:         {core.RoleAdmin, core.RoleStaff},
+	core.ActionExtendApprove: {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
+	core.ActionExtendDeny:    {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
+	core.ActionCallback:      {core.RoleAdmin, core.RoleStaff},
+	core.ActionClose:         {core.RoleAdmin, core.RoleStaff},
+	core.ActionSupervise:     {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
+	core.ActionSign:          {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
+	core.ActionContact:       {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
+	core.ActionHandle:        {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
+	core.ActionResolve:       {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
+	core.ActionReturn:        {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
+	core.ActionExtendRequest: {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
+}
+
+// unitActions are the actions a handling unit takes on its own tickets.
+var unitActions = map[string]bool{
+	core.ActionSign: true, core.ActionContact: true, core.ActionHandle: true, core.ActionResolve: true,
+	core.ActionReturn: true, core.ActionExtendRequest: true,
+}
+
+// mayAct reports whether user u may take action on ticket t: by role, and
+// for handlers and community workers with a unit, only on tickets of that
+// unit (lead or co-unit).
+func mayAct(u core.User, action string, t core.Ticket, w core.Workflow) error {
+	if !slices.Contains(actionRoles[action], u.Role) {
+		return core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权%s", core.RoleLabels[u.Role], actionLabel(action))
+	}
+	if unitActions[action] && (u.Role == core.RoleHandler || u.Role == core.RoleCommunity) && u.Unit != "" &&
+		t.Unit != u.Unit && !slices.Contains(w.CoUnits, u.Unit) {
+		return core.Errorf(core.EFORBIDDEN, "该工单不是派给本单位（%s）的，不能%s", u.Unit, actionLabel(action))
+	}
+	return nil
+}
+
+// transitionJSON is the body of POST /api/v1/tickets/{id}/transitions.
+type transitionJSON struct {
+	Action       string   `json:"action"`
+	Note         string   `json:"note"`
+	Unit         string   `json:"unit"`
+	CoUnits      []string `json:"co_units"`
+	Reply        string   `json:"reply"`
+	Until        string   `json:"until"` // RFC 3339 or YYYY-MM-DD[ HH:MM]
+	Resolved     *bool    `json:"resolved"`
+	Satisfaction string   `json:"satisfaction"`
+	MergeInto    string   `json:"merge_into"`
+}
+
+// workflowJSON is the API form of core.Workflow.
+type workflowJSON struct {
+	Status          string   `json:"status"`
+	Actions         []string `json:"actions"` // what the signed-in user may do next
+	DispatchedAt    *string  `json:"dispatched_at"`
+	SignedAt        *string  `json:"signed_at"`
+	ContactDeadline *string  `json:"contact_deadline"`
+	Deadline        *string  `json:"deadline"`
+	CoUnits         []string `json:"co_units"`
+	ReturnedBy      []string `json:"returned_by"`
+	Extension       string   `json:"extension"`
+	ExtensionUntil  *string  `json:"extension_until"`
+	ExtensionReason string   `json:"extension_reason"`
+	Supervisions    int      `json:"supervisions"`
+	MergedInto      string   `json:"merged_into"`
+}
+
+func (s *Server) toWorkflowJSON(t core.Ticket, w core.Workflow, u core.User) workflowJSON {
+	return workflowJSON{
+		Status: t.Status, Actions: s.userActions(u, t, w),
+		DispatchedAt: s.timeJSON(w.DispatchedAt), SignedAt: s.timeJSON(w.SignedAt),
+		ContactDeadline: s.timeJSON(w.ContactDeadline), Deadline: s.timeJSON(t.Deadline),
+		CoUnits: orEmpty(w.CoUnits), ReturnedBy: orEmpty(w.ReturnedBy), Extension: w.Extension,
+		ExtensionUntil: s.timeJSON(w.ExtensionUntil), ExtensionReason: w.ExtensionReason,
+		Supervisions: w.Supervisions, MergedInto: w.MergedInto,
+	}
+}
+
+// userActions are the actions u may take on t now.
+func (s *Server) userActions(u core.User, t core.Ticket, w core.Workflow) []string {
+	out := []string{}
+	if s.Lifecycle == nil {
+		return out
+	}
+	for _, a := range s.Lifecycle.Actions(t.Status) {
+		if mayAct(u, a, t, w) == nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// maxBody bounds request bodies of the API.
+const maxBody = 1 << 20
+
+// transition runs tr on ticket id for user u: permission, the engine's
+// rules and the store's transaction. It returns the unmasked result.
+func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Transition) (core.Ticket, core.Workflow, error) {
+	if s.Lifecycle == nil {
+		return core.Ticket{}, core.Workflow{}, core.Errorf(core.EINVALID, "本系统未启用工单流转")
+	}
+	ws, ok := s.Store.(core.WorkflowStore)
+	if !ok {
+		return core.Ticket{}, core.Workflow{}, core.Errorf(core.EINVALID, "当前数据库不支持工单流转")
+	}
+	if _, known := core.ActionLabels[tr.Action]; !known || tr.Action == core.EventCreate || tr.Action == core.EventUpdate {
+		return core.Ticket{}, core.Workflow{}, invalidParam("action", "未知的流转动作，可选: %s", strings.Join(actionNames(), "、"))
+	}
+	tr.Actor, tr.At = u.Username, s.Clock()
+	return ws.Transition(r.Context(), id, tr, func(t *core.Ticket, w *core.Workflow) error {
+		if err := mayAct(u, tr.Action, *t, *w); err != nil {
+			return err
+		}
+		return s.Lifecycle.Apply(t, w, tr)
+	})
+}
+
+func actionNames() []string {
+	var out []string
+	for a := range actionRoles {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func actionLabel(a string) string {
+	if l, ok := core.ActionLabels[a]; ok {
+		return l
+	}
+	return a
+}
+
+// parseUntil reads a deadline: RFC 3339, "YYYY-MM-DD HH:MM" or a date (the
+// end of that day) in the server's zone.
+func (s *Server) parseUntil(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, v, s.Location); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, s.Location); err == nil {
+		return t.AddDate(0, 0, 1).Add(-time.Second), nil
+	}
+	return time.Time{}, invalidParam("until", "延期时间格式不对，应为 YYYY-MM-DD、YYYY-MM-DD HH:MM 或 RFC 3339")
+}
+
+func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request, p principal) {
+	if err := authorize(p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in transitionJSON
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		s.fail(w, r, core.Errorf(core.EINVALID, "请求体不是合法的 JSON 流转请求（action、note、unit、co_units、reply、until、resolved、satisfaction、merge_into）"))
+		return
+	}
+	until, err := s.parseUntil(in.Until)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	tr := core.Transition{Action: strings.TrimSpace(in.Action), Note: in.Note, Unit: strings.TrimSpace(in.Unit),
+		CoUnits: in.CoUnits, Reply: in.Reply, Until: until, Resolved: in.Resolved,
+		Satisfaction: strings.TrimSpace(in.Satisfaction), MergeInto: strings.TrimSpace(in.MergeInto)}
+	if _, _, err := s.transition(r, id, p.User, tr); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user", p.User.Username)
+	s.writeTicketDetail(w, r, id, p)
+}
+
+// writeTicketDetail answers with the ticket detail JSON, as GET would.
+func (s *Server) writeTicketDetail(w http.ResponseWriter, r *http.Request, id int64, p principal) {
+	v, err := s.ticketView(r, id, p.User.Role)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := ticketDetailJSON{ticketJSON: s.toTicketJSON(v.ticket), Events: make([]eventJSON, 0, len(v.events))}
+	for _, e := range v.events {
+		out.Events = append(out.Events, s.toEventJSON(e))
+	}
+	if v.hasPrediction {
+		out.Prediction = s.toPredictionJSON(v.ticket, v.prediction, v.stored)
+	}
+	if v.hasWorkflow {
+		wf := s.toWorkflowJSON(v.ticket, v.workflow, p.User)
+		out.Workflow = &wf
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleTransitionForm is the ticket page's form for a transition: on
+// success it goes back to the ticket; on a refusal it shows the ticket with
+// the message.
+func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p principal) {
+	if err := checkCSRF(r, p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	if err := authorize(p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	id, err := pathID(r)
+	if err != nil {
+		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "工单不存在"))
+		return
+	}
+	f := r.PostFormValue
+	tr := core.Transition{Action: f("action"), Note: strings.TrimSpace(f("note")), Unit: strings.TrimSpace(f("unit")),
+		Reply: strings.TrimSpace(f("reply")), Satisfaction: f("satisfaction"), MergeInto: strings.TrimSpace(f("merge_into"))}
+	for _, c := range strings.FieldsFunc(f("co_units"), func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == ' ' }) {
+		tr.CoUnits = append(tr.CoUnits, c)
+	}
+	switch f("resolved") {
+	case "是":
+		b := true
+		tr.Resolved = &b
+	case "否":
+		b := false
+		tr.Resolved = &b
+	}
+	if tr.Until, err = s.parseUntil(f("until")); err == nil {
+		_, _, err = s.transition(r, id, p.User, tr)
+	}
+	if err != nil {
+		s.renderTicketPage(w, r, p, id, core.ErrorMessage(err), http.StatusOK)
+		return
+	}
+	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user", p.User.Username)
+	http.Redirect(w, r, "/tickets/"+r.PathValue("id")+"#workflow", http.StatusSeeOther)
+}
+
+// workflowPanel is the 办理流转 panel of the ticket page.
+type workflowPanel struct {
+	Status          string
+	Unit            string
+	CoUnits         string
+	DispatchedAt    string
+	SignedAt        string
+	ContactDeadline string
+	Deadline        string
+	ReturnedBy      string
+	Extension       string // Chinese state with the time asked for
+	ExtensionReason string
+	Supervisions    int
+	MergedInto      string
+	Actions         []actionForm
+	Units           []string // choices for 派单/改派
+	Satisfactions   []string
+}
+
+// actionForm is one action the user may take, with the inputs it needs.
+type actionForm struct {
+	Action, Label                                    string
+	NeedsUnit, NeedsReply, NeedsUntil, NeedsCallback bool
+	NeedsMerge, NoteRequired                         bool
+	NoteLabel                                        string
+}
+
+var extensionLabels = map[string]string{
+	core.ExtensionPending: "待审批", core.ExtensionApproved: "已批准", core.ExtensionDenied: "已驳回",
+}
+
+func (s *Server) toWorkflowPanel(r *http.Request, u core.User, t core.Ticket, w core.Workflow) *workflowPanel {
+	wp := &workflowPanel{
+		Status: t.Status, Unit: t.Unit, CoUnits: strings.Join(w.CoUnits, "、"),
+		DispatchedAt: s.formatTime(w.DispatchedAt), SignedAt: s.formatTime(w.SignedAt),
+		ContactDeadline: s.formatTime(w.ContactDeadline), Deadline: s.formatTime(t.Deadline),
+		ReturnedBy: strings.Join(w.ReturnedBy, "、"), ExtensionReason: w.ExtensionReason,
+		Supervisions: w.Supervisions, MergedInto: w.MergedInto, Satisfactions: core.Satisfactions,
+	}
+	if w.Extension != "" {
+		wp.Extension = extensionLabels[w.Extension] + "，延至 " + s.formatTime(w.ExtensionUntil)
+	}
+	for _, a := range s.userActions(u, t, w) {
+		f := actionForm{Action: a, Label: actionLabel(a), NoteLabel: "备注"}
+		switch a {
+		case core.ActionDispatch, core.ActionRedispatch:
+			f.NeedsUnit, f.NoteLabel = true, "派单说明"
+		case core.ActionResolve, core.ActionAnswer:
+			f.NeedsReply = true
+		case core.ActionExtendRequest:
+			f.NeedsUntil, f.NoteRequired, f.NoteLabel = true, true, "延期理由"
+		case core.ActionCallback:
+			f.NeedsCallback, f.NoteLabel = true, "回访记录"
+		case core.ActionMerge:
+			f.NeedsMerge, f.NoteLabel = true, "合并说明"
+		case core.ActionReturn:
+			f.NoteRequired, f.NoteLabel = true, "退单理由"
+		case core.ActionSupervise:
+			f.NoteRequired, f.NoteLabel = true, "督办意见"
+		case core.ActionContact:
+			f.NoteLabel = "联系情况"
+		case core.ActionExtendDeny:
+			f.NoteLabel = "驳回理由"
+		}
+		wp.Actions = append(wp.Actions, f)
+		if f.NeedsUnit && wp.Units == nil {
+			if units, err := s.Store.Units(r.Context()); err == nil {
+				for _, un := range units {
+					wp.Units = append(wp.Units, un.Name)
+				}
+			}
+		}
+	}
+	return wp
+}
