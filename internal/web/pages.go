@@ -207,10 +207,21 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 		s.render(w, r, http.StatusBadRequest, "tickets", p, page)
 		return
 	}
-	tickets, total, err := s.Store.Tickets(r.Context(), f)
+	sc, err := s.userScope(r.Context(), p.User)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
+	}
+	var (
+		tickets []core.Ticket
+		total   int
+	)
+	if sc.narrow(&f) {
+		tickets, total, err = s.Store.Tickets(r.Context(), f)
+		if err != nil {
+			s.failPage(w, r, err)
+			return
+		}
 	}
 	for _, t := range tickets {
 		t = s.maskTicket(t, p.User.Role)
@@ -367,7 +378,7 @@ func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request, p prin
 // renderTicketPage shows ticket id; notice, when not empty, is the message
 // of a refused transition.
 func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int) {
-	v, err := s.ticketView(r, id, p.User.Role)
+	v, err := s.ticketView(r, id, p.User)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
@@ -378,7 +389,7 @@ func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, p prin
 		page.Prediction = s.toPredictionPanel(t, v.prediction, v.stored)
 	}
 	if v.hasWorkflow {
-		page.Workflow = s.toWorkflowPanel(r, p.User, t, v.workflow)
+		page.Workflow = s.toWorkflowPanel(r, p.User, v.scope, t, v.workflow)
 	}
 	page.Notice = notice
 	values := s.ticketValues(t)

@@ -312,10 +312,21 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, p princip
 		s.fail(w, r, err)
 		return
 	}
-	tickets, total, err := s.Store.Tickets(r.Context(), f)
+	sc, err := s.userScope(r.Context(), p.User)
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	var (
+		tickets []core.Ticket
+		total   int
+	)
+	if sc.narrow(&f) {
+		tickets, total, err = s.Store.Tickets(r.Context(), f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	out := ticketListJSON{Total: total, Offset: f.Offset, Limit: f.Limit, Items: make([]ticketJSON, 0, len(tickets))}
 	for _, t := range tickets {
@@ -347,13 +358,20 @@ type ticketView struct {
 	stored        bool
 	workflow      core.Workflow
 	hasWorkflow   bool
+	scope         scope
 }
 
-// ticketView loads a ticket, its history and its prediction, masked for
-// role. The prediction is made from the unmasked ticket, then masked.
-func (s *Server) ticketView(r *http.Request, id int64, role string) (ticketView, error) {
+// ticketView loads a ticket, its history, prediction and workflow state,
+// masked for u's role; a ticket outside u's scope is refused. The
+// prediction is made from the unmasked ticket, then masked.
+func (s *Server) ticketView(r *http.Request, id int64, u core.User) (ticketView, error) {
 	var v ticketView
+	role := u.Role
 	t, err := s.Store.Ticket(r.Context(), id)
+	if err != nil {
+		return v, err
+	}
+	sc, err := s.userScope(r.Context(), u)
 	if err != nil {
 		return v, err
 	}
@@ -377,6 +395,10 @@ func (s *Server) ticketView(r *http.Request, id int64, role string) (ticketView,
 		}
 		v.hasWorkflow = true
 	}
+	if !sc.sees(t, v.workflow) {
+		return ticketView{}, errOutOfScope
+	}
+	v.scope = sc
 	v.ticket, v.events = s.maskTicket(t, role), events
 	return v, nil
 }

@@ -33,6 +33,7 @@ func fixedClock() time.Time { return fixedNow }
 var testPasswords = map[string]string{
 	"admin": "admin-pass", "staff": "staff-pass", "leader": "leader-pass",
 	"community": "community-pass", "handler": "handler-pass", "resident": "resident-pass",
+	"cw01": "cw01-pass", "hd01": "hd01-pass",
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -136,6 +137,18 @@ func newFixture(t testing.TB) *fixture {
 			t.Fatal(err)
 		}
 		u := core.User{Username: name, Name: "测试" + name, Role: roles[name], PasswordHash: h}
+		if err := db.CreateUser(ctx, &u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Users with a unit work in a scope: cw01 in 望春园社区 (unit C01), hd01
+	// in 城市管理办公室 (D01).
+	for _, u := range []core.User{{Username: "cw01", Role: core.RoleCommunity, Unit: "C01"}, {Username: "hd01", Role: core.RoleHandler, Unit: "D01"}} {
+		h, err := HashPassword(testPasswords[u.Username])
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.PasswordHash, u.Name = h, "测试"+u.Username
 		if err := db.CreateUser(ctx, &u); err != nil {
 			t.Fatal(err)
 		}

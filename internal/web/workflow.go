@@ -48,16 +48,15 @@ var unitActions = map[string]bool{
 	core.ActionReturn: true, core.ActionExtendRequest: true,
 }
 
-// mayAct reports whether user u may take action on ticket t: by role, and
-// for handlers and community workers with a unit, only on tickets of that
-// unit (lead or co-unit).
-func mayAct(u core.User, action string, t core.Ticket, w core.Workflow) error {
+// mayAct reports whether user u, working in scope sc, may take action on
+// ticket t: by role, and for a unit's actions only on tickets dispatched to
+// the user's unit (lead or co-unit).
+func mayAct(u core.User, sc scope, action string, t core.Ticket, w core.Workflow) error {
 	if !slices.Contains(actionRoles[action], u.Role) {
 		return core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权%s", core.RoleLabels[u.Role], actionLabel(action))
 	}
-	if unitActions[action] && (u.Role == core.RoleHandler || u.Role == core.RoleCommunity) && u.Unit != "" &&
-		t.Unit != u.Unit && !slices.Contains(w.CoUnits, u.Unit) {
-		return core.Errorf(core.EFORBIDDEN, "该工单不是派给本单位（%s）的，不能%s", u.Unit, actionLabel(action))
+	if unitActions[action] && sc.Unit != "" && t.Unit != sc.Unit && !slices.Contains(w.CoUnits, sc.Unit) {
+		return core.Errorf(core.EFORBIDDEN, "该工单不是派给本单位（%s）的，不能%s", sc.Unit, actionLabel(action))
 	}
 	return nil
 }
@@ -92,9 +91,9 @@ type workflowJSON struct {
 	MergedInto      string   `json:"merged_into"`
 }
 
-func (s *Server) toWorkflowJSON(t core.Ticket, w core.Workflow, u core.User) workflowJSON {
+func (s *Server) toWorkflowJSON(t core.Ticket, w core.Workflow, u core.User, sc scope) workflowJSON {
 	return workflowJSON{
-		Status: t.Status, Actions: s.userActions(u, t, w),
+		Status: t.Status, Actions: s.userActions(u, sc, t, w),
 		DispatchedAt: s.timeJSON(w.DispatchedAt), SignedAt: s.timeJSON(w.SignedAt),
 		ContactDeadline: s.timeJSON(w.ContactDeadline), Deadline: s.timeJSON(t.Deadline),
 		CoUnits: orEmpty(w.CoUnits), ReturnedBy: orEmpty(w.ReturnedBy), Extension: w.Extension,
@@ -104,13 +103,13 @@ func (s *Server) toWorkflowJSON(t core.Ticket, w core.Workflow, u core.User) wor
 }
 
 // userActions are the actions u may take on t now.
-func (s *Server) userActions(u core.User, t core.Ticket, w core.Workflow) []string {
+func (s *Server) userActions(u core.User, sc scope, t core.Ticket, w core.Workflow) []string {
 	out := []string{}
 	if s.Lifecycle == nil {
 		return out
 	}
 	for _, a := range s.Lifecycle.Actions(t.Status) {
-		if mayAct(u, a, t, w) == nil {
+		if mayAct(u, sc, a, t, w) == nil {
 			out = append(out, a)
 		}
 	}
@@ -133,9 +132,16 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 	if _, known := core.ActionLabels[tr.Action]; !known || tr.Action == core.EventCreate || tr.Action == core.EventUpdate {
 		return core.Ticket{}, core.Workflow{}, invalidParam("action", "未知的流转动作，可选: %s", strings.Join(actionNames(), "、"))
 	}
+	sc, err := s.userScope(r.Context(), u)
+	if err != nil {
+		return core.Ticket{}, core.Workflow{}, err
+	}
 	tr.Actor, tr.At = u.Username, s.Clock()
 	return ws.Transition(r.Context(), id, tr, func(t *core.Ticket, w *core.Workflow) error {
-		if err := mayAct(u, tr.Action, *t, *w); err != nil {
+		if !sc.sees(*t, *w) {
+			return errOutOfScope
+		}
+		if err := mayAct(u, sc, tr.Action, *t, *w); err != nil {
 			return err
 		}
 		return s.Lifecycle.Apply(t, w, tr)
@@ -214,7 +220,7 @@ func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request, p prin
 
 // writeTicketDetail answers with the ticket detail JSON, as GET would.
 func (s *Server) writeTicketDetail(w http.ResponseWriter, r *http.Request, id int64, p principal) {
-	v, err := s.ticketView(r, id, p.User.Role)
+	v, err := s.ticketView(r, id, p.User)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -227,7 +233,7 @@ func (s *Server) writeTicketDetail(w http.ResponseWriter, r *http.Request, id in
 		out.Prediction = s.toPredictionJSON(v.ticket, v.prediction, v.stored)
 	}
 	if v.hasWorkflow {
-		wf := s.toWorkflowJSON(v.ticket, v.workflow, p.User)
+		wf := s.toWorkflowJSON(v.ticket, v.workflow, p.User, v.scope)
 		out.Workflow = &wf
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -306,7 +312,7 @@ var extensionLabels = map[string]string{
 	core.ExtensionPending: "待审批", core.ExtensionApproved: "已批准", core.ExtensionDenied: "已驳回",
 }
 
-func (s *Server) toWorkflowPanel(r *http.Request, u core.User, t core.Ticket, w core.Workflow) *workflowPanel {
+func (s *Server) toWorkflowPanel(r *http.Request, u core.User, sc scope, t core.Ticket, w core.Workflow) *workflowPanel {
 	wp := &workflowPanel{
 		Status: t.Status, Unit: t.Unit, CoUnits: strings.Join(w.CoUnits, "、"),
 		DispatchedAt: s.formatTime(w.DispatchedAt), SignedAt: s.formatTime(w.SignedAt),
@@ -317,7 +323,7 @@ func (s *Server) toWorkflowPanel(r *http.Request, u core.User, t core.Ticket, w 
 	if w.Extension != "" {
 		wp.Extension = extensionLabels[w.Extension] + "，延至 " + s.formatTime(w.ExtensionUntil)
 	}
-	for _, a := range s.userActions(u, t, w) {
+	for _, a := range s.userActions(u, sc, t, w) {
 		f := actionForm{Action: a, Label: actionLabel(a), NoteLabel: "备注"}
 		switch a {
 		case core.ActionDispatch, core.ActionRedispatch:

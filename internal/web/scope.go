@@ -1,0 +1,80 @@
+package web
+
+import (
+	"context"
+	"slices"
+
+	"jiceng/internal/core"
+)
+
+// scope is the part of the street a user works in. Community workers see
+// the tickets of their community (and those dispatched to their unit);
+// handlers see the tickets of their unit. Everybody else, and a user
+// without a unit, sees the whole street.
+type scope struct {
+	Unit      string // unit name, as tickets carry it; "" for no unit scope
+	Community string // community name; "" for no community scope
+}
+
+func (sc scope) whole() bool { return sc.Unit == "" && sc.Community == "" }
+
+// userScope resolves u's unit code to the names tickets carry.
+func (s *Server) userScope(ctx context.Context, u core.User) (scope, error) {
+	if u.Unit == "" || (u.Role != core.RoleHandler && u.Role != core.RoleCommunity) {
+		return scope{}, nil
+	}
+	units, err := s.Store.Units(ctx)
+	if err != nil {
+		return scope{}, err
+	}
+	i := slices.IndexFunc(units, func(un core.Unit) bool { return un.Code == u.Unit || un.Name == u.Unit })
+	if i < 0 {
+		// A unit the registry no longer has: fail closed, on the code.
+		return scope{Unit: u.Unit}, nil
+	}
+	sc := scope{Unit: units[i].Name}
+	if u.Role == core.RoleCommunity && units[i].Community != "" {
+		areas, err := s.Store.Areas(ctx)
+		if err != nil {
+			return scope{}, err
+		}
+		for _, c := range areas.Communities {
+			if c.Code == units[i].Community {
+				sc.Community = c.Name
+			}
+		}
+	}
+	return sc, nil
+}
+
+// narrow restricts a list filter to the scope: a community worker's lists
+// are of their community, a handler's of their unit. It returns false when
+// the filter asks for another community or unit: nothing to list.
+func (sc scope) narrow(f *core.TicketFilter) bool {
+	switch {
+	case sc.Community != "":
+		if f.Community != "" && f.Community != sc.Community {
+			return false
+		}
+		f.Community = sc.Community
+	case sc.Unit != "":
+		if f.Unit != "" && f.Unit != sc.Unit {
+			return false
+		}
+		f.Unit = sc.Unit
+	}
+	return true
+}
+
+// sees reports whether a ticket is in the scope.
+func (sc scope) sees(t core.Ticket, w core.Workflow) bool {
+	if sc.whole() {
+		return true
+	}
+	if sc.Community != "" && t.Community == sc.Community {
+		return true
+	}
+	return sc.Unit != "" && (t.Unit == sc.Unit || slices.Contains(w.CoUnits, sc.Unit) || slices.Contains(w.ReturnedBy, sc.Unit))
+}
+
+var errOutOfScope = core.Errorf(core.EFORBIDDEN, "该工单不属于本单位或本社区，无权查看")

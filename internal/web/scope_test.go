@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestScope: community workers and handlers with a unit see the tickets of
+// their community or unit, in lists and details; others see the street.
+func TestScope(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		user      string
+		list      []string // ticket numbers of the list, newest first
+		forbidden []string // ticket ids whose detail is refused
+		allowed   []string
+	}{
+		{"cw01", []string{"QHW2502100003", "QHW2501050001"}, []string{"2"}, []string{"1", "3"}},
+		{"hd01", []string{"QHW2501200002"}, []string{"1", "3"}, []string{"2"}},
+		{"community", []string{"QHW2502100003", "QHW2501200002", "QHW2501050001"}, nil, []string{"1", "2", "3"}},
+		{"staff", []string{"QHW2502100003", "QHW2501200002", "QHW2501050001"}, nil, []string{"1", "2", "3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			c := f.login(t, tt.user)
+			list := decode[ticketListJSON](t, f.get(t, c, "/api/v1/tickets"))
+			var got []string
+			for _, it := range list.Items {
+				got = append(got, it.Number)
+			}
+			if !slices.Equal(got, tt.list) || list.Total != len(tt.list) {
+				t.Errorf("list = %v (total %d), want %v", got, list.Total, tt.list)
+			}
+			// A filter for another community does not widen the scope.
+			if other := decode[ticketListJSON](t, f.get(t, c, "/api/v1/tickets?community=柳荫里社区")); tt.user == "cw01" && other.Total != 0 {
+				t.Errorf("cw01 sees %d tickets of another community", other.Total)
+			}
+			page := string(f.get(t, c, "/tickets").body)
+			for _, n := range tt.list {
+				if !strings.Contains(page, n) {
+					t.Errorf("list page lacks %s", n)
+				}
+			}
+			for _, id := range tt.forbidden {
+				if r := f.get(t, c, "/api/v1/tickets/"+id); r.status != http.StatusForbidden {
+					t.Errorf("ticket %s: status %d, want 403", id, r.status)
+				}
+				if r := f.get(t, c, "/tickets/"+id); r.status != http.StatusForbidden || !strings.Contains(string(r.body), "无权查看") {
+					t.Errorf("ticket page %s: status %d, want 403 with a message", id, r.status)
+				}
+			}
+			for _, id := range tt.allowed {
+				if r := f.get(t, c, "/api/v1/tickets/"+id); r.status != http.StatusOK {
+					t.Errorf("ticket %s: status %d, want 200", id, r.status)
+				}
+			}
+		})
+	}
+}
