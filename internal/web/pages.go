@@ -363,13 +363,8 @@ type eventRow struct {
 }
 
 func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "工单不存在"))
+	id, ok := s.ticketRequest(w, r, p, true)
+	if !ok {
 		return
 	}
 	s.renderTicketPage(w, r, p, id, "", http.StatusOK)

@@ -336,13 +336,8 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, p princip
 }
 
 func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.ticketRequest(w, r, p, false)
+	if !ok {
 		return
 	}
 	s.writeTicketDetail(w, r, id, p)

@@ -186,13 +186,8 @@ func (s *Server) parseUntil(v string) (time.Time, error) {
 }
 
 func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.ticketRequest(w, r, p, false)
+	if !ok {
 		return
 	}
 	var in transitionJSON
@@ -247,13 +242,8 @@ func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p 
 		s.failPage(w, r, err)
 		return
 	}
-	if err := authorize(p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	id, err := pathID(r)
-	if err != nil {
-		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "工单不存在"))
+	id, ok := s.ticketRequest(w, r, p, true)
+	if !ok {
 		return
 	}
 	f := r.PostFormValue
@@ -270,6 +260,7 @@ func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p 
 		b := false
 		tr.Resolved = &b
 	}
+	var err error
 	if tr.Until, err = s.parseUntil(f("until")); err == nil {
 		_, _, err = s.transition(r, id, p.User, tr)
 	}
@@ -355,4 +346,27 @@ func (s *Server) toWorkflowPanel(r *http.Request, u core.User, sc scope, t core.
 		}
 	}
 	return wp
+}
+
+// ticketRequest checks that p may read tickets and reads the ticket id of
+// the path; when it returns false it has answered the request, as a page
+// or as JSON.
+func (s *Server) ticketRequest(w http.ResponseWriter, r *http.Request, p principal, page bool) (int64, bool) {
+	err := authorize(p)
+	var id int64
+	if err == nil {
+		id, err = pathID(r)
+		if err != nil && page {
+			err = core.Errorf(core.ENOTFOUND, "工单不存在")
+		}
+	}
+	switch {
+	case err == nil:
+		return id, true
+	case page:
+		s.failPage(w, r, err)
+	default:
+		s.fail(w, r, err)
+	}
+	return 0, false
 }
