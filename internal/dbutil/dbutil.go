@@ -355,3 +355,31 @@ func KeywordPhrases(keyword string) (phrases [][]Bigram, exact bool) {
 	end()
 	return phrases, runs == 1 && !other && len(phrases) == 1
 }
+
+// ApplyTransition is the part of a store's Transition that does not depend
+// on the database: it runs fn on a copy of old and on w, restores what a
+// transition may not change (ID, number, creation time, title and content:
+// the keyword index is not touched), normalises the result and returns it
+// with the event's time (tr.At, or now) and the changed fields.
+func ApplyTransition(old core.Ticket, w *core.Workflow, tr core.Transition, now time.Time,
+	fn func(t *core.Ticket, w *core.Workflow) error) (core.Ticket, time.Time, []core.Change, error) {
+	t := old
+	t.Tags, t.Flags = append([]string(nil), old.Tags...), append([]string(nil), old.Flags...)
+	id := w.TicketID
+	if err := fn(&t, w); err != nil {
+		return core.Ticket{}, time.Time{}, nil, err
+	}
+	t.ID, t.Number, t.CreatedAt, w.TicketID = old.ID, old.Number, old.CreatedAt, id
+	t.Title, t.Content = old.Title, old.Content
+	Normalize(&t)
+	at := tr.At
+	if at.IsZero() {
+		at = now
+	}
+	at = Micro(at)
+	changes := Diff(&old, &t)
+	if len(changes) > 0 {
+		t.UpdatedAt = at
+	}
+	return t, at, changes, nil
+}

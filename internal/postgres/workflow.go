@@ -63,22 +63,15 @@ func (db *DB) Transition(ctx context.Context, id int64, tr core.Transition, fn f
 		if err != nil {
 			return err
 		}
-		t = old
-		t.Tags, t.Flags = append([]string(nil), old.Tags...), append([]string(nil), old.Flags...)
-		if err := fn(&t, &w); err != nil {
+		var (
+			at      time.Time
+			changes []core.Change
+		)
+		t, at, changes, err = dbutil.ApplyTransition(old, &w, tr, db.now(), fn)
+		if err != nil {
 			return err
 		}
-		t.ID, t.Number, t.CreatedAt, w.TicketID = old.ID, old.Number, old.CreatedAt, id
-		t.Title, t.Content = old.Title, old.Content
-		dbutil.Normalize(&t)
-		at := tr.At
-		if at.IsZero() {
-			at = db.now()
-		}
-		at = dbutil.Micro(at)
-		changes := dbutil.Diff(&old, &t)
 		if len(changes) > 0 {
-			t.UpdatedAt = at
 			set := make([]string, len(ticketCols))
 			for i, c := range ticketCols {
 				set[i] = c + " = $" + strconv.Itoa(i+1)

@@ -61,23 +61,15 @@ func (db *DB) Transition(ctx context.Context, id int64, tr core.Transition, fn f
 		if err != nil {
 			return err
 		}
-		t = old
-		t.Tags, t.Flags = append([]string(nil), old.Tags...), append([]string(nil), old.Flags...)
-		if err := fn(&t, &w); err != nil {
+		var (
+			at      time.Time
+			changes []core.Change
+		)
+		t, at, changes, err = dbutil.ApplyTransition(old, &w, tr, db.now(), fn)
+		if err != nil {
 			return err
 		}
-		// What a transition may not change.
-		t.ID, t.Number, t.CreatedAt, w.TicketID = old.ID, old.Number, old.CreatedAt, id
-		t.Title, t.Content = old.Title, old.Content // the keyword index is not touched
-		dbutil.Normalize(&t)
-		at := tr.At
-		if at.IsZero() {
-			at = db.now()
-		}
-		at = dbutil.Micro(at)
-		changes := dbutil.Diff(&old, &t)
 		if len(changes) > 0 {
-			t.UpdatedAt = at
 			cols := ticketCols()
 			args := append(appendTicketArgs(nil, &t), id)
 			if _, err := tx.ExecContext(ctx, "UPDATE tickets SET "+strings.Join(cols, " = ?, ")+" = ? WHERE id = ?", args...); err != nil {
