@@ -4,29 +4,70 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
+	"jiceng/internal/core"
 	"jiceng/internal/deid"
+	"jiceng/internal/fieldset"
+	"jiceng/internal/importer"
 )
 
-// deidKeyEnv names the environment variable that holds the
-// pseudonymisation key: configuration, never a flag (flags show in ps) and
-// never the database.
-const deidKeyEnv = "JICENG_DEID_KEY"
+const deidUsage = `deid spans [-min-score S] < 文本        每行一篇文本，输出每行识别到的个人信息（JSON 行）
+       jiceng deid mask [-policy 脱敏字典.csv] [-role 角色] [-field 字段] < 文本
+       jiceng deid mask [-policy 脱敏字典.csv] [-role 角色] -in 文件.csv|xlsx [-out 输出.csv]`
 
-// runDeid de-identifies text lines from standard input: each line is
-// treated as the value of one field for one role under the masking
-// dictionary, or (-spans) its recognised spans are printed as JSON lines.
+// runDeid implements "jiceng deid": "spans" lists the personal data the
+// recognizers find in each line of standard input; "mask" applies the
+// masking dictionary for one role to lines of text or to a CSV/XLSX file.
+// Without a subcommand the flags are those of mask (the older form), and
+// -spans selects spans.
 func runDeid(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "deid", "deid [-role 角色] [-field 字段] [-policy 脱敏字典.csv] [-spans] < 文本")
-	role := fs.String("role", "share", "角色: admin, leader, staff, community, handler, resident, export, share")
-	field := fs.String("field", "content", "字段名（如 content、address、caller_phone）")
-	policyFile := fs.String("policy", "", "脱敏字典 CSV 文件（默认内置 policy.csv）")
-	spans := fs.Bool("spans", false, "只输出识别到的个人信息片段（JSON 行），不脱敏")
-	minScore := fs.Float64("min-score", deid.DefaultMinScore, "片段的最低置信度（与 -spans 一起用）")
+	if len(args) > 0 {
+		switch args[0] {
+		case "spans":
+			return runDeidSpans(ctx, e, args[1:])
+		case "mask":
+			return runDeidMask(ctx, e, args[1:])
+		}
+		if !strings.HasPrefix(args[0], "-") {
+			fmt.Fprintf(e.stderr, "jiceng deid: 未知子命令 %q（可用: spans, mask）\n", args[0])
+			fmt.Fprintf(e.stderr, "用法: jiceng %s\n", deidUsage)
+			return errUsage
+		}
+		for _, a := range args {
+			if a == "-spans" || a == "--spans" {
+				rest := make([]string, 0, len(args))
+				for _, b := range args {
+					if b != a {
+						rest = append(rest, b)
+					}
+				}
+				return runDeidSpans(ctx, e, rest)
+			}
+		}
+	}
+	return runDeidMask(ctx, e, args)
+}
+
+// spanJSON is one span in the output of "jiceng deid spans"; offsets are
+// in code points.
+type spanJSON struct {
+	Type  string  `json:"type"`
+	Start int     `json:"start"`
+	End   int     `json:"end"`
+	Text  string  `json:"text"`
+	Score float64 `json:"score"`
+	Rule  string  `json:"rule"`
+}
+
+// runDeidSpans writes one JSON object per input line: {"spans":[...]}.
+func runDeidSpans(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "deid spans", "deid spans [-min-score S] < 文本")
+	minScore := fs.Float64("min-score", deid.DefaultMinScore, "片段的最低置信度（0–1）")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -34,62 +75,207 @@ func runDeid(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	p := deid.DefaultPolicy()
-	if *policyFile != "" {
-		f, err := os.Open(*policyFile)
-		if err != nil {
-			return fmt.Errorf("打开脱敏字典: %w", err)
-		}
-		p, err = deid.LoadPolicy(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("脱敏字典 %s: %w", *policyFile, err)
-		}
-	}
-	if key := os.Getenv(deidKeyEnv); key != "" {
-		var err error
-		if p, err = p.WithKey([]byte(key)); err != nil {
-			return fmt.Errorf("环境变量 %s: %w", deidKeyEnv, err)
-		}
-	}
-	if !*spans {
-		if err := p.Check(*role); errors.Is(err, deid.ErrNoKey) {
-			return fmt.Errorf("角色 %s 的规则需要假名化密钥：请设置环境变量 %s（至少 %d 字节）", *role, deidKeyEnv, deid.MinKeyLen)
-		}
-	}
-	sc := bufio.NewScanner(e.stdin)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	var out struct {
+		Spans []spanJSON `json:"spans"`
+	}
+	return eachLine(ctx, e.stdin, func(text string) error {
+		out.Spans = out.Spans[:0]
+		for _, s := range deid.SpansMin(text, *minScore) {
+			out.Spans = append(out.Spans, spanJSON{string(s.Type), s.Start, s.End, s.Text, s.Score, s.Rule})
+		}
+		if out.Spans == nil {
+			out.Spans = []spanJSON{}
+		}
+		return enc.Encode(&out)
+	})
+}
+
+// eachLine calls fn for every line of r, without its line end.
+func eachLine(ctx context.Context, r io.Reader, fn func(string) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	line := 0
 	for sc.Scan() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		line++
-		text := strings.TrimSuffix(sc.Text(), "\r")
-		if *spans {
-			for _, s := range deid.SpansMin(text, *minScore) {
-				if err := enc.Encode(struct {
-					Line  int     `json:"line"`
-					Type  string  `json:"type"`
-					Start int     `json:"start"`
-					End   int     `json:"end"`
-					Text  string  `json:"text"`
-					Score float64 `json:"score"`
-					Rule  string  `json:"rule"`
-				}{line, string(s.Type), s.Start, s.End, s.Text, s.Score, s.Rule}); err != nil {
-					return err
-				}
-			}
-			continue
+		if err := fn(strings.TrimSuffix(sc.Text(), "\r")); err != nil {
+			return err
 		}
-		fmt.Fprintln(w, p.Value(*role, *field, text))
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("读取标准输入第 %d 行之后: %w", line, err)
+	}
+	return nil
+}
+
+// runDeidMask masks lines of standard input as values of one field, or
+// the cells of a CSV/XLSX file by the field each column names.
+func runDeidMask(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "deid mask", deidUsage)
+	role := fs.String("role", "share", "角色（脱敏字典的列）: admin, leader, staff, community, handler, resident, export, share, store")
+	field := fs.String("field", "content", "标准输入每行作为哪个字段的值（如 content、address、caller_phone）")
+	policyFile := addPolicyFlag(fs)
+	in := fs.String("in", "", "要脱敏的 CSV/XLSX 文件（任何导入支持的编码）；不指定则读标准输入的文本行")
+	out := fs.String("out", "-", "输出 CSV 文件（UTF-8）；- 表示标准输出")
+	sheet := fs.String("sheet", "", "XLSX 工作表名称；默认第一个工作表")
+	fieldsFile := fs.String("fields", "", "字段集声明文件；默认用内置标准字段集")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return errUsage
+	}
+	p, err := loadPolicy(*policyFile)
+	if err != nil {
+		return err
+	}
+	if err := checkRole(p, *role); err != nil {
+		return err
+	}
+	if *in == "" {
+		w := bufio.NewWriter(e.stdout)
+		defer w.Flush()
+		return eachLine(ctx, e.stdin, func(text string) error {
+			_, err := fmt.Fprintln(w, p.Text(*role, *field, text))
+			return err
+		})
+	}
+	set := fieldset.Tickets()
+	if *fieldsFile != "" {
+		r, err := os.Open(*fieldsFile)
+		if err != nil {
+			return fmt.Errorf("无法打开字段集文件 %s", filepath.Base(*fieldsFile))
+		}
+		set, err = fieldset.Load(r)
+		r.Close()
+		if err != nil {
+			return fmt.Errorf("字段集文件 %s: %w", filepath.Base(*fieldsFile), err)
+		}
+	}
+	return maskFile(ctx, e, p, *role, set, *in, *sheet, *out)
+}
+
+// maskFile writes the file at path as CSV with every cell as role may see
+// it: columns are mapped onto fields through the field set's aliases (as
+// the importer does), other columns fall to the policy's "*" row. Rows
+// above the header (titles) are treated as unknown columns too.
+func maskFile(ctx context.Context, e *env, p *deid.Policy, role string, set *fieldset.Set, path, sheet, out string) error {
+	rr, _, err := importer.Open(path, importer.ReadOptions{Sheet: sheet})
+	if err != nil {
+		return err
+	}
+	defer rr.Close()
+	var pre []importer.Row
+	for len(pre) < 10 {
+		row, err := rr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		row.Cells = append([]string(nil), row.Cells...)
+		pre = append(pre, row)
+	}
+	if len(pre) == 0 {
+		return core.Errorf(core.EINVALID, "%s 是空文件", filepath.Base(path))
+	}
+	// The header is the row naming the most fields; the first row when
+	// none names any.
+	h, best := 0, 0
+	for i, r := range pre {
+		n := 0
+		for _, c := range r.Cells {
+			if set.Lookup(c) != nil {
+				n++
+			}
+		}
+		if n > best {
+			h, best = i, n
+		}
+	}
+	var names []string
+	for _, c := range pre[h].Cells {
+		c = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))
+		if f := set.Lookup(c); f != nil {
+			names = append(names, f.Name)
+		} else {
+			names = append(names, "*"+c) // never a field name: the "*" row
+		}
+	}
+
+	var dst *output
+	var w rowWriter
+	if out == "-" {
+		w, err = newCSVRowWriter(e.stdout, "utf8")
+	} else {
+		if dst, err = createOutput(out); err != nil {
+			return err
+		}
+		defer dst.abort()
+		w, err = newCSVRowWriter(dst, "utf8")
+	}
+	if err != nil {
+		return err
+	}
+	var cells []string
+	// mask writes a data row (columns mapped by names), the header (as is)
+	// or a title row (every cell an unknown column).
+	mask := func(r importer.Row, names []string, header bool) error {
+		if header {
+			return w.write(r.Cells)
+		}
+		cells = cells[:0]
+		for i, c := range r.Cells {
+			name := "*"
+			if i < len(names) {
+				name = names[i]
+			}
+			cells = append(cells, p.Text(role, name, c))
+		}
+		return w.write(cells)
+	}
+	n := 0
+	for i, r := range pre {
+		cols := names
+		if i < h {
+			cols = nil
+		}
+		if err := mask(r, cols, i == h); err != nil {
+			return err
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r, err := rr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		n++
+		if err := mask(r, names, false); err != nil {
+			return err
+		}
+	}
+	if err := w.close(); err != nil {
+		return fmt.Errorf("写入脱敏文件失败: %w", err)
+	}
+	if dst != nil {
+		if err := dst.commit(); err != nil {
+			return fmt.Errorf("写入脱敏文件失败: %w", err)
+		}
+		fmt.Fprintf(e.stderr, "已按角色 %s 脱敏 %d 行到 %s\n", role, n+len(pre)-h-1, out)
 	}
 	return nil
 }

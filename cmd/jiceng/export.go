@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf16"
 
@@ -17,20 +18,27 @@ import (
 	"golang.org/x/text/transform"
 
 	"jiceng/internal/core"
+	"jiceng/internal/deid"
 	"jiceng/internal/fieldset"
 )
 
 // runExport implements "jiceng export": it streams the tickets matching the
 // filters to CSV (UTF-8 with BOM, or GBK) or XLSX, with the field labels as
 // headers and one column per Extra key, so that "jiceng import" of the
-// output gives back the same tickets.
+// output gives back the same tickets. Every value passes through the
+// masking dictionary for -role (default export: pseudonymised, needs
+// $JICENG_DEID_KEY; -role admin gives the raw data), and a k-anonymity
+// report over the -qi quasi-identifiers goes to stderr.
 func runExport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "export", "export [-db DSN] [-format csv|xlsx] [-encoding utf8|gbk] [-out FILE] [筛选条件]")
+	fs := newFlagSet(e, "export", "export [-db DSN] [-role ROLE] [-policy FILE] [-qi 字段,...] [-format csv|xlsx] [-encoding utf8|gbk] [-out FILE] [筛选条件]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径或 postgres:// URL")
 	format := fs.String("format", "", "输出格式 csv 或 xlsx；默认按 -out 的扩展名，否则 csv")
 	encoding := fs.String("encoding", "utf8", "CSV 编码：utf8（带 BOM）或 gbk（GB18030，可表示全部汉字）")
 	out := fs.String("out", "-", "输出文件；- 表示标准输出（仅 CSV）")
 	fieldsFile := fs.String("fields", "", "字段集声明文件；默认用内置标准字段集")
+	role := fs.String("role", "export", "脱敏字典中的角色；export 为假名化导出（需环境变量 "+deidKeyEnv+"），admin 为原始数据")
+	policyFile := addPolicyFlag(fs)
+	qi := fs.String("qi", defaultQI, "计算 k-匿名性的准标识符：字段名，逗号分隔；时间字段可加 :year、:month 或 :day 表示概化到年、月或日")
 	from := fs.String("from", "", "受理时间起（含），如 2024-03-01")
 	to := fs.String("to", "", "受理时间止（不含），如 2024-04-01")
 	var f core.TicketFilter
@@ -83,6 +91,13 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("字段集文件 %s: %w", filepath.Base(*fieldsFile), err)
 		}
 	}
+	policy, err := loadPolicy(*policyFile)
+	if err != nil {
+		return err
+	}
+	if err := checkRole(policy, *role); err != nil {
+		return err
+	}
 	st, err := openStore(ctx, *dsn, e.clock)
 	if err != nil {
 		return err
@@ -112,22 +127,36 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		header = append(header, fd.Label)
 	}
 	header = append(header, extras...)
+	names := make([]string, 0, len(header))
+	for _, fd := range set.Fields {
+		names = append(names, fd.Name)
+	}
+	for _, k := range extras {
+		// A raw value kept beside a field ("联系电话（原值）") is treated
+		// like the field, as the workbench does.
+		if label, ok := strings.CutSuffix(k, fieldset.RawSuffix); ok {
+			if fd := set.Lookup(label); fd != nil {
+				k = fd.Name
+			}
+		}
+		names = append(names, k)
+	}
+	qis, err := parseQI(*qi, names)
+	if err != nil {
+		return err
+	}
+	classes := deid.NewClasses()
+	qiVals := make([]string, len(qis))
 
 	var w rowWriter
-	var dst *os.File
-	tmp := ""
+	var dst *output
 	if *out == "-" {
 		w, err = newCSVRowWriter(e.stdout, *encoding)
 	} else {
-		tmp = *out + ".tmp"
-		dst, err = os.Create(tmp)
-		if err != nil {
-			return core.Errorf(core.EINVALID, "无法创建文件 %s", filepath.Base(*out))
+		if dst, err = createOutput(*out); err != nil {
+			return err
 		}
-		defer func() {
-			dst.Close()
-			os.Remove(tmp)
-		}()
+		defer dst.abort()
 		if *format == "xlsx" {
 			w, err = newXLSXRowWriter(dst)
 		} else {
@@ -147,6 +176,13 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		for i, k := range extras {
 			row[len(set.Fields)+i] = t.Extra[k]
 		}
+		for i, v := range row {
+			row[i] = policy.Text(*role, names[i], v)
+		}
+		for i, q := range qis {
+			qiVals[i] = q.value(row)
+		}
+		classes.Add(qiVals...)
 		if *format == "xlsx" {
 			for i, v := range row {
 				if len(v) > excelize.TotalCellChars/3 && len(utf16.Encode([]rune(v))) > excelize.TotalCellChars {
@@ -165,15 +201,132 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("写入导出文件失败: %w", err)
 	}
 	if dst != nil {
-		if err := dst.Close(); err != nil {
+		if err := dst.commit(); err != nil {
 			return fmt.Errorf("写入导出文件失败: %w", err)
 		}
-		if err := os.Rename(tmp, *out); err != nil {
-			return fmt.Errorf("写入导出文件失败: %w", err)
+		fmt.Fprintf(e.stderr, "已按角色 %s 导出 %d 条工单到 %s\n", *role, n, *out)
+	}
+	reportKAnonymity(e, classes, *qi)
+	return nil
+}
+
+// defaultQI are the quasi-identifiers of a ticket export: where, what and
+// when. Together with outside knowledge ("my neighbour complained about
+// noise in March") they can single a caller out even with names removed.
+const defaultQI = "community,category1,received_at:month"
+
+// warnK is the k below which the k-anonymity report warns.
+const warnK = 5
+
+// quasiID is one quasi-identifier of an export: a column, cut to a prefix
+// for a time generalised to year, month or day.
+type quasiID struct {
+	col int
+	cut int // runes kept; 0 keeps all
+}
+
+func (q quasiID) value(row []string) string {
+	v := row[q.col]
+	if q.cut > 0 {
+		if r := []rune(v); len(r) > q.cut {
+			return string(r[:q.cut])
 		}
-		fmt.Fprintf(e.stderr, "已导出 %d 条工单到 %s\n", n, *out)
+	}
+	return v
+}
+
+// parseQI resolves a -qi list against the export's column names.
+func parseQI(spec string, names []string) ([]quasiID, error) {
+	var qis []quasiID
+	for _, item := range strings.Split(spec, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, gen, _ := strings.Cut(item, ":")
+		q := quasiID{col: -1}
+		for i, n := range names {
+			if n == name {
+				q.col = i
+				break
+			}
+		}
+		if q.col < 0 {
+			return nil, core.Errorf(core.EINVALID, "-qi: 导出中没有字段 %q", name)
+		}
+		switch gen {
+		case "":
+		case "year":
+			q.cut = 4
+		case "month":
+			q.cut = 7
+		case "day":
+			q.cut = 10
+		default:
+			return nil, core.Errorf(core.EINVALID, "-qi: %s 的概化方式应为 year、month 或 day", name)
+		}
+		qis = append(qis, q)
+	}
+	return qis, nil
+}
+
+// reportKAnonymity writes the k-anonymity of an export to stderr: counts
+// only, never values.
+func reportKAnonymity(e *env, c *deid.Classes, qi string) {
+	fmt.Fprintf(e.stderr, "k-匿名性: k=%d，等价类 %d 个，共 %d 条（准标识符: %s）\n", c.K(), c.Len(), c.Records(), qi)
+	if c.Records() > 0 && c.K() < warnK {
+		fmt.Fprintf(e.stderr, "注意: %d 条工单所在的等价类小于 %d 条，可能被单独识别；可减少准标识符、放宽概化或加筛选条件后再发布\n",
+			c.Small(warnK), warnK)
+	}
+}
+
+// output is a file being written: a temporary file beside the path,
+// renamed into place by commit, so that an interrupted run never leaves
+// half a file under the final name. A path that is not a regular file
+// (/dev/null, a named pipe) is written directly, never replaced.
+type output struct {
+	*os.File
+	tmp, path string
+	done      bool
+}
+
+func createOutput(path string) (*output, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, core.Errorf(core.EINVALID, "无法写入 %s", filepath.Base(path))
+		}
+		return &output{File: f, path: path}, nil
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return nil, core.Errorf(core.EINVALID, "无法创建文件 %s", filepath.Base(path))
+	}
+	return &output{File: f, tmp: tmp, path: path}, nil
+}
+
+// commit closes the file and moves it into place.
+func (o *output) commit() error {
+	o.done = true
+	if err := o.Close(); err != nil {
+		return err
+	}
+	if o.tmp != "" {
+		return os.Rename(o.tmp, o.path)
 	}
 	return nil
+}
+
+// abort drops an uncommitted file; after commit it does nothing.
+func (o *output) abort() {
+	if o.done {
+		return
+	}
+	o.Close()
+	if o.tmp != "" {
+		os.Remove(o.tmp)
+	}
 }
 
 func parseDateFlag(name, v string) (t time.Time, err error) {

@@ -21,7 +21,7 @@ import (
 // XLSX files, writing the rows it cannot store to FILE.rejects.csv, and
 // prints "imported N, updated M, rejected K" on stdout.
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "import [-db DSN] [-mapping FILE] [-fields FILE] [-sheet NAME] [-model FILE] FILE...")
+	fs := newFlagSet(e, "import", "import [-db DSN] [-mapping FILE] [-fields FILE] [-sheet NAME] [-model FILE] [-policy FILE] FILE...")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径或 postgres:// URL")
 	mappingFile := fs.String("mapping", "", "列映射文件（CSV：列名,字段），用于字段集不认识的列名")
 	fieldsFile := fs.String("fields", "", "字段集声明文件（CSV，格式同内置 tickets.csv）；默认用内置标准字段集")
@@ -29,6 +29,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	batch := fs.Int("batch", importer.DefaultBatch, "每个事务保存的工单数")
 	every := fs.Duration("progress", 2*time.Second, "非终端时输出进度行的间隔（0 表示每批一行）")
 	modelPath := addModelPathFlag(fs)
+	policyFile := addPolicyFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -62,6 +63,14 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	// The policy's store role decides what is stored in clear.
+	policy, err := loadPolicy(*policyFile)
+	if err != nil {
+		return err
+	}
+	if err := checkRole(policy, storeRole); err != nil {
+		return err
+	}
 	st, err := openStore(ctx, *dsn, e.clock)
 	if err != nil {
 		return err
@@ -73,7 +82,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	var firstErr error
 	for _, file := range files {
 		sum, err := importFile(ctx, e, st, file, importer.Options{
-			Fields: set, Mapping: mapping, Sheet: *sheet, BatchSize: *batch, Log: e.log,
+			Fields: set, Mapping: mapping, Sheet: *sheet, BatchSize: *batch, Log: e.log, Clean: storeCleaner(policy),
 		}, *every)
 		total.Created += sum.Created
 		total.Updated += sum.Updated

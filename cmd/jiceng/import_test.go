@@ -253,7 +253,7 @@ func testRoundTrip(t *testing.T, newDSN func(t *testing.T) string) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, tc.file)
-			jc(t, append([]string{"export", "-db", db1, "-out", out}, tc.args...)...)
+			jc(t, append([]string{"export", "-role", "admin", "-db", db1, "-out", out}, tc.args...)...)
 			db2 := newDSN(t)
 			if got := jc(t, "import", "-db", db2, out); got != "imported 3, updated 0, rejected 0\n" {
 				t.Fatalf("re-import: %q", got)
@@ -272,7 +272,7 @@ func testRoundTrip(t *testing.T, newDSN func(t *testing.T) string) {
 			// Exporting the copy gives the same bytes for CSV.
 			if tc.args == nil {
 				out2 := filepath.Join(t.TempDir(), "again.csv")
-				jc(t, "export", "-db", db2, "-out", out2)
+				jc(t, "export", "-role", "admin", "-db", db2, "-out", out2)
 				a, _ := os.ReadFile(out)
 				b, _ := os.ReadFile(out2)
 				if !bytes.Equal(a, b) {
@@ -289,11 +289,11 @@ func TestExportFiltersAndStdout(t *testing.T) {
 	os.WriteFile(src, []byte(exportFixture), 0o644)
 	db := filepath.Join(dir, "one.db")
 	jc(t, "import", "-db", db, src)
-	out := jc(t, "export", "-db", db, "-community", "幸福社区")
+	out := jc(t, "export", "-role", "admin", "-db", db, "-community", "幸福社区")
 	if !strings.HasPrefix(out, "\ufeff工单编号,") || !strings.Contains(out, "E001") || strings.Contains(out, "E002") {
 		t.Errorf("filtered export:\n%s", out)
 	}
-	out = jc(t, "export", "-db", db, "-from", "2024-03-05 09:00", "-to", "2024-03-06")
+	out = jc(t, "export", "-role", "admin", "-db", db, "-from", "2024-03-05 09:00", "-to", "2024-03-06")
 	if strings.Contains(out, "E001") || !strings.Contains(out, "E002") {
 		t.Errorf("export by time:\n%s", out)
 	}

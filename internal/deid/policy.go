@@ -220,7 +220,8 @@ func (p *Policy) known(role string) bool {
 }
 
 // fieldRule returns the kind and action for field and role. A role without
-// a column gets suppress for every listed target.
+// a column gets suppress for every listed target, and for the "*" row scan
+// (text) or keep (other kinds).
 func (p *Policy) fieldRule(role, field string) (string, Action) {
 	ru := p.fields[field]
 	if ru == nil {
@@ -229,6 +230,11 @@ func (p *Policy) fieldRule(role, field string) (string, Action) {
 		}
 		ru = p.star
 		if !p.known(role) {
+			// Unknown columns of an unknown role: free text is scanned
+			// (each piece then suppressed), other values kept.
+			if ru.kind == "text" || ru.kind == "address" {
+				return ru.kind, Scan
+			}
 			return ru.kind, Keep
 		}
 	}
@@ -263,7 +269,8 @@ func (p *Policy) Value(role, field, value string) string {
 // data the recognizers find is treated by its type's rule (or by that
 // action); with keep the text is returned as is, with suppress it is empty.
 // For a field of a typed kind (name, phone, idcard ...) Text is Value: the
-// whole value is treated.
+// whole value is treated, and so is a time, age or coordinate (generalised,
+// not searched).
 func (p *Policy) Text(role, field, text string) string {
 	if text == "" {
 		return ""
@@ -274,7 +281,11 @@ func (p *Policy) Text(role, field, text string) string {
 		// name has no context for the recognizers.
 		return p.apply(role, kind, a, text)
 	}
-	if kind != "address" {
+	switch kind {
+	case "datetime", "birthdate", "age", "coord":
+		return p.apply(role, kind, a, text) // a value, not text
+	case "address":
+	default:
 		kind = "text"
 	}
 	return p.apply(role, kind, a, text)

@@ -70,7 +70,12 @@ func TestPolicyValue(t *testing.T) {
 		{"share generalises coordinate", "share", "lat", "39.908722", "39.91"},
 		{"public field kept", "resident", "category1", "市容环境", "市容环境"},
 		{"unknown role suppresses listed field", "guest", "caller_phone", "13812345678", ""},
-		{"unknown role keeps public field", "guest", "category1", "市容环境", "市容环境"},
+		{"unknown role suppresses listed public field", "guest", "category1", "市容环境", ""},
+		{"unknown role scans unknown column", "guest", "备注", "市容环境，电话13812345678", "市容环境，电话〔电话〕"},
+		{"unknown column scanned", "resident", "备注", "请回电13812345678", "请回电138****5678"},
+		{"store keeps caller phone", "store", "caller_phone", "13812345678", "13812345678"},
+		{"store masks bank card in content", "store", "content", "退款打到6222021234567890128，电话13812345678",
+			"退款打到" + maskAs(BankCard, "6222021234567890128") + "，电话13812345678"},
 		{"leader scans content", "leader", "content", "我叫张伟，电话13812345678，住幸福小区3号楼501室",
 			"我叫张*，电话138****5678，住幸福小区***"},
 		{"resident scans content", "resident", "content", "身份证号110101199003074514", "身份证号〔证件号〕"},
@@ -81,6 +86,10 @@ func TestPolicyValue(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := p.Value(tc.role, tc.field, tc.in); got != tc.want {
 				t.Errorf("Value(%s, %s) = %q, want %q", tc.role, tc.field, got, tc.want)
+			}
+			// Text of any field a Value would treat as a whole gives the same.
+			if got := p.Text(tc.role, tc.field, tc.in); got != tc.want {
+				t.Errorf("Text(%s, %s) = %q, want %q", tc.role, tc.field, got, tc.want)
 			}
 		})
 	}

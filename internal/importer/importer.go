@@ -43,6 +43,11 @@ type Options struct {
 	Counter *int64
 	// Log receives counts and row numbers, never cell values; nil discards.
 	Log *slog.Logger
+	// Clean, when not nil, is applied to each parsed ticket before it is
+	// stored: the place where the masking dictionary keeps out of the
+	// database what must not be stored in clear (see cmd/jiceng/policy.go).
+	// It runs in the reading goroutine, one ticket at a time.
+	Clean func(*core.Ticket)
 
 	hash func(string) uint64 // for tests: force hash collisions
 }
@@ -449,6 +454,9 @@ func (im *importer) produce(ctx context.Context, rr RowReader, pending []Row, ch
 			im.hashes.add(h)
 			return nil
 		}
+		if im.opt.Clean != nil {
+			im.opt.Clean(&t)
+		}
 		cur = append(cur, t)
 		if len(cur) >= im.opt.BatchSize {
 			return send()
@@ -532,6 +540,9 @@ func (im *importer) confirmDuplicates(ctx context.Context, st Upserter) error {
 			continue
 		}
 		first[t.Number] = row.Num
+		if im.opt.Clean != nil {
+			im.opt.Clean(&t)
+		}
 		keep = append(keep, t)
 	}
 	im.opt.Log.Debug("import duplicates", "file", im.base, "suspects", len(im.suspect), "collisions", len(keep))
