@@ -106,7 +106,7 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 			// A particle or preposition before the name counts as a boundary
 			// (和李娜说, 听王建国说).
 			atBoundary := sc.boundaryBefore(pos[k]) || n > k && (stopSet.has(rs[k]) || strings.ContainsRune("听据跟和与同", rs[k]))
-			if n < k || !surnameSet.has(rs[k-1]) || !atBoundary || isCommonWord(rs[k-1], rs[k-2]) && !(k == 3 && givenSet.has(rs[0])) {
+			if n < k || !surnameSet.has(rs[k-1]) || !atBoundary || isCommonWord(rs[k-1], rs[k-2]) && !(k == 3 && givenSet.has(rs[0]) && rs[0] != '一') {
 				continue
 			}
 			good := true
@@ -191,7 +191,10 @@ func (sc *scanner) nameAfter(q int) int {
 		if sc.honorificAt(pos[g]) {
 			break
 		}
-		if !givenOK(rs[g]) {
+		if !givenOK(rs[g]) && !(rs[g] == '小' && (g+2 >= n || givenSet.has(rs[g+1]) || sc.verbAt(pos[g+1]))) {
+			// 小 is a stop rune (小区, 小孩), but after a name cue it is a
+			// given-name character when a given-name character, a verb or
+			// the end of the phrase follows: 李小倩, 刘彬小，
 			break
 		}
 		if pos[g+1] < len(s) && isUpper(s[pos[g+1]]) && provinceSet.has(rs[g]) {
@@ -211,7 +214,7 @@ func (sc *scanner) nameAfter(q int) int {
 	}
 	// 周围, 方便, 王府井: a word, not a name — unless a third rune that is
 	// clearly a given-name character follows (汪洋霏).
-	if sur == 1 && given >= 1 && isCommonWord(rs[0], rs[1]) && !(given == 2 && givenSet.has(rs[2])) {
+	if sur == 1 && given >= 1 && isCommonWord(rs[0], rs[1]) && !(given == 2 && givenSet.has(rs[2]) && rs[2] != '一') {
 		return q
 	}
 	if given == 0 && !sc.honorificAt(pos[sur]) {

@@ -171,7 +171,8 @@ var namePrefixes = []string{
 
 // nameVerbs are words that follow a name when it starts a clause
 // (，张伟反映……). They only count when the name starts at a boundary.
-var nameVerbs = []string{"来电", "反映", "表示", "称", "投诉", "致电", "诉称", "说", "要求", "希望", "咨询", "举报"}
+var nameVerbs = []string{"来电", "反映", "表示", "称", "投诉", "致电", "诉称", "说", "要求", "希望", "咨询", "举报",
+	"巡查", "发现", "上报", "报告"}
 
 // provinceAbbr are the one-character province abbreviations that start a
 // licence plate (GA 36-2018).
