@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"generate": {"生成演示街道工单 CSV/XLSX 文件（用于试用和压测导入）", runGenerate},
 		"registry": {"载入本街道的问题分类、区域（社区/网格）和承办单位", runRegistry},
 		"deid":     {"脱敏：spans 列出文本中的个人信息；mask 按角色和脱敏字典处理文本或 CSV/XLSX 文件", runDeid},
+		"report":   {"三率月报季评：按月或季度生成响应率、解决率、满意率排名报表（XLSX/HTML）", runReport},
 	}
 }
 
