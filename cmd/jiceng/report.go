@@ -119,28 +119,9 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if loc == nil {
 		loc = time.FixedZone("CST", 8*3600) // as rates does
 	}
-	f := core.TicketFilter{From: p.Add(-cfg.History).Start(loc), To: p.End(loc)}
-	if cfg.PeriodBasis == rates.BasisCallback {
-		// Tickets called back in the first period may have been received
-		// months before it.
-		f.From = f.From.AddDate(0, -6, 0)
-	}
-	var tickets []core.Ticket
-	err = st.EachTicket(ctx, f, func(t core.Ticket) error {
-		// Keep what the rates read: no personal data or free text in memory.
-		tickets = append(tickets, core.Ticket{ID: t.ID, Number: t.Number, ReceivedAt: t.ReceivedAt, Street: t.Street,
-			Community: t.Community, Category1: t.Category1, Category2: t.Category2, Category3: t.Category3,
-			Intent: t.Intent, Urgency: t.Urgency, Unit: t.Unit, Status: t.Status, Deadline: t.Deadline,
-			ContactedAt: t.ContactedAt, ResolvedAt: t.ResolvedAt, Resolved: t.Resolved, Satisfaction: t.Satisfaction,
-			CallbackAt: t.CallbackAt, Channel: t.Channel})
-		return nil
-	})
+	res, err := report.Compute(ctx, st, p, cfg)
 	if err != nil {
 		return err
-	}
-	res, err := rates.Compute(tickets, p, cfg)
-	if err != nil {
-		return core.Errorf(core.EINVALID, "%s", err.Error())
 	}
 	rep := report.New(res, report.Options{GeneratedAt: now, LostLimit: *lost, Location: loc})
 	var buf bytes.Buffer
