@@ -24,7 +24,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -40,7 +40,7 @@ func mustParseTemplates(fsys fs.FS) map[string]*template.Template {
 
 // parseTemplates parses the layout and one template set per page.
 func parseTemplates(fsys fs.FS) (map[string]*template.Template, error) {
-	layout, err := template.ParseFS(fsys, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
 	"jiceng/internal/fieldset"
+	"jiceng/internal/rates"
 	"jiceng/internal/understand"
 )
 
@@ -63,6 +64,8 @@ type Server struct {
 	// Lifecycle runs ticket transitions (package workflow); nil shows
 	// tickets read-only.
 	Lifecycle Lifecycle
+	// Rates is the 三率 configuration; nil means rates.DefaultConfig().
+	Rates *rates.Config
 }
 
 // chinaTime is UTC+8; a fixed zone avoids depending on a tzdata install.
@@ -108,6 +111,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tickets", s.page(s.handleTicketsPage))
 	mux.HandleFunc("GET /tickets/{id}", s.page(s.handleTicketPage))
 	mux.HandleFunc("POST /tickets/{id}/transition", s.page(s.handleTransitionForm))
+	mux.HandleFunc("GET /rates", s.page(s.handleRatesPage))
+	mux.HandleFunc("GET /rates/tickets", s.page(s.handleRatesTicketsPage))
+	mux.HandleFunc("GET /rates/report", s.page(s.handleRatesReport))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 	})
@@ -116,6 +122,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/me", s.api(s.handleMe))
 	mux.HandleFunc("GET /api/v1/tickets", s.api(s.handleTickets))
 	mux.HandleFunc("POST /api/v1/tickets/{id}/transitions", s.api(s.handleTransition))
+	mux.HandleFunc("GET /api/v1/rates", s.api(s.handleRates))
+	mux.HandleFunc("GET /api/v1/rates/tickets", s.api(s.handleRatesTickets))
 	mux.HandleFunc("GET /api/v1/tickets/{id}", s.api(s.handleTicket))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))

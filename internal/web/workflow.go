@@ -136,7 +136,7 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 	if err != nil {
 		return core.Ticket{}, core.Workflow{}, err
 	}
-	tr.Actor, tr.At = u.Username, s.Clock()
+	tr.Actor, tr.At = u.Username, s.Clock.Now()
 	return ws.Transition(r.Context(), id, tr, func(t *core.Ticket, w *core.Workflow) error {
 		if !sc.sees(*t, *w) {
 			return errOutOfScope

@@ -1,0 +1,103 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"jiceng/internal/rates"
+	"jiceng/internal/report"
+)
+
+// TestRates: the API's figures are those of report.Compute on the same
+// store; the drill-down lists the tickets behind a figure; the page and
+// the downloads render.
+func TestRates(t *testing.T) {
+	f := newFixture(t)
+	c := f.login(t, "leader")
+	const period = "2025-01"
+	p, _ := rates.ParsePeriod(period)
+	cfg := rates.DefaultConfig()
+	cfg.Location, cfg.AsOf = chinaTime, fixedClock()
+	want, err := report.Compute(context.Background(), f.store, p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := decode[ratesJSON](t, f.get(t, c, "/api/v1/rates?period="+period))
+	if got.Period != period || got.Street.Received != want.Street.Received || got.Street.Received != 2 {
+		t.Fatalf("street %+v, want received %d", got.Street, want.Street.Received)
+	}
+	for name, pair := range map[string][2]any{
+		"response":     {got.Street.Response.Den, want.Street.Response.Den},
+		"resolution":   {got.Street.Resolution.Den, want.Street.Resolution.Den},
+		"satisfaction": {got.Street.Satisfaction.Den, want.Street.Satisfaction.Den},
+		"units":        {len(got.Units), len(want.Units)},
+	} {
+		if pair[0] != pair[1] {
+			t.Errorf("%s: API %v, Compute %v", name, pair[0], pair[1])
+		}
+	}
+	if len(got.Street.Trend) != cfg.History+1 || got.Street.Trend[len(got.Street.Trend)-1].Period != period {
+		t.Errorf("trend has %d periods ending %q", len(got.Street.Trend), got.Street.Trend[len(got.Street.Trend)-1].Period)
+	}
+
+	tests := []struct {
+		name   string
+		query  string
+		status int
+		total  int
+	}{
+		{"street response denominator", "figure=response&part=den", 200, want.Street.Response.Den},
+		{"street resolution numerator", "figure=resolution&part=num", 200, int(want.Street.Resolution.Num)},
+		{"unit", "kind=unit&name=城市管理办公室&figure=response", 200, 1},
+		{"unknown unit", "kind=unit&name=没有这个单位&figure=response", 400, 0},
+		{"bad figure", "figure=speed", 400, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.get(t, c, "/api/v1/rates/tickets?period="+period+"&"+tt.query)
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+			}
+			if tt.status != 200 {
+				return
+			}
+			l := decode[ticketListJSON](t, r)
+			if l.Total != tt.total || len(l.Items) != tt.total {
+				t.Errorf("total %d items %d, want %d", l.Total, len(l.Items), tt.total)
+			}
+			for _, it := range l.Items {
+				if strings.Contains(it.CallerPhone, "13812345678") {
+					t.Errorf("drill-down shows a leader the phone in clear")
+				}
+			}
+		})
+	}
+	if r := f.get(t, c, "/api/v1/rates?period=2025-13"); r.status != 400 || !bytes.Contains(r.body, []byte("period")) {
+		t.Errorf("bad period: %d %s", r.status, r.body)
+	}
+
+	page := f.get(t, c, "/rates?period="+period)
+	for _, s := range []string{"三率排名", "响应率", "城市管理办公室", "/static/vendor/echarts.min.js", `id="rates-data"`, "口径说明"} {
+		if !bytes.Contains(page.body, []byte(s)) {
+			t.Errorf("rates page lacks %q", s)
+		}
+	}
+	if r := f.get(t, c, "/rates/tickets?period="+period+"&figure=response"); r.status != 200 || !bytes.Contains(r.body, []byte("QHW2501050001")) {
+		t.Errorf("drill-down page: %d", r.status)
+	}
+	for format, ctype := range map[string]string{"xlsx": "spreadsheetml", "html": "text/html"} {
+		r := f.get(t, c, "/rates/report?period="+period+"&format="+format)
+		if r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), ctype) || len(r.body) < 500 ||
+			!strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("report %s: status %d, type %q, %d bytes", format, r.status, r.header.Get("Content-Type"), len(r.body))
+		}
+	}
+	// Residents have no rates.
+	if r := f.get(t, f.login(t, "resident"), "/api/v1/rates"); r.status != http.StatusForbidden {
+		t.Errorf("resident: status %d", r.status)
+	}
+
+}
