@@ -88,8 +88,9 @@ type WorkflowStore interface {
 	// for a ticket never transitioned); ENOTFOUND for an unknown ticket.
 	Workflow(ctx context.Context, id int64) (Workflow, error)
 	// DueTickets returns open tickets (status before 办结, not 结案) whose
-	// Deadline is before the given time, earliest deadline first, at most
-	// limit; filter f (without paging and keyword) narrows them.
+	// Deadline or workflow ContactDeadline is before the given time, by
+	// Deadline (tickets without one last), at most limit; filter f
+	// (without paging and keyword) narrows them.
 	DueTickets(ctx context.Context, before time.Time, f TicketFilter, limit int) ([]Ticket, error)
 }
 

@@ -133,20 +133,21 @@ func (db *DB) Workflow(ctx context.Context, id int64) (core.Workflow, error) {
 // deadline list's. They match the partial index tickets_open_deadline.
 const openStatuses = `('受理', '派单', '签收', '先行联系', '办理', '退单')`
 
-// DueTickets returns open tickets with a deadline before the given time,
-// earliest first; see core.WorkflowStore.
+// DueTickets returns open tickets with a deadline or a contact deadline
+// before the given time, by deadline; see core.WorkflowStore.
 func (db *DB) DueTickets(ctx context.Context, before time.Time, f core.TicketFilter, limit int) ([]core.Ticket, error) {
 	f.Keyword, f.Offset, f.Limit = "", 0, 0
 	w, args := where(f, false, 0, false)
-	cond := "status IN " + openStatuses + " AND deadline IS NOT NULL AND deadline < ?"
+	cond := "status IN " + openStatuses + ` AND ((deadline IS NOT NULL AND deadline < ?)
+		OR id IN (SELECT ticket_id FROM ticket_workflow WHERE contact_deadline < ?))`
 	if w == "" {
 		w = " WHERE " + cond
 	} else {
 		w += " AND " + cond
 	}
-	args = append(args, before.UnixMicro(), limit)
-	rows, err := db.read.QueryContext(ctx, "SELECT "+ticketColumns+" FROM tickets INDEXED BY tickets_open_deadline"+w+
-		" ORDER BY deadline, id LIMIT ?", args...)
+	args = append(args, before.UnixMicro(), before.UnixMicro(), limit)
+	rows, err := db.read.QueryContext(ctx, "SELECT "+ticketColumns+" FROM tickets"+w+
+		" ORDER BY deadline IS NULL, deadline, id LIMIT ?", args...)
 	if err != nil {
 		return nil, fmt.Errorf("due tickets: %w", translate(err))
 	}

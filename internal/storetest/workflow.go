@@ -192,6 +192,12 @@ func testDueTickets(t *testing.T, s core.Store, c *Clock) {
 		mk("D6", core.StatusContacted, "甲", 48*time.Hour),
 		mk("D7", core.StatusClosed, "乙", time.Hour),
 	)
+	// D5 has no deadline but a contact deadline at +4h.
+	d5 := byNumber(t, s, "D5").ID
+	if _, _, err := s.Transition(ctx, d5, core.Transition{Action: core.ActionSupervise, Actor: "x"},
+		func(t *core.Ticket, w *core.Workflow) error { w.ContactDeadline = start.Add(4 * time.Hour); return nil }); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		before time.Duration
@@ -199,9 +205,10 @@ func testDueTickets(t *testing.T, s core.Store, c *Clock) {
 		limit  int
 		want   []string
 	}{
-		{"open before +24h, earliest first", 24 * time.Hour, core.TicketFilter{}, 100, []string{"D2", "D4", "D1"}},
-		{"everything open with a deadline", 100 * time.Hour, core.TicketFilter{}, 100, []string{"D2", "D4", "D1", "D6"}},
-		{"by community", 24 * time.Hour, core.TicketFilter{Community: "甲"}, 100, []string{"D4", "D1"}},
+		{"open before +24h, earliest first, contact deadlines too", 24 * time.Hour, core.TicketFilter{}, 100, []string{"D2", "D4", "D1", "D5"}},
+		{"contact deadline not yet near", 3*time.Hour + 30*time.Minute, core.TicketFilter{}, 100, []string{"D2", "D4"}},
+		{"everything open with a deadline", 100 * time.Hour, core.TicketFilter{}, 100, []string{"D2", "D4", "D1", "D6", "D5"}},
+		{"by community", 24 * time.Hour, core.TicketFilter{Community: "甲"}, 100, []string{"D4", "D1", "D5"}},
 		{"limit", 100 * time.Hour, core.TicketFilter{}, 2, []string{"D2", "D4"}},
 		{"nothing due yet", 30 * time.Minute, core.TicketFilter{}, 100, nil},
 	}
