@@ -15,6 +15,7 @@ import (
 	"jiceng/internal/demo"
 	"jiceng/internal/sqlite"
 	"jiceng/internal/understand"
+	"jiceng/internal/workflow"
 	"jiceng/internal/web"
 )
 
@@ -82,7 +83,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	writeTable(e.stdout, rows)
 	fmt.Fprintf(e.stdout, "\n演示地址: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr()))
-	return serveStore(ctx, e, db, u, ln)
+	return serveStore(ctx, e, db, serveOptions{understand: u, workflow: &workflow.Engine{}}, ln)
 }
 
 // demoTrainTickets is how many of the newest labelled demo tickets train

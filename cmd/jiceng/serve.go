@@ -9,10 +9,13 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/notify"
 	"jiceng/internal/understand"
 	"jiceng/internal/web"
+	"jiceng/internal/workflow"
 )
 
 // defaultAddr is where serve and demo listen unless told otherwise: the
@@ -21,11 +24,16 @@ const defaultAddr = "127.0.0.1:8080"
 
 // runServe serves the workbench and the API from an existing database.
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE]")
+	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE] [-limits FILE] [-calendar FILE] [-webhook URL]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径，或 postgres:// 连接地址")
 	addr := fs.String("addr", defaultAddr, "监听地址；端口为 0 时自动选择空闲端口")
 	modelPath := addModelPathFlag(fs)
+	lf := addLifecycleFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	eng, err := lf.engine()
+	if err != nil {
 		return err
 	}
 	if err := checkSQLiteExists(*dsn); err != nil {
@@ -40,12 +48,24 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	opt := serveOptions{understand: u, workflow: eng, every: *lf.every, warn: *lf.warn}
+	if *lf.webhook != "" {
+		opt.webhook = &notify.Webhook{URL: *lf.webhook, Secret: []byte(os.Getenv(webhookSecretEnv)), Now: e.clock.Now}
+	}
 	ln, err := listen(*addr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "jiceng 已启动: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr()))
-	return serveStore(ctx, e, store, u, ln)
+	return serveStore(ctx, e, store, opt, ln)
+}
+
+// serveOptions are the services a server runs with.
+type serveOptions struct {
+	understand  *understand.Understander
+	workflow    *workflow.Engine
+	webhook     *notify.Webhook // nil: no reminders pushed
+	every, warn time.Duration   // of the webhook's reminders
 }
 
 // parseFlags parses args into fs and refuses positional arguments.
@@ -94,7 +114,7 @@ func listen(addr string) (net.Listener, error) {
 
 // serveStore serves store on ln until ctx is cancelled, with the text
 // understanding u.
-func serveStore(ctx context.Context, e *env, store core.Store, u *understand.Understander, ln net.Listener) error {
+func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions, ln net.Listener) error {
 	// An import that was stopped before it built the keyword index or made
 	// its predictions leaves tickets that keyword filters find only by
 	// scanning and that have no stored prediction: finish both in the
@@ -108,9 +128,12 @@ func serveStore(ctx context.Context, e *env, store core.Store, u *understand.Und
 				e.log.Info("keyword index built", "tickets", n)
 			}
 		}
-		fillInBackground(ctx, e, store, u)
+		fillInBackground(ctx, e, store, opt.understand)
 	}()
-	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: u}
+	if opt.webhook != nil && opt.workflow != nil {
+		go remindLoop(ctx, e, store, opt.workflow, opt.webhook, opt.every, opt.warn)
+	}
+	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

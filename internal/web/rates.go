@@ -433,6 +433,7 @@ var templateFuncs = template.FuncMap{
 		return fmt.Sprintf("%.2f", *v)
 	},
 	"signed": func(v float64) string { return fmt.Sprintf("%+.2f", v) },
+	"list":   func(v ...string) []string { return v },
 	// ranking passes a period and its groups to the ranking template.
 	"ranking": func(period string, groups []groupJSON) map[string]any {
 		return map[string]any{"Period": period, "Groups": groups}

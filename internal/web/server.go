@@ -21,6 +21,7 @@ import (
 	"jiceng/internal/fieldset"
 	"jiceng/internal/rates"
 	"jiceng/internal/understand"
+	"jiceng/internal/workflow"
 )
 
 // Store is what the web layer needs from storage: tickets, the read side of
@@ -61,9 +62,9 @@ type Server struct {
 	// Understand predicts a ticket that has no stored prediction yet (the
 	// import or the server fills them in behind); nil shows none.
 	Understand *understand.Understander
-	// Lifecycle runs ticket transitions (package workflow); nil shows
-	// tickets read-only.
-	Lifecycle Lifecycle
+	// Workflow runs ticket transitions and deadlines (package workflow);
+	// nil shows tickets read-only.
+	Workflow *workflow.Engine
 	// Rates is the 三率 configuration; nil means rates.DefaultConfig().
 	Rates *rates.Config
 }
@@ -111,6 +112,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tickets", s.page(s.handleTicketsPage))
 	mux.HandleFunc("GET /tickets/{id}", s.page(s.handleTicketPage))
 	mux.HandleFunc("POST /tickets/{id}/transition", s.page(s.handleTransitionForm))
+	mux.HandleFunc("GET /workbench", s.page(s.handleWorkbenchPage))
 	mux.HandleFunc("GET /rates", s.page(s.handleRatesPage))
 	mux.HandleFunc("GET /rates/tickets", s.page(s.handleRatesTicketsPage))
 	mux.HandleFunc("GET /rates/report", s.page(s.handleRatesReport))
@@ -123,6 +125,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/tickets", s.api(s.handleTickets))
 	mux.HandleFunc("POST /api/v1/tickets/{id}/transitions", s.api(s.handleTransition))
 	mux.HandleFunc("GET /api/v1/rates", s.api(s.handleRates))
+	mux.HandleFunc("GET /api/v1/deadlines", s.api(s.handleDeadlines))
 	mux.HandleFunc("GET /api/v1/rates/tickets", s.api(s.handleRatesTickets))
 	mux.HandleFunc("GET /api/v1/tickets/{id}", s.api(s.handleTicket))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -11,16 +11,6 @@ import (
 	"jiceng/internal/core"
 )
 
-// Lifecycle is the ticket life-cycle engine (package workflow) as the web
-// layer uses it.
-type Lifecycle interface {
-	// Apply checks tr against the ticket's state and changes t and w; on
-	// error it changes nothing.
-	Apply(t *core.Ticket, w *core.Workflow, tr core.Transition) error
-	// Actions lists the actions allowed from a status.
-	Actions(status string) []string
-}
-
 // actionRoles says which roles may take each action. Staff run the
 // hotline desk (dispatch, callback, approvals); units and community
 // workers handle what is dispatched to them; leaders escalate.
@@ -105,10 +95,10 @@ func (s *Server) toWorkflowJSON(t core.Ticket, w core.Workflow, u core.User, sc 
 // userActions are the actions u may take on t now.
 func (s *Server) userActions(u core.User, sc scope, t core.Ticket, w core.Workflow) []string {
 	out := []string{}
-	if s.Lifecycle == nil {
+	if s.Workflow == nil {
 		return out
 	}
-	for _, a := range s.Lifecycle.Actions(t.Status) {
+	for _, a := range s.Workflow.Actions(t.Status) {
 		if mayAct(u, sc, a, t, w) == nil {
 			out = append(out, a)
 		}
@@ -122,7 +112,7 @@ const maxBody = 1 << 20
 // transition runs tr on ticket id for user u: permission, the engine's
 // rules and the store's transaction. It returns the unmasked result.
 func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Transition) (core.Ticket, core.Workflow, error) {
-	if s.Lifecycle == nil {
+	if s.Workflow == nil {
 		return core.Ticket{}, core.Workflow{}, core.Errorf(core.EINVALID, "本系统未启用工单流转")
 	}
 	ws, ok := s.Store.(core.WorkflowStore)
@@ -144,7 +134,7 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 		if err := mayAct(u, sc, tr.Action, *t, *w); err != nil {
 			return err
 		}
-		return s.Lifecycle.Apply(t, w, tr)
+		return s.Workflow.Apply(t, w, tr)
 	})
 }
 
