@@ -15,8 +15,8 @@ import (
 	"jiceng/internal/demo"
 	"jiceng/internal/sqlite"
 	"jiceng/internal/understand"
-	"jiceng/internal/workflow"
 	"jiceng/internal/web"
+	"jiceng/internal/workflow"
 )
 
 // demoTicketsEnv overrides the number of demo tickets (0 or unset: the
@@ -62,6 +62,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("生成演示数据: %w", err)
 	}
+	if err := db.ReplaceDispatchRules(ctx, demo.DispatchCatalogue(st)); err != nil {
+		return fmt.Errorf("载入演示派单目录: %w", err)
+	}
 	_, total, err := db.Tickets(ctx, core.TicketFilter{Limit: 1})
 	if err != nil {
 		return fmt.Errorf("统计演示工单: %w", err)
@@ -83,7 +86,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	writeTable(e.stdout, rows)
 	fmt.Fprintf(e.stdout, "\n演示地址: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr()))
-	return serveStore(ctx, e, db, serveOptions{understand: u, workflow: &workflow.Engine{}}, ln)
+	d, err := startDispatch(ctx, e, db)
+	if err != nil {
+		return err
+	}
+	return serveStore(ctx, e, db, serveOptions{understand: u, dispatch: d, workflow: &workflow.Engine{}}, ln)
 }
 
 // demoTrainTickets is how many of the newest labelled demo tickets train

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/dispatch"
 	"jiceng/internal/notify"
+	"jiceng/internal/web"
 	"jiceng/internal/workflow"
 )
 
@@ -104,4 +106,53 @@ func sendReminders(ctx context.Context, e *env, st core.Store, eng *workflow.Eng
 	}
 	e.log.Info("reminders sent", "count", len(ms))
 	return nil
+}
+
+// dispatchHistory is how far back the dispatch model learns from: the
+// units that handle a category change over time.
+const dispatchHistory = 12 // months
+
+// startDispatch returns the smart-dispatch recommender of st: at once with
+// the catalogue alone, then, when the model has trained on the street's
+// history in the background, with the model.
+func startDispatch(ctx context.Context, e *env, st core.Store) (*web.Dispatcher, error) {
+	rules, err := st.DispatchRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	areas, err := st.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := st.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat := dispatch.NewCatalogue(rules, areas, units)
+	d := &web.Dispatcher{}
+	d.Set(&dispatch.Recommender{Catalogue: cat})
+	go func() {
+		t0 := e.clock.Now()
+		var history []dispatch.Example
+		f := core.TicketFilter{From: t0.AddDate(0, -dispatchHistory, 0)}
+		err := st.EachTicket(ctx, f, func(t core.Ticket) error {
+			if t.Unit != "" {
+				history = append(history, dispatch.NewExample(t, core.Workflow{}))
+			}
+			return nil
+		})
+		var m *dispatch.Model
+		if err == nil {
+			m, err = dispatch.Train(history, dispatch.Config{Areas: areas, Units: units})
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				e.log.Warn("dispatch model not trained: the catalogue alone recommends", "tickets", len(history), "err", err)
+			}
+			return
+		}
+		d.Set(&dispatch.Recommender{Catalogue: cat, Model: m})
+		e.log.Info("dispatch model trained", "tickets", len(history), "rules", cat.Len(), "took", since(e, t0).Round(time.Millisecond))
+	}()
+	return d, nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"jiceng/internal/core"
+	"jiceng/internal/dispatch"
 	"jiceng/internal/importer"
 	"jiceng/internal/registry"
 	"jiceng/internal/taxonomy"
@@ -17,11 +18,12 @@ import (
 // area registry and the units with a street's own files (CSV or XLSX, any
 // supported encoding), then prints what the database holds.
 func runRegistry(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "registry", "registry [-db DSN] [-taxonomy FILE|default] [-areas FILE] [-units FILE]")
+	fs := newFlagSet(e, "registry", "registry [-db DSN] [-taxonomy FILE|default] [-areas FILE] [-units FILE] [-dispatch FILE]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径或 postgres:// URL")
 	taxFile := fs.String("taxonomy", "", "问题分类文件（列：一级分类,二级分类,三级分类）；default 表示内置分类")
 	areasFile := fs.String("areas", "", "区域文件（列：街道,社区,网格，可加 街道编码,社区编码,网格编码）")
 	unitsFile := fs.String("units", "", "承办单位文件（列：名称，可加 编码,类型,所属社区,电话）")
+	dispatchFile := fs.String("dispatch", "", "派单目录文件（列：一级分类,二级分类,三级分类,关键词,社区,承办单位,协办单位,优先级,备注）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,6 +37,7 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 		cats  []core.Category
 		areas *core.Areas
 		units []core.Unit
+		rules []core.DispatchRule
 	)
 	if *taxFile == "default" {
 		cats = taxonomy.Default()
@@ -67,6 +70,19 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%s: %w", filepath.Base(*unitsFile), err)
 		}
 	}
+	if *dispatchFile != "" {
+		var bad []dispatch.RowError
+		var err error
+		if rules, bad, err = dispatch.LoadCatalogue(*dispatchFile); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Base(*dispatchFile), err)
+		}
+		if len(bad) > 0 {
+			for _, b := range bad {
+				fmt.Fprintf(e.stderr, "%s: %s\n", filepath.Base(*dispatchFile), b.Error())
+			}
+			return core.Errorf(core.EINVALID, "派单目录有 %d 行不合格，未载入任何一行；请改正后重新载入", len(bad))
+		}
+	}
 
 	st, err := openStore(ctx, *dsn, e.clock)
 	if err != nil {
@@ -88,6 +104,11 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	if rules != nil {
+		if err := st.ReplaceDispatchRules(ctx, rules); err != nil {
+			return err
+		}
+	}
 
 	cats, err = st.Categories(ctx)
 	if err != nil {
@@ -101,12 +122,16 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	rules, err = st.DispatchRules(ctx)
+	if err != nil {
+		return err
+	}
 	top := map[string]bool{}
 	for _, c := range cats {
 		top[c.Level1] = true
 	}
-	fmt.Fprintf(e.stdout, "问题分类 %d 项（一级 %d 类）, 街道 %d 个, 社区 %d 个, 网格 %d 个, 承办单位 %d 个\n",
-		len(cats), len(top), len(a.Streets), len(a.Communities), len(a.Grids), len(units))
+	fmt.Fprintf(e.stdout, "问题分类 %d 项（一级 %d 类）, 街道 %d 个, 社区 %d 个, 网格 %d 个, 承办单位 %d 个, 派单目录 %d 条\n",
+		len(cats), len(top), len(a.Streets), len(a.Communities), len(a.Grids), len(units), len(rules))
 	return nil
 }
 

@@ -32,6 +32,8 @@ func TestRegistry(t *testing.T) {
 	units := write("units.csv", "名称,类型\n城管办,街道科室\n一社区,社区\n", true)
 	tax := write("tax.csv", "一级分类,二级分类,三级分类\n城乡建设,供暖,暖气不热\n城乡建设,供水,停水\n", false)
 	badUnits := write("bad.csv", "编码\nU1\n", false)
+	rules := write("dispatch.csv", "一级分类,二级分类,三级分类,关键词,社区,承办单位,协办单位,优先级\n城乡建设,供暖,,,,热力公司,属地社区,\n,,,燃气,,燃气公司,,2\n", false)
+	badRules := write("baddispatch.csv", "一级分类,承办单位\n城乡建设,\n", false)
 	db := filepath.Join(dir, "reg.db")
 
 	tests := []struct {
@@ -48,6 +50,9 @@ func TestRegistry(t *testing.T) {
 		{"still the own taxonomy", []string{}, 0, "问题分类 2 项", ""},
 		{"back to default", []string{"-taxonomy", "default"}, 0, "问题分类 517 项", ""},
 		{"missing file", []string{"-areas", filepath.Join(dir, "nope.csv")}, 1, "", "无法打开文件 nope.csv"},
+		{"dispatch catalogue", []string{"-dispatch", rules}, 0, "派单目录 2 条", ""},
+		{"bad catalogue row changes nothing", []string{"-dispatch", badRules}, 1, "", "第2行"},
+		{"still the catalogue", []string{}, 0, "派单目录 2 条", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

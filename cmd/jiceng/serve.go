@@ -48,7 +48,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := serveOptions{understand: u, workflow: eng, every: *lf.every, warn: *lf.warn}
+	d, err := startDispatch(ctx, e, store)
+	if err != nil {
+		return err
+	}
+	opt := serveOptions{understand: u, dispatch: d, workflow: eng, every: *lf.every, warn: *lf.warn}
 	if *lf.webhook != "" {
 		opt.webhook = &notify.Webhook{URL: *lf.webhook, Secret: []byte(os.Getenv(webhookSecretEnv)), Now: e.clock.Now}
 	}
@@ -63,6 +67,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // serveOptions are the services a server runs with.
 type serveOptions struct {
 	understand  *understand.Understander
+	dispatch    *web.Dispatcher
 	workflow    *workflow.Engine
 	webhook     *notify.Webhook // nil: no reminders pushed
 	every, warn time.Duration   // of the webhook's reminders
@@ -133,7 +138,8 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 	if opt.webhook != nil && opt.workflow != nil {
 		go remindLoop(ctx, e, store, opt.workflow, opt.webhook, opt.every, opt.warn)
 	}
-	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow}
+	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
+		Dispatch: opt.dispatch}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -432,8 +432,10 @@ var templateFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.2f", *v)
 	},
-	"signed": func(v float64) string { return fmt.Sprintf("%+.2f", v) },
-	"list":   func(v ...string) []string { return v },
+	"signed":  func(v float64) string { return fmt.Sprintf("%+.2f", v) },
+	"list":    func(v ...string) []string { return v },
+	"join":    func(v []string) string { return strings.Join(v, "、") },
+	"percent": percent,
 	// ranking passes a period and its groups to the ranking template.
 	"ranking": func(period string, groups []groupJSON) map[string]any {
 		return map[string]any{"Period": period, "Groups": groups}

@@ -65,6 +65,9 @@ type Server struct {
 	// Workflow runs ticket transitions and deadlines (package workflow);
 	// nil shows tickets read-only.
 	Workflow *workflow.Engine
+	// Dispatch recommends handling units (智能分拨); nil or empty
+	// suggests none.
+	Dispatch *Dispatcher
 	// Rates is the 三率 configuration; nil means rates.DefaultConfig().
 	Rates *rates.Config
 }
@@ -128,6 +131,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/deadlines", s.api(s.handleDeadlines))
 	mux.HandleFunc("GET /api/v1/rates/tickets", s.api(s.handleRatesTickets))
 	mux.HandleFunc("GET /api/v1/tickets/{id}", s.api(s.handleTicket))
+	mux.HandleFunc("GET /api/v1/tickets/{id}/dispatch", s.api(s.handleDispatchSuggestions))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))
 	})

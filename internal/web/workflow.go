@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/workflow"
 )
 
 // actionRoles says which roles may take each action. Staff run the
@@ -98,7 +99,7 @@ func (s *Server) userActions(u core.User, sc scope, t core.Ticket, w core.Workfl
 	if s.Workflow == nil {
 		return out
 	}
-	for _, a := range s.Workflow.Actions(t.Status) {
+	for _, a := range workflow.Available(t, w) {
 		if mayAct(u, sc, a, t, w) == nil {
 			out = append(out, a)
 		}
@@ -279,6 +280,10 @@ type workflowPanel struct {
 	Actions         []actionForm
 	Units           []string // choices for 派单/改派
 	Satisfactions   []string
+	// Suggestions are the recommended units for 派单/改派, best first;
+	// NeedsHuman says the recommender is not sure (人工分拨).
+	Suggestions []suggestionJSON
+	NeedsHuman  bool
 }
 
 // actionForm is one action the user may take, with the inputs it needs.
@@ -327,6 +332,13 @@ func (s *Server) toWorkflowPanel(r *http.Request, u core.User, sc scope, t core.
 			f.NoteLabel = "驳回理由"
 		}
 		wp.Actions = append(wp.Actions, f)
+		if f.NeedsUnit && wp.Suggestions == nil && s.Dispatch.Get() != nil {
+			if raw, err := s.Store.Ticket(r.Context(), t.ID); err == nil {
+				res, _ := s.suggest(raw, w)
+				d := toDispatchJSON(res)
+				wp.Suggestions, wp.NeedsHuman = d.Suggestions, d.NeedsHuman
+			}
+		}
 		if f.NeedsUnit && wp.Units == nil {
 			if units, err := s.Store.Units(r.Context()); err == nil {
 				for _, un := range units {

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"jiceng/internal/core"
+	"jiceng/internal/dispatch"
+	"jiceng/internal/workflow"
+)
+
+func (f *fixture) postJSON(t *testing.T, c *http.Client, path string, body any) response {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, f.srv.URL+path, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return do(t, c, req)
+}
+
+// TestTransitions runs ticket 3 (受理, 望春园社区) through its life cycle
+// over the API with the real engine: permissions by role and unit, illegal
+// steps refused with the engine's message, history and workflow state.
+func TestTransitions(t *testing.T) {
+	f := newFixture(t)
+	f.server.Workflow = &workflow.Engine{}
+	staff, hd01, leader := f.login(t, "staff"), f.login(t, "hd01"), f.login(t, "leader")
+	const path = "/api/v1/tickets/3/transitions"
+	steps := []struct {
+		name   string
+		c      *http.Client
+		body   map[string]any
+		status int
+		want   string // status after, or a part of the error message
+	}{
+		{"unknown action", staff, map[string]any{"action": "fly"}, 400, "未知的流转动作"},
+		{"unknown field", staff, map[string]any{"action": "sign", "colour": "red"}, 400, "JSON"},
+		{"a leader may not dispatch", leader, map[string]any{"action": "dispatch", "unit": "城市管理办公室"}, 403, "无权派单"},
+		{"resolve before dispatch is illegal", staff, map[string]any{"action": "resolve", "reply": "好"}, 409, "受理"},
+		{"dispatch to 城市管理办公室", staff, map[string]any{"action": "dispatch", "unit": "城市管理办公室", "note": "按目录"}, 200, core.StatusDispatched},
+		{"the unit signs", hd01, map[string]any{"action": "sign"}, 200, core.StatusSigned},
+		{"resolve before contact is illegal", hd01, map[string]any{"action": "resolve", "reply": "好"}, 409, "签收"},
+		{"contact", hd01, map[string]any{"action": "contact", "note": "已电话联系"}, 200, core.StatusContacted},
+		{"extension needs a reason", hd01, map[string]any{"action": "extend_request", "until": "2025-12-31"}, 400, ""},
+		{"extension request", hd01, map[string]any{"action": "extend_request", "until": "2025-12-31", "note": "需协调产权单位"}, 200, core.StatusContacted},
+		{"the unit may not approve its own extension", hd01, map[string]any{"action": "extend_approve"}, 403, ""},
+		{"a leader approves", leader, map[string]any{"action": "extend_approve", "note": "同意"}, 200, core.StatusContacted},
+		{"a leader escalates", leader, map[string]any{"action": "supervise", "note": "请加快办理"}, 200, core.StatusContacted},
+		{"resolve needs a reply", hd01, map[string]any{"action": "resolve"}, 400, ""},
+		{"resolve", hd01, map[string]any{"action": "resolve", "reply": "已协调办理完毕。"}, 200, core.StatusResolved},
+		{"callback needs a satisfaction", staff, map[string]any{"action": "callback", "resolved": true}, 400, ""},
+		{"callback", staff, map[string]any{"action": "callback", "resolved": true, "satisfaction": "满意"}, 200, core.StatusCallback},
+		{"close", staff, map[string]any{"action": "close"}, 200, core.StatusClosed},
+		{"nothing after close", staff, map[string]any{"action": "supervise", "note": "x"}, 409, ""},
+	}
+	for _, st := range steps {
+		r := f.postJSON(t, st.c, path, st.body)
+		if r.status != st.status {
+			t.Fatalf("%s: status %d, want %d: %s", st.name, r.status, st.status, r.body)
+		}
+		if st.status == 200 {
+			d := decode[ticketDetailJSON](t, r)
+			if d.Status != st.want || d.Workflow == nil {
+				t.Fatalf("%s: status %q, want %q", st.name, d.Status, st.want)
+			}
+		} else if !strings.Contains(string(r.body), st.want) {
+			t.Errorf("%s: error %s, want it to mention %q", st.name, r.body, st.want)
+		}
+	}
+	d := decode[ticketDetailJSON](t, f.get(t, staff, "/api/v1/tickets/3"))
+	wf := d.Workflow
+	if wf.Supervisions != 1 || wf.Extension != core.ExtensionApproved || wf.ExtensionReason != "需协调产权单位" ||
+		!strings.HasPrefix(*d.Deadline, "2025-12-31") || len(wf.Actions) != 0 {
+		t.Errorf("workflow %+v, deadline %v", wf, *d.Deadline)
+	}
+	var actions []string
+	for _, e := range d.Events {
+		actions = append(actions, e.Action)
+	}
+	want := "create dispatch sign contact extend_request extend_approve supervise resolve callback close"
+	if got := strings.Join(actions, " "); got != want {
+		t.Errorf("history %q, want %q", got, want)
+	}
+	if d.Satisfaction != "满意" || d.Reply != "已协调办理完毕。" || d.ContactedAt == nil {
+		t.Errorf("ticket after the life cycle: %+v", d.ticketJSON)
+	}
+}
+
+// TestTransitionForm: the ticket page offers the user's actions as forms,
+// with dispatch suggestions; a refused step shows the message on the page.
+func TestTransitionForm(t *testing.T) {
+	f := newFixture(t)
+	f.server.Workflow = &workflow.Engine{}
+	ctx := context.Background()
+	areas, _ := f.store.Areas(ctx)
+	units, _ := f.store.Units(ctx)
+	rules := []core.DispatchRule{{Category1: "社会保障", Unit: "社会保障事务所"}}
+	f.server.Dispatch = &Dispatcher{}
+	f.server.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(rules, areas, units)})
+	c := f.login(t, "staff")
+
+	page := f.get(t, c, "/tickets/3").body
+	for _, s := range []string{"办理流转", `value="dispatch"`, "智能分拨建议", "派单目录第1条", "<option selected>社会保障事务所</option>"} {
+		if !bytes.Contains(page, []byte(s)) {
+			t.Errorf("ticket page lacks %q", s)
+		}
+	}
+	token := csrfFromPage(t, page)
+	post := func(v url.Values) response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/tickets/3/transition", strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return do(t, c, req)
+	}
+	if r := post(url.Values{"csrf": {"bad"}, "action": {"dispatch"}, "unit": {"社会保障事务所"}}); r.status != http.StatusForbidden {
+		t.Errorf("bad csrf: status %d", r.status)
+	}
+	if r := post(url.Values{"csrf": {token}, "action": {"resolve"}, "reply": {"x"}}); r.status != 200 ||
+		!bytes.Contains(r.body, []byte(`role="alert"`)) {
+		t.Errorf("refused step: status %d, no notice on the page", r.status)
+	}
+	r := post(url.Values{"csrf": {token}, "action": {"dispatch"}, "unit": {"社会保障事务所"}, "co_units": {"望春园社区"}})
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/tickets/3") {
+		t.Fatalf("dispatch: status %d", r.status)
+	}
+	d := decode[ticketDetailJSON](t, f.get(t, c, "/api/v1/tickets/3"))
+	if d.Status != core.StatusDispatched || d.Unit != "社会保障事务所" || len(d.Workflow.CoUnits) != 1 ||
+		d.Workflow.ContactDeadline == nil || d.Deadline == nil {
+		t.Errorf("after the form: %+v %+v", d.ticketJSON, d.Workflow)
+	}
+	// The suggestions API.
+	s := decode[dispatchJSON](t, f.get(t, c, "/api/v1/tickets/3/dispatch"))
+	if len(s.Suggestions) == 0 || s.Suggestions[0].Unit != "社会保障事务所" || s.Suggestions[0].Source != "catalogue" {
+		t.Errorf("suggestions %+v", s)
+	}
+}
+
+// TestDeadlines: the deadline list shows near and overdue limits of open
+// tickets in the user's scope.
+func TestDeadlines(t *testing.T) {
+	f := newFixture(t)
+	f.server.Workflow = &workflow.Engine{}
+	c := f.login(t, "staff")
+	// Dispatch ticket 3 now (fixedNow): its contact limit is hours away,
+	// its resolve limit days; ticket 2 (派单, no deadline) is not listed.
+	if r := f.postJSON(t, c, "/api/v1/tickets/3/transitions", map[string]any{"action": "dispatch", "unit": "社会保障事务所"}); r.status != 200 {
+		t.Fatalf("dispatch: %d %s", r.status, r.body)
+	}
+	tests := []struct {
+		warn  string
+		kinds []string
+	}{
+		{"1h", nil},
+		{"30d", []string{"contact", "resolve"}},
+	}
+	for _, tt := range tests {
+		d := decode[struct {
+			Items []reminderJSON `json:"items"`
+		}](t, f.get(t, c, "/api/v1/deadlines?warn="+tt.warn))
+		var kinds []string
+		for _, it := range d.Items {
+			kinds = append(kinds, it.Kind)
+			if it.Number != "QHW2502100003" || it.Overdue {
+				t.Errorf("warn %s: item %+v", tt.warn, it)
+			}
+		}
+		if strings.Join(kinds, ",") != strings.Join(tt.kinds, ",") {
+			t.Errorf("warn %s: kinds %v, want %v", tt.warn, kinds, tt.kinds)
+		}
+	}
+	if r := f.get(t, c, "/api/v1/deadlines?warn=forever"); r.status != 400 {
+		t.Errorf("bad warn: %d", r.status)
+	}
+	// Later the limits are overdue, and the workbench says so.
+	f.server.Clock = func() time.Time { return fixedNow.Add(60 * 24 * time.Hour) }
+	page := f.get(t, c, "/workbench").body
+	if !bytes.Contains(page, []byte("已超时")) || !bytes.Contains(page, []byte("QHW2502100003")) {
+		t.Errorf("workbench does not show the overdue ticket")
+	}
+	// A handler of another unit sees nothing.
+	if d := decode[struct {
+		Items []reminderJSON `json:"items"`
+	}](t, f.get(t, f.login(t, "hd01"), "/api/v1/deadlines?warn=30d")); len(d.Items) != 0 {
+		t.Errorf("hd01 sees %d reminders of another unit", len(d.Items))
+	}
+}
