@@ -121,6 +121,8 @@ func (s *Server) handleDeadlines(w http.ResponseWriter, r *http.Request, p princ
 type workbenchPage struct {
 	Warn          string
 	Overdue, Near []reminderRow
+	Queue         []queueRow // 待派单, for the dispatch desk
+	Desk          bool       // the user dispatches (admin, staff)
 }
 
 type reminderRow struct {
@@ -146,7 +148,11 @@ func (s *Server) handleWorkbenchPage(w http.ResponseWriter, r *http.Request, p p
 		s.failPage(w, r, err)
 		return
 	}
-	page := workbenchPage{Warn: warnText}
+	page := workbenchPage{Warn: warnText, Desk: p.User.Role == core.RoleAdmin || p.User.Role == core.RoleStaff}
+	if page.Queue, err = s.dispatchQueue(r, p.User); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
 	if page.Warn == "" {
 		page.Warn = "4h"
 	}
@@ -165,4 +171,54 @@ func (s *Server) handleWorkbenchPage(w http.ResponseWriter, r *http.Request, p p
 		}
 	}
 	s.render(w, r, http.StatusOK, "workbench", p, page)
+}
+
+// queueRow is a ticket waiting to be dispatched, with the recommendation.
+type queueRow struct {
+	TicketID                          int64
+	Number, ReceivedAt, Title, Status string
+	Community, Category               string
+	Suggestion, Reason                string
+	Confidence                        string
+	NeedsHuman                        bool
+}
+
+// maxQueue bounds the dispatch queue shown on the workbench.
+const maxQueue = 50
+
+// dispatchQueue lists the tickets waiting for a unit (受理, 退单), newest
+// first, with the recommended unit; those the recommender is not sure of
+// are marked for a human (人工分拨).
+func (s *Server) dispatchQueue(r *http.Request, u core.User) ([]queueRow, error) {
+	if u.Role != core.RoleAdmin && u.Role != core.RoleStaff {
+		return nil, nil
+	}
+	var rows []queueRow
+	for _, status := range []string{core.StatusReceived, core.StatusReturned} {
+		ts, _, err := s.Store.Tickets(r.Context(), core.TicketFilter{Status: status, Limit: maxQueue})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			row := queueRow{TicketID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt),
+				Status: t.Status, Community: t.Community,
+				Category: joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3)}
+			var w core.Workflow
+			if ws, ok := s.Store.(core.WorkflowStore); ok {
+				if w, err = ws.Workflow(r.Context(), t.ID); err != nil {
+					return nil, err
+				}
+			}
+			if res, ok := s.suggest(t, w); ok {
+				row.NeedsHuman = res.NeedsHuman
+				if len(res.Suggestions) > 0 {
+					sg := res.Suggestions[0]
+					row.Suggestion, row.Reason, row.Confidence = sg.Unit, sg.Reason, percent(sg.Confidence)
+				}
+			}
+			row.Title = ticketTitle(s.maskTicket(t, u.Role))
+			rows = append(rows, row)
+		}
+	}
+	return rows, nil
 }

@@ -1,7 +1,11 @@
 package web
 
 import (
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"jiceng/internal/core"
@@ -86,4 +90,120 @@ func (s *Server) handleDispatchSuggestions(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	writeJSON(w, http.StatusOK, toDispatchJSON(res))
+}
+
+// catalogueDesk are the roles that maintain the dispatch catalogue.
+func catalogueDesk(role string) bool { return role == core.RoleAdmin || role == core.RoleStaff }
+
+// rulesPage is the data of /dispatch/rules.
+type rulesPage struct {
+	Rules   []ruleRow
+	CanEdit bool
+	Errors  []string // rows of a refused upload
+	Saved   int      // rules saved by the last upload
+}
+
+type ruleRow struct {
+	N                             int
+	Category, Keywords, Community string
+	Unit, CoUnits, Note           string
+	Priority                      int
+}
+
+func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, p principal, page rulesPage, status int) {
+	rs, ok := s.Store.(core.DispatchRuleStore)
+	if !ok {
+		s.failPage(w, r, core.Errorf(core.EINVALID, "当前数据库不支持派单目录"))
+		return
+	}
+	rules, err := rs.DispatchRules(r.Context())
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	page.CanEdit = catalogueDesk(p.User.Role)
+	for i, ru := range rules {
+		page.Rules = append(page.Rules, ruleRow{N: i + 1, Category: joinNonEmpty(" / ", ru.Category1, ru.Category2, ru.Category3),
+			Keywords: strings.Join(ru.Keywords, "、"), Community: ru.Community, Unit: ru.Unit,
+			CoUnits: strings.Join(ru.CoUnits, "、"), Note: ru.Note, Priority: ru.Priority})
+	}
+	s.render(w, r, status, "rules", p, page)
+}
+
+func (s *Server) handleRulesPage(w http.ResponseWriter, r *http.Request, p principal) {
+	if err := authorize(p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.renderRules(w, r, p, rulesPage{Saved: -1}, http.StatusOK)
+}
+
+// maxCatalogueUpload bounds an uploaded catalogue file.
+const maxCatalogueUpload = 10 << 20
+
+// handleRulesUpload replaces the catalogue with an uploaded CSV/XLSX file:
+// all of it or, when a row is bad, nothing, with the reasons.
+func (s *Server) handleRulesUpload(w http.ResponseWriter, r *http.Request, p principal) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxCatalogueUpload)
+	if err := r.ParseMultipartForm(maxCatalogueUpload); err != nil {
+		s.failPage(w, r, core.Errorf(core.EINVALID, "上传失败：文件过大（上限 10 MB）或格式不对"))
+		return
+	}
+	if err := checkCSRF(r, p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	if !catalogueDesk(p.User.Role) {
+		s.failPage(w, r, core.Errorf(core.EFORBIDDEN, "当前账号无权修改派单目录"))
+		return
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		s.renderRules(w, r, p, rulesPage{Saved: -1, Errors: []string{"请选择派单目录文件（CSV 或 XLSX）"}}, http.StatusBadRequest)
+		return
+	}
+	defer file.Close()
+	// LoadCatalogue reads a path (it sniffs CSV or XLSX and the encoding).
+	tmp, err := os.CreateTemp("", "jiceng-catalogue-*"+filepath.Ext(hdr.Filename))
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	defer os.Remove(tmp.Name())
+	_, err = io.Copy(tmp, file)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	rules, bad, err := dispatch.LoadCatalogue(tmp.Name())
+	if err != nil {
+		s.renderRules(w, r, p, rulesPage{Saved: -1, Errors: []string{core.ErrorMessage(err)}}, http.StatusBadRequest)
+		return
+	}
+	if len(bad) > 0 {
+		page := rulesPage{Saved: -1}
+		for _, b := range bad {
+			page.Errors = append(page.Errors, b.Error())
+		}
+		s.renderRules(w, r, p, page, http.StatusBadRequest)
+		return
+	}
+	if err := s.Store.(core.DispatchRuleStore).ReplaceDispatchRules(r.Context(), rules); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	// New suggestions use the new catalogue at once; the model stays.
+	if rc := s.Dispatch.Get(); rc != nil {
+		areas, err1 := s.Store.Areas(r.Context())
+		units, err2 := s.Store.Units(r.Context())
+		if err1 == nil && err2 == nil {
+			s.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(rules, areas, units), Model: rc.Model,
+				Threshold: rc.Threshold, StaleRate: rc.StaleRate, StaleReturns: rc.StaleReturns})
+		}
+	}
+	s.Log.Info("dispatch catalogue replaced", "rules", len(rules), "user", p.User.Username)
+	s.renderRules(w, r, p, rulesPage{Saved: len(rules)}, http.StatusOK)
 }

@@ -116,6 +116,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /tickets/{id}", s.page(s.handleTicketPage))
 	mux.HandleFunc("POST /tickets/{id}/transition", s.page(s.handleTransitionForm))
 	mux.HandleFunc("GET /workbench", s.page(s.handleWorkbenchPage))
+	mux.HandleFunc("GET /dispatch/rules", s.page(s.handleRulesPage))
+	mux.HandleFunc("POST /dispatch/rules", s.page(s.handleRulesUpload))
 	mux.HandleFunc("GET /rates", s.page(s.handleRatesPage))
 	mux.HandleFunc("GET /rates/tickets", s.page(s.handleRatesTicketsPage))
 	mux.HandleFunc("GET /rates/report", s.page(s.handleRatesReport))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -116,6 +117,13 @@ func TestTransitionForm(t *testing.T) {
 			t.Errorf("ticket page lacks %q", s)
 		}
 	}
+	// The workbench's dispatch queue has it, with the recommendation.
+	wb := f.get(t, c, "/workbench").body
+	for _, s := range []string{"待派单（1）", "QHW2502100003", "社会保障事务所"} {
+		if !bytes.Contains(wb, []byte(s)) {
+			t.Errorf("workbench lacks %q", s)
+		}
+	}
 	token := csrfFromPage(t, page)
 	post := func(v url.Values) response {
 		t.Helper()
@@ -193,5 +201,68 @@ func TestDeadlines(t *testing.T) {
 		Items []reminderJSON `json:"items"`
 	}](t, f.get(t, f.login(t, "hd01"), "/api/v1/deadlines?warn=30d")); len(d.Items) != 0 {
 		t.Errorf("hd01 sees %d reminders of another unit", len(d.Items))
+	}
+}
+
+// TestRulesPage: staff replace the catalogue by uploading a file; a bad
+// row changes nothing and says why; other roles only read it.
+func TestRulesPage(t *testing.T) {
+	f := newFixture(t)
+	f.server.Dispatch = &Dispatcher{}
+	f.server.Dispatch.Set(&dispatch.Recommender{})
+	c := f.login(t, "staff")
+	page := f.get(t, c, "/dispatch/rules").body
+	if !bytes.Contains(page, []byte("派单目录为空")) || !bytes.Contains(page, []byte(`name="file"`)) {
+		t.Fatalf("empty catalogue page")
+	}
+	token := csrfFromPage(t, page)
+	upload := func(c *http.Client, name, content string) response {
+		t.Helper()
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("csrf", token)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write([]byte(content))
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/dispatch/rules", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return do(t, c, req)
+	}
+	good := "一级分类,二级分类,三级分类,关键词,社区,承办单位,协办单位,优先级,备注\n社会保障,养老服务,,,,社会保障事务所,属地社区,1,常见\n,,,噪音,,城市管理办公室,,,\n"
+	tests := []struct {
+		name    string
+		c       *http.Client
+		file    string
+		status  int
+		want    string
+		wantLen int
+	}{
+		{"good file", c, good, 200, "已载入 2 条派单目录", 2},
+		{"bad row changes nothing", c, "一级分类,承办单位\n社会保障,\n", 400, "第2行", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := upload(tt.c, "rules.csv", tt.file)
+			if r.status != tt.status || !bytes.Contains(r.body, []byte(tt.want)) {
+				t.Fatalf("status %d, want %d with %q", r.status, tt.status, tt.want)
+			}
+			rules, _ := f.store.DispatchRules(context.Background())
+			if len(rules) != tt.wantLen {
+				t.Errorf("%d rules stored, want %d", len(rules), tt.wantLen)
+			}
+		})
+	}
+	// The recommender uses the new catalogue at once.
+	if rc := f.server.Dispatch.Get(); rc.Catalogue.Len() != 2 {
+		t.Errorf("recommender catalogue has %d rules", rc.Catalogue.Len())
+	}
+	// A leader reads it but cannot replace it.
+	leader := f.login(t, "leader")
+	if page := f.get(t, leader, "/dispatch/rules").body; !bytes.Contains(page, []byte("社会保障事务所")) || bytes.Contains(page, []byte(`name="file"`)) {
+		t.Errorf("leader's catalogue page")
+	}
+	token = csrfFromPage(t, f.get(t, leader, "/dispatch/rules").body)
+	if r := upload(leader, "rules.csv", good); r.status != http.StatusForbidden {
+		t.Errorf("leader upload: status %d", r.status)
 	}
 }
