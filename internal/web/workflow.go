@@ -127,6 +127,22 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 	if err != nil {
 		return core.Ticket{}, core.Workflow{}, err
 	}
+	if tr.Action == core.ActionMerge && tr.MergeInto != "" {
+		// A repeat request is merged into an open ticket that exists.
+		target, err := s.Store.TicketByNumber(r.Context(), tr.MergeInto)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			return core.Ticket{}, core.Workflow{}, invalidParam("merge_into", "要合并到的工单不存在，请核对工单编号")
+		}
+		if err != nil {
+			return core.Ticket{}, core.Workflow{}, err
+		}
+		if target.ID == id {
+			return core.Ticket{}, core.Workflow{}, invalidParam("merge_into", "不能把工单合并到它自己")
+		}
+		if !slices.Contains(workflow.Available(target, core.Workflow{}), core.ActionSupervise) {
+			return core.Ticket{}, core.Workflow{}, core.Errorf(core.ECONFLICT, "要合并到的工单（%s）已办结，请改为新工单办理", target.Status)
+		}
+	}
 	tr.Actor, tr.At = u.Username, s.Clock.Now()
 	return ws.Transition(r.Context(), id, tr, func(t *core.Ticket, w *core.Workflow) error {
 		if !sc.sees(*t, *w) {

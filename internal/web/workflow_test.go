@@ -49,6 +49,8 @@ func TestTransitions(t *testing.T) {
 		{"unknown field", staff, map[string]any{"action": "sign", "colour": "red"}, 400, "JSON"},
 		{"a leader may not dispatch", leader, map[string]any{"action": "dispatch", "unit": "城市管理办公室"}, 403, "无权派单"},
 		{"resolve before dispatch is illegal", staff, map[string]any{"action": "resolve", "reply": "好"}, 409, "受理"},
+		{"merge into an unknown ticket", staff, map[string]any{"action": "merge", "merge_into": "NOPE"}, 400, "不存在"},
+		{"merge into a resolved ticket", staff, map[string]any{"action": "merge", "merge_into": "QHW2501050001"}, 409, "已办结"},
 		{"dispatch to 城市管理办公室", staff, map[string]any{"action": "dispatch", "unit": "城市管理办公室", "note": "按目录"}, 200, core.StatusDispatched},
 		{"the unit signs", hd01, map[string]any{"action": "sign"}, 200, core.StatusSigned},
 		{"resolve before contact is illegal", hd01, map[string]any{"action": "resolve", "reply": "好"}, 409, "签收"},
