@@ -1193,12 +1193,13 @@ func (p *Plan) workflow(c *tctx, t *core.Ticket, uidx int) {
 		if asOf.Sub(contactAt) < time.Hour {
 			t.Status = core.StatusContacted
 		}
-	case asOf.Sub(at) > 15*time.Minute:
+	case asOf.Sub(at) > 2*time.Hour:
 		t.Status = core.StatusSigned
-	case asOf.Sub(at) > 5*time.Minute:
+	case asOf.Sub(at) > 45*time.Minute:
 		t.Status = core.StatusDispatched
 	default:
-		t.Status = core.StatusReceived
+		// Still at the dispatch desk: no unit and no time limit yet.
+		t.Status, t.Unit, t.Deadline = core.StatusReceived, "", time.Time{}
 		return
 	}
 	if t.Status == core.StatusSigned || t.Status == core.StatusDispatched {
