@@ -10,7 +10,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"jiceng/internal/core"
+	"jiceng/internal/dispatch"
 	"jiceng/internal/understand"
+	"jiceng/internal/workflow"
 )
 
 // chromium finds the browser for the end-to-end test: $JICENG_CHROMIUM, or
@@ -46,25 +49,7 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.server.Understand = understand.New(understand.Options{Areas: areas, Now: fixedClock})
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// The first Run starts the browser; its context must not time out.
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
-	defer cancel()
+	ctx := browser(t, exe)
 
 	text := func(sel string) string {
 		t.Helper()
@@ -133,5 +118,95 @@ func TestBrowser(t *testing.T) {
 	if got := text(`#prediction`); !strings.Contains(got, "诉求类型") || !strings.Contains(got, "紧急程度") ||
 		!strings.Contains(got, "置信度") {
 		t.Errorf("智能研判 panel: %q", got)
+	}
+}
+
+// browser starts headless Chromium for a test and returns a context for
+// its tab, with a time limit.
+func browser(t *testing.T, exe string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	bctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	// The first Run starts the browser; its context must not time out.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestBrowserDispatch: the dispatch desk signs in, finds the waiting
+// ticket in the workbench's queue with its suggested unit, dispatches it
+// with the ticket page's form, and sees the new status and time limits.
+func TestBrowserDispatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	exe := chromium(t)
+	f := newFixture(t)
+	f.server.Workflow = &workflow.Engine{}
+	ctx0 := context.Background()
+	areas, _ := f.store.Areas(ctx0)
+	units, _ := f.store.Units(ctx0)
+	f.server.Dispatch = &Dispatcher{}
+	f.server.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(
+		[]core.DispatchRule{{Category1: "社会保障", Unit: "社会保障事务所"}}, areas, units)})
+	ctx := browser(t, exe)
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.srv.URL+"/workbench"),
+		chromedp.WaitVisible(`#username`),
+		chromedp.SendKeys(`#username`, "staff"),
+		chromedp.SendKeys(`#password`, testPasswords["staff"]),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`#queue`),
+	); err != nil {
+		t.Fatalf("sign in to the workbench: %v", err)
+	}
+	if q := text(`#queue`); !strings.Contains(q, "QHW2502100003") || !strings.Contains(q, "社会保障事务所") {
+		t.Fatalf("queue: %q", q)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(`#queue tbody a`),
+		chromedp.WaitVisible(`#workflow`),
+		chromedp.Click(`#workflow details.action summary`), // the first action: 派单
+		chromedp.WaitVisible(`#workflow select[name=unit]`),
+	); err != nil {
+		t.Fatalf("open the dispatch form: %v", err)
+	}
+	unit, err := chromedp.Run(ctx, chromedp.Value(`#workflow select[name=unit]`))
+	if err != nil || unit != "社会保障事务所" {
+		t.Fatalf("preselected unit %q, %v; want the suggestion", unit, err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(`#workflow details.action button[type=submit]`),
+		chromedp.WaitVisible(`#workflow`),
+	); err != nil {
+		t.Fatalf("dispatch: %v", err)
+	}
+	wf := text(`#workflow`)
+	for _, want := range []string{"派单", "社会保障事务所", "联系时限", "办结时限"} {
+		if !strings.Contains(wf, want) {
+			t.Errorf("workflow panel after dispatch lacks %q: %q", want, wf)
+		}
 	}
 }
