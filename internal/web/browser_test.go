@@ -197,11 +197,20 @@ func TestBrowserDispatch(t *testing.T) {
 	if err != nil || unit != "社会保障事务所" {
 		t.Fatalf("preselected unit %q, %v; want the suggestion", unit, err)
 	}
-	if err := chromedp.Do(ctx,
-		chromedp.Click(`#workflow details.action button[type=submit]`),
-		chromedp.WaitVisible(`#workflow`),
-	); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click(`#workflow details.action button[type=submit]`)); err != nil {
 		t.Fatalf("dispatch: %v", err)
+	}
+	// Wait for the page after the redirect: the status shows 派单.
+	for status := ""; status != "派单"; {
+		if ctx.Err() != nil {
+			t.Fatalf("status after dispatch: %q", status)
+		}
+		if s, err := chromedp.Run(ctx, chromedp.Text(`#wf-status`)); err == nil {
+			status = strings.TrimSpace(s)
+		}
+		if status != "派单" {
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 	wf := text(`#workflow`)
 	for _, want := range []string{"派单", "社会保障事务所", "联系时限", "办结时限"} {
