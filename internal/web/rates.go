@@ -167,13 +167,8 @@ func (s *Server) toRatesJSON(res *rates.Result) ratesJSON {
 }
 
 func (s *Server) handleRates(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.computeRates(r)
-	if err != nil {
-		s.fail(w, r, err)
+	res, ok := s.ratesRequest(w, r, p, false)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, s.toRatesJSON(res))
@@ -259,13 +254,8 @@ func (s *Server) drillTickets(r *http.Request, u core.User, ids []int64) ([]core
 }
 
 func (s *Server) handleRatesTickets(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.computeRates(r)
-	if err != nil {
-		s.fail(w, r, err)
+	res, ok := s.ratesRequest(w, r, p, false)
+	if !ok {
 		return
 	}
 	ids, _, err := drill(res, r.URL.Query())
@@ -297,13 +287,8 @@ type ratesPage struct {
 }
 
 func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	res, err := s.computeRates(r)
-	if err != nil {
-		s.failPage(w, r, err)
+	res, ok := s.ratesRequest(w, r, p, true)
+	if !ok {
 		return
 	}
 	j := s.toRatesJSON(res)
@@ -349,13 +334,8 @@ type ratesTicketsPage struct {
 }
 
 func (s *Server) handleRatesTicketsPage(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	res, err := s.computeRates(r)
-	if err != nil {
-		s.failPage(w, r, err)
+	res, ok := s.ratesRequest(w, r, p, true)
+	if !ok {
 		return
 	}
 	ids, title, err := drill(res, r.URL.Query())
@@ -379,17 +359,15 @@ func (s *Server) handleRatesTicketsPage(w http.ResponseWriter, r *http.Request, 
 
 // handleRatesReport downloads the period's report as XLSX or printable HTML.
 func (s *Server) handleRatesReport(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	res, err := s.computeRates(r)
-	if err != nil {
-		s.failPage(w, r, err)
+	res, ok := s.ratesRequest(w, r, p, true)
+	if !ok {
 		return
 	}
 	rep := report.New(res, report.Options{GeneratedAt: s.Clock.Now(), LostLimit: report.DefaultLostLimit, Location: s.Location})
-	var buf bytes.Buffer
+	var (
+		buf bytes.Buffer
+		err error
+	)
 	name := "三率报表-" + res.Period.String()
 	switch r.URL.Query().Get("format") {
 	case "xlsx", "":
@@ -440,4 +418,24 @@ var templateFuncs = template.FuncMap{
 	"ranking": func(period string, groups []groupJSON) map[string]any {
 		return map[string]any{"Period": period, "Groups": groups}
 	},
+}
+
+// ratesRequest checks that p may read the rates and computes those of the
+// requested period; when it returns false it has answered the request, as
+// a page or as JSON.
+func (s *Server) ratesRequest(w http.ResponseWriter, r *http.Request, p principal, page bool) (*rates.Result, bool) {
+	err := authorize(p)
+	var res *rates.Result
+	if err == nil {
+		res, err = s.computeRates(r)
+	}
+	switch {
+	case err == nil:
+		return res, true
+	case page:
+		s.failPage(w, r, err)
+	default:
+		s.fail(w, r, err)
+	}
+	return nil, false
 }
