@@ -23,6 +23,7 @@ const (
 	ActionSupervise     = "supervise"      // 督办/催办: escalation of an open ticket; status unchanged
 	ActionMerge         = "merge"          // 合并: a repeat request merged into an open ticket → 结案
 	ActionAnswer        = "answer"         // 直接答复: answered at intake (受理 → 办结), e.g. a policy question
+	ActionReopen        = "reopen"         // 重办: 回访 → 派单 after a callback found it unsolved or the caller dissatisfied
 )
 
 // ActionLabels gives each action's Chinese name; EventCreate and
@@ -33,6 +34,7 @@ var ActionLabels = map[string]string{
 	ActionResolve: "办结", ActionCallback: "回访", ActionClose: "结案", ActionReturn: "退单",
 	ActionRedispatch: "改派", ActionExtendRequest: "延期申请", ActionExtendApprove: "延期批准",
 	ActionExtendDeny: "延期驳回", ActionSupervise: "督办", ActionMerge: "合并", ActionAnswer: "直接答复",
+	ActionReopen: "重办",
 }
 
 // Extension states.

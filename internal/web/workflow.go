@@ -24,6 +24,7 @@ var actionRoles = map[string][]string{
 	core.ActionExtendDeny:    {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
 	core.ActionCallback:      {core.RoleAdmin, core.RoleStaff},
 	core.ActionClose:         {core.RoleAdmin, core.RoleStaff},
+	core.ActionReopen:        {core.RoleAdmin, core.RoleStaff},
 	core.ActionSupervise:     {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
 	core.ActionSign:          {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
 	core.ActionContact:       {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
@@ -346,6 +347,8 @@ func (s *Server) toWorkflowPanel(r *http.Request, u core.User, sc scope, t core.
 			f.NoteLabel = "联系情况"
 		case core.ActionExtendDeny:
 			f.NoteLabel = "驳回理由"
+		case core.ActionReopen:
+			f.NoteRequired, f.NoteLabel = true, "重办理由"
 		}
 		wp.Actions = append(wp.Actions, f)
 		if f.NeedsUnit && wp.Suggestions == nil && s.Dispatch.Get() != nil {

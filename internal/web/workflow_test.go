@@ -63,7 +63,13 @@ func TestTransitions(t *testing.T) {
 		{"resolve needs a reply", hd01, map[string]any{"action": "resolve"}, 400, ""},
 		{"resolve", hd01, map[string]any{"action": "resolve", "reply": "已协调办理完毕。"}, 200, core.StatusResolved},
 		{"callback needs a satisfaction", staff, map[string]any{"action": "callback", "resolved": true}, 400, ""},
+		{"callback: not solved", staff, map[string]any{"action": "callback", "resolved": false, "satisfaction": "不满意"}, 200, core.StatusCallback},
+		{"reopen (重办) to the same unit", staff, map[string]any{"action": "reopen", "note": "回访未解决"}, 200, core.StatusDispatched},
+		{"sign again", hd01, map[string]any{"action": "sign"}, 200, core.StatusSigned},
+		{"contact again", hd01, map[string]any{"action": "contact"}, 200, core.StatusContacted},
+		{"resolve again", hd01, map[string]any{"action": "resolve", "reply": "已协调办理完毕。"}, 200, core.StatusResolved},
 		{"callback", staff, map[string]any{"action": "callback", "resolved": true, "satisfaction": "满意"}, 200, core.StatusCallback},
+		{"no reopen when solved", staff, map[string]any{"action": "reopen", "note": "x"}, 409, "无需重办"},
 		{"close", staff, map[string]any{"action": "close"}, 200, core.StatusClosed},
 		{"nothing after close", staff, map[string]any{"action": "supervise", "note": "x"}, 409, ""},
 	}
@@ -77,21 +83,24 @@ func TestTransitions(t *testing.T) {
 			if d.Status != st.want || d.Workflow == nil {
 				t.Fatalf("%s: status %q, want %q", st.name, d.Status, st.want)
 			}
+			if st.body["action"] == "extend_approve" && (d.Workflow.Extension != core.ExtensionApproved ||
+				d.Deadline == nil || !strings.HasPrefix(*d.Deadline, "2025-12-31")) {
+				t.Errorf("after approval: extension %q, deadline %v", d.Workflow.Extension, d.Deadline)
+			}
 		} else if !strings.Contains(string(r.body), st.want) {
 			t.Errorf("%s: error %s, want it to mention %q", st.name, r.body, st.want)
 		}
 	}
 	d := decode[ticketDetailJSON](t, f.get(t, staff, "/api/v1/tickets/3"))
 	wf := d.Workflow
-	if wf.Supervisions != 1 || wf.Extension != core.ExtensionApproved || wf.ExtensionReason != "需协调产权单位" ||
-		!strings.HasPrefix(*d.Deadline, "2025-12-31") || len(wf.Actions) != 0 {
+	if wf.Supervisions != 1 || wf.Extension != "" || len(wf.Actions) != 0 || d.Deadline == nil {
 		t.Errorf("workflow %+v, deadline %v", wf, *d.Deadline)
 	}
 	var actions []string
 	for _, e := range d.Events {
 		actions = append(actions, e.Action)
 	}
-	want := "create dispatch sign contact extend_request extend_approve supervise resolve callback close"
+	want := "create dispatch sign contact extend_request extend_approve supervise resolve callback reopen sign contact resolve callback close"
 	if got := strings.Join(actions, " "); got != want {
 		t.Errorf("history %q, want %q", got, want)
 	}

@@ -74,6 +74,7 @@ var table = map[string]step{
 	core.ActionAnswer:        {[]string{core.StatusReceived}, core.StatusResolved},
 	core.ActionCallback:      {[]string{core.StatusResolved}, core.StatusCallback},
 	core.ActionClose:         {[]string{core.StatusCallback}, core.StatusClosed},
+	core.ActionReopen:        {[]string{core.StatusCallback}, core.StatusDispatched},
 	core.ActionReturn:        {[]string{core.StatusDispatched, core.StatusSigned}, core.StatusReturned},
 	core.ActionRedispatch:    {[]string{core.StatusDispatched, core.StatusSigned, core.StatusReturned}, core.StatusDispatched},
 	core.ActionExtendRequest: {withUnit, ""},
@@ -86,7 +87,7 @@ var table = map[string]step{
 // actionOrder is the order of Actions: the main flow, then the side paths.
 var actionOrder = []string{
 	core.ActionDispatch, core.ActionSign, core.ActionContact, core.ActionHandle, core.ActionResolve,
-	core.ActionAnswer, core.ActionCallback, core.ActionClose, core.ActionReturn, core.ActionRedispatch,
+	core.ActionAnswer, core.ActionCallback, core.ActionClose, core.ActionReopen, core.ActionReturn, core.ActionRedispatch,
 	core.ActionExtendRequest, core.ActionExtendApprove, core.ActionExtendDeny, core.ActionSupervise,
 	core.ActionMerge,
 }
@@ -172,6 +173,8 @@ func Needs(action string) Fields {
 		return Fields{Note: true, NoteLabel: "督办意见"}
 	case core.ActionMerge:
 		return Fields{MergeInto: true, NoteLabel: "合并说明"}
+	case core.ActionReopen:
+		return Fields{Note: true, NoteLabel: "重办理由"}
 	}
 	return Fields{NoteLabel: "备注"}
 }
@@ -324,6 +327,21 @@ func (e *Engine) apply(t *core.Ticket, w *core.Workflow, status string, tr core.
 			return err
 		}
 		w.Supervisions++
+	case core.ActionReopen:
+		if _, err := need(tr.Note, "重办理由"); err != nil {
+			return err
+		}
+		if t.Resolved != nil && *t.Resolved && t.Satisfaction != "不满意" {
+			return core.Errorf(core.ECONFLICT, "回访结果为已解决且未表示不满意，无需重办；请「结案」")
+		}
+		unit := strings.TrimSpace(tr.Unit)
+		if unit == "" {
+			unit = t.Unit // back to the unit that handled it
+		}
+		if unit == "" {
+			return core.Errorf(core.EINVALID, "「重办」需填写承办单位")
+		}
+		e.dispatch(t, w, unit, tr)
 	case core.ActionMerge:
 		into, err := need(tr.MergeInto, "合并到的工单编号")
 		if err != nil {
@@ -480,6 +498,11 @@ func refusal(status, action string) string {
 			return "需先回访"
 		}
 		return "只有已回访的工单才能结案"
+	case core.ActionReopen:
+		if status == core.StatusResolved {
+			return "需先回访"
+		}
+		return "只有回访未解决或不满意的工单才能重办"
 	case core.ActionReturn:
 		if done {
 			return "工单已办结"

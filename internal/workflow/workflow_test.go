@@ -115,6 +115,15 @@ func TestApplyLegal(t *testing.T) {
 				}
 			}},
 		{"回访/结案", core.StatusCallback, nil, core.Transition{Action: core.ActionClose}, core.StatusClosed, nil},
+		{"回访/重办", core.StatusCallback, func(tk *core.Ticket, w *core.Workflow) {
+			no := false
+			tk.Unit, tk.Resolved, tk.Satisfaction = "甲社区", &no, "不满意"
+		}, core.Transition{Action: core.ActionReopen, Note: "回访未解决"},
+			core.StatusDispatched, func(t *testing.T, tk core.Ticket, w core.Workflow) {
+				if tk.Unit != "甲社区" || !w.DispatchedAt.Equal(now) || !tk.Deadline.After(now) {
+					t.Errorf("reopened: unit %q dispatched %v deadline %v", tk.Unit, w.DispatchedAt, tk.Deadline)
+				}
+			}},
 		{"派单/退单", core.StatusDispatched, nil, core.Transition{Action: core.ActionReturn, Note: "不属本单位职责"},
 			core.StatusReturned, func(t *testing.T, tk core.Ticket, w core.Workflow) {
 				if tk.Unit != "城管科" || !slices.Equal(w.ReturnedBy, []string{"城管科"}) {
@@ -317,6 +326,11 @@ func TestApplyInvalid(t *testing.T) {
 			w.Extension, w.ExtensionUntil = core.ExtensionPending, at("2025-03-20 00:00")
 		}, core.Transition{Action: core.ActionExtendApprove, Until: at("2025-03-10 00:00")}, core.EINVALID, "批准延至的时间"},
 		{"督办缺意见", core.StatusHandling, nil, core.Transition{Action: core.ActionSupervise}, core.EINVALID, "督办意见"},
+		{"重办缺理由", core.StatusCallback, nil, core.Transition{Action: core.ActionReopen}, core.EINVALID, "重办理由"},
+		{"已解决且满意不重办", core.StatusCallback, func(tk *core.Ticket, w *core.Workflow) {
+			yes := true
+			tk.Unit, tk.Resolved, tk.Satisfaction = "甲社区", &yes, "满意"
+		}, core.Transition{Action: core.ActionReopen, Note: "再看看"}, core.ECONFLICT, "无需重办"},
 		{"合并缺编号", core.StatusReceived, nil, core.Transition{Action: core.ActionMerge}, core.EINVALID, "工单编号"},
 		{"合并到自身", core.StatusReceived, nil, core.Transition{Action: core.ActionMerge, MergeInto: "T0007"}, core.EINVALID, "自身"},
 	}
@@ -454,7 +468,7 @@ func TestActions(t *testing.T) {
 		{core.StatusHandling, []string{core.ActionResolve, core.ActionExtendRequest, core.ActionExtendApprove,
 			core.ActionExtendDeny, core.ActionSupervise}},
 		{core.StatusResolved, []string{core.ActionCallback}},
-		{core.StatusCallback, []string{core.ActionClose}},
+		{core.StatusCallback, []string{core.ActionClose, core.ActionReopen}},
 		{core.StatusClosed, nil},
 		{core.StatusReturned, []string{core.ActionDispatch, core.ActionRedispatch, core.ActionSupervise, core.ActionMerge}},
 		{"挂起", nil},
