@@ -279,6 +279,7 @@ func (s *Server) handleRatesTickets(w http.ResponseWriter, r *http.Request, p pr
 type ratesPage struct {
 	Period, Label, Prev, Next string
 	Months                    []string // recent months to choose from
+	Quarters                  []string // and quarters (季评)
 	Street                    groupJSON
 	Units, Communities        []groupJSON
 	Lost                      []lostJSON
@@ -306,6 +307,10 @@ func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p princ
 	for i := 0; i < 24; i++ {
 		m := now.AddDate(0, -i, 1-now.Day())
 		page.Months = append(page.Months, m.Format("2006-01"))
+	}
+	q := rates.Quarter(now.Year(), (int(now.Month())-1)/3+1)
+	for i := 0; i < 8; i++ {
+		page.Quarters = append(page.Quarters, q.Add(-i).String())
 	}
 	chart := struct {
 		Periods []string    `json:"periods"`

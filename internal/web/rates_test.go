@@ -85,6 +85,10 @@ func TestRates(t *testing.T) {
 			t.Errorf("rates page lacks %q", s)
 		}
 	}
+	if q := f.get(t, c, "/rates?period=2025Q1"); q.status != 200 || !bytes.Contains(q.body, []byte("<option selected>2025Q1</option>")) &&
+		!bytes.Contains(q.body, []byte("2025年第1季度")) {
+		t.Errorf("quarterly page: %d", q.status)
+	}
 	if r := f.get(t, c, "/rates/tickets?period="+period+"&figure=response"); r.status != 200 || !bytes.Contains(r.body, []byte("QHW2501050001")) {
 		t.Errorf("drill-down page: %d", r.status)
 	}
