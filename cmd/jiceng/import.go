@@ -77,6 +77,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
+	// The model is loaded before the import, so that a bad file is found
+	// before the work, not after it.
+	u, err := newUnderstander(ctx, st, *modelPath, e.clock)
+	if err != nil {
+		return err
+	}
 	started := e.clock.Now()
 	var total importer.Summary
 	var firstErr error
@@ -114,10 +120,6 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	// stored as imported, and a run killed here is finished by the next
 	// import or by the server.
 	if ctx.Err() == nil {
-		u, err := newUnderstander(ctx, st, *modelPath, e.clock)
-		if err != nil {
-			return err
-		}
 		if err := fillPredictions(ctx, e, st, u); err != nil {
 			return err
 		}

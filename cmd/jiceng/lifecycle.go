@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"time"
@@ -39,8 +40,18 @@ func addLifecycleFlags(fs *flag.FlagSet) lifecycleFlags {
 	}
 }
 
-// engine returns the life-cycle engine of the flags.
+// engine checks the flags and returns the life-cycle engine they configure.
 func (lf lifecycleFlags) engine() (*workflow.Engine, error) {
+	if *lf.every <= 0 || *lf.warn <= 0 {
+		return nil, core.Errorf(core.EINVALID, "-remind-every 和 -remind-warn 须为正的时长，如 15m、4h")
+	}
+	if *lf.webhook != "" {
+		u, err := url.Parse(*lf.webhook)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			// The URL may hold a token: do not echo it.
+			return nil, core.Errorf(core.EINVALID, "-webhook 应为 http:// 或 https:// 开头的完整地址")
+		}
+	}
 	e := &workflow.Engine{}
 	load := func(path, what string, fn func(r io.Reader) error) error {
 		if path == "" {
@@ -82,20 +93,32 @@ func remindLoop(ctx context.Context, e *env, st core.Store, eng *workflow.Engine
 	}
 }
 
+// chinaTime is the streets' time zone (UTC+8, no daylight saving).
+var chinaTime = time.FixedZone("CST", 8*3600)
+
 // maxRemind bounds the tickets one round of reminders reads.
 const maxRemind = 5000
 
 func sendReminders(ctx context.Context, e *env, st core.Store, eng *workflow.Engine, hook *notify.Webhook, warn time.Duration) error {
-	now := e.clock.Now()
+	// Reminder texts show times in the street's zone, not the server's.
+	now := e.clock.Now().In(chinaTime)
 	ts, err := st.DueTickets(ctx, now.Add(warn), core.TicketFilter{}, maxRemind)
 	if err != nil {
 		return err
 	}
 	flows := make(map[int64]core.Workflow, len(ts))
-	for _, t := range ts {
-		if flows[t.ID], err = st.Workflow(ctx, t.ID); err != nil {
+	for i := range ts {
+		w, err := st.Workflow(ctx, ts[i].ID)
+		if err != nil {
 			return err
 		}
+		if !ts[i].Deadline.IsZero() {
+			ts[i].Deadline = ts[i].Deadline.In(chinaTime)
+		}
+		if !w.ContactDeadline.IsZero() {
+			w.ContactDeadline = w.ContactDeadline.In(chinaTime)
+		}
+		flows[ts[i].ID] = w
 	}
 	ms := eng.Reminders(ts, flows, now, warn)
 	if len(ms) == 0 {
@@ -150,6 +173,11 @@ func startDispatch(ctx context.Context, e *env, st core.Store) (*web.Dispatcher,
 				e.log.Warn("dispatch model not trained: the catalogue alone recommends", "tickets", len(history), "err", err)
 			}
 			return
+		}
+		// The catalogue may have been replaced (派单目录 upload) while the
+		// model trained: keep the current one.
+		if cur := d.Get(); cur != nil {
+			cat = cur.Catalogue
 		}
 		d.Set(&dispatch.Recommender{Catalogue: cat, Model: m})
 		e.log.Info("dispatch model trained", "tickets", len(history), "rules", cat.Len(), "took", since(e, t0).Round(time.Millisecond))

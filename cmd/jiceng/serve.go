@@ -8,11 +8,14 @@ import (
 	"io"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/deid"
 	"jiceng/internal/notify"
+	"jiceng/internal/rates"
 	"jiceng/internal/understand"
 	"jiceng/internal/web"
 	"jiceng/internal/workflow"
@@ -24,17 +27,41 @@ const defaultAddr = "127.0.0.1:8080"
 
 // runServe serves the workbench and the API from an existing database.
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE] [-limits FILE] [-calendar FILE] [-webhook URL]")
+	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE] [-policy FILE] [-rates FILE] [-limits FILE] [-calendar FILE] [-webhook URL]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径，或 postgres:// 连接地址")
 	addr := fs.String("addr", defaultAddr, "监听地址；端口为 0 时自动选择空闲端口")
 	modelPath := addModelPathFlag(fs)
 	lf := addLifecycleFlags(fs)
+	policyFile := addPolicyFlag(fs)
+	ratesFile := fs.String("rates", "", "三率口径配置文件（同 jiceng report -config）；默认内置口径")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	eng, err := lf.engine()
 	if err != nil {
 		return err
+	}
+	pol, err := loadPolicy(*policyFile)
+	if err != nil {
+		return err
+	}
+	for _, role := range []string{core.RoleAdmin, core.RoleLeader, core.RoleStaff, core.RoleCommunity, core.RoleHandler} {
+		if err := checkRole(pol, role); err != nil {
+			return err
+		}
+	}
+	var ratesCfg *rates.Config
+	if *ratesFile != "" {
+		f, err := os.Open(*ratesFile)
+		if err != nil {
+			return core.Errorf(core.EINVALID, "无法打开口径配置文件 %s", filepath.Base(*ratesFile))
+		}
+		cfg, err := rates.LoadConfig(f)
+		f.Close()
+		if err != nil {
+			return core.Errorf(core.EINVALID, "口径配置文件 %s: %s", filepath.Base(*ratesFile), err.Error())
+		}
+		ratesCfg = &cfg
 	}
 	if err := checkSQLiteExists(*dsn); err != nil {
 		return err
@@ -52,7 +79,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := serveOptions{understand: u, dispatch: d, workflow: eng, every: *lf.every, warn: *lf.warn}
+	opt := serveOptions{understand: u, dispatch: d, workflow: eng, every: *lf.every, warn: *lf.warn,
+		policy: pol, rates: ratesCfg}
 	if *lf.webhook != "" {
 		opt.webhook = &notify.Webhook{URL: *lf.webhook, Secret: []byte(os.Getenv(webhookSecretEnv)), Now: e.clock.Now}
 	}
@@ -68,6 +96,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 type serveOptions struct {
 	understand  *understand.Understander
 	dispatch    *web.Dispatcher
+	policy      *deid.Policy  // nil: the built-in masking dictionary
+	rates       *rates.Config // nil: the default 三率 formulas
 	workflow    *workflow.Engine
 	webhook     *notify.Webhook // nil: no reminders pushed
 	every, warn time.Duration   // of the webhook's reminders
@@ -139,7 +169,7 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 		go remindLoop(ctx, e, store, opt.workflow, opt.webhook, opt.every, opt.warn)
 	}
 	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
-		Dispatch: opt.dispatch}
+		Dispatch: opt.dispatch, Policy: opt.policy, Rates: opt.rates}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -221,3 +221,35 @@ func TestDemoBusyPort(t *testing.T) {
 		t.Fatal("demo built a database although it cannot serve it")
 	}
 }
+
+// TestServeRefusesBadFlags: bad reminder, webhook and policy settings stop
+// serve before it opens anything, with a clear message.
+func TestServeRefusesBadFlags(t *testing.T) {
+	dir := t.TempDir()
+	badPolicy := filepath.Join(dir, "policy.csv")
+	if err := os.WriteFile(badPolicy, []byte("target,kind,admin\ncaller_name,name,keep\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"zero interval", []string{"-remind-every", "0"}, "-remind-every"},
+		{"webhook not a URL", []string{"-webhook", "gateway.local/hook?token=secret"}, "-webhook"},
+		{"policy without the workbench roles", []string{"-policy", badPolicy}, "脱敏字典中没有角色"},
+		{"missing rates config", []string{"-rates", filepath.Join(dir, "none.csv")}, "口径配置文件"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			args := append([]string{"serve", "-db", filepath.Join(dir, "x.db")}, tt.args...)
+			if code := run(context.Background(), args, strings.NewReader(""), &out, &errb); code == 0 {
+				t.Fatalf("exit 0, want an error")
+			}
+			if !strings.Contains(errb.String(), tt.want) || strings.Contains(errb.String(), "secret") {
+				t.Errorf("stderr %q, want %q and no token", errb.String(), tt.want)
+			}
+		})
+	}
+}

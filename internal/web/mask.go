@@ -85,6 +85,12 @@ func (s *Server) maskCoord(role, field string, v *float64) *float64 {
 // maskEvent applies the dictionary to the before and after values of e's
 // changes: a history must not reveal what the ticket hides.
 func (s *Server) maskEvent(e core.Event, role string) core.Event {
+	// Notes are free text people type ("已电话联系李四 138…"), and an
+	// import's actor names its file.
+	e.Note = s.maskValue(role, "note", e.Note)
+	if file, ok := strings.CutPrefix(e.Actor, "import:"); ok {
+		e.Actor = "import:" + s.maskValue(role, "source_file", file)
+	}
 	changes := make([]core.Change, len(e.Changes))
 	for i, c := range e.Changes {
 		c.Before = s.maskValue(role, c.Field, c.Before)
@@ -115,4 +121,11 @@ func (s *Server) maskPrediction(p core.Prediction, role string) core.Prediction 
 	}
 	p.Places = places
 	return p
+}
+
+// maskWorkflow applies the dictionary to the free text of a workflow
+// state.
+func (s *Server) maskWorkflow(w core.Workflow, role string) core.Workflow {
+	w.ExtensionReason = s.maskValue(role, "extension_reason", w.ExtensionReason)
+	return w
 }

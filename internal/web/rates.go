@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"jiceng/internal/core"
 	"jiceng/internal/rates"
@@ -171,7 +172,11 @@ func (s *Server) handleRates(w http.ResponseWriter, r *http.Request, p principal
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, s.toRatesJSON(res))
+	j := s.toRatesJSON(res)
+	if j.Lost, ok = s.scopedLost(w, r, p, j.Lost); !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, j)
 }
 
 // drill finds the ticket IDs behind one figure: kind (street, unit,
@@ -293,6 +298,9 @@ func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p princ
 		return
 	}
 	j := s.toRatesJSON(res)
+	if j.Lost, ok = s.scopedLost(w, r, p, j.Lost); !ok {
+		return
+	}
 	page := ratesPage{Period: j.Period, Label: j.Label, Prev: res.Period.Add(-1).String(), Next: res.Period.Add(1).String(),
 		Street: j.Street, Units: j.Units, Communities: j.Communities, Lost: j.Lost, Formulas: j.Formulas}
 	if len(page.Lost) > 30 {
@@ -300,8 +308,10 @@ func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p princ
 	}
 	for i := range page.Lost {
 		// The page shows times as the other pages do.
-		t := s.formatTime(res.Lost[i].ReceivedAt)
-		page.Lost[i].Received = &t
+		if at, err := time.Parse(time.RFC3339, deref(page.Lost[i].Received)); err == nil {
+			t := s.formatTime(at)
+			page.Lost[i].Received = &t
+		}
 	}
 	now := s.Clock.Now().In(s.Location)
 	for i := 0; i < 24; i++ {
@@ -443,4 +453,31 @@ func (s *Server) ratesRequest(w http.ResponseWriter, r *http.Request, p principa
 		s.fail(w, r, err)
 	}
 	return nil, false
+}
+
+// scopedLost keeps the lost-points tickets of the user's scope: the figures
+// and rankings are public within the street, the tickets are not.
+func (s *Server) scopedLost(w http.ResponseWriter, r *http.Request, p principal, lost []lostJSON) ([]lostJSON, bool) {
+	sc, err := s.userScope(r.Context(), p.User)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	if sc.whole() {
+		return lost, true
+	}
+	out := []lostJSON{}
+	for _, l := range lost {
+		if sc.sees(core.Ticket{Unit: l.Unit, Community: l.Community}, core.Workflow{}) {
+			out = append(out, l)
+		}
+	}
+	return out, true
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"jiceng/internal/core"
 	"jiceng/internal/rates"
 	"jiceng/internal/report"
 )
@@ -104,4 +106,32 @@ func TestRates(t *testing.T) {
 		t.Errorf("resident: status %d", r.status)
 	}
 
+}
+
+// TestRatesScope: a unit's handler sees the figures of every unit, but only
+// its own tickets among the lost points.
+func TestRatesScope(t *testing.T) {
+	f := newFixture(t)
+	no := false
+	var extra []core.Ticket
+	for i, unit := range []string{"城市管理办公室", "社会保障事务所"} {
+		extra = append(extra, core.Ticket{Number: "L" + unit, Channel: "12345", ReceivedAt: at("2025-01-10 09:00").Add(time.Duration(i) * time.Hour),
+			Community: "柳荫里社区", Unit: unit, Status: core.StatusClosed, Urgency: "一般",
+			ContactedAt: at("2025-01-10 10:00"), ResolvedAt: at("2025-01-11 10:00"), Resolved: &no,
+			Satisfaction: "不满意", CallbackAt: at("2025-01-12 10:00")})
+	}
+	if _, err := f.store.UpsertTickets(context.Background(), extra, "test"); err != nil {
+		t.Fatal(err)
+	}
+	const period = "2025-01"
+	all := decode[ratesJSON](t, f.get(t, f.login(t, "leader"), "/api/v1/rates?period="+period))
+	mine := decode[ratesJSON](t, f.get(t, f.login(t, "hd01"), "/api/v1/rates?period="+period))
+	if len(all.Lost) < 2 || len(mine.Lost) >= len(all.Lost) || len(mine.Units) != len(all.Units) {
+		t.Errorf("lost: %d for the street, %d for hd01; units %d/%d", len(all.Lost), len(mine.Lost), len(all.Units), len(mine.Units))
+	}
+	for _, l := range mine.Lost {
+		if l.Unit != "城市管理办公室" {
+			t.Errorf("hd01 sees a lost ticket of %s", l.Unit)
+		}
+	}
 }

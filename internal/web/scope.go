@@ -14,14 +14,20 @@ import (
 type scope struct {
 	Unit      string // unit name, as tickets carry it; "" for no unit scope
 	Community string // community name; "" for no community scope
+	// None is the scope of a handler or community worker whose account has
+	// no unit: a configuration error, which shows nothing (fail closed).
+	None bool
 }
 
-func (sc scope) whole() bool { return sc.Unit == "" && sc.Community == "" }
+func (sc scope) whole() bool { return !sc.None && sc.Unit == "" && sc.Community == "" }
 
 // userScope resolves u's unit code to the names tickets carry.
 func (s *Server) userScope(ctx context.Context, u core.User) (scope, error) {
-	if u.Unit == "" || (u.Role != core.RoleHandler && u.Role != core.RoleCommunity) {
+	if u.Role != core.RoleHandler && u.Role != core.RoleCommunity {
 		return scope{}, nil
+	}
+	if u.Unit == "" {
+		return scope{None: true}, nil
 	}
 	units, err := s.Store.Units(ctx)
 	if err != nil {
@@ -52,6 +58,8 @@ func (s *Server) userScope(ctx context.Context, u core.User) (scope, error) {
 // the filter asks for another community or unit: nothing to list.
 func (sc scope) narrow(f *core.TicketFilter) bool {
 	switch {
+	case sc.None:
+		return false
 	case sc.Community != "":
 		if f.Community != "" && f.Community != sc.Community {
 			return false
@@ -68,6 +76,9 @@ func (sc scope) narrow(f *core.TicketFilter) bool {
 
 // sees reports whether a ticket is in the scope.
 func (sc scope) sees(t core.Ticket, w core.Workflow) bool {
+	if sc.None {
+		return false
+	}
 	if sc.whole() {
 		return true
 	}

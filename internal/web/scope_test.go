@@ -19,7 +19,8 @@ func TestScope(t *testing.T) {
 	}{
 		{"cw01", []string{"QHW2502100003", "QHW2501050001"}, []string{"2"}, []string{"1", "3"}},
 		{"hd01", []string{"QHW2501200002"}, []string{"1", "3"}, []string{"2"}},
-		{"community", []string{"QHW2502100003", "QHW2501200002", "QHW2501050001"}, nil, []string{"1", "2", "3"}},
+		{"handler", []string{"QHW2501050001"}, []string{"2", "3"}, []string{"1"}},
+		{"hd00", nil, []string{"1", "2", "3"}, nil}, // no unit: nothing (fail closed)
 		{"staff", []string{"QHW2502100003", "QHW2501200002", "QHW2501050001"}, nil, []string{"1", "2", "3"}},
 	}
 	for _, tt := range tests {

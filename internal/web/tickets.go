@@ -394,6 +394,7 @@ func (s *Server) ticketView(r *http.Request, id int64, u core.User) (ticketView,
 		return ticketView{}, errOutOfScope
 	}
 	v.scope = sc
+	v.workflow = s.maskWorkflow(v.workflow, role)
 	v.ticket, v.events = s.maskTicket(t, role), events
 	return v, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/dispatch"
 	"jiceng/internal/workflow"
 )
 
@@ -47,8 +48,14 @@ func mayAct(u core.User, sc scope, action string, t core.Ticket, w core.Workflow
 	if !slices.Contains(actionRoles[action], u.Role) {
 		return core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权%s", core.RoleLabels[u.Role], actionLabel(action))
 	}
-	if unitActions[action] && sc.Unit != "" && t.Unit != sc.Unit && !slices.Contains(w.CoUnits, sc.Unit) {
-		return core.Errorf(core.EFORBIDDEN, "该工单不是派给本单位（%s）的，不能%s", sc.Unit, actionLabel(action))
+	if sc.None {
+		return core.Errorf(core.EFORBIDDEN, "当前账号未关联承办单位，请联系管理员")
+	}
+	// The lead unit signs, contacts, handles, resolves, returns and asks
+	// for more time; co-units see the ticket and help, but these steps
+	// are not theirs.
+	if unitActions[action] && sc.Unit != "" && t.Unit != sc.Unit {
+		return core.Errorf(core.EFORBIDDEN, "本单位（%s）不是该工单的主办单位，不能%s", sc.Unit, actionLabel(action))
 	}
 	return nil
 }
@@ -128,6 +135,12 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 	if err != nil {
 		return core.Ticket{}, core.Workflow{}, err
 	}
+	if !slices.Contains(actionRoles[tr.Action], u.Role) {
+		return core.Ticket{}, core.Workflow{}, core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权%s", core.RoleLabels[u.Role], actionLabel(tr.Action))
+	}
+	if err := s.checkUnits(r, tr); err != nil {
+		return core.Ticket{}, core.Workflow{}, err
+	}
 	if tr.Action == core.ActionMerge && tr.MergeInto != "" {
 		// A repeat request is merged into an open ticket that exists.
 		target, err := s.Store.TicketByNumber(r.Context(), tr.MergeInto)
@@ -144,11 +157,17 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 			return core.Ticket{}, core.Workflow{}, core.Errorf(core.ECONFLICT, "要合并到的工单（%s）已办结，请改为新工单办理", target.Status)
 		}
 	}
-	tr.Actor, tr.At = u.Username, s.Clock.Now()
+	// Deadlines count working days in the street's time zone, whatever the
+	// server's: the engine works in the zone of the times it is given.
+	tr.Actor, tr.At = u.Username, s.Clock.Now().In(s.Location)
+	if !tr.Until.IsZero() {
+		tr.Until = tr.Until.In(s.Location)
+	}
 	return ws.Transition(r.Context(), id, tr, func(t *core.Ticket, w *core.Workflow) error {
 		if !sc.sees(*t, *w) {
 			return errOutOfScope
 		}
+		inZone(t, w, s.Location)
 		if err := mayAct(u, sc, tr.Action, *t, *w); err != nil {
 			return err
 		}
@@ -217,7 +236,7 @@ func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request, p prin
 		s.fail(w, r, err)
 		return
 	}
-	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user", p.User.Username)
+	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user_id", p.User.ID)
 	s.writeTicketDetail(w, r, id, p)
 }
 
@@ -246,6 +265,7 @@ func (s *Server) writeTicketDetail(w http.ResponseWriter, r *http.Request, id in
 // success it goes back to the ticket; on a refusal it shows the ticket with
 // the message.
 func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p principal) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := checkCSRF(r, p); err != nil {
 		s.failPage(w, r, err)
 		return
@@ -273,10 +293,16 @@ func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p 
 		_, _, err = s.transition(r, id, p.User, tr)
 	}
 	if err != nil {
-		s.renderTicketPage(w, r, p, id, core.ErrorMessage(err), http.StatusOK)
+		code := core.ErrorCode(err)
+		if code == core.EINTERNAL || code == "" {
+			s.failPage(w, r, err) // logged there
+			return
+		}
+		// Refused: the ticket again, with the reason.
+		s.renderTicketPage(w, r, p, id, core.ErrorMessage(err), errorStatus(code))
 		return
 	}
-	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user", p.User.Username)
+	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user_id", p.User.ID)
 	http.Redirect(w, r, "/tickets/"+r.PathValue("id")+"#workflow", http.StatusSeeOther)
 }
 
@@ -390,4 +416,41 @@ func (s *Server) ticketRequest(w http.ResponseWriter, r *http.Request, p princip
 		s.fail(w, r, err)
 	}
 	return 0, false
+}
+
+// inZone shows the times the workflow engine reads in loc: stores return
+// them in the process's zone, and the engine's messages and calendar work
+// in the zone of the times they are given.
+func inZone(t *core.Ticket, w *core.Workflow, loc *time.Location) {
+	for _, p := range []*time.Time{&t.ReceivedAt, &t.Deadline, &t.ContactedAt, &t.ResolvedAt, &t.CallbackAt,
+		&w.DispatchedAt, &w.SignedAt, &w.ContactDeadline, &w.ExtensionUntil} {
+		if !p.IsZero() {
+			*p = p.In(loc)
+		}
+	}
+}
+
+// checkUnits refuses a dispatch to a unit the registry does not know: the
+// ticket would fall outside every unit's scope. A street without a unit
+// registry may dispatch to any name.
+func (s *Server) checkUnits(r *http.Request, tr core.Transition) error {
+	if tr.Unit == "" && len(tr.CoUnits) == 0 {
+		return nil
+	}
+	units, err := s.Store.Units(r.Context())
+	if err != nil || len(units) == 0 {
+		return err
+	}
+	known := func(name string) bool {
+		return slices.ContainsFunc(units, func(u core.Unit) bool { return u.Name == name })
+	}
+	if tr.Unit != "" && !known(tr.Unit) {
+		return invalidParam("unit", "承办单位不在本街道的承办单位名录中，请从列表中选择")
+	}
+	for _, c := range tr.CoUnits {
+		if c = strings.TrimSpace(c); c != "" && c != dispatch.OwnCommunity && !known(c) {
+			return invalidParam("co_units", "协办单位「%s」不在本街道的承办单位名录中", c)
+		}
+	}
+	return nil
 }

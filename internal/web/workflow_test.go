@@ -36,7 +36,7 @@ func (f *fixture) postJSON(t *testing.T, c *http.Client, path string, body any) 
 func TestTransitions(t *testing.T) {
 	f := newFixture(t)
 	f.server.Workflow = &workflow.Engine{}
-	staff, hd01, leader := f.login(t, "staff"), f.login(t, "hd01"), f.login(t, "leader")
+	staff, hd01, leader, cw01 := f.login(t, "staff"), f.login(t, "hd01"), f.login(t, "leader"), f.login(t, "cw01")
 	const path = "/api/v1/tickets/3/transitions"
 	steps := []struct {
 		name   string
@@ -51,7 +51,9 @@ func TestTransitions(t *testing.T) {
 		{"resolve before dispatch is illegal", staff, map[string]any{"action": "resolve", "reply": "好"}, 409, "受理"},
 		{"merge into an unknown ticket", staff, map[string]any{"action": "merge", "merge_into": "NOPE"}, 400, "不存在"},
 		{"merge into a resolved ticket", staff, map[string]any{"action": "merge", "merge_into": "QHW2501050001"}, 409, "已办结"},
-		{"dispatch to 城市管理办公室", staff, map[string]any{"action": "dispatch", "unit": "城市管理办公室", "note": "按目录"}, 200, core.StatusDispatched},
+		{"dispatch to a unit the registry lacks", staff, map[string]any{"action": "dispatch", "unit": "不存在的单位"}, 400, "名录"},
+		{"dispatch to 城市管理办公室", staff, map[string]any{"action": "dispatch", "unit": "城市管理办公室", "co_units": []string{"望春园社区"}, "note": "按目录"}, 200, core.StatusDispatched},
+		{"a co-unit may not sign for the lead", cw01, map[string]any{"action": "sign"}, 403, "主办单位"},
 		{"the unit signs", hd01, map[string]any{"action": "sign"}, 200, core.StatusSigned},
 		{"resolve before contact is illegal", hd01, map[string]any{"action": "resolve", "reply": "好"}, 409, "签收"},
 		{"contact", hd01, map[string]any{"action": "contact", "note": "已电话联系"}, 200, core.StatusContacted},
@@ -59,7 +61,7 @@ func TestTransitions(t *testing.T) {
 		{"extension request", hd01, map[string]any{"action": "extend_request", "until": "2025-12-31", "note": "需协调产权单位"}, 200, core.StatusContacted},
 		{"the unit may not approve its own extension", hd01, map[string]any{"action": "extend_approve"}, 403, ""},
 		{"a leader approves", leader, map[string]any{"action": "extend_approve", "note": "同意"}, 200, core.StatusContacted},
-		{"a leader escalates", leader, map[string]any{"action": "supervise", "note": "请加快办理"}, 200, core.StatusContacted},
+		{"a leader escalates", leader, map[string]any{"action": "supervise", "note": "请加快办理，来电人电话13812345678"}, 200, core.StatusContacted},
 		{"resolve needs a reply", hd01, map[string]any{"action": "resolve"}, 400, ""},
 		{"resolve", hd01, map[string]any{"action": "resolve", "reply": "已协调办理完毕。"}, 200, core.StatusResolved},
 		{"callback needs a satisfaction", staff, map[string]any{"action": "callback", "resolved": true}, 400, ""},
@@ -95,6 +97,12 @@ func TestTransitions(t *testing.T) {
 	wf := d.Workflow
 	if wf.Supervisions != 1 || wf.Extension != "" || len(wf.Actions) != 0 || d.Deadline == nil {
 		t.Errorf("workflow %+v, deadline %v", wf, *d.Deadline)
+	}
+	// Notes are free text: masked like the content for a leader.
+	for _, e := range decode[ticketDetailJSON](t, f.get(t, leader, "/api/v1/tickets/3")).Events {
+		if strings.Contains(e.Note, "13812345678") {
+			t.Errorf("a leader sees the phone in a note: %q", e.Note)
+		}
 	}
 	var actions []string
 	for _, e := range d.Events {
@@ -145,7 +153,7 @@ func TestTransitionForm(t *testing.T) {
 	if r := post(url.Values{"csrf": {"bad"}, "action": {"dispatch"}, "unit": {"社会保障事务所"}}); r.status != http.StatusForbidden {
 		t.Errorf("bad csrf: status %d", r.status)
 	}
-	if r := post(url.Values{"csrf": {token}, "action": {"resolve"}, "reply": {"x"}}); r.status != 200 ||
+	if r := post(url.Values{"csrf": {token}, "action": {"resolve"}, "reply": {"x"}}); r.status != http.StatusConflict ||
 		!bytes.Contains(r.body, []byte(`role="alert"`)) {
 		t.Errorf("refused step: status %d, no notice on the page", r.status)
 	}

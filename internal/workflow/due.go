@@ -48,7 +48,10 @@ type Due struct {
 func (e *Engine) Due(t core.Ticket, w core.Workflow, now time.Time, warn time.Duration) Due {
 	var d Due
 	status := statusOf(t.Status)
-	if (status == core.StatusDispatched || status == core.StatusSigned) && t.ContactedAt.IsZero() {
+	// A contact before the latest dispatch (a reopened ticket) does not
+	// count: the new unit must contact the caller again.
+	contacted := !t.ContactedAt.IsZero() && !t.ContactedAt.Before(w.DispatchedAt)
+	if (status == core.StatusDispatched || status == core.StatusSigned) && !contacted {
 		d.Contact = countdown(w.ContactDeadline, now, warn)
 	} else {
 		d.Contact = Countdown{Deadline: w.ContactDeadline, State: StateNone}

@@ -147,3 +147,19 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+// TestDueReopened: after 重办 the old contact does not count; the new
+// dispatch's contact limit runs.
+func TestDueReopened(t *testing.T) {
+	e := &Engine{}
+	now := time.Date(2025, 3, 5, 10, 0, 0, 0, time.UTC)
+	tk := core.Ticket{Status: core.StatusDispatched, ContactedAt: now.Add(-72 * time.Hour)}
+	w := core.Workflow{DispatchedAt: now.Add(-time.Hour), ContactDeadline: now.Add(time.Hour)}
+	if d := e.Due(tk, w, now, 2*time.Hour); d.Contact.State != StateNear {
+		t.Errorf("reopened ticket: contact state %q, want %q", d.Contact.State, StateNear)
+	}
+	tk.ContactedAt = now.Add(-30 * time.Minute) // contacted after the new dispatch
+	if d := e.Due(tk, w, now, 2*time.Hour); d.Contact.State != StateNone {
+		t.Errorf("contacted again: contact state %q, want %q", d.Contact.State, StateNone)
+	}
+}
