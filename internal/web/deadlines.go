@@ -210,7 +210,7 @@ func (s *Server) dispatchQueue(r *http.Request, u core.User) ([]queueRow, error)
 					return nil, err
 				}
 			}
-			if res, ok := s.suggest(t, w); ok {
+			if res, ok := s.suggest(r.Context(), t, w); ok {
 				row.NeedsHuman = res.NeedsHuman
 				if len(res.Suggestions) > 0 {
 					sg := res.Suggestions[0]

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -46,10 +47,20 @@ type dispatchJSON struct {
 
 // suggest recommends units for t (top 3); ok is false without a
 // recommender.
-func (s *Server) suggest(t core.Ticket, w core.Workflow) (dispatch.Result, bool) {
+func (s *Server) suggest(ctx context.Context, t core.Ticket, w core.Workflow) (dispatch.Result, bool) {
 	rc := s.Dispatch.Get()
 	if rc == nil {
 		return dispatch.Result{}, false
+	}
+	if t.Category1 == "" {
+		// Not categorised by a person yet: the catalogue and the model go
+		// by the predicted category (智能研判), when there is one.
+		if p, err := s.Store.Prediction(ctx, t.ID); err == nil && p.Category1 != "" {
+			t.Category1, t.Category2, t.Category3 = p.Category1, p.Category2, p.Category3
+		} else if s.Understand != nil {
+			p := s.Understand.Predict(&t)
+			t.Category1, t.Category2, t.Category3 = p.Category1, p.Category2, p.Category3
+		}
 	}
 	returned := w.ReturnedBy
 	if t.Status == core.StatusReturned && t.Unit != "" {
@@ -89,7 +100,7 @@ func (s *Server) handleDispatchSuggestions(w http.ResponseWriter, r *http.Reques
 		s.fail(w, r, err)
 		return
 	}
-	res, ok := s.suggest(t, v.workflow)
+	res, ok := s.suggest(r.Context(), t, v.workflow)
 	if !ok {
 		s.fail(w, r, core.Errorf(core.EINVALID, "本系统未启用智能分拨"))
 		return

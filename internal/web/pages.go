@@ -225,9 +225,16 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 	}
 	for _, t := range tickets {
 		t = s.maskTicket(t, p.User.Role)
+		category := joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3)
+		if category == "" {
+			// Not categorised by a person: show the prediction, marked.
+			if pr, err := s.Store.Prediction(r.Context(), t.ID); err == nil && pr.Category1 != "" {
+				category = joinNonEmpty(" / ", pr.Category1, pr.Category2, pr.Category3) + "（预测）"
+			}
+		}
 		page.Rows = append(page.Rows, ticketRow{
 			ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt), Title: ticketTitle(t),
-			Category: joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3), Community: t.Community,
+			Category: category, Community: t.Community,
 			Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction,
 		})
 	}

@@ -379,7 +379,7 @@ func (s *Server) toWorkflowPanel(r *http.Request, u core.User, sc scope, t core.
 		wp.Actions = append(wp.Actions, f)
 		if f.NeedsUnit && wp.Suggestions == nil && s.Dispatch.Get() != nil {
 			if raw, err := s.Store.Ticket(r.Context(), t.ID); err == nil {
-				res, _ := s.suggest(raw, w)
+				res, _ := s.suggest(r.Context(), raw, w)
 				d := toDispatchJSON(res)
 				wp.Suggestions, wp.NeedsHuman = d.Suggestions, d.NeedsHuman
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -283,5 +284,36 @@ func TestRulesPage(t *testing.T) {
 	token = csrfFromPage(t, f.get(t, leader, "/dispatch/rules").body)
 	if r := upload(leader, "rules.csv", good); r.status != http.StatusForbidden {
 		t.Errorf("leader upload: status %d", r.status)
+	}
+}
+
+// TestSuggestByPrediction: a ticket nobody has categorised yet is
+// dispatched by its predicted category.
+func TestSuggestByPrediction(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	if _, err := f.store.UpsertTickets(ctx, []core.Ticket{{Number: "N1", Channel: "12345", ReceivedAt: at("2025-02-11 08:00"),
+		Content: "想问一下高龄津贴怎么申请", Status: core.StatusReceived}}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := f.store.TicketByNumber(ctx, "N1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.PutPredictions(ctx, []core.Prediction{{TicketID: tk.ID, Category1: "社会保障", Category2: "养老服务", Model: "m"}}); err != nil {
+		t.Fatal(err)
+	}
+	areas, _ := f.store.Areas(ctx)
+	units, _ := f.store.Units(ctx)
+	f.server.Dispatch = &Dispatcher{}
+	f.server.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(
+		[]core.DispatchRule{{Category1: "社会保障", Unit: "社会保障事务所"}}, areas, units)})
+	c := f.login(t, "staff")
+	if page := f.get(t, c, "/tickets").body; !bytes.Contains(page, []byte("社会保障 / 养老服务（预测）")) {
+		t.Errorf("the list does not show the predicted category of an uncategorised ticket")
+	}
+	s := decode[dispatchJSON](t, f.get(t, c, fmt.Sprintf("/api/v1/tickets/%d/dispatch", tk.ID)))
+	if len(s.Suggestions) == 0 || s.Suggestions[0].Unit != "社会保障事务所" {
+		t.Errorf("suggestions %+v, want the catalogue's unit for the predicted category", s)
 	}
 }
