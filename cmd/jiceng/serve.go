@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"jiceng/internal/core"
@@ -155,7 +156,15 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 	// scanning and that have no stored prediction: finish both in the
 	// background while serving (the ticket page predicts on the fly until
 	// then).
-	go func() {
+	// The background work ends before the caller closes the store.
+	bg, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		stop()
+		wg.Wait()
+	}()
+	ctx = bg
+	wg.Go(func() {
 		if ix, ok := store.(core.SearchIndexer); ok {
 			if n, err := ix.IndexSearch(ctx); err != nil && ctx.Err() == nil {
 				e.log.Error("keyword index", "err", err)
@@ -164,9 +173,9 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 			}
 		}
 		fillInBackground(ctx, e, store, opt.understand)
-	}()
+	})
 	if opt.webhook != nil && opt.workflow != nil {
-		go remindLoop(ctx, e, store, opt.workflow, opt.webhook, opt.every, opt.warn)
+		wg.Go(func() { remindLoop(ctx, e, store, opt.workflow, opt.webhook, opt.every, opt.warn) })
 	}
 	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
 		Dispatch: opt.dispatch, Policy: opt.policy, Rates: opt.rates}
