@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -147,17 +146,9 @@ func runDeidMask(ctx context.Context, e *env, args []string) error {
 			return err
 		})
 	}
-	set := fieldset.Tickets()
-	if *fieldsFile != "" {
-		r, err := os.Open(*fieldsFile)
-		if err != nil {
-			return fmt.Errorf("无法打开字段集文件 %s", filepath.Base(*fieldsFile))
-		}
-		set, err = fieldset.Load(r)
-		r.Close()
-		if err != nil {
-			return fmt.Errorf("字段集文件 %s: %w", filepath.Base(*fieldsFile), err)
-		}
+	set, err := loadFields(*fieldsFile)
+	if err != nil {
+		return err
 	}
 	return maskFile(ctx, e, p, *role, set, *in, *sheet, *out)
 }

@@ -79,17 +79,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if *format == "xlsx" && *out == "-" {
 		return core.Errorf(core.EINVALID, "XLSX 不能写到标准输出，请用 -out 指定文件")
 	}
-	set := fieldset.Tickets()
-	if *fieldsFile != "" {
-		r, err := os.Open(*fieldsFile)
-		if err != nil {
-			return fmt.Errorf("无法打开字段集文件 %s", filepath.Base(*fieldsFile))
-		}
-		set, err = fieldset.Load(r)
-		r.Close()
-		if err != nil {
-			return fmt.Errorf("字段集文件 %s: %w", filepath.Base(*fieldsFile), err)
-		}
+	set, err := loadFields(*fieldsFile)
+	if err != nil {
+		return err
 	}
 	policy, err := loadPolicy(*policyFile)
 	if err != nil {

@@ -39,17 +39,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	set := fieldset.Tickets()
-	if *fieldsFile != "" {
-		f, err := os.Open(*fieldsFile)
-		if err != nil {
-			return fmt.Errorf("无法打开字段集文件 %s", filepath.Base(*fieldsFile))
-		}
-		set, err = fieldset.Load(f)
-		f.Close()
-		if err != nil {
-			return fmt.Errorf("字段集文件 %s: %w", filepath.Base(*fieldsFile), err)
-		}
+	set, err := loadFields(*fieldsFile)
+	if err != nil {
+		return err
 	}
 	var mapping importer.Mapping
 	if *mappingFile != "" {
@@ -211,4 +203,22 @@ func rate(n int, d time.Duration) string {
 		return ""
 	}
 	return fmt.Sprintf("（%.0f 条/秒）", float64(n)/d.Seconds())
+}
+
+// loadFields returns the field set declared in file, or the standard one
+// for "".
+func loadFields(file string) (*fieldset.Set, error) {
+	if file == "" {
+		return fieldset.Tickets(), nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("无法打开字段集文件 %s", filepath.Base(file))
+	}
+	defer f.Close()
+	set, err := fieldset.Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("字段集文件 %s: %w", filepath.Base(file), err)
+	}
+	return set, nil
 }
