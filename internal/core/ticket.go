@@ -23,6 +23,11 @@ const (
 var Statuses = []string{StatusReceived, StatusDispatched, StatusSigned, StatusContacted,
 	StatusHandling, StatusResolved, StatusCallback, StatusClosed, StatusReturned}
 
+// OpenStatuses are the statuses of tickets still to be resolved: their
+// time limits run (migration 0003's partial index lists the same).
+var OpenStatuses = []string{StatusReceived, StatusDispatched, StatusSigned, StatusContacted,
+	StatusHandling, StatusReturned}
+
 // Intents (诉求类型).
 var Intents = []string{"咨询", "求助", "投诉", "举报", "建议", "表扬"}
 

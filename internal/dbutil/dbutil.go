@@ -383,3 +383,14 @@ func ApplyTransition(old core.Ticket, w *core.Workflow, tr core.Transition, now 
 	}
 	return t, at, changes, nil
 }
+
+// OpenStatusesSQL is core.OpenStatuses as an SQL list, ('受理', …): the
+// condition of the stores' deadline list, which matches their partial
+// index tickets_open_deadline.
+var OpenStatusesSQL = func() string {
+	q := make([]string, len(core.OpenStatuses))
+	for i, s := range core.OpenStatuses {
+		q[i] = "'" + s + "'"
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}()

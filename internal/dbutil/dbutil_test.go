@@ -1,6 +1,7 @@
 package dbutil
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -107,4 +108,18 @@ func FuzzKeywordPhrases(f *testing.F) {
 			t.Fatalf("index matches exact keyword %q but the text does not contain it", kw)
 		}
 	})
+}
+
+// TestOpenStatusesSQL: the deadline list's condition is the one of the
+// partial index in both stores' migration 0003, so that it can use it.
+func TestOpenStatusesSQL(t *testing.T) {
+	for _, p := range []string{"../sqlite/migrations/0003_workflow.sql", "../postgres/migrations/0003_workflow.sql"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), "status IN "+OpenStatusesSQL) {
+			t.Errorf("%s: the partial index is not on status IN %s", p, OpenStatusesSQL)
+		}
+	}
 }

@@ -1,6 +1,10 @@
 package dbutil
 
-import "jiceng/internal/core"
+import (
+	"fmt"
+
+	"jiceng/internal/core"
+)
 
 // PredictionDetails is the JSON of ticket_predictions.details in both
 // stores: the lists of a prediction. Empty lists are left out, so nil and
@@ -29,3 +33,13 @@ func nilIfEmpty[T any](s []T) []T {
 	}
 	return s
 }
+
+// UnknownTicket is the error of the i-th prediction (from 0) of a
+// PutPredictions call, whose ticket does not exist.
+func UnknownTicket(i int, id int64, err error) error {
+	return &core.Error{Code: core.ENOTFOUND,
+		Message: fmt.Sprintf("第 %d 条预测结果对应的工单（ID %d）不存在，未保存任何预测结果", i+1, id), Err: err}
+}
+
+// ErrPredictionNotFound is the error of a ticket without a prediction.
+var ErrPredictionNotFound = &core.Error{Code: core.ENOTFOUND, Message: "该工单暂无预测结果"}

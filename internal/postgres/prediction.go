@@ -51,7 +51,7 @@ func (db *DB) PutPredictions(ctx context.Context, ps []core.Prediction) error {
 		}
 		if len(missing) > 0 {
 			i := slices.IndexFunc(ps, func(p core.Prediction) bool { return slices.Contains(missing, p.TicketID) })
-			return unknownTicket(i, ps[i].TicketID, nil)
+			return dbutil.UnknownTicket(i, ps[i].TicketID, nil)
 		}
 		b := &pgx.Batch{}
 		for i := range ps {
@@ -68,15 +68,6 @@ func (db *DB) PutPredictions(ctx context.Context, ps []core.Prediction) error {
 	return nil
 }
 
-// unknownTicket is the error of the i-th prediction (from 0), whose ticket
-// does not exist.
-func unknownTicket(i int, id int64, err error) error {
-	return &core.Error{Code: core.ENOTFOUND,
-		Message: fmt.Sprintf("第 %d 条预测结果对应的工单（ID %d）不存在，未保存任何预测结果", i+1, id), Err: err}
-}
-
-var errPredictionNotFound = &core.Error{Code: core.ENOTFOUND, Message: "该工单暂无预测结果"}
-
 // Prediction returns the prediction of a ticket, or ENOTFOUND.
 func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, error) {
 	p := core.Prediction{TicketID: ticketID}
@@ -90,7 +81,7 @@ func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, 
 		Scan(&p.Category1, &p.Category2, &p.Category3, &p.CategoryScore, &p.Intent, &p.IntentScore, &p.Urgency,
 			&limit, &d, &p.Model, &at)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return core.Prediction{}, errPredictionNotFound
+		return core.Prediction{}, dbutil.ErrPredictionNotFound
 	}
 	if err != nil {
 		return core.Prediction{}, fmt.Errorf("prediction of ticket %d: %w", ticketID, err)
@@ -104,23 +95,7 @@ func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, 
 // Unpredicted returns tickets above afterID without a prediction by model;
 // see core.PredictionStore.
 func (db *DB) Unpredicted(ctx context.Context, model string, afterID int64, limit int) ([]core.Ticket, error) {
-	rows, err := db.pool.Query(ctx, "SELECT "+ticketColumns+` FROM tickets WHERE id > $1
+	return db.queryTickets(ctx, "unpredicted tickets", "SELECT "+ticketColumns+` FROM tickets WHERE id > $1
 		AND NOT EXISTS (SELECT 1 FROM ticket_predictions p WHERE p.ticket_id = tickets.id AND p.model = $2)
 		ORDER BY id LIMIT $3`, afterID, model, limit)
-	if err != nil {
-		return nil, fmt.Errorf("unpredicted tickets: %w", err)
-	}
-	defer rows.Close()
-	var list []core.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("unpredicted tickets: %w", err)
-		}
-		list = append(list, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("unpredicted tickets: %w", err)
-	}
-	return list, nil
 }

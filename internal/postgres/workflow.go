@@ -129,17 +129,13 @@ func (db *DB) Workflow(ctx context.Context, id int64) (core.Workflow, error) {
 	return w, nil
 }
 
-// openStatuses are the statuses of tickets still to be resolved; they match
-// the partial index tickets_open_deadline.
-const openStatuses = `('受理', '派单', '签收', '先行联系', '办理', '退单')`
-
 // DueTickets returns open tickets with a deadline or a contact deadline
 // before the given time, by deadline; see core.WorkflowStore.
 func (db *DB) DueTickets(ctx context.Context, before time.Time, f core.TicketFilter, limit int) ([]core.Ticket, error) {
 	f.Keyword, f.Offset, f.Limit = "", 0, 0
 	w, args := where(f)
 	n := len(args)
-	cond := "status IN " + openStatuses + " AND ((deadline IS NOT NULL AND deadline < $" + strconv.Itoa(n+1) +
+	cond := "status IN " + dbutil.OpenStatusesSQL + " AND ((deadline IS NOT NULL AND deadline < $" + strconv.Itoa(n+1) +
 		") OR id IN (SELECT ticket_id FROM ticket_workflow WHERE contact_deadline < $" + strconv.Itoa(n+1) + "))"
 	if w == "" {
 		w = " WHERE " + cond
@@ -147,21 +143,28 @@ func (db *DB) DueTickets(ctx context.Context, before time.Time, f core.TicketFil
 		w += " AND " + cond
 	}
 	args = append(args, before, limit)
-	rows, err := db.pool.Query(ctx, "SELECT "+ticketColumns+" FROM tickets"+w+" ORDER BY deadline IS NULL, deadline, id LIMIT $"+strconv.Itoa(n+2), args...)
+	return db.queryTickets(ctx, "due tickets", "SELECT "+ticketColumns+" FROM tickets"+w+
+		" ORDER BY deadline IS NULL, deadline, id LIMIT $"+strconv.Itoa(n+2), args...)
+}
+
+// queryTickets runs a query of ticketColumns and reads all its rows; what
+// names the query in errors.
+func (db *DB) queryTickets(ctx context.Context, what, q string, args ...any) ([]core.Ticket, error) {
+	rows, err := db.pool.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("due tickets: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var list []core.Ticket
 	for rows.Next() {
 		t, err := scanTicket(rows)
 		if err != nil {
-			return nil, fmt.Errorf("due tickets: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		list = append(list, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("due tickets: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return list, nil
 }

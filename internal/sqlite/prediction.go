@@ -54,7 +54,7 @@ func (db *DB) PutPredictions(ctx context.Context, ps []core.Prediction) error {
 			if err != nil {
 				var se *sqlite.Error
 				if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
-					return unknownTicket(i, p.TicketID, err)
+					return dbutil.UnknownTicket(i, p.TicketID, err)
 				}
 				return err
 			}
@@ -66,15 +66,6 @@ func (db *DB) PutPredictions(ctx context.Context, ps []core.Prediction) error {
 	}
 	return nil
 }
-
-// unknownTicket is the error of the i-th prediction (from 0), whose ticket
-// does not exist.
-func unknownTicket(i int, id int64, err error) error {
-	return &core.Error{Code: core.ENOTFOUND,
-		Message: fmt.Sprintf("第 %d 条预测结果对应的工单（ID %d）不存在，未保存任何预测结果", i+1, id), Err: err}
-}
-
-var errPredictionNotFound = &core.Error{Code: core.ENOTFOUND, Message: "该工单暂无预测结果"}
 
 // Prediction returns the prediction of a ticket, or ENOTFOUND.
 func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, error) {
@@ -89,7 +80,7 @@ func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, 
 		Scan(&p.Category1, &p.Category2, &p.Category3, &p.CategoryScore, &p.Intent, &p.IntentScore, &p.Urgency,
 			&limit, &details, &p.Model, &at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return core.Prediction{}, errPredictionNotFound
+		return core.Prediction{}, dbutil.ErrPredictionNotFound
 	}
 	if err != nil {
 		return core.Prediction{}, fmt.Errorf("prediction of ticket %d: %w", ticketID, err)
@@ -107,23 +98,7 @@ func (db *DB) Prediction(ctx context.Context, ticketID int64) (core.Prediction, 
 // Unpredicted returns tickets above afterID without a prediction by model;
 // see core.PredictionStore.
 func (db *DB) Unpredicted(ctx context.Context, model string, afterID int64, limit int) ([]core.Ticket, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+ticketColumns+` FROM tickets WHERE id > ?
+	return db.queryTickets(ctx, "unpredicted tickets", "SELECT "+ticketColumns+` FROM tickets WHERE id > ?
 		AND NOT EXISTS (SELECT 1 FROM ticket_predictions p WHERE p.ticket_id = tickets.id AND p.model = ?)
 		ORDER BY id LIMIT ?`, afterID, model, limit)
-	if err != nil {
-		return nil, fmt.Errorf("unpredicted tickets: %w", translate(err))
-	}
-	defer rows.Close()
-	var list []core.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("unpredicted tickets: %w", err)
-		}
-		list = append(list, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("unpredicted tickets: %w", translate(err))
-	}
-	return list, nil
 }
