@@ -101,26 +101,10 @@ const maxRemind = 5000
 
 func sendReminders(ctx context.Context, e *env, st core.Store, eng *workflow.Engine, hook *notify.Webhook, warn time.Duration) error {
 	// Reminder texts show times in the street's zone, not the server's.
-	now := e.clock.Now().In(chinaTime)
-	ts, err := st.DueTickets(ctx, now.Add(warn), core.TicketFilter{}, maxRemind)
+	ms, err := eng.DueReminders(ctx, st, core.TicketFilter{}, e.clock.Now().In(chinaTime), warn, maxRemind)
 	if err != nil {
 		return err
 	}
-	flows := make(map[int64]core.Workflow, len(ts))
-	for i := range ts {
-		w, err := st.Workflow(ctx, ts[i].ID)
-		if err != nil {
-			return err
-		}
-		if !ts[i].Deadline.IsZero() {
-			ts[i].Deadline = ts[i].Deadline.In(chinaTime)
-		}
-		if !w.ContactDeadline.IsZero() {
-			w.ContactDeadline = w.ContactDeadline.In(chinaTime)
-		}
-		flows[ts[i].ID] = w
-	}
-	ms := eng.Reminders(ts, flows, now, warn)
 	if len(ms) == 0 {
 		return nil
 	}

@@ -30,21 +30,7 @@ func (s *Server) reminders(r *http.Request, u core.User, warn time.Duration) ([]
 	if !sc.narrow(&f) {
 		return nil, nil
 	}
-	now := s.Clock.Now().In(s.Location)
-	ts, err := ws.DueTickets(r.Context(), now.Add(warn), f, maxDue)
-	if err != nil {
-		return nil, err
-	}
-	flows := make(map[int64]core.Workflow, len(ts))
-	for i := range ts {
-		w, err := ws.Workflow(r.Context(), ts[i].ID)
-		if err != nil {
-			return nil, err
-		}
-		inZone(&ts[i], &w, s.Location)
-		flows[ts[i].ID] = w
-	}
-	return s.Workflow.Reminders(ts, flows, now, warn), nil
+	return s.Workflow.DueReminders(r.Context(), ws, f, s.Clock.Now().In(s.Location), warn, maxDue)
 }
 
 // parseWarn reads the warn parameter: a Go duration (4h, 30m) or whole

@@ -167,7 +167,7 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 		if !sc.sees(*t, *w) {
 			return errOutOfScope
 		}
-		inZone(t, w, s.Location)
+		workflow.InZone(t, w, s.Location)
 		if err := mayAct(u, sc, tr.Action, *t, *w); err != nil {
 			return err
 		}
@@ -416,18 +416,6 @@ func (s *Server) ticketRequest(w http.ResponseWriter, r *http.Request, p princip
 		s.fail(w, r, err)
 	}
 	return 0, false
-}
-
-// inZone shows the times the workflow engine reads in loc: stores return
-// them in the process's zone, and the engine's messages and calendar work
-// in the zone of the times they are given.
-func inZone(t *core.Ticket, w *core.Workflow, loc *time.Location) {
-	for _, p := range []*time.Time{&t.ReceivedAt, &t.Deadline, &t.ContactedAt, &t.ResolvedAt, &t.CallbackAt,
-		&w.DispatchedAt, &w.SignedAt, &w.ContactDeadline, &w.ExtensionUntil} {
-		if !p.IsZero() {
-			*p = p.In(loc)
-		}
-	}
 }
 
 // checkUnits refuses a dispatch to a unit the registry does not know: the

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -207,4 +208,42 @@ func FormatDuration(d time.Duration) string {
 		b = append(strconv.AppendInt(b, mins, 10), "分钟"...)
 	}
 	return string(b)
+}
+
+// DueSource is what DueReminders reads: a core.WorkflowStore.
+type DueSource interface {
+	DueTickets(ctx context.Context, before time.Time, f core.TicketFilter, limit int) ([]core.Ticket, error)
+	Workflow(ctx context.Context, id int64) (core.Workflow, error)
+}
+
+// DueReminders reads from src the open tickets matching f with a limit
+// before now+warn (at most limit tickets), with their workflow states, and
+// returns their Reminders at now. Times are shown in now's location.
+func (e *Engine) DueReminders(ctx context.Context, src DueSource, f core.TicketFilter, now time.Time, warn time.Duration, limit int) ([]Reminder, error) {
+	ts, err := src.DueTickets(ctx, now.Add(warn), f, limit)
+	if err != nil {
+		return nil, err
+	}
+	flows := make(map[int64]core.Workflow, len(ts))
+	for i := range ts {
+		w, err := src.Workflow(ctx, ts[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		InZone(&ts[i], &w, now.Location())
+		flows[ts[i].ID] = w
+	}
+	return e.Reminders(ts, flows, now, warn), nil
+}
+
+// InZone shows the times of t and w in loc. Stores return times in the
+// process's zone; the engine counts working days, and writes times in its
+// messages, in the zone of the times it is given.
+func InZone(t *core.Ticket, w *core.Workflow, loc *time.Location) {
+	for _, p := range []*time.Time{&t.ReceivedAt, &t.Deadline, &t.ContactedAt, &t.ResolvedAt, &t.CallbackAt,
+		&w.DispatchedAt, &w.SignedAt, &w.ContactDeadline, &w.ExtensionUntil} {
+		if !p.IsZero() {
+			*p = p.In(loc)
+		}
+	}
 }
