@@ -207,36 +207,23 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 		s.render(w, r, http.StatusBadRequest, "tickets", p, page)
 		return
 	}
-	sc, err := s.userScope(r.Context(), p.User)
+	tickets, total, err := s.scopedTickets(r, p.User, f)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	var (
-		tickets []core.Ticket
-		total   int
-	)
-	if sc.narrow(&f) {
-		tickets, total, err = s.Store.Tickets(r.Context(), f)
-		if err != nil {
-			s.failPage(w, r, err)
-			return
-		}
-	}
 	for _, t := range tickets {
 		t = s.maskTicket(t, p.User.Role)
-		category := joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3)
+		category := categoryPath(t)
 		if category == "" {
 			// Not categorised by a person: show the prediction, marked.
 			if pr, err := s.Store.Prediction(r.Context(), t.ID); err == nil && pr.Category1 != "" {
 				category = joinNonEmpty(" / ", pr.Category1, pr.Category2, pr.Category3) + "（预测）"
 			}
 		}
-		page.Rows = append(page.Rows, ticketRow{
-			ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt), Title: ticketTitle(t),
-			Category: category, Community: t.Community,
-			Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction,
-		})
+		row := s.ticketRow(t)
+		row.Category = category
+		page.Rows = append(page.Rows, row)
 	}
 	page.Total = total
 	page.Page = f.Offset/pageSize + 1
@@ -476,4 +463,15 @@ func init() {
 		"resolved", "satisfaction", "callback_at", "tags", "source_file", "source_row", "flags"} {
 		standardValues[f] = true
 	}
+}
+
+// ticketRow is the list row of t (masked already).
+func (s *Server) ticketRow(t core.Ticket) ticketRow {
+	return ticketRow{ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt), Title: ticketTitle(t),
+		Category: categoryPath(t), Community: t.Community, Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction}
+}
+
+// categoryPath is the human category of t: 一级 / 二级 / 三级.
+func categoryPath(t core.Ticket) string {
+	return joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -122,14 +123,7 @@ func summaryOf(sm rates.Summary) summaryJSON {
 	return j
 }
 
-func round2(f float64) float64 { return float64(int64(f*100+0.5*sign(f))) / 100 }
-
-func sign(f float64) float64 {
-	if f < 0 {
-		return -1
-	}
-	return 1
-}
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
 
 func groupOf(g *rates.Group) groupJSON {
 	j := groupJSON{Kind: g.Kind, Name: g.Name, summaryJSON: summaryOf(g.Summary), Trend: []summaryJSON{}}
@@ -365,9 +359,7 @@ func (s *Server) handleRatesTicketsPage(w http.ResponseWriter, r *http.Request, 
 	}
 	page := ratesTicketsPage{Title: res.Period.Label() + " · " + title, Total: len(ids), Back: "/rates?period=" + res.Period.String()}
 	for _, t := range ts {
-		page.Rows = append(page.Rows, ticketRow{ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt),
-			Title: ticketTitle(t), Category: joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3),
-			Community: t.Community, Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction})
+		page.Rows = append(page.Rows, s.ticketRow(t))
 	}
 	s.render(w, r, http.StatusOK, "rates_tickets", p, page)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"slices"
 
 	"jiceng/internal/core"
@@ -86,6 +87,15 @@ func (sc scope) sees(t core.Ticket, w core.Workflow) bool {
 		return true
 	}
 	return sc.Unit != "" && (t.Unit == sc.Unit || slices.Contains(w.CoUnits, sc.Unit) || slices.Contains(w.ReturnedBy, sc.Unit))
+}
+
+// scopedTickets lists the tickets of f within u's scope.
+func (s *Server) scopedTickets(r *http.Request, u core.User, f core.TicketFilter) ([]core.Ticket, int, error) {
+	sc, err := s.userScope(r.Context(), u)
+	if err != nil || !sc.narrow(&f) {
+		return nil, 0, err
+	}
+	return s.Store.Tickets(r.Context(), f)
 }
 
 var errOutOfScope = core.Errorf(core.EFORBIDDEN, "该工单不属于本单位或本社区，无权查看")

@@ -312,21 +312,10 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, p princip
 		s.fail(w, r, err)
 		return
 	}
-	sc, err := s.userScope(r.Context(), p.User)
+	tickets, total, err := s.scopedTickets(r, p.User, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	var (
-		tickets []core.Ticket
-		total   int
-	)
-	if sc.narrow(&f) {
-		tickets, total, err = s.Store.Tickets(r.Context(), f)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
 	}
 	out := ticketListJSON{Total: total, Offset: f.Offset, Limit: f.Limit, Items: make([]ticketJSON, 0, len(tickets))}
 	for _, t := range tickets {
