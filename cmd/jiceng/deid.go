@@ -180,18 +180,7 @@ func maskFile(ctx context.Context, e *env, p *deid.Policy, role string, set *fie
 	}
 	// The header is the row naming the most fields; the first row when
 	// none names any.
-	h, best := 0, 0
-	for i, r := range pre {
-		n := 0
-		for _, c := range r.Cells {
-			if set.Lookup(c) != nil {
-				n++
-			}
-		}
-		if n > best {
-			h, best = i, n
-		}
-	}
+	h := max(0, importer.HeaderRow(pre, func(c string) bool { return set.Lookup(c) != nil }))
 	var names []string
 	for _, c := range pre[h].Cells {
 		c = strings.TrimSpace(strings.TrimPrefix(c, "\ufeff"))

@@ -225,11 +225,18 @@ func (im *importer) run(ctx context.Context, st Upserter) (Summary, error) {
 // findHeader returns the index in rows of the row naming the most fields,
 // or -1 when no row names any.
 func (im *importer) findHeader(rows []Row) int {
+	return HeaderRow(rows, func(cell string) bool { return im.lookup(cell) != nil })
+}
+
+// HeaderRow returns the index in rows of the row with the most cells that
+// known recognises as field names (exports often start with title rows),
+// or -1 when no row has any.
+func HeaderRow(rows []Row, known func(cell string) bool) int {
 	best, bestN := -1, 0
 	for i, r := range rows {
 		n := 0
 		for _, c := range r.Cells {
-			if im.lookup(c) != nil {
+			if known(c) {
 				n++
 			}
 		}
