@@ -80,11 +80,7 @@ func historyDocs(ctx context.Context, st core.Store, limit int) ([]classify.Doc,
 			skipped++
 			return nil
 		}
-		text := t.Content
-		if t.Title != "" {
-			text = t.Title + "\n" + t.Content
-		}
-		docs = append(docs, classify.Doc{Text: text, Labels: [3]string{t.Category1, t.Category2, t.Category3}})
+		docs = append(docs, classify.Doc{Text: understand.Text(&t), Labels: [3]string{t.Category1, t.Category2, t.Category3}})
 		return nil
 	})
 	if err != nil {

@@ -73,6 +73,15 @@ func New(o Options) *Understander {
 // no category (rules only).
 func (u *Understander) Model() string { return u.name }
 
+// Text is the text of a ticket the category model reads: the title, then
+// the content. Training documents must be made with it too.
+func Text(t *core.Ticket) string {
+	if t.Title == "" {
+		return t.Content
+	}
+	return t.Title + "\n" + t.Content
+}
+
 // topTerms is how many terms explain a category.
 const topTerms = 5
 
@@ -80,11 +89,7 @@ const topTerms = 5
 func (u *Understander) Predict(t *core.Ticket) core.Prediction {
 	p := core.Prediction{TicketID: t.ID, Model: u.name, At: u.now()}
 	if u.model != nil {
-		text := t.Content
-		if t.Title != "" {
-			text = t.Title + "\n" + t.Content
-		}
-		if top := u.model.Predict(text, 1); len(top) > 0 {
+		if top := u.model.Predict(Text(t), 1); len(top) > 0 {
 			c := top[0]
 			p.Category1, p.Category2, p.Category3 = c.Labels[0], c.Labels[1], c.Labels[2]
 			p.CategoryScore = c.Score

@@ -48,7 +48,7 @@ func testModel(t testing.TB) *classify.Model {
 		docs := make([]classify.Doc, 0, len(ts))
 		for _, tk := range ts {
 			if tk.Category1 != "" {
-				docs = append(docs, classify.Doc{Text: tk.Title + "\n" + tk.Content,
+				docs = append(docs, classify.Doc{Text: Text(&tk),
 					Labels: [3]string{tk.Category1, tk.Category2, tk.Category3}})
 			}
 		}
