@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"jiceng/internal/core"
 	"jiceng/internal/rates"
@@ -115,10 +114,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	loc := cfg.Location
-	if loc == nil {
-		loc = time.FixedZone("CST", 8*3600) // as rates does
-	}
+	loc := cfg.Zone()
 	res, err := report.Compute(ctx, st, p, cfg)
 	if err != nil {
 		return err

@@ -162,7 +162,8 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-func (c *Config) location() *time.Location {
+// Zone returns where months begin: Location, or China Standard Time.
+func (c *Config) Zone() *time.Location {
 	if c.Location == nil {
 		return cst
 	}

@@ -184,7 +184,7 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	loc := cfg.location()
+	loc := cfg.Zone()
 	deadline := cfg.contactDeadline()
 	n := cfg.History + 1
 	first := p.Add(-cfg.History)

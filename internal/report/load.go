@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"time"
 
 	"jiceng/internal/core"
 	"jiceng/internal/rates"
@@ -20,10 +19,7 @@ func Compute(ctx context.Context, src TicketSource, p rates.Period, cfg rates.Co
 	if err := cfg.Validate(); err != nil {
 		return nil, core.Errorf(core.EINVALID, "%s", err.Error())
 	}
-	loc := cfg.Location
-	if loc == nil {
-		loc = time.FixedZone("CST", 8*3600) // as rates does
-	}
+	loc := cfg.Zone()
 	f := core.TicketFilter{From: p.Add(-cfg.History).Start(loc), To: p.End(loc)}
 	if cfg.PeriodBasis == rates.BasisCallback {
 		// Tickets called back in the first period may have been received

@@ -65,7 +65,7 @@ func New(res *rates.Result, o Options) *Report {
 		loc:         o.Location,
 	}
 	if r.loc == nil {
-		r.loc = time.FixedZone("CST", 8*3600)
+		r.loc = res.Config.Zone()
 	}
 	r.Title = o.Title
 	if r.Title == "" {
