@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,8 +36,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	lf := addLifecycleFlags(fs)
 	policyFile := addPolicyFlag(fs)
 	ratesFile := fs.String("rates", "", "三率口径配置文件（同 jiceng report -config）；默认内置口径")
+	https := fs.Bool("https", false, "经 HTTPS 访问（由反向代理终止 TLS 时设置）：会话 Cookie 加 Secure 标记，响应带 HSTS")
+	tlsCert := fs.String("tls-cert", "", "TLS 证书文件（PEM）；与 -tls-key 一起设置时直接以 HTTPS 提供服务（含 -https）")
+	tlsKey := fs.String("tls-key", "", "TLS 私钥文件（PEM）")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return core.Errorf(core.EINVALID, "-tls-cert 与 -tls-key 须同时设置")
 	}
 	eng, err := lf.engine()
 	if err != nil {
@@ -81,7 +88,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opt := serveOptions{understand: u, dispatch: d, workflow: eng, every: *lf.every, warn: *lf.warn,
-		policy: pol, rates: ratesCfg}
+		policy: pol, rates: ratesCfg, https: *https || *tlsCert != ""}
 	if *lf.webhook != "" {
 		opt.webhook = &notify.Webhook{URL: *lf.webhook, Secret: []byte(os.Getenv(webhookSecretEnv)), Now: e.clock.Now}
 	}
@@ -89,7 +96,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "jiceng 已启动: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr()))
+	if *tlsCert != "" {
+		if ln, err = listenTLS(ln, *tlsCert, *tlsKey); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "jiceng 已启动: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr(), *tlsCert != ""))
 	return serveStore(ctx, e, store, opt, ln)
 }
 
@@ -101,6 +113,7 @@ type serveOptions struct {
 	rates       *rates.Config // nil: the default 三率 formulas
 	workflow    *workflow.Engine
 	webhook     *notify.Webhook // nil: no reminders pushed
+	https       bool            // reached over HTTPS: Secure cookie, HSTS
 	every, warn time.Duration   // of the webhook's reminders
 }
 
@@ -178,7 +191,7 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 		wg.Go(func() { remindLoop(ctx, e, store, opt.workflow, opt.webhook, opt.every, opt.warn) })
 	}
 	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
-		Dispatch: opt.dispatch, Policy: opt.policy, Rates: opt.rates}
+		Dispatch: opt.dispatch, Policy: opt.policy, Rates: opt.rates, HTTPS: opt.https}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}
@@ -186,18 +199,33 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 	return nil
 }
 
+// listenTLS serves TLS (1.2 and later) on ln with the PEM certificate and
+// key files.
+func listenTLS(ln net.Listener, certFile, keyFile string) (net.Listener, error) {
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		ln.Close()
+		return nil, core.Errorf(core.EINVALID, "无法读取 TLS 证书或私钥（%s, %s）", filepath.Base(certFile), filepath.Base(keyFile))
+	}
+	return tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}), nil
+}
+
 // siteURL is the address to open in a browser: a wildcard listen address
 // is shown as the loopback address.
-func siteURL(a net.Addr) string {
+func siteURL(a net.Addr, https bool) string {
+	scheme := "http"
+	if https {
+		scheme = "https"
+	}
 	ta, ok := a.(*net.TCPAddr)
 	if !ok {
-		return "http://" + a.String() + "/"
+		return scheme + "://" + a.String() + "/"
 	}
 	host := ta.IP.String()
 	if ta.IP == nil || ta.IP.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	return fmt.Sprintf("http://%s/", net.JoinHostPort(host, fmt.Sprint(ta.Port)))
+	return fmt.Sprintf("%s://%s/", scheme, net.JoinHostPort(host, fmt.Sprint(ta.Port)))
 }
 
 // writeTable writes rows as aligned columns, counting CJK characters as two

@@ -13,6 +13,9 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
+	// ETOOMANY refuses a request for now: too many failed attempts (sign-in
+	// throttling) or requests; the message says when to try again.
+	ETOOMANY = "too_many_requests"
 )
 
 // Error is jiceng's application error: a machine code and a message that is

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"golang.org/x/crypto/argon2"
 
@@ -135,17 +136,29 @@ func (s *Server) checkLogin(r *http.Request, username, password string) (core.Us
 	if username == "" || password == "" {
 		return core.User{}, wrong
 	}
+	account, address := signInKeys(r, username)
+	now := s.Clock.Now()
+	if wait := max(s.throttle.locked(account, now), s.throttle.locked(address, now)); wait > 0 {
+		s.Log.Warn("login throttled", "wait", wait.Round(time.Second))
+		return core.User{}, errThrottled(wait)
+	}
+	failed := func() (core.User, error) {
+		s.throttle.fail(account, accountFreeFailures, now)
+		s.throttle.fail(address, addressFreeFailures, now)
+		return core.User{}, wrong
+	}
 	u, err := s.Store.UserByUsername(r.Context(), username)
 	if err != nil {
 		if core.ErrorCode(err) != core.ENOTFOUND {
 			return core.User{}, fmt.Errorf("user by username: %w", err)
 		}
 		checkPassword(dummyHash(), password)
-		return core.User{}, wrong
+		return failed()
 	}
 	if !checkPassword(u.PasswordHash, password) {
-		return core.User{}, wrong
+		return failed()
 	}
+	s.throttle.clear(account)
 	return u, nil
 }
 
@@ -222,11 +235,24 @@ func newSessionToken() (string, error) {
 }
 
 // safeNext returns next if it is a path on this site, else /tickets, so the
-// sign-in page cannot be used to redirect elsewhere.
+// sign-in page cannot be used to redirect elsewhere. Browsers drop tabs and
+// newlines from URLs and read a backslash as a slash, so "/\t/host" and
+// "/\\host" would leave the site: any control character or backslash, and
+// anything that parses with a scheme or a host, is refused.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
-		return "/tickets"
+	const home = "/tickets"
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return home
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || unicode.IsControl(c) || unicode.Is(unicode.Zs, c) {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(u.Path, "//") {
+		return home
 	}
 	return next
 }
@@ -255,12 +281,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	u, err := s.checkLogin(r, username, password)
 	if err != nil {
 		code := core.ErrorCode(err)
-		if code != core.EUNAUTHORIZED {
+		if code != core.EUNAUTHORIZED && code != core.ETOOMANY {
 			s.failPage(w, r, err)
 			return
 		}
-		s.Log.Info("login failed")
-		s.render(w, r, http.StatusUnauthorized, "login", principal{},
+		s.Log.Info("login failed", "code", code)
+		setRetryAfter(w, err)
+		s.render(w, r, errorStatus(code), "login", principal{},
 			loginData{Next: next, Username: username, Error: core.ErrorMessage(err)})
 		return
 	}
@@ -308,7 +335,7 @@ func (s *Server) sessionCookie(token string, expires time.Time) *http.Cookie {
 		Expires:  expires,
 		MaxAge:   maxAge,
 		HttpOnly: true,
-		Secure:   s.SecureCookie,
+		Secure:   s.HTTPS,
 		SameSite: http.SameSiteLaxMode,
 	}
 }

@@ -166,11 +166,7 @@ func (s *Server) handleRates(w http.ResponseWriter, r *http.Request, p principal
 	if !ok {
 		return
 	}
-	j := s.toRatesJSON(res)
-	if j.Lost, ok = s.scopedLost(w, r, p, j.Lost); !ok {
-		return
-	}
-	writeJSON(w, http.StatusOK, j)
+	writeJSON(w, http.StatusOK, s.toRatesJSON(res))
 }
 
 // drill finds the ticket IDs behind one figure: kind (street, unit,
@@ -292,9 +288,6 @@ func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p princ
 		return
 	}
 	j := s.toRatesJSON(res)
-	if j.Lost, ok = s.scopedLost(w, r, p, j.Lost); !ok {
-		return
-	}
 	page := ratesPage{Period: j.Period, Label: j.Label, Prev: res.Period.Add(-1).String(), Next: res.Period.Add(1).String(),
 		Street: j.Street, Units: j.Units, Communities: j.Communities, Lost: j.Lost, Formulas: j.Formulas}
 	if len(page.Lost) > 30 {
@@ -436,6 +429,9 @@ func (s *Server) ratesRequest(w http.ResponseWriter, r *http.Request, p principa
 	if err == nil {
 		res, err = s.computeRates(r)
 	}
+	if err == nil {
+		err = s.scopeLost(r, p.User, res)
+	}
 	switch {
 	case err == nil:
 		return res, true
@@ -447,24 +443,22 @@ func (s *Server) ratesRequest(w http.ResponseWriter, r *http.Request, p principa
 	return nil, false
 }
 
-// scopedLost keeps the lost-points tickets of the user's scope: the figures
-// and rankings are public within the street, the tickets are not.
-func (s *Server) scopedLost(w http.ResponseWriter, r *http.Request, p principal, lost []lostJSON) ([]lostJSON, bool) {
-	sc, err := s.userScope(r.Context(), p.User)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
+// scopeLost keeps in res the lost-points tickets of u's scope, for every
+// view of the rates (page, API, downloads): the figures and rankings are
+// public within the street, the tickets are not.
+func (s *Server) scopeLost(r *http.Request, u core.User, res *rates.Result) error {
+	sc, err := s.userScope(r.Context(), u)
+	if err != nil || sc.whole() {
+		return err
 	}
-	if sc.whole() {
-		return lost, true
-	}
-	out := []lostJSON{}
-	for _, l := range lost {
+	lost := make([]rates.LostTicket, 0, len(res.Lost))
+	for _, l := range res.Lost {
 		if sc.sees(core.Ticket{Unit: l.Unit, Community: l.Community}, core.Workflow{}) {
-			out = append(out, l)
+			lost = append(lost, l)
 		}
 	}
-	return out, true
+	res.Lost = lost
+	return nil
 }
 
 func deref(p *string) string {

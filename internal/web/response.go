@@ -23,6 +23,8 @@ func errorStatus(code string) int {
 		return http.StatusNotFound
 	case core.ECONFLICT:
 		return http.StatusConflict
+	case core.ETOOMANY:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
@@ -81,6 +83,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &pe) {
 		d.Field = pe.Field
 	}
+	setRetryAfter(w, err)
 	if code == core.EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Basic realm="jiceng", charset="UTF-8"`)
 	}

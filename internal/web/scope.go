@@ -98,4 +98,7 @@ func (s *Server) scopedTickets(r *http.Request, u core.User, f core.TicketFilter
 	return s.Store.Tickets(r.Context(), f)
 }
 
-var errOutOfScope = core.Errorf(core.EFORBIDDEN, "该工单不属于本单位或本社区，无权查看")
+// errNoTicket answers a ticket that is missing and one outside the user's
+// scope alike (404, one message), so that ticket ids and numbers of other
+// communities and units cannot be probed.
+var errNoTicket = core.Errorf(core.ENOTFOUND, "工单不存在，或不在您的工作范围内")

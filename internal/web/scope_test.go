@@ -44,12 +44,15 @@ func TestScope(t *testing.T) {
 					t.Errorf("list page lacks %s", n)
 				}
 			}
+			// A ticket out of scope answers exactly as a missing one.
+			missingAPI, missingPage := f.get(t, c, "/api/v1/tickets/999"), f.get(t, c, "/tickets/999")
 			for _, id := range tt.forbidden {
-				if r := f.get(t, c, "/api/v1/tickets/"+id); r.status != http.StatusForbidden {
-					t.Errorf("ticket %s: status %d, want 403", id, r.status)
+				if r := f.get(t, c, "/api/v1/tickets/"+id); r.status != http.StatusNotFound || string(r.body) != string(missingAPI.body) {
+					t.Errorf("ticket %s: %d %s, want 404 %s", id, r.status, r.body, missingAPI.body)
 				}
-				if r := f.get(t, c, "/tickets/"+id); r.status != http.StatusForbidden || !strings.Contains(string(r.body), "无权查看") {
-					t.Errorf("ticket page %s: status %d, want 403 with a message", id, r.status)
+				if r := f.get(t, c, "/tickets/"+id); r.status != http.StatusNotFound || !strings.Contains(string(r.body), "工单不存在") ||
+					string(r.body) != string(missingPage.body) {
+					t.Errorf("ticket page %s: status %d, want 404 as for a missing ticket", id, r.status)
 				}
 			}
 			for _, id := range tt.allowed {

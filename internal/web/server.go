@@ -53,9 +53,10 @@ type Server struct {
 	// Fields is the ticket field set, for labels and sensitivities; nil means
 	// fieldset.Tickets().
 	Fields *fieldset.Set
-	// SecureCookie marks the session cookie Secure; set it when the server
-	// is reached over HTTPS (directly or through a proxy).
-	SecureCookie bool
+	// HTTPS says the server is reached over HTTPS (directly or through a
+	// TLS-terminating proxy): the session cookie is marked Secure and every
+	// response carries Strict-Transport-Security.
+	HTTPS bool
 	// Policy is the masking dictionary that decides what each role sees;
 	// nil means deid.DefaultPolicy().
 	Policy *deid.Policy
@@ -70,6 +71,8 @@ type Server struct {
 	Dispatch *Dispatcher
 	// Rates is the 三率 configuration; nil means rates.DefaultConfig().
 	Rates *rates.Config
+
+	throttle *throttle // of failed sign-ins, set by Handler
 }
 
 // chinaTime is UTC+8; a fixed zone avoids depending on a tzdata install.
@@ -87,6 +90,9 @@ func (s *Server) Handler() http.Handler {
 	if s.Fields == nil {
 		s.Fields = fieldset.Tickets()
 	}
+	if s.throttle == nil {
+		s.throttle = newThrottle()
+	}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	// CrossOriginProtection refuses non-safe cross-origin browser requests
@@ -96,47 +102,87 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, core.Errorf(core.EFORBIDDEN, "跨站请求已被拒绝"))
 	}))
-	return s.logRequests(securityHeaders(cop.Handler(mux)))
+	return s.logRequests(securityHeaders(cop.Handler(mux), s.HTTPS))
 }
 
-// routes registers every route of the server. Keep this the only place
-// where routes are declared.
+// access says who may use a route and how its scope is checked; the role ×
+// route test (routes_test.go) walks every route by its access, so a route
+// cannot be added without saying how it is protected.
+type access int
+
+const (
+	// public routes need no sign-in (health, static files, sign-in).
+	public access = iota + 1
+	// signedIn routes need a sign-in and show only the user's own data
+	// (me, sign-out).
+	signedIn
+	// ticketID routes read or act on the ticket of the {id} path value:
+	// a ticket outside the user's scope answers exactly as a missing one.
+	ticketID
+	// scoped routes list or aggregate tickets, narrowed to the user's scope.
+	scoped
+	// reference routes show the street's reference data (the dispatch
+	// catalogue), no tickets, to every role that reads tickets.
+	reference
+	// desk routes change the street's reference data: administrators and
+	// street staff only.
+	desk
+)
+
+// route is one entry of the route table.
+type route struct {
+	pattern string // method and path, as http.ServeMux takes them
+	access  access
+	handler http.HandlerFunc
+}
+
+// routeTable lists every route of the server. Keep it the only place where
+// routes are declared.
+func (s *Server) routeTable() []route {
+	return []route{
+		{"GET /healthz", public, s.handleHealth},
+		{"GET /static/", public, http.StripPrefix("/static/", staticHandler()).ServeHTTP},
+
+		// Pages.
+		{"GET /{$}", public, func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/tickets", http.StatusSeeOther)
+		}},
+		{"GET /login", public, s.handleLoginPage},
+		{"POST /login", public, s.handleLogin},
+		{"POST /logout", signedIn, s.page(s.handleLogout)},
+		{"GET /tickets", scoped, s.page(s.handleTicketsPage)},
+		{"GET /tickets/{id}", ticketID, s.page(s.handleTicketPage)},
+		{"POST /tickets/{id}/transition", ticketID, s.page(s.handleTransitionForm)},
+		{"GET /workbench", scoped, s.page(s.handleWorkbenchPage)},
+		{"GET /dispatch/rules", reference, s.page(s.handleRulesPage)},
+		{"POST /dispatch/rules", desk, s.page(s.handleRulesUpload)},
+		{"GET /rates", scoped, s.page(s.handleRatesPage)},
+		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
+		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},
+		{"/", public, func(w http.ResponseWriter, r *http.Request) {
+			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
+		}},
+
+		// API.
+		{"GET /api/v1/me", signedIn, s.api(s.handleMe)},
+		{"GET /api/v1/tickets", scoped, s.api(s.handleTickets)},
+		{"POST /api/v1/tickets/{id}/transitions", ticketID, s.api(s.handleTransition)},
+		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
+		{"GET /api/v1/deadlines", scoped, s.api(s.handleDeadlines)},
+		{"GET /api/v1/rates/tickets", scoped, s.api(s.handleRatesTickets)},
+		{"GET /api/v1/tickets/{id}", ticketID, s.api(s.handleTicket)},
+		{"GET /api/v1/tickets/{id}/dispatch", ticketID, s.api(s.handleDispatchSuggestions)},
+		{"/api/", public, func(w http.ResponseWriter, r *http.Request) {
+			s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))
+		}},
+	}
+}
+
+// routes registers the route table on mux.
 func (s *Server) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /healthz", s.handleHealth)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
-
-	// Pages.
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/tickets", http.StatusSeeOther)
-	})
-	mux.HandleFunc("GET /login", s.handleLoginPage)
-	mux.HandleFunc("POST /login", s.handleLogin)
-	mux.HandleFunc("POST /logout", s.page(s.handleLogout))
-	mux.HandleFunc("GET /tickets", s.page(s.handleTicketsPage))
-	mux.HandleFunc("GET /tickets/{id}", s.page(s.handleTicketPage))
-	mux.HandleFunc("POST /tickets/{id}/transition", s.page(s.handleTransitionForm))
-	mux.HandleFunc("GET /workbench", s.page(s.handleWorkbenchPage))
-	mux.HandleFunc("GET /dispatch/rules", s.page(s.handleRulesPage))
-	mux.HandleFunc("POST /dispatch/rules", s.page(s.handleRulesUpload))
-	mux.HandleFunc("GET /rates", s.page(s.handleRatesPage))
-	mux.HandleFunc("GET /rates/tickets", s.page(s.handleRatesTicketsPage))
-	mux.HandleFunc("GET /rates/report", s.page(s.handleRatesReport))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
-	})
-
-	// API.
-	mux.HandleFunc("GET /api/v1/me", s.api(s.handleMe))
-	mux.HandleFunc("GET /api/v1/tickets", s.api(s.handleTickets))
-	mux.HandleFunc("POST /api/v1/tickets/{id}/transitions", s.api(s.handleTransition))
-	mux.HandleFunc("GET /api/v1/rates", s.api(s.handleRates))
-	mux.HandleFunc("GET /api/v1/deadlines", s.api(s.handleDeadlines))
-	mux.HandleFunc("GET /api/v1/rates/tickets", s.api(s.handleRatesTickets))
-	mux.HandleFunc("GET /api/v1/tickets/{id}", s.api(s.handleTicket))
-	mux.HandleFunc("GET /api/v1/tickets/{id}/dispatch", s.api(s.handleDispatchSuggestions))
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))
-	})
+	for _, rt := range s.routeTable() {
+		mux.HandleFunc(rt.pattern, rt.handler)
+	}
 }
 
 // Serve serves on ln until ctx is cancelled, then shuts down gracefully,

@@ -352,12 +352,26 @@ func (s *Server) ticketView(r *http.Request, id int64, u core.User) (ticketView,
 	var v ticketView
 	role := u.Role
 	t, err := s.Store.Ticket(r.Context(), id)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return v, errNoTicket
+	}
 	if err != nil {
 		return v, err
 	}
 	sc, err := s.userScope(r.Context(), u)
 	if err != nil {
 		return v, err
+	}
+	if ws, ok := s.Store.(core.WorkflowStore); ok {
+		if v.workflow, err = ws.Workflow(r.Context(), id); err != nil {
+			return v, err
+		}
+		v.hasWorkflow = true
+	}
+	// Out of scope reads as missing, before anything else is read: a
+	// probe cannot tell the ticket numbers of other communities or units.
+	if !sc.sees(t, v.workflow) {
+		return ticketView{}, errNoTicket
 	}
 	events, err := s.Store.TicketEvents(r.Context(), id)
 	if err != nil {
@@ -372,15 +386,6 @@ func (s *Server) ticketView(r *http.Request, id int64, u core.User) (ticketView,
 	}
 	if ok {
 		v.prediction, v.hasPrediction, v.stored = s.maskPrediction(p, role), true, stored
-	}
-	if ws, ok := s.Store.(core.WorkflowStore); ok {
-		if v.workflow, err = ws.Workflow(r.Context(), id); err != nil {
-			return v, err
-		}
-		v.hasWorkflow = true
-	}
-	if !sc.sees(t, v.workflow) {
-		return ticketView{}, errOutOfScope
 	}
 	v.scope = sc
 	v.workflow = s.maskWorkflow(v.workflow, role)

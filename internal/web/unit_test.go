@@ -124,6 +124,16 @@ func TestSafeNext(t *testing.T) {
 		{"//evil.example/", "/tickets"},
 		{"/\\evil.example", "/tickets"},
 		{"javascript:alert(1)", "/tickets"},
+		{"/\t/evil.example/path", "/tickets"},  // the browser drops the tab: //evil.example
+		{"/\t\\evil.example/path", "/tickets"}, // and reads \ as /
+		{"/\n/evil.example", "/tickets"},
+		{"/\r\n/evil.example", "/tickets"},
+		{"/\\evil.example", "/tickets"},
+		{"/tickets\\x", "/tickets"},
+		{"/\u00a0/evil.example", "/tickets"},
+		{"/\u3000/evil.example", "/tickets"},
+		{"/%2F/evil.example", "/tickets"}, // decodes to //evil.example
+		{"/tickets?q=%E6%B0%B4", "/tickets?q=%E6%B0%B4"},
 	}
 	for _, tt := range tests {
 		if got := safeNext(tt.in); got != tt.want {

@@ -163,9 +163,9 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 	if !tr.Until.IsZero() {
 		tr.Until = tr.Until.In(s.Location)
 	}
-	return ws.Transition(r.Context(), id, tr, func(t *core.Ticket, w *core.Workflow) error {
+	t, w, err := ws.Transition(r.Context(), id, tr, func(t *core.Ticket, w *core.Workflow) error {
 		if !sc.sees(*t, *w) {
-			return errOutOfScope
+			return errNoTicket
 		}
 		workflow.InZone(t, w, s.Location)
 		if err := mayAct(u, sc, tr.Action, *t, *w); err != nil {
@@ -173,6 +173,10 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 		}
 		return s.Workflow.Apply(t, w, tr)
 	})
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		err = errNoTicket
+	}
+	return t, w, err
 }
 
 func actionNames() []string {

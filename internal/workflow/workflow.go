@@ -41,6 +41,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"jiceng/internal/core"
 )
@@ -211,6 +212,9 @@ func (e *Engine) Apply(t *core.Ticket, w *core.Workflow, tr core.Transition) err
 	st, ok := table[tr.Action]
 	if !ok {
 		return core.Errorf(core.EINVALID, "未知的流转动作「%s」", tr.Action)
+	}
+	if err := checkLengths(tr); err != nil {
+		return err
 	}
 	status := statusOf(t.Status)
 	if !slices.Contains(st.from, status) {
@@ -536,4 +540,35 @@ func refusal(status, action string) string {
 		return "只有尚未派出（受理或退单）的工单才能合并"
 	}
 	return "不允许该操作"
+}
+
+// Length limits of what a transition carries, in characters. A reply to a
+// resident is a few paragraphs, a reason a few sentences; without limits a
+// client could grow a ticket's history (and its page) without bound.
+const (
+	MaxNote  = 2000 // 退单、延期、督办的理由, comments
+	MaxReply = 5000 // 办结/直接答复的答复内容
+	MaxName  = 100  // a unit name, a ticket number
+	MaxUnits = 20   // co-units of one dispatch
+)
+
+// checkLengths refuses a transition whose texts exceed the limits.
+func checkLengths(tr core.Transition) error {
+	long := func(v string, limit int) bool { return utf8.RuneCountInString(v) > limit }
+	switch {
+	case long(tr.Note, MaxNote):
+		return core.Errorf(core.EINVALID, "「%s」的说明不能超过 %d 字", label(tr.Action), MaxNote)
+	case long(tr.Reply, MaxReply):
+		return core.Errorf(core.EINVALID, "「%s」的答复内容不能超过 %d 字", label(tr.Action), MaxReply)
+	case long(tr.Unit, MaxName), long(tr.MergeInto, MaxName), long(tr.Satisfaction, MaxName):
+		return core.Errorf(core.EINVALID, "「%s」的单位、工单编号或满意度过长", label(tr.Action))
+	case len(tr.CoUnits) > MaxUnits:
+		return core.Errorf(core.EINVALID, "「%s」的协办单位不能超过 %d 个", label(tr.Action), MaxUnits)
+	}
+	for _, c := range tr.CoUnits {
+		if long(c, MaxName) {
+			return core.Errorf(core.EINVALID, "「%s」的协办单位名称过长", label(tr.Action))
+		}
+	}
+	return nil
 }

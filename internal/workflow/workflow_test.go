@@ -333,6 +333,11 @@ func TestApplyInvalid(t *testing.T) {
 		}, core.Transition{Action: core.ActionReopen, Note: "再看看"}, core.ECONFLICT, "无需重办"},
 		{"合并缺编号", core.StatusReceived, nil, core.Transition{Action: core.ActionMerge}, core.EINVALID, "工单编号"},
 		{"合并到自身", core.StatusReceived, nil, core.Transition{Action: core.ActionMerge, MergeInto: "T0007"}, core.EINVALID, "自身"},
+		{"退单理由过长", core.StatusDispatched, nil, core.Transition{Action: core.ActionReturn, Note: strings.Repeat("理", MaxNote+1)}, core.EINVALID, "不能超过 2000 字"},
+		{"督办意见过长", core.StatusHandling, nil, core.Transition{Action: core.ActionSupervise, Note: strings.Repeat("x", 1<<20)}, core.EINVALID, "不能超过"},
+		{"答复过长", core.StatusHandling, nil, core.Transition{Action: core.ActionResolve, Reply: strings.Repeat("答", MaxReply+1)}, core.EINVALID, "答复内容不能超过"},
+		{"协办单位过多", core.StatusReceived, nil, core.Transition{Action: core.ActionDispatch, Unit: "甲", CoUnits: make([]string, MaxUnits+1)}, core.EINVALID, "协办单位不能超过"},
+		{"单位名过长", core.StatusReceived, nil, core.Transition{Action: core.ActionDispatch, Unit: strings.Repeat("甲", MaxName+1)}, core.EINVALID, "过长"},
 	}
 	var e Engine
 	for _, c := range cases {

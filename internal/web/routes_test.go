@@ -1,0 +1,239 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"jiceng/internal/workflow"
+)
+
+// The role × route matrix: every route of the route table, as every role
+// (and as nobody), with tickets in and out of the user's scope and a
+// missing one. It is generated from Server.routeTable, so a new route is
+// in it from the start and must declare its access.
+
+// matrixUser is a fixture user with the fixture tickets it may see (by id;
+// nil for none) and whether it reads tickets at all.
+type matrixUser struct {
+	name    string // "" for no sign-in
+	sees    []string
+	reads   bool // may read tickets (false: resident)
+	desk    bool // may change the street's reference data
+	numbers []string
+}
+
+var matrixUsers = []matrixUser{
+	{name: ""},
+	{name: "admin", sees: []string{"1", "2", "3"}, reads: true, desk: true},
+	{name: "staff", sees: []string{"1", "2", "3"}, reads: true, desk: true},
+	{name: "leader", sees: []string{"1", "2", "3"}, reads: true},
+	{name: "community", sees: []string{"1", "3"}, reads: true}, // 望春园社区
+	{name: "cw01", sees: []string{"1", "3"}, reads: true},
+	{name: "handler", sees: []string{"1"}, reads: true}, // unit 望春园社区
+	{name: "hd01", sees: []string{"2"}, reads: true},    // 城市管理办公室
+	{name: "hd00", reads: true},                         // a handler without a unit: nothing
+	{name: "resident"},
+}
+
+// fixtureNumbers are the numbers of the fixture tickets, by id.
+var fixtureNumbers = map[string]string{"1": "QHW2501050001", "2": "QHW2501200002", "3": "QHW2502100003"}
+
+// matrixQueries are the query strings a route needs to answer with data.
+var matrixQueries = map[string]string{
+	"GET /rates/tickets":        "period=2025-01&figure=response&part=den",
+	"GET /rates/report":         "period=2025-01&format=html",
+	"GET /rates":                "period=2025-01",
+	"GET /api/v1/rates":         "period=2025-01",
+	"GET /api/v1/rates/tickets": "period=2025-01&figure=response&part=den",
+}
+
+func TestRouteMatrix(t *testing.T) {
+	f := newFixture(t)
+	f.server.Workflow = &workflow.Engine{}
+	clients := map[string]*http.Client{"": f.client(t)}
+	csrf := map[string]string{}
+	signIn := func() {
+		for _, u := range matrixUsers[1:] {
+			clients[u.name] = f.login(t, u.name)
+			csrf[u.name] = csrfToken(sessionOf(t, f, clients[u.name]))
+		}
+	}
+	signIn()
+	for _, rt := range f.server.routeTable() {
+
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		if path == "" {
+			method, path = http.MethodGet, rt.pattern // a pattern without a method
+		}
+		api := strings.HasPrefix(path, "/api/")
+		switch path {
+		case "/":
+			path = "/no-such-page"
+		case "/api/":
+			path = "/api/no-such-route"
+		case "/static/":
+			path = "/static/style.css"
+		}
+		path = strings.Replace(path, "{$}", "", 1)
+		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
+			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
+		}
+		if q := matrixQueries[rt.pattern]; q != "" {
+			path += "?" + q
+		}
+		t.Run(rt.pattern, func(t *testing.T) {
+			for _, u := range matrixUsers {
+				t.Run("user="+u.name, func(t *testing.T) {
+					c := clients[u.name]
+					send := func(path string) response {
+						t.Helper()
+						return sendMatrix(t, f, c, method, path, api, csrf[u.name])
+					}
+					switch rt.access {
+					case public:
+						r := send(path)
+						if r.status >= 500 {
+							t.Fatalf("status %d", r.status)
+						}
+						noTickets(t, r, nil)
+						return
+					case signedIn, ticketID, scoped, reference, desk:
+					default:
+						t.Fatalf("route %q declares no access", rt.pattern)
+					}
+					if u.name == "" {
+						r := send(strings.Replace(path, "{id}", "1", 1))
+						if !signInAsked(r, api) {
+							t.Fatalf("without sign-in: status %d %q, want 401 or the sign-in page", r.status, r.header.Get("Location"))
+						}
+						return
+					}
+					switch rt.access {
+					case signedIn:
+						r := send(path)
+						if r.status >= 500 {
+							t.Fatalf("status %d", r.status)
+						}
+						noTickets(t, r, nil)
+					case reference:
+						r := send(path)
+						if want := u.reads; (r.status == http.StatusOK) != want {
+							t.Fatalf("status %d, want 200: %v", r.status, want)
+						}
+						noTickets(t, r, nil)
+					case desk:
+						r := send(path)
+						if refused := r.status == http.StatusForbidden; refused == u.desk {
+							t.Fatalf("status %d: refused %v, want %v", r.status, refused, !u.desk)
+						}
+					case scoped:
+						r := send(path)
+						if !u.reads {
+							if r.status != http.StatusForbidden {
+								t.Fatalf("status %d, want 403", r.status)
+							}
+							noTickets(t, r, nil)
+							return
+						}
+						if r.status != http.StatusOK {
+							t.Fatalf("status %d, want 200: %.300s", r.status, r.body)
+						}
+						noTickets(t, r, u.sees)
+					case ticketID:
+						missing := send(strings.Replace(path, "{id}", "999", 1))
+						for id := range fixtureNumbers {
+							r := send(strings.Replace(path, "{id}", id, 1))
+							in := slices.Contains(u.sees, id)
+							if !u.reads {
+								if r.status != http.StatusForbidden {
+									t.Errorf("ticket %s: status %d, want 403", id, r.status)
+								}
+								continue
+							}
+							if in {
+								if r.status == http.StatusNotFound || r.status >= 500 {
+									t.Errorf("ticket %s in scope: status %d", id, r.status)
+								}
+								continue
+							}
+							// Out of scope answers exactly as missing.
+							if r.status != missing.status || !bytes.Equal(r.body, missing.body) {
+								t.Errorf("ticket %s out of scope: %d %.200s; missing: %d %.200s", id, r.status, r.body, missing.status, missing.body)
+							}
+							noTickets(t, r, nil)
+						}
+					}
+				})
+			}
+		})
+		if strings.Contains(rt.pattern, "/logout") {
+			signIn() // signing out ended the sessions
+		}
+	}
+}
+
+// sendMatrix sends one request of the matrix: a GET, or a POST with the
+// user's form token (pages) or a JSON transition (API) that cannot succeed
+// on any fixture ticket (sign from 受理, 办理 or 办结 is refused).
+func sendMatrix(t *testing.T, f *fixture, c *http.Client, method, path string, api bool, csrf string) response {
+	t.Helper()
+	var body *strings.Reader
+	req, err := http.NewRequest(method, f.srv.URL+path, nil)
+	if method == http.MethodPost {
+		if api {
+			b, _ := json.Marshal(map[string]any{"action": "sign"})
+			body = strings.NewReader(string(b))
+			req, err = http.NewRequest(method, f.srv.URL+path, body)
+			if err == nil {
+				req.Header.Set("Content-Type", "application/json")
+			}
+		} else {
+			body = strings.NewReader(url.Values{"csrf": {csrf}, "action": {"sign"}}.Encode())
+			req, err = http.NewRequest(method, f.srv.URL+path, body)
+			if err == nil {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return do(t, c, req)
+}
+
+// signInAsked reports whether r asks for a sign-in: 401 from the API, a
+// redirect to the sign-in page from pages.
+func signInAsked(r response, api bool) bool {
+	if api {
+		return r.status == http.StatusUnauthorized
+	}
+	return r.status == http.StatusSeeOther && strings.HasPrefix(r.header.Get("Location"), "/login")
+}
+
+// noTickets fails when r shows a fixture ticket number outside sees.
+func noTickets(t *testing.T, r response, sees []string) {
+	t.Helper()
+	for id, n := range fixtureNumbers {
+		if !slices.Contains(sees, id) && bytes.Contains(r.body, []byte(n)) {
+			t.Errorf("response shows ticket %s (%s), out of scope", id, n)
+		}
+	}
+}
+
+// sessionOf is the session token of a signed-in client.
+func sessionOf(t *testing.T, f *fixture, c *http.Client) string {
+	t.Helper()
+	u, _ := url.Parse(f.srv.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == sessionCookie {
+			return ck.Value
+		}
+	}
+	t.Fatal("no session cookie")
+	return ""
+}
