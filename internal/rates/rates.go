@@ -172,7 +172,14 @@ type Result struct {
 	// Lost lists the tickets that cost points, most costly to the street
 	// first, then most costly to their unit, then oldest.
 	Lost []LostTicket
+	// Owners are the unit and community of every ticket in the reported
+	// period's figures, by ID: what a drill-down needs to keep the tickets
+	// of a user's scope.
+	Owners map[int64]Owner
 }
+
+// Owner is the unit and community a ticket belongs to.
+type Owner struct{ Unit, Community string }
 
 // Compute computes the figures of period p and of cfg.History periods
 // before it from tickets (in any order; tickets outside the periods are
@@ -209,6 +216,7 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 		accs[i] = newPeriodAcc(i == n-1)
 	}
 	main := accs[n-1]
+	owners := map[int64]Owner{}
 	lost := map[int]*LostTicket{}
 	streetNames := map[string]int{}
 	addLoss := func(i int, t *core.Ticket, l Loss) {
@@ -227,6 +235,9 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 		if ri >= 0 {
 			a := accs[ri]
 			gs := a.groups(t)
+			if a.keepIDs {
+				owners[t.ID] = Owner{Unit: t.Unit, Community: t.Community}
+			}
 			if ri == n-1 && t.Street != "" {
 				streetNames[t.Street]++
 			}
@@ -279,6 +290,9 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 		}
 		a := accs[ci]
 		gs := a.groups(t)
+		if a.keepIDs {
+			owners[t.ID] = Owner{Unit: t.Unit, Community: t.Community}
+		}
 		if t.Resolved != nil {
 			for _, g := range gs {
 				if g != nil {
@@ -332,7 +346,7 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 		}
 	}
 
-	res := &Result{Period: p, Periods: periods, Config: cfg}
+	res := &Result{Period: p, Periods: periods, Config: cfg, Owners: owners}
 	for i, a := range accs {
 		a.finish(periods[i], &cfg)
 	}

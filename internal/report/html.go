@@ -40,7 +40,7 @@ var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
 		}
 		return "—"
 	},
-	"points": func(f float64) string { return fmt.Sprintf("%.3f", f) },
+	"points": FormatPoints,
 	"inc":    func(i int) int { return i + 1 },
 }).ParseFS(templateFS, "templates/report.html"))
 

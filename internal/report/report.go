@@ -95,7 +95,13 @@ func Pct(f rates.Figure) string {
 	if !f.Valid {
 		return "—"
 	}
-	return strconv.FormatFloat(100*f.Rate, 'f', 2, 64) + "%"
+	return FormatRate(f.Rate)
+}
+
+// FormatRate formats a rate in 0..1 as a percentage with two decimals:
+// the one rounding of a rate, shared by the reports and the pages.
+func FormatRate(rate float64) string {
+	return strconv.FormatFloat(noNegZero(100*rate), 'f', 2, 64) + "%"
 }
 
 // Score formats a composite score with two decimals (rounded half away
@@ -104,7 +110,13 @@ func Score(s rates.Summary) string {
 	if !s.Scored {
 		return "—"
 	}
-	return strconv.FormatFloat(math.Round(s.Composite*100)/100, 'f', 2, 64)
+	return FormatScore(s.Composite)
+}
+
+// FormatScore formats a composite score with two decimals, rounded half
+// away from zero; shared by the reports and the pages.
+func FormatScore(v float64) string {
+	return strconv.FormatFloat(noNegZero(math.Round(v*100)/100), 'f', 2, 64)
 }
 
 // Num formats a numerator: whole numbers plainly, others with one decimal.
@@ -122,6 +134,12 @@ func Change(g *rates.Group) string {
 	if !ok {
 		return ""
 	}
+	return FormatChange(d)
+}
+
+// FormatChange formats a change of score with its sign and two decimals:
+// "+1.25", "−0.40", and "0.00" for what rounds to nothing (never "-0.00").
+func FormatChange(d float64) string {
 	d = math.Round(d*100) / 100
 	switch {
 	case d > 0:
@@ -130,6 +148,19 @@ func Change(g *rates.Group) string {
 		return "−" + strconv.FormatFloat(-d, 'f', 2, 64)
 	}
 	return "0.00"
+}
+
+// FormatPoints formats the points a ticket cost, with three decimals.
+func FormatPoints(v float64) string {
+	return strconv.FormatFloat(noNegZero(math.Round(v*1000)/1000), 'f', 3, 64)
+}
+
+// noNegZero turns −0 into 0, which formats without a sign.
+func noNegZero(v float64) float64 {
+	if v == 0 {
+		return 0
+	}
+	return v
 }
 
 // Rank formats a rank as "3/30", "—" for an unranked group.

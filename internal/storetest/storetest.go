@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 		{"KeywordAfterUpdate", testKeywordAfterUpdate},
 		{"Paging", testPaging},
 		{"EachTicket", testEachTicket},
+		{"EachLifeCycle", testEachLifeCycle},
 		{"Areas", testAreas},
 		{"Units", testUnits},
 		{"Categories", testCategories},

@@ -2,10 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -48,14 +48,39 @@ func (s *Server) ratesPeriod(q url.Values) (rates.Period, error) {
 	return p, nil
 }
 
+// warmRates computes the rates of the periods people open first (the last
+// and the current month, the current quarter) so that nobody waits for them.
+func (s *Server) warmRates(ctx context.Context) {
+	now := s.Clock.Now().In(s.Location)
+	last := now.AddDate(0, 0, -now.Day())
+	for _, p := range []rates.Period{rates.Month(last.Year(), last.Month()), rates.Month(now.Year(), now.Month()),
+		rates.Quarter(now.Year(), (int(now.Month())-1)/3+1)} {
+		if ctx.Err() != nil {
+			return
+		}
+		_, err := s.ratesCache.get(ctx, p.String(), s.Clock.Now, func(ctx context.Context) (*rates.Result, error) {
+			return report.Compute(ctx, s.Store, p, s.ratesConfig())
+		})
+		if err != nil && ctx.Err() == nil {
+			s.Log.Warn("rates warm-up", "period", p.String(), "err", err)
+		}
+	}
+}
+
+// computeRates returns the rates of the requested period, from the cache
+// when they are there. The result is shared: do not change it.
 func (s *Server) computeRates(r *http.Request) (*rates.Result, error) {
 	p, err := s.ratesPeriod(r.URL.Query())
 	if err != nil {
 		return nil, err
 	}
-	return report.Compute(r.Context(), s.Store, p, s.ratesConfig())
+	return s.ratesCache.get(r.Context(), p.String(), s.Clock.Now, func(ctx context.Context) (*rates.Result, error) {
+		return report.Compute(ctx, s.Store, p, s.ratesConfig())
+	})
 }
 
+// The API gives figures unrounded: pages and reports round once, at
+// display, with report.FormatRate, FormatScore and FormatChange.
 type figureJSON struct {
 	Num  float64  `json:"num"`
 	Den  int      `json:"den"`
@@ -100,13 +125,17 @@ type ratesJSON struct {
 	Street      groupJSON   `json:"street"`
 	Units       []groupJSON `json:"units"`
 	Communities []groupJSON `json:"communities"`
-	Lost        []lostJSON  `json:"lost"`
+	// Mine is the user's own unit or community, for community workers and
+	// handlers: the street's figures are shown beside it for comparison.
+	Mine *groupJSON `json:"mine,omitempty"`
+	// Lost are the lost-points tickets of the user's scope.
+	Lost []lostJSON `json:"lost"`
 }
 
 func figureOf(f rates.Figure) figureJSON {
-	j := figureJSON{Num: round3(f.Num), Den: f.Den}
+	j := figureJSON{Num: f.Num, Den: f.Den}
 	if f.Valid {
-		r := round3(f.Rate)
+		r := f.Rate
 		j.Rate = &r
 	}
 	return j
@@ -117,18 +146,15 @@ func summaryOf(sm rates.Summary) summaryJSON {
 		Response: figureOf(sm.Response), Resolution: figureOf(sm.Resolution), Satisfaction: figureOf(sm.Satisfaction),
 		Rank: sm.Rank, RankOf: sm.RankOf}
 	if sm.Scored {
-		c := round2(sm.Composite)
+		c := sm.Composite
 		j.Composite = &c
 	}
 	return j
 }
 
-func round2(f float64) float64 { return math.Round(f*100) / 100 }
-
 func groupOf(g *rates.Group) groupJSON {
 	j := groupJSON{Kind: g.Kind, Name: g.Name, summaryJSON: summaryOf(g.Summary), Trend: []summaryJSON{}}
 	if c, ok := g.Change(); ok {
-		c = round2(c)
 		j.Change = &c
 	}
 	for _, sm := range g.Series() {
@@ -140,7 +166,7 @@ func groupOf(g *rates.Group) groupJSON {
 // maxLost is how many lost-points tickets the API and the page list.
 const maxLost = 100
 
-func (s *Server) toRatesJSON(res *rates.Result) ratesJSON {
+func (s *Server) toRatesJSON(res *rates.Result, mine *rates.Group) ratesJSON {
 	cfg := res.Config
 	j := ratesJSON{Period: res.Period.String(), Label: res.Period.Label(), Formulas: cfg.Describe(),
 		Street: groupOf(&res.Street), Units: []groupJSON{}, Communities: []groupJSON{}, Lost: []lostJSON{}}
@@ -150,23 +176,27 @@ func (s *Server) toRatesJSON(res *rates.Result) ratesJSON {
 	for i := range res.Communities {
 		j.Communities = append(j.Communities, groupOf(&res.Communities[i]))
 	}
+	if mine != nil {
+		g := groupOf(mine)
+		j.Mine = &g
+	}
 	for i := range res.Lost {
 		if i == maxLost {
 			break
 		}
 		l := &res.Lost[i]
 		j.Lost = append(j.Lost, lostJSON{ID: l.ID, Number: l.Number, Received: s.timeJSON(l.ReceivedAt),
-			Category: l.Category, Unit: l.Unit, Community: l.Community, Reason: l.Reason(), Points: round3(l.Points)})
+			Category: l.Category, Unit: l.Unit, Community: l.Community, Reason: l.Reason(), Points: l.Points})
 	}
 	return j
 }
 
 func (s *Server) handleRates(w http.ResponseWriter, r *http.Request, p principal) {
-	res, ok := s.ratesRequest(w, r, p, false)
+	v, ok := s.ratesRequest(w, r, p, false)
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, s.toRatesJSON(res))
+	writeJSON(w, http.StatusOK, s.toRatesJSON(v.res, v.mine))
 }
 
 // drill finds the ticket IDs behind one figure: kind (street, unit,
@@ -225,46 +255,83 @@ func drill(res *rates.Result, q url.Values) ([]int64, string, error) {
 	return nil, "", invalidParam("part", "参数 part 应为 den、num 或 missed")
 }
 
-// drillTickets loads the tickets of ids (at most core.MaxLimit), masked
-// and within u's scope.
-func (s *Server) drillTickets(r *http.Request, u core.User, ids []int64) ([]core.Ticket, error) {
-	sc, err := s.userScope(r.Context(), u)
-	if err != nil {
-		return nil, err
-	}
-	var out []core.Ticket
-	for _, id := range ids {
-		if len(out) == core.MaxLimit {
-			break
+// drillPage is one page of the tickets behind a figure, within the
+// user's scope: the total and the rows come from the same scoped list.
+type drillPage struct {
+	Total   int
+	Offset  int
+	Tickets []core.Ticket // masked
+}
+
+// drillTickets keeps the ids of u's scope (by the owners the rates
+// recorded) and loads the page [offset, offset+limit) of them, masked.
+func (s *Server) drillTickets(r *http.Request, u core.User, v ratesView, ids []int64, offset, limit int) (drillPage, error) {
+	var kept []int64
+	if v.scope.whole() {
+		kept = ids
+	} else {
+		for _, id := range ids {
+			o := v.res.Owners[id]
+			if v.scope.sees(core.Ticket{Unit: o.Unit, Community: o.Community}, core.Workflow{}) {
+				kept = append(kept, id)
+			}
 		}
+	}
+	page := drillPage{Total: len(kept), Offset: offset}
+	if offset >= len(kept) {
+		return page, nil
+	}
+	for _, id := range kept[offset:min(len(kept), offset+limit)] {
 		t, err := s.Store.Ticket(r.Context(), id)
-		if err != nil {
-			return nil, err
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			continue // removed since the rates were computed
 		}
-		if sc.sees(t, core.Workflow{}) {
-			out = append(out, s.maskTicket(t, u.Role))
+		if err != nil {
+			return page, err
+		}
+		page.Tickets = append(page.Tickets, s.maskTicket(t, u.Role))
+	}
+	return page, nil
+}
+
+// drillPaging reads offset and limit (API) of a drill-down.
+func drillPaging(q url.Values) (offset, limit int, err error) {
+	limit = core.DefaultLimit
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > core.MaxLimit {
+			return 0, 0, invalidParam("limit", "参数 limit 应为 1 到 %d 的整数", core.MaxLimit)
 		}
 	}
-	return out, nil
+	if v := q.Get("offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			return 0, 0, invalidParam("offset", "参数 offset 应为非负整数")
+		}
+	}
+	return offset, limit, nil
 }
 
 func (s *Server) handleRatesTickets(w http.ResponseWriter, r *http.Request, p principal) {
-	res, ok := s.ratesRequest(w, r, p, false)
+	v, ok := s.ratesRequest(w, r, p, false)
 	if !ok {
 		return
 	}
-	ids, _, err := drill(res, r.URL.Query())
+	ids, _, err := drill(v.res, r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ts, err := s.drillTickets(r, p.User, ids)
+	offset, limit, err := drillPaging(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	out := ticketListJSON{Total: len(ids), Limit: core.MaxLimit, Items: make([]ticketJSON, 0, len(ts))}
-	for _, t := range ts {
+	dp, err := s.drillTickets(r, p.User, v, ids, offset, limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := ticketListJSON{Total: dp.Total, Offset: offset, Limit: limit, Items: make([]ticketJSON, 0, len(dp.Tickets))}
+	for _, t := range dp.Tickets {
 		out.Items = append(out.Items, s.toTicketJSON(t))
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -276,20 +343,30 @@ type ratesPage struct {
 	Months                    []string // recent months to choose from
 	Quarters                  []string // and quarters (季评)
 	Street                    groupJSON
-	Units, Communities        []groupJSON
-	Lost                      []lostJSON
-	Formulas                  []string
-	ChartData                 template.JS // JSON for rates.js, in a data block
+	// Mine is the user's own unit or community (community workers and
+	// handlers), shown first with the street beside it.
+	Mine               *groupJSON
+	Units, Communities []groupJSON
+	// Whole is true for the roles that see the whole street: every
+	// figure drills down to its tickets; the others drill into their own.
+	Whole      bool
+	Scope      scope
+	Lost       []lostJSON
+	Formulas   []string
+	ComputedAt string
+	ChartData  template.JS // JSON for rates.js, in a data block
 }
 
 func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p principal) {
-	res, ok := s.ratesRequest(w, r, p, true)
+	v, ok := s.ratesRequest(w, r, p, true)
 	if !ok {
 		return
 	}
-	j := s.toRatesJSON(res)
+	res := v.res
+	j := s.toRatesJSON(res, v.mine)
 	page := ratesPage{Period: j.Period, Label: j.Label, Prev: res.Period.Add(-1).String(), Next: res.Period.Add(1).String(),
-		Street: j.Street, Units: j.Units, Communities: j.Communities, Lost: j.Lost, Formulas: j.Formulas}
+		Street: j.Street, Mine: j.Mine, Units: j.Units, Communities: j.Communities, Lost: j.Lost, Formulas: j.Formulas,
+		Whole: v.scope.whole(), Scope: v.scope, ComputedAt: s.formatTime(res.Config.AsOf)}
 	if len(page.Lost) > 30 {
 		page.Lost = page.Lost[:30]
 	}
@@ -312,8 +389,9 @@ func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p princ
 	chart := struct {
 		Periods []string    `json:"periods"`
 		Street  groupJSON   `json:"street"`
+		Mine    *groupJSON  `json:"mine,omitempty"`
 		Units   []groupJSON `json:"units"`
-	}{Street: j.Street, Units: j.Units}
+	}{Street: j.Street, Mine: j.Mine, Units: j.Units}
 	for _, per := range res.Periods {
 		chart.Periods = append(chart.Periods, per.ShortLabel())
 	}
@@ -330,45 +408,76 @@ func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p princ
 
 // ratesTicketsPage is the data of /rates/tickets.
 type ratesTicketsPage struct {
-	Title, Back string
-	Total       int
-	Rows        []ticketRow
+	Title, Back      string
+	Total            int
+	Page, Pages      int
+	PrevURL, NextURL string
+	Rows             []ticketRow
 }
 
 func (s *Server) handleRatesTicketsPage(w http.ResponseWriter, r *http.Request, p principal) {
-	res, ok := s.ratesRequest(w, r, p, true)
+	v, ok := s.ratesRequest(w, r, p, true)
 	if !ok {
 		return
 	}
-	ids, title, err := drill(res, r.URL.Query())
+	q := r.URL.Query()
+	ids, title, err := drill(v.res, q)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	ts, err := s.drillTickets(r, p.User, ids)
+	n := 1
+	if pv := q.Get("page"); pv != "" {
+		if n, err = strconv.Atoi(pv); err != nil || n < 1 || n > 1_000_000 {
+			s.failPage(w, r, invalidParam("page", "参数 page 应为正整数"))
+			return
+		}
+	}
+	dp, err := s.drillTickets(r, p.User, v, ids, (n-1)*pageSize, pageSize)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	page := ratesTicketsPage{Title: res.Period.Label() + " · " + title, Total: len(ids), Back: "/rates?period=" + res.Period.String()}
-	for _, t := range ts {
+	page := ratesTicketsPage{Title: v.res.Period.Label() + " · " + title, Total: dp.Total, Page: n,
+		Pages: (dp.Total + pageSize - 1) / pageSize, Back: "/rates?period=" + v.res.Period.String()}
+	if !v.scope.whole() {
+		page.Title += "（本单位/本社区）"
+	}
+	link := func(n int) string {
+		lq := url.Values{}
+		for k, vs := range q {
+			lq[k] = vs
+		}
+		lq.Set("page", strconv.Itoa(n))
+		return "/rates/tickets?" + lq.Encode()
+	}
+	if n > 1 {
+		page.PrevURL = link(n - 1)
+	}
+	if n < page.Pages {
+		page.NextURL = link(n + 1)
+	}
+	for _, t := range dp.Tickets {
 		page.Rows = append(page.Rows, s.ticketRow(t))
 	}
 	s.render(w, r, http.StatusOK, "rates_tickets", p, page)
 }
 
-// handleRatesReport downloads the period's report as XLSX or printable HTML.
+// handleRatesReport downloads the period's report as XLSX, or opens its
+// printable HTML page.
 func (s *Server) handleRatesReport(w http.ResponseWriter, r *http.Request, p principal) {
-	res, ok := s.ratesRequest(w, r, p, true)
+	v, ok := s.ratesRequest(w, r, p, true)
 	if !ok {
 		return
 	}
+	res := v.res
 	rep := report.New(res, report.Options{GeneratedAt: s.Clock.Now(), LostLimit: report.DefaultLostLimit, Location: s.Location})
 	var (
 		buf bytes.Buffer
 		err error
 	)
 	name := "三率报表-" + res.Period.String()
+	disposition := "attachment"
 	switch r.URL.Query().Get("format") {
 	case "xlsx", "":
 		err = report.WriteXLSX(&buf, rep)
@@ -377,6 +486,7 @@ func (s *Server) handleRatesReport(w http.ResponseWriter, r *http.Request, p pri
 	case "html":
 		err = report.WriteHTML(&buf, rep)
 		name += ".html"
+		disposition = "inline" // 打印版 opens in the browser, to print
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	default:
 		s.failPage(w, r, invalidParam("format", "参数 format 应为 xlsx 或 html"))
@@ -386,20 +496,20 @@ func (s *Server) handleRatesReport(w http.ResponseWriter, r *http.Request, p pri
 		s.failPage(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename*=UTF-8''%s", url.PathEscape(name)))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("%s; filename*=UTF-8''%s", disposition, url.PathEscape(name)))
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.Write(buf.Bytes())
-
 }
 
 // templateFuncs are the functions pages may call.
 var templateFuncs = template.FuncMap{
-	// pct shows a rate as 96.24%, or — without tickets.
+	// pct shows a rate as 96.24%, or — without tickets: rounded once,
+	// here, as the downloads round it.
 	"pct": func(f figureJSON) string {
 		if f.Rate == nil {
 			return "—"
 		}
-		return fmt.Sprintf("%.2f%%", *f.Rate*100)
+		return report.FormatRate(*f.Rate)
 	},
 	// missed is the number of the denominator's tickets not in the
 	// numerator (whole tickets: 基本满意 counts as missed).
@@ -408,57 +518,80 @@ var templateFuncs = template.FuncMap{
 		if v == nil {
 			return "—"
 		}
-		return fmt.Sprintf("%.2f", *v)
+		return report.FormatScore(*v)
 	},
-	"signed":  func(v float64) string { return fmt.Sprintf("%+.2f", v) },
+	"signed":  report.FormatChange,
+	"points":  report.FormatPoints,
 	"list":    func(v ...string) []string { return v },
 	"join":    func(v []string) string { return strings.Join(v, "、") },
 	"percent": percent,
-	// ranking passes a period and its groups to the ranking template.
-	"ranking": func(period string, groups []groupJSON) map[string]any {
-		return map[string]any{"Period": period, "Groups": groups}
+	// ranking passes the page and its groups to the ranking template.
+	"ranking": func(page ratesPage, groups []groupJSON) map[string]any {
+		return map[string]any{"Page": page, "Groups": groups}
 	},
 }
 
+// ratesView is the rates of a period as a user sees them: the street's
+// figures and rankings (public within the street), the lost-points tickets
+// of the user's scope, and the user's own group.
+type ratesView struct {
+	res   *rates.Result // Lost scoped; otherwise shared with the cache
+	scope scope
+	mine  *rates.Group // the user's unit or community; nil for the street
+}
+
 // ratesRequest checks that p may read the rates and computes those of the
-// requested period; when it returns false it has answered the request, as
-// a page or as JSON.
-func (s *Server) ratesRequest(w http.ResponseWriter, r *http.Request, p principal, page bool) (*rates.Result, bool) {
+// requested period as p sees them; when it returns false it has answered
+// the request, as a page or as JSON.
+func (s *Server) ratesRequest(w http.ResponseWriter, r *http.Request, p principal, page bool) (ratesView, bool) {
+	var v ratesView
 	err := authorize(p)
 	var res *rates.Result
 	if err == nil {
 		res, err = s.computeRates(r)
 	}
 	if err == nil {
-		err = s.scopeLost(r, p.User, res)
+		v.scope, err = s.userScope(r.Context(), p.User)
 	}
-	switch {
-	case err == nil:
-		return res, true
-	case page:
+	if err == nil {
+		v.res, v.mine = scopeRates(res, v.scope)
+		return v, true
+	}
+	if page {
 		s.failPage(w, r, err)
-	default:
+	} else {
 		s.fail(w, r, err)
 	}
-	return nil, false
+	return v, false
 }
 
-// scopeLost keeps in res the lost-points tickets of u's scope, for every
-// view of the rates (page, API, downloads): the figures and rankings are
-// public within the street, the tickets are not.
-func (s *Server) scopeLost(r *http.Request, u core.User, res *rates.Result) error {
-	sc, err := s.userScope(r.Context(), u)
-	if err != nil || sc.whole() {
-		return err
+// scopeRates returns a copy of res with the lost-points tickets of scope
+// sc, and sc's own group: a community worker's community (or unit), a
+// handler's unit. The cached res is not changed.
+func scopeRates(res *rates.Result, sc scope) (*rates.Result, *rates.Group) {
+	if sc.whole() {
+		return res, nil
 	}
-	lost := make([]rates.LostTicket, 0, len(res.Lost))
+	cp := *res
+	cp.Lost = make([]rates.LostTicket, 0, len(res.Lost))
 	for _, l := range res.Lost {
 		if sc.sees(core.Ticket{Unit: l.Unit, Community: l.Community}, core.Workflow{}) {
-			lost = append(lost, l)
+			cp.Lost = append(cp.Lost, l)
 		}
 	}
-	res.Lost = lost
-	return nil
+	find := func(gs []rates.Group, name string) *rates.Group {
+		for i := range gs {
+			if name != "" && gs[i].Name == name {
+				return &gs[i]
+			}
+		}
+		return nil
+	}
+	mine := find(res.Communities, sc.Community)
+	if mine == nil {
+		mine = find(res.Units, sc.Unit)
+	}
+	return &cp, mine
 }
 
 func deref(p *string) string {

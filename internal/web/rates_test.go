@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,10 +95,11 @@ func TestRates(t *testing.T) {
 	if r := f.get(t, c, "/rates/tickets?period="+period+"&figure=response"); r.status != 200 || !bytes.Contains(r.body, []byte("QHW2501050001")) {
 		t.Errorf("drill-down page: %d", r.status)
 	}
-	for format, ctype := range map[string]string{"xlsx": "spreadsheetml", "html": "text/html"} {
+	// The Excel file downloads; the printable page opens in the browser.
+	for format, want := range map[string][2]string{"xlsx": {"spreadsheetml", "attachment"}, "html": {"text/html", "inline"}} {
 		r := f.get(t, c, "/rates/report?period="+period+"&format="+format)
-		if r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), ctype) || len(r.body) < 500 ||
-			!strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		if r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), want[0]) || len(r.body) < 500 ||
+			!strings.HasPrefix(r.header.Get("Content-Disposition"), want[1]) {
 			t.Errorf("report %s: status %d, type %q, %d bytes", format, r.status, r.header.Get("Content-Type"), len(r.body))
 		}
 	}
@@ -133,5 +135,95 @@ func TestRatesScope(t *testing.T) {
 		if l.Unit != "城市管理办公室" {
 			t.Errorf("hd01 sees a lost ticket of %s", l.Unit)
 		}
+	}
+}
+
+// TestRatesOneRounding: the API gives rates unrounded and the page rounds
+// once, as the downloads do (2/3 is 66.67 %, not 66.70 % from a rate
+// rounded to three decimals first).
+func TestRatesOneRounding(t *testing.T) {
+	f := newFixture(t)
+	late := core.Ticket{Number: "LATE1", Channel: "12345", ReceivedAt: at("2025-01-15 09:00"), Community: "柳荫里社区",
+		Unit: "城市管理办公室", Status: core.StatusHandling, Urgency: "一般", ContactedAt: at("2025-01-18 09:00")}
+	if _, err := f.store.UpsertTickets(context.Background(), []core.Ticket{late}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login(t, "leader")
+	api := decode[ratesJSON](t, f.get(t, c, "/api/v1/rates?period=2025-01"))
+	rate := api.Street.Response.Rate
+	if rate == nil || *rate != 2.0/3 || api.Street.Response.Den != 3 {
+		t.Fatalf("API response rate %v (den %d), want 2/3 unrounded", rate, api.Street.Response.Den)
+	}
+	page := string(f.get(t, c, "/rates?period=2025-01").body)
+	html := string(f.get(t, c, "/rates/report?period=2025-01&format=html").body)
+	for name, body := range map[string]string{"page": page, "report": html} {
+		if !strings.Contains(body, "66.67%") || strings.Contains(body, "66.70%") {
+			t.Errorf("%s does not show the response rate as 66.67%%", name)
+		}
+	}
+}
+
+// TestFormatChange: a change that rounds to nothing has no sign.
+func TestFormatChange(t *testing.T) {
+	for _, tt := range []struct {
+		in   float64
+		want string
+	}{{-0.001, "0.00"}, {0.004, "0.00"}, {-0.005, "−0.01"}, {1.234, "+1.23"}, {0, "0.00"}} {
+		if got := report.FormatChange(tt.in); got != tt.want {
+			t.Errorf("FormatChange(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := report.FormatScore(-0.001); got != "0.00" {
+		t.Errorf("FormatScore(-0.001) = %q", got)
+	}
+}
+
+// TestRatesScopedRoles: a community worker or handler sees their own
+// unit or community first, with the street beside it; every drill-down
+// total is the number of rows it lists (both from one scoped list); the
+// street's figures do not drill into other scopes' tickets.
+func TestRatesScopedRoles(t *testing.T) {
+	f := newFixture(t)
+	const period = "2025-01"
+	tests := []struct {
+		user     string
+		mine     string // name of the own group, "" for the street roles
+		drillDen int    // tickets behind the street's response denominator, in scope
+	}{
+		{"leader", "", 2},
+		{"hd01", "城市管理办公室", 1},
+		{"handler", "望春园社区", 1},
+		{"cw01", "望春园社区", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			c := f.login(t, tt.user)
+			j := decode[ratesJSON](t, f.get(t, c, "/api/v1/rates?period="+period))
+			switch {
+			case tt.mine == "" && j.Mine != nil:
+				t.Errorf("mine = %q, want none", j.Mine.Name)
+			case tt.mine != "" && (j.Mine == nil || j.Mine.Name != tt.mine):
+				t.Errorf("mine = %+v, want %s", j.Mine, tt.mine)
+			}
+			list := decode[ticketListJSON](t, f.get(t, c, "/api/v1/rates/tickets?period="+period+"&figure=response&part=den"))
+			if list.Total != len(list.Items) || list.Total != tt.drillDen {
+				t.Errorf("drill-down: total %d, %d items; want %d", list.Total, len(list.Items), tt.drillDen)
+			}
+			page := string(f.get(t, c, "/rates/tickets?period="+period+"&figure=response&part=den").body)
+			if want := fmt.Sprintf("共 %d 件工单", tt.drillDen); !strings.Contains(page, want) || strings.Count(page, `<td><a href="/tickets/`) != tt.drillDen {
+				t.Errorf("drill-down page: want %q and as many rows", want)
+			}
+			rp := string(f.get(t, c, "/rates?period="+period).body)
+			if tt.mine != "" && !strings.Contains(rp, tt.mine+"（本") {
+				t.Errorf("rates page lacks the own group's cards")
+			}
+		})
+	}
+	// Paging: one row per page, the total on every page.
+	c := f.login(t, "leader")
+	p1 := decode[ticketListJSON](t, f.get(t, c, "/api/v1/rates/tickets?period="+period+"&figure=response&limit=1"))
+	p2 := decode[ticketListJSON](t, f.get(t, c, "/api/v1/rates/tickets?period="+period+"&figure=response&limit=1&offset=1"))
+	if p1.Total != 2 || p2.Total != 2 || len(p1.Items) != 1 || len(p2.Items) != 1 || p1.Items[0].Number == p2.Items[0].Number {
+		t.Errorf("paging: %+v / %+v", p1, p2)
 	}
 }

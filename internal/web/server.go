@@ -72,7 +72,8 @@ type Server struct {
 	// Rates is the 三率 configuration; nil means rates.DefaultConfig().
 	Rates *rates.Config
 
-	throttle *throttle // of failed sign-ins, set by Handler
+	throttle   *throttle   // of failed sign-ins, set by Handler
+	ratesCache *ratesCache // set by Handler
 }
 
 // chinaTime is UTC+8; a fixed zone avoids depending on a tzdata install.
@@ -92,6 +93,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.throttle == nil {
 		s.throttle = newThrottle()
+	}
+	if s.ratesCache == nil {
+		s.ratesCache = newRatesCache()
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -201,6 +205,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go s.warmRates(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

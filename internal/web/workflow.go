@@ -176,6 +176,9 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 	if core.ErrorCode(err) == core.ENOTFOUND {
 		err = errNoTicket
 	}
+	if err == nil {
+		s.ratesCache.changed()
+	}
 	return t, w, err
 }
 

@@ -1,0 +1,158 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"jiceng/internal/rates"
+)
+
+// The 三率 of a period read every ticket of the period and its trend (tens
+// of thousands of rows at a street's size, millions in a district): too slow
+// to compute per request. ratesCache keeps each period's result and serves
+// it while a fresh one is computed behind it: right after a change made
+// through this server (a transition), and at most ratesFresh after changes
+// made elsewhere (an import by the command line). Only a period nobody has
+// asked for yet is computed while the request waits; Serve computes the
+// recent periods at start-up.
+const (
+	ratesFresh      = time.Minute
+	ratesCacheSize  = 32 // periods kept
+	ratesComputeMax = 2 * time.Minute
+)
+
+type ratesCache struct {
+	mu      sync.Mutex
+	version uint64 // bumped by every change through this server
+	entries map[string]*ratesEntry
+}
+
+// ratesEntry is the result of one period, or its computation in flight.
+type ratesEntry struct {
+	done       chan struct{} // closed when res and err are set
+	res        *rates.Result
+	err        error
+	version    uint64
+	at         time.Time // when it was computed
+	refreshing bool
+}
+
+func newRatesCache() *ratesCache { return &ratesCache{entries: map[string]*ratesEntry{}} }
+
+// changed tells the cache that tickets changed.
+func (c *ratesCache) changed() {
+	c.mu.Lock()
+	c.version++
+	c.mu.Unlock()
+}
+
+// get returns the result of key, computing it with compute when there is
+// none or tickets changed since; a result older than ratesFresh is returned
+// as it is while a fresh one is computed in the background. The result is
+// shared: callers must not change it.
+func (c *ratesCache) get(ctx context.Context, key string, now func() time.Time, compute func(context.Context) (*rates.Result, error)) (*rates.Result, error) {
+	c.mu.Lock()
+	e := c.entries[key]
+	if e == nil {
+		c.mu.Unlock()
+		return c.recompute(ctx, key, now, compute)
+	}
+	if !e.isDone() {
+		// Being computed: wait for it.
+		c.mu.Unlock()
+		select {
+		case <-e.done:
+			return e.res, e.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if e.err != nil {
+		c.mu.Unlock()
+		return c.recompute(ctx, key, now, compute)
+	}
+	if (e.version != c.version || now().Sub(e.at) > ratesFresh) && !e.refreshing {
+		e.refreshing = true
+		go c.refresh(key, e, now, compute)
+	}
+	c.mu.Unlock()
+	return e.res, nil
+}
+
+// recompute computes key now, sharing the computation with concurrent
+// callers.
+func (c *ratesCache) recompute(ctx context.Context, key string, now func() time.Time, compute func(context.Context) (*rates.Result, error)) (*rates.Result, error) {
+	c.mu.Lock()
+	if e := c.entries[key]; e != nil && !e.isDone() {
+		c.mu.Unlock()
+		select {
+		case <-e.done:
+			return e.res, e.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	e := &ratesEntry{done: make(chan struct{}), version: c.version}
+	c.put(key, e)
+	c.mu.Unlock()
+
+	// The computation outlives a caller that goes away: others may wait.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ratesComputeMax)
+	res, err := compute(cctx)
+	cancel()
+	c.mu.Lock()
+	e.res, e.err, e.at = res, err, now()
+	close(e.done)
+	if err != nil && c.entries[key] == e {
+		delete(c.entries, key) // a failure is not kept
+	}
+	c.mu.Unlock()
+	return res, err
+}
+
+// refresh computes key behind a served result and replaces it.
+func (c *ratesCache) refresh(key string, old *ratesEntry, now func() time.Time, compute func(context.Context) (*rates.Result, error)) {
+	ctx, cancel := context.WithTimeout(context.Background(), ratesComputeMax)
+	defer cancel()
+	c.mu.Lock()
+	version := c.version
+	c.mu.Unlock()
+	res, err := compute(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old.refreshing = false
+	if err != nil || c.entries[key] != old {
+		return // keep serving the old one; the next request tries again
+	}
+	e := &ratesEntry{done: make(chan struct{}), res: res, version: version, at: now()}
+	close(e.done)
+	c.entries[key] = e
+}
+
+// put stores e under key, dropping the oldest entry when full; c.mu is
+// held.
+func (c *ratesCache) put(key string, e *ratesEntry) {
+	if _, ok := c.entries[key]; !ok && len(c.entries) >= ratesCacheSize {
+		var oldest string
+		var at time.Time
+		for k, x := range c.entries {
+			if x.isDone() && (oldest == "" || x.at.Before(at)) {
+				oldest, at = k, x.at
+			}
+		}
+		if oldest != "" {
+			delete(c.entries, oldest)
+		}
+	}
+	c.entries[key] = e
+}
+
+func (e *ratesEntry) isDone() bool {
+	select {
+	case <-e.done:
+		return true
+	default:
+		return false
+	}
+}
