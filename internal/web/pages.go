@@ -212,6 +212,11 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 		s.failPage(w, r, err)
 		return
 	}
+	if len(tickets) == 1 && tickets[0].Number == strings.TrimSpace(f.Keyword) {
+		// A ticket number typed into the search box opens the ticket.
+		http.Redirect(w, r, fmt.Sprintf("/tickets/%d", tickets[0].ID), http.StatusSeeOther)
+		return
+	}
 	for _, t := range tickets {
 		t = s.maskTicket(t, p.User.Role)
 		category := categoryPath(t)

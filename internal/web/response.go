@@ -100,11 +100,46 @@ func (s *Server) logFailure(r *http.Request, code string, err error) {
 	s.Log.Debug("request refused", "method", r.Method, "path", r.URL.Path, "code", code)
 }
 
-// pathID parses the {id} path value as a positive ticket ID.
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, invalidParam("id", "工单 ID 应为正整数")
+// pathTicket resolves the {id} path value to a ticket ID: an internal id,
+// or the ticket number staff read on the phone (QHW2501050001). It never
+// answers "missing" itself: a value it cannot resolve gives an ID no ticket
+// has, so that the caller's permission checks come first and a missing
+// ticket answers exactly as one outside the user's scope.
+func (s *Server) pathTicket(r *http.Request) (int64, error) {
+	const none = -1
+	v := r.PathValue("id")
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err == nil && id > 0 {
+		_, err := s.Store.Ticket(r.Context(), id)
+		if core.ErrorCode(err) != core.ENOTFOUND {
+			return id, err
+		}
+	} else {
+		id = none
 	}
-	return id, nil
+	if !looksLikeNumber(v) {
+		return id, nil
+	}
+	t, err := s.Store.TicketByNumber(r.Context(), v)
+	switch core.ErrorCode(err) {
+	case "":
+		return t.ID, nil
+	case core.ENOTFOUND:
+		return id, nil
+	}
+	return 0, err
+}
+
+// looksLikeNumber reports whether v could be a ticket number: 4 to 64
+// letters, digits, '-' and '_', nothing else.
+func looksLikeNumber(v string) bool {
+	if len(v) < 4 || len(v) > 64 {
+		return false
+	}
+	for _, c := range v {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

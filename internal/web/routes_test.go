@@ -90,9 +90,10 @@ func TestRouteMatrix(t *testing.T) {
 			for _, u := range matrixUsers {
 				t.Run("user="+u.name, func(t *testing.T) {
 					c := clients[u.name]
+					action := "sign"
 					send := func(path string) response {
 						t.Helper()
-						return sendMatrix(t, f, c, method, path, api, csrf[u.name])
+						return sendMatrix(t, f, c, method, path, api, csrf[u.name], action)
 					}
 					switch rt.access {
 					case public:
@@ -145,27 +146,37 @@ func TestRouteMatrix(t *testing.T) {
 						}
 						noTickets(t, r, u.sees)
 					case ticketID:
-						missing := send(strings.Replace(path, "{id}", "999", 1))
-						for id := range fixtureNumbers {
-							r := send(strings.Replace(path, "{id}", id, 1))
-							in := slices.Contains(u.sees, id)
-							if !u.reads {
-								if r.status != http.StatusForbidden {
-									t.Errorf("ticket %s: status %d, want 403", id, r.status)
+						// POSTs: an action the role may take and one it may not
+						// (the refusal must not tell a missing ticket apart).
+						actions := []string{"sign"}
+						if method == http.MethodPost {
+							actions = append(actions, "dispatch")
+						}
+						for _, action = range actions {
+							for _, missingID := range []string{"999", "QHW9999999999"} {
+								missing := send(strings.Replace(path, "{id}", missingID, 1))
+								for id := range fixtureNumbers {
+									r := send(strings.Replace(path, "{id}", id, 1))
+									in := slices.Contains(u.sees, id)
+									if !u.reads {
+										if r.status != http.StatusForbidden {
+											t.Errorf("ticket %s: status %d, want 403", id, r.status)
+										}
+										continue
+									}
+									if in {
+										if r.status == http.StatusNotFound || r.status >= 500 {
+											t.Errorf("ticket %s in scope: status %d", id, r.status)
+										}
+										continue
+									}
+									// Out of scope answers exactly as missing.
+									if r.status != missing.status || !bytes.Equal(r.body, missing.body) {
+										t.Errorf("%s ticket %s out of scope: %d %.200s; missing %s: %d %.200s", action, id, r.status, r.body, missingID, missing.status, missing.body)
+									}
+									noTickets(t, r, nil)
 								}
-								continue
 							}
-							if in {
-								if r.status == http.StatusNotFound || r.status >= 500 {
-									t.Errorf("ticket %s in scope: status %d", id, r.status)
-								}
-								continue
-							}
-							// Out of scope answers exactly as missing.
-							if r.status != missing.status || !bytes.Equal(r.body, missing.body) {
-								t.Errorf("ticket %s out of scope: %d %.200s; missing: %d %.200s", id, r.status, r.body, missing.status, missing.body)
-							}
-							noTickets(t, r, nil)
 						}
 					}
 				})
@@ -179,21 +190,22 @@ func TestRouteMatrix(t *testing.T) {
 
 // sendMatrix sends one request of the matrix: a GET, or a POST with the
 // user's form token (pages) or a JSON transition (API) that cannot succeed
-// on any fixture ticket (sign from 受理, 办理 or 办结 is refused).
-func sendMatrix(t *testing.T, f *fixture, c *http.Client, method, path string, api bool, csrf string) response {
+// on any fixture ticket (sign from 受理, 办理 or 办结 is refused; dispatch
+// names no unit).
+func sendMatrix(t *testing.T, f *fixture, c *http.Client, method, path string, api bool, csrf, action string) response {
 	t.Helper()
 	var body *strings.Reader
 	req, err := http.NewRequest(method, f.srv.URL+path, nil)
 	if method == http.MethodPost {
 		if api {
-			b, _ := json.Marshal(map[string]any{"action": "sign"})
+			b, _ := json.Marshal(map[string]any{"action": action})
 			body = strings.NewReader(string(b))
 			req, err = http.NewRequest(method, f.srv.URL+path, body)
 			if err == nil {
 				req.Header.Set("Content-Type", "application/json")
 			}
 		} else {
-			body = strings.NewReader(url.Values{"csrf": {csrf}, "action": {"sign"}}.Encode())
+			body = strings.NewReader(url.Values{"csrf": {csrf}, "action": {action}}.Encode())
 			req, err = http.NewRequest(method, f.srv.URL+path, body)
 			if err == nil {
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 
 	"jiceng/internal/core"
 )
@@ -89,11 +90,31 @@ func (sc scope) sees(t core.Ticket, w core.Workflow) bool {
 	return sc.Unit != "" && (t.Unit == sc.Unit || slices.Contains(w.CoUnits, sc.Unit) || slices.Contains(w.ReturnedBy, sc.Unit))
 }
 
-// scopedTickets lists the tickets of f within u's scope.
+// scopedTickets lists the tickets of f within u's scope. A keyword that is
+// a ticket number finds that ticket (staff type the number they hear).
 func (s *Server) scopedTickets(r *http.Request, u core.User, f core.TicketFilter) ([]core.Ticket, int, error) {
 	sc, err := s.userScope(r.Context(), u)
 	if err != nil || !sc.narrow(&f) {
 		return nil, 0, err
+	}
+	if kw := strings.TrimSpace(f.Keyword); looksLikeNumber(kw) {
+		t, err := s.Store.TicketByNumber(r.Context(), kw)
+		switch core.ErrorCode(err) {
+		case "":
+			var w core.Workflow
+			if ws, ok := s.Store.(core.WorkflowStore); ok {
+				if w, err = ws.Workflow(r.Context(), t.ID); err != nil {
+					return nil, 0, err
+				}
+			}
+			if !sc.sees(t, w) || f.Offset > 0 {
+				return nil, 0, nil
+			}
+			return []core.Ticket{t}, 1, nil
+		case core.ENOTFOUND:
+		default:
+			return nil, 0, err
+		}
 	}
 	return s.Store.Tickets(r.Context(), f)
 }

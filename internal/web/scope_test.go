@@ -63,3 +63,38 @@ func TestScope(t *testing.T) {
 		})
 	}
 }
+
+// TestTicketByNumber: staff find a ticket by the number they read on the
+// phone, in the search box and in the address; out of scope it is missing.
+func TestTicketByNumber(t *testing.T) {
+	f := newFixture(t)
+	const number = "QHW2501050001" // ticket 1, 望春园社区
+	tests := []struct {
+		user string
+		sees bool
+	}{{"staff", true}, {"handler", true}, {"hd01", false}}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			c := f.login(t, tt.user)
+			list := decode[ticketListJSON](t, f.get(t, c, "/api/v1/tickets?q="+number))
+			if got := list.Total == 1 && len(list.Items) == 1 && list.Items[0].Number == number; got != tt.sees {
+				t.Errorf("API q=number: %+v, want found %v", list, tt.sees)
+			}
+			page := f.get(t, c, "/tickets?q="+number)
+			if redirected := page.status == http.StatusSeeOther && page.header.Get("Location") == "/tickets/1"; redirected != tt.sees {
+				t.Errorf("search box: %d %q, want the ticket opened: %v", page.status, page.header.Get("Location"), tt.sees)
+			}
+			byNumber, byID := f.get(t, c, "/api/v1/tickets/"+number), f.get(t, c, "/api/v1/tickets/1")
+			if byNumber.status != byID.status || string(byNumber.body) != string(byID.body) {
+				t.Errorf("by number %d, by id %d: want the same answer", byNumber.status, byID.status)
+			}
+			if want := map[bool]int{true: 200, false: 404}[tt.sees]; f.get(t, c, "/tickets/"+number).status != want {
+				t.Errorf("page by number: want %d", want)
+			}
+		})
+	}
+	c := f.login(t, "staff")
+	if r := f.get(t, c, "/tickets/NOPE-0000"); r.status != http.StatusNotFound {
+		t.Errorf("unknown number: %d", r.status)
+	}
+}

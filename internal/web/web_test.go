@@ -516,7 +516,7 @@ func TestAPIErrors(t *testing.T) {
 		{"repeated parameter", "/api/v1/tickets?status=办结&status=受理", 400, core.EINVALID, "status"},
 		{"keyword too long", "/api/v1/tickets?q=" + strings.Repeat("长", 101), 400, core.EINVALID, "q"},
 		{"ticket not found", "/api/v1/tickets/999", 404, core.ENOTFOUND, ""},
-		{"ticket id not a number", "/api/v1/tickets/abc", 400, core.EINVALID, "id"},
+		{"unknown ticket number", "/api/v1/tickets/abc", 404, core.ENOTFOUND, ""},
 		{"unknown endpoint", "/api/v1/nothing", 404, core.ENOTFOUND, ""},
 	}
 	for _, tt := range tests {

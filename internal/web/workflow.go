@@ -27,12 +27,14 @@ var actionRoles = map[string][]string{
 	core.ActionClose:         {core.RoleAdmin, core.RoleStaff},
 	core.ActionReopen:        {core.RoleAdmin, core.RoleStaff},
 	core.ActionSupervise:     {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
-	core.ActionSign:          {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
-	core.ActionContact:       {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
-	core.ActionHandle:        {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
-	core.ActionResolve:       {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
-	core.ActionReturn:        {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
-	core.ActionExtendRequest: {core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity},
+	// The unit's own steps: only the handling unit takes them (and 先行联系
+	// counts for the unit's response rate), never the desk for it.
+	core.ActionSign:          {core.RoleHandler, core.RoleCommunity},
+	core.ActionContact:       {core.RoleHandler, core.RoleCommunity},
+	core.ActionHandle:        {core.RoleHandler, core.RoleCommunity},
+	core.ActionResolve:       {core.RoleHandler, core.RoleCommunity},
+	core.ActionReturn:        {core.RoleHandler, core.RoleCommunity},
+	core.ActionExtendRequest: {core.RoleHandler, core.RoleCommunity},
 }
 
 // unitActions are the actions a handling unit takes on its own tickets.
@@ -409,10 +411,7 @@ func (s *Server) ticketRequest(w http.ResponseWriter, r *http.Request, p princip
 	err := authorize(p)
 	var id int64
 	if err == nil {
-		id, err = pathID(r)
-		if err != nil && page {
-			err = core.Errorf(core.ENOTFOUND, "工单不存在")
-		}
+		id, err = s.pathTicket(r)
 	}
 	switch {
 	case err == nil:

@@ -49,12 +49,14 @@ func TestTransitions(t *testing.T) {
 		{"unknown action", staff, map[string]any{"action": "fly"}, 400, "未知的流转动作"},
 		{"unknown field", staff, map[string]any{"action": "sign", "colour": "red"}, 400, "JSON"},
 		{"a leader may not dispatch", leader, map[string]any{"action": "dispatch", "unit": "城市管理办公室"}, 403, "无权派单"},
-		{"resolve before dispatch is illegal", staff, map[string]any{"action": "resolve", "reply": "好"}, 409, "受理"},
+		{"callback before dispatch is illegal", staff, map[string]any{"action": "callback", "resolved": true, "satisfaction": "满意"}, 409, "受理"},
 		{"merge into an unknown ticket", staff, map[string]any{"action": "merge", "merge_into": "NOPE"}, 400, "不存在"},
 		{"merge into a resolved ticket", staff, map[string]any{"action": "merge", "merge_into": "QHW2501050001"}, 409, "已办结"},
 		{"dispatch to a unit the registry lacks", staff, map[string]any{"action": "dispatch", "unit": "不存在的单位"}, 400, "名录"},
 		{"dispatch to 城市管理办公室", staff, map[string]any{"action": "dispatch", "unit": "城市管理办公室", "co_units": []string{"望春园社区"}, "note": "按目录"}, 200, core.StatusDispatched},
 		{"a co-unit may not sign for the lead", cw01, map[string]any{"action": "sign"}, 403, "主办单位"},
+		{"the desk may not sign for the unit", staff, map[string]any{"action": "sign"}, 403, "无权签收"},
+		{"nor contact the caller for it", staff, map[string]any{"action": "contact"}, 403, "无权"},
 		{"the unit signs", hd01, map[string]any{"action": "sign"}, 200, core.StatusSigned},
 		{"resolve before contact is illegal", hd01, map[string]any{"action": "resolve", "reply": "好"}, 409, "签收"},
 		{"contact", hd01, map[string]any{"action": "contact", "note": "已电话联系"}, 200, core.StatusContacted},
@@ -154,7 +156,7 @@ func TestTransitionForm(t *testing.T) {
 	if r := post(url.Values{"csrf": {"bad"}, "action": {"dispatch"}, "unit": {"社会保障事务所"}}); r.status != http.StatusForbidden {
 		t.Errorf("bad csrf: status %d", r.status)
 	}
-	if r := post(url.Values{"csrf": {token}, "action": {"resolve"}, "reply": {"x"}}); r.status != http.StatusConflict ||
+	if r := post(url.Values{"csrf": {token}, "action": {"close"}}); r.status != http.StatusConflict ||
 		!bytes.Contains(r.body, []byte(`role="alert"`)) {
 		t.Errorf("refused step: status %d, no notice on the page", r.status)
 	}
