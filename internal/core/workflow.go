@@ -34,8 +34,13 @@ var ActionLabels = map[string]string{
 	ActionResolve: "办结", ActionCallback: "回访", ActionClose: "结案", ActionReturn: "退单",
 	ActionRedispatch: "改派", ActionExtendRequest: "延期申请", ActionExtendApprove: "延期批准",
 	ActionExtendDeny: "延期驳回", ActionSupervise: "督办", ActionMerge: "合并", ActionAnswer: "直接答复",
-	ActionReopen: "重办",
+	ActionReopen: "重办", EventReveal: "查看联系方式",
 }
+
+// EventReveal records that a masked role was shown the caller's name and
+// phone in clear, to make the first contact (先行联系): an audited reveal,
+// not a life-cycle step.
+const EventReveal = "reveal"
 
 // Extension states.
 const (

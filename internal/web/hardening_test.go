@@ -249,3 +249,67 @@ func anyString(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// TestReveal: the lead unit's handler sees the caller's phone masked, and
+// may reveal it for the first contact; the reveal is in the history; other
+// roles and closed tickets are refused.
+func TestReveal(t *testing.T) {
+	f := newFixture(t)
+	f.server.Workflow = &workflow.Engine{}
+	hd01 := f.login(t, "hd01") // 城市管理办公室, lead unit of ticket 2 (办理)
+	page := f.get(t, hd01, "/tickets/2")
+	if bytes.Contains(page.body, []byte("13700002222")) || !bytes.Contains(page.body, []byte("查看完整联系方式")) {
+		t.Fatalf("ticket page: phone shown or no reveal button")
+	}
+	r := f.postJSON(t, hd01, "/api/v1/tickets/2/reveal", nil)
+	c := decode[contactJSON](t, r)
+	if r.status != http.StatusOK || c.CallerPhone != "13700002222" || c.CallerName != "李四" {
+		t.Fatalf("reveal: %d %+v", r.status, c)
+	}
+	d := decode[ticketDetailJSON](t, f.get(t, f.login(t, "staff"), "/api/v1/tickets/2"))
+	last := d.Events[len(d.Events)-1]
+	if last.Action != core.EventReveal || last.Actor != "hd01" {
+		t.Errorf("history ends with %+v, want the reveal by hd01", last)
+	}
+	// The page form shows the contact in that answer.
+	csrf := csrfFromPage(t, page.body)
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/tickets/2/reveal", strings.NewReader(url.Values{"csrf": {csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := do(t, hd01, req); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("13700002222")) {
+		t.Errorf("reveal form: %d, phone shown %v", r.status, bytes.Contains(r.body, []byte("13700002222")))
+	}
+	for _, tt := range []struct {
+		user, id string
+		status   int
+	}{
+		{"leader", "2", http.StatusForbidden},  // not a handling role
+		{"cw01", "2", http.StatusNotFound},     // out of scope
+		{"handler", "1", http.StatusForbidden}, // its own ticket, but 办结
+		{"hd01", "999", http.StatusNotFound},   // missing
+	} {
+		if r := f.postJSON(t, f.login(t, tt.user), "/api/v1/tickets/"+tt.id+"/reveal", nil); r.status != tt.status {
+			t.Errorf("%s reveals %s: %d %s, want %d", tt.user, tt.id, r.status, r.body, tt.status)
+		}
+	}
+}
+
+// TestLeaderCoordinates: a leader sees the address generalised, and the
+// coordinates too (not the building the address hides).
+func TestLeaderCoordinates(t *testing.T) {
+	f := newFixture(t)
+	d := decode[ticketDetailJSON](t, f.get(t, f.login(t, "leader"), "/api/v1/tickets/1"))
+	if d.Lng == nil || *d.Lng == 116.3312 || d.Lat == nil || *d.Lat == 40.0321 {
+		t.Errorf("leader sees coordinates %v, %v: want generalised", deref64(d.Lng), deref64(d.Lat))
+	}
+	d = decode[ticketDetailJSON](t, f.get(t, f.login(t, "staff"), "/api/v1/tickets/1"))
+	if d.Lng == nil || *d.Lng != 116.3312 {
+		t.Errorf("staff sees %v, want the exact coordinates", deref64(d.Lng))
+	}
+}
+
+func deref64(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

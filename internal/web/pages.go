@@ -345,6 +345,10 @@ type ticketPage struct {
 	Workflow *workflowPanel
 	// Notice is the message of a refused transition.
 	Notice string
+	// CanReveal offers the lead unit the caller's contact in clear, to
+	// make the first contact; Contact is that contact once revealed.
+	CanReveal bool
+	Contact   *contactJSON
 }
 
 type fieldRow struct {
@@ -372,6 +376,12 @@ func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request, p prin
 // renderTicketPage shows ticket id; notice, when not empty, is the message
 // of a refused transition.
 func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int) {
+	s.renderTicketPageWith(w, r, p, id, notice, status, nil)
+}
+
+// renderTicketPageWith renders the ticket page; contact, when set, is the
+// caller's contact just revealed (shown in this answer only).
+func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int, contact *contactJSON) {
 	v, err := s.ticketView(r, id, p.User)
 	if err != nil {
 		s.failPage(w, r, err)
@@ -386,6 +396,8 @@ func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, p prin
 		page.Workflow = s.toWorkflowPanel(r, p.User, v.scope, t, v.workflow)
 	}
 	page.Notice = notice
+	page.Contact = contact
+	page.CanReveal = contact == nil && mayReveal(p.User, v.scope, t)
 	values := s.ticketValues(t)
 	for _, f := range s.Fields.Fields {
 		page.Fields = append(page.Fields, fieldRow{Label: f.Label, Value: values[f.Name], Text: f.Type == "text"})
