@@ -234,13 +234,14 @@ func newSessionToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// safeNext returns next if it is a path on this site, else /tickets, so the
-// sign-in page cannot be used to redirect elsewhere. Browsers drop tabs and
+// safeNext returns next if it is a path on this site, else /, so the
+// sign-in page cannot be used to redirect elsewhere; "/" sends each role to
+// its own start page. Browsers drop tabs and
 // newlines from URLs and read a backslash as a slash, so "/\t/host" and
 // "/\\host" would leave the site: any control character or backslash, and
 // anything that parses with a scheme or a host, is refused.
 func safeNext(next string) string {
-	const home = "/tickets"
+	const home = "/" // each role's own start page
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
 		return home
 	}

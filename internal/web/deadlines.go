@@ -107,6 +107,7 @@ func (s *Server) handleDeadlines(w http.ResponseWriter, r *http.Request, p princ
 // workbenchPage is the data of /workbench (待办提醒).
 type workbenchPage struct {
 	Warn          string
+	WarnChoices   []choice
 	Overdue, Near []reminderRow
 	Queue         []queueRow // 待派单, for the dispatch desk
 	Desk          bool       // the user dispatches (admin, staff)
@@ -135,7 +136,8 @@ func (s *Server) handleWorkbenchPage(w http.ResponseWriter, r *http.Request, p p
 		s.failPage(w, r, err)
 		return
 	}
-	page := workbenchPage{Warn: warnText, Desk: p.User.Role == core.RoleAdmin || p.User.Role == core.RoleStaff}
+	page := workbenchPage{Warn: warnText, Desk: p.User.Role == core.RoleAdmin || p.User.Role == core.RoleStaff,
+		WarnChoices: warnChoices}
 	if page.Queue, err = s.dispatchQueue(r, p.User); err != nil {
 		s.failPage(w, r, err)
 		return
@@ -209,3 +211,9 @@ func (s *Server) dispatchQueue(r *http.Request, u core.User) ([]queueRow, error)
 	}
 	return rows, nil
 }
+
+// choice is an option of a select: the value sent and the Chinese label.
+type choice struct{ Value, Label string }
+
+// warnChoices are the lead times of the 临期 list.
+var warnChoices = []choice{{"2h", "2 小时"}, {"4h", "4 小时"}, {"8h", "8 小时"}, {"24h", "1 天"}, {"2d", "2 天"}}

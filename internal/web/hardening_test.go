@@ -105,8 +105,8 @@ func TestLoginNoOpenRedirect(t *testing.T) {
 				t.Fatal(err)
 			}
 			resp.Body.Close()
-			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/tickets" {
-				t.Errorf("login redirects to %q (%d), want /tickets", loc, resp.StatusCode)
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
+				t.Errorf("login redirects to %q (%d), want / (the user's start page)", loc, resp.StatusCode)
 			}
 		})
 	}

@@ -24,7 +24,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -75,6 +75,10 @@ type layoutData struct {
 	RoleLabel string
 	CSRF      string
 	Page      any
+	// Tasks are the user's task boxes (我的待办); TaskTotal their sum,
+	// shown in the navigation.
+	Tasks     []task
+	TaskTotal int
 }
 
 // render executes page name with data into a buffer, so that a template
@@ -86,6 +90,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		d.User = &u
 		d.RoleLabel = core.RoleLabels[u.Role]
 		d.CSRF = csrfToken(p.Session)
+		ts, err := s.tasks(r.Context(), u)
+		if err != nil {
+			s.Log.Error("task counts", "err", err) // the page still renders
+		}
+		d.Tasks, d.TaskTotal = ts, taskTotal(ts)
 	}
 	var buf bytes.Buffer
 	if err := templates[name].ExecuteTemplate(&buf, "layout", d); err != nil {
@@ -349,6 +358,8 @@ type ticketPage struct {
 	// make the first contact; Contact is that contact once revealed.
 	CanReveal bool
 	Contact   *contactJSON
+	// Done confirms the action just taken (已完成「签收」).
+	Done string
 }
 
 type fieldRow struct {
@@ -370,18 +381,19 @@ func (s *Server) handleTicketPage(w http.ResponseWriter, r *http.Request, p prin
 	if !ok {
 		return
 	}
-	s.renderTicketPage(w, r, p, id, "", http.StatusOK)
+	s.renderTicketPageWith(w, r, p, id, "", http.StatusOK, nil, r.URL.Query().Get("done"))
 }
 
 // renderTicketPage shows ticket id; notice, when not empty, is the message
 // of a refused transition.
 func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int) {
-	s.renderTicketPageWith(w, r, p, id, notice, status, nil)
+	s.renderTicketPageWith(w, r, p, id, notice, status, nil, "")
 }
 
 // renderTicketPageWith renders the ticket page; contact, when set, is the
-// caller's contact just revealed (shown in this answer only).
-func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int, contact *contactJSON) {
+// caller's contact just revealed (shown in this answer only); done, the
+// action just taken, is confirmed on the page.
+func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int, contact *contactJSON, done string) {
 	v, err := s.ticketView(r, id, p.User)
 	if err != nil {
 		s.failPage(w, r, err)
@@ -396,6 +408,9 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 		page.Workflow = s.toWorkflowPanel(r, p.User, v.scope, t, v.workflow)
 	}
 	page.Notice = notice
+	if label, ok := core.ActionLabels[done]; ok && notice == "" {
+		page.Done = "已完成「" + label + "」"
+	}
 	page.Contact = contact
 	page.CanReveal = contact == nil && mayReveal(p.User, v.scope, t)
 	values := s.ticketValues(t)
@@ -419,9 +434,10 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 		page.Flags = nil // shown as a field
 	}
 	// Newest first: the timeline reads from the latest change down.
+	names := map[string]string{}
 	for i := len(events) - 1; i >= 0; i-- {
 		e := events[i]
-		row := eventRow{At: s.formatTime(e.At), Actor: e.Actor, Action: actionLabel(e.Action), Note: e.Note}
+		row := eventRow{At: s.formatTime(e.At), Actor: s.actorName(r, e.Actor, names), Action: actionLabel(e.Action), Note: e.Note}
 		for _, c := range e.Changes {
 			row.Changes = append(row.Changes, changeJSON{Field: c.Field, Label: s.fieldLabel(c.Field),
 				Before: s.changeTime(c.Field, c.Before, displayLayout), After: s.changeTime(c.Field, c.After, displayLayout)})
@@ -491,4 +507,26 @@ func (s *Server) ticketRow(t core.Ticket) ticketRow {
 // categoryPath is the human category of t: 一级 / 二级 / 三级.
 func categoryPath(t core.Ticket) string {
 	return joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3)
+}
+
+// actorName is how the history names who acted: a user's name (with the
+// account), an import by its file, anything else as recorded. names caches
+// the lookups of one page.
+func (s *Server) actorName(r *http.Request, actor string, names map[string]string) string {
+	if n, ok := names[actor]; ok {
+		return n
+	}
+	n := actor
+	switch {
+	case strings.HasPrefix(actor, "import:"):
+		n = "导入 " + strings.TrimPrefix(actor, "import:")
+	case actor == "demo":
+		n = "演示数据"
+	case actor != "":
+		if u, err := s.Store.UserByUsername(r.Context(), actor); err == nil && u.Name != "" {
+			n = u.Name + "（" + actor + "）"
+		}
+	}
+	names[actor] = n
+	return n
 }

@@ -97,5 +97,5 @@ func (s *Server) handleRevealForm(w http.ResponseWriter, r *http.Request, p prin
 		s.renderTicketPage(w, r, p, id, core.ErrorMessage(err), errorStatus(core.ErrorCode(err)))
 		return
 	}
-	s.renderTicketPageWith(w, r, p, id, "", http.StatusOK, &c)
+	s.renderTicketPageWith(w, r, p, id, "", http.StatusOK, &c, "")
 }

@@ -74,6 +74,7 @@ type Server struct {
 
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
+	taskCache  taskCache
 }
 
 // chinaTime is UTC+8; a fixed zone avoids depending on a tzdata install.
@@ -148,9 +149,8 @@ func (s *Server) routeTable() []route {
 		{"GET /static/", public, http.StripPrefix("/static/", staticHandler()).ServeHTTP},
 
 		// Pages.
-		{"GET /{$}", public, func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "/tickets", http.StatusSeeOther)
-		}},
+		{"GET /{$}", signedIn, s.page(s.handleHome)},
+		{"GET /welcome", signedIn, s.page(s.handleWelcome)},
 		{"GET /login", public, s.handleLoginPage},
 		{"POST /login", public, s.handleLogin},
 		{"POST /logout", signedIn, s.page(s.handleLogout)},

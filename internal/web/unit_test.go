@@ -119,20 +119,20 @@ func TestSafeNext(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"/tickets/1", "/tickets/1"},
 		{"/tickets?status=办结", "/tickets?status=办结"},
-		{"", "/tickets"},
-		{"https://evil.example/", "/tickets"},
-		{"//evil.example/", "/tickets"},
-		{"/\\evil.example", "/tickets"},
-		{"javascript:alert(1)", "/tickets"},
-		{"/\t/evil.example/path", "/tickets"},  // the browser drops the tab: //evil.example
-		{"/\t\\evil.example/path", "/tickets"}, // and reads \ as /
-		{"/\n/evil.example", "/tickets"},
-		{"/\r\n/evil.example", "/tickets"},
-		{"/\\evil.example", "/tickets"},
-		{"/tickets\\x", "/tickets"},
-		{"/\u00a0/evil.example", "/tickets"},
-		{"/\u3000/evil.example", "/tickets"},
-		{"/%2F/evil.example", "/tickets"}, // decodes to //evil.example
+		{"", "/"},
+		{"https://evil.example/", "/"},
+		{"//evil.example/", "/"},
+		{"/\\evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/\t/evil.example/path", "/"},  // the browser drops the tab: //evil.example
+		{"/\t\\evil.example/path", "/"}, // and reads \ as /
+		{"/\n/evil.example", "/"},
+		{"/\r\n/evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"/tickets\\x", "/"},
+		{"/\u00a0/evil.example", "/"},
+		{"/\u3000/evil.example", "/"},
+		{"/%2F/evil.example", "/"}, // decodes to //evil.example
 		{"/tickets?q=%E6%B0%B4", "/tickets?q=%E6%B0%B4"},
 	}
 	for _, tt := range tests {

@@ -259,8 +259,8 @@ func TestLoginLogout(t *testing.T) {
 	if r.status != http.StatusSeeOther || loc.Path != "/login" || next.Path != "/tickets" || next.Query().Get("status") != "办结" {
 		t.Fatalf("page without session: got %d %q, want 303 to /login?next=/tickets?status=办结", r.status, r.header.Get("Location"))
 	}
-	if r := f.get(t, c, "/"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/tickets" {
-		t.Fatalf("/: got %d %q, want 303 /tickets", r.status, r.header.Get("Location"))
+	if r := f.get(t, c, "/"); r.status != http.StatusSeeOther || r.header.Get("Location") != "/login?next=%2F" {
+		t.Fatalf("/: got %d %q, want 303 to the sign-in", r.status, r.header.Get("Location"))
 	}
 	r = f.get(t, c, "/login")
 	if r.status != http.StatusOK || !bytes.Contains(r.body, []byte("用户登录")) {
@@ -632,11 +632,11 @@ func TestPages(t *testing.T) {
 			[]string{"<option>养老服务</option>"}},
 		{"bad filter shows message", "/tickets?from=2025-02-30", 400, []string{"参数 from 不是合法日期", `class="invalid"`}, nil},
 		{"detail", "/tickets/1", 200, []string{"来电人姓名", "张三丰", "诉求内容", "一级分类", "办理记录", "创建",
-			"import:fixture.csv", "116.331200", "是", "楼道、照明"}, nil},
+			"导入 fixture.csv", "116.331200", "是", "楼道、照明"}, nil},
 		{"detail flags and extra", "/tickets/3", 200, []string{"数据质量标记", "deadline: 日期格式无法识别",
 			"办理时限（原值）", "下周一"}, nil},
 		{"detail history", "/tickets/2", 200, []string{"更新", "工单状态", `<td class="before">派单</td>`,
-			`<td class="after">办理</td>`, `<td class="after">2025-01-20 15:00</td>`}, nil},
+			`<td class="after">办理</td>`, `<td class="after">2025-01-20 15:00</td>`, "测试staff（staff）"}, nil},
 		{"detail not found", "/tickets/99", 404, []string{"工单不存在"}, nil},
 		{"detail bad id", "/tickets/x", 404, nil, nil},
 		{"unknown page", "/nothing", 404, []string{"页面不存在"}, nil},

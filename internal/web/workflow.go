@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -180,6 +181,7 @@ func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Tran
 	}
 	if err == nil {
 		s.ratesCache.changed()
+		s.forgetTasks()
 	}
 	return t, w, err
 }
@@ -312,7 +314,7 @@ func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p 
 		return
 	}
 	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user_id", p.User.ID)
-	http.Redirect(w, r, "/tickets/"+r.PathValue("id")+"#workflow", http.StatusSeeOther)
+	http.Redirect(w, r, "/tickets/"+r.PathValue("id")+"?done="+url.QueryEscape(tr.Action)+"#workflow", http.StatusSeeOther)
 }
 
 // workflowPanel is the 办理流转 panel of the ticket page.
