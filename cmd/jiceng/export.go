@@ -20,6 +20,7 @@ import (
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
 	"jiceng/internal/fieldset"
+	"jiceng/internal/importer"
 )
 
 // runExport implements "jiceng export": it streams the tickets matching the
@@ -362,7 +363,9 @@ func newCSVRowWriter(w io.Writer, encoding string) (*csvRowWriter, error) {
 	return c, nil
 }
 
-func (c *csvRowWriter) write(cells []string) error { return c.cw.Write(cells) }
+// write writes one record, each cell guarded against formula injection
+// (importer.SafeCell); import takes the guard off again.
+func (c *csvRowWriter) write(cells []string) error { return c.cw.Write(importer.SafeCells(cells)) }
 
 func (c *csvRowWriter) close() error {
 	c.cw.Flush()

@@ -87,7 +87,11 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		total.Unchanged += sum.Unchanged
 		total.Rejected += sum.Rejected
 		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: %s\n", filepath.Base(file), userMessage(err))
+			if msg := userMessage(err); strings.HasPrefix(msg, filepath.Base(file)) {
+				fmt.Fprintln(e.stderr, msg) // the importer named the file already
+			} else {
+				fmt.Fprintf(e.stderr, "%s: %s\n", filepath.Base(file), msg)
+			}
 			if firstErr == nil {
 				firstErr = err
 			}
@@ -173,10 +177,10 @@ func importFile(ctx context.Context, e *env, st core.TicketStore, file string, o
 		fmt.Fprintf(e.stderr, "%s: 表头在第 %d 行，跳过其上方 %d 行标题\n", base, sum.HeaderRow, sum.TitleRows)
 	}
 	if len(sum.Unmapped) > 0 {
-		fmt.Fprintf(e.stderr, "%s: 以下列不对应任何字段，已作为附加信息保存: %s\n", base, strings.Join(sum.Unmapped, "、"))
+		fmt.Fprintf(e.stderr, "%s: 以下列不对应任何字段，已作为附加信息保存: %s\n", base, listSome(sum.Unmapped, 30))
 	}
 	if len(sum.Repeated) > 0 {
-		fmt.Fprintf(e.stderr, "%s: 以下列与前面的列对应同一字段，已作为附加信息保存: %s\n", base, strings.Join(sum.Repeated, "、"))
+		fmt.Fprintf(e.stderr, "%s: 以下列与前面的列对应同一字段，已作为附加信息保存: %s\n", base, listSome(sum.Repeated, 30))
 	}
 	if len(sum.Missing) > 0 {
 		fmt.Fprintf(e.stderr, "%s: 缺少必填列 %s，相关行均被拒绝\n", base, strings.Join(sum.Missing, "、"))
@@ -188,11 +192,19 @@ func importFile(ctx context.Context, e *env, st core.TicketStore, file string, o
 		fmt.Fprintf(e.stderr, "%s: 未变化 %d 条\n", base, sum.Unchanged)
 	}
 	if sum.RejectsFile != "" {
-		fmt.Fprintf(e.stderr, "%s: 拒绝 %d 行，原因见 %s\n", base, sum.Rejected, sum.RejectsFile)
+		fmt.Fprintf(e.stderr, "%s: 拒绝 %d 行，原因见 %s（含个人信息，仅本账户可读，用完请删除）\n", base, sum.Rejected, sum.RejectsFile)
 	}
 	e.log.Debug("import done", "file", base, "created", sum.Created, "updated", sum.Updated,
 		"unchanged", sum.Unchanged, "rejected", sum.Rejected, "hash_bytes", sum.HashBytes)
 	return sum, err
+}
+
+// listSome joins the first n of names with 、, and says how many more.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, "、")
+	}
+	return fmt.Sprintf("%s 等 %d 列", strings.Join(names[:n], "、"), len(names))
 }
 
 func since(e *env, t time.Time) time.Duration { return e.clock.Now().Sub(t) }

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -214,7 +216,53 @@ const exportFixture = "2024年3月工单明细\n" +
 	"工单编号,来电时间,来电人,联系电话,身份证号,诉求内容,问题分类,诉求类型,承办单位,所属社区,工单状态,办理时限,办结时间,是否解决,满意度,经度,纬度,标签,备注,,网格员\n" +
 	"E001,2024-03-05 08:30,张三,138 1234 5678,11010519491231002X,\"楼道灯坏了，\n请尽快\",市政设施,求助,城管科,幸福社区,已办结,2024-03-06,2024/3/6 10:00,是,非常满意,116.39,39.9,照明、楼道,请回电,无名列,李四\n" +
 	"E002,2024年3月5日 9时,王五,12345,123,\"带\"\"引号\"\"的内容\",环境保护,投诉类,环保科,和平社区,办理中,下周,2024-03-01,部分,还行,200,,噪音,,,\n" +
-	"E003,45356.5,,,,内容三,,,,,,,,,,,,,,,\n"
+	"E003,45356.5,,,,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\",,,,,,,,,,,,,+cmd|' /C calc'!A0,,\n"
+
+// TestExportNeutralisesFormulas: a caller's text that a spreadsheet would
+// run as a formula comes out of a CSV export guarded by an apostrophe, and
+// as a text cell (never a formula) in XLSX.
+func TestExportNeutralisesFormulas(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src.csv")
+	os.WriteFile(src, []byte(exportFixture), 0o644)
+	db := filepath.Join(dir, "f.db")
+	jc(t, "import", "-db", db, src)
+	out := jc(t, "export", "-role", "admin", "-db", db)
+	for _, want := range []string{`"'=HYPERLINK(""http://evil.example"",""点我"")"`, `'+cmd|' /C calc'!A0`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("CSV export lacks the guarded cell %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, ",=HYPERLINK") || strings.Contains(out, ",+cmd") || strings.Contains(out, `"=HYPERLINK`) {
+		t.Errorf("CSV export has a live formula:\n%s", out)
+	}
+	xp := filepath.Join(dir, "f.xlsx")
+	jc(t, "export", "-role", "admin", "-db", db, "-format", "xlsx", "-out", xp)
+	x, err := excelize.OpenFile(xp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, _ := x.GetRows("Sheet1")
+	found := false
+	for r, row := range rows {
+		for c, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if f, _ := x.GetCellFormula("Sheet1", cell); f != "" {
+				t.Errorf("XLSX cell %s is a formula %q", cell, f)
+			}
+			if v == `=HYPERLINK("http://evil.example","点我")` {
+				found = true
+				if typ, _ := x.GetCellType("Sheet1", cell); typ == excelize.CellTypeFormula {
+					t.Errorf("XLSX cell %s typed as formula", cell)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("XLSX export lacks the text as it was: %v", rows)
+	}
+}
 
 // TestExportRoundTrip exports imported tickets as CSV (UTF-8 and GBK) and
 // XLSX and imports each into a new database: the tickets must be equal. It

@@ -556,7 +556,42 @@ func (sc *scanner) word(i, e int) int {
 		sc.add(Passport, i, e, sc.ctxScore(i, e, 0.65, 0.3, passportCtx), rule)
 		return e
 	}
+	sc.glued(i, e)
 	return e
+}
+
+// glued looks inside a token of letters and digits that is nothing as a
+// whole (Tel13800138002, ID110105198001011238, card6222021234567890003,
+// call13800138002now): a change of character class is a boundary too, so
+// every run of digits, with an ID number's trailing X, is read as a number
+// of its own. Short runs (A3区, iPhone15) are skipped before any work.
+func (sc *scanner) glued(i, e int) {
+	s := sc.s
+	for k := i; k < e; {
+		if !isDigit(s[k]) {
+			k++
+			continue
+		}
+		d := k
+		for d < e && isDigit(s[d]) {
+			d++
+		}
+		if d-k >= 7 {
+			if d-k == 17 && d < e && (s[d] == 'X' || s[d] == 'x') && (d+1 == e || !isDigit(s[d+1])) {
+				if plausible, ok := idShape(strings.ToUpper(s[k : d+1])); plausible || ok {
+					score := 0.95
+					if !ok || !plausible {
+						score = sc.ctxScore(k, d+1, 0.4, 0.45, idCtx)
+					}
+					sc.add(IDCard, k, d+1, score, "id18_glued")
+					k = d + 1
+					continue
+				}
+			}
+			sc.classify([][2]int{{k, d}})
+		}
+		k = d
+	}
 }
 
 // passportShape names the document an upper-case token looks like: E/G

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"jiceng/internal/core"
@@ -33,6 +34,14 @@ type csvReader struct {
 	endsNL  bool // the last bytes read ended with a line break
 	cut     bool // some bytes of the record were not kept
 	bigCol  int  // 1-based column of the first cell over MaxCell, or 0
+
+	width     int  // cells in the record, kept or not
+	total     int  // bytes of the record's cells, kept or not
+	skip      bool // the current cell is beyond MaxColumns: not kept
+	wideValue bool // a cell beyond MaxColumns has a value
+
+	gb  *gbDecoder // the GB18030 decoder, which knows the undecodable bytes
+	pos int64      // decoded bytes consumed
 }
 
 func newCSVReader(br *bufio.Reader, closer io.Closer, checkUTF8 bool) (*csvReader, error) {
@@ -60,16 +69,21 @@ func (r *csvReader) Read() (Row, error) {
 	}
 	r.num++
 	r.rec, r.ends, r.cut, r.bigCol = r.rec[:0], r.ends[:0], false, 0
+	r.width, r.total, r.wideValue = 0, 0, false
 	reason := ""
 	for {
+		r.skip = len(r.ends) >= MaxColumns
 		end, truncated, err := r.readField()
 		if err != nil {
 			r.done = true
 			return Row{}, readErr(err)
 		}
-		r.ends = append(r.ends, len(r.rec))
+		r.width++
+		if !r.skip {
+			r.ends = append(r.ends, len(r.rec))
+		}
 		if r.cellLen > MaxCell && r.bigCol == 0 {
-			r.bigCol = len(r.ends)
+			r.bigCol = r.width
 		}
 		if truncated {
 			reason = fmt.Sprintf("文件在第 %d 行被截断（引号未闭合）", r.num)
@@ -88,27 +102,72 @@ func (r *csvReader) Read() (Row, error) {
 	r.cells = r.cells[:0]
 	prev := 0
 	for _, e := range r.ends {
-		r.cells = append(r.cells, s[prev:e])
+		c := s[prev:e]
+		if len(c) > 1 && c[0] == '\'' {
+			c = unguard(c) // a cell SafeCell guarded
+		}
+		r.cells = append(r.cells, c)
 		prev = e
+	}
+	var bad []badByte
+	if r.gb != nil {
+		bad = r.gb.take(r.pos)
 	}
 	if reason == "" {
 		switch {
+		case r.width > MaxColumns && r.wideValue:
+			reason = fmt.Sprintf("此行有 %d 列，超过上限 %d 列", r.width, MaxColumns)
 		case r.bigCol > 0:
-			reason = fmt.Sprintf("第 %d 列单元格超过 1 MB", r.bigCol)
-			if r.cut {
-				reason += "（拒绝文件中的内容已截断）"
+			reason = fmt.Sprintf("第 %d 列单元格超过 %d MB", r.bigCol, MaxCell>>20)
+		case r.total > MaxRecord:
+			reason = fmt.Sprintf("此行超过 %d MB", MaxRecord>>20)
+		case len(bad) > 0:
+			reason = "含有无法按 GBK/GB18030 解码的字节"
+			for c, v := range r.cells {
+				if strings.Contains(v, "\uFFFD") {
+					reason = fmt.Sprintf("第 %d 列含有无法按 GBK/GB18030 解码的字节", c+1)
+					break
+				}
 			}
+			reason += fmt.Sprintf("（在文件第 %d 字节", bad[0].in+1)
+			if len(bad) > 1 {
+				reason += fmt.Sprintf("，此行共 %d 处", len(bad))
+			}
+			reason += "），此行未导入；请检查文件的编码，或文件是否已损坏"
+			return Row{Num: r.num, Cells: r.cells, Err: reason}, nil
 		case r.checkUTF8 && !utf8.ValidString(s):
-			reason = "含有无效的 UTF-8 字符（文件编码前后不一致）"
+			reason = fmt.Sprintf("第 %d 列含有无效的 UTF-8 字节（文件编码前后不一致），此行未导入", firstInvalidUTF8(r.cells)+1)
+			return Row{Num: r.num, Cells: r.cells, Err: reason}, nil
+		default:
+			return Row{Num: r.num, Cells: r.cells}, nil
 		}
+		if shrink(r.cells) || r.cut {
+			reason += "（拒绝文件中每格只保留开头）"
+		}
+	} else if (r.cut || r.bigCol > 0) && shrink(r.cells) {
+		reason += "（拒绝文件中每格只保留开头）"
 	}
 	return Row{Num: r.num, Cells: r.cells, Err: reason}, nil
 }
 
-// keep appends b to the current cell unless the record is over maxKeep.
+// discard consumes n decoded bytes.
+func (r *csvReader) discard(n int) {
+	r.br.Discard(n)
+	r.pos += int64(n)
+}
+
+// keep appends b to the current cell unless the record is over MaxRecord
+// or the cell beyond MaxColumns.
 func (r *csvReader) keep(b []byte) {
 	r.cellLen += len(b)
-	if len(r.rec)+len(b) > maxKeep {
+	r.total += len(b)
+	if r.skip {
+		if !r.wideValue && len(bytes.TrimSpace(b)) > 0 {
+			r.wideValue = true
+		}
+		return
+	}
+	if len(r.rec)+len(b) > MaxRecord {
 		r.cut = true
 		return
 	}
@@ -139,7 +198,7 @@ func (r *csvReader) readField() (end byte, truncated bool, err error) {
 		return 0, false, err
 	}
 	if b[0] == '"' {
-		r.br.Discard(1)
+		r.discard(1)
 		for {
 			buf, err := r.buffered()
 			if err == io.EOF {
@@ -156,15 +215,15 @@ func (r *csvReader) readField() (end byte, truncated bool, err error) {
 			if i < 0 {
 				r.cellNL += bytes.Count(buf, []byte{'\n'})
 				r.keep(buf)
-				r.br.Discard(len(buf))
+				r.discard(len(buf))
 				continue
 			}
 			r.cellNL += bytes.Count(buf[:i], []byte{'\n'})
 			r.keep(buf[:i])
-			r.br.Discard(i + 1)
+			r.discard(i + 1)
 			if nb, err := r.br.Peek(1); err == nil && nb[0] == '"' {
 				r.keep(nb)
-				r.br.Discard(1)
+				r.discard(1)
 				continue
 			}
 			break
@@ -187,12 +246,12 @@ func (r *csvReader) readField() (end byte, truncated bool, err error) {
 		}
 		if i == len(buf) {
 			r.keep(buf)
-			r.br.Discard(len(buf))
+			r.discard(len(buf))
 			continue
 		}
 		end := buf[i]
 		r.keep(buf[:i])
-		r.br.Discard(i + 1)
+		r.discard(i + 1)
 		if end == '\n' {
 			r.trimCR(start)
 		}

@@ -82,6 +82,9 @@ func FuzzReadCSV(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte("工单编号,来电时间,诉求内容\n\"a\"b,\"\",\"\"\"\n"))
+	for _, b := range hostileSeeds() {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(t.TempDir(), "f.csv")
 		if err := os.WriteFile(p, data, 0o644); err != nil {
@@ -115,6 +118,39 @@ func FuzzReadXLSX(f *testing.F) {
 		}
 		checkAccounting(t, p)
 	})
+}
+
+// hostileSeeds are small versions of the outside probe's hostile files
+// (issue 10): rows wider than MaxColumns, headers naming too many unknown
+// columns, undecodable GBK bytes, replacement characters, a runaway quote,
+// and formula-looking cells.
+func hostileSeeds() [][]byte {
+	h := "工单编号,来电时间,诉求内容"
+	gbk := []byte(h + "\nA1,2024-03-05 08:30,")
+	gbk = append(gbk, 0xC2, 0xA5, 0xFF, 0xB5, 0xC0, 0x81, 0x30, '\n')
+	return [][]byte{
+		[]byte(h + "\nA1,2024-03-05 08:30,x" + strings.Repeat(",a", importer.MaxColumns+10) + "\n"),
+		[]byte(h + "\nA1,2024-03-05 08:30,x" + strings.Repeat(",", importer.MaxColumns+10) + "\n"),
+		[]byte(h + strings.Repeat(",未知", importer.MaxExtra+1) + "\nA1,2024-03-05 08:30,x\n"),
+		[]byte(h + "\nA1,2024-03-05 08:30,x" + strings.Repeat(",v", importer.MaxExtra+1) + "\n"),
+		gbk,
+		[]byte(h + "\nA1,2024-03-05 08:30,\uFFFD\nA2,2024-03-05,ok\n"),
+		[]byte(h + "\nA1,2024-03-05 08:30,\"" + strings.Repeat("未闭合\n", 1000)),
+		[]byte(h + "\nA1,2024-03-05 08:30,=HYPERLINK(\"http://x\")\nA2,2024-03-05,'+cmd|' /C calc'!A0\n"),
+	}
+}
+
+// TestHostileSeeds runs the accounting check on every hostile seed, so
+// they are covered in CI without -fuzz.
+func TestHostileSeeds(t *testing.T) {
+	dir := t.TempDir()
+	for i, b := range hostileSeeds() {
+		p := filepath.Join(dir, fmt.Sprintf("h%d.csv", i))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		checkAccounting(t, p)
+	}
 }
 
 // TestHashCollisions forces every number to the same hash: rows with

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"jiceng/internal/core"
 	"jiceng/internal/fieldset"
@@ -196,7 +197,14 @@ func (im *importer) run(ctx context.Context, st Upserter) (Summary, error) {
 		return im.sum, im.rejectAll(rr, pre)
 	}
 	im.sum.HeaderRow = pre[h].Num
+	if pre[h].Err != "" {
+		return im.sum, core.Errorf(core.EINVALID, "%s: 表头（第 %d 行）%s，文件未导入；请删去多余的列后再导入", im.base, pre[h].Num, pre[h].Err)
+	}
 	im.plan(pre[h].Cells)
+	if n := len(im.sum.Unmapped) + len(im.sum.Repeated); n > MaxExtra {
+		return im.sum, core.Errorf(core.EINVALID, "%s: 表头有 %d 列不对应任何字段，超过上限 %d 列，文件未导入；"+
+			"请删去无关的列，或用 -mapping 指定列与字段的对应关系", im.base, n, MaxExtra)
+	}
 	for _, r := range pre[:h] {
 		if blank(r.Cells) {
 			im.sum.BlankRows++
@@ -297,6 +305,15 @@ func (im *importer) plan(header []string) {
 	}
 }
 
+// colLabel names column c of the file for a reason: "第 3 列 诉求内容".
+func (im *importer) colLabel(c int) string {
+	h := ""
+	if c < len(im.header) {
+		h = im.header[c]
+	}
+	return columnName(c, h) + " "
+}
+
 func columnName(c int, h string) string {
 	if h == "" {
 		return fmt.Sprintf("第 %d 列", c+1)
@@ -324,6 +341,13 @@ func (im *importer) parse(row Row) (core.Ticket, string) {
 	for c, v := range row.Cells {
 		if c < len(im.colField) && im.colField[c] >= 0 {
 			im.vals[im.colField[c]] = v
+		}
+	}
+	for c, v := range row.Cells {
+		if strings.ContainsRune(v, utf8.RuneError) {
+			// Text already damaged by a wrong conversion: stored, it would
+			// replace a good title or content with mojibake.
+			return core.Ticket{}, fmt.Sprintf("%s含有乱码替换字符“\uFFFD”（文件在导出或转码时已损坏），此行未导入，以免覆盖正确的内容", im.colLabel(c))
 		}
 	}
 	t, probs := im.set.TicketValues(im.vals)
@@ -357,6 +381,9 @@ func (im *importer) parse(row Row) (core.Ticket, string) {
 		}
 		if t.Extra == nil {
 			t.Extra = map[string]string{}
+		}
+		if len(t.Extra) == MaxExtra {
+			return core.Ticket{}, fmt.Sprintf("不对应字段的列中有值的超过 %d 个，此行未导入", MaxExtra)
 		}
 		t.Extra[key] = v
 	}
@@ -624,7 +651,8 @@ func (r *rejects) open(header []string) error {
 
 func (r *rejects) write(row Row, reason string) error {
 	if r.f == nil {
-		f, err := os.Create(r.path + ".tmp")
+		// 0600: the rows hold callers' personal data in clear.
+		f, err := os.OpenFile(r.path+".tmp", os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
 			return core.Errorf(core.EINVALID, "无法写入拒绝文件 %s", filepath.Base(r.path))
 		}
@@ -647,7 +675,7 @@ func (r *rejects) write(row Row, reason string) error {
 		r.rec = append(r.rec, "")
 	}
 	r.rec = append(r.rec, fmt.Sprint(row.Num), reason)
-	return r.w.Write(r.rec)
+	return r.w.Write(SafeCells(r.rec))
 }
 
 // finish ends the rejects file. After a complete run (ok) it moves the
@@ -671,6 +699,9 @@ func (r *rejects) finish(ok bool) error {
 	err := r.w.Error()
 	if cerr := r.f.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(r.path+".tmp", 0o600) // whatever an old .tmp had
 	}
 	if err == nil {
 		err = os.Rename(r.path+".tmp", r.path)

@@ -5,11 +5,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -37,7 +39,8 @@ type xlsxReader struct {
 	merges  []mergeRange // sorted by top row
 	next    int          // first merge not yet active
 	active  []*mergeRange
-	noValue map[int][]int // row → columns of formulas without value
+	noValue map[int][]int  // row → columns of formulas without value
+	bigRows map[int]string // row → why it is too big to read
 }
 
 // maxMergeFill is the last column a merged range adds to a row that is
@@ -59,7 +62,14 @@ func openXLSX(file, sheet string) (r *xlsxReader, err error) {
 			r, err = nil, &core.Error{Code: core.EINVALID, Message: bad.Message, Err: fmt.Errorf("excelize panic: %v", p)}
 		}
 	}()
-	f, err := excelize.OpenFile(file)
+	if err := checkZip(file); err != nil {
+		var ce *core.Error
+		if errors.As(err, &ce) && ce.Code == core.EINVALID {
+			return nil, core.Errorf(core.EINVALID, "%s: %s", base, ce.Message)
+		}
+		return nil, &core.Error{Code: core.EINVALID, Message: bad.Message, Err: err}
+	}
+	f, err := excelize.OpenFile(file, excelize.Options{UnzipSizeLimit: MaxXLSXUnzipped, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, &core.Error{Code: core.EINVALID, Message: bad.Message, Err: err}
 	}
@@ -77,6 +87,10 @@ func openXLSX(file, sheet string) (r *xlsxReader, err error) {
 	r = &xlsxReader{f: f, name: base}
 	if err := r.scan(file, sheet); err != nil {
 		f.Close()
+		var ce *core.Error
+		if errors.As(err, &ce) {
+			return nil, core.Errorf(core.EINVALID, "%s: %s", base, ce.Message)
+		}
 		return nil, &core.Error{Code: core.EINVALID, Message: bad.Message, Err: err}
 	}
 	rows, err := f.Rows(sheet)
@@ -109,6 +123,12 @@ func (r *xlsxReader) Read() (row Row, err error) {
 		return Row{}, io.EOF
 	}
 	r.num++
+	if why := r.bigRows[r.num]; why != "" {
+		// Not parsed at all: its XML alone is bigger than any row may be.
+		r.cells = r.cells[:0]
+		r.fillMerged()
+		return Row{Num: r.num, Cells: r.cells, Err: why}, nil
+	}
 	cells, err := r.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
 		return Row{}, &core.Error{Code: core.EINVALID, Message: fmt.Sprintf("%s 第 %d 行无法读取（文件可能已损坏）", r.name, r.num), Err: err}
@@ -120,10 +140,22 @@ func (r *xlsxReader) Read() (row Row, err error) {
 		row.Err = fmt.Sprintf("第 %d 列是公式且没有计算结果（请在 Excel 中打开、重新计算并保存后再导入）", c)
 		break
 	}
-	for _, c := range r.cells {
-		if len(c) > MaxCell {
-			row.Err = "单元格超过 1 MB"
+	total, wide := 0, false
+	for c, v := range r.cells {
+		total += len(v)
+		if c >= MaxColumns && !wide && strings.TrimSpace(v) != "" {
+			wide = true
 		}
+	}
+	if why := sizeReason(r.cells, total, len(r.cells), wide); why != "" {
+		row.Err = why
+		if len(r.cells) > MaxColumns {
+			r.cells = r.cells[:MaxColumns]
+		}
+		if shrink(r.cells) {
+			row.Err += "（拒绝文件中每格只保留开头）"
+		}
+		row.Cells = r.cells
 	}
 	return row, nil
 }
@@ -168,6 +200,41 @@ func (r *xlsxReader) fillMerged() {
 	r.active = keep
 }
 
+// checkZip refuses an XLSX file that would unzip to more than the
+// readers may hold: over MaxXLSXUnzipped in all, a shared-string table
+// over maxSharedStrings, another part (not a sheet) over maxXLSXPart, or a
+// big part compressed more than a spreadsheet ever is (a zip bomb). The
+// sizes are those the zip declares; archive/zip fails a part that unzips
+// to more than it declared, so they cannot lie.
+func checkZip(file string) error {
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	var total uint64
+	for _, f := range zr.File {
+		size := f.UncompressedSize64
+		total += size
+		name := strings.ToLower(f.Name)
+		switch {
+		case total > MaxXLSXUnzipped:
+			return core.Errorf(core.EINVALID, "解压后超过 %d MB，超出导入上限；请拆分文件或导出为 CSV", MaxXLSXUnzipped>>20)
+		case size > 32<<20 && size/max(f.CompressedSize64, 1) > maxZipRatio:
+			return core.Errorf(core.EINVALID, "其中 %s 的压缩比异常（%d 倍，疑似压缩炸弹），拒绝读取", path.Base(f.Name), size/max(f.CompressedSize64, 1))
+		case name == "xl/sharedstrings.xml" && size > maxSharedStrings:
+			return core.Errorf(core.EINVALID, "共享字符串表解压后超过 %d MB，超出导入上限；请拆分文件或导出为 CSV", maxSharedStrings>>20)
+		case !strings.HasPrefix(name, "xl/worksheets/") && name != "xl/sharedstrings.xml" && size > maxXLSXPart:
+			return core.Errorf(core.EINVALID, "其中 %s 解压后超过 %d MB，不像是表格数据，拒绝读取", path.Base(f.Name), maxXLSXPart>>20)
+		}
+	}
+	return nil
+}
+
+// maxZipRatio is the most a big part of an XLSX file may be compressed:
+// sheets of real data compress 5 to 30 times, a zip bomb a thousand.
+const maxZipRatio = 200
+
 // scan reads the sheet's XML once, byte by byte, for merged ranges and
 // formulas without a cached value.
 func (r *xlsxReader) scan(file, sheet string) error {
@@ -194,7 +261,8 @@ func (r *xlsxReader) scan(file, sheet string) error {
 		return err
 	}
 	defer rc.Close()
-	r.merges, r.noValue, err = scanSheet(rc)
+	sc, err := scanSheet(rc)
+	r.merges, r.noValue, r.bigRows = sc.merges, sc.noValue, sc.bigRows
 	return err
 }
 
@@ -202,31 +270,53 @@ func (r *xlsxReader) scan(file, sheet string) error {
 // by top row) and the cells, by row, of formulas without a cached value. It
 // looks only at tag names and two attributes, so it is fast and tolerant of
 // whatever else the XML holds.
-func scanSheet(rd io.Reader) ([]mergeRange, map[int][]int, error) {
+func scanSheet(rd io.Reader) (sheetScan, error) {
 	var (
-		merges       []mergeRange
-		noValue      map[int][]int
+		sc           sheetScan
 		cellRef      string
 		inCell       bool
 		hasF, hasVal bool
+		row          int   // current row number
+		rowStart     int64 // offset of the current row's tag
+		text         int   // length of the current text run
 	)
-	br := bufio.NewReaderSize(rd, 256<<10)
+	var n int64
+	br := bufio.NewReaderSize(&countingReader{r: rd, n: &n}, 256<<10)
+	pos := func() int64 { return n - int64(br.Buffered()) }
+	markBig := func(why string) {
+		if sc.bigRows == nil {
+			sc.bigRows = map[int]string{}
+		}
+		if sc.bigRows[row] == "" {
+			sc.bigRows[row] = why
+		}
+	}
 	for {
-		if _, err := br.ReadSlice('<'); err != nil {
+		chunk, err := br.ReadSlice('<')
+		text += len(chunk)
+		if text > maxXMLText {
+			return sc, core.Errorf(core.EINVALID, "第 %d 行有一个超过 %d MB 的单元格，文件无法导入", row, maxXMLText>>20)
+		}
+		if err != nil {
 			if err == bufio.ErrBufferFull {
 				continue
 			}
 			if err == io.EOF {
 				break
 			}
-			return nil, nil, err
+			return sc, err
 		}
+		if text > 2*MaxCell && row > 0 {
+			markBig(fmt.Sprintf("单元格超过 %d MB", MaxCell>>20))
+		}
+		text = 0
+		tagAt := pos() - 1
 		tag, err := readTag(br)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, err
+			return sc, err
 		}
 		name, attrs, _ := strings.Cut(tag, " ")
 		if i := strings.IndexByte(name, ':'); i >= 0 {
@@ -235,6 +325,17 @@ func scanSheet(rd io.Reader) ([]mergeRange, map[int][]int, error) {
 		selfClosing := strings.HasSuffix(tag, "/")
 		name = strings.TrimSuffix(name, "/")
 		switch name {
+		case "row":
+			if r, err := strconv.Atoi(attr(attrs, "r")); err == nil && r > 0 {
+				row = r
+			} else {
+				row++
+			}
+			rowStart = tagAt
+		case "/row":
+			if pos()-rowStart > maxRowXML {
+				markBig(fmt.Sprintf("此行超过 %d MB", MaxRecord>>20))
+			}
 		case "c":
 			cellRef = attr(attrs, "r")
 			inCell, hasF, hasVal = !selfClosing, false, false
@@ -245,10 +346,10 @@ func scanSheet(rd io.Reader) ([]mergeRange, map[int][]int, error) {
 		case "/c":
 			if inCell && hasF && !hasVal && cellRef != "" {
 				if col, row, err := excelize.CellNameToCoordinates(cellRef); err == nil {
-					if noValue == nil {
-						noValue = map[int][]int{}
+					if sc.noValue == nil {
+						sc.noValue = map[int][]int{}
 					}
-					noValue[row] = append(noValue[row], col)
+					sc.noValue[row] = append(sc.noValue[row], col)
 				}
 			}
 			inCell = false
@@ -262,12 +363,28 @@ func scanSheet(rd io.Reader) ([]mergeRange, map[int][]int, error) {
 			if err1 != nil || err2 != nil {
 				continue
 			}
-			merges = append(merges, mergeRange{r1: min(r1, r2), c1: min(c1, c2), r2: max(r1, r2), c2: max(c1, c2)})
+			sc.merges = append(sc.merges, mergeRange{r1: min(r1, r2), c1: min(c1, c2), r2: max(r1, r2), c2: max(c1, c2)})
 		}
 	}
-	sort.Slice(merges, func(i, j int) bool { return merges[i].r1 < merges[j].r1 })
-	return merges, noValue, nil
+	sort.Slice(sc.merges, func(i, j int) bool { return sc.merges[i].r1 < sc.merges[j].r1 })
+	return sc, nil
 }
+
+// sheetScan is what scanSheet finds.
+type sheetScan struct {
+	merges  []mergeRange  // sorted by top row
+	noValue map[int][]int // row → columns of formulas without a cached value
+	bigRows map[int]string
+}
+
+// Bounds of a sheet's XML. A row whose XML is over maxRowXML, or with a
+// text over twice MaxCell (escaping can double it), is rejected without
+// being parsed; one text over maxXMLText refuses the file, since even
+// skipping it the XML decoder would hold it whole.
+const (
+	maxRowXML  = 2*MaxRecord + 1<<20
+	maxXMLText = 64 << 20
+)
 
 // readTag reads up to the next '>' and returns the tag text without the
 // brackets (names of elements we look at are short; long text content is
