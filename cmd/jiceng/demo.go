@@ -62,7 +62,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("生成演示数据: %w", err)
 	}
-	if err := db.ReplaceDispatchRules(ctx, demo.DispatchCatalogue(st)); err != nil {
+	if _, err := db.ReplaceDispatchRules(ctx, demo.DispatchCatalogue(st), core.CatalogueVersion{CreatedAt: start, CreatedBy: "demo", Source: "演示派单目录"}); err != nil {
 		return fmt.Errorf("载入演示派单目录: %w", err)
 	}
 	_, total, err := db.Tickets(ctx, core.TicketFilter{Limit: 1})

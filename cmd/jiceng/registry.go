@@ -38,6 +38,8 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 		areas *core.Areas
 		units []core.Unit
 		rules []core.DispatchRule
+		// catalogueRows are the file rows of rules.
+		catalogueRows []int
 	)
 	if *taxFile == "default" {
 		cats = taxonomy.Default()
@@ -73,7 +75,7 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 	if *dispatchFile != "" {
 		var bad []dispatch.RowError
 		var err error
-		if rules, bad, err = dispatch.LoadCatalogue(*dispatchFile); err != nil {
+		if rules, catalogueRows, bad, err = dispatch.LoadCatalogueRows(*dispatchFile); err != nil {
 			return fmt.Errorf("%s: %w", filepath.Base(*dispatchFile), err)
 		}
 		if len(bad) > 0 {
@@ -89,6 +91,32 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if rules != nil {
+		// Rules must name units, categories and communities of the street:
+		// the files given now, or else those stored.
+		reg := dispatch.Registry{Categories: cats, Units: units}
+		if areas != nil {
+			reg.Areas = *areas
+		} else if reg.Areas, err = st.Areas(ctx); err != nil {
+			return err
+		}
+		if reg.Categories == nil {
+			if reg.Categories, err = st.Categories(ctx); err != nil {
+				return err
+			}
+		}
+		if reg.Units == nil {
+			if reg.Units, err = st.Units(ctx); err != nil {
+				return err
+			}
+		}
+		if bad := dispatch.Check(rules, catalogueRows, reg); len(bad) > 0 {
+			for _, b := range bad {
+				fmt.Fprintf(e.stderr, "%s: %s\n", filepath.Base(*dispatchFile), b.Error())
+			}
+			return core.Errorf(core.EINVALID, "派单目录有 %d 行与单位、分类或社区名录不符，未载入任何一行；请改正后重新载入", len(bad))
+		}
+	}
 	if cats != nil {
 		if err := st.ReplaceCategories(ctx, cats); err != nil {
 			return err
@@ -105,9 +133,11 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if rules != nil {
-		if err := st.ReplaceDispatchRules(ctx, rules); err != nil {
+		v, err := st.ReplaceDispatchRules(ctx, rules, core.CatalogueVersion{CreatedAt: e.clock.Now(), CreatedBy: "registry", Source: filepath.Base(*dispatchFile)})
+		if err != nil {
 			return err
 		}
+		fmt.Fprintf(e.stderr, "派单目录已载入为第 %d 版（%d 条）\n", v.Version, v.Rules)
 	}
 
 	cats, err = st.Categories(ctx)

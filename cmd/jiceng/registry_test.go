@@ -32,7 +32,8 @@ func TestRegistry(t *testing.T) {
 	units := write("units.csv", "名称,类型\n城管办,街道科室\n一社区,社区\n", true)
 	tax := write("tax.csv", "一级分类,二级分类,三级分类\n城乡建设,供暖,暖气不热\n城乡建设,供水,停水\n", false)
 	badUnits := write("bad.csv", "编码\nU1\n", false)
-	rules := write("dispatch.csv", "一级分类,二级分类,三级分类,关键词,社区,承办单位,协办单位,优先级\n城乡建设,供暖,,,,热力公司,属地社区,\n,,,燃气,,燃气公司,,2\n", false)
+	rules := write("dispatch.csv", "一级分类,二级分类,三级分类,关键词,社区,承办单位,协办单位,优先级\n城乡建设,,,,,城管办,属地社区,\n,,,燃气,一社区,一社区,,2\n", false)
+	unknown := write("unknown.csv", "一级分类,二级分类,三级分类,关键词,社区,承办单位,协办单位,优先级\n城乡建设,供暖,,,,热力公司,属地社区,\n,,,燃气,,燃气公司,,2\n", false)
 	badRules := write("baddispatch.csv", "一级分类,承办单位\n城乡建设,\n", false)
 	db := filepath.Join(dir, "reg.db")
 
@@ -50,7 +51,9 @@ func TestRegistry(t *testing.T) {
 		{"still the own taxonomy", []string{}, 0, "问题分类 2 项", ""},
 		{"back to default", []string{"-taxonomy", "default"}, 0, "问题分类 517 项", ""},
 		{"missing file", []string{"-areas", filepath.Join(dir, "nope.csv")}, 1, "", "无法打开文件 nope.csv"},
-		{"dispatch catalogue", []string{"-dispatch", rules}, 0, "派单目录 2 条", ""},
+		{"dispatch catalogue", []string{"-dispatch", rules}, 0, "派单目录 2 条", "派单目录已载入为第 1 版（2 条）"},
+		{"catalogue naming unknown units changes nothing", []string{"-dispatch", unknown}, 1, "",
+			"第2行：承办单位“热力公司”不在单位名录中；分类“城乡建设/供暖”不在问题分类中\nunknown.csv: 第3行：承办单位“燃气公司”不在单位名录中"},
 		{"bad catalogue row changes nothing", []string{"-dispatch", badRules}, 1, "", "第2行"},
 		{"still the catalogue", []string{}, 0, "派单目录 2 条", ""},
 	}

@@ -119,8 +119,42 @@ type DispatchRule struct {
 	Note      string
 }
 
-// DispatchRuleStore keeps the dispatch catalogue.
+// CatalogueVersion is one version of the dispatch catalogue. Every
+// catalogue ever loaded is kept, so that an earlier one can be looked at,
+// downloaded and restored. An upload is staged first (AppliedAt zero) and
+// becomes the catalogue only when its uploader confirms the differences.
+type CatalogueVersion struct {
+	Version   int       // 1, 2, ... in the order they were staged
+	CreatedAt time.Time // when it was uploaded (or restored)
+	CreatedBy string    // user name, or "demo", "registry" for the CLI
+	Source    string    // the file name, or "恢复第 N 版"
+	Rules     int       // number of rules
+	AppliedAt time.Time // when it became the catalogue; zero while staged
+}
+
+// DispatchRuleStore keeps the dispatch catalogue and its versions.
 type DispatchRuleStore interface {
-	ReplaceDispatchRules(ctx context.Context, rules []DispatchRule) error
+	// ReplaceDispatchRules makes rules the catalogue at once, recording
+	// them as a new applied version with v's CreatedAt, CreatedBy and
+	// Source (for the CLI and the demo, which have no one to confirm).
+	ReplaceDispatchRules(ctx context.Context, rules []DispatchRule, v CatalogueVersion) (CatalogueVersion, error)
+	// DispatchRules returns the catalogue in force, in its order.
 	DispatchRules(ctx context.Context) ([]DispatchRule, error)
+	// StageDispatchRules records rules as a new version awaiting
+	// confirmation, and drops the unconfirmed versions of the same user
+	// and any older than a day.
+	StageDispatchRules(ctx context.Context, rules []DispatchRule, v CatalogueVersion) (CatalogueVersion, error)
+	// ApplyCatalogueVersion makes the staged version the catalogue at
+	// time at, provided the catalogue in force is still version base (0:
+	// none), so that a confirmation never overwrites a catalogue someone
+	// else loaded meanwhile (ECONFLICT); an unknown or already applied
+	// version is ENOTFOUND.
+	ApplyCatalogueVersion(ctx context.Context, version, base int, at time.Time) error
+	// CatalogueVersions returns the versions, newest first, at most limit;
+	// CurrentCatalogue the one in force (Version 0 when none).
+	CatalogueVersions(ctx context.Context, limit int) ([]CatalogueVersion, error)
+	CurrentCatalogue(ctx context.Context) (CatalogueVersion, error)
+	// CatalogueVersionRules returns the rules of a version (ENOTFOUND for
+	// an unknown one).
+	CatalogueVersionRules(ctx context.Context, version int) (CatalogueVersion, []DispatchRule, error)
 }

@@ -33,6 +33,7 @@ package dispatch
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -54,6 +55,9 @@ type Catalogue struct {
 	// community code to the name of its community unit.
 	comm     map[string]string
 	commUnit map[string]string
+	// units are the names of the street's units; a rule naming another is
+	// never suggested (nil: no unit list to check against).
+	units map[string]bool
 }
 
 // NewCatalogue prepares rules for matching. areas lets a rule name a
@@ -72,6 +76,10 @@ func NewCatalogue(rules []core.DispatchRule, areas core.Areas, units []core.Unit
 		if u.Kind == core.UnitCommunity && u.Community != "" {
 			c.commUnit[u.Community] = u.Name
 		}
+		if c.units == nil {
+			c.units = map[string]bool{}
+		}
+		c.units[u.Name] = true
 	}
 	c.kws = make([][]string, len(rules))
 	c.order = make([]int, len(rules))
@@ -128,16 +136,22 @@ func (c *Catalogue) Rules() []core.DispatchRule { return slices.Clone(c.rules) }
 // the first in the catalogue. OwnCommunity in the returned rule is replaced
 // by the unit of t's community; a rule that needs it is skipped when t's
 // community has no unit.
+//
+// A rule whose unit is not one of the street's units (a catalogue loaded
+// before the unit was renamed or removed) never decides: matching goes on
+// to the next rule, and unknown co-units are dropped.
 func (c *Catalogue) Match(t core.Ticket) (rule core.DispatchRule, ok bool) {
-	_, r, ok := c.match(t)
+	_, r, ok, _ := c.match(t)
 	return r, ok
 }
 
-// match is Match that also returns the rule's index in the catalogue.
-func (c *Catalogue) match(t core.Ticket) (int, core.DispatchRule, bool) {
+// match is Match that also returns the rule's index in the catalogue and,
+// when a matching rule was passed over for naming an unknown unit, why.
+func (c *Catalogue) match(t core.Ticket) (int, core.DispatchRule, bool, string) {
 	if c == nil || len(c.rules) == 0 {
-		return -1, core.DispatchRule{}, false
+		return -1, core.DispatchRule{}, false, ""
 	}
+	skipped := ""
 	var content string // computed on the first rule with keywords
 	tcomm := c.comm[t.Community]
 	for _, i := range c.order {
@@ -173,9 +187,18 @@ func (c *Catalogue) match(t core.Ticket) (int, core.DispatchRule, bool) {
 		if !ok {
 			continue
 		}
-		return i, out, true
+		if c.units != nil && !c.units[out.Unit] {
+			if skipped == "" {
+				skipped = fmt.Sprintf("派单目录第%d条指定的“%s”不在单位名录中，已跳过；", i+1, out.Unit)
+			}
+			continue
+		}
+		if c.units != nil {
+			out.CoUnits = slices.DeleteFunc(out.CoUnits, func(u string) bool { return !c.units[u] })
+		}
+		return i, out, true, skipped
 	}
-	return -1, core.DispatchRule{}, false
+	return -1, core.DispatchRule{}, false, skipped
 }
 
 func levelOK(rule, ticket string) bool { return rule == "" || rule == ticket }

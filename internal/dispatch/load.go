@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 
 	"jiceng/internal/core"
 	"jiceng/internal/importer"
@@ -94,9 +97,29 @@ func findColumns(cells []string) (columns, bool) {
 // reasons; the error is for a file that cannot be read at all, as a
 // *core.Error with a Chinese message.
 func LoadCatalogue(path string) ([]core.DispatchRule, []RowError, error) {
-	rr, _, err := importer.Open(path, importer.ReadOptions{})
+	rules, _, bad, err := LoadCatalogueRows(path)
+	return rules, bad, err
+}
+
+// ReadCatalogue is LoadCatalogue followed by Check against reg: bad holds
+// every row the file or the registry refuses, by row, so that a clerk can
+// fix them all in one go.
+func ReadCatalogue(path string, reg Registry) ([]core.DispatchRule, []RowError, error) {
+	rules, rows, bad, err := LoadCatalogueRows(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	bad = append(bad, Check(rules, rows, reg)...)
+	slices.SortStableFunc(bad, func(a, b RowError) int { return a.Row - b.Row })
+	return rules, bad, nil
+}
+
+// LoadCatalogueRows is LoadCatalogue that also returns each good rule's
+// row in the file, for Check.
+func LoadCatalogueRows(path string) ([]core.DispatchRule, []int, []RowError, error) {
+	rr, _, err := importer.Open(path, importer.ReadOptions{})
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	defer rr.Close()
 	name := filepath.Base(path)
@@ -104,6 +127,7 @@ func LoadCatalogue(path string) ([]core.DispatchRule, []RowError, error) {
 		cols    columns
 		found   bool
 		rules   []core.DispatchRule
+		rows    []int
 		bad     []RowError
 		seen    = map[string]int{} // condition key → row
 		scanned int
@@ -114,7 +138,7 @@ func LoadCatalogue(path string) ([]core.DispatchRule, []RowError, error) {
 			break
 		}
 		if err != nil {
-			return nil, nil, core.Errorf(core.EINVALID, "%s: %s", name, core.ErrorMessage(err))
+			return nil, nil, nil, core.Errorf(core.EINVALID, "%s: %s", name, core.ErrorMessage(err))
 		}
 		if !found {
 			if cols, found = findColumns(row.Cells); !found {
@@ -145,15 +169,16 @@ func LoadCatalogue(path string) ([]core.DispatchRule, []RowError, error) {
 			continue
 		}
 		if len(rules) == maxRules {
-			return nil, nil, core.Errorf(core.EINVALID, "%s: 派单目录超过 %d 条，请拆分或精简", name, maxRules)
+			return nil, nil, nil, core.Errorf(core.EINVALID, "%s: 派单目录超过 %d 条，请拆分或精简", name, maxRules)
 		}
 		rules = append(rules, r)
+		rows = append(rows, row.Num)
 	}
 	if !found {
-		return nil, nil, core.Errorf(core.EINVALID,
+		return nil, nil, nil, core.Errorf(core.EINVALID,
 			"%s: 前 %d 行中找不到表头；派单目录需要“承办单位”列和至少一个条件列（一级分类、关键词或社区）", name, headerScan)
 	}
-	return rules, bad, nil
+	return rules, rows, bad, nil
 }
 
 func blank(cells []string) bool {
@@ -271,4 +296,39 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// WriteCatalogue writes rules as an XLSX file with the standard header, in
+// their order, as LoadCatalogue reads it back: a version of the catalogue
+// can be downloaded, edited and uploaded again.
+func WriteCatalogue(w io.Writer, rules []core.DispatchRule) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	head := make([]any, nCols)
+	for c := range nCols {
+		head[c] = headers[c][0]
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	for i, r := range rules {
+		prio := ""
+		if r.Priority != 0 {
+			prio = strconv.Itoa(r.Priority)
+		}
+		row := []any{r.Category1, r.Category2, r.Category3, strings.Join(r.Keywords, "、"), r.Community, r.Unit,
+			strings.Join(r.CoUnits, "、"), prio, r.Note}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
 }

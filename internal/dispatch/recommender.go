@@ -58,8 +58,8 @@ func (rc *Recommender) Recommend(t core.Ticket, returnedBy []string, k int) Resu
 		k = 1
 	}
 	var res Result
-	var skipped string
-	if i, rule, ok := rc.Catalogue.match(t); ok {
+	i, rule, ok, skipped := rc.Catalogue.match(t)
+	if ok {
 		staleRate, staleN := rc.StaleRate, rc.StaleReturns
 		if staleRate == 0 {
 			staleRate = 0.6

@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"jiceng/internal/core"
 	"jiceng/internal/storetest"
@@ -75,5 +77,38 @@ func TestMigrationsRecorded(t *testing.T) {
 	}
 	if v != SchemaVersion() || n != SchemaVersion() {
 		t.Errorf("schema_migrations: %d rows, max %d; want %d", n, v, SchemaVersion())
+	}
+}
+
+// TestCatalogueMigration: the catalogue in force before migration 0004
+// becomes version 1, with the same rules, and numbering goes on from it.
+func TestCatalogueMigration(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, nil)
+	sqlText, err := migrationFS.ReadFile("migrations/0004_catalogue_versions.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"DROP TABLE dispatch_catalogue_versions",
+		`INSERT INTO dispatch_rules (id, category1, category2, keywords, unit, co_units, priority, note)
+			VALUES (1, '城乡建设', '市政设施', '["路灯","井盖"]', '城管科', NULL, 2, '常见'), (2, '', '', '["噪音"]', '城管科', '["属地社区"]', 0, '')`,
+		string(sqlText),
+	} {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := db.DispatchRules(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, got, err := db.CatalogueVersionRules(ctx, 1)
+	if err != nil || v.Rules != 2 || v.AppliedAt.IsZero() || !reflect.DeepEqual(got, want) {
+		t.Fatalf("version 1 = %+v %+v, %v; want %+v", v, got, err, want)
+	}
+	next, err := db.StageDispatchRules(ctx, want, core.CatalogueVersion{CreatedAt: time.Now(), CreatedBy: "staff"})
+	if err != nil || next.Version != 2 {
+		t.Errorf("next version = %+v, %v", next, err)
 	}
 }

@@ -168,37 +168,6 @@ func (db *DB) queryTickets(ctx context.Context, what, q string, args ...any) ([]
 	return list, nil
 }
 
-// ReplaceDispatchRules replaces the dispatch catalogue in one transaction.
-func (db *DB) ReplaceDispatchRules(ctx context.Context, rules []core.DispatchRule) error {
-	for i, r := range rules {
-		if strings.TrimSpace(r.Unit) == "" {
-			return core.Errorf(core.EINVALID, "派单目录第 %d 条缺少承办单位", i+1)
-		}
-	}
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM dispatch_rules"); err != nil {
-			return err
-		}
-		st, err := tx.PrepareContext(ctx, `INSERT INTO dispatch_rules (id, category1, category2, category3, keywords,
-			community, unit, co_units, priority, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for i, r := range rules {
-			if _, err := st.ExecContext(ctx, i+1, r.Category1, r.Category2, r.Category3, dbutil.JSONList(r.Keywords),
-				r.Community, r.Unit, dbutil.JSONList(r.CoUnits), r.Priority, r.Note); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("replace dispatch rules: %w", err)
-	}
-	return nil
-}
-
 // DispatchRules returns the dispatch catalogue in its order.
 func (db *DB) DispatchRules(ctx context.Context) ([]core.DispatchRule, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, category1, category2, category3, keywords, community, unit,

@@ -234,36 +234,101 @@ func testDispatchRules(t *testing.T, s core.Store, c *Clock) {
 	if rules, err := s.DispatchRules(ctx); err != nil || len(rules) != 0 {
 		t.Fatalf("empty catalogue: %v, %v", rules, err)
 	}
+	if cur, err := s.CurrentCatalogue(ctx); err != nil || cur.Version != 0 {
+		t.Fatalf("no catalogue yet: %+v, %v", cur, err)
+	}
 	rules := []core.DispatchRule{
 		{Category1: "城乡建设", Category2: "市政设施", Keywords: []string{"路灯", "井盖"}, Unit: "城管科", CoUnits: []string{"社区"}, Priority: 2, Note: "常见"},
 		{Category1: "环境保护", Community: "QHW01", Unit: "环保所"},
 	}
-	if err := s.ReplaceDispatchRules(ctx, rules); err != nil {
+	at := c.Now()
+	v1, err := s.ReplaceDispatchRules(ctx, rules, core.CatalogueVersion{CreatedAt: at, CreatedBy: "registry", Source: "派单目录.csv"})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if v1.Version != 1 || v1.Rules != 2 || !v1.AppliedAt.Equal(at) {
+		t.Errorf("first version = %+v", v1)
+	}
+	ids := func(rs []core.DispatchRule) []core.DispatchRule {
+		for i := range rs {
+			if rs[i].ID != int64(i+1) {
+				t.Errorf("rule %d id = %d", i, rs[i].ID)
+			}
+			rs[i].ID = 0
+		}
+		return rs
 	}
 	got, err := s.DispatchRules(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range got {
-		if got[i].ID != int64(i+1) {
-			t.Errorf("rule %d id = %d", i, got[i].ID)
-		}
-		got[i].ID = 0
-	}
-	if !reflect.DeepEqual(got, rules) {
+	if !reflect.DeepEqual(ids(got), rules) {
 		t.Errorf("DispatchRules = %+v, want %+v", got, rules)
 	}
-	err = s.ReplaceDispatchRules(ctx, []core.DispatchRule{{Category1: "x"}})
+	_, err = s.ReplaceDispatchRules(ctx, []core.DispatchRule{{Category1: "x"}}, core.CatalogueVersion{CreatedAt: at})
 	wantCode(t, err, core.EINVALID)
 	if got, _ := s.DispatchRules(ctx); len(got) != 2 {
 		t.Errorf("a refused replacement changed the catalogue: %d rules", len(got))
 	}
-	if err := s.ReplaceDispatchRules(ctx, nil); err != nil {
+
+	// An upload is staged: the catalogue in force does not change until
+	// it is applied on top of the version its differences were shown for.
+	one := []core.DispatchRule{{Category1: "教育", Unit: "不存在的单位"}}
+	staged, err := s.StageDispatchRules(ctx, one, core.CatalogueVersion{CreatedAt: at.Add(time.Minute), CreatedBy: "staff", Source: "新目录.xlsx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if staged.Version != 2 || !staged.AppliedAt.IsZero() || staged.Rules != 1 {
+		t.Errorf("staged = %+v", staged)
+	}
+	if got, _ := s.DispatchRules(ctx); len(got) != 2 {
+		t.Errorf("staging changed the catalogue: %d rules", len(got))
+	}
+	if cur, _ := s.CurrentCatalogue(ctx); cur.Version != 1 {
+		t.Errorf("current after staging = %+v", cur)
+	}
+	wantCode(t, s.ApplyCatalogueVersion(ctx, staged.Version, 0, at), core.ECONFLICT)
+	wantCode(t, s.ApplyCatalogueVersion(ctx, 99, 1, at), core.ENOTFOUND)
+	// A second upload by the same user replaces the unconfirmed one.
+	staged3, err := s.StageDispatchRules(ctx, one, core.CatalogueVersion{CreatedAt: at.Add(2 * time.Minute), CreatedBy: "staff", Source: "新目录2.xlsx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, s.ApplyCatalogueVersion(ctx, staged.Version, 1, at), core.ENOTFOUND)
+	if err := s.ApplyCatalogueVersion(ctx, staged3.Version, 1, at.Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, s.ApplyCatalogueVersion(ctx, staged3.Version, staged3.Version, at), core.ENOTFOUND) // applied already
+	if got, _ := s.DispatchRules(ctx); !reflect.DeepEqual(ids(got), one) {
+		t.Errorf("after apply: %+v", got)
+	}
+	cur, err := s.CurrentCatalogue(ctx)
+	if err != nil || cur.Version != staged3.Version || cur.CreatedBy != "staff" || cur.Source != "新目录2.xlsx" || !cur.AppliedAt.Equal(at.Add(3*time.Minute)) {
+		t.Errorf("current = %+v, %v", cur, err)
+	}
+
+	// Every version is kept, newest first, with its rules.
+	vs, err := s.CatalogueVersions(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if staged3.Version == staged.Version {
+		t.Errorf("a version number was reused: %d", staged3.Version)
+	}
+	if len(vs) != 2 || vs[0].Version != staged3.Version || vs[1].Version != 1 || vs[1].Source != "派单目录.csv" || vs[1].Rules != 2 {
+		t.Errorf("versions = %+v", vs)
+	}
+	v, old, err := s.CatalogueVersionRules(ctx, 1)
+	if err != nil || v.Version != 1 || !reflect.DeepEqual(ids(old), rules) {
+		t.Errorf("version 1 = %+v %+v, %v", v, old, err)
+	}
+	_, _, err = s.CatalogueVersionRules(ctx, 42)
+	wantCode(t, err, core.ENOTFOUND)
+
+	if _, err := s.ReplaceDispatchRules(ctx, nil, core.CatalogueVersion{CreatedAt: at.Add(4 * time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.DispatchRules(ctx); len(got) != 0 {
 		t.Errorf("after clearing: %d rules", len(got))
 	}
-
 }

@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -113,10 +118,13 @@ func catalogueDesk(role string) bool { return role == core.RoleAdmin || role == 
 
 // rulesPage is the data of /dispatch/rules.
 type rulesPage struct {
-	Rules   []ruleRow
-	CanEdit bool
-	Errors  []string // rows of a refused upload
-	Saved   int      // rules saved by the last upload
+	Rules    []ruleRow
+	CanEdit  bool
+	Errors   []string // rows of a refused upload
+	Notice   string   // after a confirmation
+	Current  versionRow
+	Versions []versionRow
+	Preview  *previewPage // a staged upload awaiting confirmation
 }
 
 type ruleRow struct {
@@ -126,22 +134,71 @@ type ruleRow struct {
 	Priority                      int
 }
 
+type versionRow struct {
+	Version           int
+	CreatedAt, Author string
+	Source            string
+	Rules             int
+	Current           bool
+}
+
+// previewPage shows what a staged catalogue changes, for confirmation.
+type previewPage struct {
+	Version, Base int
+	Source        string
+	Total, Same   int
+	Added         []ruleRow
+	Removed       []ruleRow
+	Changed       []changeRow
+	Empty         bool
+}
+
+type changeRow struct{ Old, New ruleRow }
+
+func toRuleRow(n int, ru core.DispatchRule) ruleRow {
+	return ruleRow{N: n, Category: joinNonEmpty(" / ", ru.Category1, ru.Category2, ru.Category3),
+		Keywords: strings.Join(ru.Keywords, "、"), Community: ru.Community, Unit: ru.Unit,
+		CoUnits: strings.Join(ru.CoUnits, "、"), Note: ru.Note, Priority: ru.Priority}
+}
+
 func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, p principal, page rulesPage, status int) {
 	rs, ok := s.Store.(core.DispatchRuleStore)
 	if !ok {
 		s.failPage(w, r, core.Errorf(core.EINVALID, "当前数据库不支持派单目录"))
 		return
 	}
-	rules, err := rs.DispatchRules(r.Context())
+	ctx := r.Context()
+	rules, err := rs.DispatchRules(ctx)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
+	cur, err := rs.CurrentCatalogue(ctx)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	versions, err := rs.CatalogueVersions(ctx, 30)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	names := map[string]string{}
+	row := func(v core.CatalogueVersion) versionRow {
+		return versionRow{Version: v.Version, CreatedAt: s.formatTime(v.CreatedAt), Author: s.actorName(r, v.CreatedBy, names),
+			Source: v.Source, Rules: v.Rules, Current: v.Version == cur.Version && cur.Version > 0}
+	}
+	if cur.Version > 0 {
+		page.Current = row(cur)
+	}
+	for _, v := range versions {
+		if !v.AppliedAt.IsZero() { // staged uploads are previews, not versions yet
+			page.Versions = append(page.Versions, row(v))
+		}
+	}
 	page.CanEdit = catalogueDesk(p.User.Role)
 	for i, ru := range rules {
-		page.Rules = append(page.Rules, ruleRow{N: i + 1, Category: joinNonEmpty(" / ", ru.Category1, ru.Category2, ru.Category3),
-			Keywords: strings.Join(ru.Keywords, "、"), Community: ru.Community, Unit: ru.Unit,
-			CoUnits: strings.Join(ru.CoUnits, "、"), Note: ru.Note, Priority: ru.Priority})
+		page.Rules = append(page.Rules, toRuleRow(i+1, ru))
 	}
 	s.render(w, r, status, "rules", p, page)
 }
@@ -151,19 +208,50 @@ func (s *Server) handleRulesPage(w http.ResponseWriter, r *http.Request, p princ
 		s.failPage(w, r, err)
 		return
 	}
-	s.renderRules(w, r, p, rulesPage{Saved: -1}, http.StatusOK)
+	page := rulesPage{}
+	if n, err := strconv.Atoi(r.URL.Query().Get("applied")); err == nil && n > 0 {
+		page.Notice = fmt.Sprintf("已启用第 %d 版派单目录，新的派单建议即按此目录。", n)
+	}
+	s.renderRules(w, r, p, page, http.StatusOK)
 }
 
 // maxCatalogueUpload bounds an uploaded catalogue file.
 const maxCatalogueUpload = 10 << 20
 
-// handleRulesUpload replaces the catalogue with an uploaded CSV/XLSX file:
-// all of it or, when a row is bad, nothing, with the reasons.
-func (s *Server) handleRulesUpload(w http.ResponseWriter, r *http.Request, p principal) {
+// ruleDesk returns the catalogue store when p may change the catalogue;
+// otherwise it answers 403 and returns false. It runs before any upload is
+// read.
+func (s *Server) ruleDesk(w http.ResponseWriter, r *http.Request, p principal) (core.DispatchRuleStore, bool) {
 	rs, ok := s.Store.(core.DispatchRuleStore)
 	if !catalogueDesk(p.User.Role) || !ok {
-		// Refused before the upload is read.
 		s.failPage(w, r, core.Errorf(core.EFORBIDDEN, "当前账号无权修改派单目录"))
+		return nil, false
+	}
+	return rs, true
+}
+
+// catalogueRegistry is what an uploaded catalogue is checked against.
+func (s *Server) catalogueRegistry(ctx context.Context) (dispatch.Registry, error) {
+	var reg dispatch.Registry
+	var err error
+	if reg.Units, err = s.Store.Units(ctx); err != nil {
+		return reg, err
+	}
+	if reg.Areas, err = s.Store.Areas(ctx); err != nil {
+		return reg, err
+	}
+	reg.Categories, err = s.Store.Categories(ctx)
+	return reg, err
+}
+
+// handleRulesUpload reads an uploaded CSV/XLSX catalogue, checks every row
+// (the file's own rules and the units, categories and communities it
+// names) and, when all are good, stages it and shows what it changes for
+// confirmation. Nothing changes before the confirmation; a bad file lists
+// every bad row.
+func (s *Server) handleRulesUpload(w http.ResponseWriter, r *http.Request, p principal) {
+	rs, ok := s.ruleDesk(w, r, p)
+	if !ok {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxCatalogueUpload)
@@ -177,11 +265,11 @@ func (s *Server) handleRulesUpload(w http.ResponseWriter, r *http.Request, p pri
 	}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		s.renderRules(w, r, p, rulesPage{Saved: -1, Errors: []string{"请选择派单目录文件（CSV 或 XLSX）"}}, http.StatusBadRequest)
+		s.renderRules(w, r, p, rulesPage{Errors: []string{"请选择派单目录文件（CSV 或 XLSX）"}}, http.StatusBadRequest)
 		return
 	}
 	defer file.Close()
-	// LoadCatalogue reads a path (it sniffs CSV or XLSX and the encoding).
+	// ReadCatalogue reads a path (it sniffs CSV or XLSX and the encoding).
 	tmp, err := os.CreateTemp("", "jiceng-catalogue-*"+filepath.Ext(hdr.Filename))
 	if err != nil {
 		s.failPage(w, r, err)
@@ -196,32 +284,196 @@ func (s *Server) handleRulesUpload(w http.ResponseWriter, r *http.Request, p pri
 		s.failPage(w, r, err)
 		return
 	}
-	rules, bad, err := dispatch.LoadCatalogue(tmp.Name())
+	reg, err := s.catalogueRegistry(r.Context())
 	if err != nil {
-		s.renderRules(w, r, p, rulesPage{Saved: -1, Errors: []string{core.ErrorMessage(err)}}, http.StatusBadRequest)
+		s.failPage(w, r, err)
+		return
+	}
+	rules, bad, err := dispatch.ReadCatalogue(tmp.Name(), reg)
+	if err != nil {
+		s.renderRules(w, r, p, rulesPage{Errors: []string{core.ErrorMessage(err)}}, http.StatusBadRequest)
 		return
 	}
 	if len(bad) > 0 {
-		page := rulesPage{Saved: -1}
+		var page rulesPage
 		for _, b := range bad {
 			page.Errors = append(page.Errors, b.Error())
 		}
 		s.renderRules(w, r, p, page, http.StatusBadRequest)
 		return
 	}
-	if err := rs.ReplaceDispatchRules(r.Context(), rules); err != nil {
+	s.stageAndPreview(w, r, p, rs, rules, filepath.Base(hdr.Filename))
+}
+
+// stageAndPreview stages rules as a version awaiting confirmation and shows
+// the differences from the catalogue in force.
+func (s *Server) stageAndPreview(w http.ResponseWriter, r *http.Request, p principal, rs core.DispatchRuleStore, rules []core.DispatchRule, source string) {
+	ctx := r.Context()
+	cur, err := rs.CurrentCatalogue(ctx)
+	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	// New suggestions use the new catalogue at once; the model stays.
-	if rc := s.Dispatch.Get(); rc != nil {
-		areas, err1 := s.Store.Areas(r.Context())
-		units, err2 := s.Store.Units(r.Context())
-		if err1 == nil && err2 == nil {
-			s.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(rules, areas, units), Model: rc.Model,
-				Threshold: rc.Threshold, StaleRate: rc.StaleRate, StaleReturns: rc.StaleReturns})
-		}
+	old, err := rs.DispatchRules(ctx)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
 	}
-	s.Log.Info("dispatch catalogue replaced", "rules", len(rules), "user_id", p.User.ID)
-	s.renderRules(w, r, p, rulesPage{Saved: len(rules)}, http.StatusOK)
+	v, err := rs.StageDispatchRules(ctx, rules, core.CatalogueVersion{CreatedAt: s.Clock.Now(), CreatedBy: p.User.Username, Source: source})
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	d := dispatch.Compare(old, rules)
+	pv := &previewPage{Version: v.Version, Base: cur.Version, Source: source, Total: len(rules), Same: d.Same, Empty: d.Empty()}
+	for _, ru := range d.Added {
+		pv.Added = append(pv.Added, toRuleRow(0, ru))
+	}
+	for _, ru := range d.Removed {
+		pv.Removed = append(pv.Removed, toRuleRow(0, ru))
+	}
+	for _, c := range d.Changed {
+		pv.Changed = append(pv.Changed, changeRow{Old: toRuleRow(0, c.Old), New: toRuleRow(0, c.New)})
+	}
+	s.Log.Info("dispatch catalogue staged", "version", v.Version, "rules", len(rules), "user_id", p.User.ID)
+	s.renderRules(w, r, p, rulesPage{Preview: pv}, http.StatusOK)
+}
+
+// handleRulesConfirm makes a staged catalogue the one in force, provided
+// the catalogue has not changed since its differences were shown.
+func (s *Server) handleRulesConfirm(w http.ResponseWriter, r *http.Request, p principal) {
+	rs, ok := s.ruleDesk(w, r, p)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkCSRF(r, p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	version, err1 := strconv.Atoi(r.PostFormValue("version"))
+	base, err2 := strconv.Atoi(r.PostFormValue("base"))
+	if err1 != nil || err2 != nil || version < 1 || base < 0 {
+		s.failPage(w, r, invalidParam("version", "参数 version、base 应为版本号"))
+		return
+	}
+	ctx := r.Context()
+	if err := rs.ApplyCatalogueVersion(ctx, version, base, s.Clock.Now()); err != nil {
+		if c := core.ErrorCode(err); c == core.ECONFLICT || c == core.ENOTFOUND {
+			s.renderRules(w, r, p, rulesPage{Errors: []string{core.ErrorMessage(err)}}, http.StatusConflict)
+			return
+		}
+		s.failPage(w, r, err)
+		return
+	}
+	rules, err := rs.DispatchRules(ctx)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.useCatalogue(ctx, rules)
+	s.Log.Info("dispatch catalogue applied", "version", version, "rules", len(rules), "user_id", p.User.ID)
+	http.Redirect(w, r, fmt.Sprintf("/dispatch/rules?applied=%d", version), http.StatusSeeOther)
+}
+
+// useCatalogue makes new suggestions use rules at once; the model stays.
+func (s *Server) useCatalogue(ctx context.Context, rules []core.DispatchRule) {
+	rc := s.Dispatch.Get()
+	if rc == nil {
+		return
+	}
+	areas, err1 := s.Store.Areas(ctx)
+	units, err2 := s.Store.Units(ctx)
+	if err1 != nil || err2 != nil {
+		s.Log.Error("dispatch catalogue not refreshed", "err", errors.Join(err1, err2))
+		return
+	}
+	s.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(rules, areas, units), Model: rc.Model,
+		Threshold: rc.Threshold, StaleRate: rc.StaleRate, StaleReturns: rc.StaleReturns})
+}
+
+// versionParam reads {version}; it answers 404 for a malformed one.
+func (s *Server) versionParam(w http.ResponseWriter, r *http.Request) (int, bool) {
+	n, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil || n < 1 {
+		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "没有这一版派单目录"))
+		return 0, false
+	}
+	return n, true
+}
+
+// handleRulesVersion downloads a version of the catalogue as XLSX, in the
+// form an upload takes.
+func (s *Server) handleRulesVersion(w http.ResponseWriter, r *http.Request, p principal) {
+	if err := authorize(p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	rs, ok := s.Store.(core.DispatchRuleStore)
+	if !ok {
+		s.failPage(w, r, core.Errorf(core.EINVALID, "当前数据库不支持派单目录"))
+		return
+	}
+	n, ok := s.versionParam(w, r)
+	if !ok {
+		return
+	}
+	v, rules, err := rs.CatalogueVersionRules(r.Context(), n)
+	if err == nil && v.AppliedAt.IsZero() {
+		err = core.Errorf(core.ENOTFOUND, "第 %d 版派单目录尚未确认", n)
+	}
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := dispatch.WriteCatalogue(&buf, rules); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("派单目录-第%d版.xlsx", n)
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Write(buf.Bytes())
+}
+
+// handleRulesRestore stages an earlier version again, checked against
+// today's registry, and shows what restoring it changes for confirmation.
+func (s *Server) handleRulesRestore(w http.ResponseWriter, r *http.Request, p principal) {
+	rs, ok := s.ruleDesk(w, r, p)
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkCSRF(r, p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	n, ok := s.versionParam(w, r)
+	if !ok {
+		return
+	}
+	v, rules, err := rs.CatalogueVersionRules(r.Context(), n)
+	if err == nil && v.AppliedAt.IsZero() {
+		err = core.Errorf(core.ENOTFOUND, "第 %d 版派单目录尚未确认，不能恢复", n)
+	}
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	reg, err := s.catalogueRegistry(r.Context())
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	if bad := dispatch.Check(rules, nil, reg); len(bad) > 0 {
+		page := rulesPage{}
+		for _, b := range bad {
+			page.Errors = append(page.Errors, fmt.Sprintf("第 %d 版第 %d 条：%s", n, b.Row, b.Reason))
+		}
+		s.renderRules(w, r, p, page, http.StatusBadRequest)
+		return
+	}
+	s.stageAndPreview(w, r, p, rs, rules, fmt.Sprintf("恢复第 %d 版", n))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -503,6 +504,21 @@ func (s *Server) handleRatesReport(w http.ResponseWriter, r *http.Request, p pri
 
 // templateFuncs are the functions pages may call.
 var templateFuncs = template.FuncMap{
+	// dict builds the data of a sub-template: dict "Rows" .X "N" true.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, errors.New("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, errors.New("dict: key is not a string")
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
 	// pct shows a rate as 96.24%, or — without tickets: rounded once,
 	// here, as the downloads round it.
 	"pct": func(f figureJSON) string {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"jiceng/internal/core"
 	"jiceng/internal/workflow"
 )
 
@@ -55,6 +57,10 @@ var matrixQueries = map[string]string{
 func TestRouteMatrix(t *testing.T) {
 	f := newFixture(t)
 	f.server.Workflow = &workflow.Engine{}
+	if _, err := f.store.ReplaceDispatchRules(context.Background(), []core.DispatchRule{{Category1: "社会保障", Unit: "社会保障事务所"}},
+		core.CatalogueVersion{CreatedAt: fixedClock(), CreatedBy: "admin", Source: "matrix.csv"}); err != nil {
+		t.Fatal(err)
+	}
 	clients := map[string]*http.Client{"": f.client(t)}
 	csrf := map[string]string{}
 	signIn := func() {
@@ -80,6 +86,7 @@ func TestRouteMatrix(t *testing.T) {
 			path = "/static/style.css"
 		}
 		path = strings.Replace(path, "{$}", "", 1)
+		path = strings.Replace(path, "{version}", "1", 1) // the catalogue version seeded below
 		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
 			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
 		}

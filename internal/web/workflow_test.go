@@ -8,6 +8,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -226,10 +230,13 @@ func TestDeadlines(t *testing.T) {
 	}
 }
 
-// TestRulesPage: staff replace the catalogue by uploading a file; a bad
-// row changes nothing and says why; other roles only read it.
+// TestRulesPage: staff replace the catalogue by uploading a file, which is
+// checked against the registry (every bad row listed, nothing changed),
+// then shown as differences and applied only when confirmed; every version
+// is kept, downloadable and restorable; other roles only read.
 func TestRulesPage(t *testing.T) {
 	f := newFixture(t)
+	ctx := context.Background()
 	f.server.Dispatch = &Dispatcher{}
 	f.server.Dispatch.Set(&dispatch.Recommender{})
 	c := f.login(t, "staff")
@@ -238,7 +245,7 @@ func TestRulesPage(t *testing.T) {
 		t.Fatalf("empty catalogue page")
 	}
 	token := csrfFromPage(t, page)
-	upload := func(c *http.Client, name, content string) response {
+	upload := func(c *http.Client, token, name, content string) response {
 		t.Helper()
 		var body bytes.Buffer
 		mw := multipart.NewWriter(&body)
@@ -250,43 +257,156 @@ func TestRulesPage(t *testing.T) {
 		req.Header.Set("Content-Type", mw.FormDataContentType())
 		return do(t, c, req)
 	}
-	good := "一级分类,二级分类,三级分类,关键词,社区,承办单位,协办单位,优先级,备注\n社会保障,养老服务,,,,社会保障事务所,属地社区,1,常见\n,,,噪音,,城市管理办公室,,,\n"
-	tests := []struct {
-		name    string
-		c       *http.Client
-		file    string
-		status  int
-		want    string
-		wantLen int
-	}{
-		{"good file", c, good, 200, "已载入 2 条派单目录", 2},
-		{"bad row changes nothing", c, "一级分类,承办单位\n社会保障,\n", 400, "第2行", 2},
+	post := func(c *http.Client, path string, form url.Values) response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return do(t, c, req)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := upload(tt.c, "rules.csv", tt.file)
-			if r.status != tt.status || !bytes.Contains(r.body, []byte(tt.want)) {
-				t.Fatalf("status %d, want %d with %q", r.status, tt.status, tt.want)
+	// confirmForm reads the confirmation form of a preview.
+	confirmForm := func(t *testing.T, body []byte) url.Values {
+		t.Helper()
+		m := regexp.MustCompile(`name="version" value="(\d+)">\s*<input type="hidden" name="base" value="(\d+)"`).FindSubmatch(body)
+		if m == nil {
+			t.Fatalf("no confirmation form in:\n%s", body)
+		}
+		return url.Values{"csrf": {csrfFromPage(t, body)}, "version": {string(m[1])}, "base": {string(m[2])}}
+	}
+	stored := func() []core.DispatchRule {
+		rules, err := f.store.DispatchRules(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rules
+	}
+	const head = "一级分类,二级分类,三级分类,关键词,社区,承办单位,协办单位,优先级,备注\n"
+	good := head + "社会保障,养老服务,,,,社会保障事务所,属地社区,1,常见\n,,,噪音,,城市管理办公室,,,\n"
+
+	t.Run("every bad row listed, nothing changed", func(t *testing.T) {
+		bad := head + "社会保障,养老服务,,,,社保所,,,\n教育,,,,,城市管理办公室,,,\n城乡建设,,,,,,,,\n,,,噪音,柳荫社区,城市管理办公室,不存在,,\n"
+		r := upload(c, token, "rules.csv", bad)
+		if r.status != http.StatusBadRequest {
+			t.Fatalf("status %d", r.status)
+		}
+		for _, want := range []string{"改正以下 4 处", "第2行：承办单位“社保所”不在单位名录中（是否为“社会保障事务所”？）",
+			"第3行：分类“教育”不在问题分类中", "第4行：承办单位为空", "第5行：协办单位“不存在”不在单位名录中；社区“柳荫社区”不在区划名录中"} {
+			if !bytes.Contains(r.body, []byte(want)) {
+				t.Errorf("page lacks %q", want)
 			}
-			rules, _ := f.store.DispatchRules(context.Background())
-			if len(rules) != tt.wantLen {
-				t.Errorf("%d rules stored, want %d", len(rules), tt.wantLen)
+		}
+		if n := len(stored()); n != 0 {
+			t.Errorf("%d rules stored", n)
+		}
+	})
+	t.Run("upload shows the differences and changes nothing", func(t *testing.T) {
+		r := upload(c, token, "rules.csv", good)
+		if r.status != http.StatusOK || !bytes.Contains(r.body, []byte("新增 <strong>2</strong> 条")) || !bytes.Contains(r.body, []byte("确认启用新目录")) {
+			t.Fatalf("status %d, preview:\n%s", r.status, r.body)
+		}
+		if n := len(stored()); n != 0 {
+			t.Errorf("an unconfirmed upload stored %d rules", n)
+		}
+		form := confirmForm(t, r.body)
+		bad := url.Values{"version": form["version"], "base": form["base"], "csrf": {"forged"}}
+		if r := post(c, "/dispatch/rules/confirm", bad); r.status != http.StatusForbidden {
+			t.Errorf("confirm without the CSRF token: status %d", r.status)
+		}
+		r = post(c, "/dispatch/rules/confirm", form)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/dispatch/rules?applied=") {
+			t.Fatalf("confirm: status %d %q", r.status, r.header.Get("Location"))
+		}
+		if n := len(stored()); n != 2 {
+			t.Errorf("%d rules after confirmation, want 2", n)
+		}
+		if rc := f.server.Dispatch.Get(); rc.Catalogue.Len() != 2 {
+			t.Errorf("recommender catalogue has %d rules", rc.Catalogue.Len())
+		}
+		page := f.get(t, c, r.header.Get("Location")).body
+		for _, want := range []string{"已启用第", "当前目录：第", "历史版本", "rules.csv"} {
+			if !bytes.Contains(page, []byte(want)) {
+				t.Errorf("page after confirmation lacks %q", want)
 			}
-		})
-	}
-	// The recommender uses the new catalogue at once.
-	if rc := f.server.Dispatch.Get(); rc.Catalogue.Len() != 2 {
-		t.Errorf("recommender catalogue has %d rules", rc.Catalogue.Len())
-	}
-	// A leader reads it but cannot replace it.
-	leader := f.login(t, "leader")
-	if page := f.get(t, leader, "/dispatch/rules").body; !bytes.Contains(page, []byte("社会保障事务所")) || bytes.Contains(page, []byte(`name="file"`)) {
-		t.Errorf("leader's catalogue page")
-	}
-	token = csrfFromPage(t, f.get(t, leader, "/dispatch/rules").body)
-	if r := upload(leader, "rules.csv", good); r.status != http.StatusForbidden {
-		t.Errorf("leader upload: status %d", r.status)
-	}
+		}
+		if r := post(c, "/dispatch/rules/confirm", form); r.status != http.StatusConflict || !bytes.Contains(r.body, []byte("没有待确认的")) {
+			t.Errorf("confirming twice: status %d", r.status)
+		}
+	})
+	t.Run("a changed catalogue: added, changed, removed", func(t *testing.T) {
+		changed := head + "社会保障,养老服务,,,,城市管理办公室,属地社区,1,常见\n城乡建设,市政设施,,路灯,,城市管理办公室,,,\n"
+		r := upload(c, token, "rules2.csv", changed)
+		for _, want := range []string{"新增 <strong>1</strong> 条，修改 <strong>1</strong> 条，删除 <strong>1</strong> 条", "<del>社会保障事务所</del>", "<ins>城市管理办公室</ins>"} {
+			if !bytes.Contains(r.body, []byte(want)) {
+				t.Errorf("preview lacks %q", want)
+			}
+		}
+	})
+	t.Run("a confirmation never overwrites a newer catalogue", func(t *testing.T) {
+		admin := f.login(t, "admin")
+		atok := csrfFromPage(t, f.get(t, admin, "/dispatch/rules").body)
+		mine := confirmForm(t, upload(c, token, "staff.csv", good+",,,漏水,,城市管理办公室,,,\n").body)
+		theirs := confirmForm(t, upload(admin, atok, "admin.csv", head+",,,停车,,城市管理办公室,,,\n").body)
+		if r := post(admin, "/dispatch/rules/confirm", theirs); r.status != http.StatusSeeOther {
+			t.Fatalf("admin confirm: status %d", r.status)
+		}
+		r := post(c, "/dispatch/rules/confirm", mine)
+		if r.status != http.StatusConflict || !bytes.Contains(r.body, []byte("请重新上传并核对差异")) {
+			t.Errorf("stale confirmation: status %d", r.status)
+		}
+		if rules := stored(); len(rules) != 1 || rules[0].Keywords[0] != "停车" {
+			t.Errorf("catalogue = %+v, want the admin's", rules)
+		}
+	})
+	t.Run("versions download and restore", func(t *testing.T) {
+		vs, err := f.store.CatalogueVersions(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := vs[len(vs)-1].Version
+		r := f.get(t, c, fmt.Sprintf("/dispatch/rules/versions/%d", first))
+		if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), url.PathEscape("派单目录-第")) {
+			t.Fatalf("download: status %d %q", r.status, r.header.Get("Content-Disposition"))
+		}
+		p := filepath.Join(t.TempDir(), "v.xlsx")
+		os.WriteFile(p, r.body, 0o644)
+		back, bad, err := dispatch.LoadCatalogue(p)
+		_, want, _ := f.store.CatalogueVersionRules(ctx, first)
+		for i := range want {
+			want[i].ID = 0
+		}
+		if err != nil || len(bad) != 0 || !reflect.DeepEqual(back, want) {
+			t.Errorf("downloaded version reads back as %+v %v %v, want %+v", back, bad, err, want)
+		}
+		if r := f.get(t, c, "/dispatch/rules/versions/999"); r.status != http.StatusNotFound {
+			t.Errorf("missing version: status %d", r.status)
+		}
+		r = post(c, fmt.Sprintf("/dispatch/rules/versions/%d/restore", first), url.Values{"csrf": {token}})
+		if r.status != http.StatusOK || !bytes.Contains(r.body, []byte(fmt.Sprintf("恢复第 %d 版", first))) {
+			t.Fatalf("restore: status %d", r.status)
+		}
+		if r := post(c, "/dispatch/rules/confirm", confirmForm(t, r.body)); r.status != http.StatusSeeOther {
+			t.Fatalf("confirm restore: status %d", r.status)
+		}
+		if rules := stored(); len(rules) != 2 || rules[0].Unit != "社会保障事务所" {
+			t.Errorf("after restore: %+v", rules)
+		}
+	})
+	t.Run("a leader reads and downloads but cannot change", func(t *testing.T) {
+		leader := f.login(t, "leader")
+		page := f.get(t, leader, "/dispatch/rules").body
+		if !bytes.Contains(page, []byte("社会保障事务所")) || bytes.Contains(page, []byte(`name="file"`)) || bytes.Contains(page, []byte("恢复此版")) {
+			t.Errorf("leader's catalogue page")
+		}
+		ltok := csrfFromPage(t, page)
+		if r := upload(leader, ltok, "rules.csv", good); r.status != http.StatusForbidden {
+			t.Errorf("leader upload: status %d", r.status)
+		}
+		if r := post(leader, "/dispatch/rules/versions/1/restore", url.Values{"csrf": {ltok}}); r.status != http.StatusForbidden {
+			t.Errorf("leader restore: status %d", r.status)
+		}
+		if r := f.get(t, leader, "/dispatch/rules/versions/1"); r.status != http.StatusOK {
+			t.Errorf("leader download: status %d", r.status)
+		}
+	})
 }
 
 // TestSuggestByPrediction: a ticket nobody has categorised yet is

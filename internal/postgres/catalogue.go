@@ -1,0 +1,209 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"jiceng/internal/core"
+	"jiceng/internal/dbutil"
+)
+
+// checkRules refuses rules a catalogue cannot hold.
+func checkRules(rules []core.DispatchRule) error {
+	for i, r := range rules {
+		if strings.TrimSpace(r.Unit) == "" {
+			return core.Errorf(core.EINVALID, "派单目录第 %d 条缺少承办单位", i+1)
+		}
+	}
+	return nil
+}
+
+// stage inserts rules as a new version and returns it.
+func stage(ctx context.Context, tx pgx.Tx, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
+	js, err := dbutil.RulesJSON(rules)
+	if err != nil {
+		return v, err
+	}
+	v.Rules, v.AppliedAt = len(rules), time.Time{}
+	v.CreatedAt = dbutil.Micro(v.CreatedAt)
+	err = tx.QueryRow(ctx, `INSERT INTO dispatch_catalogue_versions (created_at, created_by, source, rule_count, rules)
+		VALUES ($1, $2, $3, $4, $5) RETURNING version`, v.CreatedAt, v.CreatedBy, v.Source, v.Rules, js).Scan(&v.Version)
+	return v, err
+}
+
+// apply makes rules, of version, the catalogue in force.
+func apply(ctx context.Context, tx pgx.Tx, version int, rules []core.DispatchRule, at time.Time) error {
+	if _, err := tx.Exec(ctx, "UPDATE dispatch_catalogue_versions SET applied_at = $1 WHERE version = $2", dbutil.Micro(at), version); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM dispatch_rules"); err != nil {
+		return err
+	}
+	var b pgx.Batch
+	for i, r := range rules {
+		b.Queue(`INSERT INTO dispatch_rules (id, category1, category2, category3, keywords, community, unit,
+			co_units, priority, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			int64(i+1), r.Category1, r.Category2, r.Category3, dbutil.JSONList(r.Keywords), r.Community, r.Unit,
+			dbutil.JSONList(r.CoUnits), int32(r.Priority), r.Note)
+	}
+	return tx.SendBatch(ctx, &b).Close()
+}
+
+// ReplaceDispatchRules makes rules the catalogue at once, as a new version.
+func (db *DB) ReplaceDispatchRules(ctx context.Context, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
+	if err := checkRules(rules); err != nil {
+		return v, err
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if v, err = stage(ctx, tx, rules, v); err != nil {
+			return err
+		}
+		v.AppliedAt = v.CreatedAt
+		return apply(ctx, tx, v.Version, rules, v.AppliedAt)
+	})
+	if err != nil {
+		return v, fmt.Errorf("replace dispatch rules: %w", err)
+	}
+	return v, nil
+}
+
+// StageDispatchRules records rules as a version awaiting confirmation.
+func (db *DB) StageDispatchRules(ctx context.Context, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
+	if err := checkRules(rules); err != nil {
+		return v, err
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM dispatch_catalogue_versions WHERE applied_at IS NULL AND (created_by = $1 OR created_at < $2)`,
+			v.CreatedBy, v.CreatedAt.Add(-24*time.Hour)); err != nil {
+			return err
+		}
+		var err error
+		v, err = stage(ctx, tx, rules, v)
+		return err
+	})
+	if err != nil {
+		return v, fmt.Errorf("stage dispatch rules: %w", err)
+	}
+	return v, nil
+}
+
+// ApplyCatalogueVersion makes a staged version the catalogue.
+func (db *DB) ApplyCatalogueVersion(ctx context.Context, version, base int, at time.Time) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		// Serialises confirmations, so that two never both see base.
+		if _, err := tx.Exec(ctx, "LOCK TABLE dispatch_catalogue_versions IN EXCLUSIVE MODE"); err != nil {
+			return err
+		}
+		var js string
+		err := tx.QueryRow(ctx, "SELECT rules FROM dispatch_catalogue_versions WHERE version = $1 AND applied_at IS NULL", version).Scan(&js)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return core.Errorf(core.ENOTFOUND, "没有待确认的第 %d 版派单目录（可能已确认或已过期），请重新上传", version)
+		}
+		if err != nil {
+			return err
+		}
+		cur, err := current(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if cur.Version != base {
+			who := cur.CreatedBy
+			if who == "" {
+				who = "他人"
+			}
+			return core.Errorf(core.ECONFLICT, "派单目录已被 %s 更新为第 %d 版，请重新上传并核对差异", who, cur.Version)
+		}
+		rules, err := dbutil.ParseRules(js)
+		if err != nil {
+			return err
+		}
+		return apply(ctx, tx, version, rules, at)
+	})
+	if err != nil {
+		return fmt.Errorf("apply catalogue version %d: %w", version, err)
+	}
+	return nil
+}
+
+const versionCols = "version, created_at, created_by, source, rule_count, applied_at"
+
+func scanVersion(row pgx.Row) (core.CatalogueVersion, error) {
+	var (
+		v       core.CatalogueVersion
+		applied *time.Time
+	)
+	err := row.Scan(&v.Version, &v.CreatedAt, &v.CreatedBy, &v.Source, &v.Rules, &applied)
+	if applied != nil {
+		v.AppliedAt = *applied
+	}
+	return v, err
+}
+
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// current returns the version applied last, or Version 0.
+func current(ctx context.Context, q querier) (core.CatalogueVersion, error) {
+	v, err := scanVersion(q.QueryRow(ctx, "SELECT "+versionCols+` FROM dispatch_catalogue_versions
+		WHERE applied_at IS NOT NULL ORDER BY applied_at DESC, version DESC LIMIT 1`))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return core.CatalogueVersion{}, nil
+	}
+	return v, err
+}
+
+// CurrentCatalogue returns the version in force (Version 0 when none).
+func (db *DB) CurrentCatalogue(ctx context.Context) (core.CatalogueVersion, error) {
+	v, err := current(ctx, db.pool)
+	if err != nil {
+		return v, fmt.Errorf("current catalogue: %w", err)
+	}
+	return v, nil
+}
+
+// CatalogueVersions returns the versions, newest first.
+func (db *DB) CatalogueVersions(ctx context.Context, limit int) ([]core.CatalogueVersion, error) {
+	rows, err := db.pool.Query(ctx, "SELECT "+versionCols+" FROM dispatch_catalogue_versions ORDER BY version DESC LIMIT $1", limit)
+	if err != nil {
+		return nil, fmt.Errorf("catalogue versions: %w", err)
+	}
+	defer rows.Close()
+	var out []core.CatalogueVersion
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("catalogue versions: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// CatalogueVersionRules returns a version and its rules.
+func (db *DB) CatalogueVersionRules(ctx context.Context, version int) (core.CatalogueVersion, []core.DispatchRule, error) {
+	var (
+		v       core.CatalogueVersion
+		applied *time.Time
+		js      string
+	)
+	err := db.pool.QueryRow(ctx, "SELECT "+versionCols+", rules FROM dispatch_catalogue_versions WHERE version = $1", version).
+		Scan(&v.Version, &v.CreatedAt, &v.CreatedBy, &v.Source, &v.Rules, &applied, &js)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, nil, core.Errorf(core.ENOTFOUND, "没有第 %d 版派单目录", version)
+	}
+	if err != nil {
+		return v, nil, fmt.Errorf("catalogue version %d: %w", version, err)
+	}
+	if applied != nil {
+		v.AppliedAt = *applied
+	}
+	rules, err := dbutil.ParseRules(js)
+	return v, rules, err
+}
