@@ -219,3 +219,52 @@ func TestBrowserDispatch(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserRatesCharts: the 三率 charts as drawn — the trend's legend
+// below the axis (it covered the month labels), the unit bars from 0 (a
+// bar cut at 80 made 81 look like nothing), values to two decimals as in
+// the tables.
+func TestBrowserRatesCharts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	exe := chromium(t)
+	f := newFixture(t)
+	ctx := browser(t, exe)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(f.srv.URL+"/login"),
+		chromedp.WaitVisible(`#username`),
+		chromedp.SendKeys(`#username`, "staff"),
+		chromedp.SendKeys(`#password`, testPasswords["staff"]),
+		chromedp.Submit(`#password`),
+		chromedp.WaitVisible(`nav`),
+		chromedp.Navigate(f.srv.URL+"/rates?period=2025-01"),
+		chromedp.WaitVisible(`#trend-chart canvas`),
+	); err != nil {
+		t.Fatalf("open /rates: %v", err)
+	}
+	opt := func(js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+	chart := func(id string) string {
+		return "echarts.getInstanceByDom(document.getElementById('" + id + "')).getOption()"
+	}
+	if got := opt("String(" + chart("trend-chart") + ".legend[0].bottom)"); got != "0" {
+		t.Errorf("trend legend bottom = %s, want 0 (below the axis)", got)
+	}
+	if got := opt("String(" + chart("trend-chart") + ".grid[0].bottom >= 50)"); got != "true" {
+		t.Errorf("trend grid leaves no room for the legend below the axis")
+	}
+	if got := opt("String(" + chart("units-chart") + ".xAxis[0].min)"); got != "0" {
+		t.Errorf("unit bars start at %s, want 0", got)
+	}
+	// Every plotted rate has at most two decimals.
+	if got := opt("String(" + chart("trend-chart") + ".series.every(function (s) { return s.data.every(function (v) { return v === null || Math.abs(v * 100 - Math.round(v * 100)) < 1e-6; }); }))"); got != "true" {
+		t.Errorf("trend values with more than two decimals")
+	}
+}

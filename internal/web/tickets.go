@@ -46,13 +46,13 @@ func parseFilter(q url.Values, loc *time.Location) (core.TicketFilter, error) {
 	var err error
 	if v := get("from"); v != "" {
 		if f.From, _, err = parseTime(v, loc); err != nil {
-			return f, invalidParam("from", "参数 from 不是合法日期，应为 YYYY-MM-DD 或 RFC 3339 时间")
+			return f, invalidParam("from", "参数 from 不是合法日期，应为 2025-03-05 这样的日期，或 2025-03-05T08:30:00+08:00 这样带时区的时间")
 		}
 	}
 	if v := get("to"); v != "" {
 		var dateOnly bool
 		if f.To, dateOnly, err = parseTime(v, loc); err != nil {
-			return f, invalidParam("to", "参数 to 不是合法日期，应为 YYYY-MM-DD 或 RFC 3339 时间")
+			return f, invalidParam("to", "参数 to 不是合法日期，应为 2025-03-05 这样的日期，或 2025-03-05T08:30:00+08:00 这样带时区的时间")
 		}
 		if dateOnly {
 			f.To = f.To.AddDate(0, 0, 1)

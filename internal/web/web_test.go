@@ -529,7 +529,7 @@ func TestAPIErrors(t *testing.T) {
 		})
 	}
 	r := f.get(t, c, "/api/v1/tickets?from=2025-13-01")
-	if want := `{"error":{"code":"invalid","message":"参数 from 不是合法日期，应为 YYYY-MM-DD 或 RFC 3339 时间","field":"from"}}`; strings.TrimSpace(string(r.body)) != want {
+	if want := `{"error":{"code":"invalid","message":"参数 from 不是合法日期，应为 2025-03-05 这样的日期，或 2025-03-05T08:30:00+08:00 这样带时区的时间","field":"from"}}`; strings.TrimSpace(string(r.body)) != want {
 		t.Fatalf("error body: got %s, want %s", r.body, want)
 	}
 }

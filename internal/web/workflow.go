@@ -220,7 +220,7 @@ func (s *Server) parseUntil(v string) (time.Time, error) {
 	if t, err := time.ParseInLocation("2006-01-02", v, s.Location); err == nil {
 		return t.AddDate(0, 0, 1).Add(-time.Second), nil
 	}
-	return time.Time{}, invalidParam("until", "延期时间格式不对，应为 YYYY-MM-DD、YYYY-MM-DD HH:MM 或 RFC 3339")
+	return time.Time{}, invalidParam("until", "延期时间格式不对，应为 2025-03-05、2025-03-05 17:30 或 2025-03-05T17:30:00+08:00 这样的时间")
 }
 
 func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request, p principal) {
