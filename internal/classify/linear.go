@@ -68,7 +68,9 @@ func trainSVM(p binaryProblem, opt svmOptions) []float64 {
 	}
 	rng := rand.New(rand.NewPCG(p.seed, 0x5eed))
 	active := l
-	pgMaxOld, pgMinOld := math.Inf(1), math.Inf(-1)
+	// The L2-loss dual has no upper bound, so only variables at 0 are
+	// shrunk, against the previous pass's largest projected gradient.
+	pgMaxOld := math.Inf(1)
 	for iter := 0; iter < opt.maxIter; iter++ {
 		pgMax, pgMin := math.Inf(-1), math.Inf(1)
 		for i := 0; i < active; i++ {
@@ -127,15 +129,12 @@ func trainSVM(p binaryProblem, opt svmOptions) []float64 {
 				break
 			}
 			active = l
-			pgMaxOld, pgMinOld = math.Inf(1), math.Inf(-1)
+			pgMaxOld = math.Inf(1)
 			continue
 		}
-		pgMaxOld, pgMinOld = pgMax, pgMin
+		pgMaxOld = pgMax
 		if pgMaxOld <= 0 {
 			pgMaxOld = math.Inf(1)
-		}
-		if pgMinOld >= 0 {
-			pgMinOld = math.Inf(-1)
 		}
 	}
 	if p.scale != nil && p.beta > 0 && p.beta < 1 {

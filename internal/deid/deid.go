@@ -18,7 +18,7 @@
 //     李建国. A bare surname counts before an honorific. Names need context
 //     (an honorific after, a word such as 我叫, 联系人, 业主, 姓名 before, or a
 //     reporting verb after a clause boundary): a name with no cue at all is
-//     not found (see TestStress).
+//     not found (see BenchmarkStressRecall).
 //   - PHONE includes a +86/0086 prefix and an extension (转123, -123);
 //     95xxx, 12345, 10086 and 400/800 numbers are service numbers, not
 //     personal data.

@@ -90,7 +90,7 @@ func LoadPolicy(r io.Reader) (*Policy, error) {
 		return nil, fmt.Errorf("deid: policy: header: %w", err)
 	}
 	if len(head) < 3 || strings.TrimSpace(head[0]) != "target" || strings.TrimSpace(head[1]) != "kind" {
-		return nil, errors.New("deid: policy: header must be target,kind,<role>...")
+		return nil, errors.New("deid: policy: header must be target,kind,<role>, one column a role")
 	}
 	p := &Policy{fields: map[string]*rule{}, spans: map[Type]map[string]Action{}}
 	seenRole := map[string]bool{}

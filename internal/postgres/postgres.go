@@ -76,6 +76,10 @@ func (db *DB) Ping(ctx context.Context) error {
 
 func (db *DB) now() time.Time { return db.clock.Now() }
 
+// migrateUpTo, when not zero, stops migrations after that version: tests
+// build a database of an older schema, fill it and upgrade it.
+var migrateUpTo int
+
 // migrations returns the embedded migrations in version order.
 func migrations() ([]dbutil.Migration, error) { return dbutil.Migrations(migrationFS, "migrations") }
 
@@ -122,6 +126,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	for _, m := range ms {
 		if m.Version <= cur {
 			continue
+		}
+		if migrateUpTo > 0 && m.Version > migrateUpTo {
+			break
 		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			// No arguments: the simple protocol runs the whole file.

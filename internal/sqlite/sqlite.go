@@ -129,6 +129,10 @@ func (db *DB) Ping(ctx context.Context) error {
 
 func (db *DB) now() time.Time { return db.clock.Now() }
 
+// migrateUpTo, when not zero, stops migrations after that version: tests
+// build a database of an older schema, fill it and upgrade it.
+var migrateUpTo int
+
 // migrations returns the embedded migrations in version order.
 func migrations() ([]dbutil.Migration, error) { return dbutil.Migrations(migrationFS, "migrations") }
 
@@ -163,6 +167,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	for _, m := range ms {
 		if m.Version <= cur {
 			continue
+		}
+		if migrateUpTo > 0 && m.Version > migrateUpTo {
+			break
 		}
 		if err := db.inTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {

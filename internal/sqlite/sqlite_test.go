@@ -112,3 +112,19 @@ func TestCatalogueMigration(t *testing.T) {
 		t.Errorf("next version = %+v, %v", next, err)
 	}
 }
+
+// TestUpgrade upgrades a database of every older schema that holds data.
+func TestUpgrade(t *testing.T) {
+	storetest.Upgrade(t, SchemaVersion(), func(t *testing.T) storetest.Reopener {
+		path := filepath.Join(t.TempDir(), "old.db")
+		return func(upTo int) (core.Store, func()) {
+			migrateUpTo = upTo
+			defer func() { migrateUpTo = 0 }()
+			db, err := Open(context.Background(), path, nil)
+			if err != nil {
+				t.Fatalf("Open at schema %d: %v", upTo, err)
+			}
+			return db, func() { db.Close() }
+		}
+	})
+}

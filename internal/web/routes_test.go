@@ -22,11 +22,10 @@ import (
 // matrixUser is a fixture user with the fixture tickets it may see (by id;
 // nil for none) and whether it reads tickets at all.
 type matrixUser struct {
-	name    string // "" for no sign-in
-	sees    []string
-	reads   bool // may read tickets (false: resident)
-	desk    bool // may change the street's reference data
-	numbers []string
+	name  string // "" for no sign-in
+	sees  []string
+	reads bool // may read tickets (false: resident)
+	desk  bool // may change the street's reference data
 }
 
 var matrixUsers = []matrixUser{

@@ -288,8 +288,8 @@ func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p 
 	f := r.PostFormValue
 	tr := core.Transition{Action: f("action"), Note: strings.TrimSpace(f("note")), Unit: strings.TrimSpace(f("unit")),
 		Reply: strings.TrimSpace(f("reply")), Satisfaction: f("satisfaction"), MergeInto: strings.TrimSpace(f("merge_into"))}
-	for _, c := range strings.FieldsFunc(f("co_units"), func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == ' ' }) {
-		tr.CoUnits = append(tr.CoUnits, c)
+	if co := strings.FieldsFunc(f("co_units"), func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == ' ' }); len(co) > 0 {
+		tr.CoUnits = co
 	}
 	switch f("resolved") {
 	case "是":

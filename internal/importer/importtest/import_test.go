@@ -51,14 +51,6 @@ func allTickets(tb testing.TB, db core.TicketStore) []core.Ticket {
 	return out
 }
 
-func numbers(ts []core.Ticket) []string {
-	var out []string
-	for _, t := range ts {
-		out = append(out, t.Number)
-	}
-	return out
-}
-
 // readRejects returns the rows of a rejects file, header first, checking
 // its BOM.
 func readRejects(tb testing.TB, path string) [][]string {
