@@ -65,7 +65,10 @@ func Upgrade(t *testing.T, latest int, newDB func(t *testing.T) Reopener) {
 			}
 			id := byNumber(t, s, "U1").ID
 			if _, _, err := s.Transition(ctx, id, core.Transition{Action: core.ActionDispatch, Actor: "staff", At: start.Add(2 * time.Hour), Unit: "城管科"},
-				func(tk *core.Ticket, w *core.Workflow) error { tk.Status, tk.Unit = core.StatusDispatched, "城管科"; return nil }); err != nil {
+				func(tk *core.Ticket, w *core.Workflow) error {
+					tk.Status, tk.Unit = core.StatusDispatched, "城管科"
+					return nil
+				}); err != nil {
 				t.Errorf("transition after the upgrade: %v", err)
 			}
 		})
