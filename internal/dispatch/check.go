@@ -162,7 +162,3 @@ func Compare(old, new []core.DispatchRule) Diff {
 	}
 	return d
 }
-
-// Describe says in Chinese what a rule matches and where it sends the
-// ticket, for the diff and the recommender's reasons.
-func Describe(r core.DispatchRule) string { return describeRule(r) }

@@ -341,9 +341,6 @@ func Train(history []Example, cfg Config) (*Model, error) {
 	return m, nil
 }
 
-// Examples returns how many examples with a known unit the model learned from.
-func (m *Model) Examples() int { return m.examples }
-
 // scored is a label with its score and what explains it.
 type scored struct {
 	label string

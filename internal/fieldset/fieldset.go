@@ -67,9 +67,6 @@ type Field struct {
 	enum    []string
 }
 
-// Enum returns the allowed values of an enum field.
-func (f *Field) Enum() []string { return f.enum }
-
 // Set is a declared field set.
 type Set struct {
 	Fields []*Field

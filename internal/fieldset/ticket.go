@@ -38,10 +38,6 @@ var standard = map[string]bool{
 	"tags": true, "source_file": true, "source_row": true, "flags": true,
 }
 
-// IsStandard reports whether the field named name maps onto a core.Ticket
-// field rather than Ticket.Extra.
-func IsStandard(name string) bool { return standard[name] }
-
 // Index returns the position of the field named name in s.Fields, or -1.
 func (s *Set) Index(name string) int {
 	for i, f := range s.Fields {
