@@ -58,6 +58,10 @@ type Street struct {
 	Units  []core.Unit
 	Users  []core.User
 	Logins []Login
+	// Clerks are the accounts of the units' clerks (经办人) who act in the
+	// tickets' histories where no demo user works for the unit: every unit
+	// has an account in Users or Clerks. They cannot sign in.
+	Clerks []core.User
 }
 
 // Tickets generates the history for st and o and calls fn for each ticket
@@ -143,11 +147,97 @@ func Stream[T any](ctx context.Context, p *Plan, workers int, conv func([]core.T
 // batchSize is how many tickets Build stores per transaction.
 const batchSize = 2000
 
+// createClerks creates the units' clerks, who cannot sign in; existing
+// usernames are kept.
+func createClerks(ctx context.Context, s core.Store, clerks []core.User) error {
+	for i := range clerks {
+		u := clerks[i]
+		u.PasswordHash = noLogin
+		err := s.CreateUser(ctx, &u)
+		var ae *core.Error
+		switch {
+		case errors.As(err, &ae) && ae.Code == core.ECONFLICT:
+			if old, err := s.UserByUsername(ctx, u.Username); err == nil {
+				clerks[i].ID = old.ID
+			}
+		case err != nil:
+			return fmt.Errorf("demo: create user %s: %w", u.Username, err)
+		default:
+			clerks[i].ID = u.ID
+		}
+	}
+	return nil
+}
+
+// storeTickets generates the tickets and stores them in batches: with their
+// histories (see Plan.History) into a core.HistoryStore, else with a create
+// event each through UpsertTickets. Histories are made on the generating
+// goroutines.
+func storeTickets(ctx context.Context, s core.Store, st Street, o Options) error {
+	p, err := NewPlan(st, o)
+	if err != nil {
+		return err
+	}
+	hs, withHistory := s.(core.HistoryStore)
+	var (
+		batch   []core.TicketHistory
+		tickets []core.Ticket
+	)
+	flush := func() error {
+		if withHistory {
+			if _, err := hs.CreateWithHistory(ctx, batch); err != nil {
+				return fmt.Errorf("demo: store tickets: %w", err)
+			}
+		} else {
+			tickets = tickets[:0]
+			for i := range batch {
+				tickets = append(tickets, batch[i].Ticket)
+			}
+			if _, err := s.UpsertTickets(ctx, tickets, "demo"); err != nil {
+				return fmt.Errorf("demo: store tickets: %w", err)
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err = Stream(ctx, p, 0, func(day []core.Ticket) ([]core.TicketHistory, error) {
+		out := make([]core.TicketHistory, len(day))
+		for i := range day {
+			if withHistory {
+				out[i] = p.History(day[i])
+			} else {
+				out[i].Ticket = day[i]
+			}
+		}
+		return out, nil
+	}, func(day []core.TicketHistory) error {
+		for _, h := range day {
+			batch = append(batch, h)
+			if len(batch) == batchSize {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		return flush()
+	}
+	return nil
+}
+
 // Build fills s with the demo street: it replaces areas, units and the
 // categories (the default taxonomy), creates the demo users with passwords
-// hashed by hash (existing usernames are kept as they are), and stores the
-// generated tickets with actor "demo" in batches, then builds the keyword
-// index of stores that index behind the import. It returns the street.
+// hashed by hash (existing usernames are kept as they are) and the units'
+// clerks (who cannot sign in), and stores the generated tickets in batches
+// — into a core.HistoryStore with the life cycle each went through as its
+// history and workflow state (Plan.History), otherwise with a create event
+// by actor "demo" — then builds the keyword index of stores that index
+// behind the import. It returns the street.
 func Build(ctx context.Context, s core.Store, o Options, hash func(password string) (string, error)) (Street, error) {
 	st := NewStreet(o.Seed)
 	if err := s.ReplaceAreas(ctx, st.Areas); err != nil {
@@ -179,28 +269,10 @@ func Build(ctx context.Context, s core.Store, o Options, hash func(password stri
 			st.Users[i].ID = u.ID
 		}
 	}
-	batch := make([]core.Ticket, 0, batchSize)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if _, err := s.UpsertTickets(ctx, batch, "demo"); err != nil {
-			return fmt.Errorf("demo: store tickets: %w", err)
-		}
-		batch = batch[:0]
-		return nil
-	}
-	err := TicketsContext(ctx, st, o, func(t core.Ticket) error {
-		batch = append(batch, t)
-		if len(batch) == batchSize {
-			return flush()
-		}
-		return nil
-	})
-	if err != nil {
+	if err := createClerks(ctx, s, st.Clerks); err != nil {
 		return st, err
 	}
-	if err := flush(); err != nil {
+	if err := storeTickets(ctx, s, st, o); err != nil {
 		return st, err
 	}
 	if ix, ok := s.(core.SearchIndexer); ok {

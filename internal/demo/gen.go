@@ -171,6 +171,7 @@ type Plan struct {
 	comms  map[string]int // community name → index
 	total  int
 	regs   []regular
+	hist   historyTables // for History, built on first use
 }
 
 type planSpike struct {
@@ -438,14 +439,12 @@ var (
 	slotWords5 = []string{"海川鑫达装饰工程有限公司", "北京润通物流有限公司", "恒信建筑劳务有限公司",
 		"嘉禾餐饮管理有限公司", "众诚保安服务有限公司", "优品电子商务有限公司", "锦程教育科技有限公司",
 		"华宇房地产经纪有限公司", "安居物业服务有限公司", "捷达快递清河湾网点", "佳美健身会所", "博学培训学校"}
-	slotWords6 = []string{"两万多", "一万多", "三千多", "好几千", "八千多"}
 	slotWords7 = []string{"清河湾中心小学", "海川实验二小", "育新学校", "清河湾第一幼儿园", "金泉幼儿园",
 		"海川区第十九中学"}
 	slotWords8 = []string{"清河湾社区卫生服务中心", "海川区医院", "海川中医医院", "育新口腔诊所",
 		"第三人民医院"}
 	slotWords9  = []string{"快速公交3路", "运通118路", "特8路", "专26路", "435路", "611路", "966路"}
 	slotWords10 = []string{"两个月", "三个月", "半年", "四个月", "五个多月", "一年多", "好几个月"}
-	slotWords11 = []string{"2015年", "2018年", "2020年", "前年", "去年", "2012年"}
 	slotWords12 = []string{"顺丰", "中通", "圆通", "韵达", "京东物流", "极兔", "申通"}
 )
 

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 
 	"jiceng/internal/core"
 )
@@ -93,8 +94,19 @@ var demoUsers = []struct{ username, name, role, unit string }{
 	{"resident", "卫小明", core.RoleResident, ""},
 }
 
+// clerkNames are the names of the units' clerks (经办人), one for each unit
+// without a demo login, in unit order (communities, departments, agencies).
+var clerkNames = []string{"王秀英", "李春梅", "张德福", "刘淑珍", "陈永强", "杨丽华", "黄建平", "赵玉兰",
+	"吴国庆", "周海燕", "徐志明", "孙桂芳", "马文斌", "朱红霞", "胡振东", "郭春燕",
+	"何立军", "高雅琴", "林保国", "罗晓梅", "梁振华", "宋玉洁", "唐建新", "韩秋菊", "曹志远"}
+
+// noLogin is the password hash of accounts that cannot sign in: no
+// argon2id hash matches it.
+const noLogin = "!"
+
 // NewStreet returns the fictional demo street 清河湾街道: 1 street, 10
-// communities, 40 grids, 30 units and the demo users with their logins.
+// communities, 40 grids, 30 units, the demo users with their logins, and a
+// clerk for every unit without a demo user.
 //
 // The street is the same for every seed today; seed is accepted so that a
 // later version can vary it without changing the API.
@@ -121,6 +133,23 @@ func NewStreet(seed int64) Street {
 		st.Users = append(st.Users, core.User{Username: u.username, Name: u.name, Role: u.role, Unit: u.unit})
 		st.Logins = append(st.Logins, Login{Username: u.username, Password: "demo-" + u.username + "-2025",
 			Role: u.role, Name: u.name})
+	}
+	hasUser := map[string]bool{}
+	for _, u := range demoUsers {
+		hasUser[u.unit] = true
+	}
+	k := 0
+	for _, u := range st.Units {
+		if hasUser[u.Code] || k >= len(clerkNames) {
+			continue
+		}
+		role := core.RoleHandler
+		if u.Kind == core.UnitCommunity {
+			role = core.RoleCommunity
+		}
+		st.Clerks = append(st.Clerks, core.User{Username: "clerk-" + strings.ToLower(u.Code), Name: clerkNames[k],
+			Role: role, Unit: u.Code})
+		k++
 	}
 	return st
 }

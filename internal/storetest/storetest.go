@@ -79,6 +79,7 @@ func Run(t *testing.T, open Opener) {
 		{"Transition", testTransition},
 		{"DueTickets", testDueTickets},
 		{"DispatchRules", testDispatchRules},
+		{"CreateWithHistory", testCreateWithHistory},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
