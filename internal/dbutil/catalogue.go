@@ -3,9 +3,30 @@ package dbutil
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"jiceng/internal/core"
 )
+
+// CheckRules refuses rules a catalogue cannot hold: one without a unit.
+func CheckRules(rules []core.DispatchRule) error {
+	for i, r := range rules {
+		if strings.TrimSpace(r.Unit) == "" {
+			return core.Errorf(core.EINVALID, "派单目录第 %d 条缺少承办单位", i+1)
+		}
+	}
+	return nil
+}
+
+// CatalogueConflict is the error of a confirmation made against another
+// catalogue than cur, the one in force now.
+func CatalogueConflict(cur core.CatalogueVersion) error {
+	who := cur.CreatedBy
+	if who == "" {
+		who = "他人"
+	}
+	return core.Errorf(core.ECONFLICT, "派单目录已被 %s 更新为第 %d 版，请重新上传并核对差异", who, cur.Version)
+}
 
 // ruleJSON is how a dispatch rule is kept in a catalogue version: the
 // migrations that turned the catalogue in force into version 1 build the

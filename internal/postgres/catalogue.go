@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,16 +11,6 @@ import (
 	"jiceng/internal/core"
 	"jiceng/internal/dbutil"
 )
-
-// checkRules refuses rules a catalogue cannot hold.
-func checkRules(rules []core.DispatchRule) error {
-	for i, r := range rules {
-		if strings.TrimSpace(r.Unit) == "" {
-			return core.Errorf(core.EINVALID, "派单目录第 %d 条缺少承办单位", i+1)
-		}
-	}
-	return nil
-}
 
 // stage inserts rules as a new version and returns it.
 func stage(ctx context.Context, tx pgx.Tx, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
@@ -56,7 +45,7 @@ func apply(ctx context.Context, tx pgx.Tx, version int, rules []core.DispatchRul
 
 // ReplaceDispatchRules makes rules the catalogue at once, as a new version.
 func (db *DB) ReplaceDispatchRules(ctx context.Context, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
-	if err := checkRules(rules); err != nil {
+	if err := dbutil.CheckRules(rules); err != nil {
 		return v, err
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
@@ -75,7 +64,7 @@ func (db *DB) ReplaceDispatchRules(ctx context.Context, rules []core.DispatchRul
 
 // StageDispatchRules records rules as a version awaiting confirmation.
 func (db *DB) StageDispatchRules(ctx context.Context, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
-	if err := checkRules(rules); err != nil {
+	if err := dbutil.CheckRules(rules); err != nil {
 		return v, err
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
@@ -113,11 +102,7 @@ func (db *DB) ApplyCatalogueVersion(ctx context.Context, version, base int, at t
 			return err
 		}
 		if cur.Version != base {
-			who := cur.CreatedBy
-			if who == "" {
-				who = "他人"
-			}
-			return core.Errorf(core.ECONFLICT, "派单目录已被 %s 更新为第 %d 版，请重新上传并核对差异", who, cur.Version)
+			return dbutil.CatalogueConflict(cur)
 		}
 		rules, err := dbutil.ParseRules(js)
 		if err != nil {

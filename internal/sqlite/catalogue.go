@@ -5,22 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"jiceng/internal/core"
 	"jiceng/internal/dbutil"
 )
-
-// checkRules refuses rules a catalogue cannot hold.
-func checkRules(rules []core.DispatchRule) error {
-	for i, r := range rules {
-		if strings.TrimSpace(r.Unit) == "" {
-			return core.Errorf(core.EINVALID, "派单目录第 %d 条缺少承办单位", i+1)
-		}
-	}
-	return nil
-}
 
 // stage inserts rules as a new version and returns it.
 func stage(ctx context.Context, tx *sql.Tx, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
@@ -60,7 +49,7 @@ func apply(ctx context.Context, tx *sql.Tx, version int, rules []core.DispatchRu
 
 // ReplaceDispatchRules makes rules the catalogue at once, as a new version.
 func (db *DB) ReplaceDispatchRules(ctx context.Context, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
-	if err := checkRules(rules); err != nil {
+	if err := dbutil.CheckRules(rules); err != nil {
 		return v, err
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -79,7 +68,7 @@ func (db *DB) ReplaceDispatchRules(ctx context.Context, rules []core.DispatchRul
 
 // StageDispatchRules records rules as a version awaiting confirmation.
 func (db *DB) StageDispatchRules(ctx context.Context, rules []core.DispatchRule, v core.CatalogueVersion) (core.CatalogueVersion, error) {
-	if err := checkRules(rules); err != nil {
+	if err := dbutil.CheckRules(rules); err != nil {
 		return v, err
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -113,7 +102,7 @@ func (db *DB) ApplyCatalogueVersion(ctx context.Context, version, base int, at t
 			return err
 		}
 		if cur.Version != base {
-			return core.Errorf(core.ECONFLICT, "派单目录已被 %s 更新为第 %d 版，请重新上传并核对差异", orDash(cur.CreatedBy), cur.Version)
+			return dbutil.CatalogueConflict(cur)
 		}
 		rules, err := dbutil.ParseRules(js)
 		if err != nil {
@@ -125,13 +114,6 @@ func (db *DB) ApplyCatalogueVersion(ctx context.Context, version, base int, at t
 		return fmt.Errorf("apply catalogue version %d: %w", version, translate(err))
 	}
 	return nil
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "他人"
-	}
-	return s
 }
 
 const versionCols = "version, created_at, created_by, source, rule_count, applied_at"

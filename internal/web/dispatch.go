@@ -392,14 +392,23 @@ func (s *Server) useCatalogue(ctx context.Context, rules []core.DispatchRule) {
 		Threshold: rc.Threshold, StaleRate: rc.StaleRate, StaleReturns: rc.StaleReturns})
 }
 
-// versionParam reads {version}; it answers 404 for a malformed one.
-func (s *Server) versionParam(w http.ResponseWriter, r *http.Request) (int, bool) {
+// appliedVersion reads {version} and returns that catalogue version's
+// rules; a malformed, unknown or never applied version answers 404.
+func (s *Server) appliedVersion(w http.ResponseWriter, r *http.Request, rs core.DispatchRuleStore) (int, []core.DispatchRule, bool) {
 	n, err := strconv.Atoi(r.PathValue("version"))
 	if err != nil || n < 1 {
 		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "没有这一版派单目录"))
-		return 0, false
+		return 0, nil, false
 	}
-	return n, true
+	v, rules, err := rs.CatalogueVersionRules(r.Context(), n)
+	if err == nil && v.AppliedAt.IsZero() {
+		err = core.Errorf(core.ENOTFOUND, "第 %d 版派单目录尚未确认", n)
+	}
+	if err != nil {
+		s.failPage(w, r, err)
+		return 0, nil, false
+	}
+	return n, rules, true
 }
 
 // handleRulesVersion downloads a version of the catalogue as XLSX, in the
@@ -414,16 +423,8 @@ func (s *Server) handleRulesVersion(w http.ResponseWriter, r *http.Request, p pr
 		s.failPage(w, r, core.Errorf(core.EINVALID, "当前数据库不支持派单目录"))
 		return
 	}
-	n, ok := s.versionParam(w, r)
+	n, rules, ok := s.appliedVersion(w, r, rs)
 	if !ok {
-		return
-	}
-	v, rules, err := rs.CatalogueVersionRules(r.Context(), n)
-	if err == nil && v.AppliedAt.IsZero() {
-		err = core.Errorf(core.ENOTFOUND, "第 %d 版派单目录尚未确认", n)
-	}
-	if err != nil {
-		s.failPage(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
@@ -450,16 +451,8 @@ func (s *Server) handleRulesRestore(w http.ResponseWriter, r *http.Request, p pr
 		s.failPage(w, r, err)
 		return
 	}
-	n, ok := s.versionParam(w, r)
+	n, rules, ok := s.appliedVersion(w, r, rs)
 	if !ok {
-		return
-	}
-	v, rules, err := rs.CatalogueVersionRules(r.Context(), n)
-	if err == nil && v.AppliedAt.IsZero() {
-		err = core.Errorf(core.ENOTFOUND, "第 %d 版派单目录尚未确认，不能恢复", n)
-	}
-	if err != nil {
-		s.failPage(w, r, err)
 		return
 	}
 	reg, err := s.catalogueRegistry(r.Context())
