@@ -13,7 +13,6 @@ import (
 	"jiceng/internal/core"
 	"jiceng/internal/dispatch"
 	"jiceng/internal/notify"
-	"jiceng/internal/web"
 	"jiceng/internal/workflow"
 )
 
@@ -115,56 +114,24 @@ func sendReminders(ctx context.Context, e *env, st core.Store, eng *workflow.Eng
 	return nil
 }
 
-// dispatchHistory is how far back the dispatch model learns from: the
-// units that handle a category change over time.
-const dispatchHistory = 12 // months
-
 // startDispatch returns the smart-dispatch recommender of st: at once with
 // the catalogue alone, then, when the model has trained on the street's
 // history in the background, with the model.
-func startDispatch(ctx context.Context, e *env, st core.Store) (*web.Dispatcher, error) {
-	rules, err := st.DispatchRules(ctx)
+func startDispatch(ctx context.Context, e *env, st core.Store) (*dispatch.Live, error) {
+	d, err := dispatch.NewLive(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	areas, err := st.Areas(ctx)
-	if err != nil {
-		return nil, err
-	}
-	units, err := st.Units(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cat := dispatch.NewCatalogue(rules, areas, units)
-	d := &web.Dispatcher{}
-	d.Set(&dispatch.Recommender{Catalogue: cat})
 	go func() {
 		t0 := e.clock.Now()
-		var history []dispatch.Example
-		f := core.TicketFilter{From: t0.AddDate(0, -dispatchHistory, 0)}
-		err := st.EachTicket(ctx, f, func(t core.Ticket) error {
-			if t.Unit != "" {
-				history = append(history, dispatch.NewExample(t, core.Workflow{}))
-			}
-			return nil
-		})
-		var m *dispatch.Model
-		if err == nil {
-			m, err = dispatch.Train(history, dispatch.Config{Areas: areas, Units: units})
-		}
+		n, err := d.Train(ctx, st, t0)
 		if err != nil {
 			if ctx.Err() == nil {
-				e.log.Warn("dispatch model not trained: the catalogue alone recommends", "tickets", len(history), "err", err)
+				e.log.Warn("dispatch model not trained: the catalogue alone recommends", "tickets", n, "err", err)
 			}
 			return
 		}
-		// The catalogue may have been replaced (派单目录 upload) while the
-		// model trained: keep the current one.
-		if cur := d.Get(); cur != nil {
-			cat = cur.Catalogue
-		}
-		d.Set(&dispatch.Recommender{Catalogue: cat, Model: m})
-		e.log.Info("dispatch model trained", "tickets", len(history), "rules", cat.Len(), "took", since(e, t0).Round(time.Millisecond))
+		e.log.Info("dispatch model trained", "tickets", n, "rules", d.Get().Catalogue.Len(), "took", since(e, t0).Round(time.Millisecond))
 	}()
 	return d, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
+	"jiceng/internal/dispatch"
 	"jiceng/internal/notify"
 	"jiceng/internal/rates"
 	"jiceng/internal/understand"
@@ -108,7 +109,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // serveOptions are the services a server runs with.
 type serveOptions struct {
 	understand  *understand.Understander
-	dispatch    *web.Dispatcher
+	dispatch    *dispatch.Live
 	policy      *deid.Policy  // nil: the built-in masking dictionary
 	rates       *rates.Config // nil: the default 三率 formulas
 	workflow    *workflow.Engine

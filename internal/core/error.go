@@ -66,3 +66,19 @@ func ErrorMessage(err error) string {
 	}
 	return "内部错误，请稍后重试或联系管理员。"
 }
+
+// FieldError is an invalid request parameter or form field: an EINVALID
+// error that also names the field, for the "field" of an API error.
+type FieldError struct {
+	Field string
+	Err   *Error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// InvalidField returns an EINVALID error about field. The message must not
+// quote the field's value: it may be personal data.
+func InvalidField(field, format string, args ...any) error {
+	return &FieldError{Field: field, Err: Errorf(EINVALID, format, args...)}
+}

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"jiceng/internal/core"
+	"jiceng/internal/fieldset"
 )
 
 // Normalize brings t into the form it has after a round trip through a
@@ -62,69 +63,62 @@ func Micro(t time.Time) time.Time {
 // trail in the database. Callers must never log them.
 func Diff(old, new *core.Ticket) []core.Change {
 	var cs []core.Change
-	str := func(field, a, b string) {
+	add := func(field, a, b string) {
 		if a != b {
 			cs = append(cs, core.Change{Field: field, Before: a, After: b})
 		}
 	}
-	tm := func(field string, a, b time.Time) {
-		if !a.Equal(b) {
-			cs = append(cs, core.Change{Field: field, Before: TimeText(a), After: TimeText(b)})
+	for _, c := range fieldset.Columns {
+		switch c.Name {
+		case "number", "source_file", "source_row":
+			continue
+		case "flags":
+			// A street's own fields come before the import's flags.
+			diffExtra(old.Extra, new.Extra, add)
+			if a, b := old.Flags, new.Flags; !slices.Equal(a, b) {
+				cs = append(cs, core.Change{Field: c.Name, Before: strings.Join(a, "; "), After: strings.Join(b, "; ")})
+			}
+			continue
 		}
-	}
-	fl := func(field string, a, b *float64) {
-		if !floatEqual(a, b) {
-			cs = append(cs, core.Change{Field: field, Before: FloatText(a), After: FloatText(b)})
-		}
-	}
-	str("channel", old.Channel, new.Channel)
-	tm("received_at", old.ReceivedAt, new.ReceivedAt)
-	str("caller_name", old.CallerName, new.CallerName)
-	str("caller_phone", old.CallerPhone, new.CallerPhone)
-	str("caller_id", old.CallerID, new.CallerID)
-	str("address", old.Address, new.Address)
-	str("street", old.Street, new.Street)
-	str("community", old.Community, new.Community)
-	str("grid", old.Grid, new.Grid)
-	fl("lng", old.Lng, new.Lng)
-	fl("lat", old.Lat, new.Lat)
-	str("title", old.Title, new.Title)
-	str("content", old.Content, new.Content)
-	str("category1", old.Category1, new.Category1)
-	str("category2", old.Category2, new.Category2)
-	str("category3", old.Category3, new.Category3)
-	str("intent", old.Intent, new.Intent)
-	str("urgency", old.Urgency, new.Urgency)
-	str("unit", old.Unit, new.Unit)
-	str("status", old.Status, new.Status)
-	tm("deadline", old.Deadline, new.Deadline)
-	tm("contacted_at", old.ContactedAt, new.ContactedAt)
-	tm("resolved_at", old.ResolvedAt, new.ResolvedAt)
-	str("reply", old.Reply, new.Reply)
-	if !boolEqual(old.Resolved, new.Resolved) {
-		cs = append(cs, core.Change{Field: "resolved", Before: BoolText(old.Resolved), After: BoolText(new.Resolved)})
-	}
-	str("satisfaction", old.Satisfaction, new.Satisfaction)
-	tm("callback_at", old.CallbackAt, new.CallbackAt)
-	if !slices.Equal(old.Tags, new.Tags) {
-		cs = append(cs, core.Change{Field: "tags", Before: strings.Join(old.Tags, ","), After: strings.Join(new.Tags, ",")})
-	}
-	if !maps.Equal(old.Extra, new.Extra) {
-		keys := slices.Sorted(maps.Keys(old.Extra))
-		for k := range new.Extra {
-			if _, ok := old.Extra[k]; !ok {
-				keys = append(keys, k)
+		switch a := c.Ptr(old).(type) {
+		case *string:
+			add(c.Name, *a, *c.Ptr(new).(*string))
+		case *time.Time:
+			if b := *c.Ptr(new).(*time.Time); !a.Equal(b) {
+				cs = append(cs, core.Change{Field: c.Name, Before: TimeText(*a), After: TimeText(b)})
+			}
+		case **float64:
+			if b := *c.Ptr(new).(**float64); !floatEqual(*a, b) {
+				cs = append(cs, core.Change{Field: c.Name, Before: FloatText(*a), After: FloatText(b)})
+			}
+		case **bool:
+			if b := *c.Ptr(new).(**bool); !boolEqual(*a, b) {
+				cs = append(cs, core.Change{Field: c.Name, Before: BoolText(*a), After: BoolText(b)})
+			}
+		case *[]string:
+			if b := *c.Ptr(new).(*[]string); !slices.Equal(*a, b) {
+				cs = append(cs, core.Change{Field: c.Name, Before: strings.Join(*a, ","), After: strings.Join(b, ",")})
 			}
 		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			str(k, old.Extra[k], new.Extra[k])
-		}
-	}
-	if !slices.Equal(old.Flags, new.Flags) {
-		cs = append(cs, core.Change{Field: "flags", Before: strings.Join(old.Flags, "; "), After: strings.Join(new.Flags, "; ")})
 	}
 	return cs
+}
+
+// diffExtra adds the changes of a street's own fields, by key.
+func diffExtra(old, new map[string]string, add func(field, a, b string)) {
+	if maps.Equal(old, new) {
+		return
+	}
+	keys := slices.Sorted(maps.Keys(old))
+	for k := range new {
+		if _, ok := old[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		add(k, old[k], new[k])
+	}
 }
 
 func floatEqual(a, b *float64) bool {

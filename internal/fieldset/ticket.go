@@ -27,17 +27,6 @@ const RawSuffix = "（原值）"
 // MaxTextLen caps a single value, in bytes; longer values are invalid.
 const MaxTextLen = 1 << 20
 
-// standard names the fields that map onto core.Ticket; every other field of
-// a set goes to Ticket.Extra.
-var standard = map[string]bool{
-	"number": true, "channel": true, "received_at": true, "caller_name": true, "caller_phone": true,
-	"caller_id": true, "address": true, "street": true, "community": true, "grid": true, "lng": true,
-	"lat": true, "title": true, "content": true, "category1": true, "category2": true, "category3": true,
-	"intent": true, "urgency": true, "unit": true, "status": true, "deadline": true, "contacted_at": true,
-	"resolved_at": true, "reply": true, "resolved": true, "satisfaction": true, "callback_at": true,
-	"tags": true, "source_file": true, "source_row": true, "flags": true,
-}
-
 // Index returns the position of the field named name in s.Fields, or -1.
 func (s *Set) Index(name string) int {
 	for i, f := range s.Fields {
@@ -110,7 +99,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 			problem(f, "含有无效字符")
 			continue
 		}
-		if !standard[f.Name] {
+		if !IsColumn(f.Name) {
 			norm, err := f.Normalize(v)
 			if err != nil {
 				problem(f, err.Error())
@@ -133,7 +122,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				keepRaw(f, v)
 				continue
 			}
-			s.setTime(&t, f.Name, tm)
+			*timeField(&t, f.Name) = tm
 		case TypeFloat:
 			x, err := ParseFloat(v, f.Format)
 			if err != nil {
@@ -141,12 +130,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				keepRaw(f, v)
 				continue
 			}
-			switch f.Name {
-			case "lng":
-				t.Lng = &x
-			case "lat":
-				t.Lat = &x
-			}
+			*column[f.Name].Ptr(&t).(**float64) = &x
 		case TypeInt:
 			n, err := ParseInt(v)
 			if err != nil || n < 0 || n > 1<<31-1 {
@@ -154,9 +138,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				keepRaw(f, v)
 				continue
 			}
-			if f.Name == "source_row" {
-				t.SourceRow = int(n)
-			}
+			*column[f.Name].Ptr(&t).(*int) = int(n)
 		case TypeBool:
 			b, err := ParseBool(v)
 			if err != nil {
@@ -164,17 +146,10 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				keepRaw(f, v)
 				continue
 			}
-			if f.Name == "resolved" {
-				t.Resolved = &b
-			}
+			*column[f.Name].Ptr(&t).(**bool) = &b
 		case TypeTags:
-			tags := ParseTags(v)
-			switch f.Name {
-			case "tags":
-				t.Tags = tags
-			case "flags":
-				t.Flags = append(t.Flags, tags...)
-			}
+			p := column[f.Name].Ptr(&t).(*[]string)
+			*p = append(*p, ParseTags(v)...)
 		case TypeEnum:
 			e, err := f.ParseEnum(v)
 			if err != nil {
@@ -182,7 +157,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				keepRaw(f, v)
 				continue
 			}
-			s.setString(&t, f.Name, e)
+			*column[f.Name].Ptr(&t).(*string) = e
 		default:
 			norm, err := f.Normalize(v)
 			if err != nil {
@@ -192,7 +167,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				}
 				norm = v
 			}
-			s.setString(&t, f.Name, norm)
+			*column[f.Name].Ptr(&t).(*string) = norm
 		}
 	}
 	// Cross-field order of times.
@@ -201,7 +176,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 		if f.Type != TypeDateTime || !ok {
 			continue
 		}
-		a, b := s.timeOf(&t, f.Name), s.timeOf(&t, other)
+		a, b := timeOf(&t, f.Name), timeOf(&t, other)
 		if !a.IsZero() && !b.IsZero() && a.Before(b) {
 			label := other
 			if g := s.byName[other]; g != nil {
@@ -217,36 +192,12 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 	return t, probs
 }
 
-func (s *Set) setTime(t *core.Ticket, name string, v time.Time) {
-	switch name {
-	case "received_at":
-		t.ReceivedAt = v
-	case "deadline":
-		t.Deadline = v
-	case "contacted_at":
-		t.ContactedAt = v
-	case "resolved_at":
-		t.ResolvedAt = v
-	case "callback_at":
-		t.CallbackAt = v
-	}
-}
-
 // timeOf returns the valid time of datetime field name in t, or zero.
-func (s *Set) timeOf(t *core.Ticket, name string) time.Time {
-	switch name {
-	case "received_at":
-		return t.ReceivedAt
-	case "deadline":
-		return t.Deadline
-	case "contacted_at":
-		return t.ContactedAt
-	case "resolved_at":
-		return t.ResolvedAt
-	case "callback_at":
-		return t.CallbackAt
+func timeOf(t *core.Ticket, name string) time.Time {
+	if p := timeField(t, name); p != nil {
+		return *p
 	}
-	if standard[name] {
+	if IsColumn(name) {
 		return time.Time{}
 	}
 	// A street's own datetime field, kept normalised in Extra.
@@ -255,53 +206,6 @@ func (s *Set) timeOf(t *core.Ticket, name string) time.Time {
 		return time.Time{}
 	}
 	return tm
-}
-
-func (s *Set) setString(t *core.Ticket, name, v string) {
-	switch name {
-	case "number":
-		t.Number = v
-	case "channel":
-		t.Channel = v
-	case "caller_name":
-		t.CallerName = v
-	case "caller_phone":
-		t.CallerPhone = v
-	case "caller_id":
-		t.CallerID = v
-	case "address":
-		t.Address = v
-	case "street":
-		t.Street = v
-	case "community":
-		t.Community = v
-	case "grid":
-		t.Grid = v
-	case "title":
-		t.Title = v
-	case "content":
-		t.Content = v
-	case "category1":
-		t.Category1 = v
-	case "category2":
-		t.Category2 = v
-	case "category3":
-		t.Category3 = v
-	case "intent":
-		t.Intent = v
-	case "urgency":
-		t.Urgency = v
-	case "unit":
-		t.Unit = v
-	case "status":
-		t.Status = v
-	case "reply":
-		t.Reply = v
-	case "satisfaction":
-		t.Satisfaction = v
-	case "source_file":
-		t.SourceFile = v
-	}
 }
 
 // Normalize validates one non-empty value of f and returns its normalised
@@ -366,89 +270,7 @@ func (f *Field) Normalize(v string) (string, error) {
 func (s *Set) Values(t *core.Ticket) []string {
 	out := make([]string, len(s.Fields))
 	for i, f := range s.Fields {
-		out[i] = s.value(t, f)
+		out[i] = Text(t, f.Name)
 	}
 	return out
-}
-
-func (s *Set) value(t *core.Ticket, f *Field) string {
-	switch f.Name {
-	case "number":
-		return t.Number
-	case "channel":
-		return t.Channel
-	case "received_at":
-		return FormatDateTime(t.ReceivedAt)
-	case "caller_name":
-		return t.CallerName
-	case "caller_phone":
-		return t.CallerPhone
-	case "caller_id":
-		return t.CallerID
-	case "address":
-		return t.Address
-	case "street":
-		return t.Street
-	case "community":
-		return t.Community
-	case "grid":
-		return t.Grid
-	case "lng":
-		if t.Lng != nil {
-			return FormatFloat(*t.Lng)
-		}
-		return ""
-	case "lat":
-		if t.Lat != nil {
-			return FormatFloat(*t.Lat)
-		}
-		return ""
-	case "title":
-		return t.Title
-	case "content":
-		return t.Content
-	case "category1":
-		return t.Category1
-	case "category2":
-		return t.Category2
-	case "category3":
-		return t.Category3
-	case "intent":
-		return t.Intent
-	case "urgency":
-		return t.Urgency
-	case "unit":
-		return t.Unit
-	case "status":
-		return t.Status
-	case "deadline":
-		return FormatDateTime(t.Deadline)
-	case "contacted_at":
-		return FormatDateTime(t.ContactedAt)
-	case "resolved_at":
-		return FormatDateTime(t.ResolvedAt)
-	case "reply":
-		return t.Reply
-	case "resolved":
-		if t.Resolved != nil {
-			return FormatBool(*t.Resolved)
-		}
-		return ""
-	case "satisfaction":
-		return t.Satisfaction
-	case "callback_at":
-		return FormatDateTime(t.CallbackAt)
-	case "tags":
-		return FormatTags(t.Tags)
-	case "flags":
-		return FormatTags(t.Flags)
-	case "source_file":
-		return t.SourceFile
-	case "source_row":
-		if t.SourceRow != 0 {
-			return fmt.Sprint(t.SourceRow)
-		}
-		return ""
-	}
-	return t.Extra[f.Name]
 }

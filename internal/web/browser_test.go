@@ -160,7 +160,7 @@ func TestBrowserDispatch(t *testing.T) {
 	ctx0 := context.Background()
 	areas, _ := f.store.Areas(ctx0)
 	units, _ := f.store.Units(ctx0)
-	f.server.Dispatch = &Dispatcher{}
+	f.server.Dispatch = &dispatch.Live{}
 	f.server.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(
 		[]core.DispatchRule{{Category1: "社会保障", Unit: "社会保障事务所"}}, areas, units)})
 	ctx := browser(t, exe)

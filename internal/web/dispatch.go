@@ -12,29 +12,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"jiceng/internal/core"
 	"jiceng/internal/dispatch"
 )
-
-// Dispatcher holds the smart-dispatch recommender (package dispatch). The
-// server starts with the catalogue alone and swaps in a recommender with
-// its trained model when training ends, so it is an atomic pointer.
-type Dispatcher struct {
-	p atomic.Pointer[dispatch.Recommender]
-}
-
-// Set replaces the recommender.
-func (d *Dispatcher) Set(rc *dispatch.Recommender) { d.p.Store(rc) }
-
-// Get returns the recommender, or nil.
-func (d *Dispatcher) Get() *dispatch.Recommender {
-	if d == nil {
-		return nil
-	}
-	return d.p.Load()
-}
 
 type suggestionJSON struct {
 	Unit       string   `json:"unit"`
@@ -378,8 +359,7 @@ func (s *Server) handleRulesConfirm(w http.ResponseWriter, r *http.Request, p pr
 
 // useCatalogue makes new suggestions use rules at once; the model stays.
 func (s *Server) useCatalogue(ctx context.Context, rules []core.DispatchRule) {
-	rc := s.Dispatch.Get()
-	if rc == nil {
+	if s.Dispatch.Get() == nil {
 		return
 	}
 	areas, err1 := s.Store.Areas(ctx)
@@ -388,8 +368,7 @@ func (s *Server) useCatalogue(ctx context.Context, rules []core.DispatchRule) {
 		s.Log.Error("dispatch catalogue not refreshed", "err", errors.Join(err1, err2))
 		return
 	}
-	s.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(rules, areas, units), Model: rc.Model,
-		Threshold: rc.Threshold, StaleRate: rc.StaleRate, StaleReturns: rc.StaleReturns})
+	s.Dispatch.SetCatalogue(rules, areas, units)
 }
 
 // appliedVersion reads {version} and returns that catalogue version's

@@ -210,7 +210,7 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 		}
 		// Show the form again with the message next to it.
 		page.Error = core.ErrorMessage(err)
-		if pe, ok := err.(*paramError); ok {
+		if pe, ok := err.(*core.FieldError); ok {
 			page.ErrorField = pe.Field
 		}
 		s.render(w, r, http.StatusBadRequest, "tickets", p, page)

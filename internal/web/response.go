@@ -30,20 +30,10 @@ func errorStatus(code string) int {
 	}
 }
 
-// paramError is an invalid request parameter: an EINVALID application error
-// that also names the parameter, for the "field" of the JSON error.
-type paramError struct {
-	Field string
-	Err   *core.Error
-}
-
-func (e *paramError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *paramError) Unwrap() error { return e.Err }
-
 // invalidParam returns an EINVALID error about request parameter field.
 // The message must not quote the parameter's value: it may be personal data.
 func invalidParam(field, format string, args ...any) error {
-	return &paramError{Field: field, Err: core.Errorf(core.EINVALID, format, args...)}
+	return core.InvalidField(field, format, args...)
 }
 
 // errorBody is the JSON shape of every API error:
@@ -79,7 +69,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := core.ErrorCode(err)
 	s.logFailure(r, code, err)
 	d := errorDetail{Code: code, Message: core.ErrorMessage(err)}
-	var pe *paramError
+	var pe *core.FieldError
 	if errors.As(err, &pe) {
 		d.Field = pe.Field
 	}

@@ -18,6 +18,7 @@ import (
 
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
+	"jiceng/internal/dispatch"
 	"jiceng/internal/fieldset"
 	"jiceng/internal/rates"
 	"jiceng/internal/understand"
@@ -68,7 +69,7 @@ type Server struct {
 	Workflow *workflow.Engine
 	// Dispatch recommends handling units (智能分拨); nil or empty
 	// suggests none.
-	Dispatch *Dispatcher
+	Dispatch *dispatch.Live
 	// Rates is the 三率 configuration; nil means rates.DefaultConfig().
 	Rates *rates.Config
 

@@ -133,7 +133,7 @@ func TestTransitionForm(t *testing.T) {
 	areas, _ := f.store.Areas(ctx)
 	units, _ := f.store.Units(ctx)
 	rules := []core.DispatchRule{{Category1: "社会保障", Unit: "社会保障事务所"}}
-	f.server.Dispatch = &Dispatcher{}
+	f.server.Dispatch = &dispatch.Live{}
 	f.server.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(rules, areas, units)})
 	c := f.login(t, "staff")
 
@@ -237,7 +237,7 @@ func TestDeadlines(t *testing.T) {
 func TestRulesPage(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	f.server.Dispatch = &Dispatcher{}
+	f.server.Dispatch = &dispatch.Live{}
 	f.server.Dispatch.Set(&dispatch.Recommender{})
 	c := f.login(t, "staff")
 	page := f.get(t, c, "/dispatch/rules").body
@@ -427,7 +427,7 @@ func TestSuggestByPrediction(t *testing.T) {
 	}
 	areas, _ := f.store.Areas(ctx)
 	units, _ := f.store.Units(ctx)
-	f.server.Dispatch = &Dispatcher{}
+	f.server.Dispatch = &dispatch.Live{}
 	f.server.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(
 		[]core.DispatchRule{{Category1: "社会保障", Unit: "社会保障事务所"}}, areas, units)})
 	c := f.login(t, "staff")
