@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
 	"jiceng/internal/fieldset"
@@ -97,10 +98,14 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 
+	// Exports read through the casework service, as the workbench does: an
+	// operator of the command line is an administrator, who may export as
+	// any role of the dictionary.
+	svc := &casework.Service{Store: st, Fields: set, Dictionary: policy}
 	// A first pass collects the Extra keys, so that the header is complete
 	// before the first row is written; both passes stream.
 	extraSet := map[string]bool{}
-	if err := st.EachTicket(ctx, f, func(t core.Ticket) error {
+	if err := svc.Each(ctx, cliUser, *role, f, func(t core.Ticket) error {
 		for k := range t.Extra {
 			if set.Field(k) == nil {
 				extraSet[k] = true
@@ -120,6 +125,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		header = append(header, fd.Label)
 	}
 	header = append(header, extras...)
+	keys := make([]string, 0, len(header))
+	for _, fd := range set.Fields {
+		keys = append(keys, fd.Name)
+	}
+	keys = append(keys, extras...)
 	names := make([]string, 0, len(header))
 	for _, fd := range set.Fields {
 		names = append(names, fd.Name)
@@ -163,15 +173,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	n := 0
-	row := make([]string, len(header))
-	err = st.EachTicket(ctx, f, func(t core.Ticket) error {
-		copy(row, set.Values(&t))
-		for i, k := range extras {
-			row[len(set.Fields)+i] = t.Extra[k]
-		}
-		for i, v := range row {
-			row[i] = policy.Text(*role, names[i], v)
-		}
+	err = svc.Rows(ctx, cliUser, *role, f, keys, func(t *core.Ticket, row []string) error {
 		for i, q := range qis {
 			qiVals[i] = q.value(row)
 		}

@@ -80,7 +80,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	var firstErr error
 	for _, file := range files {
 		sum, err := importFile(ctx, e, st, file, importer.Options{
-			Fields: set, Mapping: mapping, Sheet: *sheet, BatchSize: *batch, Log: e.log, Clean: storeCleaner(policy),
+			Fields: set, Mapping: mapping, Sheet: *sheet, BatchSize: *batch, Log: e.log, Clean: storeCleaner(policy, set),
 		}, *every)
 		total.Created += sum.Created
 		total.Updated += sum.Updated

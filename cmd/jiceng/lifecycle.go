@@ -92,15 +92,12 @@ func remindLoop(ctx context.Context, e *env, st core.Store, eng *workflow.Engine
 	}
 }
 
-// chinaTime is the streets' time zone (UTC+8, no daylight saving).
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // maxRemind bounds the tickets one round of reminders reads.
 const maxRemind = 5000
 
 func sendReminders(ctx context.Context, e *env, st core.Store, eng *workflow.Engine, hook *notify.Webhook, warn time.Duration) error {
 	// Reminder texts show times in the street's zone, not the server's.
-	ms, err := eng.DueReminders(ctx, st, core.TicketFilter{}, e.clock.Now().In(chinaTime), warn, maxRemind)
+	ms, err := eng.DueReminders(ctx, st, core.TicketFilter{}, e.clock.Now().In(core.StreetTime), warn, maxRemind)
 	if err != nil {
 		return err
 	}

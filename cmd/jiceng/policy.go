@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
+	"jiceng/internal/fieldset"
 )
 
 // deidKeyEnv names the environment variable that holds the
@@ -66,38 +68,12 @@ func checkRole(p *deid.Policy, role string) error {
 	return nil
 }
 
-// storeCleaner returns the importer's Clean hook: every text value of a
-// ticket, Extra included, as the policy's store role allows it to be
-// stored. Typed values (times, numbers, tags) hold no free text and are
-// left alone.
-func storeCleaner(p *deid.Policy) func(*core.Ticket) {
-	return func(t *core.Ticket) {
-		for _, f := range ticketText(t) {
-			if *f.v != "" {
-				*f.v = p.Text(storeRole, f.name, *f.v)
-			}
-		}
-		for k, v := range t.Extra {
-			t.Extra[k] = p.Text(storeRole, k, v)
-		}
-	}
-}
+// cliUser is the operator of the command line: an administrator.
+var cliUser = core.User{Username: "cli", Role: core.RoleAdmin}
 
-// ticketText lists the text fields of t by field-set name.
-func ticketText(t *core.Ticket) []struct {
-	name string
-	v    *string
-} {
-	return []struct {
-		name string
-		v    *string
-	}{
-		{"number", &t.Number}, {"channel", &t.Channel}, {"caller_name", &t.CallerName},
-		{"caller_phone", &t.CallerPhone}, {"caller_id", &t.CallerID}, {"address", &t.Address},
-		{"street", &t.Street}, {"community", &t.Community}, {"grid", &t.Grid}, {"title", &t.Title},
-		{"content", &t.Content}, {"category1", &t.Category1}, {"category2", &t.Category2},
-		{"category3", &t.Category3}, {"intent", &t.Intent}, {"urgency", &t.Urgency}, {"unit", &t.Unit},
-		{"status", &t.Status}, {"reply", &t.Reply}, {"satisfaction", &t.Satisfaction},
-		{"source_file", &t.SourceFile},
-	}
+// storeCleaner returns the importer's Clean hook: every value of a ticket,
+// Extra included, as the dictionary's store role allows it to be stored
+// (casework.MaskTicket, by the one table of ticket fields).
+func storeCleaner(p *deid.Policy, fields *fieldset.Set) func(*core.Ticket) {
+	return func(t *core.Ticket) { *t = casework.MaskTicket(p, fields, storeRole, *t) }
 }

@@ -18,3 +18,8 @@ func (c Clock) Now() time.Time {
 	}
 	return c()
 }
+
+// StreetTime is the time zone of China's streets (UTC+8, no daylight
+// saving): working days, deadlines and dates on pages count in it whatever
+// the server's zone. A fixed zone avoids depending on a tzdata install.
+var StreetTime = time.FixedZone("CST", 8*60*60)

@@ -37,6 +37,15 @@ var ActionLabels = map[string]string{
 	ActionReopen: "重办", EventReveal: "查看联系方式",
 }
 
+// ActionLabel returns action a's Chinese name, or a itself when it has
+// none.
+func ActionLabel(a string) string {
+	if l, ok := ActionLabels[a]; ok {
+		return l
+	}
+	return a
+}
+
 // EventReveal records that a masked role was shown the caller's name and
 // phone in clear, to make the first contact (先行联系): an audited reveal,
 // not a life-cycle step.

@@ -12,7 +12,7 @@ import (
 // ticket per op).
 func BenchmarkTickets(b *testing.B) {
 	st := NewStreet(1)
-	end := time.Date(2025, 6, 30, 0, 0, 0, 0, cst)
+	end := time.Date(2025, 6, 30, 0, 0, 0, 0, core.StreetTime)
 	b.ReportAllocs()
 	b.ResetTimer()
 	n := 0
@@ -29,7 +29,7 @@ func BenchmarkTickets(b *testing.B) {
 // BenchmarkRecord measures turning a ticket into an export row.
 func BenchmarkRecord(b *testing.B) {
 	var tks []core.Ticket
-	Tickets(NewStreet(1), Options{Seed: 1, End: time.Date(2025, 6, 30, 0, 0, 0, 0, cst), Tickets: 1000}, func(t core.Ticket) error {
+	Tickets(NewStreet(1), Options{Seed: 1, End: time.Date(2025, 6, 30, 0, 0, 0, 0, core.StreetTime), Tickets: 1000}, func(t core.Ticket) error {
 		tks = append(tks, t)
 		return nil
 	})

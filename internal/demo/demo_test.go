@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // generated once.
 var (
 	historyOnce sync.Once
-	historyEnd  = time.Date(2026, 11, 26, 0, 0, 0, 0, cst)
+	historyEnd  = time.Date(2026, 11, 26, 0, 0, 0, 0, core.StreetTime)
 	history     []core.Ticket
 )
 
@@ -73,7 +73,7 @@ func digest(t *testing.T, o Options, workers int) string {
 }
 
 func TestDeterministicGolden(t *testing.T) {
-	o := Options{Seed: 7, End: time.Date(2025, 6, 30, 0, 0, 0, 0, cst), Tickets: 5000}
+	o := Options{Seed: 7, End: time.Date(2025, 6, 30, 0, 0, 0, 0, core.StreetTime), Tickets: 5000}
 	got := digest(t, o, 1)
 	if again := digest(t, o, 4); again != got {
 		t.Fatalf("1 worker and 4 workers differ: %s vs %s", got, again)
@@ -384,9 +384,9 @@ func TestSeasonsAndWeeks(t *testing.T) {
 	for _, tk := range h {
 		d := tk.ReceivedAt
 		switch {
-		case !d.Before(time.Date(2026, 2, 16, 0, 0, 0, 0, cst)) && d.Before(time.Date(2026, 2, 23, 0, 0, 0, 0, cst)):
+		case !d.Before(time.Date(2026, 2, 16, 0, 0, 0, 0, core.StreetTime)) && d.Before(time.Date(2026, 2, 23, 0, 0, 0, 0, core.StreetTime)):
 			sf++
-		case !d.Before(time.Date(2026, 2, 2, 0, 0, 0, 0, cst)) && d.Before(time.Date(2026, 2, 16, 0, 0, 0, 0, cst)):
+		case !d.Before(time.Date(2026, 2, 2, 0, 0, 0, 0, core.StreetTime)) && d.Before(time.Date(2026, 2, 16, 0, 0, 0, 0, core.StreetTime)):
 			before++
 		}
 	}
@@ -472,7 +472,7 @@ func TestContentRealism(t *testing.T) {
 }
 
 func TestPartialLastDay(t *testing.T) {
-	end := time.Date(2025, 3, 5, 14, 30, 0, 0, cst)
+	end := time.Date(2025, 3, 5, 14, 30, 0, 0, core.StreetTime)
 	var last core.Ticket
 	open := 0
 	err := Tickets(NewStreet(1), Options{Seed: 3, End: end, Tickets: 3000}, func(tk core.Ticket) error {
@@ -628,11 +628,11 @@ func TestCompile(t *testing.T) {
 
 func TestFmtTime(t *testing.T) {
 	for _, tm := range []time.Time{
-		time.Date(2025, 1, 2, 3, 4, 5, 0, cst),
-		time.Date(2024, 12, 31, 23, 59, 59, 999, cst),
+		time.Date(2025, 1, 2, 3, 4, 5, 0, core.StreetTime),
+		time.Date(2024, 12, 31, 23, 59, 59, 999, core.StreetTime),
 		time.Date(2025, 6, 30, 16, 0, 0, 0, time.UTC), // converted to CST
 	} {
-		if got, want := fmtTime(tm), tm.In(cst).Format(TimeLayout); got != want {
+		if got, want := fmtTime(tm), tm.In(core.StreetTime).Format(TimeLayout); got != want {
 			t.Errorf("fmtTime(%v) = %s, want %s", tm, got, want)
 		}
 	}

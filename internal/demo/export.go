@@ -63,7 +63,7 @@ func fmtTime(t time.Time) string {
 		return ""
 	}
 	// By hand: time.Format is the costliest part of a row.
-	t = t.In(cst)
+	t = t.In(core.StreetTime)
 	y, mo, d := t.Date()
 	h, mi, sec := t.Clock()
 	var b [19]byte

@@ -14,9 +14,6 @@ import (
 	"jiceng/internal/core"
 )
 
-// cst is China Standard Time; the demo does not depend on tzdata.
-var cst = time.FixedZone("CST", 8*3600)
-
 // DefaultPerDay is the average number of tickets a day when Options.Tickets
 // is 0: about 1,900 a month, 45,000 over two years — a busy urban street.
 const DefaultPerDay = 62
@@ -126,7 +123,7 @@ func Spikes(end time.Time) []Spike {
 	first := endDay.AddDate(-2, 0, 1)
 	recent := func(month time.Month, day, days int) time.Time {
 		for y := endDay.Year(); ; y-- {
-			s := time.Date(y, month, day, 0, 0, 0, 0, cst)
+			s := time.Date(y, month, day, 0, 0, 0, 0, core.StreetTime)
 			if !s.AddDate(0, 0, days-1).After(endDay) {
 				return s
 			}
@@ -152,8 +149,8 @@ func Spikes(end time.Time) []Spike {
 }
 
 func dayOf(t time.Time) time.Time {
-	y, m, d := t.In(cst).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, cst)
+	y, m, d := t.In(core.StreetTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, core.StreetTime)
 }
 
 // Plan is a history laid out day by day: how many tickets each day gets.
@@ -198,7 +195,7 @@ func NewPlan(st Street, o Options) (*Plan, error) {
 	if o.Tickets < 0 {
 		return nil, fmt.Errorf("demo: negative ticket count %d", o.Tickets)
 	}
-	end := o.End.In(cst)
+	end := o.End.In(core.StreetTime)
 	endDay := dayOf(end)
 	p := &Plan{g: g, st: st, seed: o.Seed, first: endDay.AddDate(-2, 0, 1), cutoff: endDay.AddDate(0, 0, 1),
 		units: map[string]int{}, comms: map[string]int{}}
@@ -269,12 +266,12 @@ func NewPlan(st Street, o Options) (*Plan, error) {
 
 // springFestivals are the first days (初一) of the Chinese New Year.
 var springFestivals = []time.Time{
-	time.Date(2020, 1, 25, 0, 0, 0, 0, cst), time.Date(2021, 2, 12, 0, 0, 0, 0, cst),
-	time.Date(2022, 2, 1, 0, 0, 0, 0, cst), time.Date(2023, 1, 22, 0, 0, 0, 0, cst),
-	time.Date(2024, 2, 10, 0, 0, 0, 0, cst), time.Date(2025, 1, 29, 0, 0, 0, 0, cst),
-	time.Date(2026, 2, 17, 0, 0, 0, 0, cst), time.Date(2027, 2, 6, 0, 0, 0, 0, cst),
-	time.Date(2028, 1, 26, 0, 0, 0, 0, cst), time.Date(2029, 2, 13, 0, 0, 0, 0, cst),
-	time.Date(2030, 2, 3, 0, 0, 0, 0, cst),
+	time.Date(2020, 1, 25, 0, 0, 0, 0, core.StreetTime), time.Date(2021, 2, 12, 0, 0, 0, 0, core.StreetTime),
+	time.Date(2022, 2, 1, 0, 0, 0, 0, core.StreetTime), time.Date(2023, 1, 22, 0, 0, 0, 0, core.StreetTime),
+	time.Date(2024, 2, 10, 0, 0, 0, 0, core.StreetTime), time.Date(2025, 1, 29, 0, 0, 0, 0, core.StreetTime),
+	time.Date(2026, 2, 17, 0, 0, 0, 0, core.StreetTime), time.Date(2027, 2, 6, 0, 0, 0, 0, core.StreetTime),
+	time.Date(2028, 1, 26, 0, 0, 0, 0, core.StreetTime), time.Date(2029, 2, 13, 0, 0, 0, 0, core.StreetTime),
+	time.Date(2030, 2, 3, 0, 0, 0, 0, core.StreetTime),
 }
 
 // holidayFactor lowers the volume in the Spring Festival week (除夕 to

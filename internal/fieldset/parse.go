@@ -7,12 +7,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-)
 
-// Shanghai is the time zone of every date without an explicit offset: the
-// wall clock of the street office. China has kept UTC+8 without daylight
-// saving since 1991, so a fixed zone is exact and needs no tzdata.
-var Shanghai = time.FixedZone("CST", 8*3600)
+	"jiceng/internal/core"
+)
 
 // DateTimeLayout is the normalised form of a datetime value.
 const DateTimeLayout = "2006-01-02 15:04:05"
@@ -64,7 +61,7 @@ func foldWidth(s string) string {
 }
 
 // ParseDateTime parses a date or date and time as found in hotline exports
-// and spreadsheets, in Shanghai time unless the value carries an offset:
+// and spreadsheets, in core.StreetTime time unless the value carries an offset:
 //
 //	2024-03-05 08:30, 2024-03-05T08:30:00, 2024/3/5, 2024/3/5 8:30:15,
 //	2024.3.5, 2024年3月5日, 2024年3月5日 8时30分, 2024年03月05日08:30,
@@ -88,7 +85,7 @@ func ParseDateTime(s string) (time.Time, error) {
 		if t.Year() < 1900 || t.Year() > 2199 {
 			return time.Time{}, ErrDate
 		}
-		return t.Truncate(time.Second).In(Shanghai), nil
+		return t.Truncate(time.Second).In(core.StreetTime), nil
 	}
 	if allDigits(s) {
 		switch len(s) {
@@ -153,7 +150,7 @@ func excelSerial(s string) (time.Time, bool) {
 	}
 	days := math.Floor(v)
 	secs := math.Round((v - days) * 86400)
-	base := time.Date(1899, 12, 30, 0, 0, 0, 0, Shanghai)
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, core.StreetTime)
 	return base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second), true
 }
 
@@ -278,20 +275,20 @@ func makeDate(p [6]int) (time.Time, error) {
 	if d < 1 || d > daysIn(y, mo) {
 		return time.Time{}, ErrDateDay
 	}
-	return time.Date(y, time.Month(mo), d, h, mi, se, 0, Shanghai), nil
+	return time.Date(y, time.Month(mo), d, h, mi, se, 0, core.StreetTime), nil
 }
 
 func daysIn(y, m int) int {
 	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-// FormatDateTime returns the normalised form of t in Shanghai time, which
+// FormatDateTime returns the normalised form of t in core.StreetTime time, which
 // ParseDateTime reads back to the same instant. A zero t is "".
 func FormatDateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(Shanghai).Format(DateTimeLayout)
+	return t.In(core.StreetTime).Format(DateTimeLayout)
 }
 
 // ParsePhone normalises a Chinese telephone number:

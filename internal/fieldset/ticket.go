@@ -201,7 +201,7 @@ func timeOf(t *core.Ticket, name string) time.Time {
 		return time.Time{}
 	}
 	// A street's own datetime field, kept normalised in Extra.
-	tm, err := time.ParseInLocation(DateTimeLayout, t.Extra[name], Shanghai)
+	tm, err := time.ParseInLocation(DateTimeLayout, t.Extra[name], core.StreetTime)
 	if err != nil {
 		return time.Time{}
 	}

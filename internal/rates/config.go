@@ -106,9 +106,6 @@ func DefaultConfig() Config {
 	}
 }
 
-// cst is China Standard Time, without the tz database.
-var cst = time.FixedZone("CST", 8*3600)
-
 // DefaultContactDeadline is ReceivedAt + 2 h for 紧急 tickets and + 24 h for
 // all others: the usual 先行联系 limits of 12345 hotlines.
 func DefaultContactDeadline(t core.Ticket) time.Time {
@@ -165,7 +162,7 @@ func (c *Config) Validate() error {
 // Zone returns where months begin: Location, or China Standard Time.
 func (c *Config) Zone() *time.Location {
 	if c.Location == nil {
-		return cst
+		return core.StreetTime
 	}
 	return c.Location
 }

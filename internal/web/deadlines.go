@@ -18,19 +18,7 @@ const maxDue = 500
 // reminders returns the near and overdue limits of the tickets in u's
 // scope, overdue first (see workflow.Engine.Reminders).
 func (s *Server) reminders(r *http.Request, u core.User, warn time.Duration) ([]workflow.Reminder, error) {
-	ws, ok := s.Store.(core.WorkflowStore)
-	if s.Workflow == nil || !ok {
-		return nil, core.Errorf(core.EINVALID, "本系统未启用工单流转")
-	}
-	sc, err := s.userScope(r.Context(), u)
-	if err != nil {
-		return nil, err
-	}
-	var f core.TicketFilter
-	if !sc.narrow(&f) {
-		return nil, nil
-	}
-	return s.Workflow.DueReminders(r.Context(), ws, f, s.Clock.Now().In(s.Location), warn, maxDue)
+	return s.cases().Reminders(r.Context(), u, warn, maxDue)
 }
 
 // parseWarn reads the warn parameter: a Go duration (4h, 30m) or whole
@@ -184,7 +172,9 @@ func (s *Server) dispatchQueue(r *http.Request, u core.User) ([]queueRow, error)
 	}
 	var rows []queueRow
 	for _, status := range []string{core.StatusReceived, core.StatusReturned} {
-		ts, _, err := s.Store.Tickets(r.Context(), core.TicketFilter{Status: status, Limit: maxQueue})
+		// The recommender reads the text: the raw tickets; the row shows
+		// the masked title.
+		ts, _, err := s.cases().RawList(r.Context(), u, core.TicketFilter{Status: status, Limit: maxQueue})
 		if err != nil {
 			return nil, err
 		}
@@ -205,7 +195,7 @@ func (s *Server) dispatchQueue(r *http.Request, u core.User) ([]queueRow, error)
 					row.Suggestion, row.Reason, row.Confidence = sg.Unit, sg.Reason, percent(sg.Confidence)
 				}
 			}
-			row.Title = ticketTitle(s.maskTicket(t, u.Role))
+			row.Title = ticketTitle(s.cases().MaskTicket(u.Role, t))
 			rows = append(rows, row)
 		}
 	}

@@ -75,18 +75,14 @@ func (s *Server) handleDispatchSuggestions(w http.ResponseWriter, r *http.Reques
 		s.fail(w, r, core.Errorf(core.EFORBIDDEN, "当前账号无权查看派单建议"))
 		return
 	}
-	v, err := s.ticketView(r, id, p.User)
+	// The recommender reads the text: give it the unmasked ticket, in
+	// scope. The reasons it gives quote categories and units, not text.
+	t, wf, err := s.cases().Raw(r.Context(), p.User, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// The recommender reads the text: give it the unmasked ticket.
-	t, err := s.Store.Ticket(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, ok := s.suggest(r.Context(), t, v.workflow)
+	res, ok := s.suggest(r.Context(), t, wf)
 	if !ok {
 		s.fail(w, r, core.Errorf(core.EINVALID, "本系统未启用智能分拨"))
 		return

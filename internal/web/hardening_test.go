@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/workflow"
 )
@@ -159,7 +160,7 @@ func TestLoginThrottle(t *testing.T) {
 // TestThrottleLocks: the lock doubles with every failure past the free
 // ones, up to the maximum, and is forgotten after a while.
 func TestThrottleLocks(t *testing.T) {
-	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, chinaTime)
+	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, core.StreetTime)
 	tests := []struct {
 		name     string
 		failures int
@@ -262,7 +263,7 @@ func TestReveal(t *testing.T) {
 		t.Fatalf("ticket page: phone shown or no reveal button")
 	}
 	r := f.postJSON(t, hd01, "/api/v1/tickets/2/reveal", nil)
-	c := decode[contactJSON](t, r)
+	c := decode[casework.Contact](t, r)
 	if r.status != http.StatusOK || c.CallerPhone != "13700002222" || c.CallerName != "李四" {
 		t.Fatalf("reveal: %d %+v", r.status, c)
 	}

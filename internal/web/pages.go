@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 )
 
@@ -216,7 +217,7 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 		s.render(w, r, http.StatusBadRequest, "tickets", p, page)
 		return
 	}
-	tickets, total, err := s.scopedTickets(r, p.User, f)
+	tickets, total, err := s.cases().List(r.Context(), p.User, f)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
@@ -227,7 +228,6 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 		return
 	}
 	for _, t := range tickets {
-		t = s.maskTicket(t, p.User.Role)
 		category := categoryPath(t)
 		if category == "" {
 			// Not categorised by a person: show the prediction, marked.
@@ -357,7 +357,7 @@ type ticketPage struct {
 	// CanReveal offers the lead unit the caller's contact in clear, to
 	// make the first contact; Contact is that contact once revealed.
 	CanReveal bool
-	Contact   *contactJSON
+	Contact   *casework.Contact
 	// Done confirms the action just taken (已完成「签收」).
 	Done string
 }
@@ -393,26 +393,26 @@ func (s *Server) renderTicketPage(w http.ResponseWriter, r *http.Request, p prin
 // renderTicketPageWith renders the ticket page; contact, when set, is the
 // caller's contact just revealed (shown in this answer only); done, the
 // action just taken, is confirmed on the page.
-func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int, contact *contactJSON, done string) {
+func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p principal, id int64, notice string, status int, contact *casework.Contact, done string) {
 	v, err := s.ticketView(r, id, p.User)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	t, events := v.ticket, v.events
+	t, events := v.Ticket, v.Events
 	page := ticketPage{ID: t.ID, Number: t.Number, Title: ticketTitle(t), Status: t.Status, Flags: t.Flags}
-	if v.hasPrediction {
-		page.Prediction = s.toPredictionPanel(t, v.prediction, v.stored)
+	if v.HasPrediction {
+		page.Prediction = s.toPredictionPanel(t, v.Prediction, v.Stored)
 	}
-	if v.hasWorkflow {
-		page.Workflow = s.toWorkflowPanel(r, p.User, v.scope, t, v.workflow)
+	if v.HasWorkflow {
+		page.Workflow = s.toWorkflowPanel(r, t, v.Workflow, v.Actions)
 	}
 	page.Notice = notice
 	if label, ok := core.ActionLabels[done]; ok && notice == "" {
 		page.Done = "已完成「" + label + "」"
 	}
 	page.Contact = contact
-	page.CanReveal = contact == nil && mayReveal(p.User, v.scope, t)
+	page.CanReveal = contact == nil && v.CanReveal
 	values := s.ticketValues(t)
 	for _, f := range s.Fields.Fields {
 		page.Fields = append(page.Fields, fieldRow{Label: f.Label, Value: values[f.Name], Text: f.Type == "text"})
@@ -437,7 +437,7 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	names := map[string]string{}
 	for i := len(events) - 1; i >= 0; i-- {
 		e := events[i]
-		row := eventRow{At: s.formatTime(e.At), Actor: s.actorName(r, e.Actor, names), Action: actionLabel(e.Action), Note: e.Note}
+		row := eventRow{At: s.formatTime(e.At), Actor: s.actorName(r, e.Actor, names), Action: core.ActionLabel(e.Action), Note: e.Note}
 		for _, c := range e.Changes {
 			row.Changes = append(row.Changes, changeJSON{Field: c.Field, Label: s.fieldLabel(c.Field),
 				Before: s.changeTime(c.Field, c.Before, displayLayout), After: s.changeTime(c.Field, c.After, displayLayout)})

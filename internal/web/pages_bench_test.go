@@ -33,7 +33,7 @@ func BenchmarkPages(b *testing.B) {
 	if os.Getenv("JICENG_BENCH_1M") != "" {
 		n, name = 1_000_000, "1m"
 	}
-	end := time.Date(2026, 11, 26, 0, 0, 0, 0, chinaTime)
+	end := time.Date(2026, 11, 26, 0, 0, 0, 0, core.StreetTime)
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("jiceng-bench-pages-%s-v%d.db", name, sqlite.SchemaVersion()))
 	if _, err := os.Stat(path); err != nil {
 		tmp := path + ".building"

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/rates"
 	"jiceng/internal/report"
@@ -268,12 +269,12 @@ type drillPage struct {
 // recorded) and loads the page [offset, offset+limit) of them, masked.
 func (s *Server) drillTickets(r *http.Request, u core.User, v ratesView, ids []int64, offset, limit int) (drillPage, error) {
 	var kept []int64
-	if v.scope.whole() {
+	if v.scope.Whole() {
 		kept = ids
 	} else {
 		for _, id := range ids {
 			o := v.res.Owners[id]
-			if v.scope.sees(core.Ticket{Unit: o.Unit, Community: o.Community}, core.Workflow{}) {
+			if v.scope.SeesPlace(o.Unit, o.Community) {
 				kept = append(kept, id)
 			}
 		}
@@ -290,7 +291,7 @@ func (s *Server) drillTickets(r *http.Request, u core.User, v ratesView, ids []i
 		if err != nil {
 			return page, err
 		}
-		page.Tickets = append(page.Tickets, s.maskTicket(t, u.Role))
+		page.Tickets = append(page.Tickets, s.cases().MaskTicket(u.Role, t))
 	}
 	return page, nil
 }
@@ -351,7 +352,7 @@ type ratesPage struct {
 	// Whole is true for the roles that see the whole street: every
 	// figure drills down to its tickets; the others drill into their own.
 	Whole      bool
-	Scope      scope
+	Scope      casework.Scope
 	Lost       []lostJSON
 	Formulas   []string
 	ComputedAt string
@@ -367,7 +368,7 @@ func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p princ
 	j := s.toRatesJSON(res, v.mine)
 	page := ratesPage{Period: j.Period, Label: j.Label, Prev: res.Period.Add(-1).String(), Next: res.Period.Add(1).String(),
 		Street: j.Street, Mine: j.Mine, Units: j.Units, Communities: j.Communities, Lost: j.Lost, Formulas: j.Formulas,
-		Whole: v.scope.whole(), Scope: v.scope, ComputedAt: s.formatTime(res.Config.AsOf)}
+		Whole: v.scope.Whole(), Scope: v.scope, ComputedAt: s.formatTime(res.Config.AsOf)}
 	if len(page.Lost) > 30 {
 		page.Lost = page.Lost[:30]
 	}
@@ -441,7 +442,7 @@ func (s *Server) handleRatesTicketsPage(w http.ResponseWriter, r *http.Request, 
 	}
 	page := ratesTicketsPage{Title: v.res.Period.Label() + " · " + title, Total: dp.Total, Page: n,
 		Pages: (dp.Total + pageSize - 1) / pageSize, Back: "/rates?period=" + v.res.Period.String()}
-	if !v.scope.whole() {
+	if !v.scope.Whole() {
 		page.Title += "（本单位/本社区）"
 	}
 	link := func(n int) string {
@@ -552,7 +553,7 @@ var templateFuncs = template.FuncMap{
 // of the user's scope, and the user's own group.
 type ratesView struct {
 	res   *rates.Result // Lost scoped; otherwise shared with the cache
-	scope scope
+	scope casework.Scope
 	mine  *rates.Group // the user's unit or community; nil for the street
 }
 
@@ -567,7 +568,7 @@ func (s *Server) ratesRequest(w http.ResponseWriter, r *http.Request, p principa
 		res, err = s.computeRates(r)
 	}
 	if err == nil {
-		v.scope, err = s.userScope(r.Context(), p.User)
+		v.scope, err = s.cases().Scope(r.Context(), p.User)
 	}
 	if err == nil {
 		v.res, v.mine = scopeRates(res, v.scope)
@@ -584,14 +585,14 @@ func (s *Server) ratesRequest(w http.ResponseWriter, r *http.Request, p principa
 // scopeRates returns a copy of res with the lost-points tickets of scope
 // sc, and sc's own group: a community worker's community (or unit), a
 // handler's unit. The cached res is not changed.
-func scopeRates(res *rates.Result, sc scope) (*rates.Result, *rates.Group) {
-	if sc.whole() {
+func scopeRates(res *rates.Result, sc casework.Scope) (*rates.Result, *rates.Group) {
+	if sc.Whole() {
 		return res, nil
 	}
 	cp := *res
 	cp.Lost = make([]rates.LostTicket, 0, len(res.Lost))
 	for _, l := range res.Lost {
-		if sc.sees(core.Ticket{Unit: l.Unit, Community: l.Community}, core.Workflow{}) {
+		if sc.SeesPlace(l.Unit, l.Community) {
 			cp.Lost = append(cp.Lost, l)
 		}
 	}

@@ -23,7 +23,7 @@ func TestRates(t *testing.T) {
 	const period = "2025-01"
 	p, _ := rates.ParsePeriod(period)
 	cfg := rates.DefaultConfig()
-	cfg.Location, cfg.AsOf = chinaTime, fixedClock()
+	cfg.Location, cfg.AsOf = core.StreetTime, fixedClock()
 	want, err := report.Compute(context.Background(), f.store, p, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 )
 
@@ -107,7 +108,7 @@ func (s *Server) pathTicket(r *http.Request) (int64, error) {
 	} else {
 		id = none
 	}
-	if !looksLikeNumber(v) {
+	if !casework.LooksLikeNumber(v) {
 		return id, nil
 	}
 	t, err := s.Store.TicketByNumber(r.Context(), v)
@@ -118,18 +119,4 @@ func (s *Server) pathTicket(r *http.Request) (int64, error) {
 		return id, nil
 	}
 	return 0, err
-}
-
-// looksLikeNumber reports whether v could be a ticket number: 4 to 64
-// letters, digits, '-' and '_', nothing else.
-func looksLikeNumber(v string) bool {
-	if len(v) < 4 || len(v) > 64 {
-		return false
-	}
-	for _, c := range v {
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

@@ -78,9 +78,6 @@ type Server struct {
 	taskCache  taskCache
 }
 
-// chinaTime is UTC+8; a fixed zone avoids depending on a tzdata install.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
 // Handler returns the HTTP handler with every route, request logging,
 // security headers and cross-origin protection.
 func (s *Server) Handler() http.Handler {
@@ -88,7 +85,7 @@ func (s *Server) Handler() http.Handler {
 		s.Log = slog.New(slog.DiscardHandler)
 	}
 	if s.Location == nil {
-		s.Location = chinaTime
+		s.Location = core.StreetTime
 	}
 	if s.Fields == nil {
 		s.Fields = fieldset.Tickets()

@@ -59,7 +59,7 @@ func (s *Server) tasks(ctx context.Context, u core.User) ([]task, error) {
 	}
 	s.taskCache.mu.Unlock()
 
-	sc, err := s.userScope(ctx, u)
+	sc, err := s.cases().Scope(ctx, u)
 	if err != nil {
 		return nil, err
 	}
@@ -85,11 +85,9 @@ func (s *Server) tasks(ctx context.Context, u core.User) ([]task, error) {
 		if unit != "" {
 			q.Set("unit", unit)
 		}
-		n := 0
-		if sc.narrow(&f) {
-			if _, n, err = s.Store.Tickets(ctx, f); err != nil {
-				return nil, err
-			}
+		_, n, err := s.cases().List(ctx, u, f)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, task{Label: st.label, Count: n, URL: "/tickets?" + q.Encode()})
 	}

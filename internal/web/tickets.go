@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/fieldset"
 )
@@ -312,14 +313,14 @@ func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, p princip
 		s.fail(w, r, err)
 		return
 	}
-	tickets, total, err := s.scopedTickets(r, p.User, f)
+	tickets, total, err := s.cases().List(r.Context(), p.User, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	out := ticketListJSON{Total: total, Offset: f.Offset, Limit: f.Limit, Items: make([]ticketJSON, 0, len(tickets))}
 	for _, t := range tickets {
-		out.Items = append(out.Items, s.toTicketJSON(s.maskTicket(t, p.User.Role)))
+		out.Items = append(out.Items, s.toTicketJSON(t))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -332,63 +333,8 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request, p principa
 	s.writeTicketDetail(w, r, id, p)
 }
 
-// ticketView is a ticket as a role may see it: the ticket, its history
-// and its prediction, masked by the dictionary.
-type ticketView struct {
-	ticket        core.Ticket
-	events        []core.Event
-	prediction    core.Prediction
-	hasPrediction bool
-	stored        bool
-	workflow      core.Workflow
-	hasWorkflow   bool
-	scope         scope
-}
-
-// ticketView loads a ticket, its history, prediction and workflow state,
-// masked for u's role; a ticket outside u's scope is refused. The
-// prediction is made from the unmasked ticket, then masked.
-func (s *Server) ticketView(r *http.Request, id int64, u core.User) (ticketView, error) {
-	var v ticketView
-	role := u.Role
-	t, err := s.Store.Ticket(r.Context(), id)
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		return v, errNoTicket
-	}
-	if err != nil {
-		return v, err
-	}
-	sc, err := s.userScope(r.Context(), u)
-	if err != nil {
-		return v, err
-	}
-	if ws, ok := s.Store.(core.WorkflowStore); ok {
-		if v.workflow, err = ws.Workflow(r.Context(), id); err != nil {
-			return v, err
-		}
-		v.hasWorkflow = true
-	}
-	// Out of scope reads as missing, before anything else is read: a
-	// probe cannot tell the ticket numbers of other communities or units.
-	if !sc.sees(t, v.workflow) {
-		return ticketView{}, errNoTicket
-	}
-	events, err := s.Store.TicketEvents(r.Context(), id)
-	if err != nil {
-		return v, err
-	}
-	for i := range events {
-		events[i] = s.maskEvent(events[i], role)
-	}
-	p, stored, ok, err := s.ticketPrediction(r, &t)
-	if err != nil {
-		return v, err
-	}
-	if ok {
-		v.prediction, v.hasPrediction, v.stored = s.maskPrediction(p, role), true, stored
-	}
-	v.scope = sc
-	v.workflow = s.maskWorkflow(v.workflow, role)
-	v.ticket, v.events = s.maskTicket(t, role), events
-	return v, nil
+// ticketView loads ticket id as u may see it (package casework); a
+// ticket outside u's scope is refused as missing.
+func (s *Server) ticketView(r *http.Request, id int64, u core.User) (casework.View, error) {
+	return s.cases().View(r.Context(), u, id)
 }

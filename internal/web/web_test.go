@@ -25,7 +25,7 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 // fixedNow is the clock of every test: 2025-03-01 10:00 in China.
-var fixedNow = time.Date(2025, 3, 1, 10, 0, 0, 0, chinaTime)
+var fixedNow = time.Date(2025, 3, 1, 10, 0, 0, 0, core.StreetTime)
 
 func fixedClock() time.Time { return fixedNow }
 
@@ -39,7 +39,7 @@ var testPasswords = map[string]string{
 func ptr[T any](v T) *T { return &v }
 
 func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, chinaTime)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, core.StreetTime)
 	if err != nil {
 		panic(err)
 	}

@@ -5,63 +5,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"jiceng/internal/core"
-	"jiceng/internal/dispatch"
-	"jiceng/internal/workflow"
 )
-
-// actionRoles says which roles may take each action. Staff run the
-// hotline desk (dispatch, callback, approvals); units and community
-// workers handle what is dispatched to them; leaders escalate.
-var actionRoles = map[string][]string{
-	core.ActionDispatch:      {core.RoleAdmin, core.RoleStaff},
-	core.ActionRedispatch:    {core.RoleAdmin, core.RoleStaff},
-	core.ActionAnswer:        {core.RoleAdmin, core.RoleStaff},
-	core.ActionMerge:         {core.RoleAdmin, core.RoleStaff},
-	core.ActionExtendApprove: {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
-	core.ActionExtendDeny:    {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
-	core.ActionCallback:      {core.RoleAdmin, core.RoleStaff},
-	core.ActionClose:         {core.RoleAdmin, core.RoleStaff},
-	core.ActionReopen:        {core.RoleAdmin, core.RoleStaff},
-	core.ActionSupervise:     {core.RoleAdmin, core.RoleStaff, core.RoleLeader},
-	// The unit's own steps: only the handling unit takes them (and 先行联系
-	// counts for the unit's response rate), never the desk for it.
-	core.ActionSign:          {core.RoleHandler, core.RoleCommunity},
-	core.ActionContact:       {core.RoleHandler, core.RoleCommunity},
-	core.ActionHandle:        {core.RoleHandler, core.RoleCommunity},
-	core.ActionResolve:       {core.RoleHandler, core.RoleCommunity},
-	core.ActionReturn:        {core.RoleHandler, core.RoleCommunity},
-	core.ActionExtendRequest: {core.RoleHandler, core.RoleCommunity},
-}
-
-// unitActions are the actions a handling unit takes on its own tickets.
-var unitActions = map[string]bool{
-	core.ActionSign: true, core.ActionContact: true, core.ActionHandle: true, core.ActionResolve: true,
-	core.ActionReturn: true, core.ActionExtendRequest: true,
-}
-
-// mayAct reports whether user u, working in scope sc, may take action on
-// ticket t: by role, and for a unit's actions only on tickets dispatched to
-// the user's unit (lead or co-unit).
-func mayAct(u core.User, sc scope, action string, t core.Ticket, w core.Workflow) error {
-	if !slices.Contains(actionRoles[action], u.Role) {
-		return core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权%s", core.RoleLabels[u.Role], actionLabel(action))
-	}
-	if sc.None {
-		return core.Errorf(core.EFORBIDDEN, "当前账号未关联承办单位，请联系管理员")
-	}
-	// The lead unit signs, contacts, handles, resolves, returns and asks
-	// for more time; co-units see the ticket and help, but these steps
-	// are not theirs.
-	if unitActions[action] && sc.Unit != "" && t.Unit != sc.Unit {
-		return core.Errorf(core.EFORBIDDEN, "本单位（%s）不是该工单的主办单位，不能%s", sc.Unit, actionLabel(action))
-	}
-	return nil
-}
 
 // transitionJSON is the body of POST /api/v1/tickets/{id}/transitions.
 type transitionJSON struct {
@@ -93,9 +41,9 @@ type workflowJSON struct {
 	MergedInto      string   `json:"merged_into"`
 }
 
-func (s *Server) toWorkflowJSON(t core.Ticket, w core.Workflow, u core.User, sc scope) workflowJSON {
+func (s *Server) toWorkflowJSON(t core.Ticket, w core.Workflow, actions []string) workflowJSON {
 	return workflowJSON{
-		Status: t.Status, Actions: s.userActions(u, sc, t, w),
+		Status: t.Status, Actions: orEmpty(actions),
 		DispatchedAt: s.timeJSON(w.DispatchedAt), SignedAt: s.timeJSON(w.SignedAt),
 		ContactDeadline: s.timeJSON(w.ContactDeadline), Deadline: s.timeJSON(t.Deadline),
 		CoUnits: orEmpty(w.CoUnits), ReturnedBy: orEmpty(w.ReturnedBy), Extension: w.Extension,
@@ -104,102 +52,17 @@ func (s *Server) toWorkflowJSON(t core.Ticket, w core.Workflow, u core.User, sc 
 	}
 }
 
-// userActions are the actions u may take on t now.
-func (s *Server) userActions(u core.User, sc scope, t core.Ticket, w core.Workflow) []string {
-	out := []string{}
-	if s.Workflow == nil {
-		return out
-	}
-	for _, a := range workflow.Available(t, w) {
-		if mayAct(u, sc, a, t, w) == nil {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
 // maxBody bounds request bodies of the API.
 const maxBody = 1 << 20
 
-// transition runs tr on ticket id for user u: permission, the engine's
-// rules and the store's transaction. It returns the unmasked result.
-func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Transition) (core.Ticket, core.Workflow, error) {
-	if s.Workflow == nil {
-		return core.Ticket{}, core.Workflow{}, core.Errorf(core.EINVALID, "本系统未启用工单流转")
-	}
-	ws, ok := s.Store.(core.WorkflowStore)
-	if !ok {
-		return core.Ticket{}, core.Workflow{}, core.Errorf(core.EINVALID, "当前数据库不支持工单流转")
-	}
-	if _, known := core.ActionLabels[tr.Action]; !known || tr.Action == core.EventCreate || tr.Action == core.EventUpdate {
-		return core.Ticket{}, core.Workflow{}, invalidParam("action", "未知的流转动作，可选: %s", strings.Join(actionNames(), "、"))
-	}
-	sc, err := s.userScope(r.Context(), u)
-	if err != nil {
-		return core.Ticket{}, core.Workflow{}, err
-	}
-	if !slices.Contains(actionRoles[tr.Action], u.Role) {
-		return core.Ticket{}, core.Workflow{}, core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权%s", core.RoleLabels[u.Role], actionLabel(tr.Action))
-	}
-	if err := s.checkUnits(r, tr); err != nil {
-		return core.Ticket{}, core.Workflow{}, err
-	}
-	if tr.Action == core.ActionMerge && tr.MergeInto != "" {
-		// A repeat request is merged into an open ticket that exists.
-		target, err := s.Store.TicketByNumber(r.Context(), tr.MergeInto)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			return core.Ticket{}, core.Workflow{}, invalidParam("merge_into", "要合并到的工单不存在，请核对工单编号")
-		}
-		if err != nil {
-			return core.Ticket{}, core.Workflow{}, err
-		}
-		if target.ID == id {
-			return core.Ticket{}, core.Workflow{}, invalidParam("merge_into", "不能把工单合并到它自己")
-		}
-		if !slices.Contains(workflow.Available(target, core.Workflow{}), core.ActionSupervise) {
-			return core.Ticket{}, core.Workflow{}, core.Errorf(core.ECONFLICT, "要合并到的工单（%s）已办结，请改为新工单办理", target.Status)
-		}
-	}
-	// Deadlines count working days in the street's time zone, whatever the
-	// server's: the engine works in the zone of the times it is given.
-	tr.Actor, tr.At = u.Username, s.Clock.Now().In(s.Location)
-	if !tr.Until.IsZero() {
-		tr.Until = tr.Until.In(s.Location)
-	}
-	t, w, err := ws.Transition(r.Context(), id, tr, func(t *core.Ticket, w *core.Workflow) error {
-		if !sc.sees(*t, *w) {
-			return errNoTicket
-		}
-		workflow.InZone(t, w, s.Location)
-		if err := mayAct(u, sc, tr.Action, *t, *w); err != nil {
-			return err
-		}
-		return s.Workflow.Apply(t, w, tr)
-	})
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		err = errNoTicket
-	}
+// transition runs tr on ticket id for user u (package casework decides
+// whether u may) and logs it.
+func (s *Server) transition(r *http.Request, id int64, u core.User, tr core.Transition) error {
+	_, _, err := s.cases().Transition(r.Context(), u, id, tr)
 	if err == nil {
-		s.ratesCache.changed()
-		s.forgetTasks()
+		s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user_id", u.ID)
 	}
-	return t, w, err
-}
-
-func actionNames() []string {
-	var out []string
-	for a := range actionRoles {
-		out = append(out, a)
-	}
-	slices.Sort(out)
-	return out
-}
-
-func actionLabel(a string) string {
-	if l, ok := core.ActionLabels[a]; ok {
-		return l
-	}
-	return a
+	return err
 }
 
 // parseUntil reads a deadline: RFC 3339, "YYYY-MM-DD HH:MM" or a date (the
@@ -243,11 +106,10 @@ func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request, p prin
 	tr := core.Transition{Action: strings.TrimSpace(in.Action), Note: in.Note, Unit: strings.TrimSpace(in.Unit),
 		CoUnits: in.CoUnits, Reply: in.Reply, Until: until, Resolved: in.Resolved,
 		Satisfaction: strings.TrimSpace(in.Satisfaction), MergeInto: strings.TrimSpace(in.MergeInto)}
-	if _, _, err := s.transition(r, id, p.User, tr); err != nil {
+	if err := s.transition(r, id, p.User, tr); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user_id", p.User.ID)
 	s.writeTicketDetail(w, r, id, p)
 }
 
@@ -258,15 +120,15 @@ func (s *Server) writeTicketDetail(w http.ResponseWriter, r *http.Request, id in
 		s.fail(w, r, err)
 		return
 	}
-	out := ticketDetailJSON{ticketJSON: s.toTicketJSON(v.ticket), Events: make([]eventJSON, 0, len(v.events))}
-	for _, e := range v.events {
+	out := ticketDetailJSON{ticketJSON: s.toTicketJSON(v.Ticket), Events: make([]eventJSON, 0, len(v.Events))}
+	for _, e := range v.Events {
 		out.Events = append(out.Events, s.toEventJSON(e))
 	}
-	if v.hasPrediction {
-		out.Prediction = s.toPredictionJSON(v.ticket, v.prediction, v.stored)
+	if v.HasPrediction {
+		out.Prediction = s.toPredictionJSON(v.Ticket, v.Prediction, v.Stored)
 	}
-	if v.hasWorkflow {
-		wf := s.toWorkflowJSON(v.ticket, v.workflow, p.User, v.scope)
+	if v.HasWorkflow {
+		wf := s.toWorkflowJSON(v.Ticket, v.Workflow, v.Actions)
 		out.Workflow = &wf
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -301,7 +163,7 @@ func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p 
 	}
 	var err error
 	if tr.Until, err = s.parseUntil(f("until")); err == nil {
-		_, _, err = s.transition(r, id, p.User, tr)
+		err = s.transition(r, id, p.User, tr)
 	}
 	if err != nil {
 		code := core.ErrorCode(err)
@@ -313,7 +175,6 @@ func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p 
 		s.renderTicketPage(w, r, p, id, core.ErrorMessage(err), errorStatus(code))
 		return
 	}
-	s.Log.Info("ticket transition", "ticket", id, "action", tr.Action, "user_id", p.User.ID)
 	http.Redirect(w, r, "/tickets/"+r.PathValue("id")+"?done="+url.QueryEscape(tr.Action)+"#workflow", http.StatusSeeOther)
 }
 
@@ -352,7 +213,7 @@ var extensionLabels = map[string]string{
 	core.ExtensionPending: "待审批", core.ExtensionApproved: "已批准", core.ExtensionDenied: "已驳回",
 }
 
-func (s *Server) toWorkflowPanel(r *http.Request, u core.User, sc scope, t core.Ticket, w core.Workflow) *workflowPanel {
+func (s *Server) toWorkflowPanel(r *http.Request, t core.Ticket, w core.Workflow, actions []string) *workflowPanel {
 	wp := &workflowPanel{
 		Status: t.Status, Unit: t.Unit, CoUnits: strings.Join(w.CoUnits, "、"),
 		DispatchedAt: s.formatTime(w.DispatchedAt), SignedAt: s.formatTime(w.SignedAt),
@@ -363,8 +224,8 @@ func (s *Server) toWorkflowPanel(r *http.Request, u core.User, sc scope, t core.
 	if w.Extension != "" {
 		wp.Extension = extensionLabels[w.Extension] + "，延至 " + s.formatTime(w.ExtensionUntil)
 	}
-	for _, a := range s.userActions(u, sc, t, w) {
-		f := actionForm{Action: a, Label: actionLabel(a), NoteLabel: "备注"}
+	for _, a := range actions {
+		f := actionForm{Action: a, Label: core.ActionLabel(a), NoteLabel: "备注"}
 		switch a {
 		case core.ActionDispatch, core.ActionRedispatch:
 			f.NeedsUnit, f.NoteLabel = true, "派单说明"
@@ -424,29 +285,4 @@ func (s *Server) ticketRequest(w http.ResponseWriter, r *http.Request, p princip
 		s.fail(w, r, err)
 	}
 	return 0, false
-}
-
-// checkUnits refuses a dispatch to a unit the registry does not know: the
-// ticket would fall outside every unit's scope. A street without a unit
-// registry may dispatch to any name.
-func (s *Server) checkUnits(r *http.Request, tr core.Transition) error {
-	if tr.Unit == "" && len(tr.CoUnits) == 0 {
-		return nil
-	}
-	units, err := s.Store.Units(r.Context())
-	if err != nil || len(units) == 0 {
-		return err
-	}
-	known := func(name string) bool {
-		return slices.ContainsFunc(units, func(u core.Unit) bool { return u.Name == name })
-	}
-	if tr.Unit != "" && !known(tr.Unit) {
-		return invalidParam("unit", "承办单位不在本街道的承办单位名录中，请从列表中选择")
-	}
-	for _, c := range tr.CoUnits {
-		if c = strings.TrimSpace(c); c != "" && c != dispatch.OwnCommunity && !known(c) {
-			return invalidParam("co_units", "协办单位「%s」不在本街道的承办单位名录中", c)
-		}
-	}
-	return nil
 }
