@@ -131,7 +131,7 @@ func runDeidMask(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	p, err := loadPolicy(*policyFile)
+	p, err := loadDictionary(*policyFile)
 	if err != nil {
 		return err
 	}
@@ -157,7 +157,7 @@ func runDeidMask(ctx context.Context, e *env, args []string) error {
 // it: columns are mapped onto fields through the field set's aliases (as
 // the importer does), other columns fall to the policy's "*" row. Rows
 // above the header (titles) are treated as unknown columns too.
-func maskFile(ctx context.Context, e *env, p *deid.Policy, role string, set *fieldset.Set, path, sheet, out string) error {
+func maskFile(ctx context.Context, e *env, p *deid.Dictionary, role string, set *fieldset.Set, path, sheet, out string) error {
 	rr, _, err := importer.Open(path, importer.ReadOptions{Sheet: sheet})
 	if err != nil {
 		return err

@@ -85,7 +85,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	policy, err := loadPolicy(*policyFile)
+	policy, err := loadDictionary(*policyFile)
 	if err != nil {
 		return err
 	}

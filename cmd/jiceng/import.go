@@ -56,7 +56,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	// The policy's store role decides what is stored in clear.
-	policy, err := loadPolicy(*policyFile)
+	policy, err := loadDictionary(*policyFile)
 	if err != nil {
 		return err
 	}

@@ -27,16 +27,16 @@ func addPolicyFlag(fs *flag.FlagSet) *string {
 	return fs.String("policy", "", "脱敏字典 CSV 文件（默认内置 policy.csv）")
 }
 
-// loadPolicy returns the masking dictionary in file, or the built-in one
+// loadDictionary returns the masking dictionary in file, or the built-in one
 // for "", with the pseudonymisation key of $JICENG_DEID_KEY when it is set.
-func loadPolicy(file string) (*deid.Policy, error) {
-	p := deid.DefaultPolicy()
+func loadDictionary(file string) (*deid.Dictionary, error) {
+	p := deid.DefaultDictionary()
 	if file != "" {
 		f, err := os.Open(file)
 		if err != nil {
 			return nil, fmt.Errorf("无法打开脱敏字典 %s", filepath.Base(file))
 		}
-		p, err = deid.LoadPolicy(f)
+		p, err = deid.LoadDictionary(f)
 		f.Close()
 		if err != nil {
 			return nil, fmt.Errorf("脱敏字典 %s: %w", filepath.Base(file), err)
@@ -53,7 +53,7 @@ func loadPolicy(file string) (*deid.Policy, error) {
 
 // checkRole reports, in Chinese, why p cannot serve role: a role without
 // a column in the dictionary, or a role that pseudonymises without a key.
-func checkRole(p *deid.Policy, role string) error {
+func checkRole(p *deid.Dictionary, role string) error {
 	roles := p.Roles()
 	known := false
 	for _, r := range roles {
@@ -74,6 +74,6 @@ var cliUser = core.User{Username: "cli", Role: core.RoleAdmin}
 // storeCleaner returns the importer's Clean hook: every value of a ticket,
 // Extra included, as the dictionary's store role allows it to be stored
 // (casework.MaskTicket, by the one table of ticket fields).
-func storeCleaner(p *deid.Policy, fields *fieldset.Set) func(*core.Ticket) {
+func storeCleaner(p *deid.Dictionary, fields *fieldset.Set) func(*core.Ticket) {
 	return func(t *core.Ticket) { *t = casework.MaskTicket(p, fields, storeRole, *t) }
 }

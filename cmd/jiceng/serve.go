@@ -50,7 +50,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pol, err := loadPolicy(*policyFile)
+	pol, err := loadDictionary(*policyFile)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opt := serveOptions{understand: u, dispatch: d, workflow: eng, every: *lf.every, warn: *lf.warn,
-		policy: pol, rates: ratesCfg, https: *https || *tlsCert != ""}
+		dictionary: pol, rates: ratesCfg, https: *https || *tlsCert != ""}
 	if *lf.webhook != "" {
 		opt.webhook = &notify.Webhook{URL: *lf.webhook, Secret: []byte(os.Getenv(webhookSecretEnv)), Now: e.clock.Now}
 	}
@@ -110,8 +110,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 type serveOptions struct {
 	understand  *understand.Understander
 	dispatch    *dispatch.Live
-	policy      *deid.Policy  // nil: the built-in masking dictionary
-	rates       *rates.Config // nil: the default 三率 formulas
+	dictionary  *deid.Dictionary // nil: the built-in masking dictionary
+	rates       *rates.Config    // nil: the default 三率 formulas
 	workflow    *workflow.Engine
 	webhook     *notify.Webhook // nil: no reminders pushed
 	https       bool            // reached over HTTPS: Secure cookie, HSTS
@@ -192,7 +192,7 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 		wg.Go(func() { remindLoop(ctx, e, store, opt.workflow, opt.webhook, opt.every, opt.warn) })
 	}
 	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
-		Dispatch: opt.dispatch, Policy: opt.policy, Rates: opt.rates, HTTPS: opt.https}
+		Dispatch: opt.dispatch, Dictionary: opt.dictionary, Rates: opt.rates, HTTPS: opt.https}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

@@ -46,8 +46,8 @@ type Service struct {
 	// use; nil means fieldset.Tickets().
 	Fields *fieldset.Set
 	// Dictionary is the masking dictionary (脱敏字典) that decides what
-	// each role sees; nil means deid.DefaultPolicy().
-	Dictionary *deid.Policy
+	// each role sees; nil means deid.DefaultDictionary().
+	Dictionary *deid.Dictionary
 	// Workflow runs transitions; nil shows tickets read-only.
 	Workflow *workflow.Engine
 	// Predictor predicts tickets without a stored prediction; nil shows
@@ -67,9 +67,9 @@ type Service struct {
 // other communities and units cannot be probed.
 var ErrNoTicket = core.Errorf(core.ENOTFOUND, "工单不存在，或不在您的工作范围内")
 
-var defaultDictionary = deid.DefaultPolicy()
+var defaultDictionary = deid.DefaultDictionary()
 
-func (s *Service) dictionary() *deid.Policy {
+func (s *Service) dictionary() *deid.Dictionary {
 	if s.Dictionary == nil {
 		return defaultDictionary
 	}

@@ -22,7 +22,7 @@ func (s *Service) MaskValue(role, field, value string) string {
 	return maskValue(s.dictionary(), s.fields(), role, field, value)
 }
 
-func maskValue(d *deid.Policy, fields *fieldset.Set, role, field, value string) string {
+func maskValue(d *deid.Dictionary, fields *fieldset.Set, role, field, value string) string {
 	if value == "" {
 		return ""
 	}
@@ -47,7 +47,7 @@ func (s *Service) MaskTicket(role string, t core.Ticket) core.Ticket {
 // by its field's row, or the "*" row for a street's own columns. fields
 // (nil: fieldset.Tickets()) names the fields behind raw values. t's maps
 // and slices are not changed: the result has its own.
-func MaskTicket(d *deid.Policy, fields *fieldset.Set, role string, t core.Ticket) core.Ticket {
+func MaskTicket(d *deid.Dictionary, fields *fieldset.Set, role string, t core.Ticket) core.Ticket {
 	if fields == nil {
 		fields = fieldset.Tickets()
 	}

@@ -45,8 +45,8 @@ func BenchmarkSpansProse(b *testing.B) {
 	}
 }
 
-func BenchmarkPolicyText(b *testing.B) {
-	p := DefaultPolicy()
+func BenchmarkDictionaryText(b *testing.B) {
+	p := DefaultDictionary()
 	lines := strings.Split(benchText, "\n")[:500]
 	n := 0
 	for _, l := range lines {

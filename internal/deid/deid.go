@@ -1,7 +1,7 @@
 // Package deid de-identifies ticket data: recognizers find personal data in
 // free text (resident ID numbers, phones, bank cards, plates, credit codes,
 // passports and permits, e-mail and IM accounts, names and detailed
-// addresses) and a masking dictionary (脱敏字典, Policy) decides, per field and
+// addresses) and a masking dictionary (脱敏字典, Dictionary) decides, per field and
 // per role, whether a value is kept, masked, pseudonymised, generalised or
 // suppressed.
 //

@@ -58,9 +58,9 @@ type Server struct {
 	// TLS-terminating proxy): the session cookie is marked Secure and every
 	// response carries Strict-Transport-Security.
 	HTTPS bool
-	// Policy is the masking dictionary that decides what each role sees;
-	// nil means deid.DefaultPolicy().
-	Policy *deid.Policy
+	// Dictionary is the masking dictionary (脱敏字典) that decides what
+	// each role sees; nil means deid.DefaultDictionary().
+	Dictionary *deid.Dictionary
 	// Understand predicts a ticket that has no stored prediction yet (the
 	// import or the server fills them in behind); nil shows none.
 	Understand *understand.Understander

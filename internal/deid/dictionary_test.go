@@ -48,8 +48,8 @@ func TestMasks(t *testing.T) {
 	}
 }
 
-func TestPolicyValue(t *testing.T) {
-	p, err := DefaultPolicy().WithKey(testKey)
+func TestDictionaryValue(t *testing.T) {
+	p, err := DefaultDictionary().WithKey(testKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestPolicyValue(t *testing.T) {
 }
 
 func TestPseudonymise(t *testing.T) {
-	p, err := DefaultPolicy().WithKey(testKey)
+	p, err := DefaultDictionary().WithKey(testKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestPseudonymise(t *testing.T) {
 	if txt := p.Text("export", "content", "电话138-1234-5678"); txt != "电话"+a {
 		t.Errorf("Text = %q, want 电话%s", txt, a)
 	}
-	other, _ := DefaultPolicy().WithKey([]byte("another key of 16+ bytes"))
+	other, _ := DefaultDictionary().WithKey([]byte("another key of 16+ bytes"))
 	if other.Value("export", "caller_phone", "13812345678") == a {
 		t.Error("a different key gives the same token")
 	}
@@ -123,7 +123,7 @@ func TestPseudonymise(t *testing.T) {
 }
 
 func TestPseudonymiseNeedsKey(t *testing.T) {
-	p := DefaultPolicy()
+	p := DefaultDictionary()
 	if err := p.Check("export"); !errors.Is(err, ErrNoKey) {
 		t.Errorf("Check(export) without key = %v, want ErrNoKey", err)
 	}
@@ -144,13 +144,13 @@ func TestPseudonymiseNeedsKey(t *testing.T) {
 func TestTextOnTypedField(t *testing.T) {
 	// A bare name has no context for the recognizers; Text on a name field
 	// must still mask it whole.
-	if got := DefaultPolicy().Text("leader", "caller_name", "张三"); got != "张*" {
+	if got := DefaultDictionary().Text("leader", "caller_name", "张三"); got != "张*" {
 		t.Errorf("Text(caller_name) = %q, want 张*", got)
 	}
 }
 
 func TestRecord(t *testing.T) {
-	p := DefaultPolicy()
+	p := DefaultDictionary()
 	in := map[string]string{"caller_name": "李娜", "caller_phone": "13912345678", "category1": "市容环境"}
 	got := p.Record("leader", in)
 	if got["caller_name"] != "李*" || got["caller_phone"] != "139****5678" || got["category1"] != "市容环境" {
@@ -161,10 +161,10 @@ func TestRecord(t *testing.T) {
 	}
 }
 
-// TestDefaultPolicyCoversFieldSet: every personal or sensitive field of the
+// TestDefaultDictionaryCoversFieldSet: every personal or sensitive field of the
 // standard field set has its own row, so none falls to the "*" row.
-func TestDefaultPolicyCoversFieldSet(t *testing.T) {
-	p := DefaultPolicy()
+func TestDefaultDictionaryCoversFieldSet(t *testing.T) {
+	p := DefaultDictionary()
 	for _, f := range fieldset.Tickets().Fields {
 		if f.Sensitivity != fieldset.SensPersonal && f.Sensitivity != fieldset.SensSensitive {
 			continue
@@ -180,7 +180,7 @@ func TestDefaultPolicyCoversFieldSet(t *testing.T) {
 	}
 }
 
-func TestLoadPolicyErrors(t *testing.T) {
+func TestLoadDictionaryErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
 		{"empty", "", "empty"},
 		{"bad header", "field,admin\n", "header"},
@@ -195,7 +195,7 @@ func TestLoadPolicyErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := LoadPolicy(strings.NewReader(tc.in))
+			_, err := LoadDictionary(strings.NewReader(tc.in))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want one containing %q", err, tc.want)
 			}
@@ -223,12 +223,12 @@ func TestKAnonymity(t *testing.T) {
 	}
 }
 
-func FuzzLoadPolicy(f *testing.F) {
-	f.Add(defaultPolicyCSV)
+func FuzzLoadDictionary(f *testing.F) {
+	f.Add(defaultDictionaryCSV)
 	f.Add("target,kind,admin\ncaller_name,name,keep\n")
 	f.Add("target,kind,a,b\n@PHONE,,mask,keep\n*,string,keep,suppress\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := LoadPolicy(strings.NewReader(s))
+		p, err := LoadDictionary(strings.NewReader(s))
 		if err != nil {
 			if strings.Contains(err.Error(), "13812345678") {
 				t.Fatalf("error quotes a value: %v", err)

@@ -50,10 +50,10 @@ type rule struct {
 	actions map[string]Action // by role
 }
 
-// Policy is a masking dictionary (脱敏字典): per field and per role, one
+// Dictionary is a masking dictionary (脱敏字典): per field and per role, one
 // action; per type of personal data found in free text, one action per
-// role. A Policy is immutable after LoadPolicy and safe for concurrent use.
-type Policy struct {
+// role. A Dictionary is immutable after LoadDictionary and safe for concurrent use.
+type Dictionary struct {
 	roles  []string
 	fields map[string]*rule
 	spans  map[Type]map[string]Action
@@ -62,22 +62,22 @@ type Policy struct {
 }
 
 //go:embed policy.csv
-var defaultPolicyCSV string
+var defaultDictionaryCSV string
 
-// DefaultPolicy returns jiceng's built-in masking dictionary (policy.csv),
+// DefaultDictionary returns jiceng's built-in masking dictionary (policy.csv),
 // without a pseudonymisation key.
-func DefaultPolicy() *Policy {
-	p, err := LoadPolicy(strings.NewReader(defaultPolicyCSV))
+func DefaultDictionary() *Dictionary {
+	p, err := LoadDictionary(strings.NewReader(defaultDictionaryCSV))
 	if err != nil {
 		panic("deid: built-in policy.csv: " + err.Error())
 	}
 	return p
 }
 
-// LoadPolicy reads a masking dictionary in the CSV form of policy.csv:
+// LoadDictionary reads a masking dictionary in the CSV form of policy.csv:
 // lines starting with # are comments; the header is target,kind and then
 // one column per role. Errors name the line and column, never a value.
-func LoadPolicy(r io.Reader) (*Policy, error) {
+func LoadDictionary(r io.Reader) (*Dictionary, error) {
 	cr := csv.NewReader(r)
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1
@@ -92,7 +92,7 @@ func LoadPolicy(r io.Reader) (*Policy, error) {
 	if len(head) < 3 || strings.TrimSpace(head[0]) != "target" || strings.TrimSpace(head[1]) != "kind" {
 		return nil, errors.New("deid: policy: header must be target,kind,<role>, one column a role")
 	}
-	p := &Policy{fields: map[string]*rule{}, spans: map[Type]map[string]Action{}}
+	p := &Dictionary{fields: map[string]*rule{}, spans: map[Type]map[string]Action{}}
 	seenRole := map[string]bool{}
 	for _, h := range head[2:] {
 		h = strings.TrimSpace(h)
@@ -174,7 +174,7 @@ func LoadPolicy(r io.Reader) (*Policy, error) {
 // the configuration (never from code or the database). The same key gives
 // the same tokens in every dataset, so that pseudonymised exports can be
 // joined.
-func (p *Policy) WithKey(key []byte) (*Policy, error) {
+func (p *Dictionary) WithKey(key []byte) (*Dictionary, error) {
 	if len(key) < MinKeyLen {
 		return nil, fmt.Errorf("deid: pseudonymisation key: %d bytes, want at least %d", len(key), MinKeyLen)
 	}
@@ -184,13 +184,13 @@ func (p *Policy) WithKey(key []byte) (*Policy, error) {
 }
 
 // Roles returns the roles the policy has a column for.
-func (p *Policy) Roles() []string { return append([]string(nil), p.roles...) }
+func (p *Dictionary) Roles() []string { return append([]string(nil), p.roles...) }
 
 // Check reports whether p can serve role as declared: ErrNoKey if one of
 // its rules pseudonymises and p has no key. Value, Text and Record never
 // fail — they suppress what they cannot pseudonymise — so a caller that
 // must not silently lose data (an export) calls Check first.
-func (p *Policy) Check(role string) error {
+func (p *Dictionary) Check(role string) error {
 	if p.key != nil {
 		return nil
 	}
@@ -210,7 +210,7 @@ func (p *Policy) Check(role string) error {
 	return nil
 }
 
-func (p *Policy) known(role string) bool {
+func (p *Dictionary) known(role string) bool {
 	for _, r := range p.roles {
 		if r == role {
 			return true
@@ -222,7 +222,7 @@ func (p *Policy) known(role string) bool {
 // fieldRule returns the kind and action for field and role. A role without
 // a column gets suppress for every listed target, and for the "*" row scan
 // (text) or keep (other kinds).
-func (p *Policy) fieldRule(role, field string) (string, Action) {
+func (p *Dictionary) fieldRule(role, field string) (string, Action) {
 	ru := p.fields[field]
 	if ru == nil {
 		if p.star == nil {
@@ -244,7 +244,7 @@ func (p *Policy) fieldRule(role, field string) (string, Action) {
 	return ru.kind, ru.actions[role]
 }
 
-func (p *Policy) spanAction(role string, t Type) Action {
+func (p *Dictionary) spanAction(role string, t Type) Action {
 	acts, ok := p.spans[t]
 	if !ok {
 		return Mask // a type without a row is masked, not kept
@@ -256,7 +256,7 @@ func (p *Policy) spanAction(role string, t Type) Action {
 }
 
 // Value returns value as role may see it in field.
-func (p *Policy) Value(role, field, value string) string {
+func (p *Dictionary) Value(role, field, value string) string {
 	if value == "" {
 		return ""
 	}
@@ -271,7 +271,7 @@ func (p *Policy) Value(role, field, value string) string {
 // For a field of a typed kind (name, phone, idcard ...) Text is Value: the
 // whole value is treated, and so is a time, age or coordinate (generalised,
 // not searched).
-func (p *Policy) Text(role, field, text string) string {
+func (p *Dictionary) Text(role, field, text string) string {
 	if text == "" {
 		return ""
 	}
@@ -292,7 +292,7 @@ func (p *Policy) Text(role, field, text string) string {
 }
 
 // Record applies Value to every field of rec and returns a new map.
-func (p *Policy) Record(role string, rec map[string]string) map[string]string {
+func (p *Dictionary) Record(role string, rec map[string]string) map[string]string {
 	out := make(map[string]string, len(rec))
 	for f, v := range rec {
 		out[f] = p.Value(role, f, v)
@@ -300,7 +300,7 @@ func (p *Policy) Record(role string, rec map[string]string) map[string]string {
 	return out
 }
 
-func (p *Policy) apply(role, kind string, a Action, v string) string {
+func (p *Dictionary) apply(role, kind string, a Action, v string) string {
 	switch a {
 	case Keep:
 		return v
@@ -362,7 +362,7 @@ var suppressed = map[Type]string{
 // piece follows its type's rule for role; with mask, pseudonymise or
 // generalise that action applies to every piece. An address field
 // generalised is cut before its first detailed part.
-func (p *Policy) scanText(role, kind string, a Action, v string) string {
+func (p *Dictionary) scanText(role, kind string, a Action, v string) string {
 	spans := Spans(v)
 	if kind == "address" && a == Generalise {
 		for i, sp := range spans {
@@ -438,7 +438,7 @@ func normalise(t Type, v string) string {
 
 // pseudonym returns the keyed token for v, or "" without a key (the caller
 // suppresses then).
-func (p *Policy) pseudonym(t Type, v string) string {
+func (p *Dictionary) pseudonym(t Type, v string) string {
 	if len(p.key) == 0 {
 		return ""
 	}
