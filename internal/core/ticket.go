@@ -29,16 +29,52 @@ var OpenStatuses = []string{StatusReceived, StatusDispatched, StatusSigned, Stat
 	StatusHandling, StatusReturned}
 
 // Intents (诉求类型).
-var Intents = []string{"咨询", "求助", "投诉", "举报", "建议", "表扬"}
+const (
+	IntentInquiry    = "咨询"
+	IntentHelp       = "求助"
+	IntentComplaint  = "投诉"
+	IntentReport     = "举报"
+	IntentSuggestion = "建议"
+	IntentPraise     = "表扬"
+)
 
-// Urgencies (紧急程度) and their default time limits.
-var Urgencies = []string{"紧急", "加急", "一般", "复杂"}
+// Intents lists the intents.
+var Intents = []string{IntentInquiry, IntentHelp, IntentComplaint, IntentReport, IntentSuggestion, IntentPraise}
 
-// Satisfaction values (满意度).
-var Satisfactions = []string{"满意", "基本满意", "不满意"}
+// Urgencies (紧急程度), most urgent first; the workflow gives each its time
+// limit (2 h / 24 h / 7 d / 15 d by default).
+const (
+	UrgencyEmergency = "紧急"
+	UrgencyHurry     = "加急"
+	UrgencyNormal    = "一般"
+	UrgencyComplex   = "复杂"
+)
+
+// Urgencies lists the urgencies, most urgent first.
+var Urgencies = []string{UrgencyEmergency, UrgencyHurry, UrgencyNormal, UrgencyComplex}
+
+// Satisfaction values (满意度) of a callback.
+const (
+	Satisfied          = "满意"
+	BasicallySatisfied = "基本满意"
+	Dissatisfied       = "不满意"
+)
+
+// Satisfactions lists the satisfaction values, best first.
+var Satisfactions = []string{Satisfied, BasicallySatisfied, Dissatisfied}
 
 // Channels (来源渠道).
-var Channels = []string{"12345", "网格巡查", "网上表单", "Open311", "导入", "其他"}
+const (
+	ChannelHotline = "12345" // the city's 12345 centre (接诉即办)
+	ChannelGrid    = "网格巡查"  // reported by a grid worker
+	ChannelWebForm = "网上表单"
+	ChannelOpen311 = "Open311"
+	ChannelImport  = "导入" // imported without a channel of its own
+	ChannelOther   = "其他"
+)
+
+// Channels lists the channels.
+var Channels = []string{ChannelHotline, ChannelGrid, ChannelWebForm, ChannelOpen311, ChannelImport, ChannelOther}
 
 // Ticket is one citizen request or reported event (工单), from any channel.
 // Zero values mean "not known": a zero time is no time, an empty string no value,
@@ -180,3 +216,22 @@ type SearchIndexer interface {
 	// many it indexed.
 	IndexSearch(ctx context.Context) (int, error)
 }
+
+// CategoryPath is the category of a ticket as people read it: the levels
+// that are set, joined by " / " ("城乡建设 / 住房保障与房地产 / 物业服务").
+func CategoryPath(levels ...string) string {
+	out := ""
+	for _, l := range levels {
+		if l == "" {
+			continue
+		}
+		if out != "" {
+			out += " / "
+		}
+		out += l
+	}
+	return out
+}
+
+// CategoryPath returns t's category path (see the function CategoryPath).
+func (t Ticket) CategoryPath() string { return CategoryPath(t.Category1, t.Category2, t.Category3) }

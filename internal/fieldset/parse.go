@@ -564,29 +564,29 @@ func FormatTags(tags []string) string { return strings.Join(tags, "、") }
 // A synonym applies only when its target is one of the field's values.
 var enumSynonyms = map[string]string{
 	// status
-	"已受理": "受理", "待受理": "受理", "受理中": "受理", "新建": "受理", "登记": "受理",
-	"已派单": "派单", "待签收": "派单", "派单中": "派单", "已派发": "派单", "已转办": "派单", "转办": "派单", "交办": "派单", "已交办": "派单",
-	"已签收": "签收", "待办理": "签收",
-	"已联系": "先行联系", "已先行联系": "先行联系",
-	"处理中": "办理", "办理中": "办理", "正在办理": "办理", "在办": "办理", "待办结": "办理",
-	"已办结": "办结", "已完成": "办结", "完成": "办结", "已处理": "办结", "处理完毕": "办结", "待回访": "办结", "已答复": "办结",
-	"已回访": "回访", "回访中": "回访",
-	"已结案": "结案", "已归档": "结案", "归档": "结案", "已关闭": "结案", "关闭": "结案",
-	"已退回": "退单", "退回": "退单", "已退单": "退单", "退单中": "退单",
+	"已受理": core.StatusReceived, "待受理": core.StatusReceived, "受理中": core.StatusReceived, "新建": core.StatusReceived, "登记": core.StatusReceived,
+	"已派单": core.StatusDispatched, "待签收": core.StatusDispatched, "派单中": core.StatusDispatched, "已派发": core.StatusDispatched, "已转办": core.StatusDispatched, "转办": core.StatusDispatched, "交办": core.StatusDispatched, "已交办": core.StatusDispatched,
+	"已签收": core.StatusSigned, "待办理": core.StatusSigned,
+	"已联系": core.StatusContacted, "已先行联系": core.StatusContacted,
+	"处理中": core.StatusHandling, "办理中": core.StatusHandling, "正在办理": core.StatusHandling, "在办": core.StatusHandling, "待办结": core.StatusHandling,
+	"已办结": core.StatusResolved, "已完成": core.StatusResolved, "完成": core.StatusResolved, "已处理": core.StatusResolved, "处理完毕": core.StatusResolved, "待回访": core.StatusResolved, "已答复": core.StatusResolved,
+	"已回访": core.StatusCallback, "回访中": core.StatusCallback,
+	"已结案": core.StatusClosed, "已归档": core.StatusClosed, "归档": core.StatusClosed, "已关闭": core.StatusClosed, "关闭": core.StatusClosed,
+	"已退回": core.StatusReturned, "退回": core.StatusReturned, "已退单": core.StatusReturned, "退单中": core.StatusReturned,
 	// satisfaction
-	"非常满意": "满意", "很满意": "满意", "十分满意": "满意",
-	"比较满意": "基本满意", "较满意": "基本满意",
-	"很不满意": "不满意", "非常不满意": "不满意",
+	"非常满意": core.Satisfied, "很满意": core.Satisfied, "十分满意": core.Satisfied,
+	"比较满意": core.BasicallySatisfied, "较满意": core.BasicallySatisfied,
+	"很不满意": core.Dissatisfied, "非常不满意": core.Dissatisfied,
 	// intent
-	"咨询类": "咨询", "求助类": "求助", "投诉类": "投诉", "举报类": "举报", "建议类": "建议", "表扬类": "表扬",
-	"意见建议": "建议", "意见": "建议", "感谢": "表扬", "表扬感谢": "表扬", "求决": "求助",
+	"咨询类": core.IntentInquiry, "求助类": core.IntentHelp, "投诉类": core.IntentComplaint, "举报类": core.IntentReport, "建议类": core.IntentSuggestion, "表扬类": core.IntentPraise,
+	"意见建议": core.IntentSuggestion, "意见": core.IntentSuggestion, "感谢": core.IntentPraise, "表扬感谢": core.IntentPraise, "求决": core.IntentHelp,
 	// urgency
-	"特急": "紧急", "特别紧急": "紧急", "急": "加急", "普通": "一般", "常规": "一般",
+	"特急": core.UrgencyEmergency, "特别紧急": core.UrgencyEmergency, "急": core.UrgencyHurry, "普通": core.UrgencyNormal, "常规": core.UrgencyNormal,
 	// channel
-	"12345热线": "12345", "市民热线": "12345", "12345市民服务热线": "12345", "热线": "12345", "热线电话": "12345",
-	"网格员上报": "网格巡查", "网格上报": "网格巡查", "网格": "网格巡查", "巡查": "网格巡查",
-	"网站": "网上表单", "网上": "网上表单", "网络": "网上表单", "微信": "网上表单", "小程序": "网上表单", "app": "网上表单",
-	"open311": "Open311", "api": "Open311",
+	"12345热线": core.ChannelHotline, "市民热线": core.ChannelHotline, "12345市民服务热线": core.ChannelHotline, "热线": core.ChannelHotline, "热线电话": core.ChannelHotline,
+	"网格员上报": core.ChannelGrid, "网格上报": core.ChannelGrid, "网格": core.ChannelGrid, "巡查": core.ChannelGrid,
+	"网站": core.ChannelWebForm, "网上": core.ChannelWebForm, "网络": core.ChannelWebForm, "微信": core.ChannelWebForm, "小程序": core.ChannelWebForm, "app": core.ChannelWebForm,
+	"open311": core.ChannelOpen311, "api": core.ChannelOpen311,
 }
 
 // ParseEnum returns the value of f's enum that s names, exactly or by a

@@ -388,7 +388,7 @@ func (im *importer) parse(row Row) (core.Ticket, string) {
 		t.Extra[key] = v
 	}
 	if t.Channel == "" {
-		t.Channel = "导入"
+		t.Channel = core.ChannelImport
 	}
 	if t.SourceFile == "" {
 		t.SourceFile = im.base

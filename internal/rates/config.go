@@ -109,7 +109,7 @@ func DefaultConfig() Config {
 // DefaultContactDeadline is ReceivedAt + 2 h for 紧急 tickets and + 24 h for
 // all others: the usual 先行联系 limits of 12345 hotlines.
 func DefaultContactDeadline(t core.Ticket) time.Time {
-	if t.Urgency == "紧急" {
+	if t.Urgency == core.UrgencyEmergency {
 		return t.ReceivedAt.Add(2 * time.Hour)
 	}
 	return t.ReceivedAt.Add(24 * time.Hour)

@@ -305,7 +305,7 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 		}
 		var share float64
 		switch t.Satisfaction {
-		case "满意":
+		case core.Satisfied:
 			for _, g := range gs {
 				if g != nil {
 					g.Satisfied++
@@ -316,7 +316,7 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 				}
 			}
 			continue
-		case "基本满意":
+		case core.BasicallySatisfied:
 			share = 1 - cfg.BasicSatisfied
 			for _, g := range gs {
 				if g != nil {
@@ -327,7 +327,7 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 					}
 				}
 			}
-		case "不满意":
+		case core.Dissatisfied:
 			share = 1
 			for _, g := range gs {
 				if g != nil {

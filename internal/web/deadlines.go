@@ -181,7 +181,7 @@ func (s *Server) dispatchQueue(r *http.Request, u core.User) ([]queueRow, error)
 		for _, t := range ts {
 			row := queueRow{TicketID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt),
 				Status: t.Status, Community: t.Community,
-				Category: categoryPath(t)}
+				Category: t.CategoryPath()}
 			var w core.Workflow
 			if ws, ok := s.Store.(core.WorkflowStore); ok {
 				if w, err = ws.Workflow(r.Context(), t.ID); err != nil {

@@ -133,7 +133,7 @@ type previewPage struct {
 type changeRow struct{ Old, New ruleRow }
 
 func toRuleRow(n int, ru core.DispatchRule) ruleRow {
-	return ruleRow{N: n, Category: joinNonEmpty(" / ", ru.Category1, ru.Category2, ru.Category3),
+	return ruleRow{N: n, Category: core.CategoryPath(ru.Category1, ru.Category2, ru.Category3),
 		Keywords: strings.Join(ru.Keywords, "、"), Community: ru.Community, Unit: ru.Unit,
 		CoUnits: strings.Join(ru.CoUnits, "、"), Note: ru.Note, Priority: ru.Priority}
 }

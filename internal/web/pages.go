@@ -228,11 +228,11 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 		return
 	}
 	for _, t := range tickets {
-		category := categoryPath(t)
+		category := t.CategoryPath()
 		if category == "" {
 			// Not categorised by a person: show the prediction, marked.
 			if pr, err := s.Store.Prediction(r.Context(), t.ID); err == nil && pr.Category1 != "" {
-				category = joinNonEmpty(" / ", pr.Category1, pr.Category2, pr.Category3) + "（预测）"
+				category = core.CategoryPath(pr.Category1, pr.Category2, pr.Category3) + "（预测）"
 			}
 		}
 		row := s.ticketRow(t)
@@ -317,16 +317,6 @@ func ticketTitle(t core.Ticket) string {
 		return "（无标题）"
 	}
 	return string(r)
-}
-
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }
 
 // displayLayout is how pages show times: to the minute, in s.Location.
@@ -501,13 +491,9 @@ func init() {
 // ticketRow is the list row of t (masked already).
 func (s *Server) ticketRow(t core.Ticket) ticketRow {
 	return ticketRow{ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt), Title: ticketTitle(t),
-		Category: categoryPath(t), Community: t.Community, Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction}
+		Category: t.CategoryPath(), Community: t.Community, Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction}
 }
 
-// categoryPath is the human category of t: 一级 / 二级 / 三级.
-func categoryPath(t core.Ticket) string {
-	return joinNonEmpty(" / ", t.Category1, t.Category2, t.Category3)
-}
 
 // actorName is how the history names who acted: a user's name (with the
 // account), an import by its file, anything else as recorded. names caches

@@ -136,7 +136,7 @@ func (s *Server) toPredictionPanel(t core.Ticket, p core.Prediction, stored bool
 		pp.IntentConf = percent(p.IntentScore)
 	}
 	if p.Category1 != "" {
-		pp.Category = joinNonEmpty(" / ", p.Category1, p.Category2, p.Category3)
+		pp.Category = core.CategoryPath(p.Category1, p.Category2, p.Category3)
 		pp.CategoryConf = percent(p.CategoryScore)
 		pp.Terms = strings.Join(p.CategoryTerms, "、")
 	}

@@ -68,7 +68,7 @@ type Limits struct {
 
 // DefaultUrgency is the urgency of a ticket that has none, or one not in
 // the limits table.
-const DefaultUrgency = "一般"
+const DefaultUrgency = core.UrgencyNormal
 
 // For returns the limits of urgency; an empty or unknown urgency gets
 // those of DefaultUrgency. A nil *Limits is DefaultLimits.

@@ -335,7 +335,7 @@ func (e *Engine) apply(t *core.Ticket, w *core.Workflow, status string, tr core.
 		if _, err := need(tr.Note, "重办理由"); err != nil {
 			return err
 		}
-		if t.Resolved != nil && *t.Resolved && t.Satisfaction != "不满意" {
+		if t.Resolved != nil && *t.Resolved && t.Satisfaction != core.Dissatisfied {
 			return core.Errorf(core.ECONFLICT, "回访结果为已解决且未表示不满意，无需重办；请「结案」")
 		}
 		unit := strings.TrimSpace(tr.Unit)
