@@ -235,7 +235,7 @@ func (s *Service) View(ctx context.Context, u core.User, id int64) (View, error)
 	for i := range events {
 		events[i] = s.MaskEvent(u.Role, events[i])
 	}
-	p, stored, ok, err := s.prediction(ctx, &t)
+	p, stored, ok, err := s.Prediction(ctx, &t)
 	if err != nil {
 		return v, err
 	}
@@ -277,9 +277,11 @@ func (s *Service) Raw(ctx context.Context, u core.User, id int64) (core.Ticket, 
 	return t, w, nil
 }
 
-// prediction returns t's stored prediction, or one made now; ok is false
-// when there is none.
-func (s *Service) prediction(ctx context.Context, t *core.Ticket) (p core.Prediction, stored, ok bool, err error) {
+// Prediction returns t's stored prediction, or one made now, unmasked:
+// for computations on a ticket the caller has read through the service
+// (dispatch suggestions go by the predicted category); ok is false when
+// there is none.
+func (s *Service) Prediction(ctx context.Context, t *core.Ticket) (p core.Prediction, stored, ok bool, err error) {
 	p, err = s.Store.Prediction(ctx, t.ID)
 	switch core.ErrorCode(err) {
 	case "":

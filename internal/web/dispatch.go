@@ -41,10 +41,7 @@ func (s *Server) suggest(ctx context.Context, t core.Ticket, w core.Workflow) (d
 	if t.Category1 == "" {
 		// Not categorised by a person yet: the catalogue and the model go
 		// by the predicted category (智能研判), when there is one.
-		if p, err := s.Store.Prediction(ctx, t.ID); err == nil && p.Category1 != "" {
-			t.Category1, t.Category2, t.Category3 = p.Category1, p.Category2, p.Category3
-		} else if s.Understand != nil {
-			p := s.Understand.Predict(&t)
+		if p, _, ok, err := s.cases().Prediction(ctx, &t); err == nil && ok {
 			t.Category1, t.Category2, t.Category3 = p.Category1, p.Category2, p.Category3
 		}
 	}

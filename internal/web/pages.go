@@ -395,7 +395,7 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 		page.Prediction = s.toPredictionPanel(t, v.Prediction, v.Stored)
 	}
 	if v.HasWorkflow {
-		page.Workflow = s.toWorkflowPanel(r, t, v.Workflow, v.Actions)
+		page.Workflow = s.toWorkflowPanel(r, p.User, t, v.Workflow, v.Actions)
 	}
 	page.Notice = notice
 	if label, ok := core.ActionLabels[done]; ok && notice == "" {

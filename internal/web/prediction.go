@@ -1,10 +1,8 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"strings"
 	"time"
 
@@ -34,23 +32,6 @@ type predictionJSON struct {
 	// human one on the ticket (category, intent, urgency); the human label
 	// is the ticket's.
 	Differs []string `json:"differs"`
-}
-
-// ticketPrediction returns the prediction of t (unmasked), stored or, when
-// none is stored yet, made now; ok is false when there is none.
-func (s *Server) ticketPrediction(r *http.Request, t *core.Ticket) (p core.Prediction, stored, ok bool, err error) {
-	p, err = s.Store.Prediction(r.Context(), t.ID)
-	if err == nil {
-		return p, true, true, nil
-	}
-	var ae *core.Error
-	if !errors.As(err, &ae) || ae.Code != core.ENOTFOUND {
-		return p, false, false, err
-	}
-	if s.Understand == nil {
-		return p, false, false, nil
-	}
-	return s.Understand.Predict(t), false, true, nil
 }
 
 // differs lists the labels of t that p predicts otherwise. A label the

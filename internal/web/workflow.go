@@ -213,7 +213,7 @@ var extensionLabels = map[string]string{
 	core.ExtensionPending: "待审批", core.ExtensionApproved: "已批准", core.ExtensionDenied: "已驳回",
 }
 
-func (s *Server) toWorkflowPanel(r *http.Request, t core.Ticket, w core.Workflow, actions []string) *workflowPanel {
+func (s *Server) toWorkflowPanel(r *http.Request, u core.User, t core.Ticket, w core.Workflow, actions []string) *workflowPanel {
 	wp := &workflowPanel{
 		Status: t.Status, Unit: t.Unit, CoUnits: strings.Join(w.CoUnits, "、"),
 		DispatchedAt: s.formatTime(w.DispatchedAt), SignedAt: s.formatTime(w.SignedAt),
@@ -250,8 +250,8 @@ func (s *Server) toWorkflowPanel(r *http.Request, t core.Ticket, w core.Workflow
 		}
 		wp.Actions = append(wp.Actions, f)
 		if f.NeedsUnit && wp.Suggestions == nil && s.Dispatch.Get() != nil {
-			if raw, err := s.Store.Ticket(r.Context(), t.ID); err == nil {
-				res, _ := s.suggest(r.Context(), raw, w)
+			if raw, rw, err := s.cases().Raw(r.Context(), u, t.ID); err == nil {
+				res, _ := s.suggest(r.Context(), raw, rw)
 				d := toDispatchJSON(res)
 				wp.Suggestions, wp.NeedsHuman = d.Suggestions, d.NeedsHuman
 			}
