@@ -10,8 +10,6 @@ npm ci --no-audit --no-fund
 dst=internal/web/static/vendor
 mkdir -p "$dst"
 cp node_modules/echarts/dist/echarts.min.js "$dst/echarts.min.js"
-cp node_modules/htmx.org/dist/htmx.min.js "$dst/htmx.min.js"
 cp node_modules/echarts/LICENSE "$dst/echarts.LICENSE"
-cp node_modules/htmx.org/LICENSE "$dst/htmx.LICENSE"
-(cd "$dst" && sha256sum echarts.min.js htmx.min.js > SHA256SUMS)
+(cd "$dst" && sha256sum echarts.min.js > SHA256SUMS)
 echo "vendored: $(ls "$dst" | tr '\n' ' ')"

@@ -2,10 +2,12 @@ package classify
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -304,6 +306,9 @@ func TestLoadRefuses(t *testing.T) {
 	future := slices.Clone(good)
 	binary.LittleEndian.PutUint16(future[len(fileMagic):], fileVersion+1)
 	truncated := good[:len(good)/2]
+	words := withHeader(t, good, func(hj []byte) []byte {
+		return bytes.Replace(hj, []byte(`"features":{`), []byte(`"features":{"words":true,`), 1)
+	})
 	tests := []struct {
 		name    string
 		data    []byte
@@ -313,6 +318,7 @@ func TestLoadRefuses(t *testing.T) {
 		{"not a model", []byte("id,label\n1,x\n"), false},
 		{"future version", future, true},
 		{"truncated", truncated, false},
+		{"word features (dropped)", words, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -328,6 +334,34 @@ func TestLoadRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withHeader rewrites the JSON header of the model file data with edit.
+func withHeader(t *testing.T, data []byte, edit func([]byte) []byte) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data[len(fileMagic)+2:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hl := binary.LittleEndian.Uint32(plain)
+	hj := edit(slices.Clone(plain[4 : 4+hl]))
+	if bytes.Equal(hj, plain[4:4+hl]) {
+		t.Fatal("header edit changed nothing")
+	}
+	var out bytes.Buffer
+	out.Write(data[:len(fileMagic)+2])
+	zw := gzip.NewWriter(&out)
+	binary.Write(zw, binary.LittleEndian, uint32(len(hj)))
+	zw.Write(hj)
+	zw.Write(plain[4+hl:])
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
 
 func TestTrainRejects(t *testing.T) {
@@ -581,39 +615,5 @@ func TestPredictConcurrent(t *testing.T) {
 		if msg := <-done; msg != "" {
 			t.Error(msg)
 		}
-	}
-}
-
-func TestWordFeatures(t *testing.T) {
-	cfg := FeatureConfig{Words: true}
-	cfg.setDefaults()
-	ex := newExtractor(cfg)
-	var words []string
-	for _, f := range ex.extract("小区停水三天了，噪音扰民") {
-		if f.pos < 0 {
-			words = append(words, ex.gram(f))
-			if f.order() != wordOrder {
-				t.Errorf("word %q has order %d", ex.gram(f), f.order())
-			}
-		}
-	}
-	for _, w := range []string{"小区", "停水", "噪音", "扰民"} {
-		if !slices.Contains(words, w) {
-			t.Errorf("word features %q lack %q", words, w)
-		}
-	}
-	train, test := split(fixture(t))
-	m, err := Train(train, Config{Seed: 1, Features: cfg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ok := 0
-	for _, d := range test {
-		if m.Predict(d.Text, 1)[0].Labels[0] == d.Labels[0] {
-			ok++
-		}
-	}
-	if acc := float64(ok) / float64(len(test)); acc < 0.9 {
-		t.Errorf("held-out accuracy with words %.2f, want ≥ 0.90", acc)
 	}
 }

@@ -80,8 +80,6 @@ func TestDevCrossValidation(t *testing.T) {
 		"nbsvm-12-b1":       {Model: "nbsvm", Beta: 1},
 		"nbsvm-12":          {Model: "nbsvm"},
 		"ensemble":          {Model: "ensemble"},
-		"ensemble-words":    {Model: "ensemble", Features: FeatureConfig{Words: true}},
-		"svm-words":         {Model: "svm", Features: FeatureConfig{Words: true}},
 		"ensemble-c1":       {Model: "ensemble", C: 1},
 		"ensemble-c4":       {Model: "ensemble", C: 4},
 		"ensemble-13":       {Model: "ensemble", Features: f13},

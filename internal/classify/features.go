@@ -19,12 +19,6 @@ type FeatureConfig struct {
 	// mostly repeat what the bigrams say and spread the weights thin).
 	MinN int `json:"min_n"`
 	MaxN int `json:"max_n"`
-	// Words adds the words of gse's segmentation (two characters or more;
-	// single characters are already unigrams) as features of their own.
-	// It loads the segmenter's dictionary (seconds, ~130 MB) and makes
-	// featurising some 10 times slower, for no gain on real messages (see
-	// the package documentation), so it is off by default.
-	Words bool `json:"words,omitempty"`
 	// PerOrder normalises each n-gram order separately (each block gets the
 	// same length), so the many long n-grams do not drown the unigrams.
 	PerOrder bool `json:"per_order,omitempty"`
@@ -102,79 +96,21 @@ type feat struct {
 	n      int32
 }
 
-// wordOrder is the n-gram "order" under which word features are
-// normalised when PerOrder is set (char n-grams use 1..6).
-const wordOrder = 7
-
-// order is the normalisation channel of f: its n-gram length, or wordOrder.
-func (f feat) order() uint8 {
-	if f.pos < 0 {
-		return wordOrder
-	}
-	return uint8(f.n)
-}
+// order is the normalisation channel of f (see FeatureConfig.PerOrder): its
+// n-gram length.
+func (f feat) order() uint8 { return uint8(f.n) }
 
 // extractor turns text into distinct bucket counts without allocating in the
 // steady state. It is not safe for concurrent use; Model keeps a pool.
 type extractor struct {
 	cfg   FeatureConfig
-	seg   *text.Segmenter // when cfg.Words
 	runes []rune
-	extra []rune  // word texts, for features with pos < 0
 	slots []int32 // open-addressing table: index into feats, -1 empty
 	feats []feat
 }
 
 func newExtractor(cfg FeatureConfig) *extractor {
-	e := &extractor{cfg: cfg}
-	if cfg.Words {
-		// Default cannot fail with the embedded dictionary short of a
-		// broken build; a nil segmenter then means no word features.
-		e.seg, _ = text.Default()
-	}
-	return e
-}
-
-// wordSeed starts the hash of word features, so that the word 停水 and the
-// character bigram 停水 fall in different buckets.
-const wordSeed = 0xbb67ae8584caa73b
-
-// addWords adds the words of s (two runes or more) to e.feats.
-func (e *extractor) addWords(s string, slots []int32, mask uint32) {
-	e.extra = e.extra[:0]
-	for _, w := range e.seg.Words(s) {
-		start := len(e.extra)
-		h := uint64(wordSeed)
-		n := 0
-		for _, r := range w {
-			if text.KindOf(r) == text.Digit {
-				continue
-			}
-			e.extra = append(e.extra, r)
-			h = hashStep(h, r)
-			n++
-		}
-		if n < 2 {
-			e.extra = e.extra[:start]
-			continue
-		}
-		bk := bucketOf(h, n, e.cfg.Bits)
-		j := (bk * 0x9e3779b1) & mask
-		for {
-			fi := slots[j]
-			if fi < 0 {
-				slots[j] = int32(len(e.feats))
-				e.feats = append(e.feats, feat{bucket: bk, tf: 1, pos: -int32(start) - 1, n: int32(n)})
-				break
-			}
-			if e.feats[fi].bucket == bk {
-				e.feats[fi].tf++
-				e.extra = e.extra[:start]
-				break
-			}
-			j = (j + 1) & mask
-		}
-	}
+	return &extractor{cfg: cfg}
 }
 
 // extract fills e.feats with the distinct buckets of s. The result is valid
@@ -184,7 +120,7 @@ func (e *extractor) extract(s string) []feat {
 	e.feats = e.feats[:0]
 	n := len(e.runes)
 	orders := e.cfg.MaxN - e.cfg.MinN + 1
-	need := 2 * n * (orders + 1) // +1: room for words
+	need := 2 * n * orders
 	if need < 64 {
 		need = 64
 	}
@@ -224,9 +160,6 @@ func (e *extractor) extract(s string) []feat {
 			}
 		}
 	}
-	if e.seg != nil {
-		e.addWords(s, slots, mask)
-	}
 	// Clear only the slots used, so a long document does not make every
 	// later short one pay for a big table.
 	for _, f := range e.feats {
@@ -241,10 +174,6 @@ func (e *extractor) extract(s string) []feat {
 
 // gram returns the n-gram text of f from the last extracted document.
 func (e *extractor) gram(f feat) string {
-	if f.pos < 0 {
-		p := -f.pos - 1
-		return string(e.extra[p : p+f.n])
-	}
 	return string(e.runes[f.pos : f.pos+f.n])
 }
 

@@ -188,6 +188,9 @@ func Load(r io.Reader) (*Model, error) {
 	}
 	zb := bufio.NewReader(zr)
 	m, err := decode(zb)
+	if errors.Is(err, ErrVersion) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, errorf("模型文件已损坏: %v", err)
 	}
@@ -212,6 +215,19 @@ func decode(r *bufio.Reader) (*Model, error) {
 	}
 	if err := h.Config.validate(); err != nil {
 		return nil, err
+	}
+	// Word features (gse segmentation) were dropped: they did not improve
+	// accuracy. A model trained with them would silently lose part of its
+	// input, so it is refused like a file of another version.
+	var legacy struct {
+		Config struct {
+			Features struct {
+				Words bool `json:"words"`
+			} `json:"features"`
+		} `json:"config"`
+	}
+	if json.Unmarshal(hj, &legacy) == nil && legacy.Config.Features.Words {
+		return nil, fmt.Errorf("分类模型: 模型使用了本版本已不支持的分词特征，请用本程序重新训练: %w", ErrVersion)
 	}
 	if len(h.Nodes) == 0 || h.Docs < 1 {
 		return nil, errors.New("no nodes")

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"jiceng/internal/core"
@@ -75,17 +74,7 @@ func BenchmarkAll(b *testing.B) {
 	report(b)
 }
 
-// BenchmarkTimes and BenchmarkOrgs are the other extractors.
-func BenchmarkTimes(b *testing.B) {
-	ts := benchTickets(b)
-	ref := time.Date(2026, 6, 10, 15, 0, 0, 0, time.UTC)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		Times(ts[i%len(ts)].Content, ref)
-	}
-	report(b)
-}
-
+// BenchmarkOrgs is the organisation extractor.
 func BenchmarkOrgs(b *testing.B) {
 	ts := benchTickets(b)
 	b.ResetTimer()

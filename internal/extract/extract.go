@@ -1,6 +1,6 @@
 // Package extract reads the facts a street needs from a ticket's free text:
 // the citizen's intent (诉求类型: 咨询, 求助, 投诉, 举报, 建议, 表扬), entities
-// (places, times, organisations and, through package deid, identifiers) and
+// (places, organisations and, through package deid, identifiers) and
 // the urgency (紧急程度) with the time limit it implies.
 //
 // Everything here works without training data: weighted cue lexicons and a
@@ -36,15 +36,13 @@ const (
 	Building  EntityType = "BUILDING"  // 3号楼2单元501 (found by deid as ADDRESS)
 	Zone      EntityType = "ZONE"      // district-style codes: A3区, B市
 	Org       EntityType = "ORG"       // 公司, 物业, 医院, 学校, 派出所, 居委会, 街道办 ...
-	Time      EntityType = "TIME"      // a point in time or a range (see Entity.From, To)
 )
 
 // Entity is one thing found in the text.
 //
 // Start and End are code-point offsets ([Start, End)); Text is the original
 // text of the span; Value is a normalised form (the registry code of a
-// community, the road name without the house number, an RFC 3339 time or
-// range "from/to", a recurring pattern such as "每天 22:00"); Score is the
+// community, the road name without the house number); Score is the
 // confidence in [0, 1].
 type Entity struct {
 	Type  EntityType `json:"type"`

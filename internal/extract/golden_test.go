@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"jiceng/internal/core"
 	"os"
 	"testing"
-	"time"
 
 	"jiceng/internal/demo"
 )
@@ -25,7 +25,6 @@ type extraction struct {
 	Reasons     []string     `json:"urgency_reasons"`
 	Places      []Entity     `json:"places"`
 	Orgs        []Entity     `json:"orgs"`
-	Times       []Entity     `json:"times"`
 	Identifiers []Entity     `json:"identifiers"`
 }
 
@@ -41,7 +40,7 @@ func TestGolden(t *testing.T) {
 	for _, tk := range ts {
 		// A few of each intent, and the urgent ones.
 		key := tk.Intent
-		if tk.Urgency == UrgencyEmergency || tk.Urgency == UrgencyHurry {
+		if tk.Urgency == core.UrgencyEmergency || tk.Urgency == core.UrgencyHurry {
 			key = tk.Urgency
 		}
 		if seen[key] >= 2 {
@@ -53,7 +52,7 @@ func TestGolden(t *testing.T) {
 		out = append(out, extraction{
 			Number: tk.Number, Title: tk.Title, Content: tk.Content, Labels: [2]string{tk.Intent, tk.Urgency},
 			Intent: Intent(tk.Title, tk.Content), Urgency: lvl, Limit: lim.String(), Reasons: reasons,
-			Places: Places(text, st.Areas), Orgs: Orgs(text), Times: Times(text, tk.ReceivedAt.In(time.FixedZone("CST", 8*3600))),
+			Places: Places(text, st.Areas), Orgs: Orgs(text),
 			Identifiers: Identifiers(text),
 		})
 	}

@@ -8,19 +8,9 @@ import (
 	"jiceng/internal/core"
 )
 
-// Intent labels, in core.Intents order.
-const (
-	IntentAsk      = "咨询"
-	IntentHelp     = "求助"
-	IntentComplain = "投诉"
-	IntentReport   = "举报"
-	IntentSuggest  = "建议"
-	IntentPraise   = "表扬"
-)
-
 // DefaultIntent is the intent of a message with no cue at all: a citizen who
 // describes a problem without saying more wants it solved.
-const DefaultIntent = IntentHelp
+const DefaultIntent = core.IntentHelp
 
 // Cue is one piece of evidence for an intent or an urgency: a cue word that
 // fired, where, and what it weighed. Negated cues are listed too (with
@@ -64,35 +54,35 @@ var intentCues = func() []intentCue {
 			cs = append(cs, intentCue{w, i, weight})
 		}
 	}
-	add(IntentAsk, 3, "咨询", "请问", "问一下", "想问", "问个事", "打听一下")
-	add(IntentAsk, 2, "想了解", "了解一下", "怎么办理", "如何办理", "需要什么材料", "需要哪些材料", "带什么材料",
+	add(core.IntentInquiry, 3, "咨询", "请问", "问一下", "想问", "问个事", "打听一下")
+	add(core.IntentInquiry, 2, "想了解", "了解一下", "怎么办理", "如何办理", "需要什么材料", "需要哪些材料", "带什么材料",
 		"什么条件", "怎么申请", "如何申请", "办理流程", "去哪儿办", "去哪办", "在哪里办", "怎么补办", "能不能办",
 		"是真的吗", "怎么规定", "怎么交", "给讲清楚", "答复一下", "解释一下")
-	add(IntentAsk, 1.2, "是否", "如何", "能否", "政策", "标准是", "什么标准", "收费标准", "哪个部门", "找哪个", "归谁管",
+	add(core.IntentInquiry, 1.2, "是否", "如何", "能否", "政策", "标准是", "什么标准", "收费标准", "哪个部门", "找哪个", "归谁管",
 		"多少钱", "流程", "手续", "可以吗", "行不行")
-	add(IntentAsk, 0.5, "怎么", "什么时候", "有没有", "能不能", "多少", "哪里", "哪天", "办理")
-	add(IntentHelp, 3, "求助", "求求", "救命", "请求帮助", "请求解决")
-	add(IntentHelp, 2, "帮忙", "帮帮", "帮个忙", "帮一下", "帮助", "救救", "帮我", "能否上门", "上门办理", "无法自己")
-	add(IntentHelp, 1.2, "困难", "协调一下", "给协调", "派人来看", "派人来", "派人处理", "派人过来", "来看一下", "联系一下相关")
-	add(IntentHelp, 0.5, "没办法了", "无法", "协调解决", "麻烦", "怎么办")
-	add(IntentComplain, 3, "投诉", "投述", "长期得不到解决")
-	add(IntentComplain, 2, "不满", "给个说法", "追究责任", "推来推去", "推诿", "不作为", "受不了", "又是我",
+	add(core.IntentInquiry, 0.5, "怎么", "什么时候", "有没有", "能不能", "多少", "哪里", "哪天", "办理")
+	add(core.IntentHelp, 3, "求助", "求求", "救命", "请求帮助", "请求解决")
+	add(core.IntentHelp, 2, "帮忙", "帮帮", "帮个忙", "帮一下", "帮助", "救救", "帮我", "能否上门", "上门办理", "无法自己")
+	add(core.IntentHelp, 1.2, "困难", "协调一下", "给协调", "派人来看", "派人来", "派人处理", "派人过来", "来看一下", "联系一下相关")
+	add(core.IntentHelp, 0.5, "没办法了", "无法", "协调解决", "麻烦", "怎么办")
+	add(core.IntentComplaint, 3, "投诉", "投述", "长期得不到解决")
+	add(core.IntentComplaint, 2, "不满", "给个说法", "追究责任", "推来推去", "推诿", "不作为", "受不了", "又是我",
 		"再反映", "再反应", "老问题", "追究", "暴力执法", "效率低", "效率太低", "效率也太低", "多次反映", "反映过好几次", "严肃处理", "不负责任", "问责")
-	add(IntentComplain, 1.2, "一直没解决", "没有解决", "根本没解决", "没人管", "没有下文", "没了下文", "没有动静", "次反映",
+	add(core.IntentComplaint, 1.2, "一直没解决", "没有解决", "根本没解决", "没人管", "没有下文", "没了下文", "没有动静", "次反映",
 		"次反应", "次打电话", "要求尽快解决", "态度差", "态度恶劣", "态度特别不好", "没有结果", "又开始了", "太不像话", "凭什么", "没解决", "动静都没有", "乱七八糟")
-	add(IntentComplain, 0.5, "好几次", "还是没", "说了好几次")
-	add(IntentReport, 3, "举报", "偷排", "依法查处", "实名", "传销", "卖淫", "嫖娼", "赌博", "黑作坊", "偷倒")
-	add(IntentReport, 2, "违法", "非法", "违规", "查处", "严查", "涉嫌", "无照", "无证", "偷偷", "黑车", "假冒",
+	add(core.IntentComplaint, 0.5, "好几次", "还是没", "说了好几次")
+	add(core.IntentReport, 3, "举报", "偷排", "依法查处", "实名", "传销", "卖淫", "嫖娼", "赌博", "黑作坊", "偷倒")
+	add(core.IntentReport, 2, "违法", "非法", "违规", "查处", "严查", "涉嫌", "无照", "无证", "偷偷", "黑车", "假冒",
 		"举报人")
-	add(IntentReport, 1, "私自", "违章", "私搭乱建", "乱倒", "排放", "怀疑", "倾倒")
-	add(IntentSuggest, 3, "建议", "提个建议", "提点建议", "希望增设", "能否考虑", "可否考虑", "意见建议", "提议")
-	add(IntentSuggest, 2, "增设", "增加一些", "多设置", "纳入", "出台", "统筹考虑", "多听听", "多宣传", "加强管理",
+	add(core.IntentReport, 1, "私自", "违章", "私搭乱建", "乱倒", "排放", "怀疑", "倾倒")
+	add(core.IntentSuggestion, 3, "建议", "提个建议", "提点建议", "希望增设", "能否考虑", "可否考虑", "意见建议", "提议")
+	add(core.IntentSuggestion, 2, "增设", "增加一些", "多设置", "纳入", "出台", "统筹考虑", "多听听", "多宣传", "加强管理",
 		"考虑一下", "完善", "优化", "改进", "我觉得可以", "最好能", "就好了")
-	add(IntentPraise, 3, "表扬", "点赞", "锦旗", "致谢", "记一功", "感谢信")
-	add(IntentPraise, 2, "感谢", "非常负责", "特别负责", "很负责", "态度特别好", "效率高", "又快又好", "服务热情", "特别热情", "耐心", "认真负责",
+	add(core.IntentPraise, 3, "表扬", "点赞", "锦旗", "致谢", "记一功", "感谢信")
+	add(core.IntentPraise, 2, "感谢", "非常负责", "特别负责", "很负责", "态度特别好", "效率高", "又快又好", "服务热情", "特别热情", "耐心", "认真负责",
 		"好人好事")
-	add(IntentPraise, 1, "满意", "很认真", "辛苦了")
-	add(IntentPraise, 0.2, "谢谢")
+	add(core.IntentPraise, 1, "满意", "很认真", "辛苦了")
+	add(core.IntentPraise, 0.2, "谢谢")
 	return cs
 }()
 
@@ -207,7 +197,7 @@ func Intent(title, content string) IntentResult {
 			}
 			sc[0] += w
 			fired = true
-			res.Cues = append(res.Cues, Cue{Label: IntentAsk, Text: string(orig[q[0]:q[1]]), Field: field,
+			res.Cues = append(res.Cues, Cue{Label: core.IntentInquiry, Text: string(orig[q[0]:q[1]]), Field: field,
 				Start: q[0], End: q[1], Weight: w})
 		}
 	}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bufio"
+	"jiceng/internal/core"
 	"os"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func TestIntentTable(t *testing.T) {
 
 func TestIntentCues(t *testing.T) {
 	r := Intent("关于噪音的投诉", "我不是举报，楼下太吵了。")
-	if r.Intent != IntentComplain {
+	if r.Intent != core.IntentComplaint {
 		t.Fatalf("got %s, want 投诉", r.Intent)
 	}
 	var title, neg bool

@@ -407,5 +407,5 @@ func Identifiers(s string) []Entity {
 	return out
 }
 
-// itoa is strconv.Itoa, kept short for the time formatting code.
+// itoa is strconv.Itoa, kept short for the messages built with it.
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"jiceng/internal/core"
 )
@@ -106,51 +105,5 @@ func TestIdentifiers(t *testing.T) {
 	want := "PHONE:13812345678 PLATE:京A12345"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
-func TestTimes(t *testing.T) {
-	cst := time.FixedZone("CST", 8*3600)
-	ref := time.Date(2026, 6, 10, 15, 0, 0, 0, cst) // a Wednesday
-	day := func(m, d int) string {
-		a := time.Date(2026, time.Month(m), d, 0, 0, 0, 0, cst)
-		return a.Format(time.RFC3339) + "/" + a.AddDate(0, 0, 1).Format(time.RFC3339)
-	}
-	at := func(m, d, h, min int) string {
-		return time.Date(2026, time.Month(m), d, h, min, 0, 0, cst).Format(time.RFC3339)
-	}
-	cases := []struct{ name, text, want string }{
-		{"today", "今天早上", "TIME:今天早上=" + at(6, 10, 6, 0) + "/" + at(6, 10, 9, 0)},
-		{"yesterday", "昨天又来了", "TIME:昨天=" + day(6, 9)},
-		{"day_before", "前天", "TIME:前天=" + day(6, 8)},
-		{"last_friday", "上周五我去了", "TIME:上周五=" + day(6, 5)},
-		{"this_friday", "周五", "TIME:周五=" + day(6, 12)},
-		{"date", "3月5日", "TIME:3月5日=" + day(3, 5)},
-		{"date_hao", "5月20号下午", "TIME:5月20号下午=" + at(5, 20, 13, 0) + "/" + at(5, 20, 18, 0)},
-		{"future_date_last_year", "12月1日", "TIME:12月1日=" + time.Date(2025, 12, 1, 0, 0, 0, 0, cst).Format(time.RFC3339) + "/" + time.Date(2025, 12, 2, 0, 0, 0, 0, cst).Format(time.RFC3339)},
-		{"evening_clock", "昨天晚上10点", "TIME:昨天晚上10点=" + at(6, 9, 22, 0)},
-		{"chinese_clock", "今晚十一点半", "TIME:今晚十一点半=" + at(6, 10, 23, 30)},
-		{"early_morning", "前天凌晨两点", "TIME:前天凌晨两点=" + at(6, 8, 2, 0)},
-		{"midnight", "昨天晚上十二点", "TIME:昨天晚上十二点=" + at(6, 10, 0, 0)},
-		{"days_ago", "三天前", "TIME:三天前=" + day(6, 7)},
-		{"last_month", "上个月开始", "TIME:上个月=" + at(5, 1, 0, 0) + "/" + at(6, 1, 0, 0)},
-		{"daily_evening", "每天晚上都吵", "TIME:每天晚上=每天 18:00/24:00"},
-		{"daily_clock", "每晚10点", "TIME:每晚10点=每天 22:00"},
-		{"weekly", "每周六", "TIME:每周六"},
-		{"clock_only", "晚上十点以后", "TIME:晚上十点=22:00"},
-		{"hhmm", "22:30开始", "TIME:22:30"},
-		{"early", "凌晨", "TIME:凌晨=00:00/06:00"},
-		// Hard negatives.
-		{"phone", "电话13812345678", ""},
-		{"vague_count", "两三天", ""},
-		{"feb30", "2月30日", ""},
-		{"plain", "楼下很吵", ""},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if got := ents(Times(c.text, ref)); got != c.want {
-				t.Errorf("Times(%q) = %q, want %q", c.text, got, c.want)
-			}
-		})
 	}
 }

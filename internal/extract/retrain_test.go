@@ -15,7 +15,7 @@ func TestRetrainIntentErrors(t *testing.T) {
 	}
 	docs := make([]IntentDoc, minIntentDocs)
 	for i := range docs {
-		docs[i] = IntentDoc{Content: "请问怎么办理", Intent: IntentAsk}
+		docs[i] = IntentDoc{Content: "请问怎么办理", Intent: core.IntentInquiry}
 	}
 	docs[7].Intent = "闲聊"
 	if _, err := RetrainIntent(docs, classify.Config{}); err == nil || !strings.Contains(err.Error(), "第 8 条") {

@@ -16,14 +16,6 @@ import (
 	"jiceng/internal/core"
 )
 
-// Urgency levels, in core.Urgencies order.
-const (
-	UrgencyEmergency = "紧急"
-	UrgencyHurry     = "加急"
-	UrgencyNormal    = "一般"
-	UrgencyComplex   = "复杂"
-)
-
 //go:embed urgency.csv
 var defaultRulesCSV []byte
 
@@ -53,7 +45,7 @@ type UrgencyCue struct {
 // levelRank orders levels from the most to the least pressing: when the
 // cues of several levels fire, the first reached wins. A service outage
 // inside an old dispute still needs water within a day.
-var levelRank = []string{UrgencyEmergency, UrgencyHurry, UrgencyComplex, UrgencyNormal}
+var levelRank = []string{core.UrgencyEmergency, core.UrgencyHurry, core.UrgencyComplex, core.UrgencyNormal}
 
 var (
 	defaultRulesOnce sync.Once
@@ -126,7 +118,7 @@ func LoadRules(r io.Reader) (*Rules, error) {
 		}
 		switch kind {
 		case "cue":
-			if !slices.Contains(core.Urgencies, val) || val == UrgencyNormal {
+			if !slices.Contains(core.Urgencies, val) || val == core.UrgencyNormal {
 				return nil, fmt.Errorf("紧急程度规则第 %d 行: 线索的等级须为 紧急、加急 或 复杂", line)
 			}
 			w := 1.0
@@ -304,7 +296,7 @@ func (ru *Rules) Urgency(title, content string) (level string, limit time.Durati
 				continue
 			}
 			w := c.Weight
-			if f == 0 && c.Level != UrgencyEmergency {
+			if f == 0 && c.Level != core.UrgencyEmergency {
 				// Titles are often topic labels (某小区停水问题): below 紧急 a
 				// title cue needs the text to confirm it.
 				w *= titleDiscount
@@ -313,15 +305,15 @@ func (ru *Rules) Urgency(title, content string) (level string, limit time.Durati
 			reasons = append(reasons, fmt.Sprintf("%s: %s（%s）", c.Level, c.Text, where))
 		}
 	}
-	level = UrgencyNormal
+	level = core.UrgencyNormal
 	for _, l := range levelRank {
 		if score[slices.Index(core.Urgencies, l)] >= 1-1e-9 {
 			level = l
 			break
 		}
 	}
-	if calm && level == UrgencyHurry {
-		level = UrgencyNormal
+	if calm && level == core.UrgencyHurry {
+		level = core.UrgencyNormal
 		reasons = append(reasons, "来电人表示不急，加急降为一般")
 	}
 	return level, ru.Limits[level], reasons

@@ -1,27 +1,15 @@
 // Package registry reads a street's own area registry (街道 → 社区 → 网格) and
-// list of units (承办单位) from CSV, so a street can load its own instead of
-// the demo's. Inputs are decoded text (UTF-8); callers decode GBK first.
+// list of units (承办单位) from the records of a CSV or XLSX file, so a street
+// can load its own instead of the demo's. Records are decoded text (UTF-8);
+// callers read the file and decode GBK first.
 package registry
 
 import (
-	"encoding/csv"
 	"fmt"
-	"io"
 	"strings"
 
 	"jiceng/internal/core"
 )
-
-// readCSV reads all records of a CSV text.
-func readCSV(r io.Reader, what string) ([][]string, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s文件格式错误: %w", what, err)
-	}
-	return rows, nil
-}
 
 // readTable takes records with a header row and returns, for each data row, a
 // map from canonical column name to value. columns maps each accepted header
@@ -59,19 +47,11 @@ func readTable(rows [][]string, what string, columns map[string]string, required
 	return out, nil
 }
 
-// LoadAreas reads an area registry: one row per grid (or per community when
-// the grid is empty) with the columns 街道,社区,网格 and optionally
+// AreasFromRows reads an area registry from its records (a header row, then
+// one row per grid, or per community when the grid is empty), as read from a
+// CSV or XLSX file. The columns are 街道,社区,网格 and optionally
 // 街道编码,社区编码,网格编码. Missing codes default to the names. A community
 // or grid is listed once however many rows name it.
-func LoadAreas(r io.Reader) (core.Areas, error) {
-	rows, err := readCSV(r, "区域")
-	if err != nil {
-		return core.Areas{}, err
-	}
-	return AreasFromRows(rows)
-}
-
-// AreasFromRows is LoadAreas on records already read, e.g. from XLSX.
 func AreasFromRows(records [][]string) (core.Areas, error) {
 	rows, err := readTable(records, "区域", map[string]string{
 		"街道": "街道", "社区": "社区", "网格": "网格",
@@ -112,18 +92,10 @@ func AreasFromRows(records [][]string) (core.Areas, error) {
 	return a, nil
 }
 
-// LoadUnits reads a list of units with the columns 名称 and optionally
-// 编码,类型,所属社区,电话. The type is one of 社区, 街道科室, 外部单位
-// (default 街道科室); a missing code defaults to the name.
-func LoadUnits(r io.Reader) ([]core.Unit, error) {
-	rows, err := readCSV(r, "承办单位")
-	if err != nil {
-		return nil, err
-	}
-	return UnitsFromRows(rows)
-}
-
-// UnitsFromRows is LoadUnits on records already read, e.g. from XLSX.
+// UnitsFromRows reads a list of units from its records (a header row, then
+// one row per unit), as read from a CSV or XLSX file. The columns are 名称 and
+// optionally 编码,类型,所属社区,电话. The type is one of 社区, 街道科室,
+// 外部单位 (default 街道科室); a missing code defaults to the name.
 func UnitsFromRows(records [][]string) ([]core.Unit, error) {
 	rows, err := readTable(records, "承办单位", map[string]string{
 		"编码": "编码", "名称": "名称", "类型": "类型", "所属社区": "所属社区", "电话": "电话",

@@ -1,11 +1,30 @@
 package registry
 
 import (
+	"encoding/csv"
 	"strings"
 	"testing"
 )
 
-func TestLoadAreas(t *testing.T) {
+// records reads a CSV text as the registry command's file reader does (rows
+// of any length).
+func records(in string) ([][]string, error) {
+	cr := csv.NewReader(strings.NewReader(in))
+	cr.FieldsPerRecord = -1
+	return cr.ReadAll()
+}
+
+// mustRecords is records for a well-formed test input.
+func mustRecords(t *testing.T, in string) [][]string {
+	t.Helper()
+	rows, err := records(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestAreasFromRows(t *testing.T) {
 	tests := []struct {
 		name                  string
 		in                    string
@@ -23,7 +42,7 @@ func TestLoadAreas(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := LoadAreas(strings.NewReader(tt.in))
+			a, err := AreasFromRows(mustRecords(t, tt.in))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err: got %v, want containing %q", err, tt.wantErr)
@@ -41,7 +60,7 @@ func TestLoadAreas(t *testing.T) {
 	}
 }
 
-func TestLoadUnits(t *testing.T) {
+func TestUnitsFromRows(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
@@ -57,7 +76,7 @@ func TestLoadUnits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			units, err := LoadUnits(strings.NewReader(tt.in))
+			units, err := UnitsFromRows(mustRecords(t, tt.in))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err: got %v, want containing %q", err, tt.wantErr)
@@ -74,11 +93,15 @@ func TestLoadUnits(t *testing.T) {
 	}
 }
 
-func FuzzLoadAreas(f *testing.F) {
+func FuzzAreasFromRows(f *testing.F) {
 	f.Add("街道,社区,网格\n清河湾街道,南苑社区,南苑一网格\n")
 	f.Add("street,community\n\"x\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		a, err := LoadAreas(strings.NewReader(in))
+		rows, err := records(in)
+		if err != nil {
+			return
+		}
+		a, err := AreasFromRows(rows)
 		if err != nil {
 			return
 		}
@@ -94,10 +117,14 @@ func FuzzLoadAreas(f *testing.F) {
 	})
 }
 
-func FuzzLoadUnits(f *testing.F) {
+func FuzzUnitsFromRows(f *testing.F) {
 	f.Add("编码,名称,类型\nU1,A,社区\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		units, err := LoadUnits(strings.NewReader(in))
+		rows, err := records(in)
+		if err != nil {
+			return
+		}
+		units, err := UnitsFromRows(rows)
 		if err != nil {
 			return
 		}

@@ -1,10 +1,9 @@
-// Package text normalises and segments Chinese ticket text. It is shared by
-// every text package (classification, extraction, de-identification,
-// search), so that all of them see the same characters: half-width Latin and
-// digits, lower case, simplified characters.
+// Package text normalises Chinese ticket text. It is shared by every text
+// package (classification, extraction, de-identification, search), so that
+// all of them see the same characters: half-width Latin and digits, lower
+// case, simplified characters.
 //
-// The functions here are pure and safe for concurrent use. Segmentation uses
-// gse with its embedded dictionary, loaded once per process (see Default).
+// The functions here are pure and safe for concurrent use.
 package text
 
 import (

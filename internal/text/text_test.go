@@ -1,8 +1,6 @@
 package text
 
 import (
-	"runtime"
-	"slices"
 	"testing"
 	"unicode/utf8"
 )
@@ -74,64 +72,6 @@ func TestFoldKind(t *testing.T) {
 	}
 }
 
-// testSegmenter loads the dictionary once for all tests of the package.
-func testSegmenter(tb testing.TB) *Segmenter {
-	tb.Helper()
-	s, err := Default()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
-}
-
-func TestSegmenterWords(t *testing.T) {
-	s := testSegmenter(t)
-	tests := []struct {
-		name string
-		in   string
-		want []string // must all appear in Words, in this order
-		not  []string // must not appear
-	}{
-		{"plain", "小区停水三天了", []string{"小区", "停水"}, []string{"了"}},
-		{"punctuation dropped", "噪音扰民，请处理！", []string{"噪音", "扰民", "处理"}, []string{"，", "！", "请"}},
-		{"traditional normalised", "醫院電話打不通", []string{"医院", "电话"}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := s.Words(tt.in)
-			i := 0
-			for _, w := range got {
-				if i < len(tt.want) && w == tt.want[i] {
-					i++
-				}
-			}
-			if i < len(tt.want) {
-				t.Errorf("Words(%q) = %q, want in order %q", tt.in, got, tt.want)
-			}
-			for _, w := range tt.not {
-				if slices.Contains(got, w) {
-					t.Errorf("Words(%q) = %q, contains %q", tt.in, got, w)
-				}
-			}
-		})
-	}
-}
-
-func TestSegmenterUserWords(t *testing.T) {
-	s, err := NewSegmenter("梅溪湖壹号御湾")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := s.Cut("梅溪湖壹号御湾停水")
-	if !slices.Contains(got, "梅溪湖壹号御湾") {
-		t.Errorf("Cut = %q, want the user word kept whole", got)
-	}
-	s.AddWords("飞线充电")
-	if got := s.Cut("楼道飞线充电很危险"); !slices.Contains(got, "飞线充电") {
-		t.Errorf("Cut after AddWords = %q, want 飞线充电 whole", got)
-	}
-}
-
 const sampleTicket = "市民来电反映：A1区某小区高层二次供水水箱长年不清洗，自来水龙头里的水有严重霉味，" +
 	"已多次向物业公司和社区反映，至今没有解决。希望政府和街道领导重视，请环保部门检测水质，" +
 	"还居民一个健康安全的生活环境。另外小区门口道路坑洼不平，下雨天积水严重，老人出行不便，" +
@@ -150,37 +90,6 @@ func BenchmarkAppendContent(b *testing.B) {
 	for b.Loop() {
 		buf = AppendContent(buf[:0], sampleTicket)
 	}
-}
-
-func BenchmarkSegment(b *testing.B) {
-	s := testSegmenter(b)
-	b.SetBytes(int64(len(sampleTicket)))
-	b.ResetTimer()
-	for b.Loop() {
-		s.Words(sampleTicket)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tickets/s")
-}
-
-// BenchmarkLoadDictionary measures loading the embedded dictionary and the
-// heap it keeps (heap-MB: live heap after load and GC, per segmenter).
-func BenchmarkLoadDictionary(b *testing.B) {
-	var keep []*Segmenter
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	for b.Loop() {
-		s, err := NewSegmenter()
-		if err != nil {
-			b.Fatal(err)
-		}
-		keep = append(keep, s)
-	}
-	b.StopTimer()
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(keep))/(1<<20), "heap-MB")
-	runtime.KeepAlive(keep)
 }
 
 func FuzzNormalize(f *testing.F) {

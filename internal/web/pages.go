@@ -15,6 +15,7 @@ import (
 
 	"jiceng/internal/casework"
 	"jiceng/internal/core"
+	"jiceng/internal/fieldset"
 )
 
 //go:embed templates
@@ -412,7 +413,7 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	// kept under "label（原值）", follow under their own keys.
 	var rest []string
 	for k, v := range values {
-		if v != "" && !standardValues[k] {
+		if v != "" && !fieldset.IsColumn(k) {
 			rest = append(rest, k)
 		}
 	}
@@ -437,55 +438,41 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	s.render(w, r, status, "ticket", p, page)
 }
 
-// ticketValues gives the display text of each field of t by field-set name;
-// fields a street declared beyond the standard ones come from t.Extra.
+// ticketValues gives the display text of each field of t by field-set name,
+// from the one table of ticket fields (fieldset.Columns): times to the
+// minute in the street's zone, coordinates to six decimals, data-quality
+// flags one after another; fields a street declared beyond the standard
+// ones come from t.Extra, which cannot override a standard one.
 func (s *Server) ticketValues(t core.Ticket) map[string]string {
-	v := map[string]string{
-		"number": t.Number, "channel": t.Channel, "received_at": s.formatTime(t.ReceivedAt),
-		"caller_name": t.CallerName, "caller_phone": t.CallerPhone, "caller_id": t.CallerID,
-		"address": t.Address, "street": t.Street, "community": t.Community, "grid": t.Grid,
-		"title": t.Title, "content": t.Content,
-		"category1": t.Category1, "category2": t.Category2, "category3": t.Category3,
-		"intent": t.Intent, "urgency": t.Urgency, "unit": t.Unit, "status": t.Status,
-		"deadline": s.formatTime(t.Deadline), "contacted_at": s.formatTime(t.ContactedAt),
-		"resolved_at": s.formatTime(t.ResolvedAt), "reply": t.Reply, "satisfaction": t.Satisfaction,
-		"callback_at": s.formatTime(t.CallbackAt), "tags": strings.Join(t.Tags, "、"),
-		"source_file": t.SourceFile,
-	}
-	if t.Lng != nil {
-		v["lng"] = strconv.FormatFloat(*t.Lng, 'f', 6, 64)
-	}
-	if t.Lat != nil {
-		v["lat"] = strconv.FormatFloat(*t.Lat, 'f', 6, 64)
-	}
-	if t.Resolved != nil {
-		v["resolved"] = map[bool]string{true: "是", false: "否"}[*t.Resolved]
-	}
-	if t.SourceRow > 0 {
-		v["source_row"] = strconv.Itoa(t.SourceRow)
-	}
-	if len(t.Flags) > 0 {
-		v["flags"] = strings.Join(t.Flags, "；")
+	v := make(map[string]string, len(fieldset.Columns)+len(t.Extra))
+	for _, c := range fieldset.Columns {
+		var text string
+		switch p := c.Ptr(&t).(type) {
+		case *time.Time:
+			text = s.formatTime(*p)
+		case **float64:
+			if *p != nil {
+				text = strconv.FormatFloat(**p, 'f', 6, 64)
+			}
+		case *[]string:
+			sep := "、"
+			if c.Name == "flags" {
+				sep = "；"
+			}
+			text = strings.Join(*p, sep)
+		default:
+			text = fieldset.Text(&t, c.Name)
+		}
+		if text != "" {
+			v[c.Name] = text
+		}
 	}
 	for k, x := range t.Extra {
-		if !standardValues[k] {
+		if !fieldset.IsColumn(k) {
 			v[k] = x
 		}
 	}
 	return v
-}
-
-// standardValues are the names ticketValues gives to core.Ticket's own
-// fields; Extra cannot override them.
-var standardValues = map[string]bool{}
-
-func init() {
-	for _, f := range []string{"number", "channel", "received_at", "caller_name", "caller_phone", "caller_id",
-		"address", "street", "community", "grid", "lng", "lat", "title", "content", "category1", "category2",
-		"category3", "intent", "urgency", "unit", "status", "deadline", "contacted_at", "resolved_at", "reply",
-		"resolved", "satisfaction", "callback_at", "tags", "source_file", "source_row", "flags"} {
-		standardValues[f] = true
-	}
 }
 
 // ticketRow is the list row of t (masked already).
@@ -493,7 +480,6 @@ func (s *Server) ticketRow(t core.Ticket) ticketRow {
 	return ticketRow{ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt), Title: ticketTitle(t),
 		Category: t.CategoryPath(), Community: t.Community, Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction}
 }
-
 
 // actorName is how the history names who acted: a user's name (with the
 // account), an import by its file, anything else as recorded. names caches
