@@ -7,10 +7,10 @@ import (
 	"io"
 	"path/filepath"
 
+	"jiceng/internal/areas"
 	"jiceng/internal/core"
 	"jiceng/internal/dispatch"
 	"jiceng/internal/importer"
-	"jiceng/internal/registry"
 	"jiceng/internal/taxonomy"
 )
 
@@ -34,10 +34,10 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 	// Parse every file before touching the database, so that a bad file
 	// changes nothing.
 	var (
-		cats  []core.Category
-		areas *core.Areas
-		units []core.Unit
-		rules []core.DispatchRule
+		cats     []core.Category
+		newAreas *core.Areas
+		units    []core.Unit
+		rules    []core.DispatchRule
 		// catalogueRows are the file rows of rules.
 		catalogueRows []int
 	)
@@ -57,18 +57,18 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		a, err := registry.AreasFromRows(rows)
+		a, err := areas.FromRows(rows)
 		if err != nil {
 			return fmt.Errorf("%s: %w", filepath.Base(*areasFile), err)
 		}
-		areas = &a
+		newAreas = &a
 	}
 	if *unitsFile != "" {
 		rows, err := readRecords(*unitsFile)
 		if err != nil {
 			return err
 		}
-		if units, err = registry.UnitsFromRows(rows); err != nil {
+		if units, err = areas.UnitsFromRows(rows); err != nil {
 			return fmt.Errorf("%s: %w", filepath.Base(*unitsFile), err)
 		}
 	}
@@ -95,8 +95,8 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 		// Rules must name units, categories and communities of the street:
 		// the files given now, or else those stored.
 		reg := dispatch.Registry{Categories: cats, Units: units}
-		if areas != nil {
-			reg.Areas = *areas
+		if newAreas != nil {
+			reg.Areas = *newAreas
 		} else if reg.Areas, err = st.Areas(ctx); err != nil {
 			return err
 		}
@@ -122,8 +122,8 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	if areas != nil {
-		if err := st.ReplaceAreas(ctx, *areas); err != nil {
+	if newAreas != nil {
+		if err := st.ReplaceAreas(ctx, *newAreas); err != nil {
 			return err
 		}
 	}

@@ -1,8 +1,9 @@
-// Package registry reads a street's own area registry (街道 → 社区 → 网格) and
-// list of units (承办单位) from the records of a CSV or XLSX file, so a street
-// can load its own instead of the demo's. Records are decoded text (UTF-8);
+// Package areas reads a street's own areas (街道 → 社区 → 网格) and list of
+// units (承办单位) from the records of a CSV or XLSX file, so a street can
+// load its own instead of the demo's. (The base-data registries of people,
+// houses, enterprises and organisations are another matter.) Records are decoded text (UTF-8);
 // callers read the file and decode GBK first.
-package registry
+package areas
 
 import (
 	"fmt"
@@ -47,12 +48,12 @@ func readTable(rows [][]string, what string, columns map[string]string, required
 	return out, nil
 }
 
-// AreasFromRows reads an area registry from its records (a header row, then
+// FromRows reads an area registry from its records (a header row, then
 // one row per grid, or per community when the grid is empty), as read from a
 // CSV or XLSX file. The columns are 街道,社区,网格 and optionally
 // 街道编码,社区编码,网格编码. Missing codes default to the names. A community
 // or grid is listed once however many rows name it.
-func AreasFromRows(records [][]string) (core.Areas, error) {
+func FromRows(records [][]string) (core.Areas, error) {
 	rows, err := readTable(records, "区域", map[string]string{
 		"街道": "街道", "社区": "社区", "网格": "网格",
 		"街道编码": "街道编码", "社区编码": "社区编码", "网格编码": "网格编码",

@@ -1,4 +1,4 @@
-package registry
+package areas
 
 import (
 	"encoding/csv"
@@ -42,7 +42,7 @@ func TestAreasFromRows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := AreasFromRows(mustRecords(t, tt.in))
+			a, err := FromRows(mustRecords(t, tt.in))
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err: got %v, want containing %q", err, tt.wantErr)
@@ -101,7 +101,7 @@ func FuzzAreasFromRows(f *testing.F) {
 		if err != nil {
 			return
 		}
-		a, err := AreasFromRows(rows)
+		a, err := FromRows(rows)
 		if err != nil {
 			return
 		}
