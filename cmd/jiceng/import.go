@@ -12,6 +12,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/fieldset"
 	"jiceng/internal/importer"
@@ -60,7 +61,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkRole(policy, storeRole); err != nil {
+	if err := checkRole(policy, casework.StoreRole); err != nil {
 		return err
 	}
 	st, err := openStore(ctx, *dsn, e.clock)

@@ -19,9 +19,6 @@ import (
 // never the database.
 const deidKeyEnv = "JICENG_DEID_KEY"
 
-// storeRole is the policy column that decides what the importer stores.
-const storeRole = "store"
-
 // addPolicyFlag declares -policy on fs.
 func addPolicyFlag(fs *flag.FlagSet) *string {
 	return fs.String("policy", "", "脱敏字典 CSV 文件（默认内置 policy.csv）")
@@ -75,5 +72,5 @@ var cliUser = core.User{Username: "cli", Role: core.RoleAdmin}
 // Extra included, as the dictionary's store role allows it to be stored
 // (casework.MaskTicket, by the one table of ticket fields).
 func storeCleaner(p *deid.Dictionary, fields *fieldset.Set) func(*core.Ticket) {
-	return func(t *core.Ticket) { *t = casework.MaskTicket(p, fields, storeRole, *t) }
+	return func(t *core.Ticket) { *t = casework.MaskTicket(p, fields, casework.StoreRole, *t) }
 }
