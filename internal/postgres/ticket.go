@@ -14,63 +14,39 @@ import (
 	"jiceng/internal/dbutil"
 )
 
-// ticketCols are the stored columns of a ticket after id, in the order of
-// ticketArgs; scanTicket reads id followed by these.
-var ticketCols = []string{"number", "channel", "received_at", "caller_name", "caller_phone", "caller_id",
-	"address", "street", "community", "grid", "lng", "lat", "title", "content", "category1", "category2",
-	"category3", "intent", "urgency", "unit", "status", "deadline", "contacted_at", "resolved_at", "reply",
-	"resolved", "satisfaction", "callback_at", "tags", "source_file", "source_row", "extra", "flags",
-	"created_at", "updated_at"}
+// ticketCols are the stored columns of a ticket after id
+// (dbutil.TicketColumns), in the order of ticketArgs; scanTicket reads id
+// followed by these.
+var ticketCols = dbutil.TicketColumns
 
-var ticketColumns = "id, " + strings.Join(ticketCols, ", ")
+var ticketColumns = dbutil.TicketSelect
+
+// codec is how PostgreSQL holds a ticket's typed values: timestamptz,
+// double precision and boolean columns (NULL for none), lists and maps as
+// JSON text.
+var codec = dbutil.Codec{
+	Time: dbutil.Value[time.Time]{Arg: timeArg, Dest: func() any { return new(*time.Time) },
+		Read: func(d any) time.Time { return fromTime(*d.(**time.Time)) }},
+	Float: dbutil.Value[*float64]{Arg: func(f *float64) any { return f }, Dest: func() any { return new(*float64) },
+		Read: func(d any) *float64 { return *d.(**float64) }},
+	Bool: dbutil.Value[*bool]{Arg: func(b *bool) any { return b }, Dest: func() any { return new(*bool) },
+		Read: func(d any) *bool { return *d.(**bool) }},
+	Int: dbutil.Value[int]{Arg: func(i int) any { return int32(i) }, Dest: func() any { return new(int32) },
+		Read: func(d any) int { return int(*d.(*int32)) }},
+	Text: dbutil.Value[string]{Arg: func(s string) any { return s }, Dest: func() any { return new(*string) },
+		Read: func(d any) string {
+			if p := *d.(**string); p != nil {
+				return *p
+			}
+			return ""
+		}},
+}
 
 // ticketArgs are the values of ticketCols.
-func ticketArgs(t *core.Ticket) []any {
-	return []any{t.Number, t.Channel, timeArg(t.ReceivedAt), t.CallerName, t.CallerPhone, t.CallerID, t.Address,
-		t.Street, t.Community, t.Grid, t.Lng, t.Lat, t.Title, t.Content,
-		t.Category1, t.Category2, t.Category3, t.Intent, t.Urgency, t.Unit, t.Status,
-		timeArg(t.Deadline), timeArg(t.ContactedAt), timeArg(t.ResolvedAt), t.Reply, t.Resolved,
-		t.Satisfaction, timeArg(t.CallbackAt), dbutil.JSONList(t.Tags), t.SourceFile, int32(t.SourceRow),
-		dbutil.JSONMap(t.Extra), dbutil.JSONList(t.Flags), timeArg(t.CreatedAt), timeArg(t.UpdatedAt)}
-}
+func ticketArgs(t *core.Ticket) []any { return codec.Args(make([]any, 0, len(ticketCols)), t) }
 
 // scanTicket reads one row of ticketColumns.
-func scanTicket(row pgx.Row) (core.Ticket, error) {
-	var (
-		t                                            core.Ticket
-		recv, dead, cont, reso, cb, created, updated *time.Time
-		tags, extra, flags                           *string
-		srcRow                                       int32
-	)
-	err := row.Scan(&t.ID, &t.Number, &t.Channel, &recv, &t.CallerName, &t.CallerPhone, &t.CallerID, &t.Address,
-		&t.Street, &t.Community, &t.Grid, &t.Lng, &t.Lat, &t.Title, &t.Content, &t.Category1, &t.Category2,
-		&t.Category3, &t.Intent, &t.Urgency, &t.Unit, &t.Status, &dead, &cont, &reso, &t.Reply, &t.Resolved,
-		&t.Satisfaction, &cb, &tags, &t.SourceFile, &srcRow, &extra, &flags, &created, &updated)
-	if err != nil {
-		return t, err
-	}
-	t.SourceRow = int(srcRow)
-	t.ReceivedAt, t.Deadline, t.ContactedAt = fromTime(recv), fromTime(dead), fromTime(cont)
-	t.ResolvedAt, t.CallbackAt = fromTime(reso), fromTime(cb)
-	t.CreatedAt, t.UpdatedAt = fromTime(created), fromTime(updated)
-	if t.Tags, err = dbutil.ParseList(deref(tags)); err != nil {
-		return t, fmt.Errorf("ticket %d tags: %w", t.ID, err)
-	}
-	if t.Extra, err = dbutil.ParseMap(deref(extra)); err != nil {
-		return t, fmt.Errorf("ticket %d extra: %w", t.ID, err)
-	}
-	if t.Flags, err = dbutil.ParseList(deref(flags)); err != nil {
-		return t, fmt.Errorf("ticket %d flags: %w", t.ID, err)
-	}
-	return t, nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
+func scanTicket(row pgx.Row) (core.Ticket, error) { return codec.Scan(row.Scan) }
 
 var errTicketNotFound = &core.Error{Code: core.ENOTFOUND, Message: "工单不存在"}
 
@@ -452,4 +428,11 @@ func (db *DB) TicketEvents(ctx context.Context, ticketID int64) ([]core.Event, e
 		return nil, fmt.Errorf("ticket events: %w", err)
 	}
 	return evs, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

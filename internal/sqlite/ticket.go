@@ -6,35 +6,51 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"jiceng/internal/core"
 	"jiceng/internal/dbutil"
 )
 
-// ticketColumns are the stored columns of a ticket, in the order of
-// scanTicket and appendTicketArgs (id first, which appendTicketArgs leaves
-// out).
-const ticketColumns = `id, number, channel, received_at, caller_name, caller_phone, caller_id, address,
-	street, community, grid, lng, lat, title, content, category1, category2, category3, intent,
-	urgency, unit, status, deadline, contacted_at, resolved_at, reply, resolved, satisfaction,
-	callback_at, tags, source_file, source_row, extra, flags, created_at, updated_at`
+// ticketColumns are the stored columns of a ticket (id, then
+// dbutil.TicketColumns), as scanTicket reads them.
+var ticketColumns = dbutil.TicketSelect
 
-// ticketCols are the columns of ticketColumns after id.
-func ticketCols() []string {
-	return strings.Split(strings.Join(strings.Fields(ticketColumns), ""), ",")[1:]
+// ticketCols are the columns of ticketColumns after id, in the order of
+// appendTicketArgs.
+func ticketCols() []string { return slices.Clone(dbutil.TicketColumns) }
+
+// codec is how SQLite holds a ticket's typed values: times as Unix
+// microseconds, booleans as 0/1, lists and maps as JSON text.
+var codec = dbutil.Codec{
+	Time: dbutil.Value[time.Time]{Arg: micros, Dest: func() any { return new(sql.NullInt64) },
+		Read: func(d any) time.Time { return fromMicros(*d.(*sql.NullInt64)) }},
+	Float: dbutil.Value[*float64]{Arg: floatArg, Dest: func() any { return new(sql.NullFloat64) },
+		Read: func(d any) *float64 {
+			if v := d.(*sql.NullFloat64); v.Valid {
+				return &v.Float64
+			}
+			return nil
+		}},
+	Bool: dbutil.Value[*bool]{Arg: boolArg, Dest: func() any { return new(sql.NullInt64) },
+		Read: func(d any) *bool {
+			if v := d.(*sql.NullInt64); v.Valid {
+				b := v.Int64 != 0
+				return &b
+			}
+			return nil
+		}},
+	Int: dbutil.Value[int]{Arg: func(i int) any { return i }, Dest: func() any { return new(int) },
+		Read: func(d any) int { return *d.(*int) }},
+	Text: dbutil.Value[string]{Arg: func(s string) any { return s }, Dest: func() any { return new(sql.NullString) },
+		Read: func(d any) string { return d.(*sql.NullString).String }},
 }
 
 // appendTicketArgs appends the values of ticketCols to args.
-func appendTicketArgs(args []any, t *core.Ticket) []any {
-	return append(args, t.Number, t.Channel, micros(t.ReceivedAt), t.CallerName, t.CallerPhone, t.CallerID, t.Address,
-		t.Street, t.Community, t.Grid, floatArg(t.Lng), floatArg(t.Lat), t.Title, t.Content,
-		t.Category1, t.Category2, t.Category3, t.Intent, t.Urgency, t.Unit, t.Status,
-		micros(t.Deadline), micros(t.ContactedAt), micros(t.ResolvedAt), t.Reply, boolArg(t.Resolved),
-		t.Satisfaction, micros(t.CallbackAt), dbutil.JSONList(t.Tags), t.SourceFile, t.SourceRow,
-		dbutil.JSONMap(t.Extra), dbutil.JSONList(t.Flags), micros(t.CreatedAt), micros(t.UpdatedAt))
-}
+func appendTicketArgs(args []any, t *core.Ticket) []any { return codec.Args(args, t) }
 
 func floatArg(f *float64) any {
 	if f == nil {
@@ -56,45 +72,7 @@ func boolArg(b *bool) any {
 type scanner interface{ Scan(dest ...any) error }
 
 // scanTicket reads one row of ticketColumns.
-func scanTicket(s scanner) (core.Ticket, error) {
-	var (
-		t                                            core.Ticket
-		recv, dead, cont, reso, cb, created, updated sql.NullInt64
-		lng, lat                                     sql.NullFloat64
-		resolved                                     sql.NullInt64
-		tags, extra, flags                           sql.NullString
-	)
-	err := s.Scan(&t.ID, &t.Number, &t.Channel, &recv, &t.CallerName, &t.CallerPhone, &t.CallerID, &t.Address,
-		&t.Street, &t.Community, &t.Grid, &lng, &lat, &t.Title, &t.Content, &t.Category1, &t.Category2,
-		&t.Category3, &t.Intent, &t.Urgency, &t.Unit, &t.Status, &dead, &cont, &reso, &t.Reply, &resolved,
-		&t.Satisfaction, &cb, &tags, &t.SourceFile, &t.SourceRow, &extra, &flags, &created, &updated)
-	if err != nil {
-		return t, err
-	}
-	t.ReceivedAt, t.Deadline, t.ContactedAt = fromMicros(recv), fromMicros(dead), fromMicros(cont)
-	t.ResolvedAt, t.CallbackAt = fromMicros(reso), fromMicros(cb)
-	t.CreatedAt, t.UpdatedAt = fromMicros(created), fromMicros(updated)
-	if lng.Valid {
-		t.Lng = &lng.Float64
-	}
-	if lat.Valid {
-		t.Lat = &lat.Float64
-	}
-	if resolved.Valid {
-		b := resolved.Int64 != 0
-		t.Resolved = &b
-	}
-	if t.Tags, err = dbutil.ParseList(tags.String); err != nil {
-		return t, fmt.Errorf("ticket %d tags: %w", t.ID, err)
-	}
-	if t.Extra, err = dbutil.ParseMap(extra.String); err != nil {
-		return t, fmt.Errorf("ticket %d extra: %w", t.ID, err)
-	}
-	if t.Flags, err = dbutil.ParseList(flags.String); err != nil {
-		return t, fmt.Errorf("ticket %d flags: %w", t.ID, err)
-	}
-	return t, nil
-}
+func scanTicket(s scanner) (core.Ticket, error) { return codec.Scan(s.Scan) }
 
 var errTicketNotFound = &core.Error{Code: core.ENOTFOUND, Message: "工单不存在"}
 
