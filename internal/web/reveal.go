@@ -34,12 +34,7 @@ func (s *Server) handleReveal(w http.ResponseWriter, r *http.Request, p principa
 // handleRevealForm is the ticket page's 查看联系方式 button: the page again,
 // with the contact in clear.
 func (s *Server) handleRevealForm(w http.ResponseWriter, r *http.Request, p principal) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := checkCSRF(r, p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	id, ok := s.ticketRequest(w, r, p, true)
+	id, ok := s.ticketForm(w, r, p)
 	if !ok {
 		return
 	}

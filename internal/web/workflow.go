@@ -138,12 +138,7 @@ func (s *Server) writeTicketDetail(w http.ResponseWriter, r *http.Request, id in
 // success it goes back to the ticket; on a refusal it shows the ticket with
 // the message.
 func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p principal) {
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := checkCSRF(r, p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	id, ok := s.ticketRequest(w, r, p, true)
+	id, ok := s.ticketForm(w, r, p)
 	if !ok {
 		return
 	}
@@ -265,6 +260,18 @@ func (s *Server) toWorkflowPanel(r *http.Request, u core.User, t core.Ticket, w 
 		}
 	}
 	return wp
+}
+
+// ticketForm checks a form posted on the ticket page (size, the session's
+// form token, p's access to the {id} ticket) and returns the ticket id;
+// when it returns false it has answered with an error page.
+func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, p principal) (int64, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkCSRF(r, p); err != nil {
+		s.failPage(w, r, err)
+		return 0, false
+	}
+	return s.ticketRequest(w, r, p, true)
 }
 
 // ticketRequest checks that p may read tickets and reads the ticket id of
