@@ -13,6 +13,7 @@ import (
 	"jiceng/internal/deid"
 	"jiceng/internal/fieldset"
 	"jiceng/internal/importer"
+	"jiceng/internal/tabfile"
 )
 
 const deidUsage = `deid spans [-min-score S] < 文本        每行一篇文本，输出每行识别到的个人信息（JSON 行）
@@ -191,16 +192,16 @@ func maskFile(ctx context.Context, e *env, p *deid.Dictionary, role string, set 
 		}
 	}
 
-	var dst *output
-	var w rowWriter
+	var dst *tabfile.Output
+	var w tabfile.RowWriter
 	if out == "-" {
-		w, err = newCSVRowWriter(e.stdout, "utf8")
+		w, err = tabfile.NewCSVWriter(e.stdout, tabfile.UTF8)
 	} else {
-		if dst, err = createOutput(out); err != nil {
+		if dst, err = tabfile.Create(out); err != nil {
 			return err
 		}
-		defer dst.abort()
-		w, err = newCSVRowWriter(dst, "utf8")
+		defer dst.Abort()
+		w, err = tabfile.NewCSVWriter(dst, tabfile.UTF8)
 	}
 	if err != nil {
 		return err
@@ -210,7 +211,7 @@ func maskFile(ctx context.Context, e *env, p *deid.Dictionary, role string, set 
 	// or a title row (every cell an unknown column).
 	mask := func(r importer.Row, names []string, header bool) error {
 		if header {
-			return w.write(r.Cells)
+			return w.Write(r.Cells)
 		}
 		cells = cells[:0]
 		for i, c := range r.Cells {
@@ -220,7 +221,7 @@ func maskFile(ctx context.Context, e *env, p *deid.Dictionary, role string, set 
 			}
 			cells = append(cells, p.Text(role, name, c))
 		}
-		return w.write(cells)
+		return w.Write(cells)
 	}
 	n := 0
 	for i, r := range pre {
@@ -248,11 +249,11 @@ func maskFile(ctx context.Context, e *env, p *deid.Dictionary, role string, set 
 			return err
 		}
 	}
-	if err := w.close(); err != nil {
+	if err := w.Close(); err != nil {
 		return fmt.Errorf("写入脱敏文件失败: %w", err)
 	}
 	if dst != nil {
-		if err := dst.commit(); err != nil {
+		if err := dst.Commit(); err != nil {
 			return fmt.Errorf("写入脱敏文件失败: %w", err)
 		}
 		fmt.Fprintf(e.stderr, "已按角色 %s 脱敏 %d 行到 %s\n", role, n+len(pre)-h-1, out)

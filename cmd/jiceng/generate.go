@@ -7,20 +7,17 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
-
 	"jiceng/internal/core"
 	"jiceng/internal/demo"
+	"jiceng/internal/tabfile"
 )
 
 // maxXLSXRows is what one worksheet holds below its header row.
-const maxXLSXRows = 1048576 - 1
+const maxXLSXRows = tabfile.MaxXLSXRows - 1
 
 // runGenerate implements "jiceng generate": it writes demo-street tickets
 // as a 12345 export file with the usual Chinese headers, for trying and
@@ -61,7 +58,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if *format != "csv" && *format != "xlsx" {
 		return usage("-format 应为 csv 或 xlsx")
 	}
-	if *encoding != "utf8" && *encoding != "gbk" {
+	if !tabfile.ValidEncoding(*encoding) {
 		return usage("-encoding 应为 utf8 或 gbk")
 	}
 	if *format == "xlsx" && *out == "-" {
@@ -91,7 +88,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 			werr = bw.Flush()
 		}
 	} else {
-		werr = genWriteFile(*out, func(f *os.File) error {
+		werr = genWriteFile(*out, func(f io.Writer) error {
 			if *format == "xlsx" {
 				return genWriteXLSX(ctx, plan, *workers, f)
 			}
@@ -117,7 +114,8 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 }
 
 // genWriteCSV streams the plan as CSV: the header, then each day's rows,
-// encoded (and transcoded to GBK) on the worker goroutines.
+// encoded (and transcoded to GBK, see tabfile.Encode) on the worker
+// goroutines.
 func genWriteCSV(ctx context.Context, plan *demo.Plan, workers int, encoding string, w io.Writer) error {
 	var head bytes.Buffer
 	cw := csv.NewWriter(&head)
@@ -129,9 +127,7 @@ func genWriteCSV(ctx context.Context, plan *demo.Plan, workers int, encoding str
 	if err != nil {
 		return err
 	}
-	if encoding == "utf8" {
-		b = append([]byte("\ufeff"), b...)
-	}
+	b = append([]byte(tabfile.BOM(encoding)), b...)
 	if _, err := w.Write(b); err != nil {
 		return fmt.Errorf("写入输出: %w", err)
 	}
@@ -160,37 +156,23 @@ func genWriteCSV(ctx context.Context, plan *demo.Plan, workers int, encoding str
 }
 
 func genTranscode(b []byte, encoding string) ([]byte, error) {
-	if encoding != "gbk" {
-		return b, nil
-	}
-	// A new encoder per call: encoders keep state and are not safe for
-	// concurrent use.
-	out, err := simplifiedchinese.GBK.NewEncoder().Bytes(b)
+	out, err := tabfile.Encode(b, encoding)
 	if err != nil {
 		return nil, fmt.Errorf("转换为 GBK 编码: %w", err)
 	}
 	return out, nil
 }
 
-// genWriteXLSX streams the plan into one worksheet with excelize's
-// StreamWriter, which keeps memory flat by spilling rows to a temp file.
+// genWriteXLSX streams the plan into one worksheet (tabfile's XLSX
+// writer, whose excelize StreamWriter keeps memory flat by spilling rows
+// to a temp file).
 func genWriteXLSX(ctx context.Context, plan *demo.Plan, workers int, w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := "工单"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	xw, err := tabfile.NewXLSXSheetWriter(w, "工单")
 	if err != nil {
 		return err
 	}
-	row := 1
-	cells := make([]any, len(demo.Header))
-	for i, h := range demo.Header {
-		cells[i] = h
-	}
-	if err := sw.SetRow("A1", cells); err != nil {
+	defer tabfile.Discard(xw)
+	if err := xw.Write(demo.Header); err != nil {
 		return err
 	}
 	err = demo.Stream(ctx, plan, workers, func(day []core.Ticket) ([][]string, error) {
@@ -201,12 +183,7 @@ func genWriteXLSX(ctx context.Context, plan *demo.Plan, workers int, w io.Writer
 		return rows, nil
 	}, func(rows [][]string) error {
 		for _, rec := range rows {
-			row++
-			for i, v := range rec {
-				cells[i] = v
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			if err := sw.SetRow(cell, cells); err != nil {
+			if err := xw.Write(rec); err != nil {
 				return err
 			}
 		}
@@ -215,36 +192,25 @@ func genWriteXLSX(ctx context.Context, plan *demo.Plan, workers int, w io.Writer
 	if err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	if _, err := f.WriteTo(w); err != nil {
+	if err := xw.Close(); err != nil {
 		return fmt.Errorf("写入 xlsx: %w", err)
 	}
 	return nil
 }
 
-// genWriteFile writes path through a temporary file in the same
-// directory, renamed into place only when fill succeeds, so that an
+// genWriteFile writes path through tabfile.Create: a temporary file in the
+// same directory, renamed into place only when fill succeeds, so that an
 // interrupted run never leaves a half-written file behind.
-func genWriteFile(path string, fill func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+func genWriteFile(path string, fill func(io.Writer) error) error {
+	dst, err := tabfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("创建输出文件: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("创建输出文件: %w", err)
-	}
-	if err := fill(tmp); err != nil {
-		tmp.Close()
+	defer dst.Abort() // no-op after a successful commit
+	if err := fill(dst); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("写入输出文件: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := dst.Commit(); err != nil {
 		return fmt.Errorf("写入输出文件: %w", err)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"jiceng/internal/core"
 	"jiceng/internal/rates"
 	"jiceng/internal/report"
+	"jiceng/internal/tabfile"
 )
 
 // runReport implements "jiceng report monthly|quarterly": the 三率 report
@@ -133,13 +134,15 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		_, err = e.stdout.Write(buf.Bytes())
 		return err
 	}
-	tmp := *out + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		os.Remove(tmp)
-		return core.Errorf(core.EINVALID, "无法写入文件 %s", filepath.Base(*out))
+	dst, err := tabfile.Create(*out)
+	if err != nil {
+		return &core.Error{Code: core.EINVALID, Message: "无法写入文件 " + filepath.Base(*out), Err: err}
 	}
-	if err := os.Rename(tmp, *out); err != nil {
-		os.Remove(tmp)
+	defer dst.Abort()
+	if _, err := dst.Write(buf.Bytes()); err != nil {
+		return &core.Error{Code: core.EINVALID, Message: "无法写入文件 " + filepath.Base(*out), Err: err}
+	}
+	if err := dst.Commit(); err != nil {
 		return fmt.Errorf("写入报表失败: %w", err)
 	}
 	s := res.Street

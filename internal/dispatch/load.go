@@ -11,10 +11,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-
 	"jiceng/internal/core"
 	"jiceng/internal/importer"
+	"jiceng/internal/tabfile"
 )
 
 // Columns of a catalogue file, by header. Other columns (序号, ...) are
@@ -302,33 +301,28 @@ func splitList(s string) []string {
 // their order, as LoadCatalogue reads it back: a version of the catalogue
 // can be downloaded, edited and uploaded again.
 func WriteCatalogue(w io.Writer, rules []core.DispatchRule) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
+	xw, err := tabfile.NewXLSXWriter(w)
 	if err != nil {
 		return err
 	}
-	head := make([]any, nCols)
+	defer tabfile.Discard(xw)
+	head := make([]string, nCols)
 	for c := range nCols {
 		head[c] = headers[c][0]
 	}
-	if err := sw.SetRow("A1", head); err != nil {
+	if err := xw.Write(head); err != nil {
 		return err
 	}
-	for i, r := range rules {
+	for _, r := range rules {
 		prio := ""
 		if r.Priority != 0 {
 			prio = strconv.Itoa(r.Priority)
 		}
-		row := []any{r.Category1, r.Category2, r.Category3, strings.Join(r.Keywords, "、"), r.Community, r.Unit,
+		row := []string{r.Category1, r.Category2, r.Category3, strings.Join(r.Keywords, "、"), r.Community, r.Unit,
 			strings.Join(r.CoUnits, "、"), prio, r.Note}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
+		if err := xw.Write(row); err != nil {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return xw.Close()
 }

@@ -15,6 +15,7 @@ import (
 
 	"jiceng/internal/core"
 	"jiceng/internal/fieldset"
+	"jiceng/internal/tabfile"
 )
 
 // Upserter is what Import needs of a store.
@@ -675,7 +676,7 @@ func (r *rejects) write(row Row, reason string) error {
 		r.rec = append(r.rec, "")
 	}
 	r.rec = append(r.rec, fmt.Sprint(row.Num), reason)
-	return r.w.Write(SafeCells(r.rec))
+	return r.w.Write(tabfile.SafeCells(r.rec))
 }
 
 // finish ends the rejects file. After a complete run (ok) it moves the

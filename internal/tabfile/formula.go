@@ -1,4 +1,4 @@
-package importer
+package tabfile
 
 // Spreadsheet programs run a CSV cell that starts with = + - @ (or a tab
 // or carriage return before one) as a formula: =HYPERLINK(...) or

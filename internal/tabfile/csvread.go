@@ -1,4 +1,4 @@
-package importer
+package tabfile
 
 import (
 	"bufio"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"jiceng/internal/core"
 )
@@ -44,9 +43,23 @@ type csvReader struct {
 	pos int64      // decoded bytes consumed
 }
 
-func newCSVReader(br *bufio.Reader, closer io.Closer, checkUTF8 bool) (*csvReader, error) {
-	head, _ := br.Peek(sniffSize)
-	return &csvReader{br: br, closer: closer, delim: sniffDelimiter(head), checkUTF8: checkUTF8}, nil
+// NewCSVReader reads the CSV records of r, decoded as Decode decodes it,
+// with the delimiter (comma, tab or semicolon) found in its first lines.
+// Cells guarded by SafeCell are unguarded. A row that cannot be taken as
+// it is (a cell over MaxCell, a record over MaxRecord, values beyond
+// MaxColumns, undecodable bytes, a file cut inside a quote) has Row.Err
+// set; Close closes closer. The error is Decode's.
+func NewCSVReader(r io.Reader, closer io.Closer) (RowReader, error) {
+	t, err := Decode(r)
+	if err != nil {
+		return nil, err
+	}
+	return newCSVReader(t, closer), nil
+}
+
+func newCSVReader(t *Text, closer io.Closer) *csvReader {
+	head, _ := t.Peek(sniffSize)
+	return &csvReader{br: t.Reader, closer: closer, delim: sniffDelimiter(head), checkUTF8: t.Encoding == EncodingUTF8, gb: t.gb}
 }
 
 func (r *csvReader) Close() error { return r.closer.Close() }
@@ -135,16 +148,18 @@ func (r *csvReader) Read() (Row, error) {
 			}
 			reason += "），此行未导入；请检查文件的编码，或文件是否已损坏"
 			return Row{Num: r.num, Cells: r.cells, Err: reason}, nil
-		case r.checkUTF8 && !utf8.ValidString(s):
+		case r.checkUTF8 && firstInvalidUTF8(r.cells) >= 0:
+			// Each cell on its own: the bytes of two cells can join into
+			// a valid sequence ("\xe5" and "\xa5\x80").
 			reason = fmt.Sprintf("第 %d 列含有无效的 UTF-8 字节（文件编码前后不一致），此行未导入", firstInvalidUTF8(r.cells)+1)
 			return Row{Num: r.num, Cells: r.cells, Err: reason}, nil
 		default:
 			return Row{Num: r.num, Cells: r.cells}, nil
 		}
-		if shrink(r.cells) || r.cut {
+		if Shrink(r.cells) || r.cut {
 			reason += "（拒绝文件中每格只保留开头）"
 		}
-	} else if (r.cut || r.bigCol > 0) && shrink(r.cells) {
+	} else if (r.cut || r.bigCol > 0) && Shrink(r.cells) {
 		reason += "（拒绝文件中每格只保留开头）"
 	}
 	return Row{Num: r.num, Cells: r.cells, Err: reason}, nil
