@@ -13,6 +13,7 @@ package casework
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"jiceng/internal/core"
@@ -76,9 +77,12 @@ func (s *Service) dictionary() *deid.Dictionary {
 	return s.Dictionary
 }
 
+// defaultFields is the built-in field set, loaded once.
+var defaultFields = sync.OnceValue(fieldset.Tickets)
+
 func (s *Service) fields() *fieldset.Set {
 	if s.Fields == nil {
-		return fieldset.Tickets()
+		return defaultFields()
 	}
 	return s.Fields
 }

@@ -49,7 +49,7 @@ func (s *Service) MaskTicket(role string, t core.Ticket) core.Ticket {
 // and slices are not changed: the result has its own.
 func MaskTicket(d *deid.Dictionary, fields *fieldset.Set, role string, t core.Ticket) core.Ticket {
 	if fields == nil {
-		fields = fieldset.Tickets()
+		fields = defaultFields()
 	}
 	extra := t.Extra
 	t.Extra = nil
