@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/fieldset"
 )
 
 // StoreRole is the column of the masking dictionary that decides what is
@@ -73,13 +74,13 @@ func (s *Service) Create(ctx context.Context, u core.User, t core.Ticket) (core.
 	t.ID, t.Status, t.Unit, t.Deadline = 0, core.StatusReceived, "", time.Time{}
 	t.ContactedAt, t.ResolvedAt, t.CallbackAt = time.Time{}, time.Time{}, time.Time{}
 	t.Resolved, t.Satisfaction, t.Reply = nil, "", ""
-	t.SourceFile, t.SourceRow, t.Flags = "", 0, nil
+	t.SourceFile, t.SourceRow = "", 0
 	if t.Number = strings.TrimSpace(t.Number); t.Number == "" {
 		if t.Number, err = s.newNumber(ctx, now.Format("20060102")); err != nil {
 			return core.Ticket{}, err
 		}
-	} else if !LooksLikeNumber(t.Number) {
-		return core.Ticket{}, core.InvalidField("number", "工单编号应为 4 到 64 位字母、数字、- 或 _")
+	} else if err := s.checkNumber(t.Number); err != nil {
+		return core.Ticket{}, err
 	} else if err := s.free(ctx, t.Number); err != nil {
 		return core.Ticket{}, err
 	}
@@ -97,6 +98,19 @@ func (s *Service) Create(ctx context.Context, u core.User, t core.Ticket) (core.
 	return s.MaskTicket(u.Role, stored), nil
 }
 
+// checkNumber checks a given number against the field set's rule for
+// numbers, the one an import applies.
+func (s *Service) checkNumber(number string) error {
+	f := s.fields().Field("number")
+	if f == nil {
+		return nil
+	}
+	if _, err := f.Normalize(number); err != nil {
+		return core.InvalidField("number", "工单编号不符合字段集的格式要求：%v", err)
+	}
+	return nil
+}
+
 // free reports a conflict when number is a ticket's already.
 func (s *Service) free(ctx context.Context, number string) error {
 	_, err := s.Store.TicketByNumber(ctx, number)
@@ -107,6 +121,48 @@ func (s *Service) free(ctx context.Context, number string) error {
 		return core.Errorf(core.ECONFLICT, "工单编号 %s 已存在", number)
 	}
 	return err
+}
+
+// CreateValues takes in a ticket given as text values by field name (a
+// form or an API body, as an import gives a row): the field set parses and
+// checks them as it does for an import — a rejecting problem is an error
+// about its field, an invalid value of a flag field is kept with its flag —
+// then Create stores it. A missing number is made and a missing received
+// time is now.
+func (s *Service) CreateValues(ctx context.Context, u core.User, values map[string]string) (core.Ticket, error) {
+	if !slices.Contains(mayCreate, u.Role) {
+		return core.Ticket{}, core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权登记工单", core.RoleLabels[u.Role])
+	}
+	set := s.fields()
+	vals := make(map[string]string, len(values)+2)
+	for k, v := range values {
+		if set.Field(k) == nil {
+			return core.Ticket{}, core.InvalidField(k, "字段集中没有字段 %s", k)
+		}
+		vals[k] = strings.TrimSpace(v)
+	}
+	now := s.Clock.Now().In(s.location())
+	if vals["number"] == "" {
+		n, err := s.newNumber(ctx, now.Format("20060102"))
+		if err != nil {
+			return core.Ticket{}, err
+		}
+		vals["number"] = n
+	}
+	if vals["received_at"] == "" {
+		vals["received_at"] = now.Format(fieldset.DateTimeLayout)
+	}
+	t, problems := set.Ticket(vals)
+	for _, p := range problems {
+		if p.Reject {
+			label := p.Field
+			if f := set.Field(p.Field); f != nil {
+				label = f.Label
+			}
+			return core.Ticket{}, core.InvalidField(p.Field, "%s：%s", label, p.Reason)
+		}
+	}
+	return s.Create(ctx, u, t)
 }
 
 // newNumber makes a ticket number of the day that no ticket has.

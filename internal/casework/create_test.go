@@ -41,7 +41,7 @@ func TestCreate(t *testing.T) {
 		{"unknown channel", "staff", with(func(t *core.Ticket) { t.Channel = "飞鸽传书" }), core.EINVALID, "channel", ""},
 		{"unknown community", "staff", with(func(t *core.Ticket) { t.Community = "不存在社区" }), core.EINVALID, "community", ""},
 		{"number that exists: a conflict, not an update", "staff", with(func(t *core.Ticket) { t.Number = number["T1"] }), core.ECONFLICT, "", ""},
-		{"number badly formed", "staff", with(func(t *core.Ticket) { t.Number = "工单1" }), core.EINVALID, "number", ""},
+		{"number badly formed", "staff", with(func(t *core.Ticket) { t.Number = "工单 1" }), core.EINVALID, "number", ""},
 		{"given number", "staff", with(func(t *core.Ticket) { t.Number = "12345-2503-0009" }), "", "", ""},
 		{"life-cycle fields are the workflow's", "staff", with(func(t *core.Ticket) {
 			t.Status, t.Unit, t.Reply, t.Satisfaction = core.StatusClosed, "城市管理办公室", "已办", core.Satisfied

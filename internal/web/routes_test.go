@@ -26,15 +26,17 @@ type matrixUser struct {
 	sees  []string
 	reads bool // may read tickets (false: resident)
 	desk  bool // may change the street's reference data
+	// intake: may take tickets in (the desk, community workers)
+	intake bool
 }
 
 var matrixUsers = []matrixUser{
 	{name: ""},
-	{name: "admin", sees: []string{"1", "2", "3"}, reads: true, desk: true},
-	{name: "staff", sees: []string{"1", "2", "3"}, reads: true, desk: true},
+	{name: "admin", sees: []string{"1", "2", "3"}, reads: true, desk: true, intake: true},
+	{name: "staff", sees: []string{"1", "2", "3"}, reads: true, desk: true, intake: true},
 	{name: "leader", sees: []string{"1", "2", "3"}, reads: true},
-	{name: "community", sees: []string{"1", "3"}, reads: true}, // 望春园社区
-	{name: "cw01", sees: []string{"1", "3"}, reads: true},
+	{name: "community", sees: []string{"1", "3"}, reads: true, intake: true}, // 望春园社区
+	{name: "cw01", sees: []string{"1", "3"}, reads: true, intake: true},
 	{name: "handler", sees: []string{"1"}, reads: true}, // unit 望春园社区
 	{name: "hd01", sees: []string{"2"}, reads: true},    // 城市管理办公室
 	{name: "hd00", reads: true},                         // a handler without a unit: nothing
@@ -109,7 +111,7 @@ func TestRouteMatrix(t *testing.T) {
 						}
 						noTickets(t, r, nil)
 						return
-					case signedIn, ticketID, scoped, reference, desk:
+					case signedIn, ticketID, scoped, reference, desk, intake:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -138,6 +140,21 @@ func TestRouteMatrix(t *testing.T) {
 						if refused := r.status == http.StatusForbidden; refused == u.desk {
 							t.Fatalf("status %d: refused %v, want %v", r.status, refused, !u.desk)
 						}
+					case intake:
+						req, err := http.NewRequest(method, f.srv.URL+path,
+							strings.NewReader(`{"title": "矩阵测试：楼道灯不亮", "content": "3号楼楼道灯不亮，请尽快修"}`))
+						if err != nil {
+							t.Fatal(err)
+						}
+						req.Header.Set("Content-Type", "application/json")
+						r := do(t, c, req)
+						if want := http.StatusForbidden; !u.intake && r.status != want {
+							t.Fatalf("status %d, want %d", r.status, want)
+						}
+						if want := http.StatusCreated; u.intake && r.status != want {
+							t.Fatalf("status %d, want %d: %.300s", r.status, want, r.body)
+						}
+						noTickets(t, r, nil)
 					case scoped:
 						r := send(path)
 						if !u.reads {

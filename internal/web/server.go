@@ -130,6 +130,9 @@ const (
 	// desk routes change the street's reference data: administrators and
 	// street staff only.
 	desk
+	// intake routes take tickets in: the desk and community workers, for
+	// their community (package casework decides).
+	intake
 )
 
 // route is one entry of the route table.
@@ -172,6 +175,7 @@ func (s *Server) routeTable() []route {
 		// API.
 		{"GET /api/v1/me", signedIn, s.api(s.handleMe)},
 		{"GET /api/v1/tickets", scoped, s.api(s.handleTickets)},
+		{"POST /api/v1/tickets", intake, s.api(s.handleCreateTicket)},
 		{"POST /api/v1/tickets/{id}/transitions", ticketID, s.api(s.handleTransition)},
 		{"POST /api/v1/tickets/{id}/reveal", ticketID, s.api(s.handleReveal)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},

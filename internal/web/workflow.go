@@ -115,6 +115,11 @@ func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request, p prin
 
 // writeTicketDetail answers with the ticket detail JSON, as GET would.
 func (s *Server) writeTicketDetail(w http.ResponseWriter, r *http.Request, id int64, p principal) {
+	s.writeTicketDetailStatus(w, r, id, p, http.StatusOK)
+}
+
+// writeTicketDetailStatus answers with the ticket detail JSON and status.
+func (s *Server) writeTicketDetailStatus(w http.ResponseWriter, r *http.Request, id int64, p principal, status int) {
 	v, err := s.ticketView(r, id, p.User)
 	if err != nil {
 		s.fail(w, r, err)
@@ -131,7 +136,7 @@ func (s *Server) writeTicketDetail(w http.ResponseWriter, r *http.Request, id in
 		wf := s.toWorkflowJSON(v.Ticket, v.Workflow, v.Actions)
 		out.Workflow = &wf
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, status, out)
 }
 
 // handleTransitionForm is the ticket page's form for a transition: on
