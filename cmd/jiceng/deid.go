@@ -17,8 +17,8 @@ import (
 )
 
 const deidUsage = `deid spans [-min-score S] < 文本        每行一篇文本，输出每行识别到的个人信息（JSON 行）
-       jiceng deid mask [-policy 脱敏字典.csv] [-role 角色] [-field 字段] < 文本
-       jiceng deid mask [-policy 脱敏字典.csv] [-role 角色] -in 文件.csv|xlsx [-out 输出.csv]`
+       jiceng deid mask [-dictionary 脱敏字典.csv] [-role 角色] [-field 字段] < 文本
+       jiceng deid mask [-dictionary 脱敏字典.csv] [-role 角色] -in 文件.csv|xlsx [-out 输出.csv]`
 
 // runDeid implements "jiceng deid": "spans" lists the personal data the
 // recognizers find in each line of standard input; "mask" applies the
@@ -120,7 +120,7 @@ func runDeidMask(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "deid mask", deidUsage)
 	role := fs.String("role", "share", "角色（脱敏字典的列）: admin, leader, staff, community, handler, resident, export, share, store")
 	field := fs.String("field", "content", "标准输入每行作为哪个字段的值（如 content、address、caller_phone）")
-	policyFile := addPolicyFlag(fs)
+	dictionaryFile := addDictionaryFlag(fs)
 	in := fs.String("in", "", "要脱敏的 CSV/XLSX 文件（任何导入支持的编码）；不指定则读标准输入的文本行")
 	out := fs.String("out", "-", "输出 CSV 文件（UTF-8）；- 表示标准输出")
 	sheet := fs.String("sheet", "", "XLSX 工作表名称；默认第一个工作表")
@@ -132,7 +132,7 @@ func runDeidMask(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	p, err := loadDictionary(*policyFile)
+	p, err := loadDictionary(*dictionaryFile)
 	if err != nil {
 		return err
 	}

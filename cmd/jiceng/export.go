@@ -22,14 +22,14 @@ import (
 // $JICENG_DEID_KEY; -role admin gives the raw data), and a k-anonymity
 // report over the -qi quasi-identifiers goes to stderr.
 func runExport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "export", "export [-db DSN] [-role ROLE] [-policy FILE] [-qi 字段,...] [-format csv|xlsx] [-encoding utf8|gbk] [-out FILE] [筛选条件]")
+	fs := newFlagSet(e, "export", "export [-db DSN] [-role ROLE] [-dictionary FILE] [-qi 字段,...] [-format csv|xlsx] [-encoding utf8|gbk] [-out FILE] [筛选条件]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径或 postgres:// URL")
 	format := fs.String("format", "", "输出格式 csv 或 xlsx；默认按 -out 的扩展名，否则 csv")
 	encoding := fs.String("encoding", "utf8", "CSV 编码：utf8（带 BOM）或 gbk（GB18030，可表示全部汉字）")
 	out := fs.String("out", "-", "输出文件；- 表示标准输出（仅 CSV）")
 	fieldsFile := fs.String("fields", "", "字段集声明文件；默认用内置标准字段集")
 	role := fs.String("role", "export", "脱敏字典中的角色；export 为假名化导出（需环境变量 "+deidKeyEnv+"），admin 为原始数据")
-	policyFile := addPolicyFlag(fs)
+	dictionaryFile := addDictionaryFlag(fs)
 	qi := fs.String("qi", export.DefaultQI, "计算 k-匿名性的准标识符：字段名，逗号分隔；时间字段可加 :year、:month 或 :day 表示概化到年、月或日")
 	from := fs.String("from", "", "受理时间起（含），如 2024-03-01")
 	to := fs.String("to", "", "受理时间止（不含），如 2024-04-01")
@@ -75,7 +75,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	policy, err := loadDictionary(*policyFile)
+	policy, err := loadDictionary(*dictionaryFile)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ import (
 // XLSX files, writing the rows it cannot store to FILE.rejects.csv, and
 // prints "imported N, updated M, rejected K" on stdout.
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "import [-db DSN] [-mapping FILE] [-fields FILE] [-sheet NAME] [-model FILE] [-policy FILE] FILE...")
+	fs := newFlagSet(e, "import", "import [-db DSN] [-mapping FILE] [-fields FILE] [-sheet NAME] [-model FILE] [-dictionary FILE] FILE...")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径或 postgres:// URL")
 	mappingFile := fs.String("mapping", "", "列映射文件（CSV：列名,字段），用于字段集不认识的列名")
 	fieldsFile := fs.String("fields", "", "字段集声明文件（CSV，格式同内置 tickets.csv）；默认用内置标准字段集")
@@ -30,7 +30,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	batch := fs.Int("batch", importer.DefaultBatch, "每个事务保存的工单数")
 	every := fs.Duration("progress", 2*time.Second, "非终端时输出进度行的间隔（0 表示每批一行）")
 	modelPath := addModelPathFlag(fs)
-	policyFile := addPolicyFlag(fs)
+	dictionaryFile := addDictionaryFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	// The policy's store role decides what is stored in clear.
-	policy, err := loadDictionary(*policyFile)
+	policy, err := loadDictionary(*dictionaryFile)
 	if err != nil {
 		return err
 	}

@@ -19,9 +19,12 @@ import (
 // never the database.
 const deidKeyEnv = "JICENG_DEID_KEY"
 
-// addPolicyFlag declares -policy on fs.
-func addPolicyFlag(fs *flag.FlagSet) *string {
-	return fs.String("policy", "", "脱敏字典 CSV 文件（默认内置 policy.csv）")
+// addDictionaryFlag declares -dictionary on fs: the masking dictionary
+// file; -policy, its earlier name, is accepted too.
+func addDictionaryFlag(fs *flag.FlagSet) *string {
+	file := fs.String("dictionary", "", "脱敏字典 CSV 文件（默认内置 policy.csv）")
+	fs.StringVar(file, "policy", "", "同 -dictionary（旧名）")
+	return file
 }
 
 // loadDictionary returns the masking dictionary in file, or the built-in one

@@ -30,12 +30,12 @@ const defaultAddr = "127.0.0.1:8080"
 
 // runServe serves the workbench and the API from an existing database.
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE] [-policy FILE] [-rates FILE] [-limits FILE] [-calendar FILE] [-webhook URL]")
+	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE] [-dictionary FILE] [-rates FILE] [-limits FILE] [-calendar FILE] [-webhook URL]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径，或 postgres:// 连接地址")
 	addr := fs.String("addr", defaultAddr, "监听地址；端口为 0 时自动选择空闲端口")
 	modelPath := addModelPathFlag(fs)
 	lf := addLifecycleFlags(fs)
-	policyFile := addPolicyFlag(fs)
+	dictionaryFile := addDictionaryFlag(fs)
 	ratesFile := fs.String("rates", "", "三率口径配置文件（同 jiceng report -config）；默认内置口径")
 	https := fs.Bool("https", false, "经 HTTPS 访问（由反向代理终止 TLS 时设置）：会话 Cookie 加 Secure 标记，响应带 HSTS")
 	tlsCert := fs.String("tls-cert", "", "TLS 证书文件（PEM）；与 -tls-key 一起设置时直接以 HTTPS 提供服务（含 -https）")
@@ -50,7 +50,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pol, err := loadDictionary(*policyFile)
+	pol, err := loadDictionary(*dictionaryFile)
 	if err != nil {
 		return err
 	}

@@ -237,7 +237,8 @@ func TestServeRefusesBadFlags(t *testing.T) {
 	}{
 		{"zero interval", []string{"-remind-every", "0"}, "-remind-every"},
 		{"webhook not a URL", []string{"-webhook", "gateway.local/hook?token=secret"}, "-webhook"},
-		{"policy without the workbench roles", []string{"-policy", badPolicy}, "脱敏字典中没有角色"},
+		{"dictionary without the workbench roles", []string{"-dictionary", badPolicy}, "脱敏字典中没有角色"},
+		{"the same under the old flag name", []string{"-policy", badPolicy}, "脱敏字典中没有角色"},
 		{"missing rates config", []string{"-rates", filepath.Join(dir, "none.csv")}, "口径配置文件"},
 	}
 	for _, tt := range tests {
