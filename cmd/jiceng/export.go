@@ -38,12 +38,13 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&f.Category1, "category", "", "一级分类")
 	fs.StringVar(&f.Unit, "unit", "", "承办单位")
 	fs.StringVar(&f.Community, "community", "", "社区")
-	fs.StringVar(&f.Intent, "intent", "", "诉求类型")
-	fs.StringVar(&f.Channel, "channel", "", "来源渠道")
+	intent := fs.String("intent", "", "诉求类型")
+	channel := fs.String("channel", "", "来源渠道")
 	fs.StringVar(&f.Keyword, "keyword", "", "标题或内容中的关键词")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	f.Intent, f.Channel = core.Intent(*intent), core.Channel(*channel)
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "jiceng export: 多余的参数 %q\n", fs.Arg(0))
 		fs.Usage()

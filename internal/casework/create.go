@@ -54,7 +54,7 @@ func (s *Service) Create(ctx context.Context, u core.User, t core.Ticket) (core.
 	case t.Channel == "":
 		t.Channel = core.ChannelWebForm
 	case !slices.Contains(core.Channels, t.Channel):
-		return core.Ticket{}, core.InvalidField("channel", "来源渠道应为 %s 之一", strings.Join(core.Channels, "、"))
+		return core.Ticket{}, core.InvalidField("channel", "来源渠道应为 %s 之一", strings.Join(core.Strings(core.Channels), "、"))
 	}
 	if t.Community != "" {
 		areas, err := s.Store.Areas(ctx)

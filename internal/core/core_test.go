@@ -36,7 +36,7 @@ func TestActionLabel(t *testing.T) {
 
 // TestDomainLists: every list names each of its constants once.
 func TestDomainLists(t *testing.T) {
-	for name, list := range map[string][]string{"Intents": Intents, "Urgencies": Urgencies, "Satisfactions": Satisfactions, "Channels": Channels, "Statuses": Statuses} {
+	for name, list := range map[string][]string{"Intents": Strings(Intents), "Urgencies": Strings(Urgencies), "Satisfactions": Strings(Satisfactions), "Channels": Strings(Channels), "Statuses": Statuses} {
 		seen := map[string]bool{}
 		for _, v := range list {
 			if v == "" || seen[v] {

@@ -18,11 +18,11 @@ type Prediction struct {
 	CategoryScore                   float64  // probability of the path, 0..1
 	CategoryTerms                   []string // the terms that drove it
 
-	Intent      string
+	Intent      Intent
 	IntentScore float64
 	IntentCues  []string
 
-	Urgency        string
+	Urgency        Urgency
 	TimeLimit      time.Duration // the time limit of Urgency
 	UrgencyReasons []string
 

@@ -28,53 +28,75 @@ var Statuses = []string{StatusReceived, StatusDispatched, StatusSigned, StatusCo
 var OpenStatuses = []string{StatusReceived, StatusDispatched, StatusSigned, StatusContacted,
 	StatusHandling, StatusReturned}
 
+// Intent is what a caller wants (诉求类型).
+type Intent string
+
 // Intents (诉求类型).
 const (
-	IntentInquiry    = "咨询"
-	IntentHelp       = "求助"
-	IntentComplaint  = "投诉"
-	IntentReport     = "举报"
-	IntentSuggestion = "建议"
-	IntentPraise     = "表扬"
+	IntentInquiry    Intent = "咨询"
+	IntentHelp       Intent = "求助"
+	IntentComplaint  Intent = "投诉"
+	IntentReport     Intent = "举报"
+	IntentSuggestion Intent = "建议"
+	IntentPraise     Intent = "表扬"
 )
 
 // Intents lists the intents.
-var Intents = []string{IntentInquiry, IntentHelp, IntentComplaint, IntentReport, IntentSuggestion, IntentPraise}
+var Intents = []Intent{IntentInquiry, IntentHelp, IntentComplaint, IntentReport, IntentSuggestion, IntentPraise}
 
-// Urgencies (紧急程度), most urgent first; the workflow gives each its time
-// limit (2 h / 24 h / 7 d / 15 d by default).
+// Urgency is how soon a ticket must be resolved (紧急程度); the workflow
+// gives each its time limit (2 h / 24 h / 7 d / 15 d by default).
+type Urgency string
+
+// Urgencies (紧急程度), most urgent first.
 const (
-	UrgencyEmergency = "紧急"
-	UrgencyHurry     = "加急"
-	UrgencyNormal    = "一般"
-	UrgencyComplex   = "复杂"
+	UrgencyEmergency Urgency = "紧急"
+	UrgencyHurry     Urgency = "加急"
+	UrgencyNormal    Urgency = "一般"
+	UrgencyComplex   Urgency = "复杂"
 )
 
 // Urgencies lists the urgencies, most urgent first.
-var Urgencies = []string{UrgencyEmergency, UrgencyHurry, UrgencyNormal, UrgencyComplex}
+var Urgencies = []Urgency{UrgencyEmergency, UrgencyHurry, UrgencyNormal, UrgencyComplex}
+
+// Satisfaction is a caller's verdict at the callback (满意度).
+type Satisfaction string
 
 // Satisfaction values (满意度) of a callback.
 const (
-	Satisfied          = "满意"
-	BasicallySatisfied = "基本满意"
-	Dissatisfied       = "不满意"
+	Satisfied          Satisfaction = "满意"
+	BasicallySatisfied Satisfaction = "基本满意"
+	Dissatisfied       Satisfaction = "不满意"
 )
 
 // Satisfactions lists the satisfaction values, best first.
-var Satisfactions = []string{Satisfied, BasicallySatisfied, Dissatisfied}
+var Satisfactions = []Satisfaction{Satisfied, BasicallySatisfied, Dissatisfied}
+
+// Channel is where a ticket came from (来源渠道).
+type Channel string
 
 // Channels (来源渠道).
 const (
-	ChannelHotline = "12345" // the city's 12345 centre (接诉即办)
-	ChannelGrid    = "网格巡查"  // reported by a grid worker
-	ChannelWebForm = "网上表单"
-	ChannelOpen311 = "Open311"
-	ChannelImport  = "导入" // imported without a channel of its own
-	ChannelOther   = "其他"
+	ChannelHotline Channel = "12345" // the city's 12345 centre (接诉即办)
+	ChannelGrid    Channel = "网格巡查"  // reported by a grid worker
+	ChannelWebForm Channel = "网上表单"
+	ChannelOpen311 Channel = "Open311"
+	ChannelImport  Channel = "导入" // imported without a channel of its own
+	ChannelOther   Channel = "其他"
 )
 
 // Channels lists the channels.
-var Channels = []string{ChannelHotline, ChannelGrid, ChannelWebForm, ChannelOpen311, ChannelImport, ChannelOther}
+var Channels = []Channel{ChannelHotline, ChannelGrid, ChannelWebForm, ChannelOpen311, ChannelImport, ChannelOther}
+
+// Strings returns the values of a list of domain words as strings (for
+// forms and messages).
+func Strings[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
 
 // Ticket is one citizen request or reported event (工单), from any channel.
 // Zero values mean "not known": a zero time is no time, an empty string no value,
@@ -82,7 +104,7 @@ var Channels = []string{ChannelHotline, ChannelGrid, ChannelWebForm, ChannelOpen
 type Ticket struct {
 	ID           int64
 	Number       string // 工单编号, unique
-	Channel      string
+	Channel      Channel
 	ReceivedAt   time.Time
 	CallerName   string
 	CallerPhone  string
@@ -97,8 +119,8 @@ type Ticket struct {
 	Category1    string
 	Category2    string
 	Category3    string
-	Intent       string
-	Urgency      string
+	Intent       Intent
+	Urgency      Urgency
 	Unit         string // 承办单位
 	Status       string
 	Deadline     time.Time
@@ -106,7 +128,7 @@ type Ticket struct {
 	ResolvedAt   time.Time
 	Reply        string
 	Resolved     *bool // 是否解决
-	Satisfaction string
+	Satisfaction Satisfaction
 	CallbackAt   time.Time
 	Tags         []string
 	SourceFile   string
@@ -156,8 +178,8 @@ type TicketFilter struct {
 	Category3 string
 	Unit      string
 	Community string
-	Intent    string
-	Channel   string
+	Intent    Intent
+	Channel   Channel
 	Keyword   string // substring of title or content
 
 	Offset int

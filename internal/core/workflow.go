@@ -79,16 +79,16 @@ type Workflow struct {
 // carries. Fields an action does not use are ignored.
 type Transition struct {
 	Action       string
-	Actor        string    // user name
-	At           time.Time // when; set by the service from its clock
-	Note         string    // reason (退单, 延期, 督办), comment
-	Unit         string    // 派单/改派: the lead unit
-	CoUnits      []string  // 派单/改派: co-units
-	Reply        string    // 办结/直接答复: the reply to the resident
-	Until        time.Time // 延期申请: the deadline asked for
-	Resolved     *bool     // 回访: was the problem solved
-	Satisfaction string    // 回访: one of Satisfactions
-	MergeInto    string    // 合并: number of the open ticket
+	Actor        string       // user name
+	At           time.Time    // when; set by the service from its clock
+	Note         string       // reason (退单, 延期, 督办), comment
+	Unit         string       // 派单/改派: the lead unit
+	CoUnits      []string     // 派单/改派: co-units
+	Reply        string       // 办结/直接答复: the reply to the resident
+	Until        time.Time    // 延期申请: the deadline asked for
+	Resolved     *bool        // 回访: was the problem solved
+	Satisfaction Satisfaction // 回访: one of Satisfactions
+	MergeInto    string       // 合并: number of the open ticket
 }
 
 // WorkflowStore keeps the life-cycle state of tickets.

@@ -54,6 +54,14 @@ func (c *Codec) Args(args []any, t *core.Ticket) []any {
 		switch p := col.Ptr(t).(type) {
 		case *string:
 			args = append(args, *p)
+		case *core.Channel:
+			args = append(args, string(*p))
+		case *core.Intent:
+			args = append(args, string(*p))
+		case *core.Urgency:
+			args = append(args, string(*p))
+		case *core.Satisfaction:
+			args = append(args, string(*p))
 		case *time.Time:
 			args = append(args, c.Time.Arg(*p))
 		case **float64:
@@ -82,7 +90,9 @@ func (c *Codec) Scan(scan func(dest ...any) error) (core.Ticket, error) {
 	held := make([]any, n+3)
 	for i, col := range fieldset.Columns {
 		switch p := col.Ptr(&t).(type) {
-		case *string:
+		case *string, *core.Channel, *core.Intent, *core.Urgency, *core.Satisfaction:
+			// Text columns scan into the field (the drivers scan into a
+			// type whose underlying type is string).
 			dest = append(dest, p)
 			continue
 		case *time.Time:

@@ -83,6 +83,8 @@ func Diff(old, new *core.Ticket) []core.Change {
 		switch a := c.Ptr(old).(type) {
 		case *string:
 			add(c.Name, *a, *c.Ptr(new).(*string))
+		case *core.Channel, *core.Intent, *core.Urgency, *core.Satisfaction:
+			add(c.Name, fieldset.Text(old, c.Name), fieldset.Text(new, c.Name))
 		case *time.Time:
 			if b := *c.Ptr(new).(*time.Time); !a.Equal(b) {
 				cs = append(cs, core.Change{Field: c.Name, Before: TimeText(*a), After: TimeText(b)})

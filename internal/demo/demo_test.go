@@ -202,12 +202,12 @@ func TestHistoryShape(t *testing.T) {
 		if !strings.HasPrefix(tk.Number, tk.ReceivedAt.Format("20060102")) || len(tk.Number) != 13 {
 			t.Fatalf("number %s does not start with the received date", tk.Number)
 		}
-		counts["intent:"+tk.Intent]++
-		counts["channel:"+tk.Channel]++
+		counts["intent:"+string(tk.Intent)]++
+		counts["channel:"+string(tk.Channel)]++
 		counts["status:"+tk.Status]++
 		if tk.Satisfaction != "" {
 			counts["sat"]++
-			counts["sat:"+tk.Satisfaction]++
+			counts["sat:"+string(tk.Satisfaction)]++
 		}
 	}
 	n := float64(len(h))
@@ -239,7 +239,7 @@ func TestWorkflowConsistent(t *testing.T) {
 	cutoff := historyEnd.AddDate(0, 0, 1)
 	open := 0
 	for _, tk := range defaultHistory(t) {
-		limit, ok := timeLimits[tk.Urgency]
+		limit, ok := timeLimits[string(tk.Urgency)]
 		if !ok {
 			t.Fatalf("ticket %s: unknown urgency %q", tk.Number, tk.Urgency)
 		}

@@ -30,7 +30,7 @@ func Record(t *core.Ticket, rec []string) []string {
 		}
 	}
 	rec[0] = t.Number
-	rec[1] = t.Channel
+	rec[1] = string(t.Channel)
 	rec[2] = fmtTime(t.ReceivedAt)
 	rec[3] = t.CallerName
 	rec[4] = t.CallerPhone
@@ -44,8 +44,8 @@ func Record(t *core.Ticket, rec []string) []string {
 	rec[12] = t.Category1
 	rec[13] = t.Category2
 	rec[14] = t.Category3
-	rec[15] = t.Intent
-	rec[16] = t.Urgency
+	rec[15] = string(t.Intent)
+	rec[16] = string(t.Urgency)
 	rec[17] = t.Unit
 	rec[18] = t.Status
 	rec[19] = fmtTime(t.Deadline)
@@ -53,7 +53,7 @@ func Record(t *core.Ticket, rec []string) []string {
 	rec[21] = fmtTime(t.ResolvedAt)
 	rec[22] = t.Reply
 	rec[23] = resolved
-	rec[24] = t.Satisfaction
+	rec[24] = string(t.Satisfaction)
 	rec[25] = fmtTime(t.CallbackAt)
 	return rec
 }

@@ -753,7 +753,7 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int, reg *regul
 
 	t.Category1, t.Category2, t.Category3 = sp.cat.Level1, sp.cat.Level2, sp.cat.Level3
 	urg := p.content(c, t)
-	t.Urgency = urg
+	t.Urgency = core.Urgency(urg)
 	p.workflow(c, t, uidx)
 }
 
@@ -1002,7 +1002,7 @@ func (p *Plan) content(c *tctx, t *core.Ticket) string {
 		b.WriteString(pick(r, []string{"联系邮箱：", "邮箱：", "我的邮箱", "回复请发邮件至"}))
 		b.WriteString(email(r))
 	}
-	t.Content = roughen(r, b.String(), t.Intent)
+	t.Content = roughen(r, b.String(), string(t.Intent))
 	// Title and reply speak of what the text leads with.
 	if c.first >= 0 && sp.bestKw[c.first] >= 0 && t.Intent != "咨询" && t.Intent != "建议" {
 		c.kw = sp.bestKw[c.first]
@@ -1122,7 +1122,7 @@ func officeHours(r *rand.Rand, t time.Time, from, to int) time.Time {
 func (p *Plan) workflow(c *tctx, t *core.Ticket, uidx int) {
 	r := c.r
 	q := unitQuality[uidx%len(unitQuality)]
-	limit := timeLimits[t.Urgency]
+	limit := timeLimits[string(t.Urgency)]
 	t.Deadline = t.ReceivedAt.Add(limit)
 	asOf := p.cutoff
 	logn := func(median time.Duration, sigma float64) time.Duration {

@@ -229,7 +229,7 @@ func (p *Plan) History(t core.Ticket) core.TicketHistory {
 	}
 	ch = []core.Change{{Field: "callback_at", After: dbutil.TimeText(t.CallbackAt)}}
 	if t.Satisfaction != "" {
-		ch = append(ch, core.Change{Field: "satisfaction", After: t.Satisfaction})
+		ch = append(ch, core.Change{Field: "satisfaction", After: string(t.Satisfaction)})
 	}
 	b.step(t.CallbackAt, staff(), core.ActionCallback, core.StatusCallback, callbackNote(t), ch...)
 	if t.Status == core.StatusClosed {
@@ -360,9 +360,9 @@ func callbackNote(t core.Ticket) string {
 	case t.Satisfaction == "":
 		return "三次回访电话均未接通。"
 	case t.Resolved != nil && !*t.Resolved:
-		return "来电人表示问题尚未解决，评价" + t.Satisfaction + "。"
+		return "来电人表示问题尚未解决，评价" + string(t.Satisfaction) + "。"
 	}
-	return "来电人表示问题已解决，评价" + t.Satisfaction + "。"
+	return "来电人表示问题已解决，评价" + string(t.Satisfaction) + "。"
 }
 
 // historyBuilder collects a ticket's events while tracking the status and

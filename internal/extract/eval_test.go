@@ -136,26 +136,26 @@ const (
 
 func TestEval(t *testing.T) {
 	ts := demoTickets(t, 7, evalN)
-	ci := newConfusion(core.Intents)
-	cu := newConfusion(core.Urgencies)
+	ci := newConfusion(core.Strings(core.Intents))
+	cu := newConfusion(core.Strings(core.Urgencies))
 	wrong := map[string]int{}
 	wrongU := map[string]int{}
 	for _, tk := range ts {
 		r := Intent(tk.Title, tk.Content)
-		ci.add(tk.Intent, r.Intent)
+		ci.add(string(tk.Intent), string(r.Intent))
 		if r.Intent != tk.Intent {
 			for _, c := range r.Cues {
-				if !c.Negated && c.Label == r.Intent {
-					wrong[tk.Intent+"→"+c.Label+":"+c.Text]++
+				if !c.Negated && c.Label == string(r.Intent) {
+					wrong[string(tk.Intent)+"→"+c.Label+":"+c.Text]++
 				}
 			}
 		}
 		lvl, _, reasons := Urgency(tk.Title, tk.Content)
-		cu.add(tk.Urgency, lvl)
+		cu.add(string(tk.Urgency), string(lvl))
 		if lvl != tk.Urgency {
 			for _, r := range reasons {
-				if strings.HasPrefix(r, lvl) {
-					wrongU[tk.Urgency+"→"+r]++
+				if strings.HasPrefix(r, string(lvl)) {
+					wrongU[string(tk.Urgency)+"→"+r]++
 				}
 			}
 		}

@@ -17,7 +17,7 @@ func FuzzLoadRules(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, l := range []string{core.UrgencyEmergency, core.UrgencyHurry, core.UrgencyNormal, core.UrgencyComplex} {
+		for _, l := range core.Urgencies {
 			if ru.Limits[l] <= 0 {
 				t.Fatalf("level %s without a positive limit", l)
 			}
@@ -60,7 +60,7 @@ func FuzzExtract(f *testing.F) {
 			content, title = strings.ToValidUTF8(content, "\uFFFD"), strings.ToValidUTF8(title, "\uFFFD")
 		}
 		r := Intent(title, content)
-		if r.Confidence <= 0 || r.Confidence > 1+1e-9 || intentIndex(r.Intent) < 0 {
+		if r.Confidence <= 0 || r.Confidence > 1+1e-9 || intentIndex(string(r.Intent)) < 0 {
 			t.Fatalf("intent %+v", r)
 		}
 		for _, c := range r.Cues {

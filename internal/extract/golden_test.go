@@ -39,9 +39,9 @@ func TestGolden(t *testing.T) {
 	seen := map[string]int{}
 	for _, tk := range ts {
 		// A few of each intent, and the urgent ones.
-		key := tk.Intent
+		key := string(tk.Intent)
 		if tk.Urgency == core.UrgencyEmergency || tk.Urgency == core.UrgencyHurry {
-			key = tk.Urgency
+			key = string(tk.Urgency)
 		}
 		if seen[key] >= 2 {
 			continue
@@ -50,8 +50,8 @@ func TestGolden(t *testing.T) {
 		lvl, lim, reasons := Urgency(tk.Title, tk.Content)
 		text := tk.Title + "\n" + tk.Content
 		out = append(out, extraction{
-			Number: tk.Number, Title: tk.Title, Content: tk.Content, Labels: [2]string{tk.Intent, tk.Urgency},
-			Intent: Intent(tk.Title, tk.Content), Urgency: lvl, Limit: lim.String(), Reasons: reasons,
+			Number: tk.Number, Title: tk.Title, Content: tk.Content, Labels: [2]string{string(tk.Intent), string(tk.Urgency)},
+			Intent: Intent(tk.Title, tk.Content), Urgency: string(lvl), Limit: lim.String(), Reasons: reasons,
 			Places: Places(text, st.Areas), Orgs: Orgs(text),
 			Identifiers: Identifiers(text),
 		})

@@ -27,8 +27,8 @@ type Cue struct {
 
 // IntentResult is the intent of a message with its evidence.
 type IntentResult struct {
-	Intent     string  `json:"intent"`
-	Confidence float64 `json:"confidence"`
+	Intent     core.Intent `json:"intent"`
+	Confidence float64     `json:"confidence"`
 	// Scores are the lexicon scores in core.Intents order (or, for a
 	// retrained model, the combined probabilities).
 	Scores [6]float64 `json:"scores"`
@@ -48,7 +48,7 @@ type intentCue struct {
 // nothing because every kind of message ends with it.
 var intentCues = func() []intentCue {
 	var cs []intentCue
-	add := func(intent string, weight float64, words ...string) {
+	add := func(intent core.Intent, weight float64, words ...string) {
 		i := slices.Index(core.Intents, intent)
 		for _, w := range words {
 			cs = append(cs, intentCue{w, i, weight})
@@ -170,7 +170,7 @@ func Intent(title, content string) IntentResult {
 					return
 				}
 			}
-			cue := Cue{Label: core.Intents[c.intent], Text: string(orig[h.pos:h.end]),
+			cue := Cue{Label: string(core.Intents[c.intent]), Text: string(orig[h.pos:h.end]),
 				Field: field, Start: h.pos, End: h.end}
 			if negated(rs, h.pos) {
 				cue.Negated = true
@@ -197,7 +197,7 @@ func Intent(title, content string) IntentResult {
 			}
 			sc[0] += w
 			fired = true
-			res.Cues = append(res.Cues, Cue{Label: core.IntentInquiry, Text: string(orig[q[0]:q[1]]), Field: field,
+			res.Cues = append(res.Cues, Cue{Label: string(core.IntentInquiry), Text: string(orig[q[0]:q[1]]), Field: field,
 				Start: q[0], End: q[1], Weight: w})
 		}
 	}
@@ -265,4 +265,6 @@ func questions(rs []rune) [][2]int {
 }
 
 // intentIndex is the index of label in core.Intents, or -1.
-func intentIndex(label string) int { return slices.Index(core.Intents, strings.TrimSpace(label)) }
+func intentIndex(label string) int {
+	return slices.Index(core.Intents, core.Intent(strings.TrimSpace(label)))
+}

@@ -50,7 +50,7 @@ func TestIntentTable(t *testing.T) {
 	for _, c := range cs {
 		t.Run(c.name, func(t *testing.T) {
 			got := Intent(c.title, c.content)
-			if got.Intent != c.want {
+			if got.Intent != core.Intent(c.want) {
 				t.Errorf("Intent(%q, %q) = %s (%.2f), want %s; cues %+v", c.title, c.content, got.Intent, got.Confidence, c.want, got.Cues)
 				return
 			}

@@ -11,7 +11,7 @@ import (
 // IntentDoc is one ticket labelled with its intent, for RetrainIntent.
 type IntentDoc struct {
 	Title, Content string
-	Intent         string // one of core.Intents
+	Intent         core.Intent // one of core.Intents
 }
 
 // IntentModel combines a trained classifier with the intent lexicon. It is
@@ -38,10 +38,10 @@ func RetrainIntent(docs []IntentDoc, cfg classify.Config) (*IntentModel, error) 
 	}
 	cd := make([]classify.Doc, 0, len(docs))
 	for i, d := range docs {
-		if intentIndex(d.Intent) < 0 {
+		if intentIndex(string(d.Intent)) < 0 {
 			return nil, errors.New("诉求类型模型: 第 " + itoa(i+1) + " 条工单的诉求类型不在 咨询、求助、投诉、举报、建议、表扬 之中")
 		}
-		cd = append(cd, classify.Doc{Text: joinText(d.Title, d.Content), Labels: [3]string{intentOf(d.Intent)}})
+		cd = append(cd, classify.Doc{Text: joinText(d.Title, d.Content), Labels: [3]string{string(intentOf(d.Intent))}})
 	}
 	m, err := classify.Train(cd, cfg)
 	if err != nil {
@@ -50,7 +50,7 @@ func RetrainIntent(docs []IntentDoc, cfg classify.Config) (*IntentModel, error) 
 	return &IntentModel{model: m, LexiconWeight: 0.5}, nil
 }
 
-func intentOf(s string) string { return core.Intents[intentIndex(s)] }
+func intentOf(s core.Intent) core.Intent { return core.Intents[intentIndex(string(s))] }
 
 func joinText(title, content string) string {
 	if title == "" {
@@ -71,7 +71,7 @@ func (im *IntentModel) Intent(title, content string) IntentResult {
 	var pl [6]float64
 	sum := 0.0
 	for i, v := range lex.Scores {
-		pl[i] = math.Exp(v - lex.Scores[intentIndex(lex.Intent)])
+		pl[i] = math.Exp(v - lex.Scores[intentIndex(string(lex.Intent))])
 		sum += pl[i]
 	}
 	var pm [6]float64

@@ -40,14 +40,14 @@ func TestRetrainIntent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lex, model, both := newConfusion(core.Intents), newConfusion(core.Intents), newConfusion(core.Intents)
+		lex, model, both := newConfusion(core.Strings(core.Intents)), newConfusion(core.Strings(core.Intents)), newConfusion(core.Strings(core.Intents))
 		for _, tk := range test {
-			lex.add(tk.Intent, Intent(tk.Title, tk.Content).Intent)
+			lex.add(string(tk.Intent), string(Intent(tk.Title, tk.Content).Intent))
 			im.LexiconWeight = 0
-			model.add(tk.Intent, im.Intent(tk.Title, tk.Content).Intent)
+			model.add(string(tk.Intent), string(im.Intent(tk.Title, tk.Content).Intent))
 			im.LexiconWeight = 0.5
 			r := im.Intent(tk.Title, tk.Content)
-			both.add(tk.Intent, r.Intent)
+			both.add(string(tk.Intent), string(r.Intent))
 			if r.Confidence <= 0 || r.Confidence > 1+1e-9 {
 				t.Fatalf("confidence %v", r.Confidence)
 			}

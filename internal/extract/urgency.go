@@ -26,7 +26,7 @@ var defaultRulesCSV []byte
 // built.
 type Rules struct {
 	Cues     []UrgencyCue
-	Limits   map[string]time.Duration
+	Limits   map[core.Urgency]time.Duration
 	Resolved []string
 	Calm     []string
 
@@ -38,14 +38,14 @@ type Rules struct {
 // UrgencyCue raises Level by Weight when Text occurs.
 type UrgencyCue struct {
 	Text   string
-	Level  string
+	Level  core.Urgency
 	Weight float64
 }
 
 // levelRank orders levels from the most to the least pressing: when the
 // cues of several levels fire, the first reached wins. A service outage
 // inside an old dispute still needs water within a day.
-var levelRank = []string{core.UrgencyEmergency, core.UrgencyHurry, core.UrgencyComplex, core.UrgencyNormal}
+var levelRank = []core.Urgency{core.UrgencyEmergency, core.UrgencyHurry, core.UrgencyComplex, core.UrgencyNormal}
 
 var (
 	defaultRulesOnce sync.Once
@@ -78,7 +78,7 @@ func LoadRules(r io.Reader) (*Rules, error) {
 	cr.Comment = '#'
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
-	ru := &Rules{Limits: make(map[string]time.Duration)}
+	ru := &Rules{Limits: make(map[core.Urgency]time.Duration)}
 	header := true
 	for n := 0; ; n++ {
 		rec, err := cr.Read()
@@ -118,7 +118,7 @@ func LoadRules(r io.Reader) (*Rules, error) {
 		}
 		switch kind {
 		case "cue":
-			if !slices.Contains(core.Urgencies, val) || val == core.UrgencyNormal {
+			if level := core.Urgency(val); !slices.Contains(core.Urgencies, level) || level == core.UrgencyNormal {
 				return nil, fmt.Errorf("紧急程度规则第 %d 行: 线索的等级须为 紧急、加急 或 复杂", line)
 			}
 			w := 1.0
@@ -129,16 +129,16 @@ func LoadRules(r io.Reader) (*Rules, error) {
 				}
 				w = f
 			}
-			ru.Cues = append(ru.Cues, UrgencyCue{Text: txt, Level: val, Weight: w})
+			ru.Cues = append(ru.Cues, UrgencyCue{Text: txt, Level: core.Urgency(val), Weight: w})
 		case "limit":
-			if !slices.Contains(core.Urgencies, txt) {
+			if !slices.Contains(core.Urgencies, core.Urgency(txt)) {
 				return nil, fmt.Errorf("紧急程度规则第 %d 行: 未知的紧急程度", line)
 			}
 			d, err := parseLimit(val)
 			if err != nil {
 				return nil, fmt.Errorf("紧急程度规则第 %d 行: 时限格式错误（如 2h、24h、7d）", line)
 			}
-			ru.Limits[txt] = d
+			ru.Limits[core.Urgency(txt)] = d
 		case "resolved":
 			ru.Resolved = append(ru.Resolved, txt)
 		case "calm":
@@ -237,13 +237,13 @@ const titleDiscount = 0.5
 
 // Urgency returns the urgency level of a ticket, its time limit and the
 // reasons (the cues that fired or were cancelled), with the default rules.
-func Urgency(title, content string) (level string, limit time.Duration, reasons []string) {
+func Urgency(title, content string) (level core.Urgency, limit time.Duration, reasons []string) {
 	return DefaultRules().Urgency(title, content)
 }
 
 // Urgency returns the urgency level of a ticket under ru, its time limit
 // and the reasons, in Chinese, for staff: "紧急: 燃气泄漏（正文）".
-func (ru *Rules) Urgency(title, content string) (level string, limit time.Duration, reasons []string) {
+func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.Duration, reasons []string) {
 	var score [4]float64 // by core.Urgencies index
 	calm := false
 	type fired struct {

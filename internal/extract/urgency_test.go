@@ -13,42 +13,42 @@ func TestUrgency(t *testing.T) {
 		name, title, content string
 		want                 string
 	}{
-		{"gas_leak", "", "楼道里有很大的煤气味，怀疑是燃气泄漏，请马上派人来查。", core.UrgencyEmergency},
-		{"trapped", "", "地下室进水了，有人被困在里面出不来。", core.UrgencyEmergency},
-		{"request_to_restore_is_not_restored", "", "小区从昨晚开始停水，到现在还没有来水，请尽快恢复供水。", core.UrgencyHurry},
-		{"still_not_restored", "", "停电一整天了，什么时候能恢复供电？", core.UrgencyHurry},
-		{"restored", "", "昨天停水，今天已经恢复供水了，想问下原因。", core.UrgencyNormal},
-		{"fire", "", "楼下的电动车起火了，烟特别大。", core.UrgencyEmergency},
-		{"electric_shock", "", "路边的电线杆漏电，刚才有只狗被电倒了。", core.UrgencyEmergency},
-		{"collapse", "", "围墙坍塌了，压住了一辆车。", core.UrgencyEmergency},
-		{"elder_fall", "", "独居老人摔倒了起不来，救命！", core.UrgencyEmergency},
-		{"title_emergency", "燃气泄漏", "快来人。", core.UrgencyEmergency},
-		{"water_cut", "", "小区从早上开始停水，没有任何通知。", core.UrgencyHurry},
-		{"power_cut", "", "整栋楼停电三个小时了，冰箱里的东西都要坏了。", core.UrgencyHurry},
-		{"no_heating", "", "家里没暖气，屋里只有十度。", core.UrgencyHurry},
-		{"lift_trap_spec", "", "电梯困人，物业电话打不通。", core.UrgencyHurry},
-		{"sewer_flood", "", "下水道堵塞漫水，一楼都淹了。", core.UrgencyHurry},
-		{"general", "", "小区门口的共享单车乱停乱放，影响通行。", core.UrgencyNormal},
-		{"complex_legacy", "", "这是历史遗留问题，涉及多部门，产权纠纷一直没解决。", core.UrgencyComplex},
-		{"complex_demolition", "", "拆迁补偿款至今没有到位，信访多年没有结果。", core.UrgencyComplex},
-		{"hurry_beats_complex", "", "历史遗留的产权纠纷导致整栋楼停水。", core.UrgencyHurry},
+		{"gas_leak", "", "楼道里有很大的煤气味，怀疑是燃气泄漏，请马上派人来查。", string(core.UrgencyEmergency)},
+		{"trapped", "", "地下室进水了，有人被困在里面出不来。", string(core.UrgencyEmergency)},
+		{"request_to_restore_is_not_restored", "", "小区从昨晚开始停水，到现在还没有来水，请尽快恢复供水。", string(core.UrgencyHurry)},
+		{"still_not_restored", "", "停电一整天了，什么时候能恢复供电？", string(core.UrgencyHurry)},
+		{"restored", "", "昨天停水，今天已经恢复供水了，想问下原因。", string(core.UrgencyNormal)},
+		{"fire", "", "楼下的电动车起火了，烟特别大。", string(core.UrgencyEmergency)},
+		{"electric_shock", "", "路边的电线杆漏电，刚才有只狗被电倒了。", string(core.UrgencyEmergency)},
+		{"collapse", "", "围墙坍塌了，压住了一辆车。", string(core.UrgencyEmergency)},
+		{"elder_fall", "", "独居老人摔倒了起不来，救命！", string(core.UrgencyEmergency)},
+		{"title_emergency", "燃气泄漏", "快来人。", string(core.UrgencyEmergency)},
+		{"water_cut", "", "小区从早上开始停水，没有任何通知。", string(core.UrgencyHurry)},
+		{"power_cut", "", "整栋楼停电三个小时了，冰箱里的东西都要坏了。", string(core.UrgencyHurry)},
+		{"no_heating", "", "家里没暖气，屋里只有十度。", string(core.UrgencyHurry)},
+		{"lift_trap_spec", "", "电梯困人，物业电话打不通。", string(core.UrgencyHurry)},
+		{"sewer_flood", "", "下水道堵塞漫水，一楼都淹了。", string(core.UrgencyHurry)},
+		{"general", "", "小区门口的共享单车乱停乱放，影响通行。", string(core.UrgencyNormal)},
+		{"complex_legacy", "", "这是历史遗留问题，涉及多部门，产权纠纷一直没解决。", string(core.UrgencyComplex)},
+		{"complex_demolition", "", "拆迁补偿款至今没有到位，信访多年没有结果。", string(core.UrgencyComplex)},
+		{"hurry_beats_complex", "", "历史遗留的产权纠纷导致整栋楼停水。", string(core.UrgencyHurry)},
 		// Hard negatives.
-		{"restored", "", "昨天停水了，今天已经恢复供水，就是想问问原因。", core.UrgencyNormal},
-		{"restored_same_sentence", "", "停电两个小时，现在来电了，想了解一下赔偿。", core.UrgencyNormal},
-		{"no_outage", "", "我们小区没有停水，是隔壁楼的水压低。", core.UrgencyNormal},
-		{"not_fire", "", "没有起火，只是楼道里堆了很多纸箱。", core.UrgencyNormal},
-		{"hypothetical", "", "楼道里堆满杂物，万一着火人都跑不出去。", core.UrgencyNormal},
-		{"hypothetical_yi", "", "楼道里堆满杂物，一着火人都跑不出去。", core.UrgencyNormal},
-		{"question_notice", "", "请问明天是否停电？", core.UrgencyNormal},
-		{"calm", "", "家里停水了，不过不急，明天来修也行。", core.UrgencyNormal},
-		{"calm_keeps_emergency", "", "闻到燃气味了，不急的话也请尽快。", core.UrgencyEmergency},
-		{"title_topic_only", "某小区停水问题", "水费怎么算？", core.UrgencyNormal},
-		{"empty", "", "", core.UrgencyNormal},
+		{"restored", "", "昨天停水了，今天已经恢复供水，就是想问问原因。", string(core.UrgencyNormal)},
+		{"restored_same_sentence", "", "停电两个小时，现在来电了，想了解一下赔偿。", string(core.UrgencyNormal)},
+		{"no_outage", "", "我们小区没有停水，是隔壁楼的水压低。", string(core.UrgencyNormal)},
+		{"not_fire", "", "没有起火，只是楼道里堆了很多纸箱。", string(core.UrgencyNormal)},
+		{"hypothetical", "", "楼道里堆满杂物，万一着火人都跑不出去。", string(core.UrgencyNormal)},
+		{"hypothetical_yi", "", "楼道里堆满杂物，一着火人都跑不出去。", string(core.UrgencyNormal)},
+		{"question_notice", "", "请问明天是否停电？", string(core.UrgencyNormal)},
+		{"calm", "", "家里停水了，不过不急，明天来修也行。", string(core.UrgencyNormal)},
+		{"calm_keeps_emergency", "", "闻到燃气味了，不急的话也请尽快。", string(core.UrgencyEmergency)},
+		{"title_topic_only", "某小区停水问题", "水费怎么算？", string(core.UrgencyNormal)},
+		{"empty", "", "", string(core.UrgencyNormal)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got, limit, reasons := Urgency(c.title, c.content)
-			if got != c.want {
+			if got != core.Urgency(c.want) {
 				t.Errorf("Urgency(%q, %q) = %s, want %s; reasons %q", c.title, c.content, got, c.want, reasons)
 			}
 			if limit != DefaultRules().Limits[got] {
@@ -62,10 +62,10 @@ func TestUrgency(t *testing.T) {
 }
 
 func TestDefaultLimits(t *testing.T) {
-	want := map[string]time.Duration{core.UrgencyEmergency: 2 * time.Hour, core.UrgencyHurry: 24 * time.Hour,
-		core.UrgencyNormal: 7 * 24 * time.Hour, core.UrgencyComplex: 15 * 24 * time.Hour}
+	want := map[string]time.Duration{string(core.UrgencyEmergency): 2 * time.Hour, string(core.UrgencyHurry): 24 * time.Hour,
+		string(core.UrgencyNormal): 7 * 24 * time.Hour, string(core.UrgencyComplex): 15 * 24 * time.Hour}
 	for l, d := range want {
-		if got := DefaultRules().Limits[l]; got != d {
+		if got := DefaultRules().Limits[core.Urgency(l)]; got != d {
 			t.Errorf("limit of %s = %v, want %v", l, got, d)
 		}
 	}
@@ -74,12 +74,12 @@ func TestDefaultLimits(t *testing.T) {
 func TestLoadRules(t *testing.T) {
 	limits := "limit,紧急,1h\nlimit,加急,12h\nlimit,一般,5d\nlimit,复杂,30d\n"
 	ok := []struct{ name, csv, title, content, want string }{
-		{"street_cue", "kind,text,value,weight\n" + limits + "cue,井盖,紧急,\n", "", "路口井盖松了", core.UrgencyEmergency},
-		{"no_header", limits + "cue,树倒,加急,1\n", "", "大风把树倒了", core.UrgencyHurry},
-		{"weights_add_up", limits + "cue,老人,紧急,0.5\ncue,摔,紧急,0.5\n", "", "老人在路边摔了", core.UrgencyEmergency},
-		{"weak_alone", limits + "cue,老人,紧急,0.5\n", "", "老人在路边", core.UrgencyNormal},
-		{"comments_blank", "# c\n\n" + limits + "resolved,修好了,,\ncue,停水,加急,\n", "", "停水了，已经修好了", core.UrgencyNormal},
-		{"calm", limits + "calm,不急,,\ncue,停水,加急,\n", "", "停水了，不急", core.UrgencyNormal},
+		{"street_cue", "kind,text,value,weight\n" + limits + "cue,井盖,紧急,\n", "", "路口井盖松了", string(core.UrgencyEmergency)},
+		{"no_header", limits + "cue,树倒,加急,1\n", "", "大风把树倒了", string(core.UrgencyHurry)},
+		{"weights_add_up", limits + "cue,老人,紧急,0.5\ncue,摔,紧急,0.5\n", "", "老人在路边摔了", string(core.UrgencyEmergency)},
+		{"weak_alone", limits + "cue,老人,紧急,0.5\n", "", "老人在路边", string(core.UrgencyNormal)},
+		{"comments_blank", "# c\n\n" + limits + "resolved,修好了,,\ncue,停水,加急,\n", "", "停水了，已经修好了", string(core.UrgencyNormal)},
+		{"calm", limits + "calm,不急,,\ncue,停水,加急,\n", "", "停水了，不急", string(core.UrgencyNormal)},
 	}
 	for _, c := range ok {
 		t.Run(c.name, func(t *testing.T) {
@@ -88,8 +88,8 @@ func TestLoadRules(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, limit, _ := ru.Urgency(c.title, c.content)
-			if got != c.want || limit != ru.Limits[c.want] {
-				t.Errorf("got %s %v, want %s %v", got, limit, c.want, ru.Limits[c.want])
+			if got != core.Urgency(c.want) || limit != ru.Limits[core.Urgency(c.want)] {
+				t.Errorf("got %s %v, want %s %v", got, limit, c.want, ru.Limits[core.Urgency(c.want)])
 			}
 		})
 	}

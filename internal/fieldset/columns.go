@@ -16,8 +16,9 @@ import (
 // core.Ticket is added here once.
 
 // A Column is one standard field of core.Ticket and its accessor: Ptr
-// returns a pointer to the value in t, of one of the types *string,
-// *time.Time, **float64, **bool, *[]string or *int.
+// returns a pointer to the value in t, of one of the types *string (or a
+// domain word of core: *core.Channel, *core.Intent, *core.Urgency,
+// *core.Satisfaction), *time.Time, **float64, **bool, *[]string or *int.
 type Column struct {
 	Name string
 	Ptr  func(t *core.Ticket) any
@@ -83,6 +84,14 @@ func Text(t *core.Ticket, name string) string {
 	switch p := c.Ptr(t).(type) {
 	case *string:
 		return *p
+	case *core.Channel:
+		return string(*p)
+	case *core.Intent:
+		return string(*p)
+	case *core.Urgency:
+		return string(*p)
+	case *core.Satisfaction:
+		return string(*p)
 	case *time.Time:
 		return FormatDateTime(*p)
 	case **float64:
@@ -125,6 +134,14 @@ func SetText(t *core.Ticket, name, v string) {
 	switch p := c.Ptr(t).(type) {
 	case *string:
 		*p = v
+	case *core.Channel:
+		*p = core.Channel(v)
+	case *core.Intent:
+		*p = core.Intent(v)
+	case *core.Urgency:
+		*p = core.Urgency(v)
+	case *core.Satisfaction:
+		*p = core.Satisfaction(v)
 	case *time.Time:
 		*p = time.Time{}
 		if tm, err := ParseDateTime(v); err == nil && v != "" {

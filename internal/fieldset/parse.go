@@ -574,19 +574,19 @@ var enumSynonyms = map[string]string{
 	"已结案": core.StatusClosed, "已归档": core.StatusClosed, "归档": core.StatusClosed, "已关闭": core.StatusClosed, "关闭": core.StatusClosed,
 	"已退回": core.StatusReturned, "退回": core.StatusReturned, "已退单": core.StatusReturned, "退单中": core.StatusReturned,
 	// satisfaction
-	"非常满意": core.Satisfied, "很满意": core.Satisfied, "十分满意": core.Satisfied,
-	"比较满意": core.BasicallySatisfied, "较满意": core.BasicallySatisfied,
-	"很不满意": core.Dissatisfied, "非常不满意": core.Dissatisfied,
+	"非常满意": string(core.Satisfied), "很满意": string(core.Satisfied), "十分满意": string(core.Satisfied),
+	"比较满意": string(core.BasicallySatisfied), "较满意": string(core.BasicallySatisfied),
+	"很不满意": string(core.Dissatisfied), "非常不满意": string(core.Dissatisfied),
 	// intent
-	"咨询类": core.IntentInquiry, "求助类": core.IntentHelp, "投诉类": core.IntentComplaint, "举报类": core.IntentReport, "建议类": core.IntentSuggestion, "表扬类": core.IntentPraise,
-	"意见建议": core.IntentSuggestion, "意见": core.IntentSuggestion, "感谢": core.IntentPraise, "表扬感谢": core.IntentPraise, "求决": core.IntentHelp,
+	"咨询类": string(core.IntentInquiry), "求助类": string(core.IntentHelp), "投诉类": string(core.IntentComplaint), "举报类": string(core.IntentReport), "建议类": string(core.IntentSuggestion), "表扬类": string(core.IntentPraise),
+	"意见建议": string(core.IntentSuggestion), "意见": string(core.IntentSuggestion), "感谢": string(core.IntentPraise), "表扬感谢": string(core.IntentPraise), "求决": string(core.IntentHelp),
 	// urgency
-	"特急": core.UrgencyEmergency, "特别紧急": core.UrgencyEmergency, "急": core.UrgencyHurry, "普通": core.UrgencyNormal, "常规": core.UrgencyNormal,
+	"特急": string(core.UrgencyEmergency), "特别紧急": string(core.UrgencyEmergency), "急": string(core.UrgencyHurry), "普通": string(core.UrgencyNormal), "常规": string(core.UrgencyNormal),
 	// channel
-	"12345热线": core.ChannelHotline, "市民热线": core.ChannelHotline, "12345市民服务热线": core.ChannelHotline, "热线": core.ChannelHotline, "热线电话": core.ChannelHotline,
-	"网格员上报": core.ChannelGrid, "网格上报": core.ChannelGrid, "网格": core.ChannelGrid, "巡查": core.ChannelGrid,
-	"网站": core.ChannelWebForm, "网上": core.ChannelWebForm, "网络": core.ChannelWebForm, "微信": core.ChannelWebForm, "小程序": core.ChannelWebForm, "app": core.ChannelWebForm,
-	"open311": core.ChannelOpen311, "api": core.ChannelOpen311,
+	"12345热线": string(core.ChannelHotline), "市民热线": string(core.ChannelHotline), "12345市民服务热线": string(core.ChannelHotline), "热线": string(core.ChannelHotline), "热线电话": string(core.ChannelHotline),
+	"网格员上报": string(core.ChannelGrid), "网格上报": string(core.ChannelGrid), "网格": string(core.ChannelGrid), "巡查": string(core.ChannelGrid),
+	"网站": string(core.ChannelWebForm), "网上": string(core.ChannelWebForm), "网络": string(core.ChannelWebForm), "微信": string(core.ChannelWebForm), "小程序": string(core.ChannelWebForm), "app": string(core.ChannelWebForm),
+	"open311": string(core.ChannelOpen311), "api": string(core.ChannelOpen311),
 }
 
 // ParseEnum returns the value of f's enum that s names, exactly or by a

@@ -157,7 +157,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				keepRaw(f, v)
 				continue
 			}
-			*column[f.Name].Ptr(&t).(*string) = e
+			SetText(&t, f.Name, e)
 		default:
 			norm, err := f.Normalize(v)
 			if err != nil {
@@ -167,7 +167,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 				}
 				norm = v
 			}
-			*column[f.Name].Ptr(&t).(*string) = norm
+			SetText(&t, f.Name, norm)
 		}
 	}
 	// Cross-field order of times.

@@ -77,7 +77,7 @@ func Items(rs []workflow.Reminder) []Item {
 	out := make([]Item, len(rs))
 	for i, r := range rs {
 		out[i] = Item{Number: r.Number, Kind: r.Kind, KindLabel: workflow.KindLabels[r.Kind], Due: r.Due,
-			Overdue: r.Overdue, LeftMinutes: int64(r.Left / time.Minute), Urgency: r.Urgency, Unit: r.Unit,
+			Overdue: r.Overdue, LeftMinutes: int64(r.Left / time.Minute), Urgency: string(r.Urgency), Unit: r.Unit,
 			Community: r.Community, Category: r.Category, Supervisions: r.Supervisions, Text: r.Text}
 	}
 	return out

@@ -288,8 +288,8 @@ func where(f core.TicketFilter) (string, []any) {
 	eq("category3", f.Category3)
 	eq("unit", f.Unit)
 	eq("community", f.Community)
-	eq("intent", f.Intent)
-	eq("channel", f.Channel)
+	eq("intent", string(f.Intent))
+	eq("channel", string(f.Channel))
 	if f.Keyword != "" {
 		phrases, exact := dbutil.KeywordPhrases(f.Keyword)
 		if len(phrases) > 0 {

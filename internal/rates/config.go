@@ -127,7 +127,7 @@ func ContactByUrgency(hours map[string]float64) func(core.Ticket) time.Time {
 		other = 24 * time.Hour
 	}
 	return func(t core.Ticket) time.Time {
-		if d, ok := lim[t.Urgency]; ok {
+		if d, ok := lim[string(t.Urgency)]; ok {
 			return t.ReceivedAt.Add(d)
 		}
 		return t.ReceivedAt.Add(other)

@@ -222,7 +222,7 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 	addLoss := func(i int, t *core.Ticket, l Loss) {
 		lt := lost[i]
 		if lt == nil {
-			lt = &LostTicket{ID: t.ID, Number: t.Number, ReceivedAt: t.ReceivedAt, Urgency: t.Urgency,
+			lt = &LostTicket{ID: t.ID, Number: t.Number, ReceivedAt: t.ReceivedAt, Urgency: string(t.Urgency),
 				Category: category(t), Unit: t.Unit, Community: t.Community}
 			lost[i] = lt
 		}
@@ -342,7 +342,7 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 			continue
 		}
 		if share > 0 && a.keepIDs {
-			addLoss(i, t, Loss{Rate: RateSatisfaction, Share: share, Reason: "回访" + t.Satisfaction})
+			addLoss(i, t, Loss{Rate: RateSatisfaction, Share: share, Reason: "回访" + string(t.Satisfaction)})
 		}
 	}
 

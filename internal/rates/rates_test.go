@@ -40,7 +40,7 @@ func tk(id int64, recv, contact string) core.Ticket {
 func cb(t core.Ticket, when string, resolved *bool, sat string) core.Ticket {
 	t.CallbackAt = at(when)
 	t.Resolved = resolved
-	t.Satisfaction = sat
+	t.Satisfaction = core.Satisfaction(sat)
 	return t
 }
 

@@ -30,7 +30,7 @@ func fixture(t *testing.T, p rates.Period, history int) *rates.Result {
 	t.Helper()
 	units := []string{"城市管理办公室", "清河湾派出所", "海川热力公司", "望春园社区"}
 	comms := []string{"望春园社区", "柳荫里社区", "铁路北社区"}
-	sats := []string{"满意", "满意", "基本满意", "不满意", "满意", ""}
+	sats := []core.Satisfaction{"满意", "满意", "基本满意", "不满意", "满意", ""}
 	var tickets []core.Ticket
 	id := int64(0)
 	for m := 1; m <= 3; m++ {
@@ -39,7 +39,7 @@ func fixture(t *testing.T, p rates.Period, history int) *rates.Result {
 				id++
 				recv := time.Date(2025, time.Month(m), 1+k%27, 9+u, 0, 0, 0, cst)
 				tk := core.Ticket{ID: id, Number: fmt.Sprintf("QHW2025%02d%04d", m, id), Street: "清河湾街道",
-					ReceivedAt: recv, Urgency: []string{"一般", "紧急"}[k%2], Unit: unit, Community: comms[(u+k)%3],
+					ReceivedAt: recv, Urgency: []core.Urgency{"一般", "紧急"}[k%2], Unit: unit, Community: comms[(u+k)%3],
 					Category1: "城乡建设", Category2: "市政设施", Status: core.StatusClosed}
 				late := (k+u+m)%5 == 0
 				tk.ContactedAt = recv.Add(time.Hour)

@@ -159,7 +159,7 @@ var countColumns = []string{"status", "category1", "category2", "category3", "un
 
 // countValues returns t's values of countColumns.
 func countValues(t *core.Ticket) [8]string {
-	return [8]string{t.Status, t.Category1, t.Category2, t.Category3, t.Unit, t.Community, t.Intent, t.Channel}
+	return [8]string{t.Status, t.Category1, t.Category2, t.Category3, t.Unit, t.Community, string(t.Intent), string(t.Channel)}
 }
 
 // countDeltas are the changes of a batch to ticket_counts.
@@ -466,8 +466,8 @@ func where(f core.TicketFilter, byKeyword bool, indexedTo int64, tail bool) (str
 	eq("category3", f.Category3)
 	eq("unit", f.Unit)
 	eq("community", f.Community)
-	eq("intent", f.Intent)
-	eq("channel", f.Channel)
+	eq("intent", string(f.Intent))
+	eq("channel", string(f.Channel))
 	if f.Keyword != "" {
 		const substr = "(instr(lower(title), lower(?)) > 0 OR instr(lower(content), lower(?)) > 0)"
 		q, exact := keywordQuery(f.Keyword)

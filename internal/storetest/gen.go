@@ -107,7 +107,7 @@ func (g *Gen) Ticket(i int) core.Ticket {
 		Category2:    fmt.Sprintf("二级分类%d", cat/8),
 		Category3:    fmt.Sprintf("三级分类%d", cat),
 		Intent:       core.Intents[g.r.IntN(len(core.Intents))],
-		Urgency:      g.pick(genUrgencies),
+		Urgency:      core.Urgency(g.pick(genUrgencies)),
 		Unit:         fmt.Sprintf("U%02d", g.r.IntN(60)),
 		Status:       status,
 		Deadline:     recv.Add(7 * 24 * time.Hour),

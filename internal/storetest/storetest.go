@@ -389,7 +389,7 @@ func filterSet() []core.Ticket {
 	mk := func(n string, h int, status, c1, c2, c3, unit, comm, intent, ch string) core.Ticket {
 		tk := ticket(n, h)
 		tk.Status, tk.Category1, tk.Category2, tk.Category3 = status, c1, c2, c3
-		tk.Unit, tk.Community, tk.Intent, tk.Channel = unit, comm, intent, ch
+		tk.Unit, tk.Community, tk.Intent, tk.Channel = unit, comm, core.Intent(intent), core.Channel(ch)
 		return tk
 	}
 	return []core.Ticket{

@@ -111,10 +111,10 @@ func TestPredict(t *testing.T) {
 			if tt.wantTermsWithCategory1 && len(p.CategoryTerms) == 0 {
 				t.Errorf("no category terms")
 			}
-			if p.Intent != tt.intent {
+			if p.Intent != core.Intent(tt.intent) {
 				t.Errorf("Intent = %q, want %q (cues %v)", p.Intent, tt.intent, p.IntentCues)
 			}
-			if p.Urgency != tt.urgency || p.TimeLimit != tt.limit {
+			if p.Urgency != core.Urgency(tt.urgency) || p.TimeLimit != tt.limit {
 				t.Errorf("Urgency = %q %v, want %q %v (reasons %v)", p.Urgency, p.TimeLimit, tt.urgency, tt.limit, p.UrgencyReasons)
 			}
 			var types []string

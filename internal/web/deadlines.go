@@ -56,7 +56,7 @@ type reminderJSON struct {
 
 func (s *Server) toReminderJSON(m workflow.Reminder) reminderJSON {
 	return reminderJSON{TicketID: m.TicketID, Number: m.Number, Kind: m.Kind, KindLabel: workflow.KindLabels[m.Kind],
-		Due: s.timeJSON(m.Due), Overdue: m.Overdue, LeftMinutes: int(m.Left / time.Minute), Urgency: m.Urgency,
+		Due: s.timeJSON(m.Due), Overdue: m.Overdue, LeftMinutes: int(m.Left / time.Minute), Urgency: string(m.Urgency),
 		Unit: m.Unit, Community: m.Community, Category: m.Category, Supervisions: m.Supervisions, Text: m.Text}
 }
 
@@ -139,7 +139,7 @@ func (s *Server) handleWorkbenchPage(w http.ResponseWriter, r *http.Request, p p
 			left = "已超时 " + workflow.FormatDuration(-m.Left)
 		}
 		row := reminderRow{TicketID: m.TicketID, Number: m.Number, Kind: workflow.KindLabels[m.Kind],
-			Due: s.formatTime(m.Due), Left: left, Urgency: m.Urgency, Unit: m.Unit, Community: m.Community,
+			Due: s.formatTime(m.Due), Left: left, Urgency: string(m.Urgency), Unit: m.Unit, Community: m.Community,
 			Category: m.Category, Supervisions: m.Supervisions}
 		if m.Overdue {
 			page.Overdue = append(page.Overdue, row)

@@ -193,7 +193,7 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 	}
 	q.Del("limit")
 	q.Del("offset")
-	page := &ticketsPage{Form: q, Statuses: core.Statuses, Intents: core.Intents, Channels: core.Channels}
+	page := &ticketsPage{Form: q, Statuses: core.Statuses, Intents: core.Strings(core.Intents), Channels: core.Strings(core.Channels)}
 	if err := s.loadChoices(r, page); err != nil {
 		s.failPage(w, r, err)
 		return
@@ -478,7 +478,7 @@ func (s *Server) ticketValues(t core.Ticket) map[string]string {
 // ticketRow is the list row of t (masked already).
 func (s *Server) ticketRow(t core.Ticket) ticketRow {
 	return ticketRow{ID: t.ID, Number: t.Number, ReceivedAt: s.formatTime(t.ReceivedAt), Title: ticketTitle(t),
-		Category: t.CategoryPath(), Community: t.Community, Unit: t.Unit, Status: t.Status, Satisfaction: t.Satisfaction}
+		Category: t.CategoryPath(), Community: t.Community, Unit: t.Unit, Status: t.Status, Satisfaction: string(t.Satisfaction)}
 }
 
 // actorName is how the history names who acted: a user's name (with the

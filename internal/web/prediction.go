@@ -62,8 +62,8 @@ func (s *Server) toPredictionJSON(t core.Ticket, p core.Prediction, stored bool)
 	return &predictionJSON{
 		Category1: p.Category1, Category2: p.Category2, Category3: p.Category3,
 		CategoryScore: round3(p.CategoryScore), CategoryTerms: orEmpty(p.CategoryTerms),
-		Intent: p.Intent, IntentScore: round3(p.IntentScore), IntentCues: orEmpty(p.IntentCues),
-		Urgency: p.Urgency, TimeLimitHours: p.TimeLimit.Hours(), UrgencyReasons: orEmpty(p.UrgencyReasons),
+		Intent: string(p.Intent), IntentScore: round3(p.IntentScore), IntentCues: orEmpty(p.IntentCues),
+		Urgency: string(p.Urgency), TimeLimitHours: p.TimeLimit.Hours(), UrgencyReasons: orEmpty(p.UrgencyReasons),
 		Places: orEmpty(p.Places), Model: p.Model, At: s.timeJSON(p.At), Stored: stored, Differs: differs(t, p),
 	}
 }
@@ -110,7 +110,7 @@ func timeLimitText(d time.Duration) string {
 
 func (s *Server) toPredictionPanel(t core.Ticket, p core.Prediction, stored bool) *predictionPanel {
 	pp := &predictionPanel{
-		Intent: p.Intent, Urgency: p.Urgency, TimeLimit: timeLimitText(p.TimeLimit), Reasons: p.UrgencyReasons,
+		Intent: string(p.Intent), Urgency: string(p.Urgency), TimeLimit: timeLimitText(p.TimeLimit), Reasons: p.UrgencyReasons,
 		Cues: strings.Join(p.IntentCues, "、"), Model: p.Model, At: s.formatTime(p.At), Pending: !stored,
 	}
 	if p.Intent != "" {

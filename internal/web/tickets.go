@@ -65,14 +65,15 @@ func parseFilter(q url.Values, loc *time.Location) (core.TicketFilter, error) {
 		return f, invalidParam("to", "参数 to 应晚于 from")
 	}
 
+	var intent, channel string
 	enums := []struct {
 		name    string
 		dst     *string
 		allowed []string
 	}{
 		{"status", &f.Status, core.Statuses},
-		{"intent", &f.Intent, core.Intents},
-		{"channel", &f.Channel, core.Channels},
+		{"intent", &intent, core.Strings(core.Intents)},
+		{"channel", &channel, core.Strings(core.Channels)},
 	}
 	for _, e := range enums {
 		v := get(e.name)
@@ -81,6 +82,7 @@ func parseFilter(q url.Values, loc *time.Location) (core.TicketFilter, error) {
 		}
 		*e.dst = v
 	}
+	f.Intent, f.Channel = core.Intent(intent), core.Channel(channel)
 
 	texts := []struct {
 		name string
@@ -240,15 +242,15 @@ func (s *Server) timeJSON(t time.Time) *string {
 
 func (s *Server) toTicketJSON(t core.Ticket) ticketJSON {
 	j := ticketJSON{
-		ID: t.ID, Number: t.Number, Channel: t.Channel, ReceivedAt: s.timeJSON(t.ReceivedAt),
+		ID: t.ID, Number: t.Number, Channel: string(t.Channel), ReceivedAt: s.timeJSON(t.ReceivedAt),
 		CallerName: t.CallerName, CallerPhone: t.CallerPhone, CallerID: t.CallerID, Address: t.Address,
 		Street: t.Street, Community: t.Community, Grid: t.Grid, Lng: t.Lng, Lat: t.Lat,
 		Title: t.Title, Content: t.Content,
 		Category1: t.Category1, Category2: t.Category2, Category3: t.Category3,
-		Intent: t.Intent, Urgency: t.Urgency, Unit: t.Unit, Status: t.Status,
+		Intent: string(t.Intent), Urgency: string(t.Urgency), Unit: t.Unit, Status: t.Status,
 		Deadline: s.timeJSON(t.Deadline), ContactedAt: s.timeJSON(t.ContactedAt),
 		ResolvedAt: s.timeJSON(t.ResolvedAt), Reply: t.Reply, Resolved: t.Resolved,
-		Satisfaction: t.Satisfaction, CallbackAt: s.timeJSON(t.CallbackAt),
+		Satisfaction: string(t.Satisfaction), CallbackAt: s.timeJSON(t.CallbackAt),
 		Tags: t.Tags, SourceFile: t.SourceFile, SourceRow: t.SourceRow, Extra: t.Extra, Flags: t.Flags,
 		CreatedAt: s.timeJSON(t.CreatedAt), UpdatedAt: s.timeJSON(t.UpdatedAt),
 	}

@@ -105,7 +105,7 @@ func (s *Server) handleTransition(w http.ResponseWriter, r *http.Request, p prin
 	}
 	tr := core.Transition{Action: strings.TrimSpace(in.Action), Note: in.Note, Unit: strings.TrimSpace(in.Unit),
 		CoUnits: in.CoUnits, Reply: in.Reply, Until: until, Resolved: in.Resolved,
-		Satisfaction: strings.TrimSpace(in.Satisfaction), MergeInto: strings.TrimSpace(in.MergeInto)}
+		Satisfaction: core.Satisfaction(strings.TrimSpace(in.Satisfaction)), MergeInto: strings.TrimSpace(in.MergeInto)}
 	if err := s.transition(r, id, p.User, tr); err != nil {
 		s.fail(w, r, err)
 		return
@@ -149,7 +149,7 @@ func (s *Server) handleTransitionForm(w http.ResponseWriter, r *http.Request, p 
 	}
 	f := r.PostFormValue
 	tr := core.Transition{Action: f("action"), Note: strings.TrimSpace(f("note")), Unit: strings.TrimSpace(f("unit")),
-		Reply: strings.TrimSpace(f("reply")), Satisfaction: f("satisfaction"), MergeInto: strings.TrimSpace(f("merge_into"))}
+		Reply: strings.TrimSpace(f("reply")), Satisfaction: core.Satisfaction(f("satisfaction")), MergeInto: strings.TrimSpace(f("merge_into"))}
 	if co := strings.FieldsFunc(f("co_units"), func(r rune) bool { return r == '、' || r == ',' || r == '，' || r == ' ' }); len(co) > 0 {
 		tr.CoUnits = co
 	}
@@ -219,7 +219,7 @@ func (s *Server) toWorkflowPanel(r *http.Request, u core.User, t core.Ticket, w 
 		DispatchedAt: s.formatTime(w.DispatchedAt), SignedAt: s.formatTime(w.SignedAt),
 		ContactDeadline: s.formatTime(w.ContactDeadline), Deadline: s.formatTime(t.Deadline),
 		ReturnedBy: strings.Join(w.ReturnedBy, "、"), ExtensionReason: w.ExtensionReason,
-		Supervisions: w.Supervisions, MergedInto: w.MergedInto, Satisfactions: core.Satisfactions,
+		Supervisions: w.Supervisions, MergedInto: w.MergedInto, Satisfactions: core.Strings(core.Satisfactions),
 	}
 	if w.Extension != "" {
 		wp.Extension = extensionLabels[w.Extension] + "，延至 " + s.formatTime(w.ExtensionUntil)

@@ -89,7 +89,7 @@ type Reminder struct {
 	Due          time.Time
 	Overdue      bool
 	Left         time.Duration // negative when overdue
-	Urgency      string
+	Urgency      core.Urgency
 	Unit         string // 承办单位
 	Community    string
 	Category     string // the category levels joined by "/"

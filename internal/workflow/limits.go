@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,8 +63,8 @@ func (l Limit) Label() string {
 // LoadLimits or use DefaultLimits; a Limits is not changed after loading
 // and is safe for concurrent use.
 type Limits struct {
-	Contact map[string]Limit
-	Resolve map[string]Limit
+	Contact map[core.Urgency]Limit
+	Resolve map[core.Urgency]Limit
 }
 
 // DefaultUrgency is the urgency of a ticket that has none, or one not in
@@ -72,7 +73,7 @@ const DefaultUrgency = core.UrgencyNormal
 
 // For returns the limits of urgency; an empty or unknown urgency gets
 // those of DefaultUrgency. A nil *Limits is DefaultLimits.
-func (l *Limits) For(urgency string) (contact, resolve Limit) {
+func (l *Limits) For(urgency core.Urgency) (contact, resolve Limit) {
 	if l == nil {
 		l = DefaultLimits()
 	}
@@ -111,7 +112,7 @@ const (
 // numbers). Lines starting with # are comments. Errors are *core.Error with
 // code EINVALID and a Chinese message naming the line.
 func LoadLimits(r io.Reader) (*Limits, error) {
-	l := &Limits{Contact: map[string]Limit{}, Resolve: map[string]Limit{}}
+	l := &Limits{Contact: map[core.Urgency]Limit{}, Resolve: map[core.Urgency]Limit{}}
 	cr := newCSV(r)
 	var cols []int
 	for {
@@ -138,12 +139,12 @@ func LoadLimits(r io.Reader) (*Limits, error) {
 			}
 			return ""
 		}
-		u := get(0)
-		if !contains(core.Urgencies, u) {
-			return nil, lineError("时限表", line, fmt.Sprintf("紧急程度「%s」应为 %s 之一", u, strings.Join(core.Urgencies, "、")))
+		u := core.Urgency(get(0))
+		if !slices.Contains(core.Urgencies, u) {
+			return nil, lineError("时限表", line, fmt.Sprintf("紧急程度「%s」应为 %s 之一", u, strings.Join(core.Strings(core.Urgencies), "、")))
 		}
 		if _, dup := l.Resolve[u]; dup {
-			return nil, lineError("时限表", line, "紧急程度「"+u+"」重复")
+			return nil, lineError("时限表", line, "紧急程度「"+string(u)+"」重复")
 		}
 		c, err := ParseLimit(get(1))
 		if err != nil {
@@ -212,13 +213,4 @@ func ParseLimit(s string) (Limit, error) {
 		return Limit{Duration: d}, nil
 	}
 	return Limit{}, fmt.Errorf("「%s」缺少单位（min、h、d 或 wd）", s)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -10,7 +10,7 @@ import (
 
 func TestDefaultLimits(t *testing.T) {
 	cases := []struct {
-		urgency          string
+		urgency          core.Urgency
 		contact, resolve Limit
 	}{
 		{"紧急", Limit{Duration: time.Hour}, Limit{Duration: 2 * time.Hour}},
@@ -21,7 +21,7 @@ func TestDefaultLimits(t *testing.T) {
 		{"特急", Limit{Duration: 2 * time.Hour}, Limit{WorkDays: 7}},
 	}
 	for _, c := range cases {
-		t.Run("urgency="+c.urgency, func(t *testing.T) {
+		t.Run("urgency="+string(c.urgency), func(t *testing.T) {
 			contact, resolve := DefaultLimits().For(c.urgency)
 			if contact != c.contact || resolve != c.resolve {
 				t.Errorf("For = %v %v, want %v %v", contact, resolve, c.contact, c.resolve)

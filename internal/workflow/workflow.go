@@ -269,9 +269,9 @@ func (e *Engine) apply(t *core.Ticket, w *core.Workflow, status string, tr core.
 		if tr.Resolved == nil {
 			return core.Errorf(core.EINVALID, "「回访」需填写问题是否解决")
 		}
-		sat := strings.TrimSpace(tr.Satisfaction)
+		sat := core.Satisfaction(strings.TrimSpace(string(tr.Satisfaction)))
 		if !slices.Contains(core.Satisfactions, sat) {
-			return core.Errorf(core.EINVALID, "「回访」需填写满意度：%s 之一", strings.Join(core.Satisfactions, "、"))
+			return core.Errorf(core.EINVALID, "「回访」需填写满意度：%s 之一", strings.Join(core.Strings(core.Satisfactions), "、"))
 		}
 		resolved := *tr.Resolved
 		t.CallbackAt, t.Resolved, t.Satisfaction = tr.At, &resolved, sat
@@ -379,7 +379,7 @@ func (e *Engine) dispatch(t *core.Ticket, w *core.Workflow, unit string, tr core
 
 // Deadlines returns the contact and resolve deadlines a dispatch at at
 // would set for a ticket of urgency (empty: 一般); zero for no limit.
-func (e *Engine) Deadlines(urgency string, at time.Time) (contact, resolve time.Time) {
+func (e *Engine) Deadlines(urgency core.Urgency, at time.Time) (contact, resolve time.Time) {
 	c, r := e.limits().For(urgency)
 	cal := e.calendar()
 	if !c.IsZero() {
@@ -560,7 +560,7 @@ func checkLengths(tr core.Transition) error {
 		return core.Errorf(core.EINVALID, "「%s」的说明不能超过 %d 字", label(tr.Action), MaxNote)
 	case long(tr.Reply, MaxReply):
 		return core.Errorf(core.EINVALID, "「%s」的答复内容不能超过 %d 字", label(tr.Action), MaxReply)
-	case long(tr.Unit, MaxName), long(tr.MergeInto, MaxName), long(tr.Satisfaction, MaxName):
+	case long(tr.Unit, MaxName), long(tr.MergeInto, MaxName), long(string(tr.Satisfaction), MaxName):
 		return core.Errorf(core.EINVALID, "「%s」的单位、工单编号或满意度过长", label(tr.Action))
 	case len(tr.CoUnits) > MaxUnits:
 		return core.Errorf(core.EINVALID, "「%s」的协办单位不能超过 %d 个", label(tr.Action), MaxUnits)

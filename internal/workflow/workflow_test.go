@@ -442,7 +442,7 @@ func TestDispatchDeadlines(t *testing.T) {
 	e := Engine{}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tk := core.Ticket{Status: core.StatusReceived, Urgency: c.urgency}
+			tk := core.Ticket{Status: core.StatusReceived, Urgency: core.Urgency(c.urgency)}
 			var w core.Workflow
 			if err := e.Apply(&tk, &w, core.Transition{Action: core.ActionDispatch, Unit: "甲", At: at(c.at)}); err != nil {
 				t.Fatal(err)
@@ -450,7 +450,7 @@ func TestDispatchDeadlines(t *testing.T) {
 			if !w.ContactDeadline.Equal(at(c.contact)) || !tk.Deadline.Equal(at(c.resolve)) {
 				t.Errorf("contact %v resolve %v, want %s %s", w.ContactDeadline, tk.Deadline, c.contact, c.resolve)
 			}
-			cd, rd := e.Deadlines(c.urgency, at(c.at))
+			cd, rd := e.Deadlines(core.Urgency(c.urgency), at(c.at))
 			if !cd.Equal(w.ContactDeadline) || !rd.Equal(tk.Deadline) {
 				t.Errorf("Deadlines = %v %v, Apply set %v %v", cd, rd, w.ContactDeadline, tk.Deadline)
 			}
