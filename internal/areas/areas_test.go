@@ -43,14 +43,8 @@ func TestAreasFromRows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := FromRows(mustRecords(t, tt.in))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err: got %v, want containing %q", err, tt.wantErr)
-				}
+			if endsWithError(t, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if len(a.Streets) != tt.streets || len(a.Communities) != tt.comms || len(a.Grids) != tt.grids {
 				t.Fatalf("got %d/%d/%d streets/communities/grids, want %d/%d/%d",
@@ -77,14 +71,8 @@ func TestUnitsFromRows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			units, err := UnitsFromRows(mustRecords(t, tt.in))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err: got %v, want containing %q", err, tt.wantErr)
-				}
+			if endsWithError(t, err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if len(units) != tt.want {
 				t.Fatalf("got %d units, want %d", len(units), tt.want)
@@ -134,4 +122,20 @@ func FuzzUnitsFromRows(f *testing.F) {
 			}
 		}
 	})
+}
+
+// endsWithError checks err against want, a part of the expected message
+// ("" for none), and reports whether the case ends with an error.
+func endsWithError(t *testing.T, err error, want string) bool {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return false
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err: got %v, want containing %q", err, want)
+	}
+	return true
 }

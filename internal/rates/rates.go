@@ -303,41 +303,32 @@ func Compute(tickets []core.Ticket, p Period, cfg Config) (*Result, error) {
 				addLoss(i, t, Loss{Rate: RateResolution, Share: 1, Reason: "回访未解决"})
 			}
 		}
+		// tally counts t in each group's tally of its satisfaction value
+		// and, when ids are kept, in the value's list.
+		tally := func(count func(g *groupAcc) (*int, *[]int64), satisfied bool) {
+			for _, g := range gs {
+				if g == nil {
+					continue
+				}
+				n, ids := count(g)
+				*n++
+				g.Satisfaction.count(t.ID, satisfied, a.keepIDs)
+				if a.keepIDs {
+					*ids = append(*ids, t.ID)
+				}
+			}
+		}
 		var share float64
 		switch t.Satisfaction {
 		case core.Satisfied:
-			for _, g := range gs {
-				if g != nil {
-					g.Satisfied++
-					g.Satisfaction.count(t.ID, true, a.keepIDs)
-					if a.keepIDs {
-						g.satIDs = append(g.satIDs, t.ID)
-					}
-				}
-			}
+			tally(func(g *groupAcc) (*int, *[]int64) { return &g.Satisfied, &g.satIDs }, true)
 			continue
 		case core.BasicallySatisfied:
 			share = 1 - cfg.BasicSatisfied
-			for _, g := range gs {
-				if g != nil {
-					g.BasicSatisfied++
-					g.Satisfaction.count(t.ID, true, a.keepIDs)
-					if a.keepIDs {
-						g.basicIDs = append(g.basicIDs, t.ID)
-					}
-				}
-			}
+			tally(func(g *groupAcc) (*int, *[]int64) { return &g.BasicSatisfied, &g.basicIDs }, true)
 		case core.Dissatisfied:
 			share = 1
-			for _, g := range gs {
-				if g != nil {
-					g.Dissatisfied++
-					g.Satisfaction.count(t.ID, false, a.keepIDs)
-					if a.keepIDs {
-						g.dissatIDs = append(g.dissatIDs, t.ID)
-					}
-				}
-			}
+			tally(func(g *groupAcc) (*int, *[]int64) { return &g.Dissatisfied, &g.dissatIDs }, false)
 		default:
 			continue
 		}
