@@ -22,20 +22,6 @@ func (nopStore) UpsertTickets(_ context.Context, t []core.Ticket, _ string) (cor
 	return core.UpsertResult{Created: len(t)}, nil
 }
 
-func writeBench(b *testing.B, n int) string {
-	b.Helper()
-	p := filepath.Join(b.TempDir(), "bench.csv")
-	f, err := os.Create(p)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := importtest.WriteCSV(f, 0, n); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	return p
-}
-
 // BenchmarkParseRow measures mapping one row's values onto a ticket.
 func BenchmarkParseRow(b *testing.B) {
 	set := fieldset.Tickets()
@@ -61,7 +47,7 @@ func BenchmarkParseRow(b *testing.B) {
 // GBK (through the decoder that records undecodable bytes).
 func BenchmarkDecodeCSV(b *testing.B) {
 	const n = 100000
-	utf := writeBench(b, n)
+	utf := importtest.CSVFile(b, n)
 	raw, err := os.ReadFile(utf)
 	if err != nil {
 		b.Fatal(err)
@@ -99,7 +85,7 @@ func BenchmarkDecodeCSV(b *testing.B) {
 // decoding, parsing, duplicate check and batching.
 func BenchmarkImportNoStore(b *testing.B) {
 	const n = 100000
-	p := writeBench(b, n)
+	p := importtest.CSVFile(b, n)
 	for b.Loop() {
 		sum, err := importer.Import(context.Background(), nopStore{}, p, importer.Options{})
 		if err != nil || sum.Created != n {

@@ -499,22 +499,8 @@ func (im *importer) produce(ctx context.Context, rr RowReader, pending []Row, ch
 		return nil
 	}
 	cur = make([]core.Ticket, 0, im.opt.BatchSize)
-	for _, r := range pending {
-		if err := handle(r); err != nil {
-			return err
-		}
-	}
-	for {
-		row, err := rr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if err := handle(row); err != nil {
-			return err
-		}
+	if err := eachRow(pending, rr, handle); err != nil {
+		return err
 	}
 	if len(cur) > 0 {
 		return send()
@@ -610,22 +596,8 @@ func (im *importer) rejectAll(rr RowReader, pre []Row) error {
 		return err
 	}
 	const reason = "表头无法识别：前 10 行中没有任何已知列名"
-	for _, r := range pre {
-		if err := im.reject(r, reason); err != nil {
-			return err
-		}
-	}
-	for {
-		row, err := rr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if err := im.reject(row, reason); err != nil {
-			return err
-		}
+	if err := eachRow(pre, rr, func(r Row) error { return im.reject(r, reason) }); err != nil {
+		return err
 	}
 	im.complete = true
 	return core.Errorf(core.EINVALID, "%s: 表头无法识别——前 %d 行中没有任何已知列名（如 工单编号、来电时间、诉求内容）；"+
@@ -712,4 +684,26 @@ func (r *rejects) finish(ok bool) error {
 	}
 	r.written = true
 	return nil
+}
+
+// eachRow calls fn with the rows already read (pending), then with every
+// row rr has left, stopping at the first error.
+func eachRow(pending []Row, rr RowReader, fn func(Row) error) error {
+	for _, r := range pending {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	for {
+		row, err := rr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(row); err != nil {
+			return err
+		}
+	}
 }

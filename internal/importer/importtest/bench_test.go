@@ -2,7 +2,6 @@ package importtest_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -11,24 +10,10 @@ import (
 	"jiceng/internal/sqlite"
 )
 
-func writeBench(b *testing.B, n int) string {
-	b.Helper()
-	p := filepath.Join(b.TempDir(), "bench.csv")
-	f, err := os.Create(p)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := importtest.WriteCSV(f, 0, n); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	return p
-}
-
 // BenchmarkImport measures a whole import into a new SQLite database.
 func BenchmarkImport(b *testing.B) {
 	const n = 50000
-	p := writeBench(b, n)
+	p := importtest.CSVFile(b, n)
 	ctx := context.Background()
 	i := 0
 	for b.Loop() {

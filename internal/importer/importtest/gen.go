@@ -9,6 +9,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"testing"
 	"time"
 )
 
@@ -84,4 +87,22 @@ func WriteCSV(w io.Writer, first, n int) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// CSVFile writes n generated rows (WriteCSV from row 0) to a file in a
+// temporary directory of tb and returns its path.
+func CSVFile(tb testing.TB, n int) string {
+	tb.Helper()
+	p := filepath.Join(tb.TempDir(), "bench.csv")
+	f, err := os.Create(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := WriteCSV(f, 0, n); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }
