@@ -19,10 +19,16 @@ import (
 // card number dictated into a complaint is never stored in clear.
 const StoreRole = "store"
 
-// mayCreate says who takes tickets in: the hotline desk, and community
-// workers (a grid worker's report, a resident at the counter) for their
-// own community.
-var mayCreate = []string{core.RoleAdmin, core.RoleStaff, core.RoleCommunity}
+// mayTakeIn says whether u takes tickets in: the hotline desk, and
+// community workers (a grid worker's report, a resident at the counter)
+// for their own community.
+func mayTakeIn(u core.User) error {
+	switch u.Role {
+	case core.RoleAdmin, core.RoleStaff, core.RoleCommunity:
+		return nil
+	}
+	return core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权登记工单", core.RoleLabels[u.Role])
+}
 
 // Create takes in (受理) ticket t for user u and returns it as stored,
 // masked for u's role. The ticket starts received, with no unit (dispatch
@@ -31,8 +37,8 @@ var mayCreate = []string{core.RoleAdmin, core.RoleStaff, core.RoleCommunity}
 // conflict, never an update. A community worker's ticket is of their
 // community. What is stored follows the dictionary's store role.
 func (s *Service) Create(ctx context.Context, u core.User, t core.Ticket) (core.Ticket, error) {
-	if !slices.Contains(mayCreate, u.Role) {
-		return core.Ticket{}, core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权登记工单", core.RoleLabels[u.Role])
+	if err := mayTakeIn(u); err != nil {
+		return core.Ticket{}, err
 	}
 	sc, err := s.Scope(ctx, u)
 	if err != nil {
@@ -130,8 +136,8 @@ func (s *Service) free(ctx context.Context, number string) error {
 // then Create stores it. A missing number is made and a missing received
 // time is now.
 func (s *Service) CreateValues(ctx context.Context, u core.User, values map[string]string) (core.Ticket, error) {
-	if !slices.Contains(mayCreate, u.Role) {
-		return core.Ticket{}, core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权登记工单", core.RoleLabels[u.Role])
+	if err := mayTakeIn(u); err != nil {
+		return core.Ticket{}, err
 	}
 	set := s.fields()
 	vals := make(map[string]string, len(values)+2)

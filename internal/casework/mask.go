@@ -26,14 +26,9 @@ func maskValue(d *deid.Dictionary, fields *fieldset.Set, role, field, value stri
 	if value == "" {
 		return ""
 	}
-	// A raw value the importer kept beside a field ("联系电话（原值）",
-	// fieldset.RawSuffix) is treated like the field.
-	if name, ok := strings.CutSuffix(field, fieldset.RawSuffix); ok {
-		if f := fields.Lookup(name); f != nil {
-			field = f.Name
-		}
-	}
-	return d.Text(role, field, value)
+	// A raw value the importer kept beside a field ("联系电话（原值）") is
+	// treated like the field.
+	return d.Text(role, fields.FieldOf(field), value)
 }
 
 // MaskTicket applies the dictionary to every field of t for role.

@@ -147,12 +147,7 @@ func qiNames(set *fieldset.Set, extras []string) []string {
 		names = append(names, fd.Name)
 	}
 	for _, k := range extras {
-		if label, ok := strings.CutSuffix(k, fieldset.RawSuffix); ok {
-			if fd := set.Lookup(label); fd != nil {
-				k = fd.Name
-			}
-		}
-		names = append(names, k)
+		names = append(names, set.FieldOf(k))
 	}
 	return names
 }

@@ -24,6 +24,18 @@ type Problem struct {
 // is kept when its field says on_invalid=flag, so that nothing is lost.
 const RawSuffix = "（原值）"
 
+// FieldOf returns the field name that key stands for: a raw value kept
+// beside a field (its label + RawSuffix, "联系电话（原值）") stands for the
+// field; any other key for itself.
+func (s *Set) FieldOf(key string) string {
+	if label, ok := strings.CutSuffix(key, RawSuffix); ok {
+		if f := s.Lookup(label); f != nil {
+			return f.Name
+		}
+	}
+	return key
+}
+
 // MaxTextLen caps a single value, in bytes; longer values are invalid.
 const MaxTextLen = 1 << 20
 
