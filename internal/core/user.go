@@ -35,6 +35,11 @@ type User struct {
 	Unit         string // unit code for handlers and community workers
 	PasswordHash string // argon2id, encoded
 	CreatedAt    time.Time
+	// Disabled accounts cannot sign in and have no sessions.
+	Disabled bool
+	// PasswordChangedAt is when the password hash was last set (at
+	// creation, then by UpdateUser).
+	PasswordChangedAt time.Time
 }
 
 // Session is a signed-in browser session.
@@ -42,6 +47,7 @@ type Session struct {
 	Token     string // stored hashed by implementations
 	UserID    int64
 	ExpiresAt time.Time
+	CreatedAt time.Time // zero: the store's clock
 }
 
 // UserStore stores users and sessions.
@@ -51,9 +57,20 @@ type UserStore interface {
 	UserByUsername(ctx context.Context, username string) (User, error)
 	User(ctx context.Context, id int64) (User, error)
 	CreateSession(ctx context.Context, s Session) error
-	// SessionUser returns the user of an unexpired session, or ENOTFOUND.
+	// SessionUser returns the user of an unexpired session, or ENOTFOUND;
+	// never a disabled user.
 	SessionUser(ctx context.Context, token string) (User, error)
 	DeleteSession(ctx context.Context, token string) error
+	// Users returns every user, by username.
+	Users(ctx context.Context) ([]User, error)
+	// UpdateUser stores u's name, role, unit, disabled flag and password
+	// hash (by u.ID; an unknown ID is ENOTFOUND). A new password hash sets
+	// PasswordChangedAt; a new hash or disabling the user deletes the user's
+	// sessions in the same transaction.
+	UpdateUser(ctx context.Context, u User) error
+	// DeleteUserSessions deletes every session of the user (sign out
+	// everywhere); a user without sessions is not an error.
+	DeleteUserSessions(ctx context.Context, userID int64) error
 }
 
 // Store is everything a storage backend provides.

@@ -168,3 +168,40 @@ func TestUpgrade(t *testing.T) {
 		}
 	})
 }
+
+// TestAccountsMigration: accounts from before migration 0005 are enabled,
+// their password counts as set at creation, and their sessions go on
+// working, begun one session lifetime before they expire.
+func TestAccountsMigration(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	created, expires := now.Add(-48*time.Hour), now.Add(3*time.Hour)
+	dsn := freshDatabase(t)
+	migrateUpTo = 4
+	db, err := Open(ctx, dsn, func() time.Time { return now })
+	migrateUpTo = 0
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, "INSERT INTO users (id, username, name, role, unit, password_hash, created_at) VALUES (7, 'old', '老用户', 'admin', '', '$argon2id$x', $1)", created); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, 7, $2)", tokenHash("old-token"), expires); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(ctx, dsn, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.SessionUser(ctx, "old-token")
+	if err != nil || u.ID != 7 || u.Disabled || !u.PasswordChangedAt.Equal(created) || !u.CreatedAt.Equal(created) {
+		t.Fatalf("user after the upgrade = %+v, %v", u, err)
+	}
+	var began time.Time
+	if err := db.pool.QueryRow(ctx, "SELECT created_at FROM sessions WHERE user_id = 7").Scan(&began); err != nil ||
+		!began.Equal(expires.Add(-12*time.Hour)) {
+		t.Errorf("session began %v (%v), want %v", began, err, expires.Add(-12*time.Hour))
+	}
+}

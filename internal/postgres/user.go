@@ -28,9 +28,9 @@ func (db *DB) CreateUser(ctx context.Context, u *core.User) error {
 		created = db.now()
 	}
 	var id int64
-	err := translate(db.pool.QueryRow(ctx, `INSERT INTO users (username, name, role, unit, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		u.Username, u.Name, u.Role, u.Unit, u.PasswordHash, created).Scan(&id))
+	err := translate(db.pool.QueryRow(ctx, `INSERT INTO users (username, name, role, unit, password_hash, created_at,
+		disabled, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) RETURNING id`,
+		u.Username, u.Name, u.Role, u.Unit, u.PasswordHash, created, u.Disabled).Scan(&id))
 	if core.ErrorCode(err) == core.ECONFLICT {
 		return &core.Error{Code: core.ECONFLICT, Message: "用户名已被占用", Err: err}
 	}
@@ -38,15 +38,78 @@ func (db *DB) CreateUser(ctx context.Context, u *core.User) error {
 		return fmt.Errorf("create user: %w", err)
 	}
 	u.ID, u.CreatedAt = id, created.Truncate(time.Microsecond).Local()
+	u.PasswordChangedAt = u.CreatedAt
 	return nil
 }
 
-const userColumns = "u.id, u.username, u.name, u.role, u.unit, u.password_hash, u.created_at"
+const userColumns = "u.id, u.username, u.name, u.role, u.unit, u.password_hash, u.created_at, u.disabled, u.password_changed_at"
 
 func scanUser(row pgx.Row) (core.User, error) {
 	var u core.User
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.Unit, &u.PasswordHash, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.Unit, &u.PasswordHash, &u.CreatedAt, &u.Disabled, &u.PasswordChangedAt)
 	return u, err
+}
+
+// Users returns every user, by username.
+func (db *DB) Users(ctx context.Context) ([]core.User, error) {
+	rows, err := db.pool.Query(ctx, "SELECT "+userColumns+" FROM users u ORDER BY username")
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	defer rows.Close()
+	var us []core.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("users: %w", err)
+		}
+		us = append(us, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	return us, nil
+}
+
+// UpdateUser stores u's name, role, unit, disabled flag and password hash.
+// A new hash sets password_changed_at from the clock; a new hash or
+// disabling deletes the user's sessions in the same transaction. An unknown
+// ID is ENOTFOUND.
+func (db *DB) UpdateUser(ctx context.Context, u core.User) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var oldHash string
+		var wasDisabled bool
+		// FOR UPDATE: two changes of one user apply one after the other.
+		if err := tx.QueryRow(ctx, "SELECT password_hash, disabled FROM users WHERE id = $1 FOR UPDATE", u.ID).
+			Scan(&oldHash, &wasDisabled); err == pgx.ErrNoRows {
+			return errUserNotFound
+		} else if err != nil {
+			return err
+		}
+		newHash := oldHash != u.PasswordHash
+		if _, err := tx.Exec(ctx, `UPDATE users SET name = $1, role = $2, unit = $3, disabled = $4, password_hash = $5,
+			password_changed_at = CASE WHEN $6 THEN $7 ELSE password_changed_at END WHERE id = $8`,
+			u.Name, u.Role, u.Unit, u.Disabled, u.PasswordHash, newHash, db.now(), u.ID); err != nil {
+			return err
+		}
+		if newHash || u.Disabled && !wasDisabled {
+			_, err := tx.Exec(ctx, "DELETE FROM sessions WHERE user_id = $1", u.ID)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("update user: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions deletes every session of the user.
+func (db *DB) DeleteUserSessions(ctx context.Context, userID int64) error {
+	if _, err := db.pool.Exec(ctx, "DELETE FROM sessions WHERE user_id = $1", userID); err != nil {
+		return fmt.Errorf("delete user sessions: %w", err)
+	}
+	return nil
 }
 
 // UserByUsername returns the user with username, or ENOTFOUND.
@@ -85,8 +148,12 @@ func (db *DB) CreateSession(ctx context.Context, s core.Session) error {
 	if s.Token == "" {
 		return core.Errorf(core.EINVALID, "会话令牌不能为空")
 	}
-	_, err := db.pool.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
-		tokenHash(s.Token), s.UserID, s.ExpiresAt)
+	created := s.CreatedAt
+	if created.IsZero() {
+		created = db.now()
+	}
+	_, err := db.pool.Exec(ctx, "INSERT INTO sessions (token_hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
+		tokenHash(s.Token), s.UserID, s.ExpiresAt, created)
 	if err != nil {
 		return fmt.Errorf("create session: %w", translate(err))
 	}
@@ -94,10 +161,10 @@ func (db *DB) CreateSession(ctx context.Context, s core.Session) error {
 }
 
 // SessionUser returns the user of the session with token if it has not
-// expired by the store's clock, or ENOTFOUND.
+// expired by the store's clock and the user is not disabled, or ENOTFOUND.
 func (db *DB) SessionUser(ctx context.Context, token string) (core.User, error) {
 	u, err := scanUser(db.pool.QueryRow(ctx, "SELECT "+userColumns+
-		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+		" FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
 		tokenHash(token), db.now()))
 	if err == pgx.ErrNoRows {
 		return core.User{}, errSessionNotFound

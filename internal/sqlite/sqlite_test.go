@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,4 +128,45 @@ func TestUpgrade(t *testing.T) {
 			return db, func() { db.Close() }
 		}
 	})
+}
+
+// TestAccountsMigration: accounts from before migration 0005 are enabled,
+// their password counts as set at creation, and their sessions go on
+// working, begun one session lifetime before they expire.
+func TestAccountsMigration(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	created, expires := now.Add(-48*time.Hour), now.Add(3*time.Hour)
+	path := filepath.Join(t.TempDir(), "old.db")
+	migrateUpTo = 4
+	db, err := Open(ctx, path, func() time.Time { return now })
+	migrateUpTo = 0
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO users (id, username, name, role, unit, password_hash, created_at) VALUES (7, 'old', '老用户', 'admin', '', '$argon2id$x', " +
+			strconv.FormatInt(created.UnixMicro(), 10) + ")",
+		"INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ('" + tokenHash("old-token") + "', 7, " +
+			strconv.FormatInt(expires.UnixMicro(), 10) + ")",
+	} {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	db, err = Open(ctx, path, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	u, err := db.SessionUser(ctx, "old-token")
+	if err != nil || u.ID != 7 || u.Disabled || !u.PasswordChangedAt.Equal(created) || !u.CreatedAt.Equal(created) {
+		t.Fatalf("user after the upgrade = %+v, %v", u, err)
+	}
+	var began int64
+	if err := db.read.QueryRowContext(ctx, "SELECT created_at FROM sessions WHERE user_id = 7").Scan(&began); err != nil ||
+		!time.UnixMicro(began).Equal(expires.Add(-12*time.Hour)) {
+		t.Errorf("session began %v (%v), want %v", time.UnixMicro(began), err, expires.Add(-12*time.Hour))
+	}
 }
