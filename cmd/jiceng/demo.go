@@ -10,12 +10,12 @@ import (
 	"strconv"
 	"time"
 
+	"jiceng/internal/account"
 	"jiceng/internal/classify"
 	"jiceng/internal/core"
 	"jiceng/internal/demo"
 	"jiceng/internal/sqlite"
 	"jiceng/internal/understand"
-	"jiceng/internal/web"
 	"jiceng/internal/workflow"
 )
 
@@ -58,7 +58,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	start := e.clock.Now()
-	st, err := demo.Build(ctx, db, demo.Options{Seed: *seed, End: start, Tickets: tickets}, web.HashPassword)
+	st, err := demo.Build(ctx, db, demo.Options{Seed: *seed, End: start, Tickets: tickets}, account.HashPassword)
 	if err != nil {
 		return fmt.Errorf("生成演示数据: %w", err)
 	}

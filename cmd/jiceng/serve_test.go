@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"jiceng/internal/account"
 	"jiceng/internal/demo"
 	"jiceng/internal/sqlite"
-	"jiceng/internal/web"
 )
 
 // serveOutput collects what a command writes and wakes up waiters on each
@@ -152,7 +152,7 @@ func TestServeCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := demo.Build(ctx, db, demo.Options{Seed: 3, End: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), Tickets: 50}, web.HashPassword)
+	st, err := demo.Build(ctx, db, demo.Options{Seed: 3, End: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), Tickets: 50}, account.HashPassword)
 	if err != nil {
 		t.Fatal(err)
 	}

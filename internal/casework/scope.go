@@ -35,6 +35,20 @@ func (s *Service) Scope(ctx context.Context, u core.User) (Scope, error) {
 		return Scope{}, err
 	}
 	i := slices.IndexFunc(units, func(un core.Unit) bool { return un.Code == u.Unit || un.Name == u.Unit })
+	if i < 0 && u.Role == core.RoleCommunity {
+		// A community worker's account names its community (package
+		// account stores the community's name): the community's tickets,
+		// and those dispatched to a unit of the same name.
+		areas, err := s.Store.Areas(ctx)
+		if err != nil {
+			return Scope{}, err
+		}
+		for _, c := range areas.Communities {
+			if c.Name == u.Unit || c.Code == u.Unit {
+				return Scope{Unit: c.Name, Community: c.Name}, nil
+			}
+		}
+	}
 	if i < 0 {
 		// A unit the registry no longer has: fail closed, on the code.
 		return Scope{Unit: u.Unit}, nil

@@ -8,87 +8,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
-	"golang.org/x/crypto/argon2"
-
+	"jiceng/internal/account"
 	"jiceng/internal/core"
 )
-
-// argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1
-// lane), which keeps a sign-in around 20–50 ms on a small server.
-const (
-	argonMemory  = 19 * 1024 // KiB
-	argonTime    = 2
-	argonThreads = 1
-	argonKeyLen  = 32
-	argonSaltLen = 16
-)
-
-// HashPassword hashes password with argon2id and a random salt, encoded in
-// the PHC string format: $argon2id$v=19$m=19456,t=2,p=1$SALT$HASH.
-func HashPassword(password string) (string, error) {
-	if password == "" {
-		return "", core.Errorf(core.EINVALID, "密码不能为空")
-	}
-	salt := make([]byte, argonSaltLen)
-	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("hash password: %w", err)
-	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
-}
-
-// checkPassword reports whether password matches an encoded argon2id hash,
-// comparing in constant time. A malformed hash never matches.
-func checkPassword(encoded, password string) bool {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
-		return false
-	}
-	var version int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
-	}
-	var memory, passes uint32
-	var lanes uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &passes, &lanes); err != nil {
-		return false
-	}
-	// Bound the cost so that a corrupt row cannot stall the server.
-	if memory < 8 || memory > 1<<20 || passes < 1 || passes > 16 || lanes < 1 {
-		return false
-	}
-	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
-	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(salt) < 8 || len(want) < 16 || len(want) > 64 {
-		return false
-	}
-	hashSlots <- struct{}{}
-	got := argon2.IDKey([]byte(password), salt, passes, memory, lanes, uint32(len(want)))
-	<-hashSlots
-	return subtle.ConstantTimeCompare(got, want) == 1
-}
-
-// hashSlots bounds the password checks running at once: each takes
-// argonMemory KiB, and a burst of Basic-auth requests must not exhaust the
-// server's memory.
-var hashSlots = make(chan struct{}, max(2, runtime.NumCPU()))
-
-// dummyHash is compared against when a username does not exist, so that a
-// failed sign-in takes as long whether or not the user exists.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := HashPassword("jiceng-dummy-password")
-	if err != nil {
-		panic(err)
-	}
-	return h
-})
 
 const (
 	sessionCookie = "jiceng_session"
@@ -136,29 +62,25 @@ func (s *Server) checkLogin(r *http.Request, username, password string) (core.Us
 	if username == "" || password == "" {
 		return core.User{}, wrong
 	}
-	account, address := signInKeys(r, username)
+	accountKey, address := signInKeys(r, username)
 	now := s.Clock.Now()
-	if wait := max(s.throttle.locked(account, now), s.throttle.locked(address, now)); wait > 0 {
+	if wait := max(s.throttle.locked(accountKey, now), s.throttle.locked(address, now)); wait > 0 {
 		s.Log.Warn("login throttled", "wait", wait.Round(time.Second))
 		return core.User{}, errThrottled(wait)
 	}
-	failed := func() (core.User, error) {
-		s.throttle.fail(account, accountFreeFailures, now)
+	// The password, and whether the account is enabled, are decided in
+	// package account; a disabled account counts as a failure here too.
+	u, err := s.accounts().SignIn(r.Context(), username, password)
+	if core.ErrorCode(err) == core.EUNAUTHORIZED {
+		s.Log.Info("login refused", "reason", account.RefusalReason(err))
+		s.throttle.fail(accountKey, accountFreeFailures, now)
 		s.throttle.fail(address, addressFreeFailures, now)
 		return core.User{}, wrong
 	}
-	u, err := s.Store.UserByUsername(r.Context(), username)
 	if err != nil {
-		if core.ErrorCode(err) != core.ENOTFOUND {
-			return core.User{}, fmt.Errorf("user by username: %w", err)
-		}
-		checkPassword(dummyHash(), password)
-		return failed()
+		return core.User{}, err
 	}
-	if !checkPassword(u.PasswordHash, password) {
-		return failed()
-	}
-	s.throttle.clear(account)
+	s.throttle.clear(accountKey)
 	return u, nil
 }
 

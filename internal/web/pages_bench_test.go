@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"jiceng/internal/account"
 	"jiceng/internal/core"
 	"jiceng/internal/demo"
 	"jiceng/internal/sqlite"
@@ -45,7 +46,7 @@ func BenchmarkPages(b *testing.B) {
 			b.Fatal(err)
 		}
 		t0 := time.Now()
-		_, err = demo.Build(ctx, db, demo.Options{End: end, Tickets: n}, HashPassword)
+		_, err = demo.Build(ctx, db, demo.Options{End: end, Tickets: n}, account.HashPassword)
 		db.Close()
 		if err != nil {
 			b.Fatal(err)

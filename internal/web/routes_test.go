@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,11 +29,12 @@ type matrixUser struct {
 	desk  bool // may change the street's reference data
 	// intake: may take tickets in (the desk, community workers)
 	intake bool
+	admin  bool // an administrator: users, audit, settings
 }
 
 var matrixUsers = []matrixUser{
 	{name: ""},
-	{name: "admin", sees: []string{"1", "2", "3"}, reads: true, desk: true, intake: true},
+	{name: "admin", sees: []string{"1", "2", "3"}, reads: true, desk: true, intake: true, admin: true},
 	{name: "staff", sees: []string{"1", "2", "3"}, reads: true, desk: true, intake: true},
 	{name: "leader", sees: []string{"1", "2", "3"}, reads: true},
 	{name: "community", sees: []string{"1", "3"}, reads: true, intake: true}, // 望春园社区
@@ -55,6 +57,13 @@ var matrixQueries = map[string]string{
 	"GET /api/v1/rates/tickets": "period=2025-01&figure=response&part=den",
 }
 
+// matrixForms are the form fields an administrator's POST needs to
+// succeed (besides the form token); {user} is the matrix's own account.
+var matrixForms = map[string]url.Values{
+	"POST /admin/users":             {"username": {"matrix-new"}, "role": {core.RoleStaff}},
+	"POST /admin/users/{user}/role": {"role": {core.RoleLeader}},
+}
+
 func TestRouteMatrix(t *testing.T) {
 	f := newFixture(t)
 	f.server.Workflow = &workflow.Engine{}
@@ -71,6 +80,12 @@ func TestRouteMatrix(t *testing.T) {
 		}
 	}
 	signIn()
+	// The account that the users routes ({user}) change: none of the
+	// matrix's own.
+	target := core.User{Username: "matrix-target", Role: core.RoleStaff, PasswordHash: "!"}
+	if err := f.store.CreateUser(context.Background(), &target); err != nil {
+		t.Fatal(err)
+	}
 	for _, rt := range f.server.routeTable() {
 
 		method, path, _ := strings.Cut(rt.pattern, " ")
@@ -88,6 +103,7 @@ func TestRouteMatrix(t *testing.T) {
 		}
 		path = strings.Replace(path, "{$}", "", 1)
 		path = strings.Replace(path, "{version}", "1", 1) // the catalogue version seeded below
+		path = strings.Replace(path, "{user}", strconv.FormatInt(target.ID, 10), 1)
 		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
 			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
 		}
@@ -111,7 +127,7 @@ func TestRouteMatrix(t *testing.T) {
 						}
 						noTickets(t, r, nil)
 						return
-					case signedIn, ticketID, scoped, reference, desk, intake:
+					case signedIn, ticketID, scoped, reference, desk, intake, admin:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -133,6 +149,29 @@ func TestRouteMatrix(t *testing.T) {
 						r := send(path)
 						if want := u.reads; (r.status == http.StatusOK) != want {
 							t.Fatalf("status %d, want 200: %v", r.status, want)
+						}
+						noTickets(t, r, nil)
+					case admin:
+						var r response
+						if method != http.MethodPost {
+							r = send(path)
+						} else {
+							form := url.Values{"csrf": {csrf[u.name]}}
+							for k, v := range matrixForms[rt.pattern] {
+								form[k] = v
+							}
+							req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(form.Encode()))
+							if err != nil {
+								t.Fatal(err)
+							}
+							req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+							r = do(t, c, req)
+						}
+						switch {
+						case !u.admin && r.status != http.StatusForbidden:
+							t.Fatalf("status %d, want 403", r.status)
+						case u.admin && r.status != http.StatusOK && (method != http.MethodPost || r.status != http.StatusSeeOther):
+							t.Fatalf("status %d, want 200 (or 303 after a POST): %.300s", r.status, r.body)
 						}
 						noTickets(t, r, nil)
 					case desk:

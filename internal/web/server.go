@@ -133,6 +133,8 @@ const (
 	// intake routes take tickets in: the desk and community workers, for
 	// their community (package casework decides).
 	intake
+	// admin routes are for administrators only: users, audit, settings.
+	admin
 )
 
 // route is one entry of the route table.
@@ -168,6 +170,15 @@ func (s *Server) routeTable() []route {
 		{"GET /rates", scoped, s.page(s.handleRatesPage)},
 		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
 		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},
+		{"GET /admin/users", admin, s.page(s.handleUsersPage)},
+		{"POST /admin/users", admin, s.page(s.handleCreateUser)},
+		{"POST /admin/users/{user}/disable", admin, s.page(s.handleUserAction("disable"))},
+		{"POST /admin/users/{user}/enable", admin, s.page(s.handleUserAction("enable"))},
+		{"POST /admin/users/{user}/password", admin, s.page(s.handleUserAction("password"))},
+		{"POST /admin/users/{user}/role", admin, s.page(s.handleUserAction("role"))},
+		{"GET /account", signedIn, s.page(s.handleAccountPage)},
+		{"POST /account/password", signedIn, s.page(s.handleChangePassword)},
+		{"POST /account/logout", signedIn, s.page(s.handleSignOutEverywhere)},
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},

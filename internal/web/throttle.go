@@ -120,7 +120,7 @@ func signInKeys(r *http.Request, username string) (account, address string) {
 // errThrottled is the refusal of a locked sign-in.
 func errThrottled(wait time.Duration) error {
 	minutes := int(math.Ceil(wait.Minutes()))
-	e := core.Errorf(core.ETOOMANY, "登录失败次数过多，请 %d 分钟后再试", max(minutes, 1))
+	e := core.Errorf(core.ETOOMANY, "登录失败次数过多，请 %d 分钟后再试。忘记密码请联系数据管理员重置。", max(minutes, 1))
 	e.Err = retryAfter(wait)
 	return e
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/url"
-	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -45,42 +44,6 @@ func TestParseTemplates(t *testing.T) {
 				t.Fatal("got no error")
 			}
 		})
-	}
-}
-
-func TestPasswordHash(t *testing.T) {
-	h, err := HashPassword("正确的密码")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(h, "$argon2id$v=19$m=19456,t=2,p=1$") {
-		t.Fatalf("hash %q is not PHC argon2id", h)
-	}
-	h2, _ := HashPassword("正确的密码")
-	if h == h2 {
-		t.Fatal("two hashes of one password are equal: salt missing")
-	}
-	tests := []struct {
-		name, hash, password string
-		want                 bool
-	}{
-		{"right", h, "正确的密码", true},
-		{"wrong", h, "错误的密码", false},
-		{"empty", h, "", false},
-		{"garbage", "not-a-hash", "正确的密码", false},
-		{"other algorithm", strings.Replace(h, "argon2id", "argon2i", 1), "正确的密码", false},
-		{"huge memory refused", strings.Replace(h, "m=19456", "m=99999999", 1), "正确的密码", false},
-		{"truncated", h[:len(h)-10], "正确的密码", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := checkPassword(tt.hash, tt.password); got != tt.want {
-				t.Fatalf("got %v, want %v", got, tt.want)
-			}
-		})
-	}
-	if _, err := HashPassword(""); core.ErrorCode(err) != core.EINVALID {
-		t.Fatalf("empty password: got %v, want EINVALID", err)
 	}
 }
 
