@@ -80,6 +80,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("打开数据库: %w", err)
 	}
 	defer store.Close()
+	if err := checkAdmin(ctx, store, *dsn); err != nil {
+		return err
+	}
 	u, err := newUnderstander(ctx, store, *modelPath, e.clock)
 	if err != nil {
 		return err
@@ -145,7 +148,7 @@ func checkSQLiteExists(dsn string) error {
 		path = path[:i]
 	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return core.Errorf(core.ENOTFOUND, "数据库文件 %s 不存在。请用 -db 指定已有的数据库，先用 jiceng import 导入工单，或运行 jiceng demo 体验演示数据。", path)
+		return core.Errorf(core.ENOTFOUND, "数据库文件 %s 不存在。请用 -db 指定已有的数据库；新街道请先运行 jiceng init -db %s 建库并创建第一个管理员，或运行 jiceng demo 体验演示数据。", path, shellDSN(path))
 	} else if err != nil {
 		return fmt.Errorf("数据库文件 %s: %w", path, err)
 	}

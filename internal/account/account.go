@@ -359,7 +359,7 @@ func (s *Service) keepAnAdmin(ctx context.Context, u core.User, what string) err
 		return err
 	}
 	if n <= 1 {
-		return core.Errorf(core.ECONFLICT, "%s是最后一个启用的数据管理员，不能%s：请先为另一个账号设置数据管理员角色", u.Username, what)
+		return core.Errorf(core.ECONFLICT, "账号 %s 是最后一个启用的数据管理员，不能%s：请先为另一个账号设置数据管理员角色", u.Username, what)
 	}
 	return nil
 }
