@@ -51,6 +51,9 @@ type usersPage struct {
 	// for the account PasswordFor.
 	Password    string
 	PasswordFor string
+	// Edit is the account whose role form is open (?edit=ID).
+	Edit *userRow
+	edit int64
 }
 
 type roleOption struct{ Value, Label string }
@@ -88,6 +91,7 @@ func (s *Server) handleUsersPage(w http.ResponseWriter, r *http.Request, p princ
 			}
 		}
 	}
+	page.edit, _ = strconv.ParseInt(q.Get("edit"), 10, 64)
 	s.renderUsers(w, r, p, page, http.StatusOK)
 }
 
@@ -126,6 +130,11 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, p principal
 			RoleLabel: roleLabel(u.Role), Scope: scopeLabel(u, units, areas), ScopeRaw: scopeName(u, units, areas),
 			Disabled: u.Disabled, Self: u.ID == p.User.ID, NeedsScope: account.NeedsScope(u.Role),
 			Created: s.formatTime(u.CreatedAt), PasswordDate: s.formatTime(u.PasswordChangedAt)})
+	}
+	for i := range page.Rows {
+		if page.Rows[i].ID == page.edit {
+			page.Edit = &page.Rows[i]
+		}
 	}
 	if page.Form == nil {
 		page.Form = url.Values{}
@@ -308,7 +317,11 @@ func (s *Server) handleUserAction(action string) func(http.ResponseWriter, *http
 			}
 		}
 		if err != nil {
-			s.refuseUsers(w, r, p, usersPage{}, err)
+			page := usersPage{}
+			if action == "role" {
+				page.edit = u.ID // the form stays open
+			}
+			s.refuseUsers(w, r, p, page, err)
 			return
 		}
 		s.Log.Info("user changed", "action", action, "user_id", u.ID, "by", p.User.ID)
