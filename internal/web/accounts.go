@@ -24,6 +24,10 @@ func (s *Server) accounts() *account.Service {
 	return &account.Service{Store: s.Store, Clock: s.Clock}
 }
 
+// refusalReason is why a sign-in was refused, for the log line (never the
+// username): see account.RefusalReason.
+func refusalReason(err error) string { return account.RefusalReason(err) }
+
 // requireAdmin refuses everyone but administrators.
 func requireAdmin(p principal) error {
 	if p.User.Role != core.RoleAdmin {

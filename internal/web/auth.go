@@ -12,7 +12,6 @@ import (
 	"time"
 	"unicode"
 
-	"jiceng/internal/account"
 	"jiceng/internal/core"
 )
 
@@ -62,9 +61,9 @@ func (s *Server) checkLogin(r *http.Request, username, password string) (core.Us
 	if username == "" || password == "" {
 		return core.User{}, wrong
 	}
-	accountKey, address := signInKeys(r, username)
+	account, address := signInKeys(r, username)
 	now := s.Clock.Now()
-	if wait := max(s.throttle.locked(accountKey, now), s.throttle.locked(address, now)); wait > 0 {
+	if wait := max(s.throttle.locked(account, now), s.throttle.locked(address, now)); wait > 0 {
 		s.Log.Warn("login throttled", "wait", wait.Round(time.Second))
 		return core.User{}, errThrottled(wait)
 	}
@@ -72,15 +71,15 @@ func (s *Server) checkLogin(r *http.Request, username, password string) (core.Us
 	// package account; a disabled account counts as a failure here too.
 	u, err := s.accounts().SignIn(r.Context(), username, password)
 	if core.ErrorCode(err) == core.EUNAUTHORIZED {
-		s.Log.Info("login refused", "reason", account.RefusalReason(err))
-		s.throttle.fail(accountKey, accountFreeFailures, now)
+		s.Log.Info("login refused", "reason", refusalReason(err))
+		s.throttle.fail(account, accountFreeFailures, now)
 		s.throttle.fail(address, addressFreeFailures, now)
 		return core.User{}, wrong
 	}
 	if err != nil {
 		return core.User{}, err
 	}
-	s.throttle.clear(accountKey)
+	s.throttle.clear(account)
 	return u, nil
 }
 
