@@ -322,6 +322,7 @@ func runInit(ctx context.Context, e *env, args []string) error {
 	if err := account.ValidateUsername(*admin); err != nil {
 		return err
 	}
+	postgres := strings.HasPrefix(*dsn, "postgres://") || strings.HasPrefix(*dsn, "postgresql://")
 	existed := checkSQLiteExists(*dsn) == nil
 	st, err := openStore(ctx, *dsn, e.clock)
 	if err != nil {
@@ -353,9 +354,12 @@ func runInit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if existed {
+	switch {
+	case postgres:
+		fmt.Fprintf(e.stdout, "数据库: %s（PostgreSQL，表结构已就绪）\n", db)
+	case existed:
 		fmt.Fprintf(e.stdout, "数据库: %s（已有）\n", db)
-	} else {
+	default:
 		fmt.Fprintf(e.stdout, "已创建数据库: %s\n", db)
 	}
 	fmt.Fprintf(e.stdout, "问题分类: %d 项（没有时载入内置分类；jiceng registry -taxonomy 文件 可换成本街道的分类）\n", len(cats))

@@ -196,3 +196,26 @@ func TestShellDSN(t *testing.T) {
 		})
 	}
 }
+
+// TestInitPostgres: the first run on PostgreSQL creates the schema and the
+// first admin; the account commands then work on it like on SQLite.
+func TestInitPostgres(t *testing.T) {
+	dsn := testPG(t)
+	for _, tt := range []struct {
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{[]string{"init", "-db", dsn}, 0, "PostgreSQL，表结构已就绪"},
+		{[]string{"init", "-db", dsn}, 1, "已有 1 个启用的数据管理员账号"},
+		{[]string{"user", "add", "-db", dsn, "-username", "zhang", "-role", "staff"}, 0, "已创建账号 zhang"},
+		{[]string{"user", "disable", "-db", dsn, "-username", "zhang"}, 0, "已停用账号 zhang"},
+		{[]string{"user", "list", "-db", dsn}, 0, "已停用"},
+	} {
+		var out, errOut bytes.Buffer
+		if code := run(context.Background(), tt.args, strings.NewReader(""), &out, &errOut); code != tt.wantCode ||
+			!strings.Contains(out.String()+errOut.String(), tt.want) {
+			t.Errorf("%v: exit %d, %s%s; want %d with %q", tt.args[:2], code, out.String(), errOut.String(), tt.wantCode, tt.want)
+		}
+	}
+}
