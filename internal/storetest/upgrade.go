@@ -10,6 +10,10 @@ import (
 	"jiceng/internal/core"
 )
 
+// accountsSchema is the schema version that brought accounts (0005):
+// disabled users, password and session times.
+const accountsSchema = 5
+
 // Reopener opens one database of a backend again and again: upTo, when not
 // zero, stops its migrations after that schema version. Each call of the
 // Upgrade suite's newDB gives a fresh database.
@@ -43,10 +47,30 @@ func Upgrade(t *testing.T, latest int, newDB func(t *testing.T) Reopener) {
 				}
 				before, events = append(before, tk), append(events, ev)
 			}
+			// From schema 0005 (accounts) on, an account and its session
+			// must survive every later upgrade.
+			var account core.User
+			if k >= accountsSchema {
+				account = core.User{Username: "upgrader", Name: "升级前的账号", Role: core.RoleHandler, Unit: "城管科",
+					PasswordHash: "$argon2id$before", CreatedAt: start}
+				if err := s.CreateUser(ctx, &account); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.CreateSession(ctx, core.Session{Token: "upgrade-token", UserID: account.ID, ExpiresAt: start.Add(100 * 365 * 24 * time.Hour)}); err != nil {
+					t.Fatal(err)
+				}
+			}
 			closeOld()
 
 			s, closeNew := open(0)
 			defer closeNew()
+			if k >= accountsSchema {
+				got, err := s.SessionUser(ctx, "upgrade-token")
+				if err != nil {
+					t.Fatalf("session after the upgrade: %v", err)
+				}
+				sameUser(t, "account after the upgrade", got, account)
+			}
 			for i, n := range []string{"U1", "U2"} {
 				tk := byNumber(t, s, n)
 				if !reflect.DeepEqual(tk, before[i]) {
