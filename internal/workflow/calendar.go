@@ -148,6 +148,8 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 	cr := newCSV(r)
 	header := true
 	var cols [4]int // from, to, kind, name (-1: no name column)
+	var bad core.RowErrors
+rows:
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -158,7 +160,11 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if err := checkUTF8(rec); err != nil {
-			return nil, lineError("节假日表", line, err.Error())
+			if header {
+				return nil, lineError("节假日表", line, err.Error())
+			}
+			bad = append(bad, core.RowError{Row: line, Reason: err.Error()})
+			continue
 		}
 		if header {
 			idx, err := headerIndex(rec, [][]string{{"from", "开始日期"}, {"to", "结束日期"}, {"kind", "类型"}})
@@ -181,16 +187,19 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 		}
 		from, err := parseDate(get(0))
 		if err != nil {
-			return nil, lineError("节假日表", line, "开始日期「"+get(0)+"」应为 YYYY-MM-DD")
+			bad = append(bad, core.RowError{Row: line, Reason: "开始日期「" + get(0) + "」应为 YYYY-MM-DD"})
+			continue rows
 		}
 		to := from
 		if s := get(1); s != "" {
 			if to, err = parseDate(s); err != nil {
-				return nil, lineError("节假日表", line, "结束日期「"+s+"」应为 YYYY-MM-DD")
+				bad = append(bad, core.RowError{Row: line, Reason: "结束日期「" + s + "」应为 YYYY-MM-DD"})
+				continue rows
 			}
 		}
 		if to.before(from) {
-			return nil, lineError("节假日表", line, "结束日期早于开始日期")
+			bad = append(bad, core.RowError{Row: line, Reason: "结束日期早于开始日期"})
+			continue rows
 		}
 		name := get(3)
 		if name == "" {
@@ -204,19 +213,23 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 		case "班", "work":
 			into, other, isWork = c.work, c.off, true
 		default:
-			return nil, lineError("节假日表", line, "类型「"+get(2)+"」应为「休」或「班」")
+			bad = append(bad, core.RowError{Row: line, Reason: "类型「" + get(2) + "」应为「休」或「班」"})
+			continue rows
 		}
 		n := 0
 		for d := from; !to.before(d); d = d.next() {
 			if n++; n > maxRange {
-				return nil, lineError("节假日表", line, "日期范围超过 31 天")
+				bad = append(bad, core.RowError{Row: line, Reason: "日期范围超过 31 天"})
+				continue rows
 			}
 			if _, dup := other[d]; dup {
-				return nil, lineError("节假日表", line, "日期 "+formatCivil(d)+" 同时标为「休」和「班」")
+				bad = append(bad, core.RowError{Row: line, Reason: "日期 " + formatCivil(d) + " 同时标为「休」和「班」"})
+				continue rows
 			}
 			if isWork {
 				if wd := d.weekday(); wd != time.Saturday && wd != time.Sunday {
-					return nil, lineError("节假日表", line, formatCivil(d)+" 不是周末，不必标为调休上班（班）")
+					bad = append(bad, core.RowError{Row: line, Reason: formatCivil(d) + " 不是周末，不必标为调休上班（班）"})
+					continue rows
 				}
 			}
 			into[d] = name
@@ -224,6 +237,9 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 	}
 	if header {
 		return nil, core.Errorf(core.EINVALID, "节假日表为空：缺少表头 from,to,kind,name")
+	}
+	if err := bad.Err("节假日表"); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
