@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"jiceng/internal/core"
@@ -67,6 +68,10 @@ type Dictionary struct {
 var defaultDictionaryCSV string
 
 // DefaultDictionary returns jiceng's built-in masking dictionary (policy.csv),
+// DefaultDictionaryCSV returns the embedded policy.csv, the file of
+// DefaultDictionary.
+func DefaultDictionaryCSV() []byte { return []byte(defaultDictionaryCSV) }
+
 // without a pseudonymisation key.
 func DefaultDictionary() *Dictionary {
 	p, err := LoadDictionary(strings.NewReader(defaultDictionaryCSV))
@@ -515,4 +520,35 @@ func KAnonymity(records []map[string]string, quasiIdentifiers []string) (k int, 
 		}
 	}
 	return k, len(counts)
+}
+
+// Table returns p in the form of its file: the header (target, kind, then
+// one column a role) and one row a target — fields by name, then "*",
+// then the @TYPE rows in the order of Types — for a settings page.
+func (p *Dictionary) Table() (header []string, rows [][]string) {
+	header = append([]string{"target", "kind"}, p.roles...)
+	row := func(target, kind string, actions map[string]Action) []string {
+		r := []string{target, kind}
+		for _, role := range p.roles {
+			r = append(r, string(actions[role]))
+		}
+		return r
+	}
+	names := make([]string, 0, len(p.fields))
+	for n := range p.fields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		rows = append(rows, row(n, p.fields[n].kind, p.fields[n].actions))
+	}
+	if p.star != nil {
+		rows = append(rows, row("*", p.star.kind, p.star.actions))
+	}
+	for _, t := range Types {
+		if acts, ok := p.spans[t]; ok {
+			rows = append(rows, row("@"+string(t), "", acts))
+		}
+	}
+	return header, rows
 }

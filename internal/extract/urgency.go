@@ -52,6 +52,10 @@ var (
 	defaultRules     *Rules
 )
 
+// DefaultRulesCSV returns the embedded urgency.csv, the file of
+// DefaultRules.
+func DefaultRulesCSV() []byte { return bytes.Clone(defaultRulesCSV) }
+
 // DefaultRules returns the embedded rules (urgency.csv). The result is
 // shared: do not modify it.
 func DefaultRules() *Rules {

@@ -62,6 +62,9 @@ func TestRouteMatrix(t *testing.T) {
 		core.CatalogueVersion{CreatedAt: fixedClock(), CreatedBy: "admin", Source: "matrix.csv"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.store.PutSetting(context.Background(), core.SettingLimits, workflow.DefaultLimitsCSV(), "limits.csv", "admin", fixedClock()); err != nil {
+		t.Fatal(err)
+	}
 	clients := map[string]*http.Client{"": f.client(t)}
 	csrf := map[string]string{}
 	signIn := func() {
@@ -87,7 +90,8 @@ func TestRouteMatrix(t *testing.T) {
 			path = "/static/style.css"
 		}
 		path = strings.Replace(path, "{$}", "", 1)
-		path = strings.Replace(path, "{version}", "1", 1) // the catalogue version seeded below
+		path = strings.Replace(path, "{version}", "1", 1) // the catalogue and setting versions seeded above
+		path = strings.Replace(path, "{name}", core.SettingLimits, 1)
 		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
 			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
 		}
@@ -111,7 +115,7 @@ func TestRouteMatrix(t *testing.T) {
 						}
 						noTickets(t, r, nil)
 						return
-					case signedIn, ticketID, scoped, reference, desk, intake:
+					case signedIn, ticketID, scoped, reference, desk, intake, admin:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -133,6 +137,16 @@ func TestRouteMatrix(t *testing.T) {
 						r := send(path)
 						if want := u.reads; (r.status == http.StatusOK) != want {
 							t.Fatalf("status %d, want 200: %v", r.status, want)
+						}
+						noTickets(t, r, nil)
+					case admin:
+						r := send(path)
+						if isAdmin := u.name == "admin"; isAdmin {
+							if r.status == http.StatusForbidden || r.status >= 500 || signInAsked(r, api) {
+								t.Fatalf("administrator: status %d", r.status)
+							}
+						} else if r.status != http.StatusForbidden {
+							t.Fatalf("status %d, want 403", r.status)
 						}
 						noTickets(t, r, nil)
 					case desk:

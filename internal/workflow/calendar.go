@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -129,6 +130,10 @@ var defaultCalendar = sync.OnceValue(func() *Calendar {
 	}
 	return c
 })
+
+// DefaultCalendarCSV returns the embedded holidays.csv, the file of
+// DefaultCalendar.
+func DefaultCalendarCSV() []byte { return []byte(holidaysCSV) }
 
 // DefaultCalendar returns the calendar of the embedded holidays.csv:
 // China's public holidays and 调休 days of 2025 and 2026. Later years
@@ -339,4 +344,27 @@ func csvError(what string, err error) error {
 		return &core.Error{Code: core.EINVALID, Message: what + "第 " + strconv.Itoa(pe.Line) + " 行不是合法的 CSV", Err: err}
 	}
 	return &core.Error{Code: core.EINVALID, Message: what + "读取失败", Err: err}
+}
+
+// Day is one listed day of a Calendar.
+type Day struct {
+	Date time.Time // 00:00 UTC of the day
+	Work bool      // a weekend working day (班); false: a day off (休)
+	Name string
+}
+
+// Days returns the listed days of c in date order, for a settings page.
+func (c *Calendar) Days() []Day {
+	if c == nil {
+		return nil
+	}
+	var out []Day
+	for d, n := range c.off {
+		out = append(out, Day{Date: time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC), Name: n})
+	}
+	for d, n := range c.work {
+		out = append(out, Day{Date: time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC), Work: true, Name: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out
 }

@@ -91,6 +91,10 @@ var defaultLimits = sync.OnceValue(func() *Limits {
 	return l
 })
 
+// DefaultLimitsCSV returns the embedded limits.csv, the file of
+// DefaultLimits.
+func DefaultLimitsCSV() []byte { return []byte(limitsCSV) }
+
 // DefaultLimits returns the limits of the embedded limits.csv:
 //
 //	紧急  contact 1 h  resolve 2 h
