@@ -50,6 +50,9 @@ func (c *ratesCache) changed() {
 // reset drops every result: the formulas changed. Computations in flight
 // finish for their callers but are not kept.
 func (c *ratesCache) reset() {
+	if c == nil {
+		return // not serving yet
+	}
 	c.mu.Lock()
 	c.version++
 	c.entries = map[string]*ratesEntry{}

@@ -25,6 +25,7 @@ import (
 	"jiceng/internal/extract"
 	"jiceng/internal/importer"
 	"jiceng/internal/rates"
+	"jiceng/internal/tabfile"
 	"jiceng/internal/taxonomy"
 	"jiceng/internal/understand"
 	"jiceng/internal/workflow"
@@ -848,13 +849,18 @@ func compareTables(d *settingDef, old, new settingTable) settingPreview {
 }
 
 // tableCSV writes t as UTF-8 CSV with a byte-order mark (so that Excel
-// shows the Chinese), the form the loaders read.
+// shows the Chinese), the form the loaders read; cells that a spreadsheet
+// would run as formulas are guarded (tabfile.SafeCell), which the
+// importer's reader undoes.
 func tableCSV(t settingTable) []byte {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(&buf)
-	cw.Write(t.Columns)
-	cw.WriteAll(t.Rows)
+	cw.Write(tabfile.SafeCells(t.Columns))
+	for _, row := range t.Rows {
+		cw.Write(tabfile.SafeCells(row))
+	}
+	cw.Flush()
 	return buf.Bytes()
 }
 
