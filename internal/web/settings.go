@@ -89,6 +89,10 @@ func (s *Server) understander() *understand.Understander {
 	return s.Understand
 }
 
+// Understander is the text understanding in force: Understand with the
+// urgency rules and areas of the settings (nil without one).
+func (s *Server) Understander() *understand.Understander { return s.understander() }
+
 // setLive changes the live settings: fn edits a copy of them, which then
 // replaces them for the requests that start after.
 func (s *Server) setLive(fn func(l *liveSettings)) {
