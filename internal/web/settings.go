@@ -905,7 +905,9 @@ func readRows(content []byte, file string) ([][]string, error) {
 }
 
 // registry is the area registry, units and taxonomy in force.
-func (s *Server) registry(ctx context.Context) (dispatch.Registry, error) { return s.catalogueRegistry(ctx) }
+func (s *Server) registry(ctx context.Context) (dispatch.Registry, error) {
+	return s.catalogueRegistry(ctx)
+}
 
 // checkCatalogue lists the rules of the dispatch catalogue that reg no
 // longer has the units, categories or communities for.
