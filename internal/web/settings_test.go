@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -460,5 +461,56 @@ func BenchmarkSettingsPage(b *testing.B) {
 				resp.Body.Close()
 			}
 		})
+	}
+}
+
+// TestSettingSwapUnderLoad: requests running while the dictionary changes
+// each see one dictionary or the other, never a failure (run with -race).
+func TestSettingSwapUnderLoad(t *testing.T) {
+	f := newFixture(t)
+	leader := f.login(t, "leader")
+	admin := f.settings(t, "admin")
+	policy := string(deid.DefaultDictionaryCSV())
+	masked := "caller_phone,phone,keep,mask,keep,mask,mask,suppress,pseudonymise,suppress,keep"
+	clear := []byte(strings.Replace(policy, masked, "caller_phone,phone,keep,keep,keep,mask,mask,suppress,pseudonymise,suppress,keep", 1))
+	done := make(chan struct{})
+	errs := make(chan error, 100)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/api/v1/tickets/1", nil)
+				resp, err := leader.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var tk ticketJSON
+				err = json.NewDecoder(resp.Body).Decode(&tk)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != http.StatusOK || (tk.CallerPhone != "13812345678" && !strings.Contains(tk.CallerPhone, "*")) {
+					errs <- fmt.Errorf("status %d, phone %q, %v", resp.StatusCode, tk.CallerPhone, err)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 4 {
+		file := clear
+		if i%2 == 1 {
+			file = []byte(policy)
+		}
+		admin.replace(t, "dictionary", "字典.csv", file)
+	}
+	close(done)
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
