@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"jiceng/internal/areas"
@@ -117,8 +118,24 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 			return core.Errorf(core.EINVALID, "派单目录有 %d 行与单位、分类或社区名录不符，未载入任何一行；请改正后重新载入", len(bad))
 		}
 	}
+	// Each file loaded is also kept as a version of its setting, as an
+	// upload through the settings pages is.
+	record := func(name, path string) error {
+		if path == "" || path == "default" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		_, err = st.PutSetting(ctx, name, b, filepath.Base(path), "registry", e.clock.Now())
+		return err
+	}
 	if cats != nil {
 		if err := st.ReplaceCategories(ctx, cats); err != nil {
+			return err
+		}
+		if err := record(core.SettingTaxonomy, *taxFile); err != nil {
 			return err
 		}
 	}
@@ -126,9 +143,15 @@ func runRegistry(ctx context.Context, e *env, args []string) error {
 		if err := st.ReplaceAreas(ctx, *newAreas); err != nil {
 			return err
 		}
+		if err := record(core.SettingAreas, *areasFile); err != nil {
+			return err
+		}
 	}
 	if units != nil {
 		if err := st.ReplaceUnits(ctx, units); err != nil {
+			return err
+		}
+		if err := record(core.SettingUnits, *unitsFile); err != nil {
 			return err
 		}
 	}

@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"jiceng/internal/core"
 )
 
 func TestRegistry(t *testing.T) {
@@ -56,6 +59,8 @@ func TestRegistry(t *testing.T) {
 			"第2行：承办单位“热力公司”不在单位名录中；分类“城乡建设/供暖”不在问题分类中\nunknown.csv: 第3行：承办单位“燃气公司”不在单位名录中"},
 		{"bad catalogue row changes nothing", []string{"-dispatch", badRules}, 1, "", "第2行"},
 		{"still the catalogue", []string{}, 0, "派单目录 2 条", ""},
+		{"every bad row of a file at once", []string{"-units", write("bad2.csv", "名称,类型\n,街道科室\n甲,科室\n", false)}, 1, "",
+			"承办单位文件第 2 行：名称不能为空\n承办单位文件第 3 行：类型应为"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,5 +77,18 @@ func TestRegistry(t *testing.T) {
 				t.Errorf("stderr: got %q, want containing %q", errOut.String(), tt.wantErr)
 			}
 		})
+	}
+	// Each file loaded is a version of its setting, as uploaded.
+	st, err := openStore(context.Background(), db, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for name, path := range map[string]string{core.SettingAreas: areas, core.SettingUnits: units, core.SettingTaxonomy: tax} {
+		want, _ := os.ReadFile(path)
+		got, v, err := st.Setting(context.Background(), name)
+		if err != nil || v != 1 || !bytes.Equal(got, want) {
+			t.Errorf("setting %s: version %d (%v), content equal %v", name, v, err, bytes.Equal(got, want))
+		}
 	}
 }

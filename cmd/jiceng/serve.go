@@ -93,6 +93,24 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	opt := serveOptions{understand: u, dispatch: d, workflow: eng, every: *lf.every, warn: *lf.warn,
 		dictionary: pol, rates: ratesCfg, https: *https || *tlsCert != ""}
+	// A file given by a flag wins over the version stored through the
+	// settings pages, which wins over the built-in one.
+	for _, pin := range []struct{ name, flag, path string }{
+		{core.SettingLimits, "-limits", *lf.limits}, {core.SettingCalendar, "-calendar", *lf.calendar},
+		{core.SettingDictionary, "-dictionary", *dictionaryFile}, {core.SettingRates, "-rates", *ratesFile},
+	} {
+		if pin.path == "" {
+			continue
+		}
+		b, err := os.ReadFile(pin.path)
+		if err != nil {
+			return core.Errorf(core.EINVALID, "无法读取 %s 文件 %s", pin.flag, filepath.Base(pin.path))
+		}
+		if opt.pinned == nil {
+			opt.pinned = map[string]web.PinnedSetting{}
+		}
+		opt.pinned[pin.name] = web.PinnedSetting{Flag: pin.flag, File: filepath.Base(pin.path), Content: b}
+	}
 	if *lf.webhook != "" {
 		opt.webhook = &notify.Webhook{URL: *lf.webhook, Secret: []byte(os.Getenv(webhookSecretEnv)), Now: e.clock.Now}
 	}
@@ -116,9 +134,10 @@ type serveOptions struct {
 	dictionary  *deid.Dictionary // nil: the built-in masking dictionary
 	rates       *rates.Config    // nil: the default 三率 formulas
 	workflow    *workflow.Engine
-	webhook     *notify.Webhook // nil: no reminders pushed
-	https       bool            // reached over HTTPS: Secure cookie, HSTS
-	every, warn time.Duration   // of the webhook's reminders
+	webhook     *notify.Webhook              // nil: no reminders pushed
+	https       bool                         // reached over HTTPS: Secure cookie, HSTS
+	pinned      map[string]web.PinnedSetting // settings given by flags
+	every, warn time.Duration                // of the webhook's reminders
 }
 
 // parseFlags parses args into fs and refuses positional arguments.
@@ -174,6 +193,13 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 	// background while serving (the ticket page predicts on the fly until
 	// then).
 	// The background work ends before the caller closes the store.
+	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
+		Dispatch: opt.dispatch, Dictionary: opt.dictionary, Rates: opt.rates, HTTPS: opt.https, Pinned: opt.pinned}
+	// The settings stored through the settings pages, unless a flag
+	// gave the file.
+	if err := srv.LoadSettings(ctx); err != nil {
+		return err
+	}
 	bg, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() {
@@ -189,13 +215,13 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 				e.log.Info("keyword index built", "tickets", n)
 			}
 		}
-		fillInBackground(ctx, e, store, opt.understand)
+		if u := srv.Understander(); u != nil {
+			fillInBackground(ctx, e, store, u) // with the urgency rules stored
+		}
 	})
 	if opt.webhook != nil && opt.workflow != nil {
 		wg.Go(func() { remindLoop(ctx, e, store, opt.workflow, opt.webhook, opt.every, opt.warn) })
 	}
-	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
-		Dispatch: opt.dispatch, Dictionary: opt.dictionary, Rates: opt.rates, HTTPS: opt.https}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

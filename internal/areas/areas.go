@@ -64,12 +64,14 @@ func FromRows(records [][]string) (core.Areas, error) {
 		return core.Areas{}, err
 	}
 	var a core.Areas
+	var bad core.RowErrors
 	streets, comms, grids := map[string]bool{}, map[string]string{}, map[string]bool{}
 	for i, m := range rows {
 		line := i + 2
 		sc, cc, gc := or(m["街道编码"], m["街道"]), or(m["社区编码"], m["社区"]), or(m["网格编码"], m["网格"])
 		if m["街道"] == "" || m["社区"] == "" {
-			return core.Areas{}, fmt.Errorf("区域文件第 %d 行: 街道和社区不能为空", line)
+			bad = append(bad, core.RowError{Row: line, Reason: "街道和社区不能为空"})
+			continue
 		}
 		if !streets[sc] {
 			streets[sc] = true
@@ -79,16 +81,21 @@ func FromRows(records [][]string) (core.Areas, error) {
 			comms[cc] = sc
 			a.Communities = append(a.Communities, core.Community{Code: cc, Name: m["社区"], Street: sc})
 		} else if st != sc {
-			return core.Areas{}, fmt.Errorf("区域文件第 %d 行: 社区编码 %s 属于两个街道", line, cc)
+			bad = append(bad, core.RowError{Row: line, Reason: fmt.Sprintf("社区编码 %s 属于两个街道", cc)})
+			continue
 		}
 		if m["网格"] == "" {
 			continue
 		}
 		if grids[gc] {
-			return core.Areas{}, fmt.Errorf("区域文件第 %d 行: 网格编码 %s 重复", line, gc)
+			bad = append(bad, core.RowError{Row: line, Reason: fmt.Sprintf("网格编码 %s 重复", gc)})
+			continue
 		}
 		grids[gc] = true
 		a.Grids = append(a.Grids, core.Grid{Code: gc, Name: m["网格"], Community: cc})
+	}
+	if err := bad.Err("区域文件"); err != nil {
+		return core.Areas{}, err
 	}
 	return a, nil
 }
@@ -107,24 +114,31 @@ func UnitsFromRows(records [][]string) ([]core.Unit, error) {
 		return nil, err
 	}
 	seen := map[string]bool{}
+	var bad core.RowErrors
 	units := make([]core.Unit, 0, len(rows))
 	for i, m := range rows {
 		line := i + 2
 		u := core.Unit{Code: or(m["编码"], m["名称"]), Name: m["名称"], Kind: or(m["类型"], core.UnitDepartment),
 			Community: m["所属社区"], Phone: m["电话"]}
 		if u.Name == "" {
-			return nil, fmt.Errorf("承办单位文件第 %d 行: 名称不能为空", line)
+			bad = append(bad, core.RowError{Row: line, Reason: "名称不能为空"})
+			continue
 		}
 		switch u.Kind {
 		case core.UnitCommunity, core.UnitDepartment, core.UnitAgency:
 		default:
-			return nil, fmt.Errorf("承办单位文件第 %d 行: 类型应为 社区、街道科室 或 外部单位", line)
+			bad = append(bad, core.RowError{Row: line, Reason: "类型应为 社区、街道科室 或 外部单位"})
+			continue
 		}
 		if seen[u.Code] {
-			return nil, fmt.Errorf("承办单位文件第 %d 行: 编码 %s 重复", line, u.Code)
+			bad = append(bad, core.RowError{Row: line, Reason: fmt.Sprintf("编码 %s 重复", u.Code)})
+			continue
 		}
 		seen[u.Code] = true
 		units = append(units, u)
+	}
+	if err := bad.Err("承办单位文件"); err != nil {
+		return nil, err
 	}
 	return units, nil
 }

@@ -81,5 +81,6 @@ type Store interface {
 	PredictionStore
 	WorkflowStore
 	DispatchRuleStore
+	SettingStore
 	Close() error
 }

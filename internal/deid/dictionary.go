@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
+
+	"jiceng/internal/core"
 )
 
 // Action is what the masking dictionary does with a value.
@@ -65,6 +68,10 @@ type Dictionary struct {
 var defaultDictionaryCSV string
 
 // DefaultDictionary returns jiceng's built-in masking dictionary (policy.csv),
+// DefaultDictionaryCSV returns the embedded policy.csv, the file of
+// DefaultDictionary.
+func DefaultDictionaryCSV() []byte { return []byte(defaultDictionaryCSV) }
+
 // without a pseudonymisation key.
 func DefaultDictionary() *Dictionary {
 	p, err := LoadDictionary(strings.NewReader(defaultDictionaryCSV))
@@ -85,19 +92,22 @@ func LoadDictionary(r io.Reader) (*Dictionary, error) {
 	head, err := cr.Read()
 	if err != nil {
 		if err == io.EOF {
-			return nil, errors.New("deid: policy: empty file")
+			return nil, errors.New("脱敏字典为空")
 		}
-		return nil, fmt.Errorf("deid: policy: header: %w", err)
+		return nil, fmt.Errorf("脱敏字典表头不是合法的 CSV: %w", err)
+	}
+	if len(head) > 0 {
+		head[0] = strings.TrimPrefix(head[0], "\ufeff")
 	}
 	if len(head) < 3 || strings.TrimSpace(head[0]) != "target" || strings.TrimSpace(head[1]) != "kind" {
-		return nil, errors.New("deid: policy: header must be target,kind,<role>, one column a role")
+		return nil, errors.New("脱敏字典表头应为 target,kind,角色…（每个角色一列）")
 	}
 	p := &Dictionary{fields: map[string]*rule{}, spans: map[Type]map[string]Action{}}
 	seenRole := map[string]bool{}
 	for _, h := range head[2:] {
 		h = strings.TrimSpace(h)
 		if h == "" || seenRole[h] {
-			return nil, fmt.Errorf("deid: policy: header: empty or repeated role %q", h)
+			return nil, fmt.Errorf("脱敏字典表头：角色 %q 为空或重复", h)
 		}
 		seenRole[h] = true
 		p.roles = append(p.roles, h)
@@ -106,68 +116,86 @@ func LoadDictionary(r io.Reader) (*Dictionary, error) {
 	for _, t := range Types {
 		knownType[t] = true
 	}
+	var bad core.RowErrors
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("deid: policy: %w", err)
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				bad = append(bad, core.RowError{Row: pe.Line, Reason: "不是合法的 CSV"})
+				break
+			}
+			return nil, fmt.Errorf("读取脱敏字典失败: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
-		if len(rec) != len(head) {
-			return nil, fmt.Errorf("deid: policy: line %d: %d columns, want %d", line, len(rec), len(head))
-		}
-		target := strings.TrimSpace(rec[0])
-		kind := strings.TrimSpace(rec[1])
-		ru := &rule{kind: kind, actions: map[string]Action{}}
-		for i, role := range p.roles {
-			a, ok := actionNames[strings.TrimSpace(rec[i+2])]
-			if !ok {
-				return nil, fmt.Errorf("deid: policy: line %d, role %s: unknown action (want keep, mask, pseudonymise, generalise, suppress or scan)", line, role)
-			}
-			ru.actions[role] = a
-		}
-		switch {
-		case target == "":
-			return nil, fmt.Errorf("deid: policy: line %d: empty target", line)
-		case strings.HasPrefix(target, "@"):
-			t := Type(target[1:])
-			if !knownType[t] {
-				return nil, fmt.Errorf("deid: policy: line %d: unknown type %s", line, target)
-			}
-			if _, dup := p.spans[t]; dup {
-				return nil, fmt.Errorf("deid: policy: line %d: repeated target %s", line, target)
-			}
-			for role, a := range ru.actions {
-				if a == Scan {
-					return nil, fmt.Errorf("deid: policy: line %d, role %s: scan is for fields, not for %s", line, role, target)
-				}
-			}
-			p.spans[t] = ru.actions
-		default:
-			if _, ok := kindTypes[kind]; !ok && !plainKinds[kind] {
-				return nil, fmt.Errorf("deid: policy: line %d: unknown kind %q", line, kind)
-			}
-			for role, a := range ru.actions {
-				if a == Scan && kind != "text" && kind != "address" {
-					return nil, fmt.Errorf("deid: policy: line %d, role %s: scan needs kind text or address", line, role)
-				}
-			}
-			if target == "*" {
-				if p.star != nil {
-					return nil, fmt.Errorf("deid: policy: line %d: repeated target *", line)
-				}
-				p.star = ru
-				continue
-			}
-			if _, dup := p.fields[target]; dup {
-				return nil, fmt.Errorf("deid: policy: line %d: repeated target %s", line, target)
-			}
-			p.fields[target] = ru
+		if reason := p.addRow(rec, len(head), knownType); reason != "" {
+			bad = append(bad, core.RowError{Row: line, Reason: reason})
 		}
 	}
+	if err := bad.Err("脱敏字典"); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// addRow adds one row of a dictionary file to p; a bad row changes
+// nothing and returns the reason, in Chinese.
+func (p *Dictionary) addRow(rec []string, columns int, knownType map[Type]bool) string {
+	if len(rec) != columns {
+		return fmt.Sprintf("有 %d 列，表头有 %d 列", len(rec), columns)
+	}
+	target := strings.TrimSpace(rec[0])
+	kind := strings.TrimSpace(rec[1])
+	ru := &rule{kind: kind, actions: map[string]Action{}}
+	for i, role := range p.roles {
+		a, ok := actionNames[strings.TrimSpace(rec[i+2])]
+		if !ok {
+			return fmt.Sprintf("角色 %s 的处理方式应为 keep、mask、pseudonymise、generalise、suppress 或 scan", role)
+		}
+		ru.actions[role] = a
+	}
+	switch {
+	case target == "":
+		return "target 为空"
+	case strings.HasPrefix(target, "@"):
+		t := Type(target[1:])
+		if !knownType[t] {
+			return fmt.Sprintf("未知的个人信息类型 %s", target)
+		}
+		if _, dup := p.spans[t]; dup {
+			return fmt.Sprintf("%s 重复", target)
+		}
+		for _, role := range p.roles {
+			if ru.actions[role] == Scan {
+				return fmt.Sprintf("角色 %s：scan 只用于字段，不用于 %s", role, target)
+			}
+		}
+		p.spans[t] = ru.actions
+	default:
+		if _, ok := kindTypes[kind]; !ok && !plainKinds[kind] {
+			return fmt.Sprintf("未知的字段类型 kind %q", kind)
+		}
+		for _, role := range p.roles {
+			if ru.actions[role] == Scan && kind != "text" && kind != "address" {
+				return fmt.Sprintf("角色 %s：scan 只用于 kind 为 text 或 address 的字段", role)
+			}
+		}
+		if target == "*" {
+			if p.star != nil {
+				return "* 重复"
+			}
+			p.star = ru
+			return ""
+		}
+		if _, dup := p.fields[target]; dup {
+			return fmt.Sprintf("字段 %s 重复", target)
+		}
+		p.fields[target] = ru
+	}
+	return ""
 }
 
 // WithKey returns a copy of p that pseudonymises with key, which comes from
@@ -181,6 +209,18 @@ func (p *Dictionary) WithKey(key []byte) (*Dictionary, error) {
 	q := *p
 	q.key = append([]byte(nil), key...)
 	return &q, nil
+}
+
+// WithKeyOf returns p with the pseudonymisation key of q (none when q has
+// none), for a dictionary replaced while serving: the key comes from the
+// configuration, not from the file.
+func (p *Dictionary) WithKeyOf(q *Dictionary) *Dictionary {
+	c := *p
+	c.key = nil
+	if q != nil && q.key != nil {
+		c.key = append([]byte(nil), q.key...)
+	}
+	return &c
 }
 
 // Roles returns the roles the policy has a column for.
@@ -480,4 +520,35 @@ func KAnonymity(records []map[string]string, quasiIdentifiers []string) (k int, 
 		}
 	}
 	return k, len(counts)
+}
+
+// Table returns p in the form of its file: the header (target, kind, then
+// one column a role) and one row a target — fields by name, then "*",
+// then the @TYPE rows in the order of Types — for a settings page.
+func (p *Dictionary) Table() (header []string, rows [][]string) {
+	header = append([]string{"target", "kind"}, p.roles...)
+	row := func(target, kind string, actions map[string]Action) []string {
+		r := []string{target, kind}
+		for _, role := range p.roles {
+			r = append(r, string(actions[role]))
+		}
+		return r
+	}
+	names := make([]string, 0, len(p.fields))
+	for n := range p.fields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		rows = append(rows, row(n, p.fields[n].kind, p.fields[n].actions))
+	}
+	if p.star != nil {
+		rows = append(rows, row("*", p.star.kind, p.star.actions))
+	}
+	for _, t := range Types {
+		if acts, ok := p.spans[t]; ok {
+			rows = append(rows, row("@"+string(t), "", acts))
+		}
+	}
+	return header, rows
 }

@@ -1,7 +1,9 @@
 package deid
 
 import (
+	"encoding/csv"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -182,16 +184,17 @@ func TestDefaultDictionaryCoversFieldSet(t *testing.T) {
 
 func TestLoadDictionaryErrors(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"empty", "", "empty"},
-		{"bad header", "field,admin\n", "header"},
-		{"repeated role", "target,kind,admin,admin\n", "repeated role"},
-		{"unknown action", "target,kind,admin\ncaller_name,name,hide\n", "unknown action"},
-		{"unknown kind", "target,kind,admin\ncaller_name,face,keep\n", "unknown kind"},
-		{"unknown type", "target,kind,admin\n@FACE,,keep\n", "unknown type"},
-		{"scan on span", "target,kind,admin\n@PHONE,,scan\n", "scan is for fields"},
-		{"scan on name", "target,kind,admin\ncaller_name,name,scan\n", "scan needs kind"},
-		{"short row", "target,kind,admin,leader\ncaller_name,name,keep\n", "columns"},
-		{"repeated target", "target,kind,admin\na,string,keep\na,string,keep\n", "repeated target"},
+		{"empty", "", "为空"},
+		{"bad header", "field,admin\n", "表头"},
+		{"repeated role", "target,kind,admin,admin\n", "重复"},
+		{"unknown action", "target,kind,admin\ncaller_name,name,hide\n", "处理方式"},
+		{"unknown kind", "target,kind,admin\ncaller_name,face,keep\n", "未知的字段类型"},
+		{"unknown type", "target,kind,admin\n@FACE,,keep\n", "未知的个人信息类型"},
+		{"scan on span", "target,kind,admin\n@PHONE,,scan\n", "scan 只用于字段"},
+		{"scan on name", "target,kind,admin\ncaller_name,name,scan\n", "kind 为 text 或 address"},
+		{"short row", "target,kind,admin,leader\ncaller_name,name,keep\n", "列"},
+		{"repeated target", "target,kind,admin\na,string,keep\na,string,keep\n", "字段 a 重复"},
+		{"every bad row", "target,kind,admin\na,face,keep\nb,string,hide\nc,string,keep\n@FACE,,keep\n", "第 2 行：未知的字段类型 kind \"face\"\n脱敏字典第 3 行：角色 admin 的处理方式"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -239,6 +242,36 @@ func FuzzLoadDictionary(f *testing.F) {
 			p.Value(role, "caller_phone", "13812345678")
 			p.Text(role, "content", "我叫张伟，电话13812345678")
 			p.Check(role)
+		}
+	})
+}
+
+// FuzzDictionaryTable: a dictionary uploaded through the settings pages
+// loads, or fails with a message, and what loads writes back to a table
+// that loads the same.
+func FuzzDictionaryTable(f *testing.F) {
+	f.Add(defaultDictionaryCSV)
+	f.Add("target,kind,admin\ncaller_phone,phone,hide\n@PHONE,,scan\n")
+	f.Add("target,kind,a,b\n*,text,scan,keep\nx,string,keep\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		d, err := LoadDictionary(strings.NewReader(in))
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		head, rows := d.Table()
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		w.Write(head)
+		w.WriteAll(rows)
+		d2, err := LoadDictionary(strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatalf("table of a loaded dictionary does not load: %v\n%s", err, b.String())
+		}
+		if h2, r2 := d2.Table(); !reflect.DeepEqual(h2, head) || !reflect.DeepEqual(r2, rows) {
+			t.Fatalf("round trip changed the dictionary")
 		}
 	})
 }

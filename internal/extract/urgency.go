@@ -52,6 +52,10 @@ var (
 	defaultRules     *Rules
 )
 
+// DefaultRulesCSV returns the embedded urgency.csv, the file of
+// DefaultRules.
+func DefaultRulesCSV() []byte { return bytes.Clone(defaultRulesCSV) }
+
 // DefaultRules returns the embedded rules (urgency.csv). The result is
 // shared: do not modify it.
 func DefaultRules() *Rules {
@@ -80,6 +84,7 @@ func LoadRules(r io.Reader) (*Rules, error) {
 	cr.TrimLeadingSpace = true
 	ru := &Rules{Limits: make(map[core.Urgency]time.Duration)}
 	header := true
+	var bad core.RowErrors
 	for n := 0; ; n++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -114,29 +119,34 @@ func LoadRules(r io.Reader) (*Rules, error) {
 			continue
 		}
 		if txt == "" {
-			return nil, fmt.Errorf("紧急程度规则第 %d 行缺少 text 列", line)
+			bad = append(bad, core.RowError{Row: line, Reason: "缺少 text 列"})
+			continue
 		}
 		switch kind {
 		case "cue":
 			if level := core.Urgency(val); !slices.Contains(core.Urgencies, level) || level == core.UrgencyNormal {
-				return nil, fmt.Errorf("紧急程度规则第 %d 行: 线索的等级须为 紧急、加急 或 复杂", line)
+				bad = append(bad, core.RowError{Row: line, Reason: "线索的等级须为 紧急、加急 或 复杂"})
+				continue
 			}
 			w := 1.0
 			if wt != "" {
 				f, err := strconv.ParseFloat(wt, 64)
 				if err != nil || !(f > 0 && f <= 10) {
-					return nil, fmt.Errorf("紧急程度规则第 %d 行: 权重须为 0 到 10 之间的数", line)
+					bad = append(bad, core.RowError{Row: line, Reason: "权重须为 0 到 10 之间的数"})
+					continue
 				}
 				w = f
 			}
 			ru.Cues = append(ru.Cues, UrgencyCue{Text: txt, Level: core.Urgency(val), Weight: w})
 		case "limit":
 			if !slices.Contains(core.Urgencies, core.Urgency(txt)) {
-				return nil, fmt.Errorf("紧急程度规则第 %d 行: 未知的紧急程度", line)
+				bad = append(bad, core.RowError{Row: line, Reason: "未知的紧急程度"})
+				continue
 			}
 			d, err := parseLimit(val)
 			if err != nil {
-				return nil, fmt.Errorf("紧急程度规则第 %d 行: 时限格式错误（如 2h、24h、7d）", line)
+				bad = append(bad, core.RowError{Row: line, Reason: "时限格式错误（如 2h、24h、7d）"})
+				continue
 			}
 			ru.Limits[core.Urgency(txt)] = d
 		case "resolved":
@@ -144,13 +154,17 @@ func LoadRules(r io.Reader) (*Rules, error) {
 		case "calm":
 			ru.Calm = append(ru.Calm, txt)
 		default:
-			return nil, fmt.Errorf("紧急程度规则第 %d 行: 未知的规则类型（可选 cue、limit、resolved、calm）", line)
+			bad = append(bad, core.RowError{Row: line, Reason: "未知的规则类型（可选 cue、limit、resolved、calm）"})
+			continue
 		}
 	}
 	for _, l := range core.Urgencies {
-		if _, ok := ru.Limits[l]; !ok {
-			return nil, fmt.Errorf("紧急程度规则缺少“%s”的时限", l)
+		if _, ok := ru.Limits[l]; !ok && len(bad) == 0 {
+			bad = append(bad, core.RowError{Reason: fmt.Sprintf("缺少“%s”的时限", l)})
 		}
+	}
+	if err := bad.Err("紧急程度规则"); err != nil {
+		return nil, err
 	}
 	ru.build()
 	return ru, nil

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -245,7 +246,12 @@ func LoadConfig(r io.Reader) (Config, error) {
 		return c, fmt.Errorf("读取口径配置失败: %w", err)
 	}
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
-	var pairs [][2]string
+	type pair struct {
+		k, v string
+		line int // 0 in JSON
+	}
+	var pairs []pair
+	var bad core.RowErrors
 	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
 		var m map[string]any
 		if err := json.Unmarshal(t, &m); err != nil {
@@ -254,48 +260,63 @@ func LoadConfig(r io.Reader) (Config, error) {
 		for k, v := range m {
 			switch v := v.(type) {
 			case string:
-				pairs = append(pairs, [2]string{k, v})
+				pairs = append(pairs, pair{k: k, v: v})
 			case float64:
-				pairs = append(pairs, [2]string{k, fmtNum(v)})
+				pairs = append(pairs, pair{k: k, v: fmtNum(v)})
 			default:
-				return c, fmt.Errorf("口径配置 %s 的值应为数字或文字", k)
+				bad = append(bad, core.RowError{Reason: fmt.Sprintf("%s 的值应为数字或文字", k)})
 			}
 		}
-		sort.Slice(pairs, func(i, j int) bool { return pairs[i][0] < pairs[j][0] })
+		sort.Slice(pairs, func(i, j int) bool { return pairs[i].k < pairs[j].k })
 	} else {
 		cr := csv.NewReader(bufio.NewReader(bytes.NewReader(b)))
 		cr.FieldsPerRecord = -1
 		cr.Comment = '#'
 		cr.TrimLeadingSpace = true
-		line := 0
+		first := true
 		for {
 			rec, err := cr.Read()
 			if err == io.EOF {
 				break
 			}
-			line++
 			if err != nil {
-				return c, fmt.Errorf("口径配置第 %d 行格式错误", line)
+				line := 0
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					line = pe.Line
+				}
+				bad = append(bad, core.RowError{Row: line, Reason: "格式错误"})
+				break
 			}
+			line, _ := cr.FieldPos(0)
 			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 				continue
 			}
 			if len(rec) != 2 {
-				return c, fmt.Errorf("口径配置第 %d 行应为“键,值”两列", line)
-			}
-			k := strings.TrimSpace(rec[0])
-			if line == 1 && (k == "key" || k == "键") {
+				bad = append(bad, core.RowError{Row: line, Reason: "应为“键,值”两列"})
 				continue
 			}
-			pairs = append(pairs, [2]string{k, strings.TrimSpace(rec[1])})
+			k := strings.TrimSpace(rec[0])
+			if first {
+				first = false
+				if k == "key" || k == "键" {
+					continue
+				}
+			}
+			pairs = append(pairs, pair{k: k, v: strings.TrimSpace(rec[1]), line: line})
 		}
 	}
 	for _, p := range pairs {
-		if err := c.set(p[0], p[1]); err != nil {
-			return c, err
+		if err := c.set(p.k, p.v); err != nil {
+			bad = append(bad, core.RowError{Row: p.line, Reason: err.Error()})
 		}
 	}
-	if err := c.Validate(); err != nil {
+	if len(bad) == 0 {
+		if err := c.Validate(); err != nil {
+			bad = append(bad, core.RowError{Reason: "：" + err.Error()})
+		}
+	}
+	if err := bad.Err("口径配置"); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -305,7 +326,7 @@ func (c *Config) set(k, v string) error {
 	num := func() (float64, error) {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return 0, fmt.Errorf("口径配置 %s 的值 %q 不是数字", k, v)
+			return 0, fmt.Errorf("%s 的值 %q 不是数字", k, v)
 		}
 		return f, nil
 	}
@@ -340,7 +361,7 @@ func (c *Config) set(k, v string) error {
 			c.ContactHours[strings.TrimPrefix(k, "contact_hours.")] = f
 		}
 	default:
-		return fmt.Errorf("口径配置中有未知的键 %q", k)
+		return fmt.Errorf("未知的键 %q", k)
 	}
 	return err
 }

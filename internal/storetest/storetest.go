@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 		{"DueTickets", testDueTickets},
 		{"DispatchRules", testDispatchRules},
 		{"CreateWithHistory", testCreateWithHistory},
+		{"Settings", testSettings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,6 +50,7 @@ func FromRows(rows [][]string) ([]core.Category, error) {
 	}
 	seen := map[core.Category]bool{}
 	var cats []core.Category
+	var bad core.RowErrors
 	for i, row := range rows[1:] {
 		var c core.Category
 		for j, p := range []*string{&c.Level1, &c.Level2, &c.Level3} {
@@ -58,13 +59,18 @@ func FromRows(rows [][]string) ([]core.Category, error) {
 			}
 		}
 		if c.Level1 == "" || (c.Level2 == "" && c.Level3 != "") {
-			return nil, fmt.Errorf("分类文件第 %d 行: 上级分类不能为空", i+2)
+			bad = append(bad, core.RowError{Row: i + 2, Reason: "上级分类不能为空"})
+			continue
 		}
 		if seen[c] {
-			return nil, fmt.Errorf("分类文件第 %d 行: 分类重复", i+2)
+			bad = append(bad, core.RowError{Row: i + 2, Reason: "分类重复"})
+			continue
 		}
 		seen[c] = true
 		cats = append(cats, c)
+	}
+	if err := bad.Err("分类文件"); err != nil {
+		return nil, err
 	}
 	return cats, nil
 }

@@ -69,6 +69,25 @@ func New(o Options) *Understander {
 	return u
 }
 
+// WithRules returns a copy of u that predicts urgency by rules (nil:
+// extract.DefaultRules()), for a street that changes its urgency rules
+// while serving.
+func (u *Understander) WithRules(rules *extract.Rules) *Understander {
+	if rules == nil {
+		rules = extract.DefaultRules()
+	}
+	c := *u
+	c.rules = rules
+	return &c
+}
+
+// WithAreas returns a copy of u that recognises the communities of areas.
+func (u *Understander) WithAreas(areas core.Areas) *Understander {
+	c := *u
+	c.places = extract.NewPlaceFinder(areas)
+	return &c
+}
+
 // Model names the classifier model of u's predictions: "" when u predicts
 // no category (rules only).
 func (u *Understander) Model() string { return u.name }

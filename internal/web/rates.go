@@ -27,8 +27,8 @@ import (
 // ratesConfig returns the rates configuration of the server.
 func (s *Server) ratesConfig() rates.Config {
 	cfg := rates.DefaultConfig()
-	if s.Rates != nil {
-		cfg = *s.Rates
+	if c := s.rates(); c != nil {
+		cfg = *c
 	}
 	cfg.Location = s.Location
 	cfg.AsOf = s.Clock.Now()

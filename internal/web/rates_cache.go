@@ -47,6 +47,18 @@ func (c *ratesCache) changed() {
 	c.mu.Unlock()
 }
 
+// reset drops every result: the formulas changed. Computations in flight
+// finish for their callers but are not kept.
+func (c *ratesCache) reset() {
+	if c == nil {
+		return // not serving yet
+	}
+	c.mu.Lock()
+	c.version++
+	c.entries = map[string]*ratesEntry{}
+	c.mu.Unlock()
+}
+
 // get returns the result of key, computing it with compute when there is
 // none or tickets changed since; a result older than ratesFresh is returned
 // as it is while a fresh one is computed in the background. The result is

@@ -7,10 +7,10 @@ import (
 // cases returns the casework service of the server's current settings:
 // the one path from a user to tickets (scope, masking, permissions).
 func (s *Server) cases() *casework.Service {
-	svc := &casework.Service{Store: s.Store, Fields: s.Fields, Dictionary: s.Dictionary, Workflow: s.Workflow,
+	svc := &casework.Service{Store: s.Store, Fields: s.Fields, Dictionary: s.dictionary(), Workflow: s.workflow(),
 		Clock: s.Clock, Location: s.Location, Changed: s.ticketsChanged}
-	if s.Understand != nil {
-		svc.Predictor = s.Understand
+	if u := s.understander(); u != nil {
+		svc.Predictor = u
 	}
 	return svc
 }

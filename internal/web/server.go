@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"jiceng/internal/core"
@@ -72,6 +74,16 @@ type Server struct {
 	Dispatch *dispatch.Live
 	// Rates is the 三率 configuration; nil means rates.DefaultConfig().
 	Rates *rates.Config
+	// Pinned are the settings given by serve flags (-limits, -calendar,
+	// -dictionary, -rates), by setting name: they win over the versions
+	// stored through the settings pages (settings.go).
+	Pinned map[string]PinnedSetting
+
+	// live are the settings changed while serving (settings.go); liveMu
+	// serialises their changes, settingsMu the confirmations of uploads.
+	live       atomic.Pointer[liveSettings]
+	liveMu     sync.Mutex
+	settingsMu sync.Mutex
 
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
@@ -167,6 +179,11 @@ func (s *Server) routeTable() []route {
 		{"POST /dispatch/rules/confirm", desk, s.page(s.handleRulesConfirm)},
 		{"GET /dispatch/rules/versions/{version}", reference, s.page(s.handleRulesVersion)},
 		{"POST /dispatch/rules/versions/{version}/restore", desk, s.page(s.handleRulesRestore)},
+		{"GET /settings", reference, s.page(s.handleSettingsPage)},
+		{"GET /settings/{name}", reference, s.page(s.handleSettingPage)},
+		{"POST /settings/{name}", admin, s.page(s.handleSettingUpload)},
+		{"POST /settings/{name}/confirm", admin, s.page(s.handleSettingConfirm)},
+		{"GET /settings/{name}/versions/{version}", reference, s.page(s.handleSettingVersion)},
 		{"GET /rates", scoped, s.page(s.handleRatesPage)},
 		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
 		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},

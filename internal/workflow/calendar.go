@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -130,6 +131,10 @@ var defaultCalendar = sync.OnceValue(func() *Calendar {
 	return c
 })
 
+// DefaultCalendarCSV returns the embedded holidays.csv, the file of
+// DefaultCalendar.
+func DefaultCalendarCSV() []byte { return []byte(holidaysCSV) }
+
 // DefaultCalendar returns the calendar of the embedded holidays.csv:
 // China's public holidays and 调休 days of 2025 and 2026. Later years
 // count weekends only until a street loads a newer file.
@@ -148,6 +153,8 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 	cr := newCSV(r)
 	header := true
 	var cols [4]int // from, to, kind, name (-1: no name column)
+	var bad core.RowErrors
+rows:
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -158,7 +165,11 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if err := checkUTF8(rec); err != nil {
-			return nil, lineError("节假日表", line, err.Error())
+			if header {
+				return nil, lineError("节假日表", line, err.Error())
+			}
+			bad = append(bad, core.RowError{Row: line, Reason: err.Error()})
+			continue
 		}
 		if header {
 			idx, err := headerIndex(rec, [][]string{{"from", "开始日期"}, {"to", "结束日期"}, {"kind", "类型"}})
@@ -181,16 +192,19 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 		}
 		from, err := parseDate(get(0))
 		if err != nil {
-			return nil, lineError("节假日表", line, "开始日期「"+get(0)+"」应为 YYYY-MM-DD")
+			bad = append(bad, core.RowError{Row: line, Reason: "开始日期「" + get(0) + "」应为 YYYY-MM-DD"})
+			continue rows
 		}
 		to := from
 		if s := get(1); s != "" {
 			if to, err = parseDate(s); err != nil {
-				return nil, lineError("节假日表", line, "结束日期「"+s+"」应为 YYYY-MM-DD")
+				bad = append(bad, core.RowError{Row: line, Reason: "结束日期「" + s + "」应为 YYYY-MM-DD"})
+				continue rows
 			}
 		}
 		if to.before(from) {
-			return nil, lineError("节假日表", line, "结束日期早于开始日期")
+			bad = append(bad, core.RowError{Row: line, Reason: "结束日期早于开始日期"})
+			continue rows
 		}
 		name := get(3)
 		if name == "" {
@@ -204,19 +218,23 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 		case "班", "work":
 			into, other, isWork = c.work, c.off, true
 		default:
-			return nil, lineError("节假日表", line, "类型「"+get(2)+"」应为「休」或「班」")
+			bad = append(bad, core.RowError{Row: line, Reason: "类型「" + get(2) + "」应为「休」或「班」"})
+			continue rows
 		}
 		n := 0
 		for d := from; !to.before(d); d = d.next() {
 			if n++; n > maxRange {
-				return nil, lineError("节假日表", line, "日期范围超过 31 天")
+				bad = append(bad, core.RowError{Row: line, Reason: "日期范围超过 31 天"})
+				continue rows
 			}
 			if _, dup := other[d]; dup {
-				return nil, lineError("节假日表", line, "日期 "+formatCivil(d)+" 同时标为「休」和「班」")
+				bad = append(bad, core.RowError{Row: line, Reason: "日期 " + formatCivil(d) + " 同时标为「休」和「班」"})
+				continue rows
 			}
 			if isWork {
 				if wd := d.weekday(); wd != time.Saturday && wd != time.Sunday {
-					return nil, lineError("节假日表", line, formatCivil(d)+" 不是周末，不必标为调休上班（班）")
+					bad = append(bad, core.RowError{Row: line, Reason: formatCivil(d) + " 不是周末，不必标为调休上班（班）"})
+					continue rows
 				}
 			}
 			into[d] = name
@@ -224,6 +242,9 @@ func LoadCalendar(r io.Reader) (*Calendar, error) {
 	}
 	if header {
 		return nil, core.Errorf(core.EINVALID, "节假日表为空：缺少表头 from,to,kind,name")
+	}
+	if err := bad.Err("节假日表"); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -323,4 +344,27 @@ func csvError(what string, err error) error {
 		return &core.Error{Code: core.EINVALID, Message: what + "第 " + strconv.Itoa(pe.Line) + " 行不是合法的 CSV", Err: err}
 	}
 	return &core.Error{Code: core.EINVALID, Message: what + "读取失败", Err: err}
+}
+
+// Day is one listed day of a Calendar.
+type Day struct {
+	Date time.Time // 00:00 UTC of the day
+	Work bool      // a weekend working day (班); false: a day off (休)
+	Name string
+}
+
+// Days returns the listed days of c in date order, for a settings page.
+func (c *Calendar) Days() []Day {
+	if c == nil {
+		return nil
+	}
+	var out []Day
+	for d, n := range c.off {
+		out = append(out, Day{Date: time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC), Name: n})
+	}
+	for d, n := range c.work {
+		out = append(out, Day{Date: time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC), Work: true, Name: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out
 }

@@ -91,6 +91,10 @@ var defaultLimits = sync.OnceValue(func() *Limits {
 	return l
 })
 
+// DefaultLimitsCSV returns the embedded limits.csv, the file of
+// DefaultLimits.
+func DefaultLimitsCSV() []byte { return []byte(limitsCSV) }
+
 // DefaultLimits returns the limits of the embedded limits.csv:
 //
 //	紧急  contact 1 h  resolve 2 h
@@ -115,6 +119,7 @@ func LoadLimits(r io.Reader) (*Limits, error) {
 	l := &Limits{Contact: map[core.Urgency]Limit{}, Resolve: map[core.Urgency]Limit{}}
 	cr := newCSV(r)
 	var cols []int
+	var bad core.RowErrors
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -125,7 +130,11 @@ func LoadLimits(r io.Reader) (*Limits, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if err := checkUTF8(rec); err != nil {
-			return nil, lineError("时限表", line, err.Error())
+			if cols == nil {
+				return nil, lineError("时限表", line, err.Error())
+			}
+			bad = append(bad, core.RowError{Row: line, Reason: err.Error()})
+			continue
 		}
 		if cols == nil {
 			if cols, err = headerIndex(rec, [][]string{{"urgency", "紧急程度"}, {"contact", "先行联系时限"}, {"resolve", "办理时限", "办结时限"}}); err != nil {
@@ -141,18 +150,22 @@ func LoadLimits(r io.Reader) (*Limits, error) {
 		}
 		u := core.Urgency(get(0))
 		if !slices.Contains(core.Urgencies, u) {
-			return nil, lineError("时限表", line, fmt.Sprintf("紧急程度「%s」应为 %s 之一", u, strings.Join(core.Strings(core.Urgencies), "、")))
+			bad = append(bad, core.RowError{Row: line, Reason: fmt.Sprintf("紧急程度「%s」应为 %s 之一", u, strings.Join(core.Strings(core.Urgencies), "、"))})
+			continue
 		}
 		if _, dup := l.Resolve[u]; dup {
-			return nil, lineError("时限表", line, "紧急程度「"+string(u)+"」重复")
+			bad = append(bad, core.RowError{Row: line, Reason: "紧急程度「" + string(u) + "」重复"})
+			continue
 		}
 		c, err := ParseLimit(get(1))
 		if err != nil {
-			return nil, lineError("时限表", line, "先行联系时限"+err.Error())
+			bad = append(bad, core.RowError{Row: line, Reason: "先行联系时限" + err.Error()})
+			continue
 		}
 		res, err := ParseLimit(get(2))
 		if err != nil {
-			return nil, lineError("时限表", line, "办理时限"+err.Error())
+			bad = append(bad, core.RowError{Row: line, Reason: "办理时限" + err.Error()})
+			continue
 		}
 		l.Contact[u], l.Resolve[u] = c, res
 	}
@@ -160,9 +173,12 @@ func LoadLimits(r io.Reader) (*Limits, error) {
 		return nil, core.Errorf(core.EINVALID, "时限表为空：缺少表头 urgency,contact,resolve")
 	}
 	for _, u := range core.Urgencies {
-		if _, ok := l.Resolve[u]; !ok {
-			return nil, core.Errorf(core.EINVALID, "时限表缺少紧急程度「%s」的一行", u)
+		if _, ok := l.Resolve[u]; !ok && len(bad) == 0 {
+			bad = append(bad, core.RowError{Reason: fmt.Sprintf("缺少紧急程度「%s」的一行", u)})
 		}
+	}
+	if err := bad.Err("时限表"); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
