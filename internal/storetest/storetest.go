@@ -80,6 +80,8 @@ func Run(t *testing.T, open Opener) {
 		{"DueTickets", testDueTickets},
 		{"DispatchRules", testDispatchRules},
 		{"CreateWithHistory", testCreateWithHistory},
+		{"Attachments", testAttachments},
+		{"IdempotencyKeys", testIdempotencyKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
