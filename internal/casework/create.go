@@ -208,8 +208,9 @@ const (
 
 // CreateValues takes in a ticket given as text values by field name (a
 // form or an API body, as an import gives a row): the field set parses and
-// checks them as it does for an import — a rejecting problem is an error
-// about its field, an invalid value of a flag field is kept with its flag —
+// checks them as it does for an import — a rejecting problem, or a value
+// outside an enum, is an error about its field; another invalid value of
+// a flag field is kept with its flag —
 // then Create stores it. A missing number is made and a missing received
 // time is now.
 func (s *Service) CreateValues(ctx context.Context, u core.User, values map[string]string) (core.Ticket, error) {
@@ -247,7 +248,10 @@ func (s *Service) CreateValues(ctx context.Context, u core.User, values map[stri
 	}
 	t, problems := set.Ticket(vals)
 	for _, p := range problems {
-		if p.Reject {
+		// A form's pickers and an API's client choose among the values of
+		// an enum (channel, intent, urgency): another one is refused here,
+		// where an import would keep it flagged.
+		if f := set.Field(p.Field); p.Reject || (f != nil && f.Type == fieldset.TypeEnum) {
 			label := p.Field
 			if f := set.Field(p.Field); f != nil {
 				label = f.Label

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"jiceng/internal/core"
+	"jiceng/internal/sqlite"
 )
 
 // Images of each type, made by the standard encoders; WebP by hand (a
@@ -209,18 +210,20 @@ func TestTakeIn(t *testing.T) {
 }
 
 // TestNumbersUnderConcurrency: tickets taken in at once on real SQLite
-// get distinct numbers, also when the random digits collide (drawn here
-// from four values, then from a counter), and every create event notes the
-// channel.
+// get distinct numbers, also when the random digits collide, and every
+// create event notes the channel.
 func TestNumbersUnderConcurrency(t *testing.T) {
 	ctx := context.Background()
 	s, _, _ := newService(t)
 	var draws atomic.Int64
 	old := numberSuffix
+	// The first four draws collide (fewer than the five a number is
+	// drawn at most, so that every intake must succeed); those drawn at
+	// once pass the check for a free number and meet at the write.
 	numberSuffix = func() (int64, error) {
 		n := draws.Add(1)
-		if n <= 40 {
-			return n % 4, nil
+		if n <= 4 {
+			return 7, nil
 		}
 		return n, nil
 	}
@@ -235,6 +238,7 @@ func TestNumbersUnderConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	t.Logf("%d draws for %d numbers", draws.Load(), n)
 	seen := map[string]bool{}
 	for i := range n {
 		if errs[i] != nil {
@@ -249,5 +253,44 @@ func TestNumbersUnderConcurrency(t *testing.T) {
 		if err != nil || len(ev) != 1 || ev[0].Actor != "staff" || ev[0].Note != IntakeNote(core.ChannelHotline) {
 			t.Errorf("history %+v (%v)", ev, err)
 		}
+	}
+}
+
+// racingStore is a real store where another intake takes the number of
+// the first ticket written, between Create's check and its write.
+type racingStore struct {
+	*sqlite.DB
+	raced atomic.Bool
+}
+
+func (s *racingStore) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (int, error) {
+	if !s.raced.Swap(true) {
+		other := core.Ticket{Number: hs[0].Ticket.Number, Content: "另一受理", Status: core.StatusReceived}
+		if _, err := s.DB.UpsertTickets(ctx, []core.Ticket{other}, "cw02"); err != nil {
+			return 0, err
+		}
+	}
+	return s.DB.CreateWithHistory(ctx, hs)
+}
+
+// TestNumberTakenMeanwhile: a made number that another intake stores
+// between the check and the write is made again; a number the user gave
+// is a conflict.
+func TestNumberTakenMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := newService(t)
+	st := &racingStore{DB: s.Store.(*sqlite.DB)}
+	s.Store = st
+	got, err := s.CreateValues(ctx, users["staff"], map[string]string{"content": "路灯不亮"})
+	if err != nil {
+		t.Fatalf("made number taken meanwhile: %v", err)
+	}
+	if other, err := s.Store.TicketByNumber(ctx, got.Number); err != nil || other.ID != got.ID || other.Content != "路灯不亮" {
+		t.Errorf("the new ticket %q is not its own: %+v %v", got.Number, other, err)
+	}
+	st.raced.Store(false)
+	_, err = s.CreateValues(ctx, users["staff"], map[string]string{"content": "路灯不亮", "number": "GD-9001"})
+	if core.ErrorCode(err) != core.ECONFLICT {
+		t.Errorf("given number taken meanwhile: %v, want a conflict", err)
 	}
 }
