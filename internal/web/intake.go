@@ -166,7 +166,9 @@ func (s *Server) handleIntakeForm(w http.ResponseWriter, r *http.Request, p prin
 		return
 	}
 	form, files, readErr := readIntakeForm(w, r)
-	if err := checkCSRF(r, p); err != nil {
+	// A form that could not be read whole is shown again with the reason
+	// (no change is made; its token may be in the part not read).
+	if err := checkCSRF(r, p); err != nil && readErr == nil {
 		s.failPage(w, r, err)
 		return
 	}
