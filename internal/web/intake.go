@@ -428,7 +428,23 @@ func contentDisposition(name string, n int) string {
 			break
 		}
 	}
-	return fmt.Sprintf(`inline; filename="%s"; filename*=UTF-8''%s`, fallback, url.PathEscape(name))
+	return fmt.Sprintf(`inline; filename="%s"; filename*=UTF-8''%s`, fallback, extValue(name))
+}
+
+// extValue percent-encodes v as an RFC 8187 ext-value: every byte but the
+// attr-chars.
+func extValue(v string) string {
+	const attr = "!#$&+-.^_`|~"
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(attr, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }
 
 // createBody is a parsed body of POST /api/v1/tickets.

@@ -641,3 +641,71 @@ func FuzzParseCreateBody(f *testing.F) {
 		}
 	})
 }
+
+// TestIdempotencyConcurrent: requests with one key sent at once create one
+// ticket; each other answers it replayed, or 409 while the first runs.
+func TestIdempotencyConcurrent(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	c := f.login(t, "staff")
+	_, before, _ := f.store.Tickets(ctx, core.TicketFilter{Limit: 1})
+	body := []byte(`{"content": "同一请求重发", "attachments": [{"name": "a.png", "data": "` + base64.StdEncoding.EncodeToString(testPNG(t)) + `"}]}`)
+	const n = 8
+	out := make(chan response, n)
+	for range n {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/v1/tickets", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", "burst-1")
+			resp, err := c.Do(req)
+			if err != nil {
+				out <- response{}
+				return
+			}
+			resp.Body.Close()
+			out <- response{status: resp.StatusCode, header: resp.Header}
+		}()
+	}
+	created, replayed, running := 0, 0, 0
+	for range n {
+		r := <-out
+		switch {
+		case r.status == http.StatusCreated && r.header.Get("Idempotent-Replayed") == "true":
+			replayed++
+		case r.status == http.StatusCreated:
+			created++
+		case r.status == http.StatusConflict:
+			running++
+		default:
+			t.Errorf("status %d", r.status)
+		}
+	}
+	_, after, _ := f.store.Tickets(ctx, core.TicketFilter{Limit: 1})
+	if created != 1 || after != before+1 {
+		t.Fatalf("%d created (%d stored), %d replayed, %d running: want one ticket", created, after-before, replayed, running)
+	}
+	list, _, _ := f.store.Tickets(ctx, core.TicketFilter{Keyword: "同一请求重发"})
+	if len(list) != 1 {
+		t.Fatalf("%d tickets with the text", len(list))
+	}
+	if as, err := f.store.Attachments(ctx, list[0].ID); err != nil || len(as) != 1 || as[0].ContentType != "image/png" {
+		t.Errorf("attachments of the one ticket: %+v %v", as, err)
+	}
+}
+
+func TestContentDisposition(t *testing.T) {
+	tests := []struct {
+		name string
+		n    int
+		want string
+	}{
+		{"现场 (1).jpg", 1, `inline; filename="attachment-1.jpg"; filename*=UTF-8''%E7%8E%B0%E5%9C%BA%20%281%29.jpg`},
+		{"photo=a@b.png", 2, `inline; filename="attachment-2.png"; filename*=UTF-8''photo%3Da%40b.png`},
+		{"附件", 3, `inline; filename="attachment-3"; filename*=UTF-8''%E9%99%84%E4%BB%B6`},
+	}
+	for _, tt := range tests {
+		if got := contentDisposition(tt.name, tt.n); got != tt.want {
+			t.Errorf("contentDisposition(%q) = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
