@@ -82,5 +82,6 @@ type Store interface {
 	WorkflowStore
 	DispatchRuleStore
 	SettingStore
+	IntakeStore
 	Close() error
 }

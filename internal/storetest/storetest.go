@@ -84,6 +84,8 @@ func Run(t *testing.T, open Opener) {
 		{"DispatchRules", testDispatchRules},
 		{"CreateWithHistory", testCreateWithHistory},
 		{"Settings", testSettings},
+		{"Attachments", testAttachments},
+		{"IdempotencyKeys", testIdempotencyKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,7 +33,7 @@ func TestCreateTicketAPI(t *testing.T) {
 		{"unknown field", "staff", map[string]string{"content": "路灯坏了", "mood": "angry"}, http.StatusBadRequest, "mood", "", "", false},
 		{"another community", "cw01", map[string]string{"content": "路灯坏了", "community": "柳荫里社区"}, http.StatusBadRequest, "community", "", "", false},
 		{"no text", "staff", map[string]string{"caller_phone": "13812345678"}, http.StatusBadRequest, "content", "", "", false},
-		{"not an object of texts", "staff", map[string]any{"content": 3}, http.StatusBadRequest, "", "", "", false},
+		{"not an object of texts", "staff", map[string]any{"content": 3}, http.StatusBadRequest, "content", "", "", false},
 		{"leader may not", "leader", map[string]string{"content": "路灯坏了"}, http.StatusForbidden, "", "", "", false},
 		{"handler may not", "hd01", map[string]string{"content": "路灯坏了"}, http.StatusForbidden, "", "", "", false},
 	}

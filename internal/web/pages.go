@@ -26,7 +26,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -81,6 +81,8 @@ type layoutData struct {
 	// shown in the navigation.
 	Tasks     []task
 	TaskTotal int
+	// Intake offers the ticket form (受理登记) in the navigation.
+	Intake bool
 }
 
 // render executes page name with data into a buffer, so that a template
@@ -92,6 +94,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		d.User = &u
 		d.RoleLabel = core.RoleLabels[u.Role]
 		d.CSRF = csrfToken(p.Session)
+		d.Intake = u.Role == core.RoleAdmin || u.Role == core.RoleStaff || u.Role == core.RoleCommunity
 		ts, err := s.tasks(r.Context(), u)
 		if err != nil {
 			s.Log.Error("task counts", "err", err) // the page still renders
@@ -351,6 +354,8 @@ type ticketPage struct {
 	Contact   *casework.Contact
 	// Done confirms the action just taken (已完成「签收」).
 	Done string
+	// Attachments are the ticket's photos (附件), shown as thumbnails.
+	Attachments []attachmentRow
 }
 
 type fieldRow struct {
@@ -403,6 +408,7 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 		page.Done = "已完成「" + label + "」"
 	}
 	page.Contact = contact
+	page.Attachments = s.attachmentRows(r, p.User, t.ID)
 	page.CanReveal = contact == nil && v.CanReveal
 	values := s.ticketValues(t)
 	for _, f := range s.Fields.Fields {

@@ -74,6 +74,11 @@ func TestRouteMatrix(t *testing.T) {
 	if _, err := f.store.PutSetting(context.Background(), core.SettingLimits, workflow.DefaultLimitsCSV(), "limits.csv", "admin", fixedClock()); err != nil {
 		t.Fatal(err)
 	}
+	// Every fixture ticket has a photo: attachment 1.
+	for id := range fixtureNumbers {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		addPhoto(t, f, n)
+	}
 	clients := map[string]*http.Client{"": f.client(t)}
 	csrf := map[string]string{}
 	signIn := func() {
@@ -108,6 +113,7 @@ func TestRouteMatrix(t *testing.T) {
 		path = strings.Replace(path, "{version}", "1", 1) // the catalogue and setting versions seeded above
 		path = strings.Replace(path, "{user}", strconv.FormatInt(target.ID, 10), 1)
 		path = strings.Replace(path, "{name}", core.SettingLimits, 1)
+		path = strings.Replace(path, "{n}", "1", 1) // the attachment seeded above
 		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
 			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
 		}
@@ -187,6 +193,20 @@ func TestRouteMatrix(t *testing.T) {
 							t.Fatalf("status %d: refused %v, want %v", r.status, refused, !u.desk)
 						}
 					case intake:
+						if !api {
+							r := sendIntakePage(t, f, c, method, path, csrf[u.name])
+							want := http.StatusForbidden
+							if u.intake && method == http.MethodGet {
+								want = http.StatusOK
+							} else if u.intake {
+								want = http.StatusSeeOther // to the new ticket
+							}
+							if r.status != want {
+								t.Fatalf("status %d, want %d: %.300s", r.status, want, r.body)
+							}
+							noTickets(t, r, nil)
+							return
+						}
 						req, err := http.NewRequest(method, f.srv.URL+path,
 							strings.NewReader(`{"title": "矩阵测试：楼道灯不亮", "content": "3号楼楼道灯不亮，请尽快修"}`))
 						if err != nil {
@@ -284,6 +304,22 @@ func sendMatrix(t *testing.T, f *fixture, c *http.Client, method, path string, a
 	if err != nil {
 		t.Fatal(err)
 	}
+	return do(t, c, req)
+}
+
+// sendIntakePage sends a request of the ticket form: the form, or a
+// ticket saved through it.
+func sendIntakePage(t *testing.T, f *fixture, c *http.Client, method, path, csrf string) response {
+	t.Helper()
+	if method == http.MethodGet {
+		return f.get(t, c, path)
+	}
+	body := url.Values{"csrf": {csrf}, "do": {"save"}, "title": {"矩阵测试：楼道灯不亮"}, "content": {"3号楼楼道灯不亮"}}.Encode()
+	req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return do(t, c, req)
 }
 

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -341,25 +339,4 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request, p principa
 // ticket outside u's scope is refused as missing.
 func (s *Server) ticketView(r *http.Request, id int64, u core.User) (casework.View, error) {
 	return s.cases().View(r.Context(), u, id)
-}
-
-// handleCreateTicket answers POST /api/v1/tickets: a ticket taken in (受理)
-// from a JSON object of text values by field name ({"title": "…",
-// "content": "…", "caller_phone": "…"}), parsed and checked by the field
-// set as an import row is (casework.Service.CreateValues decides who may
-// and for which community). It answers 201 with the ticket as GET would.
-func (s *Server) handleCreateTicket(w http.ResponseWriter, r *http.Request, p principal) {
-	var values map[string]string
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
-	if err := dec.Decode(&values); err != nil {
-		s.fail(w, r, core.Errorf(core.EINVALID, "请求体应为 JSON 对象：字段名对应文本值，如 {\"title\": \"…\", \"content\": \"…\"}"))
-		return
-	}
-	t, err := s.cases().CreateValues(r.Context(), p.User, values)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.Log.Info("ticket created", "ticket", t.ID, "channel", t.Channel, "user_id", p.User.ID)
-	s.writeTicketDetailStatus(w, r, t.ID, p, http.StatusCreated)
 }
