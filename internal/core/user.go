@@ -64,5 +64,6 @@ type Store interface {
 	PredictionStore
 	WorkflowStore
 	DispatchRuleStore
+	AuditStore
 	Close() error
 }
