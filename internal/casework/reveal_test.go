@@ -233,7 +233,7 @@ func TestViewRevealFields(t *testing.T) {
 	}{
 		// The address is scanned for a handler, who sees it whole here.
 		{"hd01", "T1", []string{"caller_name", "caller_phone", "caller_id"}},
-		{"leader", "T1", RevealFields}, // the address generalised
+		{"leader", "T1", RevealFields},                          // the address generalised
 		{"cw02", "T2", []string{"caller_name", "caller_phone"}}, // T2 has no ID number nor address
 		{"hdA", "T1", nil},
 		{"staff", "T1", nil},
