@@ -34,6 +34,7 @@ type Store interface {
 	Units(ctx context.Context) ([]core.Unit, error)
 	Categories(ctx context.Context) ([]core.Category, error)
 	Prediction(ctx context.Context, ticketID int64) (core.Prediction, error)
+	core.AuditStore
 }
 
 // pinger is implemented by stores that can check their connection cheaply;
@@ -76,6 +77,7 @@ type Server struct {
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
 	taskCache  taskCache
+	loginAudit auditLimiter // of throttled sign-ins in the audit log
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -133,6 +135,9 @@ const (
 	// intake routes take tickets in: the desk and community workers, for
 	// their community (package casework decides).
 	intake
+	// admin routes are for administrators only: users, the audit log,
+	// settings.
+	admin
 )
 
 // route is one entry of the route table.
@@ -168,6 +173,9 @@ func (s *Server) routeTable() []route {
 		{"GET /rates", scoped, s.page(s.handleRatesPage)},
 		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
 		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},
+		{"GET /tickets/export", scoped, s.page(s.handleTicketsExport)},
+		{"GET /admin/audit", admin, s.page(s.handleAuditPage)},
+		{"GET /admin/audit/export", admin, s.page(s.handleAuditExport)},
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},
