@@ -24,6 +24,10 @@ CREATE TABLE audit_log (
 -- date range, often of one action (the reveals of a month).
 CREATE INDEX audit_log_at ON audit_log (at, id);
 CREATE INDEX audit_log_action_at ON audit_log (action, at, id);
+-- Who did what, and what was done to a ticket: the account and the ticket
+-- number are the other filters of the page.
+CREATE INDEX audit_log_actor_at ON audit_log (actor, at, id);
+CREATE INDEX audit_log_ticket_at ON audit_log (ticket_number, at, id);
 
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

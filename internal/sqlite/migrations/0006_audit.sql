@@ -25,6 +25,10 @@ CREATE TABLE audit_log (
 -- serve ORDER BY at DESC, id DESC.
 CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_action_at ON audit_log (action, at);
+-- Who did what, and what was done to a ticket: the account and the ticket
+-- number are the other filters of the page.
+CREATE INDEX audit_log_actor_at ON audit_log (actor, at);
+CREATE INDEX audit_log_ticket_at ON audit_log (ticket_number, at);
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
