@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -381,8 +382,9 @@ type fieldRow struct {
 
 // fieldChoice is a field offered in a form, by name and label.
 type fieldChoice struct {
-	Name  string
-	Label string
+	Name    string
+	Label   string
+	Checked bool
 }
 
 type eventRow struct {
@@ -431,8 +433,12 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	page.Contact = contact
 	page.CanReveal = contact == nil && v.CanReveal
 	if page.CanReveal {
-		for _, f := range v.RevealFields {
-			page.RevealFields = append(page.RevealFields, fieldChoice{Name: f, Label: s.fieldLabel(f)})
+		// The phone is checked when offered (the first contact needs it),
+		// else the first field.
+		phone := slices.Contains(v.RevealFields, "caller_phone")
+		for i, f := range v.RevealFields {
+			page.RevealFields = append(page.RevealFields, fieldChoice{Name: f, Label: s.fieldLabel(f),
+				Checked: f == "caller_phone" || !phone && i == 0})
 		}
 	}
 	if contact != nil {
