@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
+	"io"
 	"time"
 
 	"jiceng/internal/casework"
@@ -57,20 +57,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if f.To, err = parseDateFlag("to", *to); err != nil {
 		return err
 	}
-	if *format == "" {
-		*format = "csv"
-		if filepath.Ext(*out) == ".xlsx" {
-			*format = "xlsx"
-		}
-	}
-	if *format != "csv" && *format != "xlsx" {
-		return core.Errorf(core.EINVALID, "-format 应为 csv 或 xlsx")
+	if *format, err = export.Format(*format, *out); err != nil {
+		return err
 	}
 	if !tabfile.ValidEncoding(*encoding) {
 		return core.Errorf(core.EINVALID, "-encoding 应为 utf8 或 gbk")
-	}
-	if *format == "xlsx" && *out == "-" {
-		return core.Errorf(core.EINVALID, "XLSX 不能写到标准输出，请用 -out 指定文件")
 	}
 	set, err := loadFields(*fieldsFile)
 	if err != nil {
@@ -91,27 +82,22 @@ func runExport(ctx context.Context, e *env, args []string) error {
 
 	// Exports read through the casework service, as the workbench does: an
 	// operator of the command line is an administrator, who may export as
-	// any role of the dictionary.
-	svc := &casework.Service{Store: st, Fields: set, Dictionary: policy}
+	// any role of the dictionary. The export is in the audit log, by "cli".
+	svc := &casework.Service{Store: st, Fields: set, Dictionary: policy, Audit: st}
 	x, err := export.Prepare(ctx, svc, cliUser, *role, f, export.Options{Fields: set, Format: *format, QI: *qi})
 	if err != nil {
 		return err
 	}
-	var w tabfile.RowWriter
 	var dst *tabfile.Output
-	if *out == "-" {
-		w, err = tabfile.NewCSVWriter(e.stdout, *encoding)
-	} else {
+	var file io.Writer = e.stdout
+	if *out != "-" {
 		if dst, err = tabfile.Create(*out); err != nil {
 			return err
 		}
 		defer dst.Abort()
-		if *format == "xlsx" {
-			w, err = tabfile.NewXLSXWriter(dst)
-		} else {
-			w, err = tabfile.NewCSVWriter(dst, *encoding)
-		}
+		file = dst
 	}
+	w, err := export.NewWriter(file, *format, *encoding)
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,9 @@ type Service struct {
 	// Changed, when set, is called after every change to a ticket (caches
 	// of rates and task lists drop what they hold).
 	Changed func()
+	// Audit is the audit log that reveals and exports are written to; nil
+	// writes none.
+	Audit core.AuditStore
 }
 
 // ErrNoTicket answers a ticket that is missing and one outside the user's
@@ -203,8 +206,11 @@ type View struct {
 	Scope         Scope
 	// Actions are what the user may do next, in the engine's order.
 	Actions []string
-	// CanReveal says the user may reveal the caller's contact.
-	CanReveal bool
+	// CanReveal says the user may reveal masked fields of the ticket now:
+	// RevealFields, the fields whose values the user sees masked (see
+	// Service.Reveal).
+	CanReveal    bool
+	RevealFields []string
 }
 
 // View loads ticket id for u; a ticket outside u's scope is ErrNoTicket.
@@ -250,7 +256,8 @@ func (s *Service) View(ctx context.Context, u core.User, id int64) (View, error)
 	if v.HasWorkflow {
 		v.Actions = s.Actions(u, sc, t, v.Workflow)
 	}
-	v.CanReveal = MayReveal(u, sc, t)
+	v.RevealFields = s.revealOffer(u, sc, t)
+	v.CanReveal = len(v.RevealFields) > 0
 	v.Workflow = s.MaskWorkflow(u.Role, v.Workflow)
 	v.Ticket, v.Events = s.MaskTicket(u.Role, t), events
 	return v, nil

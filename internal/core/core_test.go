@@ -27,7 +27,7 @@ func TestCategoryPath(t *testing.T) {
 }
 
 func TestActionLabel(t *testing.T) {
-	for a, want := range map[string]string{ActionDispatch: "派单", EventReveal: "查看联系方式", "unknown": "unknown"} {
+	for a, want := range map[string]string{ActionDispatch: "派单", EventReveal: "查看完整信息", "unknown": "unknown"} {
 		if got := ActionLabel(a); got != want {
 			t.Errorf("ActionLabel(%q) = %q, want %q", a, got, want)
 		}

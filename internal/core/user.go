@@ -83,5 +83,6 @@ type Store interface {
 	DispatchRuleStore
 	SettingStore
 	IntakeStore
+	AuditStore
 	Close() error
 }

@@ -34,7 +34,7 @@ var ActionLabels = map[string]string{
 	ActionResolve: "办结", ActionCallback: "回访", ActionClose: "结案", ActionReturn: "退单",
 	ActionRedispatch: "改派", ActionExtendRequest: "延期申请", ActionExtendApprove: "延期批准",
 	ActionExtendDeny: "延期驳回", ActionSupervise: "督办", ActionMerge: "合并", ActionAnswer: "直接答复",
-	ActionReopen: "重办", EventReveal: "查看联系方式",
+	ActionReopen: "重办", EventReveal: "查看完整信息",
 }
 
 // ActionLabel returns action a's Chinese name, or a itself when it has
@@ -46,9 +46,9 @@ func ActionLabel(a string) string {
 	return a
 }
 
-// EventReveal records that a masked role was shown the caller's name and
-// phone in clear, to make the first contact (先行联系): an audited reveal,
-// not a life-cycle step.
+// EventReveal records that a masked role was shown masked fields of the
+// ticket (the caller's name, phone, ID number, address) in clear, for a
+// reason (先行联系, 督办): an audited reveal, not a life-cycle step.
 const EventReveal = "reveal"
 
 // Extension states.

@@ -284,6 +284,14 @@ func (p *Dictionary) fieldRule(role, field string) (string, Action) {
 	return ru.kind, ru.actions[role]
 }
 
+// Action returns what p does with values of field for role, by the rules
+// Value and Text apply: a role without a column gets suppress for every
+// listed field.
+func (p *Dictionary) Action(role, field string) Action {
+	_, a := p.fieldRule(role, field)
+	return a
+}
+
 func (p *Dictionary) spanAction(role string, t Type) Action {
 	acts, ok := p.spans[t]
 	if !ok {

@@ -4,12 +4,19 @@
 // the file gives back the same tickets. Tickets are read through the
 // casework service, masked for the role the export is made for, and a
 // k-anonymity count over quasi-identifiers comes with every export.
+//
+// The command line ("jiceng export") and the ticket list page (导出
+// Excel / 导出 CSV) share it: both only choose the filter, the role, the
+// format and where the file goes. Every export is written to the
+// service's audit log (core.AuditExport) with its filter, never a value.
 package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strings"
 	"unicode/utf16"
@@ -49,6 +56,12 @@ type Options struct {
 	// :day. Callers usually pass DefaultQI; empty means none (every ticket
 	// in one class).
 	QI string
+	// MaxRows, when not zero, refuses an export of more tickets (before
+	// anything is written).
+	MaxRows int
+	// Address is the client's network address for the audit entry ("" from
+	// the command line).
+	Address string
 }
 
 // Result is the outcome of an export.
@@ -71,6 +84,7 @@ type Export struct {
 	header []string // column headers: field labels, then Extra keys
 	keys   []string // casework.Service.Rows keys of the columns
 	qis    []quasiID
+	rows   int // counted by the first pass
 }
 
 // Tickets writes the tickets of f that u may read, masked for role (see
@@ -84,9 +98,15 @@ func Tickets(ctx context.Context, svc *casework.Service, u core.User, role strin
 	return x.Write(ctx, w)
 }
 
-// Prepare makes the first pass over the tickets, which collects the Extra
-// keys so that the header is complete before the first row is written,
-// and resolves opt.QI against the columns. Both passes stream.
+// errTooMany stops the first pass of an export over opt.MaxRows.
+var errTooMany = errors.New("export: too many rows")
+
+// Prepare makes the first pass over the tickets, which counts them
+// (refusing more than opt.MaxRows) and collects the Extra keys so that the
+// header is complete before the first row is written, and resolves opt.QI
+// against the columns. Both passes stream. It then writes the export to
+// the service's audit log, when it has one: an export that cannot be
+// audited is refused.
 func Prepare(ctx context.Context, svc *casework.Service, u core.User, role string, f core.TicketFilter, opt Options) (*Export, error) {
 	set := opt.Fields
 	if set == nil {
@@ -97,14 +117,22 @@ func Prepare(ctx context.Context, svc *casework.Service, u core.User, role strin
 	}
 	opt.Fields = set
 	extraSet := map[string]bool{}
-	if err := svc.Each(ctx, u, role, f, func(t core.Ticket) error {
+	rows := 0
+	err := svc.Each(ctx, u, role, f, func(t core.Ticket) error {
+		if rows++; opt.MaxRows > 0 && rows > opt.MaxRows {
+			return errTooMany
+		}
 		for k := range t.Extra {
 			if set.Field(k) == nil {
 				extraSet[k] = true
 			}
 		}
 		return nil
-	}); err != nil {
+	})
+	if errors.Is(err, errTooMany) {
+		return nil, tooMany(opt.MaxRows)
+	}
+	if err != nil {
 		return nil, err
 	}
 	extras := make([]string, 0, len(extraSet))
@@ -112,14 +140,82 @@ func Prepare(ctx context.Context, svc *casework.Service, u core.User, role strin
 		extras = append(extras, k)
 	}
 	sort.Strings(extras)
-	x := &Export{svc: svc, user: u, role: role, filter: f, opt: opt}
+	x := &Export{svc: svc, user: u, role: role, filter: f, opt: opt, rows: rows}
 	x.header, x.keys = columns(set, extras)
 	qis, err := parseQI(opt.QI, qiNames(set, extras))
 	if err != nil {
 		return nil, err
 	}
 	x.qis = qis
+	if err := x.audit(ctx); err != nil {
+		return nil, err
+	}
 	return x, nil
+}
+
+// tooMany is the refusal of an export over max rows.
+func tooMany(max int) error {
+	return core.Errorf(core.EINVALID, "符合条件的工单超过单次导出上限 %d 件，请缩小筛选范围（如按受理时间分段）后分批导出", max)
+}
+
+// Rows returns the number of tickets the first pass counted.
+func (x *Export) Rows() int { return x.rows }
+
+// audit writes the export to the service's audit log: who, the filter,
+// the role, the format and the count; never a value.
+func (x *Export) audit(ctx context.Context) error {
+	if x.svc.Audit == nil {
+		return nil
+	}
+	role := x.role
+	if role == "" {
+		role = x.user.Role
+	}
+	e := core.AuditEntry{Actor: x.user.Username, Role: x.user.Role, Action: core.AuditExport,
+		Detail: Describe(x.svc, x.filter, x.opt.Format, role, x.rows), Address: x.opt.Address}
+	if err := x.svc.Audit.AddAudit(ctx, e); err != nil {
+		return fmt.Errorf("audit export: %w", err)
+	}
+	return nil
+}
+
+// Describe says what an export of f holds, for the audit log, without
+// personal values: the format, the role it is masked for, the count and
+// the filter. A keyword is personal data as often as not (a name, a
+// phone number): only its use is recorded. A unit, community or category
+// is recorded unless the dictionary finds personal data in it (read as
+// free text for the most restricted role, share), which a hand-made URL
+// could put there.
+func Describe(svc *casework.Service, f core.TicketFilter, format, role string, rows int) string {
+	if format == "" {
+		format = FormatCSV
+	}
+	parts := []string{"工单导出", "格式 " + format, "按角色 " + role + " 脱敏", fmt.Sprintf("%d 条", rows)}
+	const day = "2006-01-02 15:04"
+	if !f.From.IsZero() {
+		parts = append(parts, "受理时间自 "+f.From.In(core.StreetTime).Format(day))
+	}
+	if !f.To.IsZero() {
+		parts = append(parts, "受理时间早于 "+f.To.In(core.StreetTime).Format(day))
+	}
+	for _, p := range []struct{ label, v string }{
+		{"状态", f.Status}, {"诉求类型", string(f.Intent)}, {"来源渠道", string(f.Channel)},
+		{"一级分类", f.Category1}, {"二级分类", f.Category2}, {"三级分类", f.Category3},
+		{"承办单位", f.Unit}, {"社区", f.Community},
+	} {
+		if p.v == "" {
+			continue
+		}
+		v := p.v
+		if svc.MaskValue("share", "note", v) != v {
+			v = "（含个人信息，未记录）"
+		}
+		parts = append(parts, p.label+" "+v)
+	}
+	if f.Keyword != "" {
+		parts = append(parts, "关键词（内容未记录）")
+	}
+	return strings.Join(parts, "；")
 }
 
 // columns returns the headers and the row keys of an export: the fields
@@ -164,6 +260,9 @@ func (x *Export) Write(ctx context.Context, w tabfile.RowWriter) (Result, error)
 	}
 	qiVals := make([]string, len(x.qis))
 	err := x.svc.Rows(ctx, x.user, x.role, x.filter, x.keys, func(t *core.Ticket, row []string) error {
+		if x.opt.MaxRows > 0 && res.Rows >= x.opt.MaxRows {
+			return tooMany(x.opt.MaxRows) // tickets came in since Prepare
+		}
 		for i, q := range x.qis {
 			qiVals[i] = q.value(row)
 		}
@@ -253,4 +352,48 @@ func parseQI(spec string, names []string) ([]quasiID, error) {
 		qis = append(qis, q)
 	}
 	return qis, nil
+}
+
+// Format returns the format of an export to out: format itself when given
+// (csv or xlsx), else by out's extension, else CSV. XLSX cannot go to the
+// standard output ("-").
+func Format(format, out string) (string, error) {
+	if format == "" {
+		format = FormatCSV
+		if strings.EqualFold(filepath.Ext(out), ".xlsx") {
+			format = FormatXLSX
+		}
+	}
+	if format != FormatCSV && format != FormatXLSX {
+		return "", core.Errorf(core.EINVALID, "导出格式应为 csv 或 xlsx")
+	}
+	if format == FormatXLSX && out == "-" {
+		return "", core.Errorf(core.EINVALID, "XLSX 不能写到标准输出，请指定输出文件")
+	}
+	return format, nil
+}
+
+// NewWriter returns the row writer of format to w: CSV in encoding
+// (tabfile.UTF8 with a BOM, or tabfile.GBK), or XLSX (w gets the whole
+// workbook at Close; rows spill to a temporary file meanwhile). Discard
+// it with tabfile.Discard when it is not closed.
+func NewWriter(w io.Writer, format, encoding string) (tabfile.RowWriter, error) {
+	switch format {
+	case FormatXLSX:
+		return tabfile.NewXLSXWriter(w)
+	case FormatCSV, "":
+		if !tabfile.ValidEncoding(encoding) {
+			return nil, core.Errorf(core.EINVALID, "CSV 编码应为 utf8 或 gbk")
+		}
+		return tabfile.NewCSVWriter(w, encoding)
+	}
+	return nil, core.Errorf(core.EINVALID, "导出格式应为 csv 或 xlsx")
+}
+
+// ContentType is the media type of a file of format.
+func ContentType(format string) string {
+	if format == FormatXLSX {
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	return "text/csv; charset=utf-8"
 }

@@ -267,3 +267,198 @@ func TestWriteKAnonymity(t *testing.T) {
 		t.Errorf("report:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// scopedService is a casework service over a new SQLite store with a
+// street of two communities and a department, its tickets, and the store
+// as the audit log.
+func scopedService(t *testing.T) (*casework.Service, *sqlite.DB) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"), func() time.Time { return time.Date(2024, 4, 1, 9, 0, 0, 0, core.StreetTime) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.ReplaceAreas(ctx, core.Areas{Communities: []core.Community{{Code: "C1", Name: "幸福社区"}, {Code: "C2", Name: "和平社区"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReplaceUnits(ctx, []core.Unit{
+		{Code: "U1", Name: "幸福社区", Kind: core.UnitCommunity, Community: "C1"},
+		{Code: "D1", Name: "城管科", Kind: core.UnitDepartment},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a := ticket("E001", "幸福社区", "市政设施", 5, nil)
+	a.CallerName, a.CallerPhone, a.Unit = "张三丰", "13812345678", "幸福社区"
+	b := ticket("E002", "和平社区", "环境保护", 6, nil)
+	b.CallerName, b.CallerPhone, b.Unit = "李四", "13900001111", "城管科"
+	c := ticket("E003", "幸福社区", "环境保护", 7, nil)
+	c.CallerName, c.CallerPhone, c.Unit = "王五", "13700002222", "城管科"
+	if _, err := st.UpsertTickets(ctx, []core.Ticket{a, b, c}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	return &casework.Service{Store: st, Audit: st}, st
+}
+
+// TestTicketsScope: an export made for a user holds the tickets of the
+// user's scope, masked for the user's role, as the pages show them.
+func TestTicketsScope(t *testing.T) {
+	svc, _ := scopedService(t)
+	phones := map[string]string{"E001": "13812345678", "E002": "13900001111", "E003": "13700002222"}
+	tests := []struct {
+		name    string
+		user    core.User
+		tickets []string
+		raw     bool
+	}{
+		{"admin", core.User{Username: "a", Role: core.RoleAdmin}, []string{"E001", "E002", "E003"}, true},
+		{"staff", core.User{Username: "s", Role: core.RoleStaff}, []string{"E001", "E002", "E003"}, true},
+		{"leader", core.User{Username: "l", Role: core.RoleLeader}, []string{"E001", "E002", "E003"}, false},
+		{"community worker", core.User{Username: "c", Role: core.RoleCommunity, Unit: "U1"}, []string{"E001", "E003"}, false},
+		{"handler", core.User{Username: "h", Role: core.RoleHandler, Unit: "D1"}, []string{"E002", "E003"}, false},
+		{"handler without a unit", core.User{Username: "h0", Role: core.RoleHandler}, nil, false},
+		{"resident", core.User{Username: "r", Role: core.RoleResident}, []string{"E001", "E002", "E003"}, false},
+	}
+	set := fieldset.Tickets()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := &recorder{}
+			res, err := Tickets(context.Background(), svc, tt.user, "", core.TicketFilter{}, Options{Fields: set, Format: FormatCSV}, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, row := range w.rows[1:] {
+				got = append(got, row[0])
+				joined := strings.Join(row, "|")
+				if strings.Contains(joined, phones[row[0]]) != tt.raw {
+					t.Errorf("%s: phone in clear %v, want %v: %q", row[0], !tt.raw, tt.raw, joined)
+				}
+				if tt.user.Role == core.RoleResident && (strings.Contains(joined, "张三丰") || strings.Contains(joined, "138")) {
+					t.Errorf("a resident's export shows the caller: %q", joined)
+				}
+			}
+			sort.Strings(got)
+			if !reflect.DeepEqual(got, tt.tickets) || res.Rows != len(tt.tickets) {
+				t.Errorf("tickets %v (%d rows), want %v", got, res.Rows, tt.tickets)
+			}
+		})
+	}
+}
+
+// TestAuditEntry: every export is in the audit log, with its filter and
+// count and without personal values; an export over MaxRows is refused
+// before anything is written or logged.
+func TestAuditEntry(t *testing.T) {
+	svc, st := scopedService(t)
+	ctx := context.Background()
+	leader := core.User{Username: "leader1", Role: core.RoleLeader}
+	tests := []struct {
+		name     string
+		user     core.User
+		role     string
+		filter   core.TicketFilter
+		opt      Options
+		code     string
+		has, not []string
+	}{
+		{"plain", leader, "", core.TicketFilter{}, Options{Format: FormatXLSX, Address: "10.0.0.7"}, "",
+			[]string{"工单导出", "格式 xlsx", "按角色 leader 脱敏", "3 条"}, nil},
+		{"a filter", leader, "", core.TicketFilter{Community: "幸福社区", Category1: "环境保护", Status: "受理",
+			From: time.Date(2024, 3, 1, 0, 0, 0, 0, core.StreetTime), To: time.Date(2024, 4, 1, 0, 0, 0, 0, core.StreetTime)}, Options{}, "",
+			[]string{"格式 csv", "社区 幸福社区", "一级分类 环境保护", "状态 受理", "受理时间自 2024-03-01 00:00", "受理时间早于 2024-04-01 00:00"}, nil},
+		{"a keyword", leader, "", core.TicketFilter{Keyword: "张三丰 13812345678"}, Options{}, "",
+			[]string{"关键词（内容未记录）"}, []string{"张三丰", "13812345678"}},
+		{"personal data in a filter value", leader, "", core.TicketFilter{Unit: "13812345678"}, Options{}, "",
+			[]string{"承办单位 （含个人信息，未记录）"}, []string{"13812345678"}},
+		{"another role, by the administrator", core.User{Username: "cli", Role: core.RoleAdmin}, "share", core.TicketFilter{}, Options{}, "",
+			[]string{"按角色 share 脱敏"}, nil},
+		{"over the bound", leader, "", core.TicketFilter{}, Options{MaxRows: 2}, core.EINVALID, nil, nil},
+		{"at the bound", leader, "", core.TicketFilter{}, Options{MaxRows: 3}, "", []string{"3 条"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, before, _ := st.Audit(ctx, core.AuditFilter{})
+			w := &recorder{}
+			_, err := Tickets(ctx, svc, tt.user, tt.role, tt.filter, tt.opt, w)
+			if core.ErrorCode(err) != tt.code {
+				t.Fatalf("err = %v, want %q", err, tt.code)
+			}
+			es, after, _ := st.Audit(ctx, core.AuditFilter{})
+			if tt.code != "" {
+				if after != before || len(w.rows) != 0 {
+					t.Errorf("a refused export: %d audit entries added, %d rows written", after-before, len(w.rows))
+				}
+				if !strings.Contains(core.ErrorMessage(err), "超过单次导出上限 2 件") {
+					t.Errorf("message %q", core.ErrorMessage(err))
+				}
+				return
+			}
+			if after != before+1 {
+				t.Fatalf("%d audit entries added, want 1", after-before)
+			}
+			e := es[0]
+			if e.Action != core.AuditExport || e.Actor != tt.user.Username || e.Role != tt.user.Role || e.Address != tt.opt.Address {
+				t.Errorf("entry %+v", e)
+			}
+			for _, s := range tt.has {
+				if !strings.Contains(e.Detail, s) {
+					t.Errorf("detail %q lacks %q", e.Detail, s)
+				}
+			}
+			for _, s := range tt.not {
+				if strings.Contains(e.Detail, s) {
+					t.Errorf("detail %q holds %q", e.Detail, s)
+				}
+			}
+		})
+	}
+}
+
+// TestAuditFails: an export that cannot be audited is refused.
+func TestAuditFails(t *testing.T) {
+	svc, _ := scopedService(t)
+	broken, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "b.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken.Close()
+	svc.Audit = broken
+	w := &recorder{}
+	if _, err := Tickets(context.Background(), svc, admin, "", core.TicketFilter{}, Options{}, w); err == nil || len(w.rows) != 0 {
+		t.Errorf("export with a broken audit log: %v, %d rows", err, len(w.rows))
+	}
+}
+
+func TestFormat(t *testing.T) {
+	tests := []struct {
+		format, out, want, code string
+	}{
+		{"", "-", FormatCSV, ""},
+		{"", "a.csv", FormatCSV, ""},
+		{"", "a.XLSX", FormatXLSX, ""},
+		{"", "a.txt", FormatCSV, ""},
+		{"csv", "a.xlsx", FormatCSV, ""},
+		{"xlsx", "a", FormatXLSX, ""},
+		{"xlsx", "-", "", core.EINVALID},
+		{"pdf", "a.pdf", "", core.EINVALID},
+	}
+	for _, tt := range tests {
+		got, err := Format(tt.format, tt.out)
+		if got != tt.want || core.ErrorCode(err) != tt.code {
+			t.Errorf("Format(%q, %q) = %q, %v; want %q %q", tt.format, tt.out, got, err, tt.want, tt.code)
+		}
+	}
+	for _, tt := range []struct {
+		format, enc string
+		ok          bool
+	}{{FormatCSV, tabfile.UTF8, true}, {FormatCSV, tabfile.GBK, true}, {FormatCSV, "latin1", false}, {FormatXLSX, "", true}, {"pdf", "", false}} {
+		w, err := NewWriter(io.Discard, tt.format, tt.enc)
+		if (err == nil) != tt.ok {
+			t.Errorf("NewWriter(%q, %q): %v", tt.format, tt.enc, err)
+		}
+		if w != nil {
+			tabfile.Discard(w)
+		}
+	}
+}

@@ -81,7 +81,25 @@ func TestMigrationsRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	if v != SchemaVersion() || n != len(ms) {
-		t.Errorf("schema_migrations: %d rows, max %d; want %d, %d", n, v, len(ms), SchemaVersion())
+		t.Errorf("schema_migrations: %d rows, max %d; want %d, max %d", n, v, len(ms), SchemaVersion())
+	}
+}
+
+// TestAuditAppendOnly: the audit log refuses changes and deletions, even
+// in SQL.
+func TestAuditAppendOnly(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t, nil)
+	if err := db.AddAudit(ctx, core.AuditEntry{Actor: "hd01", Action: core.AuditReveal, Reason: "先行联系"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"UPDATE audit_log SET reason = ''", "DELETE FROM audit_log"} {
+		if _, err := db.write.ExecContext(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want refused", q, err)
+		}
+	}
+	if es, total, err := db.Audit(ctx, core.AuditFilter{}); err != nil || total != 1 || es[0].Reason != "先行联系" {
+		t.Errorf("after the refusals: %+v %d %v", es, total, err)
 	}
 }
 

@@ -86,6 +86,7 @@ func Run(t *testing.T, open Opener) {
 		{"Settings", testSettings},
 		{"Attachments", testAttachments},
 		{"IdempotencyKeys", testIdempotencyKeys},
+		{"Audit", testAudit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,14 +28,6 @@ func (s *Server) accounts() *account.Service {
 // username): see account.RefusalReason.
 func refusalReason(err error) string { return account.RefusalReason(err) }
 
-// requireAdmin refuses everyone but administrators.
-func requireAdmin(p principal) error {
-	if p.User.Role != core.RoleAdmin {
-		return core.Errorf(core.EFORBIDDEN, "只有数据管理员可以管理用户")
-	}
-	return nil
-}
-
 // usersPage is the data of /admin/users.
 type usersPage struct {
 	Rows   []userRow
@@ -264,6 +256,7 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, p prin
 		return
 	}
 	s.Log.Info("user created", "user_id", u.ID, "role", u.Role, "by", p.User.ID)
+	s.auditUser(r, p, "创建账号", u)
 	page := usersPage{Notice: fmt.Sprintf("已创建账号 %s（%s）。", u.Username, roleLabel(u.Role))}
 	if in.Password == "" {
 		page.Password, page.PasswordFor = password, u.Username
@@ -271,6 +264,22 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request, p prin
 		page.Notice += "密码为您填写的密码。"
 	}
 	s.renderUsers(w, r, p, page, http.StatusOK)
+}
+
+// auditUser records an administrator's change of account u in the audit
+// log: what was done and to which account (never a password).
+func (s *Server) auditUser(r *http.Request, p principal, what string, u core.User) {
+	if what == "" {
+		return
+	}
+	if changed, err := s.accounts().User(r.Context(), u.ID); err == nil {
+		u = changed
+	}
+	detail := fmt.Sprintf("%s：%s（%s", what, u.Username, roleLabel(u.Role))
+	if u.Unit != "" {
+		detail += "，" + u.Unit
+	}
+	s.addAudit(r, core.AuditEntry{Actor: p.User.Username, Role: p.User.Role, Action: core.AuditUser, Detail: detail + "）"})
 }
 
 // pathUser is the account of the {user} path value.
@@ -315,6 +324,7 @@ func (s *Server) handleUserAction(action string) func(http.ResponseWriter, *http
 			var password string
 			if password, err = svc.SetPassword(ctx, u.ID, ""); err == nil {
 				s.Log.Info("user password reset", "user_id", u.ID, "by", p.User.ID)
+				s.auditUser(r, p, "重置密码", u)
 				s.renderUsers(w, r, p, usersPage{Password: password, PasswordFor: u.Username,
 					Notice: fmt.Sprintf("已重置账号 %s 的密码，其所有登录会话已结束。", u.Username)}, http.StatusOK)
 				return
@@ -329,6 +339,7 @@ func (s *Server) handleUserAction(action string) func(http.ResponseWriter, *http
 			return
 		}
 		s.Log.Info("user changed", "action", action, "user_id", u.ID, "by", p.User.ID)
+		s.auditUser(r, p, map[string]string{"disable": "停用账号", "enable": "启用账号", "role": "修改角色和范围"}[action], u)
 		http.Redirect(w, r, fmt.Sprintf("/admin/users?done=%s&user=%d", map[string]string{
 			"disable": "disabled", "enable": "enabled", "role": "role"}[action], u.ID), http.StatusSeeOther)
 	}

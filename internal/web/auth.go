@@ -47,6 +47,7 @@ func (s *Server) authenticate(r *http.Request, allowBasic bool) (principal, erro
 	if name, password, ok := r.BasicAuth(); ok && allowBasic {
 		u, err := s.checkLogin(r, name, password)
 		if err != nil {
+			s.auditLogin(r, name, u, err)
 			return principal{}, err
 		}
 		return principal{User: u}, nil
@@ -201,6 +202,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.PostFormValue("next"))
 
 	u, err := s.checkLogin(r, username, password)
+	s.auditLogin(r, username, u, err)
 	if err != nil {
 		code := core.ErrorCode(err)
 		if code != core.EUNAUTHORIZED && code != core.ETOOMANY {

@@ -252,44 +252,74 @@ func anyString(v any) string {
 }
 
 // TestReveal: the lead unit's handler sees the caller's phone masked, and
-// may reveal it for the first contact; the reveal is in the history; other
-// roles and closed tickets are refused.
+// may reveal it with a reason; the reveal is in the history and the audit
+// log; a reveal without a reason, other roles and closed tickets are
+// refused.
 func TestReveal(t *testing.T) {
 	f := newFixture(t)
 	f.server.Workflow = &workflow.Engine{}
 	hd01 := f.login(t, "hd01") // 城市管理办公室, lead unit of ticket 2 (办理)
 	page := f.get(t, hd01, "/tickets/2")
-	if bytes.Contains(page.body, []byte("13700002222")) || !bytes.Contains(page.body, []byte("查看完整联系方式")) {
-		t.Fatalf("ticket page: phone shown or no reveal button")
+	if bytes.Contains(page.body, []byte("13700002222")) || !bytes.Contains(page.body, []byte("查看完整信息")) ||
+		!bytes.Contains(page.body, []byte(`name="reason"`)) || !bytes.Contains(page.body, []byte(`value="caller_phone"`)) {
+		t.Fatalf("ticket page: phone shown or no reveal form")
 	}
-	r := f.postJSON(t, hd01, "/api/v1/tickets/2/reveal", nil)
+	why := map[string]any{"fields": []string{"caller_phone", "caller_name"}, "reason": "先行联系来电人"}
+	r := f.postJSON(t, hd01, "/api/v1/tickets/2/reveal", why)
 	c := decode[casework.Contact](t, r)
 	if r.status != http.StatusOK || c.CallerPhone != "13700002222" || c.CallerName != "李四" {
 		t.Fatalf("reveal: %d %+v", r.status, c)
 	}
 	d := decode[ticketDetailJSON](t, f.get(t, f.login(t, "staff"), "/api/v1/tickets/2"))
 	last := d.Events[len(d.Events)-1]
-	if last.Action != core.EventReveal || last.Actor != "hd01" {
-		t.Errorf("history ends with %+v, want the reveal by hd01", last)
+	if last.Action != core.EventReveal || last.Actor != "hd01" || !strings.Contains(last.Note, "先行联系来电人") {
+		t.Errorf("history ends with %+v, want the reveal by hd01 with its reason", last)
 	}
-	// The page form shows the contact in that answer.
+	entries, _, err := f.store.Audit(context.Background(), core.AuditFilter{Action: core.AuditReveal})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("audit: %+v %v, want one entry per field", entries, err)
+	}
+	for _, e := range entries {
+		if e.Actor != "hd01" || e.TicketNumber != "QHW2501200002" || e.Reason != "先行联系来电人" || e.Address != "127.0.0.1" ||
+			strings.Contains(e.Detail, "13700002222") {
+			t.Errorf("audit entry %+v", e)
+		}
+	}
+	// The page form shows the fields in that answer; without a reason it
+	// says why not.
 	csrf := csrfFromPage(t, page.body)
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/tickets/2/reveal", strings.NewReader(url.Values{"csrf": {csrf}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if r := do(t, hd01, req); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("13700002222")) {
+	form := func(v url.Values) response {
+		v.Set("csrf", csrf)
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/tickets/2/reveal", strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return do(t, hd01, req)
+	}
+	if r := form(url.Values{"field": {"caller_phone"}, "reason": {"先行联系"}}); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("13700002222")) {
 		t.Errorf("reveal form: %d, phone shown %v", r.status, bytes.Contains(r.body, []byte("13700002222")))
 	}
+	if r := form(url.Values{"field": {"caller_phone"}}); r.status != http.StatusBadRequest || bytes.Contains(r.body, []byte("13700002222")) ||
+		!bytes.Contains(r.body, []byte("请填写查看原因")) {
+		t.Errorf("reveal form without a reason: %d %s", r.status, r.body)
+	}
+	phone := map[string]any{"fields": []string{"caller_phone"}, "reason": "督办"}
 	for _, tt := range []struct {
-		user, id string
-		status   int
+		name, user, id string
+		body           any
+		status         int
 	}{
-		{"leader", "2", http.StatusForbidden},  // not a handling role
-		{"cw01", "2", http.StatusNotFound},     // out of scope
-		{"handler", "1", http.StatusForbidden}, // its own ticket, but 办结
-		{"hd01", "999", http.StatusNotFound},   // missing
+		{"no reason", "hd01", "2", map[string]any{"fields": []string{"caller_phone"}}, http.StatusBadRequest},
+		{"no field", "hd01", "2", map[string]any{"reason": "先行联系"}, http.StatusBadRequest},
+		{"no body", "hd01", "2", nil, http.StatusBadRequest},
+		{"unknown key", "hd01", "2", map[string]any{"fields": []string{"caller_phone"}, "reason": "先行联系", "value": 1}, http.StatusBadRequest},
+		{"leader on an open ticket", "leader", "2", phone, http.StatusOK},
+		{"leader on a closed one", "leader", "1", phone, http.StatusForbidden},
+		{"staff sees it anyway", "staff", "2", phone, http.StatusForbidden},
+		{"out of scope", "cw01", "2", phone, http.StatusNotFound},
+		{"its own ticket, but 办结", "handler", "1", phone, http.StatusForbidden},
+		{"missing", "hd01", "999", phone, http.StatusNotFound},
 	} {
-		if r := f.postJSON(t, f.login(t, tt.user), "/api/v1/tickets/"+tt.id+"/reveal", nil); r.status != tt.status {
-			t.Errorf("%s reveals %s: %d %s, want %d", tt.user, tt.id, r.status, r.body, tt.status)
+		if r := f.postJSON(t, f.login(t, tt.user), "/api/v1/tickets/"+tt.id+"/reveal", tt.body); r.status != tt.status {
+			t.Errorf("%s: %s reveals %s: %d %s, want %d", tt.name, tt.user, tt.id, r.status, r.body, tt.status)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,7 +27,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -155,6 +156,9 @@ type ticketsPage struct {
 	Pages      int
 	PrevURL    string
 	NextURL    string
+	// ExportXLSX and ExportCSV export the list's filter (导出).
+	ExportXLSX string
+	ExportCSV  string
 
 	Statuses    []string
 	Intents     []string
@@ -252,6 +256,7 @@ func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p pri
 	if page.Page < page.Pages {
 		page.NextURL = pageURL(q, page.Page+1)
 	}
+	page.ExportXLSX, page.ExportCSV = exportURL(q, "xlsx"), exportURL(q, "csv")
 	s.render(w, r, http.StatusOK, "tickets", p, page)
 }
 
@@ -308,6 +313,18 @@ func pageURL(q url.Values, page int) string {
 	return "/tickets?" + v.Encode()
 }
 
+// exportURL exports the list of q (without its page) as format.
+func exportURL(q url.Values, format string) string {
+	v := url.Values{}
+	for k, vs := range q {
+		if k != "page" {
+			v[k] = vs
+		}
+	}
+	v.Set("format", format)
+	return "/tickets/export?" + v.Encode()
+}
+
 // ticketTitle is the title of t, or the start of its request text.
 func ticketTitle(t core.Ticket) string {
 	if t.Title != "" {
@@ -348,10 +365,13 @@ type ticketPage struct {
 	Workflow *workflowPanel
 	// Notice is the message of a refused transition.
 	Notice string
-	// CanReveal offers the lead unit the caller's contact in clear, to
-	// make the first contact; Contact is that contact once revealed.
-	CanReveal bool
-	Contact   *casework.Contact
+	// CanReveal offers the fields RevealFields, which the user sees
+	// masked, in clear for a reason (查看完整信息); Contact is what was
+	// revealed, Revealed its fields as the page shows them.
+	CanReveal    bool
+	RevealFields []fieldChoice
+	Contact      *casework.Contact
+	Revealed     []revealedRow
 	// Done confirms the action just taken (已完成「签收」).
 	Done string
 	// Attachments are the ticket's photos (附件), shown as thumbnails.
@@ -362,6 +382,13 @@ type fieldRow struct {
 	Label string
 	Value string
 	Text  bool // free text, shown with line breaks
+}
+
+// fieldChoice is a field offered in a form, by name and label.
+type fieldChoice struct {
+	Name    string
+	Label   string
+	Checked bool
 }
 
 type eventRow struct {
@@ -410,6 +437,18 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	page.Contact = contact
 	page.Attachments = s.attachmentRows(r, p.User, t.ID)
 	page.CanReveal = contact == nil && v.CanReveal
+	if page.CanReveal {
+		// The phone is checked when offered (the first contact needs it),
+		// else the first field.
+		phone := slices.Contains(v.RevealFields, "caller_phone")
+		for i, f := range v.RevealFields {
+			page.RevealFields = append(page.RevealFields, fieldChoice{Name: f, Label: s.fieldLabel(f),
+				Checked: f == "caller_phone" || !phone && i == 0})
+		}
+	}
+	if contact != nil {
+		page.Revealed = revealedRows(s, contact)
+	}
 	values := s.ticketValues(t)
 	for _, f := range s.Fields.Fields {
 		page.Fields = append(page.Fields, fieldRow{Label: f.Label, Value: values[f.Name], Text: f.Type == "text"})

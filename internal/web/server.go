@@ -36,6 +36,7 @@ type Store interface {
 	Units(ctx context.Context) ([]core.Unit, error)
 	Categories(ctx context.Context) ([]core.Category, error)
 	Prediction(ctx context.Context, ticketID int64) (core.Prediction, error)
+	core.AuditStore
 }
 
 // pinger is implemented by stores that can check their connection cheaply;
@@ -88,6 +89,7 @@ type Server struct {
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
 	taskCache  taskCache
+	loginAudit auditLimiter // of throttled sign-ins in the audit log
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -199,6 +201,9 @@ func (s *Server) routeTable() []route {
 		{"GET /account", signedIn, s.page(s.handleAccountPage)},
 		{"POST /account/password", signedIn, s.page(s.handleChangePassword)},
 		{"POST /account/logout", signedIn, s.page(s.handleSignOutEverywhere)},
+		{"GET /tickets/export", scoped, s.page(s.handleTicketsExport)},
+		{"GET /admin/audit", admin, s.page(s.handleAuditPage)},
+		{"GET /admin/audit/export", admin, s.page(s.handleAuditExport)},
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},

@@ -242,6 +242,15 @@ var settingDefs = []*settingDef{
 		}},
 }
 
+// settingTitle is the Chinese name of setting name (the name itself when
+// unknown).
+func settingTitle(name string) string {
+	if d := settingDefOf(name); d != nil {
+		return d.Title
+	}
+	return name
+}
+
 func settingDefOf(name string) *settingDef {
 	for _, d := range settingDefs {
 		if d.Name == name {
@@ -321,6 +330,8 @@ func (s *Server) LoadSettings(ctx context.Context) error {
 // changes.
 func (s *Server) settingChanged(r *http.Request, p principal, name string, version int) {
 	s.Log.Info("setting changed", "setting", name, "version", version, "user_id", p.User.ID)
+	s.addAudit(r, core.AuditEntry{Actor: p.User.Username, Role: p.User.Role, Action: core.AuditSetting,
+		Detail: fmt.Sprintf("%s 第 %d 版", settingTitle(name), version)})
 }
 
 // mayChangeSettings reports whether p may change settings: administrators.
