@@ -228,8 +228,12 @@ func timeOf(t *core.Ticket, name string) time.Time {
 	if IsColumn(name) {
 		return time.Time{}
 	}
-	// A street's own datetime field, kept normalised in Extra.
-	tm, err := time.ParseInLocation(DateTimeLayout, t.Extra[name], core.StreetTime)
+	// A field beyond the standard ones, kept normalised in Extra.
+	v := t.Extra[name]
+	if v == "" {
+		return time.Time{} // no value: no failed parse, which allocates its error
+	}
+	tm, err := time.ParseInLocation(DateTimeLayout, v, core.StreetTime)
 	if err != nil {
 		return time.Time{}
 	}

@@ -84,6 +84,7 @@ func (im *importer) noHeader(pre []Row) error {
 		cols = cols[:len(cols)-1]
 	}
 	im.sum.Columns = cols
+	im.sum.HeaderRow = pre[best].Num
 	im.sum.Guesses = guess(fields, cols, free, pre[best+1:])
 	return core.Errorf(core.EINVALID, "%s: 找不到表头——前 %d 行中没有任何已知列名（如 工单编号、来电时间、诉求内容），文件未导入；"+
 		"请用 -mapping 指定列名与字段的对应关系", im.base, scanned)

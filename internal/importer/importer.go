@@ -78,7 +78,9 @@ type Progress struct {
 // Created, Updated, Unchanged or Rejected; title rows above the header and
 // blank rows are counted apart.
 type Summary struct {
-	Format                      string
+	Format string
+	// HeaderRow is the row of the header (1-based); when none was found,
+	// the row taken for the header it should be (see Columns), or 0.
 	HeaderRow                   int
 	Created, Updated, Unchanged int
 	Rejected                    int

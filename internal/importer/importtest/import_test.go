@@ -222,7 +222,7 @@ func TestImport(t *testing.T) {
 				if !reflect.DeepEqual(sum.Columns, []string{"甲", "乙", "丙"}) {
 					t.Errorf("Columns = %q", sum.Columns)
 				}
-				want := []importer.Guess{{"number", "工单编号", "甲"}, {"received_at", "受理时间", ""}, {"content", "诉求内容", ""}}
+				want := []importer.Guess{{Field: "number", Label: "工单编号", Column: "甲"}, {Field: "received_at", Label: "受理时间", Column: ""}, {Field: "content", Label: "诉求内容", Column: ""}}
 				if !reflect.DeepEqual(sum.Guesses, want) {
 					t.Errorf("Guesses = %v, want %v", sum.Guesses, want)
 				}
@@ -234,7 +234,7 @@ func TestImport(t *testing.T) {
 			opt:     importer.Options{Mapping: mapping("甲,number\n乙,received_at\n")},
 			wantErr: "没有找到必填字段 诉求内容（content） 的列",
 			check: func(t *testing.T, _ []core.Ticket, sum importer.Summary) {
-				if !reflect.DeepEqual(sum.Missing, []string{"诉求内容"}) || !reflect.DeepEqual(sum.Guesses, []importer.Guess{{"content", "诉求内容", ""}}) {
+				if !reflect.DeepEqual(sum.Missing, []string{"诉求内容"}) || !reflect.DeepEqual(sum.Guesses, []importer.Guess{{Field: "content", Label: "诉求内容", Column: ""}}) {
 					t.Errorf("Missing %v, Guesses %v", sum.Missing, sum.Guesses)
 				}
 			},
@@ -244,7 +244,7 @@ func TestImport(t *testing.T) {
 			file:    func(t *testing.T, dir string) string { return copyFixture(t, dir, "unknownheaders.csv") },
 			wantErr: "找不到表头",
 			check: func(t *testing.T, _ []core.Ticket, sum importer.Summary) {
-				want := []importer.Guess{{"number", "工单编号", "记录号"}, {"received_at", "受理时间", "提问日期"}, {"content", "诉求内容", "提问正文"}}
+				want := []importer.Guess{{Field: "number", Label: "工单编号", Column: "记录号"}, {Field: "received_at", Label: "受理时间", Column: "提问日期"}, {Field: "content", Label: "诉求内容", Column: "提问正文"}}
 				if !reflect.DeepEqual(sum.Guesses, want) {
 					t.Errorf("Guesses = %v, want %v", sum.Guesses, want)
 				}
@@ -304,7 +304,7 @@ func TestImport(t *testing.T) {
 			},
 			wantErr: "找不到表头",
 			check: func(t *testing.T, _ []core.Ticket, sum importer.Summary) {
-				want := []importer.Guess{{"number", "工单编号", "序"}, {"received_at", "受理时间", "日子"}, {"content", "诉求内容", "发言"}}
+				want := []importer.Guess{{Field: "number", Label: "工单编号", Column: "序"}, {Field: "received_at", Label: "受理时间", Column: "日子"}, {Field: "content", Label: "诉求内容", Column: "发言"}}
 				if !reflect.DeepEqual(sum.Columns, []string{"序", "发言", "日子"}) || !reflect.DeepEqual(sum.Guesses, want) {
 					t.Errorf("Columns %q, Guesses %v", sum.Columns, sum.Guesses)
 				}
