@@ -340,7 +340,7 @@ func (im *importer) plan(header []string) {
 				im.fieldCol[fi] = c
 				im.colFields[c] = append(im.colFields[c], fi)
 				if form, _ := t.form(im.set); form != nil {
-					if form.Zone == nil || t.Zone == "" && im.opt.Zone != nil {
+					if t.Zone == "" && im.opt.Zone != nil {
 						form.Zone = im.opt.Zone
 					}
 					im.forms[fi] = form
