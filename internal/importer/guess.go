@@ -263,7 +263,11 @@ func (im *importer) dateReason(fi int, reason, value string) string {
 		v = string([]rune(v)[:40]) + "…"
 	}
 	if f.Sensitivity == fieldset.SensPersonal || f.Sensitivity == fieldset.SensSensitive {
-		v = maskShape(v)
+		if im.opt.Mask != nil {
+			v = im.opt.Mask(f.Name, v)
+		} else {
+			v = maskShape(v)
+		}
 	}
 	form := im.forms[fi]
 	if form == nil || form.Describe() == fieldset.DateForms {

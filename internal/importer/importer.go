@@ -35,6 +35,11 @@ type Options struct {
 	// Zone is the zone of datetimes without an offset, unless the mapping
 	// declares one for the column; nil means core.StreetTime.
 	Zone *time.Location
+	// Mask, when not nil, masks a value of a personal or sensitive field
+	// that a reject reason quotes (a date that could not be read), e.g. by
+	// the masking dictionary for the role of who reads the rejects; nil
+	// shows every letter and digit of such a value as *.
+	Mask func(field, value string) string
 	// Sheet is the XLSX sheet; empty means the first.
 	Sheet string
 	// BatchSize is the number of tickets stored per transaction; 0 means

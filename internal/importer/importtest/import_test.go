@@ -409,6 +409,19 @@ func TestImport(t *testing.T) {
 			reasons:  []string{"第 4 列 出生日期: 日期不存在：“****年*月**日”"},
 		},
 		{
+			name: "a personal date is masked in the reason by Options.Mask",
+			file: func(t *testing.T, dir string) string {
+				p := filepath.Join(dir, "birth.csv")
+				os.WriteFile(p, []byte("工单编号,来电时间,诉求内容,出生日期\nP001,2024-03-05 08:30,内容,1990年2月30日\n"), 0o644)
+				return p
+			},
+			opt: importer.Options{Fields: withBirth(), Mask: func(field, v string) string {
+				return field + ":" + string([]rune(v)[:4]) + "…"
+			}},
+			rejected: 1,
+			reasons:  []string{"第 4 列 出生日期: 日期不存在：“birth:1990…”"},
+		},
+		{
 			name:     "duplicate numbers",
 			file:     func(t *testing.T, dir string) string { return copyFixture(t, dir, "duplicates.csv") },
 			created:  2,
