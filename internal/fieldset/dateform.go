@@ -149,7 +149,7 @@ func (d *DateForm) Parse(s string) (time.Time, error) {
 		t = time.Unix(int64(math.Floor(v)), 0)
 	case formLayout:
 		if d.upper {
-			s = strings.NewReplacer("上午", "AM", "下午", "PM", "am", "AM", "pm", "PM", "a.m.", "AM", "p.m.", "PM").Replace(s)
+			s = meridiemWords.Replace(s)
 		}
 		var err error
 		t, err = time.ParseInLocation(d.layout, s, loc)
@@ -166,6 +166,10 @@ func (d *DateForm) Parse(s string) (time.Time, error) {
 	}
 	return t.Truncate(time.Second).In(core.StreetTime), nil
 }
+
+// meridiemWords are the spellings of AM and PM that Go's PM element does not
+// read.
+var meridiemWords = strings.NewReplacer("上午", "AM", "下午", "PM", "a.m.", "AM", "p.m.", "PM", "am", "AM", "pm", "PM")
 
 // patternTokens are the elements of a date pattern and their Go layout
 // elements, longest first where one is the prefix of another.

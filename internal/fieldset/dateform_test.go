@@ -179,3 +179,30 @@ func FuzzDateForm(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseDateTime measures the forms of real exports, one value
+// each per iteration.
+func BenchmarkParseDateTime(b *testing.B) {
+	ny, _ := LoadZone("America/New_York")
+	us, _ := NewDateForm("MM/DD/YYYY hh:mm:ss AM", "America/New_York")
+	for _, bc := range []struct {
+		name, in string
+		parse    func(string) (time.Time, error)
+	}{
+		{"iso", "2024-03-05 08:30:00", ParseDateTime},
+		{"slash", "2024/3/5 8:30", ParseDateTime},
+		{"us-ampm", "03/05/2024 08:30:15 PM", ParseDateTime},
+		{"offset", "2024-03-05T00:30:00.123+00:00", ParseDateTime},
+		{"zone", "2024-03-05 08:30:00", func(s string) (time.Time, error) { return ParseDateTimeIn(s, ny) }},
+		{"declared", "03/05/2024 08:30:15 PM", us.Parse},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := bc.parse(bc.in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -257,7 +257,9 @@ func excelSerial(s string, loc *time.Location) (time.Time, bool) {
 // 时(点) 分 (秒), and an ignored fraction of a second. 上午/下午 before the
 // time and AM/PM after it are understood. The value is read in loc.
 func scanDate(s string, loc *time.Location) (time.Time, error) {
-	var groups, seps []string
+	// At most 9 groups: the slices live on the stack.
+	var gbuf, sbuf [9]string
+	groups, seps := gbuf[:0], sbuf[:0]
 	i := 0
 	for i < len(s) {
 		j := i
@@ -274,7 +276,7 @@ func scanDate(s string, loc *time.Location) (time.Time, error) {
 		}
 		seps = append(seps, s[j:k])
 		i = k
-		if len(groups) > 8 {
+		if len(groups) == len(gbuf) && i < len(s) {
 			return time.Time{}, ErrDate
 		}
 	}
@@ -331,10 +333,12 @@ func scanDate(s string, loc *time.Location) (time.Time, error) {
 	}
 	tg, ts := groups[rest:], seps[rest:]
 	// AM or PM after the time: 8:30:15 PM, 8:30 a.m.
+	var tbuf [9]string
 	if last := len(ts) - 1; !am && !pm {
 		if m, ok := meridiem(ts[last]); ok {
 			am, pm = !m, m
-			ts = append(ts[:last:last], "")
+			ts = append(tbuf[:0], ts...)
+			ts[last] = ""
 		}
 	}
 	if len(tg) == 4 && ts[2] == "." && ts[3] == "" && len(tg[3]) <= 9 {
