@@ -121,7 +121,7 @@ func TestExportHeaders(t *testing.T) {
 		{"诉求人电话", "caller_phone"}, {"诉求地址", "address"}, {"办结时间", "resolved_at"}, {"处理部门", "unit"},
 		{"回访情况", "satisfaction"}, {"提交时间", "received_at"}, {"答复单位", "unit"},
 		{"msg_id", "number"}, {"user", "poster"}, {"time", "received_at"}, {"title", "title"}, {"detail", "content"},
-		{" 留言详情* ", "content"}, {"Msg_ID", "number"},
+		{" 留言详情* ", "content"}, {"Msg_ID", "number"}, {"时间", "received_at"}, {"详情", "content"}, {"用户", "poster"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.header, func(t *testing.T) {
