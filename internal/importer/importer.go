@@ -116,6 +116,12 @@ type Summary struct {
 	HashBytes int
 }
 
+// The columns the rejects file adds to the file's own.
+const (
+	rejectsRowColumn    = "行号"
+	rejectsReasonColumn = "拒绝原因"
+)
+
 // RejectsPath is where the rejects of file go.
 func RejectsPath(file string) string { return file + ".rejects.csv" }
 
@@ -353,9 +359,19 @@ func (im *importer) plan(header []string) {
 			}
 		}
 	}
+	// A rejects file, corrected and imported again, ends with the columns
+	// the importer added: they are dropped, not kept as extra values.
+	own := 0
+	if n := len(im.header); n >= 3 && im.header[n-2] == rejectsRowColumn && im.header[n-1] == rejectsReasonColumn &&
+		len(im.colFields[n-2]) == 0 && len(im.colFields[n-1]) == 0 {
+		own = 2
+	}
 	used := map[string]bool{}
 	for c, h := range im.header {
 		im.colField[c] = -1
+		if c >= len(im.header)-own {
+			continue
+		}
 		if len(im.colFields[c]) > 0 {
 			im.colField[c] = im.colFields[c][0]
 			continue
@@ -452,6 +468,9 @@ func (im *importer) parse(row Row) (core.Ticket, string) {
 		key := ""
 		if c < len(im.extraKey) {
 			key = im.extraKey[c]
+			if key == "" {
+				continue // a rejects file's own column
+			}
 		} else {
 			key = fmt.Sprintf("第%d列", c+1)
 		}
@@ -689,7 +708,7 @@ func (r *rejects) write(row Row, reason string) error {
 		r.w = csv.NewWriter(f)
 		// LF line ends: csv.Writer would turn a line break inside a cell
 		// into CRLF with UseCRLF, and the cells must stay verbatim.
-		h := append(append([]string(nil), r.header...), "行号", "拒绝原因")
+		h := append(append([]string(nil), r.header...), rejectsRowColumn, rejectsReasonColumn)
 		if err := r.w.Write(h); err != nil {
 			return err
 		}

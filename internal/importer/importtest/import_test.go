@@ -750,6 +750,32 @@ func TestImportRejectsKeepCellsVerbatim(t *testing.T) {
 	}
 }
 
+// TestImportCorrectedRejects: the rejects file, corrected, imports again
+// without its 行号 and 拒绝原因 columns becoming extra values.
+func TestImportCorrectedRejects(t *testing.T) {
+	dir := t.TempDir()
+	path := copyFixture(t, dir, "invalid.csv")
+	db := mustOpenDB(t)
+	if _, err := importer.Import(context.Background(), db, path, importer.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	rows := readRejects(t, importer.RejectsPath(path))
+	rows[1][1] = "2024-02-28 08:30" // R001's impossible date, corrected
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	cw.WriteAll(rows[:2])
+	fixed := filepath.Join(dir, "fixed.csv")
+	os.WriteFile(fixed, b.Bytes(), 0o644)
+	sum, err := importer.Import(context.Background(), db, fixed, importer.Options{})
+	if err != nil || sum.Created != 1 || len(sum.Unmapped) != 0 {
+		t.Fatalf("re-import: %+v, %v", sum, err)
+	}
+	tk, err := db.TicketByNumber(context.Background(), "R001")
+	if err != nil || len(tk.Extra) != 0 || fieldset.FormatDateTime(tk.ReceivedAt) != "2024-02-28 08:30:00" {
+		t.Errorf("R001 = %+v, %v", tk, err)
+	}
+}
+
 func TestImportIdempotentAndUpdates(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
