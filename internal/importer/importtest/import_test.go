@@ -342,6 +342,28 @@ func TestImport(t *testing.T) {
 			check:   checkWenzheng,
 		},
 		{
+			name: "问政 export as XLSX, dates as serials",
+			file: func(t *testing.T, dir string) string {
+				return xlsxFixture(t, dir, "wenzheng.xlsx", func(f *excelize.File) {
+					setRows(f, [][]any{
+						{"网上问政留言导出"},
+						{"留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间", "点赞数", "反对数"},
+						{100017, "A00090519", "楼道灯坏了", 45356.354340277778, "楼道灯坏了两个月", "已修复", 45359.418182870374, 12, 0},
+						{100023, "U0008815", "夜间施工", "2024/3/6 23:10:00", "施工噪音", nil, nil, 35.0, 2},
+					})
+				})
+			},
+			created: 2,
+			check: func(t *testing.T, ts []core.Ticket, sum importer.Summary) {
+				a := ts[0]
+				if sum.HeaderRow != 2 || a.Number != "100017" || fieldset.FormatDateTime(a.ReceivedAt) != "2024-03-05 08:30:15" ||
+					a.Extra["replied_at"] != "2024-03-08 10:02:11" || a.Extra["supports"] != "12" || a.Extra["opposes"] != "0" ||
+					a.Extra["poster"] != "A00090519" || ts[1].Extra["supports"] != "35" {
+					t.Errorf("xlsx 问政 = %+v / %+v", a, ts[1])
+				}
+			},
+		},
+		{
 			name:    "12345 export with title rows",
 			file:    func(t *testing.T, dir string) string { return copyFixture(t, dir, "hotline12345.csv") },
 			created: 3,
