@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
+	_ "time/tzdata" // -tz and mapping zones on a machine without a zone database
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -22,9 +24,10 @@ import (
 // XLSX files, writing the rows it cannot store to FILE.rejects.csv, and
 // prints "imported N, updated M, rejected K" on stdout.
 func runImport(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "import", "import [-db DSN] [-mapping FILE] [-fields FILE] [-sheet NAME] [-model FILE] [-dictionary FILE] FILE...")
+	fs := newFlagSet(e, "import", "import [-db DSN] [-mapping FILE] [-tz ZONE] [-fields FILE] [-sheet NAME] [-model FILE] [-dictionary FILE] FILE...")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径或 postgres:// URL")
-	mappingFile := fs.String("mapping", "", "列映射文件（CSV：列名,字段），用于字段集不认识的列名")
+	mappingFile := fs.String("mapping", "", "列映射文件（CSV：列名,字段[,格式[,时区]]），用于字段集不认识的列名、一列对应多个字段、声明日期格式与时区")
+	tz := fs.String("tz", os.Getenv(tzEnv), "不带时区的日期时间按此时区读取（如 Asia/Shanghai、America/New_York、+08:00；默认 $"+tzEnv+"，再默认北京时间 UTC+8）")
 	fieldsFile := fs.String("fields", "", "字段集声明文件（CSV，格式同内置 tickets.csv）；默认用内置标准字段集")
 	sheet := fs.String("sheet", "", "XLSX 工作表名称；默认第一个工作表")
 	batch := fs.Int("batch", importer.DefaultBatch, "每个事务保存的工单数")
@@ -43,6 +46,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	set, err := loadFields(*fieldsFile)
 	if err != nil {
 		return err
+	}
+	zone, err := fieldset.LoadZone(*tz)
+	if err != nil {
+		return fmt.Errorf("-tz: %w", err)
 	}
 	var mapping importer.Mapping
 	if *mappingFile != "" {
@@ -81,7 +88,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	var firstErr error
 	for _, file := range files {
 		sum, err := importFile(ctx, e, st, file, importer.Options{
-			Fields: set, Mapping: mapping, Sheet: *sheet, BatchSize: *batch, Log: e.log, Clean: storeCleaner(policy, set),
+			Fields: set, Mapping: mapping, Zone: zone, Sheet: *sheet, BatchSize: *batch, Log: e.log, Clean: storeCleaner(policy, set),
 		}, *every)
 		total.Created += sum.Created
 		total.Updated += sum.Updated
@@ -93,6 +100,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			} else {
 				fmt.Fprintf(e.stderr, "%s: %s\n", filepath.Base(file), msg)
 			}
+			writeMappingHelp(e.stderr, file, *mappingFile, sum)
 			if firstErr == nil {
 				firstErr = err
 			}
@@ -177,14 +185,14 @@ func importFile(ctx context.Context, e *env, st core.TicketStore, file string, o
 	if sum.TitleRows > 0 {
 		fmt.Fprintf(e.stderr, "%s: 表头在第 %d 行，跳过其上方 %d 行标题\n", base, sum.HeaderRow, sum.TitleRows)
 	}
-	if len(sum.Unmapped) > 0 {
+	if len(sum.Unmapped) > 0 && len(sum.Missing) == 0 {
 		fmt.Fprintf(e.stderr, "%s: 以下列不对应任何字段，已作为附加信息保存: %s\n", base, listSome(sum.Unmapped, 30))
 	}
-	if len(sum.Repeated) > 0 {
+	if len(sum.Repeated) > 0 && len(sum.Missing) == 0 {
 		fmt.Fprintf(e.stderr, "%s: 以下列与前面的列对应同一字段，已作为附加信息保存: %s\n", base, listSome(sum.Repeated, 30))
 	}
-	if len(sum.Missing) > 0 {
-		fmt.Fprintf(e.stderr, "%s: 缺少必填列 %s，相关行均被拒绝\n", base, strings.Join(sum.Missing, "、"))
+	if sum.HeaderRepeats > 0 {
+		fmt.Fprintf(e.stderr, "%s: 跳过与表头相同的行 %d 行\n", base, sum.HeaderRepeats)
 	}
 	if sum.BlankRows > 0 {
 		fmt.Fprintf(e.stderr, "%s: 跳过空行 %d 行\n", base, sum.BlankRows)
@@ -198,6 +206,87 @@ func importFile(ctx context.Context, e *env, st core.TicketStore, file string, o
 	e.log.Debug("import done", "file", base, "created", sum.Created, "updated", sum.Updated,
 		"unchanged", sum.Unchanged, "rejected", sum.Rejected, "hash_bytes", sum.HashBytes)
 	return sum, err
+}
+
+// tzEnv names the zone of naive datetimes when -tz is not given.
+const tzEnv = "JICENG_TZ"
+
+// writeMappingHelp follows the error of a file refused because required
+// fields found no column: it lists the file's columns and shows the
+// mapping lines that would fix it, with the best guess of each column.
+// mappingFile is the -mapping given, if any: the lines are then appended
+// to it.
+func writeMappingHelp(w io.Writer, file, mappingFile string, sum importer.Summary) {
+	if len(sum.Guesses) == 0 {
+		return
+	}
+	base := filepath.Base(file)
+	switch {
+	case len(sum.Columns) > 0 && sum.HeaderRow > 0:
+		fmt.Fprintf(w, "%s: 文件的列（第 %d 行）: %s\n", base, sum.HeaderRow, listSome(sum.Columns, 60))
+	case len(sum.Columns) > 0:
+		fmt.Fprintf(w, "%s: 文件的列: %s\n", base, listSome(sum.Columns, 60))
+	}
+	var lines strings.Builder
+	unknown := false
+	for _, g := range sum.Guesses {
+		col := g.Column
+		if col == "" {
+			col, unknown = "列名", true
+		}
+		lines.WriteString(mappingLine(col, g.Field))
+	}
+	target, redirect := "map.csv", ">"
+	if mappingFile != "" {
+		target, redirect = mappingFile, ">>"
+	}
+	fmt.Fprintf(w, "%s: 指定必填字段所在的列后重新导入（列是推测的，请核对", base)
+	if unknown {
+		fmt.Fprint(w, "；把“列名”换成实际的列名")
+	}
+	fmt.Fprint(w, "）:\n")
+	fmt.Fprintf(w, "  printf %s %s %s; jiceng import -mapping %s %s\n",
+		shellQuote(printfEscape(lines.String())), redirect, shellQuote(target), shellQuote(target), shellQuote(file))
+	fmt.Fprintf(w, "%s: 映射文件每行 列名,字段[,格式[,时区]]，字段可写名称或中文名: %s\n", base, guessFields(sum.Guesses))
+}
+
+// mappingLine is one line of a mapping file, the column quoted as CSV
+// needs (a line break in a header folds away, as it does in matching).
+func mappingLine(col, field string) string {
+	col = strings.NewReplacer("\r", "", "\n", "").Replace(col)
+	if strings.ContainsAny(col, ",\"") || strings.HasPrefix(col, "#") || strings.HasPrefix(col, " ") {
+		col = `"` + strings.ReplaceAll(col, `"`, `""`) + `"`
+	}
+	return col + "," + field + "\n"
+}
+
+func guessFields(gs []importer.Guess) string {
+	var parts []string
+	for _, g := range gs {
+		parts = append(parts, g.Field+"（"+g.Label+"）")
+	}
+	return strings.Join(parts, "、")
+}
+
+// printfEscape writes s as the format of printf(1): % and \ stand for
+// themselves, a line break is \n.
+func printfEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", "%%", "\n", `\n`).Replace(s)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:@+", r) || r > 0x7f) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // listSome joins the first n of names with 、, and says how many more.

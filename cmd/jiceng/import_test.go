@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"net/url"
@@ -378,4 +379,216 @@ func dump(t *testing.T, dsn string) []core.Ticket {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out
+}
+
+// importFixture copies the importer's testdata/name into dir.
+func importFixture(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "internal", "importer", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// jcRun runs jiceng in-process in dir and returns its exit code, stdout
+// and stderr.
+func jcRun(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestImportUnmappedRequired: a file whose required fields find no column
+// is refused with a non-zero exit, the file's columns and the mapping line
+// that fixes it, and no rejects file; running the printed line imports it.
+func TestImportUnmappedRequired(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string
+		mapping string // text of a -mapping file, if any
+		want    []string
+		wantNot []string
+		fixLine string // the printf line printed, run to fix the file
+		fixed   string // stdout of the import after the fix
+	}{
+		{
+			name: "unknown headers",
+			file: "unknownheaders.csv",
+			want: []string{"找不到表头", "文件的列（第 1 行）: 记录号、提问者、提问日期、提问正文、类别",
+				"printf '记录号,number\\n提问日期,received_at\\n提问正文,content\\n' > map.csv; jiceng import -mapping map.csv unknownheaders.csv"},
+			fixLine: "printf '记录号,number\\n提问日期,received_at\\n提问正文,content\\n' > map.csv",
+			fixed:   "imported 2, updated 0, rejected 0\n",
+		},
+		{
+			name:    "a mapping that leaves fields out is appended to",
+			file:    "unknownheaders.csv",
+			mapping: "记录号,number\n",
+			want: []string{"没有找到必填字段 受理时间（received_at）、诉求内容（content） 的列",
+				"printf '提问日期,received_at\\n提问正文,content\\n' >> given.csv; jiceng import -mapping given.csv unknownheaders.csv"},
+			wantNot: []string{"已作为附加信息保存"},
+			fixLine: "printf '提问日期,received_at\\n提问正文,content\\n' >> given.csv",
+			fixed:   "imported 2, updated 0, rejected 0\n",
+		},
+		{
+			name:    "no guess for a column",
+			file:    "noheader.csv",
+			want:    []string{"文件的列（第 1 行）: 甲、乙、丙", "把“列名”换成实际的列名", "printf '甲,number\\n列名,received_at\\n列名,content\\n' > map.csv"},
+			wantNot: []string{"第1列"},
+		},
+		{
+			name:    "headerless data is not listed",
+			file:    "headerless.csv",
+			want:    []string{"看起来是数据而不是列名"},
+			wantNot: []string{"H001", "文件的列", "printf"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := importFixture(t, dir, tt.file)
+			db := filepath.Join(dir, "t.db")
+			args := []string{"import", "-db", db}
+			if tt.mapping != "" {
+				os.WriteFile(filepath.Join(dir, "given.csv"), []byte(tt.mapping), 0o644)
+				args = append(args, "-mapping", "given.csv")
+			}
+			code, stdout, stderr := jcRun(t, dir, append(args, tt.file)...)
+			if code == 0 {
+				t.Errorf("exit 0, want non-zero\n%s", stderr)
+			}
+			if stdout != "imported 0, updated 0, rejected 0\n" {
+				t.Errorf("stdout %q", stdout)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(stderr, w) {
+					t.Errorf("stderr has %q:\n%s", w, stderr)
+				}
+			}
+			if _, err := os.Stat(p + ".rejects.csv"); err == nil {
+				t.Errorf("rejects file written for a refused file")
+			}
+			if tt.fixLine == "" {
+				return
+			}
+			sh := exec.Command("sh", "-c", tt.fixLine)
+			sh.Dir = dir
+			if out, err := sh.CombinedOutput(); err != nil {
+				t.Fatalf("%s: %v\n%s", tt.fixLine, err, out)
+			}
+			m := "map.csv"
+			if tt.mapping != "" {
+				m = "given.csv"
+			}
+			code, stdout, stderr = jcRun(t, dir, "import", "-db", db, "-mapping", m, tt.file)
+			if code != 0 || stdout != tt.fixed {
+				t.Errorf("after the fix: exit %d, stdout %q\n%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestImportZone: -tz and $JICENG_TZ read naive times in a zone, a value
+// with an offset keeps its instant, and a bad zone is refused.
+func TestImportZone(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		env      string
+		received string // of US001, UTC
+		resolved string
+		code     int
+		stderr   string
+	}{
+		{"default street time", nil, "", "2024-03-05T12:30:15Z", "2024-03-06T04:00:00Z", 1, "日期无法识别：“13/07/2024 10:00:00 AM”"},
+		{"-tz", []string{"-tz", "America/New_York"}, "", "2024-03-06T01:30:15Z", "2024-03-06T04:00:00Z", 1, ""},
+		{"JICENG_TZ", nil, "UTC", "2024-03-05T20:30:15Z", "2024-03-06T04:00:00Z", 1, ""},
+		{"-tz over JICENG_TZ", []string{"-tz", "+08:00"}, "UTC", "2024-03-05T12:30:15Z", "2024-03-06T04:00:00Z", 1, ""},
+		{"bad zone", []string{"-tz", "Mars/Olympus"}, "", "", "", 1, "未知时区"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("JICENG_TZ", tt.env)
+			dir := t.TempDir()
+			importFixture(t, dir, "ampm.csv")
+			db := filepath.Join(dir, "t.db")
+			args := append(append([]string{"import", "-db", db}, tt.args...), "ampm.csv")
+			code, stdout, stderr := jcRun(t, dir, args...)
+			if tt.received == "" {
+				if code == 0 || !strings.Contains(stderr, tt.stderr) {
+					t.Errorf("exit %d, stderr %s", code, stderr)
+				}
+				return
+			}
+			if stdout != "imported 3, updated 0, rejected 1\n" {
+				t.Errorf("stdout %q\n%s", stdout, stderr)
+			}
+			rej, _ := os.ReadFile(filepath.Join(dir, "ampm.csv.rejects.csv"))
+			if !strings.Contains(string(rej), tt.stderr) {
+				t.Errorf("rejects lack %q:\n%s", tt.stderr, rej)
+			}
+			ts := dump(t, db)
+			if got := ts[0].ReceivedAt.Format(time.RFC3339); got != tt.received {
+				t.Errorf("received %s, want %s", got, tt.received)
+			}
+			if got := ts[0].ResolvedAt.Format(time.RFC3339); got != tt.resolved {
+				t.Errorf("resolved %s, want %s", got, tt.resolved)
+			}
+		})
+	}
+}
+
+// TestImportNewFieldsEndToEnd: a 问政 export's poster, reply time,
+// supports and opposes are stored, exported for the administrator and
+// masked by the dictionary for a leader.
+func TestImportNewFieldsEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	importFixture(t, dir, "wenzheng-gbk.csv")
+	db := filepath.Join(dir, "t.db")
+	if got := jc(t, "import", "-db", db, filepath.Join(dir, "wenzheng-gbk.csv")); got != "imported 3, updated 0, rejected 0\n" {
+		t.Fatalf("import: %q", got)
+	}
+	rows := func(role string) map[string]map[string]string {
+		out := jc(t, "export", "-role", role, "-db", db)
+		recs, err := csvRows(strings.TrimPrefix(out, "\ufeff"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]map[string]string{}
+		for _, r := range recs[1:] {
+			row := map[string]string{}
+			for i, h := range recs[0] {
+				row[h] = r[i]
+			}
+			m[r[0]] = row
+		}
+		return m
+	}
+	admin := rows("admin")["100017"]
+	for h, want := range map[string]string{"留言用户": "A00090519", "答复时间": "2024-03-08 10:02:11", "点赞数": "12", "反对数": "0"} {
+		if admin[h] != want {
+			t.Errorf("admin export %s = %q, want %q", h, admin[h], want)
+		}
+	}
+	leader := rows("leader")["100017"]
+	if leader["留言用户"] != "A******19" || leader["点赞数"] != "12" || leader["答复时间"] != "2024-03-08 10:02:11" {
+		t.Errorf("leader export: 留言用户 %q, 点赞数 %q, 答复时间 %q", leader["留言用户"], leader["点赞数"], leader["答复时间"])
+	}
+}
+
+func csvRows(s string) ([][]string, error) {
+	cr := csv.NewReader(strings.NewReader(s))
+	cr.FieldsPerRecord = -1
+	return cr.ReadAll()
 }

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -187,7 +188,20 @@ func (f *Field) check() error {
 		if f.Format != "" && !strings.HasPrefix(f.Format, ">=") {
 			return fmt.Errorf("日期字段的 format 应为空或 >=字段名")
 		}
-	case TypePhone, TypeIDCard, TypeFloat, TypeInt, TypeBool, TypeTags:
+	case TypeFloat, TypeInt:
+		// Format is empty or a range "min..max" (either end may be empty).
+		if f.Format != "" {
+			lo, hi, ok := strings.Cut(f.Format, "..")
+			for _, e := range []string{lo, hi} {
+				if _, err := strconv.ParseFloat(strings.TrimSpace(e), 64); ok && strings.TrimSpace(e) != "" && err != nil {
+					ok = false
+				}
+			}
+			if !ok {
+				return fmt.Errorf("数值字段的 format 应为空或范围 最小..最大")
+			}
+		}
+	case TypePhone, TypeIDCard, TypeBool, TypeTags:
 	default:
 		return fmt.Errorf("未知类型 %q", f.Type)
 	}

@@ -61,42 +61,130 @@ func foldWidth(s string) string {
 }
 
 // ParseDateTime parses a date or date and time as found in hotline exports
-// and spreadsheets, in core.StreetTime time unless the value carries an offset:
+// and spreadsheets, in core.StreetTime time unless the value carries an
+// offset (see ParseDateTimeIn).
+func ParseDateTime(s string) (time.Time, error) { return ParseDateTimeIn(s, core.StreetTime) }
+
+// DateForms names the forms ParseDateTimeIn reads, for the reasons shown
+// to users.
+const DateForms = "2024-03-05 08:30[:00]、2024/3/5 8:30、2024.3.5、2024年3月5日 8时30分、20240305[0830[00]]、" +
+	"3/5/2024 8:30:00 PM（月/日/年）、2024-03-05T08:30:00+08:00（带时区偏移或 Z）、Excel 日期序号（如 45356.5）"
+
+// ParseDateTimeIn parses a date or date and time as found in hotline
+// exports and spreadsheets:
 //
 //	2024-03-05 08:30, 2024-03-05T08:30:00, 2024/3/5, 2024/3/5 8:30:15,
 //	2024.3.5, 2024年3月5日, 2024年3月5日 8时30分, 2024年03月05日08:30,
-//	20240305, 202403050830, 20240305083000, RFC 3339,
+//	2024/3/5 下午3:30, 20240305, 202403050830, 20240305083000,
+//	20240305T083000Z, US order with AM/PM: 03/05/2024 08:30:15 PM,
+//	3/5/2024 8:30 am, 03/05/2024 (month first: day-first dates must be
+//	declared, see DateForm), ISO 8601 / RFC 3339 with an offset or Z:
+//	2024-03-05T08:30:00+08:00, 2024-03-05 00:30:00+00:00,
+//	2024-03-05T00:30:00.123Z, 2024-03-05 08:30+0800, 2024-03-05 08:30 UTC+8,
 //	Excel serial dates such as 45356 or 45356.354.
 //
-// Fractions of a second are dropped. Impossible dates (2024-02-30, 25:00)
-// are ErrDateDay or ErrDate; years outside 1900..2199 are rejected.
-func ParseDateTime(s string) (time.Time, error) {
+// A value with an offset keeps its instant; a value without one is read in
+// loc (nil: core.StreetTime). The result is in core.StreetTime. Fractions
+// of a second are dropped. Impossible dates (2024-02-30, 25:00) are
+// ErrDateDay or ErrDate; years outside 1900..2199 are rejected.
+func ParseDateTimeIn(s string, loc *time.Location) (time.Time, error) {
+	if loc == nil {
+		loc = core.StreetTime
+	}
 	s = strings.TrimSpace(foldWidth(s))
 	if s == "" || len(s) > 64 {
 		return time.Time{}, ErrDate
 	}
-	// RFC 3339 with an offset; checked cheaply first, because a failed
-	// time.Parse allocates its error.
-	if len(s) >= 20 && s[10] == 'T' && strings.ContainsAny(s[19:], "Z+-") {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return time.Time{}, ErrDate
-		}
-		if t.Year() < 1900 || t.Year() > 2199 {
-			return time.Time{}, ErrDate
-		}
-		return t.Truncate(time.Second).In(core.StreetTime), nil
-	}
 	if allDigits(s) {
 		switch len(s) {
 		case 8, 12, 14:
-			return compactDate(s)
+			return compactDate(s, loc)
 		}
 	}
-	if t, ok := excelSerial(s); ok {
+	if t, ok := excelSerial(s, loc); ok {
 		return t, nil
 	}
-	return scanDate(s)
+	if rest, off, ok := cutOffset(s); ok {
+		loc, s = off, rest
+	}
+	// 20240305T083000, the ISO 8601 basic form.
+	if len(s) == 15 && s[8] == 'T' && allDigits(s[:8]) && allDigits(s[9:]) {
+		return compactDate(s[:8]+s[9:], loc)
+	}
+	return scanDate(s, loc)
+}
+
+// cutOffset cuts a time-zone designator off the end of a date and time: Z,
+// UTC, GMT, +08:00, +0800, +08, UTC+8, GMT-05:00. It applies only after a
+// time of day (the value has a colon, or is an ISO basic form with T), so
+// that the day of 2024-03-05 is never taken for an offset.
+func cutOffset(s string) (string, *time.Location, bool) {
+	colon := strings.LastIndexByte(s, ':')
+	basic := len(s) > 9 && s[8] == 'T'
+	if colon < 0 && !basic {
+		return s, nil, false
+	}
+	rest, name := s, false
+	switch {
+	case strings.HasSuffix(s, "Z") || strings.HasSuffix(s, "z"):
+		rest = s[:len(s)-1]
+		if rest == "" || rest[len(rest)-1] < '0' || rest[len(rest)-1] > '9' {
+			return s, nil, false
+		}
+		return rest, time.UTC, true
+	case strings.HasSuffix(s, "UTC") || strings.HasSuffix(s, "GMT"):
+		return strings.TrimRight(s[:len(s)-3], " "), time.UTC, true
+	}
+	i := strings.LastIndexAny(s, "+-")
+	if i < 0 || i < colon-3 && !basic || i == 0 {
+		return s, nil, false
+	}
+	rest = s[:i]
+	if r, ok := strings.CutSuffix(rest, "UTC"); ok {
+		rest, name = r, true
+	} else if r, ok := strings.CutSuffix(rest, "GMT"); ok {
+		rest, name = r, true
+	}
+	rest = strings.TrimRight(rest, " ")
+	if rest == "" || rest[len(rest)-1] < '0' || rest[len(rest)-1] > '9' {
+		return s, nil, false
+	}
+	off, ok := parseOffset(s[i:], name)
+	if !ok {
+		return s, nil, false
+	}
+	return rest, time.FixedZone("", off), true
+}
+
+// parseOffset reads +hh:mm, +hhmm or +hh (and +h after UTC or GMT) as
+// seconds east of UTC, up to ±14 hours.
+func parseOffset(z string, named bool) (int, bool) {
+	sign := 1
+	if z[0] == '-' {
+		sign = -1
+	}
+	z = z[1:]
+	var h, m string
+	switch {
+	case len(z) == 5 && z[2] == ':':
+		h, m = z[:2], z[3:]
+	case len(z) == 4:
+		h, m = z[:2], z[2:]
+	case len(z) == 2:
+		h, m = z, "00"
+	case len(z) == 1 && named:
+		h, m = z, "00"
+	default:
+		return 0, false
+	}
+	if !allDigits(h) || !allDigits(m) {
+		return 0, false
+	}
+	hh, mm := atoi(h), atoi(m)
+	if hh > 14 || mm > 59 || hh == 14 && mm > 0 {
+		return 0, false
+	}
+	return sign * (hh*3600 + mm*60), true
 }
 
 func allDigits(s string) bool {
@@ -116,7 +204,7 @@ func atoi(s string) int {
 	return n
 }
 
-func compactDate(s string) (time.Time, error) {
+func compactDate(s string, loc *time.Location) (time.Time, error) {
 	p := [6]int{atoi(s[0:4]), atoi(s[4:6]), atoi(s[6:8])}
 	if len(s) >= 12 {
 		p[3], p[4] = atoi(s[8:10]), atoi(s[10:12])
@@ -124,7 +212,7 @@ func compactDate(s string) (time.Time, error) {
 	if len(s) == 14 {
 		p[5] = atoi(s[12:14])
 	}
-	return makeDate(p)
+	return makeDate(p, loc)
 }
 
 // Excel serial dates count days from 1899-12-30 (which absorbs Excel's
@@ -135,7 +223,7 @@ const (
 	maxSerial = 73415 // 2100-12-31
 )
 
-func excelSerial(s string) (time.Time, bool) {
+func excelSerial(s string, loc *time.Location) (time.Time, bool) {
 	if len(s) < 5 || len(s) > 24 || s[0] < '0' || s[0] > '9' {
 		return time.Time{}, false
 	}
@@ -150,16 +238,28 @@ func excelSerial(s string) (time.Time, bool) {
 	}
 	days := math.Floor(v)
 	secs := math.Round((v - days) * 86400)
-	base := time.Date(1899, 12, 30, 0, 0, 0, 0, core.StreetTime)
-	return base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second), true
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, loc).AddDate(0, 0, int(days))
+	// Wall-clock seconds of the day, so that a day of a DST change is right.
+	s0 := int(secs)
+	t := time.Date(base.Year(), base.Month(), base.Day(), s0/3600, s0/60%60, s0%60, 0, loc)
+	if s0 == 86400 {
+		t = time.Date(base.Year(), base.Month(), base.Day()+1, 0, 0, 0, 0, loc)
+	}
+	if loc != core.StreetTime {
+		t = t.In(core.StreetTime)
+	}
+	return t, true
 }
 
 // scanDate reads digit groups and the text between them: a 4-digit year,
-// month and day separated by - / . or 年 月 (日 号), then optionally hour,
-// minute and second separated by : or 时(点) 分 (秒), and an ignored
-// fraction of a second. 上午/下午 before the time are understood.
-func scanDate(s string) (time.Time, error) {
-	var groups, seps []string
+// month and day separated by - / . or 年 月 (日 号), or month/day/year
+// (US order), then optionally hour, minute and second separated by : or
+// 时(点) 分 (秒), and an ignored fraction of a second. 上午/下午 before the
+// time and AM/PM after it are understood. The value is read in loc.
+func scanDate(s string, loc *time.Location) (time.Time, error) {
+	// At most 9 groups: the slices live on the stack.
+	var gbuf, sbuf [9]string
+	groups, seps := gbuf[:0], sbuf[:0]
 	i := 0
 	for i < len(s) {
 		j := i
@@ -176,7 +276,7 @@ func scanDate(s string) (time.Time, error) {
 		}
 		seps = append(seps, s[j:k])
 		i = k
-		if len(groups) > 8 {
+		if len(groups) == len(gbuf) && i < len(s) {
 			return time.Time{}, ErrDate
 		}
 	}
@@ -199,12 +299,17 @@ func scanDate(s string) (time.Time, error) {
 		}
 		p[0], p[1], p[2] = atoi(g), atoi(groups[1]), atoi(groups[2])
 		rest = 3
+	case len(g) <= 2 && len(groups) >= 3 && len(groups[1]) <= 2 && len(groups[2]) == 4 && seps[0] == "/" && seps[1] == "/":
+		// US order, as Excel and SQL tools write on an English system:
+		// 03/05/2024 08:30:15 PM is March 5.
+		p[0], p[1], p[2] = atoi(groups[2]), atoi(g), atoi(groups[1])
+		rest = 3
 	default:
 		return time.Time{}, ErrDate
 	}
 	// Between date and time: 日/号, spaces or T, 上午/下午.
 	sep := seps[rest-1]
-	if groups[0] != "" && rest == 3 && seps[0] == "年" {
+	if rest == 3 && seps[0] == "年" {
 		sep = strings.TrimPrefix(strings.TrimPrefix(sep, "日"), "号")
 	}
 	pm, am := false, false
@@ -221,12 +326,21 @@ func scanDate(s string) (time.Time, error) {
 		if pm || am {
 			return time.Time{}, ErrDate
 		}
-		return makeDate(p)
+		return makeDate(p, loc)
 	}
 	if seps[rest-1] == "" {
 		return time.Time{}, ErrDate // 2024-03-0508:30
 	}
 	tg, ts := groups[rest:], seps[rest:]
+	// AM or PM after the time: 8:30:15 PM, 8:30 a.m.
+	var tbuf [9]string
+	if last := len(ts) - 1; !am && !pm {
+		if m, ok := meridiem(ts[last]); ok {
+			am, pm = !m, m
+			ts = append(tbuf[:0], ts...)
+			ts[last] = ""
+		}
+	}
 	if len(tg) == 4 && ts[2] == "." && ts[3] == "" && len(tg[3]) <= 9 {
 		tg, ts = tg[:3], ts[:3] // fraction of a second
 		ts[2] = ""
@@ -264,10 +378,22 @@ func scanDate(s string) (time.Time, error) {
 			p[3] = 0
 		}
 	}
-	return makeDate(p)
+	return makeDate(p, loc)
 }
 
-func makeDate(p [6]int) (time.Time, error) {
+// meridiem reads the text after a time: " AM", "PM", " a.m.", " pm" (true
+// for PM).
+func meridiem(s string) (pm, ok bool) {
+	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(s), ".", "")) {
+	case "AM":
+		return false, true
+	case "PM":
+		return true, true
+	}
+	return false, false
+}
+
+func makeDate(p [6]int, loc *time.Location) (time.Time, error) {
 	y, mo, d, h, mi, se := p[0], p[1], p[2], p[3], p[4], p[5]
 	if y < 1900 || y > 2199 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 59 {
 		return time.Time{}, ErrDate
@@ -275,7 +401,11 @@ func makeDate(p [6]int) (time.Time, error) {
 	if d < 1 || d > daysIn(y, mo) {
 		return time.Time{}, ErrDateDay
 	}
-	return time.Date(y, time.Month(mo), d, h, mi, se, 0, core.StreetTime), nil
+	t := time.Date(y, time.Month(mo), d, h, mi, se, 0, loc)
+	if loc != core.StreetTime {
+		t = t.In(core.StreetTime)
+	}
+	return t, nil
 }
 
 func daysIn(y, m int) int {

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the tests, on a machine without them
+
+	"jiceng/internal/core"
 )
 
 func TestParseDateTime(t *testing.T) {
@@ -43,7 +46,41 @@ func TestParseDateTime(t *testing.T) {
 		{"mixed seps", "2024-03/05", ""},
 		{"hour without unit", "2024-03-05 8", ""},
 		{"two digit year", "24-03-05", ""},
-		{"us order", "03/05/2024", ""},
+		{"us order date", "03/05/2024", "2024-03-05 00:00:00"},
+		{"us pm", "03/05/2024 08:30:15 PM", "2024-03-05 20:30:15"},
+		{"us am", "3/5/2024 8:30:15 AM", "2024-03-05 08:30:15"},
+		{"us noon", "03/05/2024 12:00:00 PM", "2024-03-05 12:00:00"},
+		{"us midnight", "03/05/2024 12:10:00 AM", "2024-03-05 00:10:00"},
+		{"us lower dots", "3/5/2024 8:30 p.m.", "2024-03-05 20:30:00"},
+		{"us glued pm", "3/5/2024 8:30PM", "2024-03-05 20:30:00"},
+		{"us 24h", "03/05/2024 20:30", "2024-03-05 20:30:00"},
+		{"us fraction pm", "03/05/2024 08:30:15.250 PM", "2024-03-05 20:30:15"},
+		{"iso pm", "2024-03-05 08:30 PM", "2024-03-05 20:30:00"},
+		{"us month 13", "13/05/2024", ""},
+		{"us pm 13", "03/05/2024 13:00 PM", ""},
+		{"us dashes", "03-05-2024", ""},
+		{"us bad meridiem", "03/05/2024 08:30 XM", ""},
+		{"us meridiem without time", "03/05/2024 PM", ""},
+		{"offset colon", "2024-03-05 00:30:00+00:00", "2024-03-05 08:30:00"},
+		{"offset T minus", "2024-03-04T19:30:00-05:00", "2024-03-05 08:30:00"},
+		{"offset basic", "2024-03-05T08:30:00+0800", "2024-03-05 08:30:00"},
+		{"offset hours", "2024-03-05T09:30:00+09", "2024-03-05 08:30:00"},
+		{"offset fraction Z", "2024-03-05T00:30:00.123456Z", "2024-03-05 08:30:00"},
+		{"offset fraction", "2024-03-05 00:30:00.5+00:00", "2024-03-05 08:30:00"},
+		{"offset minutes only", "2024-03-05T00:30Z", "2024-03-05 08:30:00"},
+		{"utc word", "2024-03-05 00:30:00 UTC", "2024-03-05 08:30:00"},
+		{"utc plus", "2024-03-05 08:30 UTC+8", "2024-03-05 08:30:00"},
+		{"gmt minus", "2024-03-04 19:30 GMT-05:00", "2024-03-05 08:30:00"},
+		{"iso basic Z", "20240305T003000Z", "2024-03-05 08:30:00"},
+		{"iso basic", "20240305T083000", "2024-03-05 08:30:00"},
+		{"lower z", "2024-03-05T00:30:00z", "2024-03-05 08:30:00"},
+		{"offset crosses year", "2023-12-31T23:30:00-01:00", "2024-01-01 08:30:00"},
+		{"offset too big", "2024-03-05T08:30:00+15:00", ""},
+		{"offset bad minutes", "2024-03-05T08:30:00+08:75", ""},
+		{"offset three digits", "2024-03-05T08:30:00+080", ""},
+		{"date with Z only", "2024-03-05Z", ""},
+		{"offset without time", "2024-03-05-05", ""},
+		{"Z after text", "2024-03-05 08:30 xZ", ""},
 		{"text", "昨天下午", ""},
 		{"empty", "", ""},
 		{"bare year", "2024", ""},
@@ -267,13 +304,23 @@ func TestParseTags(t *testing.T) {
 
 func FuzzParseDateTime(f *testing.F) {
 	for _, s := range []string{"2024-03-05 08:30", "2024/3/5 8:30:15", "2024年3月5日 8时30分", "20240305083000",
-		"45356.354", "2024-03-05T08:30:00+08:00", "2024/3/5 下午3:30", "2024-02-30", "２０２４－０３－０５"} {
-		f.Add(s)
+		"45356.354", "2024-03-05T08:30:00+08:00", "2024/3/5 下午3:30", "2024-02-30", "２０２４－０３－０５",
+		"03/05/2024 08:30:15 PM", "3/5/2024 8:30 a.m.", "2024-03-05 00:30:00+00:00", "2024-03-05T00:30:00.123Z",
+		"2024-03-05 08:30 UTC+8", "20240305T003000Z", "2024-03-04 19:30 GMT-05:00"} {
+		f.Add(s, "")
+		f.Add(s, "America/New_York")
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		tm, err := ParseDateTime(s)
+	f.Fuzz(func(t *testing.T, s, zone string) {
+		loc, err := LoadZone(zone)
 		if err != nil {
 			return
+		}
+		tm, err := ParseDateTimeIn(s, loc)
+		if err != nil {
+			return
+		}
+		if tm.Location() != core.StreetTime {
+			t.Fatalf("ParseDateTimeIn(%q) in %v", s, tm.Location())
 		}
 		norm := FormatDateTime(tm)
 		back, err := ParseDateTime(norm)

@@ -3,6 +3,7 @@ package fieldset
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,7 +74,15 @@ func (s *Set) Ticket(values map[string]string) (core.Ticket, []Problem) {
 //   - fields beyond the standard ones go to Extra by name.
 //
 // Flags are sorted so that the same input gives the same ticket.
+// Datetimes are read by ParseDateTime; see TicketValuesIn.
 func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
+	return s.TicketValuesIn(vals, nil)
+}
+
+// TicketValuesIn is TicketValues with the datetime of field i read by
+// forms[i] (a declared format and zone); a nil forms or entry reads by
+// ParseDateTime.
+func (s *Set) TicketValuesIn(vals []string, forms []*DateForm) (core.Ticket, []Problem) {
 	var t core.Ticket
 	var probs []Problem
 	problem := func(f *Field, reason string) {
@@ -111,8 +120,12 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 			problem(f, "含有无效字符")
 			continue
 		}
+		var form *DateForm
+		if i < len(forms) {
+			form = forms[i]
+		}
 		if !IsColumn(f.Name) {
-			norm, err := f.Normalize(v)
+			norm, err := f.normalize(v, form)
 			if err != nil {
 				problem(f, err.Error())
 				norm = v
@@ -128,7 +141,7 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 		}
 		switch f.Type {
 		case TypeDateTime:
-			tm, err := ParseDateTime(v)
+			tm, err := form.Parse(v)
 			if err != nil {
 				problem(f, err.Error())
 				keepRaw(f, v)
@@ -144,9 +157,12 @@ func (s *Set) TicketValues(vals []string) (core.Ticket, []Problem) {
 			}
 			*column[f.Name].Ptr(&t).(**float64) = &x
 		case TypeInt:
-			n, err := ParseInt(v)
-			if err != nil || n < 0 || n > 1<<31-1 {
-				problem(f, ErrInt.Error())
+			n, err := f.parseInt(v)
+			if err == nil && (n < 0 || n > 1<<31-1) {
+				err = ErrRange
+			}
+			if err != nil {
+				problem(f, err.Error())
 				keepRaw(f, v)
 				continue
 			}
@@ -212,8 +228,12 @@ func timeOf(t *core.Ticket, name string) time.Time {
 	if IsColumn(name) {
 		return time.Time{}
 	}
-	// A street's own datetime field, kept normalised in Extra.
-	tm, err := time.ParseInLocation(DateTimeLayout, t.Extra[name], core.StreetTime)
+	// A field beyond the standard ones, kept normalised in Extra.
+	v := t.Extra[name]
+	if v == "" {
+		return time.Time{} // no value: no failed parse, which allocates its error
+	}
+	tm, err := time.ParseInLocation(DateTimeLayout, v, core.StreetTime)
 	if err != nil {
 		return time.Time{}
 	}
@@ -223,7 +243,10 @@ func timeOf(t *core.Ticket, name string) time.Time {
 // Normalize validates one non-empty value of f and returns its normalised
 // text form (what Values would give back), or an error whose text is a
 // Chinese reason.
-func (f *Field) Normalize(v string) (string, error) {
+func (f *Field) Normalize(v string) (string, error) { return f.normalize(v, nil) }
+
+// normalize is Normalize with a datetime read by form.
+func (f *Field) normalize(v string, form *DateForm) (string, error) {
 	v = strings.TrimSpace(v)
 	switch f.Type {
 	case TypeString:
@@ -240,7 +263,7 @@ func (f *Field) Normalize(v string) (string, error) {
 		}
 		return v, nil
 	case TypeDateTime:
-		t, err := ParseDateTime(v)
+		t, err := form.Parse(v)
 		if err != nil {
 			return "", err
 		}
@@ -258,7 +281,7 @@ func (f *Field) Normalize(v string) (string, error) {
 		}
 		return FormatFloat(x), nil
 	case TypeInt:
-		n, err := ParseInt(v)
+		n, err := f.parseInt(v)
 		if err != nil {
 			return "", err
 		}
@@ -273,6 +296,20 @@ func (f *Field) Normalize(v string) (string, error) {
 		return FormatTags(ParseTags(v)), nil
 	}
 	return v, nil
+}
+
+// parseInt reads a whole number within f's range "min..max", if any.
+func (f *Field) parseInt(v string) (int64, error) {
+	n, err := ParseInt(v)
+	if err != nil {
+		return 0, err
+	}
+	if f.Format != "" {
+		if _, err := ParseFloat(strconv.FormatInt(n, 10), f.Format); err != nil {
+			return 0, ErrRange
+		}
+	}
+	return n, nil
 }
 
 // Values returns the text form of t's value for each field of s.Fields, in

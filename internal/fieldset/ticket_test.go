@@ -108,3 +108,57 @@ func TestLoadRejectsBadTimeOrder(t *testing.T) {
 		t.Error("format >= an unknown field: want error")
 	}
 }
+
+// TestExportHeaders: the usual headers of 问政/留言板 and 12345 exports
+// name their field without a mapping.
+func TestExportHeaders(t *testing.T) {
+	set := Tickets()
+	tests := []struct{ header, field string }{
+		{"留言编号", "number"}, {"留言用户", "poster"}, {"留言主题", "title"}, {"留言时间", "received_at"},
+		{"留言详情", "content"}, {"答复意见", "reply"}, {"答复时间", "replied_at"}, {"点赞数", "supports"},
+		{"反对数", "opposes"}, {"诉求人", "caller_name"}, {"反映渠道", "channel"}, {"办理单位", "unit"},
+		{"处理结果", "reply"}, {"回复时间", "replied_at"}, {"一级标签", "category1"}, {"工单来源", "channel"},
+		{"诉求人电话", "caller_phone"}, {"诉求地址", "address"}, {"办结时间", "resolved_at"}, {"处理部门", "unit"},
+		{"回访情况", "satisfaction"}, {"提交时间", "received_at"}, {"答复单位", "unit"},
+		{"msg_id", "number"}, {"user", "poster"}, {"time", "received_at"}, {"title", "title"}, {"detail", "content"},
+		{" 留言详情* ", "content"}, {"Msg_ID", "number"}, {"时间", "received_at"}, {"详情", "content"}, {"用户", "poster"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.header, func(t *testing.T) {
+			f := set.Lookup(tt.header)
+			if f == nil || f.Name != tt.field {
+				t.Errorf("Lookup(%q) = %v, want %s", tt.header, f, tt.field)
+			}
+		})
+	}
+}
+
+// TestNewFields: the fields 问政 exports carry are declared as they should
+// be, and kept in Extra by name, normalised.
+func TestNewFields(t *testing.T) {
+	set := Tickets()
+	for name, want := range map[string][2]string{
+		"poster": {TypeString, SensPersonal}, "replied_at": {TypeDateTime, SensInternal},
+		"supports": {TypeInt, SensPublic}, "opposes": {TypeInt, SensPublic},
+	} {
+		f := set.Field(name)
+		if f == nil || f.Type != want[0] || f.Sensitivity != want[1] || IsColumn(name) {
+			t.Errorf("field %s = %+v, want type %s, sensitivity %s, in Extra", name, f, want[0], want[1])
+		}
+	}
+	tk, probs := set.Ticket(map[string]string{"number": "W1", "received_at": "2024-03-05 08:30", "content": "x",
+		"poster": " A001 ", "replied_at": "2024/3/6 9:00", "supports": "12.0", "opposes": "-1"})
+	want := map[string]string{"poster": "A001", "replied_at": "2024-03-06 09:00:00", "supports": "12", "opposes": "-1"} // an invalid extra value is kept, flagged
+	if len(probs) != 1 || probs[0].Field != "opposes" || probs[0].Reject {
+		t.Errorf("problems %+v, want one flag on opposes", probs)
+	}
+	for k, v := range want {
+		if tk.Extra[k] != v {
+			t.Errorf("Extra[%s] = %q, want %q (%v)", k, tk.Extra[k], v, tk.Extra)
+		}
+	}
+	_, probs = set.Ticket(map[string]string{"number": "W1", "received_at": "2024-03-05 08:30", "content": "x", "replied_at": "2024-03-01"})
+	if len(probs) != 1 || probs[0].Field != "replied_at" || probs[0].Reason != "早于受理时间" {
+		t.Errorf("reply before receipt: %+v", probs)
+	}
+}

@@ -8,12 +8,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"jiceng/internal/core"
+	"jiceng/internal/fieldset"
 	"jiceng/internal/importer"
 )
 
@@ -27,7 +29,7 @@ func (c *countStore) UpsertTickets(_ context.Context, t []core.Ticket, _ string)
 
 // checkAccounting reads the file at p with the row reader and imports it,
 // and checks that every row read is accounted for: stored, rejected, blank,
-// a title row or the header.
+// a title row, the header or a repeat of it.
 func checkAccounting(t *testing.T, p string) {
 	r, _, err := importer.Open(p, importer.ReadOptions{})
 	if err != nil {
@@ -61,7 +63,7 @@ func checkAccounting(t *testing.T, p string) {
 		header = 1
 	}
 	if err == nil || sum.Rejected > 0 {
-		if got := sum.Created + sum.Rejected + sum.BlankRows + sum.TitleRows + header; got != n {
+		if got := sum.Created + sum.Rejected + sum.BlankRows + sum.TitleRows + sum.HeaderRepeats + header; got != n {
 			t.Fatalf("%d rows read, %d accounted for (%+v, err %v)", n, got, sum, err)
 		}
 	}
@@ -74,7 +76,8 @@ func checkAccounting(t *testing.T, p string) {
 }
 
 func FuzzReadCSV(f *testing.F) {
-	for _, name := range []string{"title.csv", "bom.csv", "tab.csv", "duplicates.csv", "truncated.csv", "invalid.csv", "noheader.csv"} {
+	for _, name := range []string{"title.csv", "bom.csv", "tab.csv", "duplicates.csv", "truncated.csv", "invalid.csv", "noheader.csv",
+		"wenzheng.csv", "wenzheng-gbk.csv", "hotline12345.csv", "ampm.csv", "unknownheaders.csv", "glued.csv", "headerless.csv"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -92,6 +95,57 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		checkAccounting(t, p)
 	})
+}
+
+// FuzzLoadMapping: LoadMapping never panics; a mapping it reads is
+// valid, and its MappingText reads back to the same mapping.
+func FuzzLoadMapping(f *testing.F) {
+	for _, s := range []string{
+		"列名,字段\n事项号,number\n发生时间,来电时间\n# 注释\n",
+		"提交时间,received_at,MM/DD/YYYY hh:mm:ss AM,America/New_York\n",
+		"类型,category1\n类型,title\n",
+		"\" #a, b\",number\nx,received_at,,+08:00\n",
+		"a,received_at,YYYY-QQ\n",
+		"a,received_at,excel,UTC\nb,resolved_at,2006-01-02 15:04 -0700\n",
+	} {
+		f.Add([]byte(s))
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "ampm.map.csv"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	set := fieldset.Tickets()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := importer.LoadMapping(bytes.NewReader(data), set)
+		if err != nil {
+			return
+		}
+		if err := m.Check(set); err != nil {
+			t.Fatalf("LoadMapping accepted a mapping Check refuses: %v", err)
+		}
+		text := m.MappingText()
+		back, err := importer.LoadMapping(strings.NewReader(text), set)
+		if err != nil {
+			t.Fatalf("MappingText %q does not read back: %v", text, err)
+		}
+		if !reflect.DeepEqual(normal(back), normal(m)) {
+			t.Fatalf("MappingText %q reads back as %v, want %v", text, back, m)
+		}
+	})
+}
+
+// normal drops the spelling of the columns, which MappingText may change
+// (it keeps the folded form).
+func normal(m importer.Mapping) map[string][]importer.Target {
+	out := map[string][]importer.Target{}
+	for k, ts := range m {
+		for _, t := range ts {
+			t.Column = ""
+			out[k] = append(out[k], t)
+		}
+	}
+	return out
 }
 
 func FuzzReadXLSX(f *testing.F) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"jiceng/internal/core"
@@ -28,8 +29,17 @@ type Options struct {
 	// Fields is the field set; nil means fieldset.Tickets().
 	Fields *fieldset.Set
 	// Mapping maps column headers the field set does not know onto fields
-	// (see LoadMapping); it takes precedence over the field set's aliases.
+	// (see LoadMapping); it takes precedence over the field set's aliases,
+	// and may declare the format and zone of a datetime column.
 	Mapping Mapping
+	// Zone is the zone of datetimes without an offset, unless the mapping
+	// declares one for the column; nil means core.StreetTime.
+	Zone *time.Location
+	// Mask, when not nil, masks a value of a personal or sensitive field
+	// that a reject reason quotes (a date that could not be read), e.g. by
+	// the masking dictionary for the role of who reads the rejects; nil
+	// shows every letter and digit of such a value as *.
+	Mask func(field, value string) string
 	// Sheet is the XLSX sheet; empty means the first.
 	Sheet string
 	// BatchSize is the number of tickets stored per transaction; 0 means
@@ -73,7 +83,9 @@ type Progress struct {
 // Created, Updated, Unchanged or Rejected; title rows above the header and
 // blank rows are counted apart.
 type Summary struct {
-	Format                      string
+	Format string
+	// HeaderRow is the row of the header (1-based); when none was found,
+	// the row taken for the header it should be (see Columns), or 0.
 	HeaderRow                   int
 	Created, Updated, Unchanged int
 	Rejected                    int
@@ -84,13 +96,31 @@ type Summary struct {
 	// Repeated lists headers of columns naming a field an earlier column
 	// already names; they are kept in Extra too.
 	Repeated []string
-	// Missing lists the labels of required fields without a column.
+	// Missing lists the labels of required fields without a column; the
+	// file is then refused (an error) and no row is stored or rejected.
 	Missing []string
+	// Columns are the file's column headers (or, when no header was found,
+	// the cells of the row most like one; nil when that row looks like
+	// data), for the message that shows how to map them.
+	Columns []string
+	// Guesses are, for each field of Missing, the column that most likely
+	// holds it ("" when none), for a mapping line that fixes the file.
+	Guesses []Guess
+	// HeaderRepeats counts rows equal to the header further down (exports
+	// glued together, a header on every printed page): skipped, never
+	// taken for data.
+	HeaderRepeats int
 	// RejectsFile is the path of the rejects file, or "" when none.
 	RejectsFile string
 	// HashBytes is the memory of the duplicate-number set.
 	HashBytes int
 }
+
+// The columns the rejects file adds to the file's own.
+const (
+	rejectsRowColumn    = "行号"
+	rejectsReasonColumn = "拒绝原因"
+)
 
 // RejectsPath is where the rejects of file go.
 func RejectsPath(file string) string { return file + ".rejects.csv" }
@@ -102,11 +132,13 @@ type importer struct {
 	path string
 	base string
 
-	header   []string // header cells as read (trimmed)
-	colField []int    // column → field index, or -1
-	extraKey []string // column → Extra key for unmapped columns
-	fieldCol []int    // field index → column, or -1
-	numIdx   int      // field index of number
+	header    []string             // header cells as read (trimmed)
+	colField  []int                // column → (first) field index, or -1
+	colFields [][]int              // column → every field index it feeds (a mapping may name several)
+	extraKey  []string             // column → Extra key for unmapped columns
+	fieldCol  []int                // field index → column, or -1
+	forms     []*fieldset.DateForm // field index → how its dates are read; nil entries read ParseDateTime
+	numIdx    int                  // field index of number
 
 	vals    []string
 	seen    hashSet
@@ -115,7 +147,7 @@ type importer struct {
 	rej     *rejects
 	sum     Summary
 	// complete is set when the run failed but still accounted for every
-	// row: an empty file, or a header not found (all rows rejected).
+	// row: an empty file.
 	complete bool
 }
 
@@ -157,6 +189,9 @@ func Import(ctx context.Context, st Upserter, path string, opt Options) (Summary
 	if im.numIdx < 0 {
 		return im.sum, core.Errorf(core.EINVALID, "字段集缺少 number（工单编号）字段")
 	}
+	if err := im.opt.Mapping.Check(im.set); err != nil {
+		return im.sum, err
+	}
 	im.rej = &rejects{path: RejectsPath(path)}
 	sum, err := im.run(ctx, st)
 	if ferr := im.rej.finish(err == nil || im.complete); ferr != nil && err == nil {
@@ -195,13 +230,16 @@ func (im *importer) run(ctx context.Context, st Upserter) (Summary, error) {
 	}
 	h := im.findHeader(pre)
 	if h < 0 {
-		return im.sum, im.rejectAll(rr, pre)
+		return im.sum, im.noHeader(pre)
 	}
 	im.sum.HeaderRow = pre[h].Num
 	if pre[h].Err != "" {
 		return im.sum, core.Errorf(core.EINVALID, "%s: 表头（第 %d 行）%s，文件未导入；请删去多余的列后再导入", im.base, pre[h].Num, pre[h].Err)
 	}
 	im.plan(pre[h].Cells)
+	if len(im.sum.Missing) > 0 {
+		return im.sum, im.missing(pre[h+1:])
+	}
 	if n := len(im.sum.Unmapped) + len(im.sum.Repeated); n > MaxExtra {
 		return im.sum, core.Errorf(core.EINVALID, "%s: 表头有 %d 列不对应任何字段，超过上限 %d 列，文件未导入；"+
 			"请删去无关的列，或用 -mapping 指定列与字段的对应关系", im.base, n, MaxExtra)
@@ -256,35 +294,89 @@ func HeaderRow(rows []Row, known func(cell string) bool) int {
 	return best
 }
 
+// lookup returns the field column header names: the first target the
+// mapping gives it, or else the field set's alias; nil when none.
 func (im *importer) lookup(header string) *fieldset.Field {
-	if name, ok := im.opt.Mapping[fieldset.NormalizeHeader(header)]; ok {
-		return im.set.Field(name)
+	if ts := im.opt.Mapping[fieldset.NormalizeHeader(header)]; len(ts) > 0 {
+		return im.set.Field(ts[0].Field)
 	}
 	return im.set.Lookup(header)
 }
 
-// plan maps the header's columns onto fields.
+// plan maps the header's columns onto fields: first the columns the
+// mapping names (each to every field it lists), then the others by the
+// field set's aliases. A field goes to the first column that claims it; a
+// column all of whose fields are taken is Repeated and kept in Extra.
 func (im *importer) plan(header []string) {
 	im.header = make([]string, len(header))
 	im.colField = make([]int, len(header))
+	im.colFields = make([][]int, len(header))
 	im.extraKey = make([]string, len(header))
 	im.fieldCol = make([]int, len(im.set.Fields))
 	for i := range im.fieldCol {
 		im.fieldCol[i] = -1
 	}
+	im.forms = make([]*fieldset.DateForm, len(im.set.Fields))
+	if im.opt.Zone != nil && im.opt.Zone != core.StreetTime {
+		for i, f := range im.set.Fields {
+			if f.Type == fieldset.TypeDateTime {
+				im.forms[i] = &fieldset.DateForm{Zone: im.opt.Zone}
+			}
+		}
+	}
 	im.vals = make([]string, len(im.set.Fields))
-	used := map[string]bool{}
-	for c, h := range header {
-		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
-		im.header[c] = h
-		im.colField[c] = -1
-		if f := im.lookup(h); f != nil {
-			fi := im.set.Index(f.Name)
-			if im.fieldCol[fi] < 0 {
-				im.fieldCol[fi] = c
-				im.colField[c] = fi
+	claimed := make([]bool, len(header)) // the column named a field (mapped or repeated)
+	for pass := 0; pass < 2; pass++ {
+		for c, h := range header {
+			h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+			im.header[c] = h
+			ts := im.opt.Mapping[fieldset.NormalizeHeader(h)]
+			if pass == 0 && len(ts) == 0 || pass == 1 && len(ts) > 0 {
 				continue
 			}
+			if pass == 1 {
+				if f := im.set.Lookup(h); f != nil {
+					ts = []Target{{Column: h, Field: f.Name}}
+				}
+			}
+			for _, t := range ts {
+				fi := im.set.Index(t.Field)
+				if fi < 0 {
+					continue
+				}
+				claimed[c] = true
+				if im.fieldCol[fi] >= 0 {
+					continue
+				}
+				im.fieldCol[fi] = c
+				im.colFields[c] = append(im.colFields[c], fi)
+				if form, _ := t.form(im.set); form != nil {
+					if t.Zone == "" && im.opt.Zone != nil {
+						form.Zone = im.opt.Zone
+					}
+					im.forms[fi] = form
+				}
+			}
+		}
+	}
+	// A rejects file, corrected and imported again, ends with the columns
+	// the importer added: they are dropped, not kept as extra values.
+	own := 0
+	if n := len(im.header); n >= 3 && im.header[n-2] == rejectsRowColumn && im.header[n-1] == rejectsReasonColumn &&
+		len(im.colFields[n-2]) == 0 && len(im.colFields[n-1]) == 0 {
+		own = 2
+	}
+	used := map[string]bool{}
+	for c, h := range im.header {
+		im.colField[c] = -1
+		if c >= len(im.header)-own {
+			continue
+		}
+		if len(im.colFields[c]) > 0 {
+			im.colField[c] = im.colFields[c][0]
+			continue
+		}
+		if claimed[c] {
 			im.sum.Repeated = append(im.sum.Repeated, columnName(c, h))
 		} else if h != "" {
 			im.sum.Unmapped = append(im.sum.Unmapped, h)
@@ -336,12 +428,11 @@ func (im *importer) parse(row Row) (core.Ticket, string) {
 	if row.Err != "" {
 		return core.Ticket{}, row.Err
 	}
-	for i := range im.vals {
-		im.vals[i] = ""
-	}
-	for c, v := range row.Cells {
-		if c < len(im.colField) && im.colField[c] >= 0 {
-			im.vals[im.colField[c]] = v
+	for fi, c := range im.fieldCol {
+		if c >= 0 && c < len(row.Cells) {
+			im.vals[fi] = row.Cells[c]
+		} else {
+			im.vals[fi] = ""
 		}
 	}
 	for c, v := range row.Cells {
@@ -351,7 +442,7 @@ func (im *importer) parse(row Row) (core.Ticket, string) {
 			return core.Ticket{}, fmt.Sprintf("%s含有乱码替换字符“\uFFFD”（文件在导出或转码时已损坏），此行未导入，以免覆盖正确的内容", im.colLabel(c))
 		}
 	}
-	t, probs := im.set.TicketValues(im.vals)
+	t, probs := im.set.TicketValuesIn(im.vals, im.forms)
 	var reasons []string
 	for _, p := range probs {
 		if !p.Reject {
@@ -359,7 +450,7 @@ func (im *importer) parse(row Row) (core.Ticket, string) {
 		}
 		fi := im.set.Index(p.Field)
 		if c := im.fieldCol[fi]; c >= 0 && c < len(row.Cells) && strings.TrimSpace(row.Cells[c]) != "" {
-			reasons = append(reasons, fmt.Sprintf("第 %d 列 %s: %s", c+1, im.header[c], p.Reason))
+			reasons = append(reasons, fmt.Sprintf("第 %d 列 %s: %s", c+1, im.header[c], im.dateReason(fi, p.Reason, row.Cells[c])))
 		} else {
 			reasons = append(reasons, p.Reason)
 		}
@@ -377,6 +468,9 @@ func (im *importer) parse(row Row) (core.Ticket, string) {
 		key := ""
 		if c < len(im.extraKey) {
 			key = im.extraKey[c]
+			if key == "" {
+				continue // a rejects file's own column
+			}
 		} else {
 			key = fmt.Sprintf("第%d列", c+1)
 		}
@@ -473,6 +567,10 @@ func (im *importer) produce(ctx context.Context, rr RowReader, pending []Row, ch
 			im.sum.BlankRows++
 			return nil
 		}
+		if im.isHeader(row) {
+			im.sum.HeaderRepeats++
+			return nil
+		}
 		rows++
 		t, reason := im.parse(row)
 		if reason != "" {
@@ -533,7 +631,7 @@ func (im *importer) confirmDuplicates(ctx context.Context, st Upserter) error {
 		if err != nil {
 			return err
 		}
-		if row.Num <= im.sum.HeaderRow {
+		if row.Num <= im.sum.HeaderRow || im.isHeader(row) {
 			continue
 		}
 		for next < len(im.suspect) && im.suspect[next] < row.Num {
@@ -581,30 +679,6 @@ func (im *importer) confirmDuplicates(ctx context.Context, st Upserter) error {
 	return nil
 }
 
-// rejectAll writes every row of a file whose header was not found to the
-// rejects file.
-func (im *importer) rejectAll(rr RowReader, pre []Row) error {
-	width := 0
-	for _, r := range pre {
-		width = max(width, len(r.Cells))
-	}
-	header := make([]string, width)
-	for i := range header {
-		header[i] = fmt.Sprintf("第%d列", i+1)
-	}
-	if err := im.rej.open(header); err != nil {
-		return err
-	}
-	const reason = "表头无法识别：前 10 行中没有任何已知列名"
-	if err := eachRow(pre, rr, func(r Row) error { return im.reject(r, reason) }); err != nil {
-		return err
-	}
-	im.complete = true
-	return core.Errorf(core.EINVALID, "%s: 表头无法识别——前 %d 行中没有任何已知列名（如 工单编号、来电时间、诉求内容）；"+
-		"请检查文件，或用 -mapping 指定列与字段的对应关系。全部 %d 行已写入 %s",
-		im.base, min(headerScan, len(pre)), im.sum.Rejected, filepath.Base(im.rej.path))
-}
-
 // rejects writes the rejects file: to a temporary file first, renamed into
 // place at the end, so that an interrupted run never leaves a half file
 // under the final name.
@@ -634,7 +708,7 @@ func (r *rejects) write(row Row, reason string) error {
 		r.w = csv.NewWriter(f)
 		// LF line ends: csv.Writer would turn a line break inside a cell
 		// into CRLF with UseCRLF, and the cells must stay verbatim.
-		h := append(append([]string(nil), r.header...), "行号", "拒绝原因")
+		h := append(append([]string(nil), r.header...), rejectsRowColumn, rejectsReasonColumn)
 		if err := r.w.Write(h); err != nil {
 			return err
 		}
