@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"DueTickets", testDueTickets},
 		{"DispatchRules", testDispatchRules},
 		{"CreateWithHistory", testCreateWithHistory},
+		{"ImportMappings", testImportMappings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
