@@ -26,7 +26,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "import"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.

@@ -62,6 +62,10 @@ func TestRouteMatrix(t *testing.T) {
 		core.CatalogueVersion{CreatedAt: fixedClock(), CreatedBy: "admin", Source: "matrix.csv"}); err != nil {
 		t.Fatal(err)
 	}
+	// An import job of admin's, finished with a rejected row: {job}.
+	f.server.ImportDir = t.TempDir()
+	t.Cleanup(f.server.closeImports)
+	job := importedJob(t, f, "admin")
 	clients := map[string]*http.Client{"": f.client(t)}
 	csrf := map[string]string{}
 	signIn := func() {
@@ -88,6 +92,7 @@ func TestRouteMatrix(t *testing.T) {
 		}
 		path = strings.Replace(path, "{$}", "", 1)
 		path = strings.Replace(path, "{version}", "1", 1) // the catalogue version seeded below
+		path = strings.Replace(path, "{job}", job, 1)
 		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
 			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
 		}
@@ -139,6 +144,18 @@ func TestRouteMatrix(t *testing.T) {
 						r := send(path)
 						if refused := r.status == http.StatusForbidden; refused == u.desk {
 							t.Fatalf("status %d: refused %v, want %v", r.status, refused, !u.desk)
+						}
+						// A job is its owner's (admin's): others at the desk
+						// find none; admin reads it (a started job is not
+						// started again).
+						if strings.Contains(rt.pattern, "{job}") && u.desk {
+							want := http.StatusNotFound
+							if u.name == "admin" {
+								want = map[string]int{http.MethodGet: http.StatusOK, http.MethodPost: http.StatusConflict}[method]
+							}
+							if r.status != want {
+								t.Fatalf("job of admin: status %d, want %d", r.status, want)
+							}
 						}
 					case intake:
 						req, err := http.NewRequest(method, f.srv.URL+path,
