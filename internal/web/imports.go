@@ -807,14 +807,13 @@ func (s *Server) applyMapping(w http.ResponseWriter, r *http.Request, p principa
 		return
 	}
 	name := strings.TrimSpace(r.PostFormValue("save_as"))
+	if text == "" {
+		name = "" // every column is found by its header: nothing to save
+	}
 	if name != "" {
 		ms, ok := s.mappingStore()
 		if !ok {
 			s.renderJob(w, r, p, j, http.StatusBadRequest, "当前数据库不支持保存映射", choice)
-			return
-		}
-		if text == "" {
-			s.renderJob(w, r, p, j, http.StatusBadRequest, "所有列都已按列名识别，没有需要保存的映射", choice)
 			return
 		}
 		err := ms.PutImportMapping(r.Context(), core.ImportMapping{Name: name, Text: text, CreatedBy: p.User.Username, UpdatedAt: s.Clock.Now()})
@@ -873,7 +872,9 @@ func (s *Server) runImport(ctx context.Context, j *importJob) {
 	end := func(state, msg string) {
 		j.mu.Lock()
 		j.state, j.errMsg, j.ended = state, msg, s.Clock.Now()
+		j.preview.Rows = nil // personal data the summary does not show
 		j.mu.Unlock()
+		s.ticketsChanged()
 		// The upload is not needed any more; the rejects stay until the
 		// job expires.
 		os.Remove(j.path)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -120,7 +122,7 @@ func openFile(tb testing.TB, p string) *os.File {
 func importedJob(tb testing.TB, f *fixture, user string) string {
 	tb.Helper()
 	c := f.login(tb, user)
-	csrf := csrfToken(sessionOf(tb.(*testing.T), f, c))
+	csrf := csrfToken(sessionToken(tb, f, c))
 	id := jobOf(tb, upload(tb, f, c, csrf, "import_unknown.csv", openFile(tb, "testdata/import_unknown.csv"), nil))
 	r := postForm(tb, f, c, "/import/"+id+"/start", unknownMapping(csrf))
 	if r.status != http.StatusSeeOther {
@@ -128,6 +130,19 @@ func importedJob(tb testing.TB, f *fixture, user string) string {
 	}
 	waitJob(tb, f, id)
 	return id
+}
+
+// sessionToken is sessionOf for benchmarks too.
+func sessionToken(tb testing.TB, f *fixture, c *http.Client) string {
+	tb.Helper()
+	u, _ := url.Parse(f.srv.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == sessionCookie {
+			return ck.Value
+		}
+	}
+	tb.Fatal("no session cookie")
+	return ""
 }
 
 // unknownMapping is the page's form for import_unknown.csv, mapped.
@@ -229,10 +244,13 @@ func TestImportPage(t *testing.T) {
 		t.Fatalf("status %+v %+v", st, st.Summary)
 	}
 	r = f.get(t, c, "/import/"+id)
-	for _, want := range []string{"导入完成", "/import/" + id + "/rejects.xlsx", "附注"} {
+	for _, want := range []string{"导入完成", "/import/" + id + "/rejects.xlsx", "&lt;b&gt;附注&lt;/b&gt;"} {
 		if !strings.Contains(string(r.body), want) {
 			t.Errorf("summary lacks %q: %.1500s", want, r.body)
 		}
+	}
+	if strings.Contains(string(r.body), "<b>附注") {
+		t.Error("summary shows a header's HTML unescaped")
 	}
 	tk, err := f.store.TicketByNumber(ctx, "WZ001")
 	if err != nil || tk.CallerPhone != "13812345678" || tk.Extra["工单编号"] != "旧001" || tk.SourceFile != "import_unknown.csv" {
@@ -355,4 +373,71 @@ func TestImportShutdownRemovesFiles(t *testing.T) {
 	if left, _ := os.ReadDir(f.server.ImportDir); len(left) != 0 {
 		t.Errorf("%d job directories after shutdown", len(left))
 	}
+}
+
+// TestImportXLSX: a workbook goes the same way, on the sheet named in the
+// form.
+func TestImportXLSX(t *testing.T) {
+	f := importFixture(t)
+	c := f.login(t, "admin")
+	csrf := csrfToken(sessionOf(t, f, c))
+	x := excelize.NewFile()
+	x.SetSheetRow("Sheet1", "A1", &[]any{"说明"})
+	x.NewSheet("工单")
+	x.SetSheetRow("工单", "A1", &[]any{"工单编号", "来电时间", "诉求内容", "备注"})
+	x.SetSheetRow("工单", "A2", &[]any{"X001", "2025-02-03 08:30", "楼道灯坏了", "<img src=x onerror=alert(1)>"})
+	var b bytes.Buffer
+	if err := x.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	id := jobOf(t, upload(t, f, c, csrf, "工单.xlsx", bytes.NewReader(b.Bytes()), map[string]string{"sheet": "工单"}))
+	r := f.get(t, c, "/import/"+id)
+	if !strings.Contains(string(r.body), "（XLSX，") || !strings.Contains(string(r.body), "&lt;img src=x onerror=alert(1)&gt;") || strings.Contains(string(r.body), "<img src=x") {
+		t.Fatalf("xlsx preview: %.3000s", r.body)
+	}
+	if r := postForm(t, f, c, "/import/"+id+"/start", shownForm(t, f, id, csrf)); r.status != http.StatusSeeOther {
+		t.Fatalf("start: %d", r.status)
+	}
+	if j := waitJob(t, f, id); j.state != jobDone || j.sum.Created != 1 {
+		t.Fatalf("xlsx import: %s %q %+v", j.state, j.errMsg, j.sum)
+	}
+	st := decode[importStatusJSON](t, f.get(t, c, "/api/v1/imports/"+id))
+	if st.Percent != nil || st.Summary == nil || st.Summary.Rejects {
+		t.Errorf("xlsx status %+v", st)
+	}
+	if r := f.get(t, c, "/import/"+id+"/rejects.xlsx"); r.status != http.StatusNotFound {
+		t.Errorf("rejects of an import without any: %d", r.status)
+	}
+}
+
+func TestUploadName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"export.csv", "export.csv"},
+		{`C:\Users\张三\问政导出.xlsx`, "问政导出.xlsx"},
+		{"../../etc/passwd", "passwd"},
+		{"..", "upload"},
+		{"", "upload"},
+		{"a\x00b\nc.csv", "abc.csv"},
+		{strings.Repeat("长", 100) + ".xlsx", strings.Repeat("长", 75) + ".xlsx"},
+	}
+	for _, tt := range tests {
+		if got := uploadName(tt.in); got != tt.want {
+			t.Errorf("uploadName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzUploadName: whatever a browser sends as the file's name, the name
+// stays inside the job's directory and prints as text.
+func FuzzUploadName(f *testing.F) {
+	f.Add("问政导出.xlsx")
+	f.Add("../a/../../b")
+	f.Add("\x00\xff.csv")
+	f.Fuzz(func(t *testing.T, in string) {
+		got := uploadName(in)
+		if got == "" || got == "." || got == ".." || strings.ContainsAny(got, "/\\") || utf8.RuneCountInString(got) > 80 ||
+			!utf8.ValidString(got) || strings.IndexFunc(got, unicode.IsControl) >= 0 {
+			t.Fatalf("uploadName(%q) = %q", in, got)
+		}
+	})
 }
