@@ -398,6 +398,10 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, p pr
 	refuse := func(status int, msg string) {
 		s.renderImportForm(w, r, p, status, msg, "")
 	}
+	if r.ContentLength > limit+1<<20 {
+		refuse(http.StatusRequestEntityTooLarge, tooBig) // before reading any of it
+		return
+	}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		refuse(http.StatusBadRequest, "请选择要导入的文件（CSV 或 XLSX）")

@@ -351,6 +351,18 @@ func TestImportUploadRefused(t *testing.T) {
 			}
 		})
 	}
+	// A declared length over the limit is refused before the body is read.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", csrf)
+	fw, _ := mw.CreateFormFile("file", "big.csv")
+	fw.Write(bytes.Repeat([]byte("x"), 2<<20))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if r := send(t, c, req); r.status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.body), "文件超过上限") {
+		t.Errorf("declared length over the limit: %d", r.status)
+	}
 	// Not multipart at all.
 	r := postForm(t, f, c, "/import", url.Values{"csrf": {csrf}})
 	if r.status != http.StatusBadRequest {
