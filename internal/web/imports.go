@@ -57,8 +57,10 @@ const (
 	maxImportJobs = 200
 	// importPreviewRows is the number of rows the preview shows.
 	importPreviewRows = 10
-	// maxFormPart bounds each form field of an upload but the file.
-	maxFormPart = 64 << 10
+	// maxFormPart bounds each form field of an upload but the file, and
+	// maxFormParts their number.
+	maxFormPart  = 64 << 10
+	maxFormParts = 16
 )
 
 // Job states.
@@ -409,6 +411,7 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, p pr
 	}
 	j := &importJob{owner: p.User, created: s.Clock.Now(), state: jobPreview, done: make(chan struct{})}
 	values := url.Values{}
+	fields := 0 // form fields but the file, each held in memory
 	keep := false
 	defer func() {
 		if !keep && j.dir != "" {
@@ -431,8 +434,9 @@ func (s *Server) handleImportUpload(w http.ResponseWriter, r *http.Request, p pr
 		}
 		name := part.FormName()
 		if name != "file" {
+			fields++
 			b, err := io.ReadAll(io.LimitReader(part, maxFormPart+1))
-			if err != nil || len(b) > maxFormPart {
+			if err != nil || len(b) > maxFormPart || fields > maxFormParts {
 				refuse(http.StatusBadRequest, "上传格式不对，请重新上传")
 				return
 			}

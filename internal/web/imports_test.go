@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -327,6 +328,7 @@ func TestImportUploadRefused(t *testing.T) {
 		{name: "no file", status: http.StatusBadRequest, want: "请选择要导入的文件"},
 		{name: "forged form", file: strings.NewReader("工单编号\nA1\n"), csrf: "forged", status: http.StatusForbidden, want: "表单已过期"},
 		{name: "unknown saved mapping", file: strings.NewReader("工单编号\nA1\n"), fields: map[string]string{"mapping": "没有这个"}, status: http.StatusBadRequest, want: "没有名为"},
+		{name: "too many form fields", file: strings.NewReader("工单编号\nA1\n"), fields: manyFields(20), status: http.StatusBadRequest, want: "上传格式不对"},
 		{name: "missing sheet", file: strings.NewReader("工单编号\nA1\n"), fields: map[string]string{"sheet": "x"}, status: http.StatusSeeOther}, // CSV: no sheets
 	}
 	f := importFixture(t)
@@ -452,4 +454,12 @@ func FuzzUploadName(f *testing.F) {
 			t.Fatalf("uploadName(%q) = %q", in, got)
 		}
 	})
+}
+
+func manyFields(n int) map[string]string {
+	m := map[string]string{}
+	for i := range n {
+		m["f"+strconv.Itoa(i)] = "x"
+	}
+	return m
 }
