@@ -100,8 +100,9 @@ func TestReopenAndNewerSchema(t *testing.T) {
 		t.Fatalf("reopen: %v", err)
 	}
 	var n int
-	if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil || n != SchemaVersion() {
-		t.Errorf("schema_migrations has %d rows (%v), want %d", n, err, SchemaVersion())
+	ms, _ := migrations() // numbers may have gaps
+	if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n); err != nil || n != len(ms) {
+		t.Errorf("schema_migrations has %d rows (%v), want %d", n, err, len(ms))
 	}
 	if _, err := db.pool.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', now())"); err != nil {
 		t.Fatal(err)

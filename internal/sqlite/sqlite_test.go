@@ -75,8 +75,12 @@ func TestMigrationsRecorded(t *testing.T) {
 	if err := db.read.QueryRow("SELECT count(*), max(version) FROM schema_migrations").Scan(&n, &v); err != nil {
 		t.Fatal(err)
 	}
-	if v != SchemaVersion() || n != SchemaVersion() {
-		t.Errorf("schema_migrations: %d rows, max %d; want %d", n, v, SchemaVersion())
+	ms, err := migrations() // numbers may have gaps
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != SchemaVersion() || n != len(ms) {
+		t.Errorf("schema_migrations: %d rows, max %d; want %d, %d", n, v, len(ms), SchemaVersion())
 	}
 }
 
