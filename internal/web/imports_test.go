@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -462,4 +464,48 @@ func manyFields(n int) map[string]string {
 		m["f"+strconv.Itoa(i)] = "x"
 	}
 	return m
+}
+
+// TestImportProgressPage: a started import shows a progress bar that the
+// page's script polls, and refreshes itself without a script; the job's
+// files are private; the logs carry no cell values.
+func TestImportProgressPage(t *testing.T) {
+	f := importFixture(t)
+	var logs bytes.Buffer
+	f.server.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := f.login(t, "staff")
+	csrf := csrfToken(sessionOf(t, f, c))
+	id := jobOf(t, upload(t, f, c, csrf, "import_unknown.csv", openFile(t, "testdata/import_unknown.csv"), nil))
+	f.server.imports.store <- struct{}{} // the import waits for the store
+	if r := postForm(t, f, c, "/import/"+id+"/start", unknownMapping(csrf)); r.status != http.StatusSeeOther {
+		t.Fatalf("start: %d", r.status)
+	}
+	r := f.get(t, c, "/import/"+id)
+	page := string(r.body)
+	for _, want := range []string{`<noscript><meta http-equiv="refresh" content="3"></noscript>`, `<script src="/static/import.js"></script>`,
+		`data-status="/api/v1/imports/` + id + `"`, "<progress"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("progress page lacks %q", want)
+		}
+	}
+	st := decode[importStatusJSON](t, f.get(t, c, "/api/v1/imports/"+id))
+	if st.Done || st.State != jobQueued {
+		t.Errorf("queued job: %+v", st)
+	}
+	if r := f.get(t, c, "/static/import.js"); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("data-status")) {
+		t.Errorf("import.js: %d", r.status)
+	}
+	<-f.server.imports.store
+	j := waitJob(t, f, id)
+	for path, want := range map[string]os.FileMode{j.dir: 0o700, j.sum.RejectsFile: 0o600} {
+		fi, err := os.Stat(path)
+		if err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %v", filepath.Base(path), fi.Mode().Perm(), err, want)
+		}
+	}
+	for _, secret := range []string{"13812345678", "楼道灯坏了", "WZ001", "旧001"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the logs show %q", secret)
+		}
+	}
 }
