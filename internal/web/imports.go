@@ -199,6 +199,21 @@ func (js *importJobs) list(u core.User) []*importJob {
 	return out
 }
 
+// expireImports removes expired import jobs every hour until ctx ends, so
+// that an idle server does not keep rejects beyond importJobTTL.
+func (s *Server) expireImports(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.imports.sweep(s.Clock.Now())
+		}
+	}
+}
+
 // closeImports stops the import jobs and removes their files (Serve does
 // it at shutdown; tests that use Handler call it).
 func (s *Server) closeImports() {

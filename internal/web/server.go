@@ -231,6 +231,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go s.warmRates(ctx)
+	go s.expireImports(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
