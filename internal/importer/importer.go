@@ -297,7 +297,10 @@ func HeaderRow(rows []Row, known func(cell string) bool) int {
 // lookup returns the field column header names: the first target the
 // mapping gives it, or else the field set's alias; nil when none.
 func (im *importer) lookup(header string) *fieldset.Field {
-	if ts := im.opt.Mapping[fieldset.NormalizeHeader(header)]; len(ts) > 0 {
+	if ts, named := im.opt.Mapping[fieldset.NormalizeHeader(header)]; named {
+		if len(ts) == 0 {
+			return nil // NoField: kept as extra information
+		}
 		return im.set.Field(ts[0].Field)
 	}
 	return im.set.Lookup(header)
@@ -330,9 +333,9 @@ func (im *importer) plan(header []string) {
 		for c, h := range header {
 			h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 			im.header[c] = h
-			ts := im.opt.Mapping[fieldset.NormalizeHeader(h)]
-			if pass == 0 && len(ts) == 0 || pass == 1 && len(ts) > 0 {
-				continue
+			ts, named := im.opt.Mapping[fieldset.NormalizeHeader(h)]
+			if pass == 0 && !named || pass == 1 && named {
+				continue // named with no target (NoField): kept in Extra
 			}
 			if pass == 1 {
 				if f := im.set.Lookup(h); f != nil {

@@ -92,6 +92,19 @@ func (t Target) form(set *fieldset.Set) (*fieldset.DateForm, error) {
 // field names no field is taken as a header and skipped; lines starting
 // with # are comments. LoadMapping reads back what Mapping.WriteTo writes.
 func LoadMapping(r io.Reader, set *fieldset.Set) (Mapping, error) {
+	m, err := loadMapping(r, set)
+	if err == nil && len(m) == 0 {
+		return nil, core.Errorf(core.EINVALID, "映射文件没有任何对应关系")
+	}
+	return m, err
+}
+
+// NoField is the field of a mapping line that keeps a column as extra
+// information even when its header names a field ("编号,-").
+const NoField = "-"
+
+// loadMapping is LoadMapping, an empty mapping included.
+func loadMapping(r io.Reader, set *fieldset.Set) (Mapping, error) {
 	text, err := decodeSmall(r)
 	if err != nil {
 		return nil, core.Errorf(core.EINVALID, "映射文件: %s", core.ErrorMessage(err))
@@ -122,6 +135,17 @@ func LoadMapping(r io.Reader, set *fieldset.Set) (Mapping, error) {
 			return nil, core.Errorf(core.EINVALID, "映射文件第 %d 行应为 列名,字段[,格式[,时区]]", line)
 		}
 		col, field := strings.TrimSpace(rec[0]), strings.TrimSpace(rec[1])
+		key := fieldset.NormalizeHeader(col)
+		if ts, named := m[key]; named && (field == NoField) != (len(ts) == 0) {
+			return nil, core.Errorf(core.EINVALID, "映射文件第 %d 行: 列 %q 不能既对应字段又标为不导入（-）", line, col)
+		}
+		if field == NoField {
+			if key == "" {
+				return nil, core.Errorf(core.EINVALID, "映射文件第 %d 行: 列名为空", line)
+			}
+			m[key] = []Target{}
+			continue
+		}
 		f := set.Lookup(field)
 		if f == nil {
 			if line == 1 {
@@ -129,7 +153,7 @@ func LoadMapping(r io.Reader, set *fieldset.Set) (Mapping, error) {
 			}
 			return nil, core.Errorf(core.EINVALID, "映射文件第 %d 行: 未知字段 %q", line, field)
 		}
-		if fieldset.NormalizeHeader(col) == "" {
+		if key == "" {
 			return nil, core.Errorf(core.EINVALID, "映射文件第 %d 行: 列名为空", line)
 		}
 		t := Target{Column: col, Field: f.Name}
@@ -143,9 +167,6 @@ func LoadMapping(r io.Reader, set *fieldset.Set) (Mapping, error) {
 			return nil, core.Errorf(core.EINVALID, "映射文件第 %d 行: %s", line, err.Error())
 		}
 		m.Add(t)
-	}
-	if len(m) == 0 {
-		return nil, core.Errorf(core.EINVALID, "映射文件没有任何对应关系")
 	}
 	return m, nil
 }
@@ -163,15 +184,15 @@ func (m Mapping) WriteTo(w io.Writer) (int64, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if len(m[k]) == 0 {
+			cw.Write([]string{mappingColumn(k), NoField})
+		}
 		for _, t := range m[k] {
 			col := t.Column
 			if fieldset.NormalizeHeader(col) != k {
 				col = k
 			}
-			if strings.HasPrefix(col, "#") {
-				col = " " + col // quoted, so not a comment; the space folds away
-			}
-			rec := []string{col, t.Field}
+			rec := []string{mappingColumn(col), t.Field}
 			switch {
 			case t.Zone != "":
 				rec = append(rec, t.Format, t.Zone)
@@ -187,6 +208,16 @@ func (m Mapping) WriteTo(w io.Writer) (int64, error) {
 	}
 	n, err := w.Write(buf.Bytes())
 	return int64(n), err
+}
+
+// mappingColumn is col as a mapping line's first cell: a header starting
+// with # gets a leading space (quoted, so not a comment; the space folds
+// away).
+func mappingColumn(col string) string {
+	if strings.HasPrefix(col, "#") {
+		return " " + col
+	}
+	return col
 }
 
 // MappingText is m as WriteTo writes it.

@@ -87,6 +87,7 @@ func Run(t *testing.T, open Opener) {
 		{"Attachments", testAttachments},
 		{"IdempotencyKeys", testIdempotencyKeys},
 		{"Audit", testAudit},
+		{"ImportMappings", testImportMappings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,7 +27,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -384,11 +384,13 @@ type fieldRow struct {
 	Text  bool // free text, shown with line breaks
 }
 
-// fieldChoice is a field offered in a form, by name and label.
+// fieldChoice is a field offered in a form, by name and label: checked
+// (the reveal form), required (the import page's mapping).
 type fieldChoice struct {
-	Name    string
-	Label   string
-	Checked bool
+	Name     string
+	Label    string
+	Checked  bool
+	Required bool
 }
 
 type eventRow struct {

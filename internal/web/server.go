@@ -85,11 +85,18 @@ type Server struct {
 	live       atomic.Pointer[liveSettings]
 	liveMu     sync.Mutex
 	settingsMu sync.Mutex
+	// MaxImportUpload bounds a file uploaded to the import page; 0 means
+	// DefaultMaxImportUpload (1 GiB). ImportDir is where the import jobs
+	// keep their files, each in a private directory; "" means the
+	// system's temporary directory.
+	MaxImportUpload int64
+	ImportDir       string
 
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
 	taskCache  taskCache
 	loginAudit auditLimiter // of throttled sign-ins in the audit log
+	imports    *importJobs  // set by Handler
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -109,6 +116,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.ratesCache == nil {
 		s.ratesCache = newRatesCache()
+	}
+	if s.imports == nil {
+		s.imports = newImportJobs()
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -189,6 +199,12 @@ func (s *Server) routeTable() []route {
 		{"POST /settings/{name}", admin, s.page(s.handleSettingUpload)},
 		{"POST /settings/{name}/confirm", admin, s.page(s.handleSettingConfirm)},
 		{"GET /settings/{name}/versions/{version}", reference, s.page(s.handleSettingVersion)},
+		{"GET /import", desk, s.page(s.handleImportPage)},
+		{"POST /import", desk, s.page(s.handleImportUpload)},
+		{"GET /import/{job}", desk, s.page(s.handleImportJobPage)},
+		{"POST /import/{job}/mapping", desk, s.page(s.handleImportMapping)},
+		{"POST /import/{job}/start", desk, s.page(s.handleImportStart)},
+		{"GET /import/{job}/rejects.xlsx", desk, s.page(s.handleImportRejects)},
 		{"GET /rates", scoped, s.page(s.handleRatesPage)},
 		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
 		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},
@@ -219,6 +235,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/rates/tickets", scoped, s.api(s.handleRatesTickets)},
 		{"GET /api/v1/tickets/{id}", ticketID, s.api(s.handleTicket)},
 		{"GET /api/v1/tickets/{id}/dispatch", ticketID, s.api(s.handleDispatchSuggestions)},
+		{"GET /api/v1/imports/{job}", desk, s.api(s.handleImportStatus)},
 		{"/api/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))
 		}},
@@ -237,6 +254,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 // shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	h := s.Handler()
+	defer s.closeImports() // at the end: running imports stop, their files go
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -249,6 +267,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go s.warmRates(ctx)
+	go s.expireImports(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
