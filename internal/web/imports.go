@@ -1099,6 +1099,10 @@ func (s *Server) handleImportRejects(w http.ResponseWriter, r *http.Request, p p
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	w.Header().Set("Cache-Control", "no-store")
 	s.Log.Info("import rejects downloaded", "job", j.id, "user_id", p.User.ID)
+	// The rejected rows hold callers' data in clear: a download is an
+	// export (the job id names it; the file name could be personal).
+	s.addAudit(r, core.AuditEntry{Actor: p.User.Username, Role: p.User.Role, Action: core.AuditExport,
+		Detail: fmt.Sprintf("导入任务 %s 的拒绝行（Excel）", j.id)})
 	http.ServeContent(w, r, "", fi.ModTime(), f)
 }
 

@@ -105,6 +105,7 @@ func waitJob(tb testing.TB, f *fixture, id string) *importJob {
 	f.server.imports.mu.Unlock()
 	if j == nil {
 		tb.Fatalf("no job %s", id)
+		return nil
 	}
 	<-j.done
 	return j
