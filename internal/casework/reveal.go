@@ -274,11 +274,13 @@ func (s *Service) Reveal(ctx context.Context, u core.User, id int64, req RevealR
 }
 
 // auditReveal writes one audit entry per field revealed: who, when, the
-// ticket, the field and the reason, never the value.
+// ticket, the field and the reason, never the value (personal data typed
+// into the reason is masked).
 func (s *Service) auditReveal(ctx context.Context, u core.User, t core.Ticket, fields []string, reason, address string, at time.Time) error {
 	if s.Audit == nil {
 		return nil
 	}
+	reason = deid.MaskSpans(reason)
 	for _, f := range fields {
 		e := core.AuditEntry{At: at, Actor: u.Username, Role: u.Role, Action: core.AuditReveal,
 			TicketID: t.ID, TicketNumber: t.Number, Field: f, Reason: reason, Address: address}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"jiceng/internal/core"
+	"jiceng/internal/deid"
 	"jiceng/internal/tabfile"
 )
 
@@ -43,11 +44,13 @@ func (s *Server) addAudit(r *http.Request, e core.AuditEntry) {
 }
 
 // auditLogin records a sign-in attempt with username as typed (never the
-// password): a success (u is the user), a failure (err EUNAUTHORIZED) or
+// password; personal data typed into it is masked): a success (u is the user), a failure (err EUNAUTHORIZED) or
 // a refusal while throttled (ETOOMANY). Refusals while throttled are
 // recorded once per account and address per minute, so that an attack
 // does not fill the log. Other errors (the store's) are not sign-ins.
 func (s *Server) auditLogin(r *http.Request, username string, u core.User, err error) {
+	// What was typed as a username may be a phone or an ID number.
+	username = deid.MaskSpans(username)
 	switch core.ErrorCode(err) {
 	case "":
 		s.addAudit(r, core.AuditEntry{Actor: u.Username, Role: u.Role, Action: core.AuditLogin})
