@@ -222,6 +222,9 @@ func TestBrowserAdoption(t *testing.T) {
 	if got := b.Text(`main`); !strings.Contains(got, "诉求内容") || !strings.Contains(got, "还没有对应的列") {
 		t.Errorf("the preview does not say that 诉求内容 has no column: %q", got)
 	}
+	if got := b.Eval(`document.querySelector("#field-5").closest("tr").innerText`); !strings.Contains(got, "市民诉求正文") || !strings.Contains(got, "未识别") {
+		t.Errorf("column 5 of the preview: %q, want 市民诉求正文 未识别", got)
+	}
 	// Columns: 1 留言编号, 2 留言用户, 3 留言主题, 4 留言时间, 5 市民诉求正文.
 	for sel, want := range map[string]string{"#field-1": "number", "#field-3": "title", "#field-4": "received_at", "#field-5": ""} {
 		if got := b.Value(sel); got != want {
@@ -273,7 +276,18 @@ func TestBrowserAdoption(t *testing.T) {
 	if got := b.Text(`p.summary`); !strings.Contains(got, "共 3 件工单") {
 		t.Errorf("ticket list after the import: %q, want 共 3 件工单", got)
 	}
+	if got := b.Text(`table.list tbody`); !strings.Contains(got, "WZ2502001") || !strings.Contains(got, "WZ2502003") ||
+		strings.Contains(got, "WZ2502002") {
+		t.Errorf("ticket list after the import: %q, want WZ2502001 and WZ2502003, not the rejected WZ2502002", got)
+	}
 	b.Shot("staff-tickets")
+	// The imported ticket holds the content of the column mapped in the page.
+	b.Load("open WZ2502001", chromedp.Click(chromedp.Search(`//table[contains(@class,"list")]//a[contains(., "WZ2502001")]`)))
+	b.Do("the imported ticket", chromedp.WaitVisible(`dl.fields`))
+	if got := b.Text(`dl.fields`); !strings.Contains(got, "北门的路灯坏了一周") || !strings.Contains(got, "网友春风") {
+		t.Errorf("the imported ticket lacks its content or poster: %q", got)
+	}
+	b.Shot("staff-imported-ticket")
 	b.SignOut()
 
 	// The handler of the lead unit: the ticket is theirs, the phone masked

@@ -57,6 +57,7 @@ type Tab struct {
 	// shots numbers the screenshots, so that they sort in the order the
 	// pages were visited.
 	shots int
+	login bool // the sign-in page's screenshot is taken
 }
 
 // New starts a headless Chromium for t with a window of width × height
@@ -188,6 +189,10 @@ func (b *Tab) Until(what, js string) {
 func (b *Tab) SignIn(path, username, password, sel string) {
 	b.t.Helper()
 	b.Do("open "+path, chromedp.Navigate(b.Base+path), chromedp.WaitVisible(`#username`))
+	if !b.login {
+		b.Shot("login")
+		b.login = true
+	}
 	st := b.Load("sign in as "+username,
 		chromedp.SendKeys(`#username`, username),
 		chromedp.SendKeys(`#password`, password),
