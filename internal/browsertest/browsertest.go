@@ -51,20 +51,22 @@ func Chromium(t testing.TB) string {
 
 // Tab is one tab of a headless Chromium on the site at Base.
 type Tab struct {
-	t    *testing.T
-	ctx  context.Context // the tab's; each step derives its time limit from it
-	Base string          // the site's URL, without a trailing slash
+	t   *testing.T
+	ctx context.Context // the tab's; each step derives its time limit from it
+	// Base is the site's URL, without a trailing slash: paths given to
+	// the methods are of this site. Set it before the first page.
+	Base string
 	// shots numbers the screenshots, so that they sort in the order the
 	// pages were visited.
 	shots int
 	login bool // the sign-in page's screenshot is taken
 }
 
-// New starts a headless Chromium for t with a window of width × height
-// (0, 0: 1280 × 900) and returns its tab on the site at base. The browser is
-// skipped in -short mode and when there is none (see Chromium); it stops
-// when t ends.
-func New(t *testing.T, base string) *Tab {
+// New starts a headless Chromium for t, with a 1280 × 900 window, and
+// returns its tab. It skips t in -short mode and when there is no browser
+// (see Chromium), so a test calls it first, before building its site; the
+// browser stops when t ends.
+func New(t *testing.T) *Tab {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -89,7 +91,7 @@ func New(t *testing.T, base string) *Tab {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return &Tab{t: t, ctx: ctx, Base: strings.TrimSuffix(base, "/")}
+	return &Tab{t: t, ctx: ctx}
 }
 
 // run runs the action with a time limit of StepTimeout; the test fails

@@ -13,8 +13,9 @@ import (
 // with a generated password, the new user signs in with it and changes it
 // in 我的账号, and signs in again with the new one.
 func TestBrowserAccounts(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f, _ := accountsFixture(t)
-	b := browsertest.New(t, f.srv.URL)
+	b.Base = f.srv.URL
 	const accountPage = `form[action="/account/password"]`
 
 	b.SignIn("/account", "admin", testPasswords["admin"], accountPage)

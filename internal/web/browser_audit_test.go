@@ -14,9 +14,10 @@ import (
 // phone with a reason in a real headless Chromium, and the administrator
 // finds the reveal in the audit page.
 func TestBrowserRevealAudit(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f := newFixture(t)
 	f.server.Workflow = &workflow.Engine{}
-	b := browsertest.New(t, f.srv.URL)
+	b.Base = f.srv.URL
 
 	b.SignIn("/tickets/2", "hd01", testPasswords["hd01"], `details.reveal`)
 	if page := b.Text(`main`); strings.Contains(page, "13700002222") {

@@ -15,8 +15,9 @@ import (
 // its progress (the page's script polls the job) to the summary, and find
 // the rejected row's download.
 func TestBrowserImport(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f := importFixture(t)
-	b := browsertest.New(t, f.srv.URL)
+	b.Base = f.srv.URL
 	file, err := filepath.Abs("testdata/import_unknown.csv")
 	if err != nil {
 		t.Fatal(err)

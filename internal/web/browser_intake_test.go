@@ -18,10 +18,11 @@ import (
 // in place (the page stays, the photo stays chosen), saves, and lands on
 // the new ticket with the photo shown and the channel in its history.
 func TestBrowserIntake(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f := newFixture(t)
 	areas, _ := f.store.Areas(context.Background())
 	f.server.Understand = understand.New(understand.Options{Areas: areas, Now: fixedClock})
-	b := browsertest.New(t, f.srv.URL)
+	b.Base = f.srv.URL
 	photo := filepath.Join(t.TempDir(), "现场.png")
 	if err := os.WriteFile(photo, testPNG(t), 0o600); err != nil {
 		t.Fatal(err)

@@ -17,13 +17,14 @@ import (
 // TestBrowser signs in with a real headless Chromium, filters the ticket
 // list with the form and opens a ticket, as a street leader would.
 func TestBrowser(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f := newFixture(t)
 	areas, err := f.store.Areas(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.server.Understand = understand.New(understand.Options{Areas: areas, Now: fixedClock})
-	b := browsertest.New(t, f.srv.URL)
+	b.Base = f.srv.URL
 
 	// An anonymous visit lands on the login page; sign in as the street
 	// leader.
@@ -71,6 +72,7 @@ func TestBrowser(t *testing.T) {
 // ticket in the workbench's queue with its suggested unit, dispatches it
 // with the ticket page's form, and sees the new status and time limits.
 func TestBrowserDispatch(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f := newFixture(t)
 	f.server.Workflow = &workflow.Engine{}
 	ctx0 := context.Background()
@@ -79,7 +81,7 @@ func TestBrowserDispatch(t *testing.T) {
 	f.server.Dispatch = &dispatch.Live{}
 	f.server.Dispatch.Set(&dispatch.Recommender{Catalogue: dispatch.NewCatalogue(
 		[]core.DispatchRule{{Category1: "社会保障", Unit: "社会保障事务所"}}, areas, units)})
-	b := browsertest.New(t, f.srv.URL)
+	b.Base = f.srv.URL
 	b.SignIn("/workbench", "staff", testPasswords["staff"], `#queue`)
 	b.Shot("workbench")
 	if q := b.Text(`#queue`); !strings.Contains(q, "QHW2502100003") || !strings.Contains(q, "社会保障事务所") {
@@ -114,8 +116,9 @@ func TestBrowserDispatch(t *testing.T) {
 // bar cut at 80 made 81 look like nothing), values to two decimals as in
 // the tables.
 func TestBrowserRatesCharts(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f := newFixture(t)
-	b := browsertest.New(t, f.srv.URL)
+	b.Base = f.srv.URL
 	b.SignIn("/rates?period=2025-01", "staff", testPasswords["staff"], `#trend-chart canvas`)
 	b.Shot("rates")
 	chart := func(id string) string {
