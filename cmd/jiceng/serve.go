@@ -17,6 +17,7 @@ import (
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
 	"jiceng/internal/dispatch"
+	"jiceng/internal/fieldset"
 	"jiceng/internal/notify"
 	"jiceng/internal/rates"
 	"jiceng/internal/understand"
@@ -40,8 +41,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	https := fs.Bool("https", false, "经 HTTPS 访问（由反向代理终止 TLS 时设置）：会话 Cookie 加 Secure 标记，响应带 HSTS")
 	tlsCert := fs.String("tls-cert", "", "TLS 证书文件（PEM）；与 -tls-key 一起设置时直接以 HTTPS 提供服务（含 -https）")
 	tlsKey := fs.String("tls-key", "", "TLS 私钥文件（PEM）")
+	tz := fs.String("tz", os.Getenv(tzEnv), "街道所在时区：页面上的日期，以及导入页面中不带时区的日期时间（默认 $"+tzEnv+"，再默认北京时间 UTC+8）")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	zone, err := fieldset.LoadZone(*tz)
+	if err != nil {
+		return fmt.Errorf("-tz: %w", err)
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return core.Errorf(core.EINVALID, "-tls-cert 与 -tls-key 须同时设置")
@@ -92,7 +98,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opt := serveOptions{understand: u, dispatch: d, workflow: eng, every: *lf.every, warn: *lf.warn,
-		dictionary: pol, rates: ratesCfg, https: *https || *tlsCert != ""}
+		dictionary: pol, rates: ratesCfg, https: *https || *tlsCert != "", zone: zone}
 	// A file given by a flag wins over the version stored through the
 	// settings pages, which wins over the built-in one.
 	for _, pin := range []struct{ name, flag, path string }{
@@ -136,6 +142,7 @@ type serveOptions struct {
 	workflow    *workflow.Engine
 	webhook     *notify.Webhook              // nil: no reminders pushed
 	https       bool                         // reached over HTTPS: Secure cookie, HSTS
+	zone        *time.Location               // the street's zone; nil: China Standard Time
 	pinned      map[string]web.PinnedSetting // settings given by flags
 	every, warn time.Duration                // of the webhook's reminders
 }
@@ -194,7 +201,8 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 	// then).
 	// The background work ends before the caller closes the store.
 	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
-		Dispatch: opt.dispatch, Dictionary: opt.dictionary, Rates: opt.rates, HTTPS: opt.https, Pinned: opt.pinned}
+		Dispatch: opt.dispatch, Dictionary: opt.dictionary, Rates: opt.rates, HTTPS: opt.https, Pinned: opt.pinned,
+		Location: opt.zone}
 	// The settings stored through the settings pages, unless a flag
 	// gave the file.
 	if err := srv.LoadSettings(ctx); err != nil {

@@ -33,11 +33,28 @@ const (
 	MaxPasswordLen = 128 // characters
 )
 
-// HashPassword hashes password with argon2id and a random salt, encoded in
-// the PHC string format: $argon2id$v=19$m=19456,t=2,p=1$SALT$HASH. It does
-// not apply the password rules (ValidatePassword): the demo and tests hash
-// what they are given.
-func HashPassword(password string) (string, error) {
+// Cost is argon2id's work for one hash: memory in KiB and passes.
+type Cost struct {
+	Memory, Passes uint32
+}
+
+// DefaultCost is OWASP's recommended minimum (19 MiB, 2 passes), which
+// every account gets. LightCost (64 KiB, 1 pass) is for test fixtures
+// only: a check costs what the stored hash says, so fixtures hashed
+// lightly sign in fast under the race detector.
+var (
+	DefaultCost = Cost{Memory: argonMemory, Passes: argonTime}
+	LightCost   = Cost{Memory: 64, Passes: 1}
+)
+
+// HashPassword hashes password with argon2id at DefaultCost and a random
+// salt, encoded in the PHC string format:
+// $argon2id$v=19$m=19456,t=2,p=1$SALT$HASH. It does not apply the password
+// rules (ValidatePassword): the demo and tests hash what they are given.
+func HashPassword(password string) (string, error) { return HashPasswordAt(password, DefaultCost) }
+
+// HashPasswordAt is HashPassword at cost c.
+func HashPasswordAt(password string, c Cost) (string, error) {
 	if password == "" {
 		return "", core.Errorf(core.EINVALID, "密码不能为空")
 	}
@@ -46,9 +63,9 @@ func HashPassword(password string) (string, error) {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
 	hashSlots <- struct{}{}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := argon2.IDKey([]byte(password), salt, c.Passes, c.Memory, argonThreads, argonKeyLen)
 	<-hashSlots
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.Memory, c.Passes, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,7 +46,7 @@ var number = map[string]string{"T1": "GD-0001", "T2": "GD-0002", "T3": "GD-0003"
 // Tickets: T1 of 望春园社区, dispatched to 城市管理办公室 with 海川热力公司
 // helping; T2 of 柳荫里社区, dispatched to its community; T3 of 望春园社区,
 // just received.
-func newService(t *testing.T) (*Service, map[string]int64, *int) {
+func newService(t *testing.T) (*Service, map[string]int64, *atomic.Int64) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "jiceng.db"), func() time.Time { return now })
@@ -82,8 +83,8 @@ func newService(t *testing.T) (*Service, map[string]int64, *int) {
 		}
 		ids[n] = tk.ID
 	}
-	changed := 0
-	s := &Service{Store: st, Workflow: &workflow.Engine{}, Clock: func() time.Time { return now }, Changed: func() { changed++ }}
+	var changed atomic.Int64 // Changed may be called from concurrent intakes
+	s := &Service{Store: st, Workflow: &workflow.Engine{}, Clock: func() time.Time { return now }, Changed: func() { changed.Add(1) }}
 	staff := users["staff"]
 	for _, d := range []struct {
 		id int64
@@ -96,7 +97,7 @@ func newService(t *testing.T) (*Service, map[string]int64, *int) {
 			t.Fatalf("dispatch: %v", err)
 		}
 	}
-	changed = 0
+	changed.Store(0)
 	return s, ids, &changed
 }
 
@@ -379,7 +380,7 @@ func TestTransition(t *testing.T) {
 				t.Errorf("out of scope says %q, missing says %q", err, ErrNoTicket)
 			}
 			if tt.code != ok {
-				if *changed != 0 {
+				if changed.Load() != 0 {
 					t.Error("Changed called after a refusal")
 				}
 				// A refusal changes nothing.
@@ -388,8 +389,8 @@ func TestTransition(t *testing.T) {
 				}
 				return
 			}
-			if *changed != 1 {
-				t.Errorf("Changed called %d times, want 1", *changed)
+			if n := changed.Load(); n != 1 {
+				t.Errorf("Changed called %d times, want 1", n)
 			}
 			// The result is masked for the user, the event is theirs, at
 			// the service's time.

@@ -61,7 +61,7 @@ func TestCreate(t *testing.T) {
 				t.Errorf("error %v, want one about %s", err, tt.field)
 			}
 			if err != nil {
-				if *changed != 0 {
+				if changed.Load() != 0 {
 					t.Error("Changed called after a refusal")
 				}
 				if after, _ := s.Store.TicketEvents(ctx, ids["T1"]); len(after) != len(before) {
@@ -72,8 +72,8 @@ func TestCreate(t *testing.T) {
 				}
 				return
 			}
-			if *changed != 1 {
-				t.Errorf("Changed called %d times", *changed)
+			if changed.Load() != 1 {
+				t.Errorf("Changed called %d times", changed.Load())
 			}
 			if got.ID == 0 || got.Status != core.StatusReceived || got.Unit != "" || got.Reply != "" || got.Satisfaction != "" {
 				t.Errorf("created %+v: want a received ticket with no unit", got)

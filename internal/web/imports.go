@@ -568,7 +568,7 @@ func (s *Server) importOptions(j *importJob, text string) (importer.Options, err
 	if err != nil {
 		return importer.Options{}, err
 	}
-	return importer.Options{Fields: s.Fields, Mapping: m, Sheet: j.sheet}, nil
+	return importer.Options{Fields: s.Fields, Mapping: m, Sheet: j.sheet, Zone: s.Location}, nil
 }
 
 // previewJob previews j's file with mapping text.

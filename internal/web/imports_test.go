@@ -510,3 +510,33 @@ func TestImportProgressPage(t *testing.T) {
 		}
 	}
 }
+
+// TestImportZone: the import page reads naive times in the street's zone
+// (serve -tz, Server.Location), and a time with an offset keeps its
+// instant.
+func TestImportZone(t *testing.T) {
+	tests := []struct {
+		name string
+		zone *time.Location
+		want time.Time // of WZ001's 2025-02-03 08:30
+	}{
+		{"default China Standard Time", nil, time.Date(2025, 2, 3, 0, 30, 0, 0, time.UTC)},
+		{"UTC", time.UTC, time.Date(2025, 2, 3, 8, 30, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := importFixture(t)
+			if tt.zone != nil {
+				f.server.Location = tt.zone
+			}
+			importedJob(t, f, "admin")
+			tk, err := f.store.TicketByNumber(context.Background(), "WZ001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tk.ReceivedAt.Equal(tt.want) {
+				t.Errorf("received %v, want %v", tk.ReceivedAt.UTC(), tt.want)
+			}
+		})
+	}
+}

@@ -133,7 +133,7 @@ func newFixture(t testing.TB) *fixture {
 	roles := map[string]string{"admin": core.RoleAdmin, "staff": core.RoleStaff, "leader": core.RoleLeader,
 		"community": core.RoleCommunity, "handler": core.RoleHandler, "resident": core.RoleResident}
 	for _, name := range []string{"admin", "staff", "leader", "community", "handler", "resident"} {
-		h, err := account.HashPassword(testPasswords[name])
+		h, err := account.HashPasswordAt(testPasswords[name], account.LightCost)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func newFixture(t testing.TB) *fixture {
 	// in 城市管理办公室 (D01).
 	for _, u := range []core.User{{Username: "cw01", Role: core.RoleCommunity, Unit: "C01"}, {Username: "hd01", Role: core.RoleHandler, Unit: "D01"},
 		{Username: "hd00", Role: core.RoleHandler}} { // a handler whose account has no unit
-		h, err := account.HashPassword(testPasswords[u.Username])
+		h, err := account.HashPasswordAt(testPasswords[u.Username], account.LightCost)
 		if err != nil {
 			t.Fatal(err)
 		}
