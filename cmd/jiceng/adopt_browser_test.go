@@ -239,10 +239,12 @@ func TestBrowserAdoption(t *testing.T) {
 	if got := b.Value(`#field-5`); got != "content" {
 		t.Errorf("after applying, 市民诉求正文 maps to %q", got)
 	}
-	// (The preview checks what the reader refuses, not the values: the
-	// bad date shows after the import, in the summary and the rejects.)
+	// With the mapping complete, the preview says which row will be
+	// rejected and why (the date that does not exist).
 	if got := b.Text(`main`); strings.Contains(got, "还没有对应的列") {
 		t.Errorf("the preview after mapping still misses a required field: %q", got)
+	} else if !strings.Contains(got, "此行将被拒绝") || !strings.Contains(got, "日期不存在") {
+		t.Errorf("the preview does not warn of the bad date's row: %q", got)
 	}
 	b.Shot("staff-import-mapped")
 	if st := b.Load("开始导入", chromedp.Click(`#map-h ~ form button:not([formaction])`)); st != 200 {

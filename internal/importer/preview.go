@@ -54,8 +54,10 @@ type PreviewColumn struct {
 type PreviewRow struct {
 	Num   int // 1-based row of the file
 	Cells []string
-	// Err is why the reader refuses the row (a cell too big, a formula
-	// without value); the row would be rejected.
+	// Err is why the row would be rejected: the reader refuses it (a
+	// cell too big, a formula without value) or the field set does (a
+	// date that does not exist, a missing required value). Empty when the
+	// mapping leaves a required field without a column.
 	Err string
 }
 
@@ -167,7 +169,13 @@ func Preview(ctx context.Context, path string, opt Options, n int) (PreviewResul
 				cells[c] = cutCell(r.Cells[c])
 			}
 		}
-		res.Rows = append(res.Rows, PreviewRow{Num: r.Num, Cells: cells, Err: r.Err})
+		reason := r.Err
+		if reason == "" && len(im.sum.Missing) == 0 {
+			// The field set's verdict, as the import will give it (a
+			// duplicate number is found only by the import).
+			_, reason = im.parse(r)
+		}
+		res.Rows = append(res.Rows, PreviewRow{Num: r.Num, Cells: cells, Err: reason})
 		return ctx.Err()
 	}
 	for _, r := range pre[h+1:] {

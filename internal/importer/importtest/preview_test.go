@@ -384,3 +384,26 @@ func FuzzParseMapping(f *testing.F) {
 		}
 	})
 }
+
+// TestPreviewRowVerdicts: the preview says which rows the import will
+// reject and why, by the field set, as the import does.
+func TestPreviewRowVerdicts(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(p, []byte("工单编号,来电时间,诉求内容\n"+
+		"V1,2024-03-05 08:30,楼道灯不亮\n"+
+		"V2,2025-02-30 09:00,日期不存在的一行\n"+
+		"V3,2024-03-06 10:00,\n"), 0o644)
+	res, err := importer.Preview(context.Background(), p, importer.Options{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"", "日期", "诉求内容"}
+	if len(res.Rows) != len(want) {
+		t.Fatalf("%d rows, want %d", len(res.Rows), len(want))
+	}
+	for i, w := range want {
+		if got := res.Rows[i].Err; w == "" && got != "" || w != "" && !strings.Contains(got, w) {
+			t.Errorf("row %d: verdict %q, want one naming %q", res.Rows[i].Num, got, w)
+		}
+	}
+}
