@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -129,7 +130,12 @@ func (s *Server) toPredictionPanel(t core.Ticket, p core.Prediction, stored bool
 		if label == "" {
 			label = m.Type
 		}
-		pp.Places = append(pp.Places, placeRow{Type: label, Text: m.Text, Conf: percent(m.Score)})
+		row := placeRow{Type: label, Text: m.Text, Conf: percent(m.Score)}
+		// A place named in the title and again in the content is listed
+		// once (the API keeps both mentions, with their fields).
+		if !slices.ContainsFunc(pp.Places, func(r placeRow) bool { return r.Type == row.Type && r.Text == row.Text }) {
+			pp.Places = append(pp.Places, row)
+		}
 	}
 	for _, d := range differs(t, p) {
 		switch d {

@@ -104,3 +104,18 @@ func TestTicketPrediction(t *testing.T) {
 		t.Errorf("page lacks 暂无智能研判")
 	}
 }
+
+// TestPanelListsAPlaceOnce: a building named in the title and in the
+// content is one row of the panel.
+func TestPanelListsAPlaceOnce(t *testing.T) {
+	s := &Server{}
+	p := core.Prediction{Places: []core.Mention{
+		{Type: "building", Field: "title", Text: "5号楼", Score: 0.9},
+		{Type: "building", Field: "content", Text: "5号楼", Score: 0.8},
+		{Type: "road", Field: "content", Text: "柳荫街", Score: 0.7},
+	}}
+	got := s.toPredictionPanel(core.Ticket{}, p, true).Places
+	if len(got) != 2 || got[0].Text != "5号楼" || got[1].Text != "柳荫街" {
+		t.Errorf("places %+v, want 5号楼 once and 柳荫街", got)
+	}
+}
