@@ -143,16 +143,16 @@ type settingDef struct {
 var settingDefs = []*settingDef{
 	{Name: core.SettingAreas, Title: "区域（街道、社区、网格）", Registry: true, Accept: ".csv,.xlsx", Ext: ".csv", key: []int{4, 5},
 		Hint:  "列：街道,社区,网格（可加 街道编码,社区编码,网格编码；缺省时编码同名称）。每个网格一行，没有网格的社区一行。",
-		parse: parseAreas, table: areasTable, current: currentAreas, apply: applyAreas},
+		parse: parseRegistry(areas.FromRows, func(r *dispatch.Registry, a core.Areas) { r.Areas = a }), table: areasTable, current: currentAreas, apply: applyAreas},
 	{Name: core.SettingBoundaries, Title: "区域边界（GeoJSON）", Accept: ".geojson,.json", Ext: ".geojson", key: []int{0, 1},
 		Hint:  "GeoJSON FeatureCollection：每个要素的 properties 写社区或网格的名称（社区、网格 或 name），geometry 为 Polygon 或 MultiPolygon（经度, 纬度）。",
 		parse: parseBoundaries, table: boundariesTable, current: currentBoundaries},
 	{Name: core.SettingUnits, Title: "承办单位", Registry: true, Accept: ".csv,.xlsx", Ext: ".csv", key: []int{1},
 		Hint:  "列：名称（可加 编码,类型,所属社区,电话）；类型为 社区、街道科室 或 外部单位（缺省 街道科室）。",
-		parse: parseUnits, table: unitsTable, current: currentUnits, apply: applyUnits},
+		parse: parseRegistry(areas.UnitsFromRows, func(r *dispatch.Registry, u []core.Unit) { r.Units = u }), table: unitsTable, current: currentUnits, apply: applyUnits},
 	{Name: core.SettingTaxonomy, Title: "问题分类", Registry: true, Accept: ".csv,.xlsx", Ext: ".csv",
 		Hint:  "列：一级分类,二级分类,三级分类，每个末级分类一行。",
-		parse: parseTaxonomy, table: taxonomyTable, current: currentTaxonomy, apply: applyTaxonomy},
+		parse: parseRegistry(taxonomy.FromRows, func(r *dispatch.Registry, c []core.Category) { r.Categories = c }), table: taxonomyTable, current: currentTaxonomy, apply: applyTaxonomy},
 	{Name: core.SettingLimits, Title: "办理时限", Flag: "-limits", Accept: ".csv", Ext: ".csv", key: []int{0},
 		Hint:    "CSV（UTF-8），列：urgency,contact,resolve（紧急程度,先行联系时限,办理时限），每个紧急程度一行；时限如 2h、24h、7d（自然日）、7wd（工作日）。",
 		builtin: workflow.DefaultLimitsCSV,
@@ -938,24 +938,29 @@ func (s *Server) checkCatalogue(ctx context.Context, reg dispatch.Registry) erro
 	return bad.Err("")
 }
 
-func parseAreas(s *Server, ctx context.Context, content []byte, file string) (any, error) {
-	rows, err := readRows(content, file)
-	if err != nil {
-		return nil, err
+// parseRegistry is the parse of a registry setting (areas, units,
+// taxonomy): the file's rows read by load, then the dispatch catalogue
+// checked against the registry with them put in by set.
+func parseRegistry[T any](load func([][]string) (T, error), set func(*dispatch.Registry, T)) func(*Server, context.Context, []byte, string) (any, error) {
+	return func(s *Server, ctx context.Context, content []byte, file string) (any, error) {
+		rows, err := readRows(content, file)
+		if err != nil {
+			return nil, err
+		}
+		v, err := load(rows)
+		if err != nil {
+			return nil, err
+		}
+		reg, err := s.registry(ctx)
+		if err != nil {
+			return nil, err
+		}
+		set(&reg, v)
+		if err := s.checkCatalogue(ctx, reg); err != nil {
+			return nil, err
+		}
+		return v, nil
 	}
-	a, err := areas.FromRows(rows)
-	if err != nil {
-		return nil, err
-	}
-	reg, err := s.registry(ctx)
-	if err != nil {
-		return nil, err
-	}
-	reg.Areas = a
-	if err := s.checkCatalogue(ctx, reg); err != nil {
-		return nil, err
-	}
-	return a, nil
 }
 
 func areasTable(v any) settingTable {
@@ -1030,26 +1035,6 @@ func (s *Server) refreshCatalogue(ctx context.Context) {
 	s.useCatalogue(ctx, rules)
 }
 
-func parseUnits(s *Server, ctx context.Context, content []byte, file string) (any, error) {
-	rows, err := readRows(content, file)
-	if err != nil {
-		return nil, err
-	}
-	units, err := areas.UnitsFromRows(rows)
-	if err != nil {
-		return nil, err
-	}
-	reg, err := s.registry(ctx)
-	if err != nil {
-		return nil, err
-	}
-	reg.Units = units
-	if err := s.checkCatalogue(ctx, reg); err != nil {
-		return nil, err
-	}
-	return units, nil
-}
-
 func unitsTable(v any) settingTable {
 	t := settingTable{Columns: []string{"名称", "编码", "类型", "所属社区", "电话"}}
 	for _, u := range v.([]core.Unit) {
@@ -1070,26 +1055,6 @@ func applyUnits(s *Server, ctx context.Context, v any) error {
 	}
 	s.refreshCatalogue(ctx)
 	return nil
-}
-
-func parseTaxonomy(s *Server, ctx context.Context, content []byte, file string) (any, error) {
-	rows, err := readRows(content, file)
-	if err != nil {
-		return nil, err
-	}
-	cats, err := taxonomy.FromRows(rows)
-	if err != nil {
-		return nil, err
-	}
-	reg, err := s.registry(ctx)
-	if err != nil {
-		return nil, err
-	}
-	reg.Categories = cats
-	if err := s.checkCatalogue(ctx, reg); err != nil {
-		return nil, err
-	}
-	return cats, nil
 }
 
 func taxonomyTable(v any) settingTable {
