@@ -135,8 +135,11 @@ func (db *DB) DueTickets(ctx context.Context, before time.Time, f core.TicketFil
 	f.Keyword, f.Offset, f.Limit = "", 0, 0
 	w, args := where(f)
 	n := len(args)
+	// The open tickets first, then each one's contact deadline by its key
+	// (as in the SQLite store, where reading every transitioned ticket's
+	// deadline took seconds at 1M tickets).
 	cond := "status IN " + dbutil.OpenStatusesSQL + " AND ((deadline IS NOT NULL AND deadline < $" + strconv.Itoa(n+1) +
-		") OR id IN (SELECT ticket_id FROM ticket_workflow WHERE contact_deadline < $" + strconv.Itoa(n+1) + "))"
+		") OR EXISTS (SELECT 1 FROM ticket_workflow w WHERE w.ticket_id = tickets.id AND w.contact_deadline < $" + strconv.Itoa(n+1) + "))"
 	if w == "" {
 		w = " WHERE " + cond
 	} else {

@@ -134,8 +134,12 @@ func (db *DB) Workflow(ctx context.Context, id int64) (core.Workflow, error) {
 func (db *DB) DueTickets(ctx context.Context, before time.Time, f core.TicketFilter, limit int) ([]core.Ticket, error) {
 	f.Keyword, f.Offset, f.Limit = "", 0, 0
 	w, args := where(f, false, 0, false)
+	// The open tickets first (a few thousand of a million), then each
+	// one's contact deadline by its key: "id IN (SELECT ... WHERE
+	// contact_deadline < ?)" read every ticket ever transitioned (3 s at
+	// 1M tickets, BenchmarkPages's /workbench).
 	cond := "status IN " + dbutil.OpenStatusesSQL + ` AND ((deadline IS NOT NULL AND deadline < ?)
-		OR id IN (SELECT ticket_id FROM ticket_workflow WHERE contact_deadline < ?))`
+		OR EXISTS (SELECT 1 FROM ticket_workflow w WHERE w.ticket_id = tickets.id AND w.contact_deadline < ?))`
 	if w == "" {
 		w = " WHERE " + cond
 	} else {
