@@ -150,6 +150,20 @@ func (s *Service) Each(ctx context.Context, u core.User, role string, f core.Tic
 	return s.Store.EachTicket(ctx, f, func(t core.Ticket) error { return fn(s.MaskTicket(role, t)) })
 }
 
+// EachExtra calls fn with the extra values of every ticket of f within u's
+// scope, masked for role as Each masks them (a value masked to nothing is
+// not there): what an export's first pass needs (the count and the extra
+// columns), without masking each ticket's own fields, which costs most of
+// Each at a district's size.
+func (s *Service) EachExtra(ctx context.Context, u core.User, role string, f core.TicketFilter, fn func(extra map[string]string) error) error {
+	role, err := s.bulk(ctx, u, role, &f)
+	if err != nil || role == "" {
+		return err
+	}
+	d, fields := s.dictionary(), s.fields()
+	return s.Store.EachTicket(ctx, f, func(t core.Ticket) error { return fn(maskExtra(d, fields, role, t.Extra)) })
+}
+
 // bulk checks that u may read f's tickets as role (u's own when empty)
 // and narrows f to u's scope. It returns the role, or "" when the scope
 // holds nothing of f.

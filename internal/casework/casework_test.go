@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -464,4 +465,31 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// TestEachExtra: the extra values EachExtra gives are those of Each, ticket
+// by ticket, for every user (a value masked to nothing is not there).
+func TestEachExtra(t *testing.T) {
+	s, _, _ := newService(t)
+	ctx := context.Background()
+	for _, name := range []string{"admin", "staff", "leader", "cw01", "hd01", "resident"} {
+		t.Run(name, func(t *testing.T) {
+			var want, got []map[string]string
+			if err := s.Each(ctx, users[name], "", core.TicketFilter{}, func(tk core.Ticket) error {
+				want = append(want, tk.Extra)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.EachExtra(ctx, users[name], "", core.TicketFilter{}, func(extra map[string]string) error {
+				got = append(got, extra)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("EachExtra = %v, want %v", got, want)
+			}
+		})
+	}
 }

@@ -57,15 +57,23 @@ func MaskTicket(d *deid.Dictionary, fields *fieldset.Set, role string, t core.Ti
 			fieldset.SetText(&t, c.Name, m)
 		}
 	}
-	if len(extra) > 0 {
-		t.Extra = make(map[string]string, len(extra))
-		for k, v := range extra {
-			if m := maskValue(d, fields, role, k, v); m != "" {
-				t.Extra[k] = m
-			}
+	t.Extra = maskExtra(d, fields, role, extra)
+	return t
+}
+
+// maskExtra is MaskTicket of a ticket's extra values: a new map, without
+// the values masked to nothing; nil when extra is empty.
+func maskExtra(d *deid.Dictionary, fields *fieldset.Set, role string, extra map[string]string) map[string]string {
+	if len(extra) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(extra))
+	for k, v := range extra {
+		if m := maskValue(d, fields, role, k, v); m != "" {
+			out[k] = m
 		}
 	}
-	return t
+	return out
 }
 
 // MaskEvent applies the dictionary to the note, the actor and the before

@@ -118,11 +118,22 @@ func Prepare(ctx context.Context, svc *casework.Service, u core.User, role strin
 	opt.Fields = set
 	extraSet := map[string]bool{}
 	rows := 0
-	err := svc.Each(ctx, u, role, f, func(t core.Ticket) error {
+	if opt.MaxRows > 0 {
+		// Counted first, by the store's indexes: refusing a district's
+		// whole list read every ticket (8 s at 1M tickets).
+		lf := f
+		lf.Offset, lf.Limit = 0, 1
+		if _, total, err := svc.List(ctx, u, lf); err != nil {
+			return nil, err
+		} else if total > opt.MaxRows {
+			return nil, tooMany(opt.MaxRows)
+		}
+	}
+	err := svc.EachExtra(ctx, u, role, f, func(extra map[string]string) error {
 		if rows++; opt.MaxRows > 0 && rows > opt.MaxRows {
 			return errTooMany
 		}
-		for k := range t.Extra {
+		for k := range extra {
 			if set.Field(k) == nil {
 				extraSet[k] = true
 			}

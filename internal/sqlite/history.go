@@ -18,7 +18,9 @@ var _ core.HistoryStore = (*DB)(nil)
 // one writer), each statement is prepared once and writes one row (a
 // multi-row INSERT makes SQLite keep a statement journal, which costs more
 // than it saves), and the new tickets enter the keyword index later, in
-// IndexSearch.
+// IndexSearch; but a few tickets (taken in by the form or the API) created
+// while the index is complete are indexed with them, so that keyword
+// searches do not fall back to scanning the tail past indexed_to.
 func (db *DB) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (int, error) {
 	if len(hs) == 0 {
 		return 0, nil
@@ -37,10 +39,12 @@ func (db *DB) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (i
 		if err != nil {
 			return err
 		}
-		var maxID int64
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM tickets").Scan(&maxID); err != nil {
+		var maxID, indexedTo int64
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0), (SELECT indexed_to FROM search_state) FROM tickets").Scan(&maxID, &indexedTo); err != nil {
 			return fmt.Errorf("max ticket id: %w", err)
 		}
+		var index []action // the new tickets, when indexed now
+		indexNow := indexedTo == maxID && len(hs) <= indexWithCreate
 		cols := ticketCols()
 		insert, err := tx.PrepareContext(ctx, "INSERT INTO tickets (id, "+strings.Join(cols, ", ")+") VALUES (?"+strings.Repeat(", ?", len(cols))+")")
 		if err != nil {
@@ -78,6 +82,9 @@ func (db *DB) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (i
 				return fmt.Errorf("insert ticket: %w", translate(err))
 			}
 			counts.add(nil, &t)
+			if indexNow {
+				index = append(index, action{t: &core.Ticket{ID: t.ID, Title: t.Title, Content: t.Content}, index: true})
+			}
 			for _, e := range h.Events {
 				if err := events.add(ctx, t.ID, micros(e.At), e.Actor, e.Action, e.Note, dbutil.JSONChanges(e.Changes)); err != nil {
 					return fmt.Errorf("insert events: %w", err)
@@ -94,6 +101,17 @@ func (db *DB) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (i
 		if err := events.flush(ctx); err != nil {
 			return fmt.Errorf("insert events: %w", err)
 		}
+		if len(index) > 0 {
+			searchBodies(index)
+			for _, a := range index {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO ticket_search (rowid, body) VALUES (?, ?)", a.t.ID, a.body); err != nil {
+					return fmt.Errorf("keyword index: %w", err)
+				}
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE search_state SET indexed_to = ?", maxID); err != nil {
+				return fmt.Errorf("keyword index: %w", err)
+			}
+		}
 		return counts.write(ctx, tx)
 	})
 	if err != nil {
@@ -101,6 +119,10 @@ func (db *DB) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (i
 	}
 	return created, nil
 }
+
+// indexWithCreate is the largest CreateWithHistory batch whose tickets are
+// put in the keyword index in its transaction (when the index is complete).
+const indexWithCreate = 100
 
 // rowsPerInsert is how many rows one INSERT of a rowBatch writes. Events
 // are small rows, many per ticket: one statement for many of them costs

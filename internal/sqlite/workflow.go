@@ -134,16 +134,23 @@ func (db *DB) Workflow(ctx context.Context, id int64) (core.Workflow, error) {
 func (db *DB) DueTickets(ctx context.Context, before time.Time, f core.TicketFilter, limit int) ([]core.Ticket, error) {
 	f.Keyword, f.Offset, f.Limit = "", 0, 0
 	w, args := where(f, false, 0, false)
+	// The open tickets' ids and deadlines from the index
+	// tickets_open_status_deadline (0010), each one's contact deadline by
+	// its key, sorted; then only the rows shown. Reading every transitioned
+	// ticket's contact deadline ("id IN (SELECT ... WHERE contact_deadline
+	// < ?)") took 3 s at 1M tickets, reading each open row to sort them
+	// most of the rest.
 	cond := "status IN " + dbutil.OpenStatusesSQL + ` AND ((deadline IS NOT NULL AND deadline < ?)
-		OR id IN (SELECT ticket_id FROM ticket_workflow WHERE contact_deadline < ?))`
+		OR EXISTS (SELECT 1 FROM ticket_workflow w WHERE w.ticket_id = tickets.id AND w.contact_deadline < ?))`
 	if w == "" {
 		w = " WHERE " + cond
 	} else {
 		w += " AND " + cond
 	}
 	args = append(args, before.UnixMicro(), before.UnixMicro(), limit)
-	return db.queryTickets(ctx, "due tickets", "SELECT "+ticketColumns+" FROM tickets"+w+
-		" ORDER BY deadline IS NULL, deadline, id LIMIT ?", args...)
+	const order = " ORDER BY deadline IS NULL, deadline, id"
+	return db.queryTickets(ctx, "due tickets", "SELECT "+ticketColumns+" FROM tickets WHERE id IN (SELECT id FROM tickets"+w+
+		order+" LIMIT ?)"+order, args...)
 }
 
 // queryTickets runs a query of ticketColumns and reads all its rows; what

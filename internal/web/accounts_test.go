@@ -9,12 +9,10 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"jiceng/internal/core"
 )
@@ -391,56 +389,4 @@ func TestAccountPage(t *testing.T) {
 		!bytes.Contains(r.body, []byte(`href="/account"`)) {
 		t.Error("staff's page: link to the users page, or none to the account page")
 	}
-}
-
-// BenchmarkAccountPages measures the server time of the users page with
-// 500 accounts and of the account page, as an administrator; p50 and p95
-// in the log, the worst p95 as a metric.
-//
-//	go test ./internal/web -run XXX -bench AccountPages -benchtime 200x -v
-func BenchmarkAccountPages(b *testing.B) {
-	f := newFixture(b)
-	ctx := context.Background()
-	for i := range 500 {
-		u := core.User{Username: "clerk" + strconv.Itoa(i), Name: "办事员" + strconv.Itoa(i), Role: core.RoleHandler,
-			Unit: "城市管理办公室", PasswordHash: "!", Disabled: i%10 == 0}
-		if err := f.store.CreateUser(ctx, &u); err != nil {
-			b.Fatal(err)
-		}
-	}
-	admin, err := f.store.UserByUsername(ctx, "admin")
-	if err != nil {
-		b.Fatal(err)
-	}
-	token, err := newSessionToken()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := f.store.CreateSession(ctx, core.Session{Token: token, UserID: admin.ID, ExpiresAt: fixedNow.Add(time.Hour)}); err != nil {
-		b.Fatal(err)
-	}
-	h := f.server.Handler()
-	times := map[string][]time.Duration{}
-	for b.Loop() {
-		for _, p := range []string{"/admin/users", "/account"} {
-			req := httptest.NewRequest(http.MethodGet, p, nil)
-			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: token})
-			w := httptest.NewRecorder()
-			t0 := time.Now()
-			h.ServeHTTP(w, req)
-			times[p] = append(times[p], time.Since(t0))
-			if w.Code != http.StatusOK {
-				b.Fatalf("%s: status %d", p, w.Code)
-			}
-		}
-	}
-	var worst time.Duration
-	for _, p := range []string{"/admin/users", "/account"} {
-		ds := times[p]
-		slices.Sort(ds)
-		p50, p95 := ds[len(ds)/2], ds[min(len(ds)-1, len(ds)*95/100)]
-		worst = max(worst, p95)
-		b.Logf("%-14s p50 %6.2f ms  p95 %6.2f ms", p, ms(p50), ms(p95))
-	}
-	b.ReportMetric(ms(worst), "worst-p95-ms")
 }

@@ -446,24 +446,6 @@ func TestLoadSettings(t *testing.T) {
 	}
 }
 
-// BenchmarkSettingsPage is the list and a large setting's page.
-func BenchmarkSettingsPage(b *testing.B) {
-	f := newFixture(b)
-	c := f.login(b, "admin")
-	for _, path := range []string{"/settings", "/settings/dictionary", "/settings/calendar", "/settings/urgency"} {
-		b.Run(strings.TrimPrefix(path, "/"), func(b *testing.B) {
-			req, _ := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
-			for b.Loop() {
-				resp, err := c.Do(req)
-				if err != nil || resp.StatusCode != http.StatusOK {
-					b.Fatalf("%v %v", resp, err)
-				}
-				resp.Body.Close()
-			}
-		})
-	}
-}
-
 // TestSettingSwapUnderLoad: requests running while the dictionary changes
 // each see one dictionary or the other, never a failure (run with -race).
 func TestSettingSwapUnderLoad(t *testing.T) {
