@@ -184,6 +184,11 @@ type TicketFilter struct {
 
 	Offset int
 	Limit  int // 0 means DefaultLimit; capped at MaxLimit
+	// CountUpTo, when > 0, lets a list stop counting: a total above
+	// Offset+CountUpTo may be returned as any number above it (the ticket
+	// list page shows 超过 N 件 rather than count a district's tickets of a
+	// common word). 0 counts exactly, as the API does.
+	CountUpTo int
 }
 
 // Paging limits for TicketFilter.

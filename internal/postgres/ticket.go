@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -334,7 +335,13 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 	offset := max(f.Offset, 0)
 
 	var total int
-	if err := db.pool.QueryRow(ctx, "SELECT count(*) FROM tickets"+w, args...).Scan(&total); err != nil {
+	count, countArgs := "SELECT count(*) FROM tickets"+w, args
+	if f.CountUpTo > 0 {
+		// Stop at one past Offset+CountUpTo matches (see core.TicketFilter).
+		count = "SELECT count(*) FROM (SELECT 1 FROM tickets" + w + " LIMIT $" + strconv.Itoa(len(args)+1) + ") s"
+		countArgs = append(slices.Clip(args), offset+f.CountUpTo+1)
+	}
+	if err := db.pool.QueryRow(ctx, count, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count tickets: %w", translate(err))
 	}
 	if total == 0 || offset >= total {

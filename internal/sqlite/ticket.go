@@ -500,6 +500,23 @@ func where(f core.TicketFilter, byKeyword bool, indexedTo int64, tail bool) (str
 // driven by the keyword index rather than by the other conditions.
 const selectiveKeyword = 5000
 
+// countQuery is the count of the tickets of WHERE clause w; with
+// f.CountUpTo it stops at one past Offset+CountUpTo matches (countArgs
+// appends that limit).
+func countQuery(w string, f core.TicketFilter) string {
+	if f.CountUpTo > 0 {
+		return "SELECT count(*) FROM (SELECT 1 FROM tickets" + w + " LIMIT ?)"
+	}
+	return "SELECT count(*) FROM tickets" + w
+}
+
+func countArgs(args []any, f core.TicketFilter) []any {
+	if f.CountUpTo > 0 {
+		return append(slices.Clip(args), max(f.Offset, 0)+f.CountUpTo+1)
+	}
+	return args
+}
+
 // Tickets returns one page of tickets matching f, newest received first
 // (tickets without a received time last, ties by id), and the total count.
 func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, int, error) {
@@ -523,7 +540,7 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 				return nil, 0, fmt.Errorf("count keyword: %w", translate(err))
 			}
 			byKeyword = n <= selectiveKeyword
-			if exact && (f == core.TicketFilter{Keyword: f.Keyword, Offset: f.Offset, Limit: f.Limit}) {
+			if exact && (f == core.TicketFilter{Keyword: f.Keyword, Offset: f.Offset, Limit: f.Limit, CountUpTo: f.CountUpTo}) {
 				total = n // the keyword is the only condition
 			}
 		}
@@ -534,7 +551,7 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 			return nil, 0, err
 		} else if ok {
 			total = n
-		} else if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM tickets"+w, args...).Scan(&total); err != nil {
+		} else if err := db.read.QueryRowContext(ctx, countQuery(w, f), countArgs(args, f)...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("count tickets: %w", translate(err))
 		}
 	}

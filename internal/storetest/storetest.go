@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{"RoundTrip", testRoundTrip},
 		{"NotFound", testNotFound},
 		{"Filters", testFilters},
+		{"CountUpTo", testCountUpTo},
 		{"Keyword", testKeyword},
 		{"KeywordAfterUpdate", testKeywordAfterUpdate},
 		{"Paging", testPaging},
@@ -474,6 +475,46 @@ func testFilters(t *testing.T, s core.Store, c *Clock) {
 		if err != nil || total != tt.want {
 			t.Errorf("after update, %+v: total %d, %v; want %d", tt.f, total, err, tt.want)
 		}
+	}
+}
+
+// testCountUpTo checks the count that may stop: a total within
+// Offset+CountUpTo is exact, one beyond is reported as some number above
+// it (and at most the exact total); the page is the same either way.
+func testCountUpTo(t *testing.T, s core.Store, c *Clock) {
+	upsert(t, s, "x", filterSet()...)
+	at := func(h int) time.Time { return start.Add(time.Duration(h) * time.Hour) }
+	tests := []struct {
+		name  string
+		f     core.TicketFilter
+		exact int
+		want  []string
+	}{
+		{"stops", core.TicketFilter{From: at(4), CountUpTo: 1, Limit: 1}, 3, []string{"F6"}},
+		{"within", core.TicketFilter{From: at(4), CountUpTo: 3, Limit: 1}, 3, []string{"F6"}},
+		{"past the offset", core.TicketFilter{From: at(4), CountUpTo: 1, Offset: 1, Limit: 1}, 3, []string{"F5"}},
+		{"offset within", core.TicketFilter{From: at(4), CountUpTo: 1, Offset: 2, Limit: 1}, 3, []string{"F4"}},
+		{"offset past the end", core.TicketFilter{From: at(4), CountUpTo: 1, Offset: 3}, 3, nil},
+		{"two filters", core.TicketFilter{Status: "办结", Community: "和谐", CountUpTo: 1, Limit: 1}, 2, []string{"F6"}},
+		{"keyword and status", core.TicketFilter{Status: "受理", Keyword: "工单F", CountUpTo: 1, Limit: 5}, 2, []string{"F4", "F1"}},
+		{"keyword alone", core.TicketFilter{Keyword: "工单F", CountUpTo: 2, Limit: 1}, 6, []string{"F6"}},
+		{"one filter", core.TicketFilter{Channel: "12345", CountUpTo: 1, Limit: 1}, 4, []string{"F6"}},
+		{"no match", core.TicketFilter{Status: "办结", Unit: "U3", CountUpTo: 1}, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, total, err := s.Tickets(context.Background(), tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(numbers(got), tt.want) {
+				t.Errorf("got %v, want %v", numbers(got), tt.want)
+			}
+			if upTo := tt.f.Offset + tt.f.CountUpTo; tt.exact <= upTo && total != tt.exact ||
+				tt.exact > upTo && (total <= upTo || total > tt.exact) {
+				t.Errorf("total %d, exact %d: want the exact total up to %d, above it beyond", total, tt.exact, upTo)
+			}
+		})
 	}
 }
 

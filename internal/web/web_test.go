@@ -692,6 +692,53 @@ func TestPagination(t *testing.T) {
 	}
 }
 
+// TestPaginationCountUpTo: past pageCountUpTo tickets the list says 超过 N
+// 件 and counts on from a later page; the API's total stays exact.
+func TestPaginationCountUpTo(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	var many []core.Ticket
+	for i := range pageCountUpTo + 100 {
+		tk := fixtureTickets()[2]
+		tk.Number = fmt.Sprintf("P%05d", i)
+		tk.ReceivedAt = at("2024-06-01 08:00").Add(time.Duration(i) * time.Minute)
+		many = append(many, tk)
+	}
+	if _, err := f.store.UpsertTickets(ctx, many, "test"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login(t, "admin")
+	const filter = "intent=咨询&from=2024-06-01" // two filters: counted, not cached
+	list := decode[ticketListJSON](t, f.get(t, c, "/api/v1/tickets?"+filter))
+	if list.Total != pageCountUpTo+101 { // and a ticket of the fixture
+		t.Fatalf("API total %d, want the exact %d", list.Total, pageCountUpTo+101)
+	}
+	tests := []struct {
+		name, page string
+		want       string
+	}{
+		{"first page", "", fmt.Sprintf("超过 <strong>%d</strong> 件工单，第 1 页", pageCountUpTo)},
+		{"last pages", fmt.Sprintf("&page=%d", pageCountUpTo/pageSize+1),
+			fmt.Sprintf("共 <strong>%d</strong> 件工单，第 %d / %d 页", list.Total, pageCountUpTo/pageSize+1, (list.Total+pageSize-1)/pageSize)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.get(t, c, "/tickets?"+filter+tt.page)
+			if r.status != http.StatusOK || !bytes.Contains(r.body, []byte(tt.want)) || !bytes.Contains(r.body, []byte("下一页")) {
+				t.Errorf("got %d, want %q and a next page in %s", r.status, tt.want, summary(r.body))
+			}
+		})
+	}
+}
+
+// summary is the list's summary line of a page, for messages.
+func summary(page []byte) string {
+	if m := regexp.MustCompile(`<p class="summary">[^\n]*`).Find(page); m != nil {
+		return string(m)
+	}
+	return "(no summary)"
+}
+
 // TestGolden checks the JSON of the fixture against testdata; run with
 // -update to rewrite it after an intended change.
 func TestGolden(t *testing.T) {
