@@ -313,6 +313,24 @@ func (s *Server) stageAndPreview(w http.ResponseWriter, r *http.Request, p princ
 	s.renderRules(w, r, p, rulesPage{Preview: pv}, http.StatusOK)
 }
 
+// confirmForm reads the confirmation of a staged upload (the catalogue's
+// or a setting's): the form token, the staged version and the version in
+// force it was compared with. It answers the refusal itself.
+func (s *Server) confirmForm(w http.ResponseWriter, r *http.Request, p principal) (version, base int, ok bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := checkCSRF(r, p); err != nil {
+		s.failPage(w, r, err)
+		return 0, 0, false
+	}
+	version, err1 := strconv.Atoi(r.PostFormValue("version"))
+	base, err2 := strconv.Atoi(r.PostFormValue("base"))
+	if err1 != nil || err2 != nil || version < 1 || base < 0 {
+		s.failPage(w, r, invalidParam("version", "参数 version、base 应为版本号"))
+		return 0, 0, false
+	}
+	return version, base, true
+}
+
 // handleRulesConfirm makes a staged catalogue the one in force, provided
 // the catalogue has not changed since its differences were shown.
 func (s *Server) handleRulesConfirm(w http.ResponseWriter, r *http.Request, p principal) {
@@ -320,15 +338,8 @@ func (s *Server) handleRulesConfirm(w http.ResponseWriter, r *http.Request, p pr
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := checkCSRF(r, p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	version, err1 := strconv.Atoi(r.PostFormValue("version"))
-	base, err2 := strconv.Atoi(r.PostFormValue("base"))
-	if err1 != nil || err2 != nil || version < 1 || base < 0 {
-		s.failPage(w, r, invalidParam("version", "参数 version、base 应为版本号"))
+	version, base, ok := s.confirmForm(w, r, p)
+	if !ok {
 		return
 	}
 	ctx := r.Context()

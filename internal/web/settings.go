@@ -156,46 +156,20 @@ var settingDefs = []*settingDef{
 	{Name: core.SettingLimits, Title: "办理时限", Flag: "-limits", Accept: ".csv", Ext: ".csv", key: []int{0},
 		Hint:    "CSV（UTF-8），列：urgency,contact,resolve（紧急程度,先行联系时限,办理时限），每个紧急程度一行；时限如 2h、24h、7d（自然日）、7wd（工作日）。",
 		builtin: workflow.DefaultLimitsCSV,
-		parse: func(s *Server, _ context.Context, b []byte, _ string) (any, error) {
-			return workflow.LoadLimits(bytes.NewReader(b))
-		},
-		table: limitsTable, current: func(s *Server, _ context.Context) (any, error) { return s.engine().Limits, nil },
-		apply: func(s *Server, _ context.Context, v any) error {
-			s.setLive(func(l *liveSettings) {
-				if l.workflow == nil {
-					return // tickets are read-only here: no deadlines to set
-				}
-				e := *l.workflow
-				e.Limits = v.(*workflow.Limits)
-				l.workflow = &e
-			})
-			return nil
-		}},
+		parse:   parseReader(workflow.LoadLimits),
+		table:   limitsTable, current: func(s *Server, _ context.Context) (any, error) { return s.engine().Limits, nil },
+		apply: applyWorkflow(func(e *workflow.Engine, v any) { e.Limits = v.(*workflow.Limits) })},
 	{Name: core.SettingCalendar, Title: "工作日历（节假日与调休）", Flag: "-calendar", Accept: ".csv", Ext: ".csv", key: []int{0},
 		Hint:    "CSV（UTF-8），列：from,to,kind,name（开始日期,结束日期,类型,名称）；类型 休（放假）或 班（周末调休上班）。",
 		builtin: workflow.DefaultCalendarCSV,
-		parse: func(s *Server, _ context.Context, b []byte, _ string) (any, error) {
-			return workflow.LoadCalendar(bytes.NewReader(b))
-		},
-		table: calendarTable, current: func(s *Server, _ context.Context) (any, error) { return s.engine().Calendar, nil },
-		apply: func(s *Server, _ context.Context, v any) error {
-			s.setLive(func(l *liveSettings) {
-				if l.workflow == nil {
-					return // tickets are read-only here: no deadlines to set
-				}
-				e := *l.workflow
-				e.Calendar = v.(*workflow.Calendar)
-				l.workflow = &e
-			})
-			return nil
-		}},
+		parse:   parseReader(workflow.LoadCalendar),
+		table:   calendarTable, current: func(s *Server, _ context.Context) (any, error) { return s.engine().Calendar, nil },
+		apply: applyWorkflow(func(e *workflow.Engine, v any) { e.Calendar = v.(*workflow.Calendar) })},
 	{Name: core.SettingUrgency, Title: "紧急程度规则", Accept: ".csv", Ext: ".csv", key: []int{0, 1},
 		Hint:    "CSV（UTF-8），列：kind,text,value,weight；kind 为 cue（线索词）、limit（时限）、resolved（已恢复）或 calm（不急）。",
 		builtin: extract.DefaultRulesCSV,
-		parse: func(s *Server, _ context.Context, b []byte, _ string) (any, error) {
-			return extract.LoadRules(bytes.NewReader(b))
-		},
-		table: urgencyTable, current: func(s *Server, _ context.Context) (any, error) { return s.urgencyRules(), nil },
+		parse:   parseReader(extract.LoadRules),
+		table:   urgencyTable, current: func(s *Server, _ context.Context) (any, error) { return s.urgencyRules(), nil },
 		apply: func(s *Server, _ context.Context, v any) error {
 			s.setLive(func(l *liveSettings) {
 				l.rules = v.(*extract.Rules)
@@ -616,15 +590,8 @@ func (s *Server) handleSettingConfirm(w http.ResponseWriter, r *http.Request, p 
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := checkCSRF(r, p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	version, err1 := strconv.Atoi(r.PostFormValue("version"))
-	base, err2 := strconv.Atoi(r.PostFormValue("base"))
-	if err1 != nil || err2 != nil || version < 1 || base < 0 {
-		s.failPage(w, r, invalidParam("version", "参数 version、base 应为版本号"))
+	version, base, ok := s.confirmForm(w, r, p)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -936,6 +903,29 @@ func (s *Server) checkCatalogue(ctx context.Context, reg dispatch.Registry) erro
 		bad = append(bad, core.RowError{Reason: fmt.Sprintf("派单目录第 %d 条仍要用：%s（请先修改派单目录）", b.Row, b.Reason)})
 	}
 	return bad.Err("")
+}
+
+// parseReader is the parse of a setting read by load from its bytes.
+func parseReader[T any](load func(io.Reader) (T, error)) func(*Server, context.Context, []byte, string) (any, error) {
+	return func(_ *Server, _ context.Context, b []byte, _ string) (any, error) {
+		return load(bytes.NewReader(b))
+	}
+}
+
+// applyWorkflow is the apply of a life-cycle setting (limits, calendar):
+// set puts it into a copy of the engine in force.
+func applyWorkflow(set func(e *workflow.Engine, v any)) func(*Server, context.Context, any) error {
+	return func(s *Server, _ context.Context, v any) error {
+		s.setLive(func(l *liveSettings) {
+			if l.workflow == nil {
+				return // tickets are read-only here: no deadlines to set
+			}
+			e := *l.workflow
+			set(&e, v)
+			l.workflow = &e
+		})
+		return nil
+	}
 }
 
 // parseRegistry is the parse of a registry setting (areas, units,
