@@ -203,17 +203,6 @@ type auditRow struct {
 	Address  string
 }
 
-// auditQuery is the query of an audit page request without empty values.
-func auditQuery(r *http.Request) url.Values {
-	q := r.URL.Query()
-	for k, v := range q {
-		if len(v) == 1 && strings.TrimSpace(v[0]) == "" {
-			delete(q, k)
-		}
-	}
-	return q
-}
-
 // handleAuditPage is /admin/audit: the audit log, newest first, filtered
 // and paged.
 func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request, p principal) {
@@ -221,7 +210,7 @@ func (s *Server) handleAuditPage(w http.ResponseWriter, r *http.Request, p princ
 		s.failPage(w, r, err)
 		return
 	}
-	q := auditQuery(r)
+	q := formQuery(r)
 	page := &auditPage{Form: q}
 	for _, a := range core.AuditActions {
 		page.Actions = append(page.Actions, auditChoice{a, core.AuditLabels[a]})
@@ -305,7 +294,7 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request, p pri
 		s.failPage(w, r, err)
 		return
 	}
-	q := auditQuery(r)
+	q := formQuery(r)
 	q.Del("page")
 	f, err := parseAuditFilter(q, s.Location)
 	if err != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"jiceng/internal/core"
 	"jiceng/internal/export"
@@ -33,12 +32,7 @@ func (s *Server) handleTicketsExport(w http.ResponseWriter, r *http.Request, p p
 		s.failPage(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	for k, v := range q {
-		if len(v) == 1 && strings.TrimSpace(v[0]) == "" {
-			delete(q, k)
-		}
-	}
+	q := formQuery(r)
 	format := q.Get("format")
 	if len(q["format"]) > 1 {
 		format = "?"

@@ -193,19 +193,24 @@ const pageSize = 50
 // always is.
 const pageCountUpTo = 1000
 
-func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p principal) {
-	if err := authorize(p); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
+// formQuery is the request's query without the empty parameters of a
+// form's empty fields (so that links stay short and filters ignore them).
+func formQuery(r *http.Request) url.Values {
 	q := r.URL.Query()
-	// Empty form fields arrive as empty parameters; drop them so that links
-	// stay short.
 	for k, v := range q {
 		if len(v) == 1 && strings.TrimSpace(v[0]) == "" {
 			delete(q, k)
 		}
 	}
+	return q
+}
+
+func (s *Server) handleTicketsPage(w http.ResponseWriter, r *http.Request, p principal) {
+	if err := authorize(p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	q := formQuery(r)
 	q.Del("limit")
 	q.Del("offset")
 	page := &ticketsPage{Form: q, Statuses: core.Statuses, Intents: core.Strings(core.Intents), Channels: core.Strings(core.Channels)}
