@@ -29,10 +29,39 @@ type Rules struct {
 	Limits   map[core.Urgency]time.Duration
 	Resolved []string
 	Calm     []string
+	// Contexts are words that say a cue is not a present emergency (a
+	// hazard, a past event, a quotation, a hypothetical) or that it is one
+	// (now, happening).
+	Contexts []UrgencyContext
 
-	lex     *lexicon // Cues, then Resolved, then Calm
+	lex     *lexicon // Cues, then Resolved, then Calm, then Contexts
 	nCues   int
 	nSolved int
+	nCalm   int
+}
+
+// ContextKind is what a context word says about the cues of its clause.
+type ContextKind string
+
+// Context kinds. A cue of 紧急 or 加急 in a clause with a hazard, past,
+// quotation or hypothetical word does not count (存在火灾隐患, 曾经发生过火灾,
+// 血的教训, 一旦发生火情); a hazard or quotation word reaches the whole
+// sentence. A 紧急 cue far into a long letter counts only with a present
+// word in its clause (正在, 现在, 刚刚).
+const (
+	ContextHazard   ContextKind = "隐患"
+	ContextPast     ContextKind = "过去"
+	ContextQuote    ContextKind = "引述"
+	ContextHypothet ContextKind = "假设"
+	ContextPresent  ContextKind = "现在"
+)
+
+var contextKinds = []ContextKind{ContextHazard, ContextPast, ContextQuote, ContextHypothet, ContextPresent}
+
+// UrgencyContext is a context word and its kind.
+type UrgencyContext struct {
+	Text string
+	Kind ContextKind
 }
 
 // UrgencyCue raises Level by Weight when Text occurs.
@@ -131,7 +160,7 @@ func LoadRules(r io.Reader) (*Rules, error) {
 			w := 1.0
 			if wt != "" {
 				f, err := strconv.ParseFloat(wt, 64)
-				if err != nil || !(f > 0 && f <= 10) {
+				if err != nil || !(f >= 0 && f <= 10) {
 					bad = append(bad, core.RowError{Row: line, Reason: "权重须为 0 到 10 之间的数"})
 					continue
 				}
@@ -153,8 +182,14 @@ func LoadRules(r io.Reader) (*Rules, error) {
 			ru.Resolved = append(ru.Resolved, txt)
 		case "calm":
 			ru.Calm = append(ru.Calm, txt)
+		case "context":
+			if !slices.Contains(contextKinds, ContextKind(val)) {
+				bad = append(bad, core.RowError{Row: line, Reason: "语境的类别须为 隐患、过去、引述、假设 或 现在"})
+				continue
+			}
+			ru.Contexts = append(ru.Contexts, UrgencyContext{Text: txt, Kind: ContextKind(val)})
 		default:
-			bad = append(bad, core.RowError{Row: line, Reason: "未知的规则类型（可选 cue、limit、resolved、calm）"})
+			bad = append(bad, core.RowError{Row: line, Reason: "未知的规则类型（可选 cue、limit、resolved、calm、context）"})
 			continue
 		}
 	}
@@ -198,7 +233,10 @@ func (ru *Rules) build() {
 	}
 	ws = append(ws, ru.Resolved...)
 	ws = append(ws, ru.Calm...)
-	ru.nCues, ru.nSolved = len(ru.Cues), len(ru.Resolved)
+	for _, c := range ru.Contexts {
+		ws = append(ws, c.Text)
+	}
+	ru.nCues, ru.nSolved, ru.nCalm = len(ru.Cues), len(ru.Resolved), len(ru.Calm)
 	ru.lex = newLexicon(ws)
 }
 
@@ -259,11 +297,13 @@ func Urgency(title, content string) (level core.Urgency, limit time.Duration, re
 // and the reasons, in Chinese, for staff: "紧急: 燃气泄漏（正文）".
 func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.Duration, reasons []string) {
 	var score [4]float64 // by core.Urgencies index
+	counted := map[int]float64{}
 	calm := false
 	type fired struct {
 		cue      int
 		pos, end int
-		sentence int
+		sentence int // the sentence's first offset
+		nth      int // the sentence's number in the field
 	}
 	for f, s := range [2]string{title, content} {
 		if s == "" {
@@ -275,12 +315,14 @@ func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.
 		}
 		rs := folded(s)
 		var hits []fired
+		var contexts []hit
 		var solvedSentences []int
-		sentence := 0
+		sentence, nth := 0, -1
 		next := 0 // the offset where the next sentence starts
 		ru.lex.scan(rs, func(h hit) {
 			for next <= h.pos {
 				sentence, next = sentenceAt(rs, next)
+				nth++
 			}
 			switch {
 			case h.w < ru.nCues:
@@ -291,23 +333,41 @@ func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.
 					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，前有否定）", string(rs[h.pos:h.end]), where))
 					return
 				}
-				hits = append(hits, fired{h.w, h.pos, h.end, sentence})
+				hits = append(hits, fired{h.w, h.pos, h.end, sentence, nth})
 			case h.w < ru.nCues+ru.nSolved:
 				if requested(rs, h.pos) {
 					return // 请尽快恢复供水: a request, not a recovery
 				}
 				solvedSentences = append(solvedSentences, sentence)
 				reasons = append(reasons, fmt.Sprintf("已恢复: %s（%s）", string(rs[h.pos:h.end]), where))
-			default:
+			case h.w < ru.nCues+ru.nSolved+ru.nCalm:
 				calm = true
 				reasons = append(reasons, fmt.Sprintf("不急: %s（%s）", string(rs[h.pos:h.end]), where))
+			default:
+				contexts = append(contexts, h)
 			}
 		})
 		for _, h := range hits {
 			c := ru.Cues[h.cue]
+			if c.Weight == 0 {
+				continue // a phrase that only contains a cue: 救命钱, 消防通道
+			}
 			if slices.Contains(solvedSentences, h.sentence) {
 				reasons = append(reasons, fmt.Sprintf("不计: %s（%s，已恢复）", c.Text, where))
 				continue
+			}
+			if c.Level != core.UrgencyComplex {
+				kind, word := ru.context(rs, contexts, h.pos, h.end, h.sentence)
+				switch {
+				case kind != "" && kind != ContextPresent:
+					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，%s：%s）", c.Text, where, kind, word))
+					continue
+				case c.Level == core.UrgencyEmergency && f == 1 && h.nth >= 2 && h.pos >= 50 && kind != ContextPresent:
+					// An emergency is told first: a fire in the fifth
+					// sentence of a long letter is background.
+					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，不在开头且未说正在发生）", c.Text, where))
+					continue
+				}
 			}
 			w := c.Weight
 			if f == 0 && c.Level != core.UrgencyEmergency {
@@ -315,7 +375,12 @@ func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.
 				// title cue needs the text to confirm it.
 				w *= titleDiscount
 			}
-			score[slices.Index(core.Urgencies, c.Level)] += w
+			// A cue said again adds nothing (液化气…液化气): each cue
+			// counts once, at its highest weight.
+			if w > counted[h.cue] {
+				score[slices.Index(core.Urgencies, c.Level)] += w - counted[h.cue]
+				counted[h.cue] = w
+			}
 			reasons = append(reasons, fmt.Sprintf("%s: %s（%s）", c.Level, c.Text, where))
 		}
 	}
@@ -331,6 +396,49 @@ func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.
 		reasons = append(reasons, "来电人表示不急，加急降为一般")
 	}
 	return level, ru.Limits[level], reasons
+}
+
+// context returns the strongest context of the cue at rs[pos:end] and the
+// word that says it: a hazard, past, quotation or hypothetical word in the
+// cue's clause, a hazard or quotation word in its sentence (starting at
+// sentence) or 过 right after the cue (着过火) as past; else ContextPresent when a present word is in the
+// clause; else "". A date in the sentence (2019年, 5月3日) is past unless
+// a present word is in the clause.
+func (ru *Rules) context(rs []rune, contexts []hit, pos, end, sentence int) (ContextKind, string) {
+	cs, ce := pos, end
+	for cs > sentence && !isBoundary(rs[cs-1]) {
+		cs--
+	}
+	for ce < len(rs) && !isBoundary(rs[ce]) {
+		ce++
+	}
+	_, se := sentenceAt(rs, sentence)
+	present := ""
+	for _, h := range contexts {
+		k := ru.Contexts[h.w-ru.nCues-ru.nSolved-ru.nCalm].Kind
+		inClause := h.pos >= cs && h.end <= ce
+		inSentence := h.pos >= sentence && h.end <= se
+		switch {
+		case k == ContextPresent:
+			if inClause {
+				present = string(rs[h.pos:h.end])
+			}
+		case inClause, inSentence && (k == ContextHazard || k == ContextQuote):
+			return k, string(rs[h.pos:h.end])
+		}
+	}
+	if end < len(rs) && rs[end] == '过' {
+		return ContextPast, "过"
+	}
+	if present != "" {
+		return ContextPresent, present
+	}
+	for i := sentence; i < min(se, len(rs))-1; i++ {
+		if rs[i] >= '0' && rs[i] <= '9' && (rs[i+1] == '年' || rs[i+1] == '月' || rs[i+1] == '日') {
+			return ContextPast, string(rs[i : i+2])
+		}
+	}
+	return "", ""
 }
 
 // sentenceAt returns the index of the sentence that starts at offset i of

@@ -44,6 +44,23 @@ func TestUrgency(t *testing.T) {
 		{"calm_keeps_emergency", "", "闻到燃气味了，不急的话也请尽快。", string(core.UrgencyEmergency)},
 		{"title_topic_only", "某小区停水问题", "水费怎么算？", string(core.UrgencyNormal)},
 		{"empty", "", "", string(core.UrgencyNormal)},
+		// Real-letter shapes (issue 12): a hazard, a past event, a
+		// quotation, a hypothetical, a cue late in a long letter.
+		{"fire_hazard", "", "小区地下车库堆满杂物，有火灾隐患，请相关部门检查。", string(core.UrgencyNormal)},
+		{"fire_hazard_sentence", "", "楼道里电动车充电起火的事情时有发生，存在很大的安全隐患。", string(core.UrgencyNormal)},
+		{"past_fire", "", "这栋楼曾经发生过火灾，现在消防通道还是被堵。", string(core.UrgencyNormal)},
+		{"past_dated", "", "2018年5月，3号楼起火，烧毁了两户。物业至今没有整改。", string(core.UrgencyNormal)},
+		{"past_guo", "", "这台电梯困过人，物业一直不修。", string(core.UrgencyNormal)},
+		{"past_trapped_before", "", "电梯经常出故障，很多业主都碰到过被困电梯的情况。", string(core.UrgencyNormal)},
+		{"quotation", "", "其他城市电动车起火的血的教训历历在目，希望我们小区加强管理。", string(core.UrgencyNormal)},
+		{"hypothetical_once", "", "小区没有消防栓，一旦发生火情后果不堪设想。", string(core.UrgencyNormal)},
+		{"avoid", "", "景观灯损坏严重，为了避免发生意外触电，请尽快修复。", string(core.UrgencyNormal)},
+		{"not_a_cue", "", "这是我们家的救命钱，开发商拖着不退。", string(core.UrgencyNormal)},
+		{"repeated_half_cue", "液化气为何涨价", "液化气一直在涨，液化气站说是上面定的。", string(core.UrgencyNormal)},
+		{"late_in_letter", "", "尊敬的领导：我们是某小区的业主。小区交房三年，问题很多。物业不作为，业主投诉无门，各种问题积压下来。楼道里常年堆放杂物，有的地方起火烧黑了墙。", string(core.UrgencyNormal)},
+		{"late_but_now", "", "尊敬的领导：我们是某小区的业主。小区交房三年，问题很多。物业不作为，业主投诉无门，各种问题积压下来。现在楼下正在起火，请马上派人！", string(core.UrgencyEmergency)},
+		{"present_fire_first", "", "3号楼501着火了，烟很大，快来人！", string(core.UrgencyEmergency)},
+		{"consequence_is_present", "", "产权纠纷导致整栋楼停水。", string(core.UrgencyHurry)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,0 +1,70 @@
+package extract
+
+import (
+	"encoding/csv"
+	"os"
+	"strings"
+	"testing"
+
+	"jiceng/internal/core"
+)
+
+// rawMessages reads the real message file named by JICENG_RAW_MESSAGES
+// (columns msg_id,user,time,title,detail; not part of the repository) or
+// skips the test.
+func rawMessages(t *testing.T) [][2]string {
+	t.Helper()
+	path := os.Getenv("JICENG_RAW_MESSAGES")
+	if path == "" {
+		t.Skip("JICENG_RAW_MESSAGES not set")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][2]string
+	for _, r := range recs[1:] {
+		out = append(out, [2]string{r[3], r[4]})
+	}
+	return out
+}
+
+// TestRawUrgencyInspect prints the messages of the real file that are not
+// 一般, with the reasons, for a person to read:
+//
+//	JICENG_RAW_MESSAGES=/path/messages_raw.csv go test ./internal/extract -run TestRawUrgencyInspect -v
+func TestRawUrgencyInspect(t *testing.T) {
+	counts := map[core.Urgency]int{}
+	for _, m := range rawMessages(t) {
+		level, _, reasons := Urgency(m[0], m[1])
+		counts[level]++
+		if level == core.UrgencyEmergency || (os.Getenv("JICENG_RAW_ALL") != "" && level != core.UrgencyNormal) {
+			t.Logf("%s %v | %s | %s", level, reasons, m[0], around(m[0]+"。"+m[1], reasons))
+		}
+	}
+	t.Logf("levels: %v", counts)
+}
+
+// around returns the text near the first cue counted for the level.
+func around(s string, reasons []string) string {
+	for _, r := range reasons {
+		cue, ok := strings.CutPrefix(r, "紧急: ")
+		if !ok {
+			continue
+		}
+		cue, _, _ = strings.Cut(cue, "（")
+		rs := []rune(s)
+		i := strings.Index(s, cue)
+		if i < 0 {
+			continue
+		}
+		p := len([]rune(s[:i]))
+		return string(rs[max(0, p-40):min(len(rs), p+30)])
+	}
+	return ""
+}
