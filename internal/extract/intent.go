@@ -58,9 +58,12 @@ var intentCues = func() []intentCue {
 	add(core.IntentInquiry, 2, "想了解", "了解一下", "怎么办理", "如何办理", "需要什么材料", "需要哪些材料", "带什么材料",
 		"什么条件", "怎么申请", "如何申请", "办理流程", "去哪儿办", "去哪办", "在哪里办", "怎么补办", "能不能办",
 		"是真的吗", "怎么规定", "怎么交", "给讲清楚", "答复一下", "解释一下")
-	add(core.IntentInquiry, 1.2, "是否", "如何", "能否", "政策", "标准是", "什么标准", "收费标准", "哪个部门", "找哪个", "归谁管",
-		"多少钱", "流程", "手续", "可以吗", "行不行")
-	add(core.IntentInquiry, 0.5, "怎么", "什么时候", "有没有", "能不能", "多少", "哪里", "哪天", "办理")
+	add(core.IntentInquiry, 1.2, "标准是", "什么标准", "收费标准", "哪个部门", "找哪个", "归谁管", "多少钱", "可以吗", "行不行",
+		"请教", "问问", "何时")
+	// Words that complaint and report letters use as much as questions do.
+	add(core.IntentInquiry, 0.4, "是否", "如何", "能否", "政策", "流程", "手续")
+	add(core.IntentInquiry, 0.8, "什么时候")
+	add(core.IntentInquiry, 0.3, "怎么", "有没有", "能不能", "多少", "哪里", "哪天", "办理")
 	add(core.IntentHelp, 3, "求助", "求求", "救命", "请求帮助", "请求解决")
 	add(core.IntentHelp, 2, "帮忙", "帮帮", "帮个忙", "帮一下", "帮助", "救救", "帮我", "能否上门", "上门办理", "无法自己")
 	add(core.IntentHelp, 1.2, "困难", "协调一下", "给协调", "派人来看", "派人来", "派人处理", "派人过来", "来看一下", "联系一下相关")
@@ -71,6 +74,11 @@ var intentCues = func() []intentCue {
 	add(core.IntentComplaint, 1.2, "一直没解决", "没有解决", "根本没解决", "没人管", "没有下文", "没了下文", "没有动静", "次反映",
 		"次反应", "次打电话", "要求尽快解决", "态度差", "态度恶劣", "态度特别不好", "没有结果", "又开始了", "太不像话", "凭什么", "没解决", "动静都没有", "乱七八糟")
 	add(core.IntentComplaint, 0.5, "好几次", "还是没", "说了好几次")
+	// The grievances of letters: harm done, rights, refusals, delays.
+	add(core.IntentComplaint, 1.5, "扰民", "严重影响", "侵害", "侵犯", "损害", "维权", "霸王条款", "乱收费", "强行", "强制",
+		"拒不", "拒绝", "拖欠", "欠薪", "克扣", "不退", "欺骗", "欺诈", "坑害", "敷衍", "置之不理", "不闻不问", "无人问津",
+		"迟迟", "拖延", "至今没有", "至今未", "得不到解决", "无人管", "不管不顾", "恳请", "强烈要求", "请求解决", "讨个说法", "做主")
+	add(core.IntentComplaint, 0.8, "为何", "为什么", "凭什么", "影响", "权益", "赔偿", "补偿", "至今", "一直", "要求", "质疑")
 	add(core.IntentReport, 3, "举报", "偷排", "依法查处", "实名", "传销", "卖淫", "嫖娼", "赌博", "黑作坊", "偷倒")
 	add(core.IntentReport, 2, "违法", "非法", "违规", "查处", "严查", "涉嫌", "无照", "无证", "偷偷", "黑车", "假冒",
 		"举报人")
@@ -136,6 +144,13 @@ const (
 // 咨询; low, because complaints ask rhetorical questions (出了事谁负责？).
 const questionWeight = 0.6
 
+// repeatWeight scales a cue word's weight after its first occurrence in a
+// message; maxQuestions is the number of the content's questions that count.
+const (
+	repeatWeight = 0.25
+	maxQuestions = 2
+)
+
 // defaultPrior is the score DefaultIntent starts with, so that it wins when
 // nothing else fires and a weak cue is needed to overturn it.
 const defaultPrior = 0.5
@@ -147,6 +162,7 @@ func Intent(title, content string) IntentResult {
 	var sc [6]float64
 	sc[slices.Index(core.Intents, DefaultIntent)] = defaultPrior
 	fired := false
+	seen := map[int]int{}
 	for f, s := range [2]string{title, content} {
 		if s == "" {
 			continue
@@ -184,16 +200,24 @@ func Intent(title, content string) IntentResult {
 			case h.pos < firstEnd:
 				w *= firstWeight
 			}
+			// A word said again adds little: a letter that says 办理 ten
+			// times is not ten times an enquiry.
+			seen[h.w]++
+			if seen[h.w] > 1 {
+				w *= repeatWeight
+			}
 			cue.Weight = w
 			sc[c.intent] += w
 			fired = true
 			res.Cues = append(res.Cues, cue)
 		})
 		// Questions: a clause ending in ？ or 吗 reads as an enquiry.
-		for _, q := range questions(rs) {
+		for k, q := range questions(rs) {
 			w := questionWeight
 			if f == 0 {
 				w *= titleWeight
+			} else if k >= maxQuestions {
+				w = 0 // a letter of rhetorical questions is not an enquiry
 			}
 			sc[0] += w
 			fired = true

@@ -68,3 +68,29 @@ func around(s string, reasons []string) string {
 	}
 	return ""
 }
+
+// TestRawIntentInspect prints the intent distribution on the real file and
+// a sample of messages read as one intent (JICENG_RAW_INTENT, default 咨询):
+//
+//	JICENG_RAW_MESSAGES=/path/messages_raw.csv go test ./internal/extract -run TestRawIntentInspect -v
+func TestRawIntentInspect(t *testing.T) {
+	want := os.Getenv("JICENG_RAW_INTENT")
+	if want == "" {
+		want = string(core.IntentInquiry)
+	}
+	counts := map[core.Intent]int{}
+	shown := 0
+	for _, m := range rawMessages(t) {
+		r := Intent(m[0], m[1])
+		counts[r.Intent]++
+		if string(r.Intent) == want && shown < 40 {
+			shown++
+			var cues []string
+			for _, c := range r.Cues {
+				cues = append(cues, c.Label+":"+c.Text)
+			}
+			t.Logf("%.2f %v | %s", r.Confidence, cues, m[0])
+		}
+	}
+	t.Logf("intents: %v", counts)
+}
