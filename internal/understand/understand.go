@@ -120,7 +120,7 @@ func (u *Understander) Predict(t *core.Ticket) core.Prediction {
 			}
 		}
 	}
-	in := extract.Intent(t.Title, t.Content)
+	in := extract.PredictIntent(t.Title, t.Content)
 	p.Intent, p.IntentScore = in.Intent, in.Confidence
 	for _, c := range in.Cues {
 		if !c.Negated && !slices.Contains(p.IntentCues, c.Text) {
