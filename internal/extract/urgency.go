@@ -452,3 +452,5 @@ func sentenceAt(rs []rune, i int) (int, int) {
 	}
 	return i, len(rs) + 1
 }
+
+
