@@ -452,5 +452,3 @@ func sentenceAt(rs []rune, i int) (int, int) {
 	}
 	return i, len(rs) + 1
 }
-
-
