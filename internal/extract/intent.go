@@ -148,9 +148,14 @@ const questionWeight = 0.6
 
 // repeatWeight scales a cue word's weight after its first occurrence in a
 // message; maxQuestions is the number of the content's questions that count.
+// A title's question counts like one of the content's: letters' titles ask
+// rhetorical questions (…为何无人管？). lateInquiryWeight scales enquiry
+// words past the first sentence of a content longer than longLetter.
 const (
-	repeatWeight = 0.25
-	maxQuestions = 2
+	repeatWeight      = 0.25
+	maxQuestions      = 2
+	lateInquiryWeight = 0.5
+	longLetter        = 150
 )
 
 // defaultPrior is the score DefaultIntent starts with, so that it wins when
@@ -202,6 +207,11 @@ func Intent(title, content string) IntentResult {
 			case h.pos < firstEnd:
 				w *= firstWeight
 			}
+			// Past the first sentence of a long letter an enquiry word is
+			// mostly rhetorical or secondary (请问政府在督促没有？).
+			if c.intent == 0 && f == 1 && h.pos >= firstEnd && len(rs) > longLetter {
+				w *= lateInquiryWeight
+			}
 			// A word said again adds little: a letter that says 办理 ten
 			// times is not ten times an enquiry.
 			seen[h.w]++
@@ -216,9 +226,7 @@ func Intent(title, content string) IntentResult {
 		// Questions: a clause ending in ？ or 吗 reads as an enquiry.
 		for k, q := range questions(rs) {
 			w := questionWeight
-			if f == 0 {
-				w *= titleWeight
-			} else if k >= maxQuestions {
+			if k >= maxQuestions && f == 1 {
 				w = 0 // a letter of rhetorical questions is not an enquiry
 			}
 			sc[0] += w
