@@ -93,7 +93,7 @@ func TestPredict(t *testing.T) {
 		{name: "empty ticket",
 			u:      rules,
 			ticket: core.Ticket{},
-			intent: "求助", urgency: "一般", limit: 7 * 24 * time.Hour},
+			intent: "投诉", urgency: "一般", limit: 7 * 24 * time.Hour},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
