@@ -58,8 +58,35 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 		for j < len(s) && isDigit(s[j]) {
 			j++
 		}
-		return j, j-i <= 5
+		if j-i <= 3 && j+1 < len(s) && s[j] == '/' && isDigit(s[j+1]) {
+			// 33/35栋: two buildings written as one.
+			k := j + 1
+			for k < len(s) && isDigit(s[k]) {
+				k++
+			}
+			if k-j-1 <= 3 {
+				j = k
+			}
+		}
+		return j, j-i <= 7
 	case isUpper(c):
+		if i+1 < len(s) && isDigit(s[i+1]) {
+			// E6栋, A10栋: a lettered building number, before a building
+			// or unit only (A3区 is a district code).
+			j := i + 1
+			for j < len(s) && isDigit(s[j]) && j-i <= 4 {
+				j++
+			}
+			if j < len(s) && isAlnum(s[j]) {
+				return i, false
+			}
+			for _, u := range []string{"栋", "幢", "号楼", "单元", "座", "#"} {
+				if strings.HasPrefix(s[j:], u) {
+					return j, true
+				}
+			}
+			return i, false
+		}
 		if i+1 < len(s) && isAlnum(s[i+1]) {
 			return i, false
 		}
@@ -84,7 +111,7 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 func (sc *scanner) addrChain(i int) int {
 	s := sc.s
 	k := i
-	strong, comps := false, 0
+	strong, comps, nonWeak := false, 0, false
 	first := true
 	var lastUnit addrUnit
 	end := i
@@ -108,7 +135,7 @@ func (sc *scanner) addrChain(i int) int {
 		}
 		if !found {
 			// A bare room number after a building or unit: 5栋1203.
-			if comps > 0 && lastUnit.room && numDigits && ne-k >= 2 && ne-k <= 5 && (ne >= len(s) || !isAlnum(s[ne])) {
+			if comps > 0 && lastUnit.room && numDigits && ne-k >= 2 && ne-k <= 5 && (ne >= len(s) || !isAlnum(s[ne])) && !measureFollows(s[ne:]) {
 				end = ne
 				comps++
 			} else if comps > 0 && lastUnit.room && numDigits && ne < len(s) && s[ne] == '-' {
@@ -136,13 +163,25 @@ func (sc *scanner) addrChain(i int) int {
 			}
 			break
 		}
+		if u.text == "号" && (lastUnit.text == "号" || houseWordFollows(rest)) {
+			break // 19号20号 (dates), 4号文件
+		}
 		switch u.text {
 		case "栋", "幢":
+			if !numDigits && first && sc.countsBuildings(i, rest) {
+				return i // 另一栋, 修了一栋, 一栋三层
+			}
 			// 3栋楼 counts buildings.
 			if strings.HasPrefix(rest, "楼") || strings.HasPrefix(rest, "房") {
 				return sc.addrEnd(i, end, strong, comps)
 			}
 		case "室":
+			if first && (!numDigits || strings.HasPrefix(rest, "的房") || strings.HasPrefix(rest, "户型")) {
+				return i // 一室罄空, 2室的房子
+			}
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); first && (r == '居' || r == '套') {
+				return i // 3居2室
+			}
 			// 3室1厅 is a flat's layout.
 			if strings.HasPrefix(rest, "厅") || strings.HasPrefix(rest, "一厅") || strings.HasPrefix(rest, "两厅") || (len(rest) > 1 && isDigit(rest[0]) && strings.HasPrefix(rest[1:], "厅")) {
 				return sc.addrEnd(i, end, strong, comps)
@@ -153,7 +192,7 @@ func (sc *scanner) addrChain(i int) int {
 			}
 		}
 		if first {
-			if numDigits && !sc.addrStartOK(i) {
+			if !sc.addrStartOK(i) {
 				return i
 			}
 			if r, _ := utf8.DecodeLastRuneInString(s[:i]); r == '月' || r == '第' {
@@ -180,13 +219,65 @@ func (sc *scanner) addrChain(i int) int {
 		comps++
 		first = false
 		lastUnit = u
+		if u.kind != unitWeak {
+			nonWeak = true
+		}
 		end = ue
 		k = ue
 		if k < len(s) && s[k] == '-' && k+1 < len(s) && isDigit(s[k+1]) {
 			k++
 		}
 	}
+	if !nonWeak {
+		comps = 0 // 2组3组, 一楼二楼: floors and groups only
+	}
 	return sc.addrEnd(i, end, strong, comps)
+}
+
+// measureFollows reports whether rest starts with a measure or a date
+// word, so that the number before it is not a bare room number (一栋32层,
+// 3层600元, 3栋12月).
+func measureFollows(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	return strings.ContainsRune("层楼元平米多余户年月日号个人岁万千百度间套米亩吨台辆次", r)
+}
+
+// houseWordFollows reports whether a 号 is a document's or a line's number
+// (4号文件, 2号线).
+func houseWordFollows(rest string) bool {
+	for _, w := range []string{"文", "令", "线", "床", "窗口", "公告", "通知", "台", "机"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// countsBuildings reports whether a building written in Chinese numerals at
+// i counts buildings rather than names one: 另一栋, 修了一栋, 一栋三层的楼房.
+func (sc *scanner) countsBuildings(i int, rest string) bool {
+	if r, _ := utf8.DecodeLastRuneInString(sc.s[:i]); i > 0 && strings.ContainsRune("另建盖修了有买成比是就这那每同整共约近余几两座", r) {
+		return true
+	}
+	r, sz := utf8.DecodeRuneInString(rest)
+	if numeralSet.has(r) || r == '两' || len(rest) > 0 && isDigit(rest[0]) {
+		k := sz
+		if isDigit(rest[0]) {
+			k = 1
+			for k < len(rest) && isDigit(rest[k]) {
+				k++
+			}
+		}
+		if strings.HasPrefix(rest[k:], "层") {
+			return true
+		}
+	}
+	for _, w := range []string{"房", "屋", "厂", "建筑", "别墅", "办公", "教学", "平房", "高楼", "大楼", "楼房", "商品房", "民房", "住宅"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // weakWordFollows reports whether rest starts with a rune that makes the
@@ -213,7 +304,10 @@ func (sc *scanner) addrStartOK(i int) bool {
 		return true
 	}
 	r, _ := utf8.DecodeLastRuneInString(sc.s[:i])
-	return !strings.ContainsRune("共有约近余计几每", r)
+	if r == '同' && strings.HasSuffix(sc.s[:i], "胡同") {
+		return true
+	}
+	return !strings.ContainsRune("共有约近余计几每同另整", r)
 }
 
 // afterRoad reports whether a road, lane or village name ends right before

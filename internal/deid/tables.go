@@ -142,6 +142,7 @@ var commonWords = strings.Fields(`
 燕郊
 乐园
 云南
+其余 路程 凌晨 岳母 岳父 许发 何生 坑子 索取 费用 任课 揭发 江淮 国安 公布 解聘 农历 商谈 干什 门槛 公正 宾馆 左右 单方 公然 严惩 应重 那些 那个 时制 柴棍 包屁 元钱 原系 原来 家庭 对方 呼吁 母亲 母子 母女 父亲 父母 权益 权利 权力 权威 权限 钱财 钱款 普遍 普通 简直 万般 万分 敬上 敬礼 敬爱 商量 商议 修建 修改 修复 修理 施压 施行 国土 国人 来人 来发 来信 焦急 焦虑 支持 支付 殷殷 殷切 郑重 蒙哄 蒙骗 强拆 强调 强烈 房款 房贷 门进 门领 门票 门上 门检 顾客 顾及 农民 农妇 农村 农田 农业 和员 和房 和家 和协 和学 和老 和奶 和书 和先 和女 和儿 和其 和他 和相 向政 向中 向领 向平 向班 向有 向社 向区 向市 向上 向我 向他 位领 位名 位于 任解 任副 任何 任职 任组 区政 区里 区领 社区 前任 现任 上任 原任 新任 继任 时任 兼任 担任 主任 这位 那位 哪位 一位 该位 每位 两位 几位 各位 诸位 此位 本位 总支 支部 主管 何坚 童权 尚未 成一 司一 司进 司刘 关事 曾出 曾经 常听 明明 相信 班班 麻烦 文章 高级 高二 高一 高三 门口 谢谢 感谢 多谢 但听 方强 连班
 `)
 
 // commonWordSet holds commonWords for look-up by their first two runes.
@@ -159,24 +160,52 @@ var honorifics = []string{
 	"先生", "女士", "小姐", "阿姨", "大爷", "大妈", "大姐", "大哥", "大叔", "大娘", "大婶",
 	"奶奶", "爷爷", "师傅", "老师", "经理", "同志", "主任", "书记", "医生", "律师",
 	"警官", "科长", "处长", "局长", "所长", "队长", "组长", "站长", "老太太", "老先生", "姐", "哥",
+	"市长", "县长", "区长", "镇长", "乡长", "村长", "厂长", "院长", "校长", "部长", "厅长", "庭长", "行长",
+	"社长", "会长", "省长", "董事长", "总经理", "主席", "支书", "教授", "总监", "专干",
+	"政委", "台长", "馆长", "秘书", "干事", "专员", "科员", "指导员", "教导员", "参谋",
+}
+
+// titlesBeforeName are the honorifics that are also titles a name follows
+// (书记廖祎, 主任张佑天, 局长黄志立).
+var titlesBeforeName = map[string]bool{
+	"书记": true, "主任": true, "经理": true, "局长": true, "科长": true, "处长": true, "所长": true, "队长": true,
+	"组长": true, "站长": true, "老师": true, "医生": true, "律师": true, "警官": true, "市长": true, "县长": true,
+	"区长": true, "镇长": true, "乡长": true, "村长": true, "厂长": true, "院长": true, "校长": true, "部长": true,
+	"厅长": true, "庭长": true, "行长": true, "社长": true, "会长": true, "董事长": true, "总经理": true, "主席": true,
+	"支书": true, "专干": true, "政委": true, "台长": true, "馆长": true, "秘书": true, "干事": true, "专员": true,
+	"科员": true, "指导员": true, "教导员": true,
+}
+
+// strictPrefixes are titles, roles and kinship words that a name often
+// follows (法人尹华录, 开发商老板X, 配偶唐忠红) but ordinary words too (业主权益,
+// 母亲焦急): after them a name must end where names end.
+var strictPrefixes = []string{
+	"业主", "市民", "居民", "住户", "租户", "房东", "邻居", "老人", "其子", "其女", "女儿", "儿子", "丈夫", "妻子",
+	"母亲", "父亲", "家属", "联系", "告知", "转告", "通知", "找到",
+	"法人", "法人代表", "法定代表人", "老板", "干警", "民警", "职工", "员工", "会计", "出纳", "办事员", "教师",
+	"同学", "配偶", "爱人", "老公", "老婆", "哥哥", "弟弟", "姐姐", "妹妹", "婆婆", "公公", "儿媳", "女婿", "孙子",
+	"侄子", "村民", "董事", "股东", "承包人", "包工头", "开发商", "被告", "原告", "受害人", "患者", "学生", "同事",
+	"朋友", "亲戚", "叫", "我名", "村干部", "被举报人", "被投诉人", "代表",
 }
 
 // namePrefixes are context words that a name follows (我叫张伟, 联系人：李娜).
 var namePrefixes = []string{
-	"我叫", "我是", "本人", "名叫", "联系人", "业主", "来电人", "姓名", "户主", "市民",
-	"居民", "反映人", "诉求人", "投诉人", "举报人", "申请人", "当事人", "租户", "房东",
-	"住户", "联系", "告知", "转告", "通知", "找到", "委托人", "代理人", "负责人", "网格员", "家属",
-	"老人", "其子", "其女", "女儿", "儿子", "丈夫", "妻子", "母亲", "父亲", "邻居",
+	"我叫", "我是", "本人", "名叫", "联系人", "来电人", "姓名", "户主",
+	"反映人", "诉求人", "投诉人", "举报人", "申请人", "当事人",
+	"委托人", "代理人", "负责人", "网格员",
 }
 
 // nameVerbs are words that follow a name when it starts a clause
 // (，张伟反映……). They only count when the name starts at a boundary.
 var nameVerbs = []string{"来电", "反映", "表示", "称", "投诉", "致电", "诉称", "说", "要求", "希望", "咨询", "举报",
-	"巡查", "发现", "上报", "报告"}
+	"巡查", "发现", "上报", "报告",
+	// what the people a letter complains of do (，唐新建违规排污, 肖富外私自建设)
+	"违规", "违法", "私自", "多次", "非法", "强行", "擅自", "依靠", "指使", "带领", "殴打", "打伤", "威胁", "拒绝",
+	"答应", "承认", "声称", "告诉", "利用", "仗着", "伙同", "纠集", "霸占", "侵占", "为首", "同志", "连同", "组织"}
 
 // provinceAbbr are the one-character province abbreviations that start a
 // licence plate (GA 36-2018).
-const provinceAbbr = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+const provinceAbbr = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领楚"
 
 // chineseNumerals may number a building or unit (三号楼, 二单元).
 const chineseNumerals = "一二三四五六七八九十零〇"
@@ -185,7 +214,18 @@ const chineseNumerals = "一二三四五六七八九十零〇"
 // number (幸福路18号).
 const roadChars = "路街巷道里弄胡同村坊"
 
+// nonGiven are characters that follow a surname character in ordinary
+// words (权益, 门进行, 区政府, 向领导) and practically never occur in a given
+// name.
+const nonGiven = "们府导进行央员查访台益票个章施压拆款调接遍般简直商量据未责况题件费寓宿舍册誉证凳命去入出曾"
+
+// plainSurnames are frequent surnames that seldom start a word: with them
+// a cue-less name needs only one frequent given-name character.
+const plainSurnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭汪范廖贾夏韦付邹孟熊秦邱尹薛闫段雷侯陶黎贺顾毛郝龚邵覃戴莫汤易颜倪聂章鲁岳翟殷詹申欧耿焦俞左柳祝童凌裴涂"
+
 var (
+	plainSurSet runeSet
+	nonGivenSet runeSet
 	surnameSet  runeSet
 	funcSurSet  runeSet
 	givenSet    runeSet
@@ -209,6 +249,7 @@ type markerKind uint8
 const (
 	mkHonorific markerKind = iota + 1
 	mkPrefix
+	mkPrefixStrict
 	mkVerb
 	mkIM
 	mkSurname // 我姓王: a surname alone
@@ -220,6 +261,8 @@ type marker struct {
 }
 
 func init() {
+	nonGivenSet.addAll(nonGiven)
+	plainSurSet.addAll(plainSurnames)
 	surnameSet.addAll(singleSurnames)
 	funcSurSet.addAll(funcSurnames)
 	givenSet.addAll(givenChars)
@@ -246,9 +289,11 @@ func init() {
 	}
 	add(honorifics, mkHonorific)
 	add(namePrefixes, mkPrefix)
+	add(strictPrefixes, mkPrefixStrict)
 	add(nameVerbs, mkVerb)
 	add([]string{"微信号", "微信", "微信ID", "企业微信"}, mkIM)
 	add([]string{"我姓", "本人姓", "免贵姓", "贵姓", "姓氏"}, mkSurname)
+	add([]string{"个姓", "位姓", "名姓"}, mkSurname)
 	for r, ms := range markers {
 		// Longest first, so that 来电人 wins over 来电.
 		for i := 1; i < len(ms); i++ {
@@ -261,6 +306,10 @@ func init() {
 	triggerSet.addAll(provinceAbbr)
 	triggerSet.addAll(chineseNumerals)
 	triggerSet.add('幺')
+	triggerSet.add('某')
 	triggerSet.add('（')
+	for _, r := range nameClosers {
+		triggerSet.add(r)
+	}
 	triggerSet.add('＋')
 }
