@@ -66,10 +66,10 @@ func compound(a, b rune) bool {
 // isCommonWord reports whether the runes a, b (and c) start a frequent word
 // such as 周围 or 王府井.
 func isCommonWord(a, b rune) bool {
-	var buf [8]byte
-	n := utf8.EncodeRune(buf[:], a)
-	n += utf8.EncodeRune(buf[n:], b)
-	return commonWordSet[string(buf[:n])]
+	if !wordFirst.has(a) {
+		return false
+	}
+	return commonPairs[uint64(a)<<32|uint64(uint32(b))]
 }
 
 // boundaryBefore reports whether the text before byte i ends a clause: the
@@ -314,7 +314,7 @@ func (sc *scanner) markerAt(i int, kind markerKind) bool {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(sc.s[i:])
-	for _, m := range markers[r] {
+	for _, m := range markersOf(r) {
 		if m.kind == kind && strings.HasPrefix(sc.s[i:], m.text) {
 			return true
 		}
@@ -572,6 +572,12 @@ const nameClosers = "，、。；（）："
 // a cue, as they are too often words.
 func (sc *scanner) nameBeforeMark(p int) {
 	s := sc.s
+	if p < 9 {
+		return
+	}
+	if r, _ := utf8.DecodeRuneInString(s[p-9:]); !surnameSet.has(r) {
+		return // the rune three characters back is not a surname (most often)
+	}
 	var rs [4]rune
 	var pos [5]int
 	pos[0] = p
@@ -615,4 +621,38 @@ func (sc *scanner) nameBeforeMark(p int) {
 		return // 易家桥, 阳山观: a place
 	}
 	sc.add(Person, pos[3], p, 0.7, "name_mark")
+}
+
+// bareName reads a name with no cue at all at byte i, where a plain
+// surname stands (罗斌华经营, 开发商朱文德信誓旦旦): three characters whose
+// two last are both frequent in given names, that are not a word with what
+// stands before or after them and not the start of a place (黄兴新村). It
+// returns the end of the name, or i.
+func (sc *scanner) bareName(i, size int) int {
+	s := sc.s
+	sur, _ := utf8.DecodeRuneInString(s[i:])
+	j := i + size
+	g1, sz1 := utf8.DecodeRuneInString(s[j:])
+	if !givenSet.has(g1) || nonGivenSet.has(g1) || isCommonWord(sur, g1) || g1 == '家' {
+		return i // 杨家山: a place
+	}
+	g2, sz2 := utf8.DecodeRuneInString(s[j+sz1:])
+	if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
+		return i
+	}
+	e := j + sz1 + sz2
+	if e < len(s) {
+		next, _ := utf8.DecodeRuneInString(s[e:])
+		if next == g2 || isCommonWord(g2, next) || placeFollows(s[e:]) || strings.ContainsRune("桥观村庄湾坪岭塘冲港洲铺寺庙店场厂园院区县市镇乡", next) {
+			return i
+		}
+	}
+	if i > 0 {
+		prev, _ := utf8.DecodeLastRuneInString(s[:i])
+		if isHan(prev) && (isCommonWord(prev, sur) || prev == sur) {
+			return i
+		}
+	}
+	sc.add(Person, i, e, 0.6, "name_bare")
+	return e
 }

@@ -54,6 +54,12 @@ func (sc *scanner) run() {
 		} else {
 			r, size = utf8.DecodeRuneInString(s[i:])
 		}
+		if plainSurSet.has(r) {
+			if j := sc.bareName(i, size); j > i {
+				i = j
+				continue
+			}
+		}
 		if triggerSet.has(r) {
 			if j := sc.cjk(i, r, size); j > i {
 				i = j
@@ -751,7 +757,7 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 			return e
 		}
 	}
-	if strings.ContainsRune(nameClosers, r) {
+	if closerSet.has(r) {
 		sc.nameBeforeMark(i)
 		if r != '（' {
 			return i + size
@@ -763,7 +769,7 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 	if r == '某' {
 		return sc.mou(i)
 	}
-	for _, m := range markers[r] {
+	for _, m := range markersOf(r) {
 		if !strings.HasPrefix(s[i:], m.text) {
 			continue
 		}

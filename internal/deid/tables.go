@@ -142,14 +142,16 @@ var commonWords = strings.Fields(`
 燕郊
 乐园
 云南
-其余 路程 凌晨 岳母 岳父 许发 何生 坑子 索取 费用 任课 揭发 江淮 国安 公布 解聘 农历 商谈 干什 门槛 公正 宾馆 左右 单方 公然 严惩 应重 那些 那个 时制 柴棍 包屁 元钱 原系 原来 家庭 对方 呼吁 母亲 母子 母女 父亲 父母 权益 权利 权力 权威 权限 钱财 钱款 普遍 普通 简直 万般 万分 敬上 敬礼 敬爱 商量 商议 修建 修改 修复 修理 施压 施行 国土 国人 来人 来发 来信 焦急 焦虑 支持 支付 殷殷 殷切 郑重 蒙哄 蒙骗 强拆 强调 强烈 房款 房贷 门进 门领 门票 门上 门检 顾客 顾及 农民 农妇 农村 农田 农业 和员 和房 和家 和协 和学 和老 和奶 和书 和先 和女 和儿 和其 和他 和相 向政 向中 向领 向平 向班 向有 向社 向区 向市 向上 向我 向他 位领 位名 位于 任解 任副 任何 任职 任组 区政 区里 区领 社区 前任 现任 上任 原任 新任 继任 时任 兼任 担任 主任 这位 那位 哪位 一位 该位 每位 两位 几位 各位 诸位 此位 本位 总支 支部 主管 何坚 童权 尚未 成一 司一 司进 司刘 关事 曾出 曾经 常听 明明 相信 班班 麻烦 文章 高级 高二 高一 高三 门口 谢谢 感谢 多谢 但听 方强 连班
+未曾 儿童 工程 照顾 模范 不顾 其余 路程 凌晨 岳母 岳父 许发 何生 坑子 索取 费用 任课 揭发 江淮 国安 公布 解聘 农历 商谈 干什 门槛 公正 宾馆 左右 单方 公然 严惩 应重 那些 那个 时制 柴棍 包屁 元钱 原系 原来 家庭 对方 呼吁 母亲 母子 母女 父亲 父母 权益 权利 权力 权威 权限 钱财 钱款 普遍 普通 简直 万般 万分 敬上 敬礼 敬爱 商量 商议 修建 修改 修复 修理 施压 施行 国土 国人 来人 来发 来信 焦急 焦虑 支持 支付 殷殷 殷切 郑重 蒙哄 蒙骗 强拆 强调 强烈 房款 房贷 门进 门领 门票 门上 门检 顾客 顾及 农民 农妇 农村 农田 农业 和员 和房 和家 和协 和学 和老 和奶 和书 和先 和女 和儿 和其 和他 和相 向政 向中 向领 向平 向班 向有 向社 向区 向市 向上 向我 向他 位领 位名 位于 任解 任副 任何 任职 任组 区政 区里 区领 社区 前任 现任 上任 原任 新任 继任 时任 兼任 担任 主任 这位 那位 哪位 一位 该位 每位 两位 几位 各位 诸位 此位 本位 总支 支部 主管 何坚 童权 尚未 成一 司一 司进 司刘 关事 曾出 曾经 常听 明明 相信 班班 麻烦 文章 高级 高二 高一 高三 门口 谢谢 感谢 多谢 但听 方强 连班
 `)
 
-// commonWordSet holds commonWords for look-up by their first two runes.
-var commonWordSet = func() map[string]bool {
-	m := make(map[string]bool, len(commonWords))
+// commonPairs holds the two-character commonWords, keyed by their runes.
+var commonPairs = func() map[uint64]bool {
+	m := make(map[uint64]bool, len(commonWords))
 	for _, w := range commonWords {
-		m[w] = true
+		if r := []rune(w); len(r) == 2 {
+			m[uint64(r[0])<<32|uint64(uint32(r[1]))] = true
+		}
 	}
 	return m
 }()
@@ -224,6 +226,8 @@ const nonGiven = "们府导进行央员查访台益票个章施压拆款调接�
 const plainSurnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭汪范廖贾夏韦付邹孟熊秦邱尹薛闫段雷侯陶黎贺顾毛郝龚邵覃戴莫汤易颜倪聂章鲁岳翟殷詹申欧耿焦俞左柳祝童凌裴涂"
 
 var (
+	closerSet   runeSet
+	wordFirst   runeSet // first runes of commonWords
 	plainSurSet runeSet
 	nonGivenSet runeSet
 	surnameSet  runeSet
@@ -239,9 +243,13 @@ var (
 	triggerSet runeSet
 	// compoundFirst holds the first rune of every compound surname.
 	compoundFirst runeSet
-	// markers maps a trigger rune to the context words starting with it,
-	// longest first.
-	markers = map[rune][]marker{}
+	// markerSets maps a trigger rune to the context words starting with it,
+	// longest first (see markersOf); built in init.
+	markerSets = map[rune][]marker{}
+	// markerIdx indexes markerList by rune: an array look-up instead of a
+	// map access on the scanner's hot path.
+	markerIdx  [1 << 16]uint16
+	markerList = [][]marker{nil}
 )
 
 type markerKind uint8
@@ -258,6 +266,14 @@ const (
 type marker struct {
 	text string
 	kind markerKind
+}
+
+// markersOf returns the context words that start with r, longest first.
+func markersOf(r rune) []marker {
+	if r < 0 || r >= 1<<16 {
+		return nil
+	}
+	return markerList[markerIdx[r]]
 }
 
 func init() {
@@ -284,7 +300,7 @@ func init() {
 				break
 			}
 			triggerSet.add(first)
-			markers[first] = append(markers[first], marker{w, k})
+			markerSets[first] = append(markerSets[first], marker{w, k})
 		}
 	}
 	add(honorifics, mkHonorific)
@@ -294,22 +310,31 @@ func init() {
 	add([]string{"微信号", "微信", "微信ID", "企业微信"}, mkIM)
 	add([]string{"我姓", "本人姓", "免贵姓", "贵姓", "姓氏"}, mkSurname)
 	add([]string{"个姓", "位姓", "名姓"}, mkSurname)
-	for r, ms := range markers {
+	for r, ms := range markerSets {
 		// Longest first, so that 来电人 wins over 来电.
 		for i := 1; i < len(ms); i++ {
 			for j := i; j > 0 && len(ms[j].text) > len(ms[j-1].text); j-- {
 				ms[j], ms[j-1] = ms[j-1], ms[j]
 			}
 		}
-		markers[r] = ms
+		markerSets[r] = ms
+		if r < 1<<16 {
+			markerIdx[r] = uint16(len(markerList))
+			markerList = append(markerList, ms)
+		}
 	}
 	triggerSet.addAll(provinceAbbr)
 	triggerSet.addAll(chineseNumerals)
 	triggerSet.add('幺')
 	triggerSet.add('某')
 	triggerSet.add('（')
-	for _, r := range nameClosers {
-		triggerSet.add(r)
+	closerSet.addAll(nameClosers)
+	triggerSet.addAll(nameClosers)
+	for _, w := range commonWords {
+		for _, r := range w {
+			wordFirst.add(r)
+			break
+		}
 	}
 	triggerSet.add('＋')
 }
