@@ -563,7 +563,35 @@ func (sc *scanner) listedName(i int) int {
 // nameClosers are the punctuation marks that close a name written without
 // a cue (…，肖求细（轻伤）, 陈刚赵、刘林冬): before one, a three-character name
 // is read when it looks like one (nameBeforeMark).
-const nameClosers = "，、。；（）："
+const nameClosers = "，、。；（）：等"
+
+// roleEnds end the role and organisation words that a name written
+// without a cue often follows (网络公司何淋等, 队长杨诚，, 书记刘永、).
+const roleEnds = "司局队所办院组部处科站委长记任员师书"
+
+// shortNameBeforeMark looks for a two-character name that ends at byte p
+// before a punctuation mark and follows a role or an organisation word:
+// a plain surname and a frequent given-name character.
+func (sc *scanner) shortNameBeforeMark(p int) {
+	s := sc.s
+	if p < 9 {
+		return
+	}
+	g, gsz := utf8.DecodeLastRuneInString(s[:p])
+	if !givenSet.has(g) || nonGivenSet.has(g) {
+		return
+	}
+	r, rsz := utf8.DecodeLastRuneInString(s[:p-gsz])
+	if !plainSurSet.has(r) || isCommonWord(r, g) {
+		return
+	}
+	b := p - gsz - rsz
+	q, _ := utf8.DecodeLastRuneInString(s[:b])
+	if !strings.ContainsRune(roleEnds, q) || isCommonWord(q, r) {
+		return
+	}
+	sc.add(Person, b, p, 0.7, "name_mark")
+}
 
 // nameBeforeMark looks for a name of three characters, with no cue, that
 // ends at byte p before a punctuation mark: a surname after a clause
@@ -576,7 +604,8 @@ func (sc *scanner) nameBeforeMark(p int) {
 		return
 	}
 	if r, _ := utf8.DecodeRuneInString(s[p-9:]); !surnameSet.has(r) {
-		return // the rune three characters back is not a surname (most often)
+		sc.shortNameBeforeMark(p) // the rune three characters back is not a surname (most often)
+		return
 	}
 	var rs [4]rune
 	var pos [5]int
