@@ -932,7 +932,7 @@ func (sc *scanner) masked(i int) int {
 		e++
 	}
 	n, stars := e-i, e-d
-	if e < len(s) && (isAlnum(s[e]) || s[e] == '*') || d-i > 0 && d-i < 6 || d == i && stars < 11 || stars == 0 {
+	if e < len(s) && (isAlnum(s[e]) || s[e] == '*') || d-i > 0 && d-i < 6 || d == i && stars < 11 || stars == 0 || i > 0 && isLetter(s[i-1]) {
 		return skipMasked(s, e)
 	}
 	if sc.labelledBefore(i, negCtx) {
