@@ -265,7 +265,7 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 	}
 	// 周围, 方便, 王府井: a word, not a name — unless a third rune that is
 	// clearly a given-name character follows (汪洋霏).
-	if sur == 1 && given >= 1 && isCommonWord(rs[0], rs[1]) && !(given == 2 && givenSet.has(rs[2]) && rs[2] != '一') {
+	if sur == 1 && given >= 1 && isCommonWord(rs[0], rs[1]) && !(given == 2 && givenSet.has(rs[2]) && rs[2] != '一' && !strict) {
 		return q
 	}
 	if given == 0 && !sc.honorificAt(pos[sur]) {
