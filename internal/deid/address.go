@@ -94,7 +94,7 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 	case c >= utf8.RuneSelf:
 		j, n := i, 0
 		for j < len(s) && n < 3 {
-			r, sz := utf8.DecodeRuneInString(s[j:])
+			r, sz := decodeAt(s, j)
 			if !numeralSet.has(r) {
 				break
 			}
@@ -179,7 +179,7 @@ func (sc *scanner) addrChain(i int) int {
 			if first && (!numDigits || strings.HasPrefix(rest, "的房") || strings.HasPrefix(rest, "户型")) {
 				return i // 一室罄空, 2室的房子
 			}
-			if r, _ := utf8.DecodeLastRuneInString(s[:i]); first && (r == '居' || r == '套') {
+			if r, _ := decodeBefore(s, i); first && (r == '居' || r == '套') {
 				return i // 3居2室
 			}
 			// 3室1厅 is a flat's layout.
@@ -195,7 +195,7 @@ func (sc *scanner) addrChain(i int) int {
 			if !sc.addrStartOK(i) {
 				return i
 			}
-			if r, _ := utf8.DecodeLastRuneInString(s[:i]); r == '月' || r == '第' {
+			if r, _ := decodeBefore(s, i); r == '月' || r == '第' {
 				return i
 			}
 		}
@@ -256,7 +256,7 @@ func houseWordFollows(rest string) bool {
 // countsBuildings reports whether a building written in Chinese numerals at
 // i counts buildings rather than names one: 另一栋, 修了一栋, 一栋三层的楼房.
 func (sc *scanner) countsBuildings(i int, rest string) bool {
-	if r, _ := utf8.DecodeLastRuneInString(sc.s[:i]); i > 0 && strings.ContainsRune("另建盖修了有买成比是就这那每同整共约近余几两座", r) {
+	if r, _ := decodeBefore(sc.s, i); i > 0 && strings.ContainsRune("另建盖修了有买成比是就这那每同整共约近余几两座", r) {
 		return true
 	}
 	r, sz := utf8.DecodeRuneInString(rest)
@@ -303,7 +303,7 @@ func (sc *scanner) addrStartOK(i int) bool {
 	if i == 0 {
 		return true
 	}
-	r, _ := utf8.DecodeLastRuneInString(sc.s[:i])
+	r, _ := decodeBefore(sc.s, i)
 	if r == '同' && strings.HasSuffix(sc.s[:i], "胡同") {
 		return true
 	}
@@ -316,7 +316,7 @@ func (sc *scanner) afterRoad(i int) bool {
 	if i == 0 {
 		return false
 	}
-	r, _ := utf8.DecodeLastRuneInString(sc.s[:i])
+	r, _ := decodeBefore(sc.s, i)
 	if roadSet.has(r) {
 		return true
 	}
@@ -353,7 +353,7 @@ func (sc *scanner) dashRoom(i int) int {
 	if strings.HasPrefix(s[k:], "室") || strings.HasPrefix(s[k:], "号") {
 		k += 3
 	}
-	if r, _ := utf8.DecodeLastRuneInString(s[:i]); !isHan(r) && i > 0 {
+	if r, _ := decodeBefore(s, i); !isHan(r) && i > 0 {
 		// After a non-Chinese character it is more likely a date or code.
 		return i
 	}

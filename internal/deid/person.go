@@ -5,6 +5,36 @@ import (
 	"unicode/utf8"
 )
 
+// decodeAt decodes the rune at s[i:], with a fast path for the three-byte
+// runes that Chinese characters are.
+func decodeAt(s string, i int) (rune, int) {
+	if i+2 < len(s) && s[i]&0xF0 == 0xE0 && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		r := rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// decodeBefore decodes the rune that ends at s[:i], fast for three-byte
+// runes.
+func decodeBefore(s string, i int) (rune, int) {
+	if i >= 3 {
+		if r, n := decodeAt(s, i-3); n == 3 {
+			return r, 3
+		}
+	}
+	return utf8.DecodeLastRuneInString(s[:i])
+}
+
+// covered reports whether the last candidate already spans [b, e) as a
+// name, so that another rule need not add it again.
+func (sc *scanner) covered(b, e int) bool {
+	n := len(sc.spans)
+	return n > 0 && sc.spans[n-1].Type == Person && sc.spans[n-1].ByteStart <= b && e <= sc.spans[n-1].ByteEnd
+}
+
 func isHan(r rune) bool {
 	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF
 }
@@ -78,7 +108,7 @@ func (sc *scanner) boundaryBefore(i int) bool {
 	if i == 0 {
 		return true
 	}
-	r, _ := utf8.DecodeLastRuneInString(sc.s[:i])
+	r, _ := decodeBefore(sc.s, i)
 	return !isHan(r)
 }
 
@@ -92,7 +122,7 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 	pos[0] = p
 	n, x := 0, p
 	for n < 4 && x > 0 {
-		r, sz := utf8.DecodeLastRuneInString(s[:x])
+		r, sz := decodeBefore(s, x)
 		if !isHan(r) {
 			break
 		}
@@ -210,7 +240,7 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 	pos[0] = k
 	n, x := 0, k
 	for n < 4 && x < len(s) {
-		r, sz := utf8.DecodeRuneInString(s[x:])
+		r, sz := decodeAt(s, x)
 		if !isHan(r) {
 			break
 		}
@@ -313,7 +343,7 @@ func (sc *scanner) markerAt(i int, kind markerKind) bool {
 	if i >= len(sc.s) {
 		return false
 	}
-	r, _ := utf8.DecodeRuneInString(sc.s[i:])
+	r, _ := decodeAt(sc.s, i)
 	for _, m := range markersOf(r) {
 		if m.kind == kind && strings.HasPrefix(sc.s[i:], m.text) {
 			return true
@@ -339,11 +369,11 @@ func placeFollows(rest string) bool {
 // titleBefore reports whether a title ending in 长 stands before byte i, so
 // that 长孙 there is 楼长 + 孙, not the compound surname.
 func titleBefore(s string, i int) bool {
-	r, _ := utf8.DecodeRuneInString(s[i:])
+	r, _ := decodeAt(s, i)
 	if r != '长' || i == 0 {
 		return false
 	}
-	p, _ := utf8.DecodeLastRuneInString(s[:i])
+	p, _ := decodeBefore(s, i)
 	return strings.ContainsRune("楼组队院村科处局所站部校社班家市县镇乡厂店船门", p)
 }
 
@@ -353,7 +383,7 @@ func (sc *scanner) nameEndsLoose(i int) bool {
 	if sc.nameEnds(i) {
 		return true
 	}
-	r, _ := utf8.DecodeRuneInString(sc.s[i:])
+	r, _ := decodeAt(sc.s, i)
 	return stopSet.has(r) || strings.ContainsRune("违私指答拒依带接打却就又已还没把被将亲当擅强非利同现原也患因到去拿开用买卖借欠收交回经曾系今当想能会可应", r)
 }
 
@@ -364,7 +394,7 @@ func (sc *scanner) nameEnds(i int) bool {
 	if i >= len(sc.s) {
 		return true
 	}
-	r, _ := utf8.DecodeRuneInString(sc.s[i:])
+	r, _ := decodeAt(sc.s, i)
 	if !isHan(r) || sc.honorificAt(i) || sc.verbAt(i) {
 		return true
 	}
@@ -385,12 +415,12 @@ func (sc *scanner) mou(i int) int {
 	if i == 0 {
 		return j
 	}
-	r, sz := utf8.DecodeLastRuneInString(s[:i])
+	r, sz := decodeBefore(s, i)
 	st := i - sz
 	if !surnameSet.has(r) || neverSurname(r) {
 		return j
 	}
-	if p, psz := utf8.DecodeLastRuneInString(s[:st]); st > 0 && isHan(p) {
+	if p, psz := decodeBefore(s, st); st > 0 && isHan(p) {
 		if compound(p, r) {
 			st -= psz
 		} else if isCommonWord(p, r) {
@@ -401,7 +431,7 @@ func (sc *scanner) mou(i int) int {
 	if double {
 		j += len("某")
 	}
-	next, nsz := utf8.DecodeRuneInString(s[j:])
+	next, nsz := decodeAt(s, j)
 	if !double {
 		if strings.ContainsRune("些种个人日天年月时处地单公部位项件次段类方样物事", next) {
 			return j
@@ -532,19 +562,19 @@ func slicesContains(list []string, w string) bool {
 // separator, a clause end or 等 closes; it returns its end, or 0.
 func (sc *scanner) listedName(i int) int {
 	s := sc.s
-	r, sz := utf8.DecodeRuneInString(s[i:])
+	r, sz := decodeAt(s, i)
 	if !surnameSet.has(r) || neverSurname(r) || funcSurSet.has(r) && !sc.honorificAt(i+sz) {
 		return 0
 	}
 	e := i + sz
 	for g := 0; g < 2 && e < len(s); g++ {
-		c, csz := utf8.DecodeRuneInString(s[e:])
+		c, csz := decodeAt(s, e)
 		if !isHan(c) || !givenOK(c) || nonGivenSet.has(c) || g == 0 && isCommonWord(r, c) {
 			break
 		}
 		e += csz
 		if g == 0 && e < len(s) {
-			if n, _ := utf8.DecodeRuneInString(s[e:]); !isHan(n) || n == '等' {
+			if n, _ := decodeAt(s, e); !isHan(n) || n == '等' {
 				break
 			}
 		}
@@ -553,7 +583,7 @@ func (sc *scanner) listedName(i int) int {
 		return 0
 	}
 	if e < len(s) {
-		if c, _ := utf8.DecodeRuneInString(s[e:]); isHan(c) && c != '等' && !sc.honorificAt(e) {
+		if c, _ := decodeAt(s, e); isHan(c) && c != '等' && !sc.honorificAt(e) {
 			return 0
 		}
 	}
@@ -577,16 +607,16 @@ func (sc *scanner) shortNameBeforeMark(p int) {
 	if p < 9 {
 		return
 	}
-	g, gsz := utf8.DecodeLastRuneInString(s[:p])
+	g, gsz := decodeBefore(s, p)
 	if !givenSet.has(g) || nonGivenSet.has(g) {
 		return
 	}
-	r, rsz := utf8.DecodeLastRuneInString(s[:p-gsz])
+	r, rsz := decodeBefore(s, p-gsz)
 	if !plainSurSet.has(r) || isCommonWord(r, g) {
 		return
 	}
 	b := p - gsz - rsz
-	q, _ := utf8.DecodeLastRuneInString(s[:b])
+	q, _ := decodeBefore(s, b)
 	if !strings.ContainsRune(roleEnds, q) || isCommonWord(q, r) {
 		return
 	}
@@ -603,7 +633,10 @@ func (sc *scanner) nameBeforeMark(p int) {
 	if p < 9 {
 		return
 	}
-	if r, _ := utf8.DecodeRuneInString(s[p-9:]); !surnameSet.has(r) {
+	if sc.covered(p-3, p) {
+		return // 陈刚赵、: found already
+	}
+	if r, _ := decodeAt(s, p-9); !surnameSet.has(r) {
 		sc.shortNameBeforeMark(p) // the rune three characters back is not a surname (most often)
 		return
 	}
@@ -612,7 +645,7 @@ func (sc *scanner) nameBeforeMark(p int) {
 	pos[0] = p
 	n, x := 0, p
 	for n < 4 && x > 0 {
-		r, sz := utf8.DecodeLastRuneInString(s[:x])
+		r, sz := decodeBefore(s, x)
 		if !isHan(r) {
 			break
 		}
@@ -657,27 +690,26 @@ func (sc *scanner) nameBeforeMark(p int) {
 // two last are both frequent in given names, that are not a word with what
 // stands before or after them and not the start of a place (黄兴新村). It
 // returns the end of the name, or i.
-func (sc *scanner) bareName(i, size int) int {
+func (sc *scanner) bareName(i, size int, sur rune) int {
 	s := sc.s
-	sur, _ := utf8.DecodeRuneInString(s[i:])
 	j := i + size
-	g1, sz1 := utf8.DecodeRuneInString(s[j:])
+	g1, sz1 := decodeAt(s, j)
 	if !givenSet.has(g1) || nonGivenSet.has(g1) || isCommonWord(sur, g1) || g1 == '家' {
 		return i // 杨家山: a place
 	}
-	g2, sz2 := utf8.DecodeRuneInString(s[j+sz1:])
+	g2, sz2 := decodeAt(s, j+sz1)
 	if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
 		return i
 	}
 	e := j + sz1 + sz2
 	if e < len(s) {
-		next, _ := utf8.DecodeRuneInString(s[e:])
+		next, _ := decodeAt(s, e)
 		if next == g2 || isCommonWord(g2, next) || placeFollows(s[e:]) || strings.ContainsRune("桥观村庄湾坪岭塘冲港洲铺寺庙店场厂园院区县市镇乡", next) {
 			return i
 		}
 	}
 	if i > 0 {
-		prev, _ := utf8.DecodeLastRuneInString(s[:i])
+		prev, _ := decodeBefore(s, i)
 		if isHan(prev) && (isCommonWord(prev, sur) || prev == sur) {
 			return i
 		}

@@ -52,10 +52,10 @@ func (sc *scanner) run() {
 			// this loop is the hot path.
 			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
 		} else {
-			r, size = utf8.DecodeRuneInString(s[i:])
+			r, size = decodeAt(s, i)
 		}
 		if plainSurSet.has(r) {
-			if j := sc.bareName(i, size); j > i {
+			if j := sc.bareName(i, size, r); j > i {
 				i = j
 				continue
 			}
@@ -522,7 +522,7 @@ func (sc *scanner) word(i, e int) int {
 	s := sc.s
 	tok := s[i:e]
 	if tok == "X" || tok == "XX" || tok == "x" || tok == "xx" {
-		if r, sz := utf8.DecodeLastRuneInString(s[:i]); i > 0 && surnameSet.has(r) && !neverSurname(r) && (e >= len(s) || !isAlnum(s[e])) {
+		if r, sz := decodeBefore(s, i); i > 0 && surnameSet.has(r) && !neverSurname(r) && (e >= len(s) || !isAlnum(s[e])) {
 			sc.add(Person, i-sz, e, 0.8, "name_masked") // 谢XX
 			return e
 		}
@@ -688,7 +688,7 @@ func (sc *scanner) imAfter(j int, strong bool) int {
 	if e-k < 5 || e-k > 20 {
 		return j
 	}
-	if r, _ := utf8.DecodeRuneInString(s[e:]); r == '群' || r == '班' || r == '级' {
+	if r, _ := decodeAt(s, e); r == '群' || r == '班' || r == '级' {
 		return j // 微信…班级群: a group's name, not an account
 	}
 	score := 0.85
@@ -802,7 +802,7 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 			if strings.HasPrefix(s[k:], "是") || strings.HasPrefix(s[k:], "为") {
 				k += 3
 			}
-			if r, sz := utf8.DecodeRuneInString(s[k:]); surnameSet.has(r) {
+			if r, sz := decodeAt(s, k); surnameSet.has(r) {
 				sc.add(Person, k, k+sz, 0.8, "surname")
 				return k + sz
 			}
@@ -815,7 +815,7 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 // longWordAt reports whether the 长 at byte i starts a word of its own
 // (长安, 长沙, 长期), so that 区长/市长 before it is not a title.
 func longWordAt(s string, i int) bool {
-	r, _ := utf8.DecodeRuneInString(s[i+len("长"):])
+	r, _ := decodeAt(s, i+len("长"))
 	return strings.ContainsRune("安沙江春城期时度达久远大短宽途廊寿治效年假条白征辈篇跑势清乐兴宁丰岭滩河湖山岛堤桥坡冲街路道轴", r)
 }
 
@@ -837,7 +837,7 @@ func (sc *scanner) plate(i, j int) int {
 	k := j + 1
 	switch {
 	case strings.HasPrefix(s[k:], "·"), strings.HasPrefix(s[k:], "•"), strings.HasPrefix(s[k:], "・"):
-		_, sz := utf8.DecodeRuneInString(s[k:])
+		_, sz := decodeAt(s, k)
 		k += sz
 	case k < len(s) && (s[k] == '-' || s[k] == ' ' || s[k] == '.'):
 		k++
@@ -856,7 +856,7 @@ func (sc *scanner) plate(i, j int) int {
 	body := s[b:k]
 	suffix := false
 	if k < len(s) {
-		if r, sz := utf8.DecodeRuneInString(s[k:]); strings.ContainsRune(plateSuffixes, r) {
+		if r, sz := decodeAt(s, k); strings.ContainsRune(plateSuffixes, r) {
 			suffix = true
 			_ = sz
 		}
@@ -898,7 +898,7 @@ func (sc *scanner) spokenPhone(i int) int {
 	var d [12]byte
 	n, k := 0, i
 	for k < len(s) && n < len(d) {
-		r, sz := utf8.DecodeRuneInString(s[k:])
+		r, sz := decodeAt(s, k)
 		c, ok := spokenDigits[r]
 		if !ok {
 			break
