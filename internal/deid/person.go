@@ -48,6 +48,14 @@ func givenOK(r rune) bool {
 // verb (肖富外私自建设 ends with 外, 李明的 does not end with 的).
 const hardStops = "的了是在和与及或找给叫请向跟对把被让说称讲问住家电手联反来表投报致因为所要想已也都就还又再很太非等啊吗呢吧呀某年月日号楼栋室区路街院单元层户我你您他她它这那其此该各每有无没不可能会将从到于以由往至即便并且而但却则若如虽"
 
+// shortTitleAt reports whether the one-character title 局 or 总 starts
+// at byte p: 旅游局 and 汇总 hold one too, so a bare surname before it
+// needs a boundary (邓局您好) or 的.
+func shortTitleAt(s string, p int) bool {
+	return strings.HasPrefix(s[p:], "局") && !strings.HasPrefix(s[p:], "局长") ||
+		strings.HasPrefix(s[p:], "总") && !strings.HasPrefix(s[p:], "总经理") && !strings.HasPrefix(s[p:], "总监")
+}
+
 // placeTitleAt reports whether the title at byte p is one of a place's
 // head (乡长, 镇长): before it, a bare surname may be the place's last
 // character (官庄乡长连村).
@@ -196,13 +204,15 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 		if surnameSet.has(rs[0]) && !(n >= 2 && isCommonWord(rs[1], rs[0])) && !strings.HasPrefix(s[pos[1]:], "班主任") &&
 			(!funcSurSet.has(rs[0]) || rs[0] != '和' && sc.boundaryBefore(pos[1]) || n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是", rs[1])) &&
 			!((strings.HasPrefix(s[p:], "哥") || strings.HasPrefix(s[p:], "姐")) && strings.ContainsRune("师大表堂老小帅美", rs[0])) &&
-			!(placeTitleAt(s, p) && n >= 2 && !stopSet.has(rs[1])) {
+			!(placeTitleAt(s, p) && n >= 2 && !stopSet.has(rs[1])) &&
+			!(shortTitleAt(s, p) && !sc.boundaryBefore(pos[1]) && !(n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是", rs[1]))) {
 			best, score = 1, 0.8
 		}
-		if n >= 2 && surnameSet.has(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[1], rs[0]) && okStart(2) && !neverSurname(rs[1]) && !neverName(rs[:2]) {
+		short := shortTitleAt(s, p)
+		if n >= 2 && !short && surnameSet.has(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[1], rs[0]) && okStart(2) && !neverSurname(rs[1]) && !neverName(rs[:2]) {
 			best, score = 2, 0.85
 		}
-		if n >= 3 && surnameSet.has(rs[2]) && givenOK(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[2], rs[1]) && okStart(3) && !neverSurname(rs[2]) && !neverName(rs[:3]) &&
+		if n >= 3 && !short && surnameSet.has(rs[2]) && givenOK(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[2], rs[1]) && okStart(3) && !neverSurname(rs[2]) && !neverName(rs[:3]) &&
 			(givenSet.has(rs[0]) || givenSet.has(rs[1]) || sc.boundaryBefore(pos[3]) || n >= 4 && stopSet.has(rs[3])) {
 			best, score = 3, 0.85
 		}
@@ -251,6 +261,18 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 	}
 	if n == 0 {
 		return q
+	}
+	if !strict && (n == 2 || n == 3) && k > q && k-q <= 3 && surnameSet.has(rs[0]) && !neverSurname(rs[0]) && !isCommonWord(rs[0], rs[1]) {
+		// 举报人：杨和清　电话: a label, a colon and a run of two or three
+		// characters that ends there is a name, whatever its characters.
+		whole := x >= len(s) || s[x] != '*'
+		for g := 1; g < n && whole; g++ {
+			whole = !sc.verbAt(pos[g]) && !sc.honorificAt(pos[g])
+		}
+		if whole && !strings.ContainsRune(hardStops, rs[n-1]) {
+			sc.add(Person, k, x, 0.85, "name_after")
+			return x
+		}
 	}
 	sur := 0
 	switch {

@@ -776,6 +776,9 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 		end := i + len(m.text)
 		switch m.kind {
 		case mkHonorific:
+			if len(m.text) == 3 && !shortTitleOK(s, end) {
+				return i + size // 公安局长, 总是: not a title of its own
+			}
 			if strings.HasSuffix(m.text, "长") && longWordAt(s, end-len("长")) {
 				return i + size // 朝阳区长安花园, 市长江路: 长 starts a word
 			}
@@ -810,6 +813,17 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 		return end
 	}
 	return i
+}
+
+// shortTitleOK reports whether a one-character title (局, 总) ending at
+// byte e stands alone: before a clause end, a greeting or a verb of
+// speech (邓局您好, 周总关注此事 is not read).
+func shortTitleOK(s string, e int) bool {
+	if e >= len(s) {
+		return true
+	}
+	r, _ := decodeAt(s, e)
+	return !isHan(r) || strings.ContainsRune("您你好说讲的和也", r)
 }
 
 // longWordAt reports whether the 长 at byte i starts a word of its own

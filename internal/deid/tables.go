@@ -165,6 +165,7 @@ var honorifics = []string{
 	"市长", "县长", "区长", "镇长", "乡长", "村长", "厂长", "院长", "校长", "部长", "厅长", "庭长", "行长",
 	"社长", "会长", "省长", "董事长", "总经理", "主席", "支书", "教授", "总监", "专干",
 	"政委", "台长", "馆长", "秘书", "干事", "专员", "科员", "指导员", "教导员", "参谋",
+	"局", "总", // 邓局您好, 周总: read only before a clause end or a greeting (shortTitleOK)
 }
 
 // titlesBeforeName are the honorifics that are also titles a name follows
@@ -219,7 +220,7 @@ const roadChars = "路街巷道里弄胡同村坊"
 // nonGiven are characters that follow a surname character in ordinary
 // words (权益, 门进行, 区政府, 向领导) and practically never occur in a given
 // name.
-const nonGiven = "们府导进行央员查访台益票个章施压拆款调接遍般简直商量据未责况题件费寓宿舍册誉证凳命去入出曾"
+const nonGiven = "们府导进行央员查访台益票个章施压拆款调接遍般简直商量据未责况题件房费寓宿舍册誉证凳命去入出曾"
 
 // plainSurnames are frequent surnames that seldom start a word: with them
 // a cue-less name needs only one frequent given-name character.
