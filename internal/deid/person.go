@@ -650,17 +650,16 @@ func (sc *scanner) shortNameBeforeMark(p int) {
 // boundary or a particle, and two characters that are frequent in given
 // names (or one, and another that could be one). Two-character names need
 // a cue, as they are too often words.
-func (sc *scanner) nameBeforeMark(p int) {
+func (sc *scanner) name3BeforeMark(p int) bool {
 	s := sc.s
 	if p < 9 {
-		return
+		return false
 	}
 	if sc.covered(p-3, p) {
-		return // 陈刚赵、: found already
+		return false // 陈刚赵、: found already
 	}
 	if r, _ := decodeAt(s, p-9); !surnameSet.has(r) {
-		sc.shortNameBeforeMark(p) // the rune three characters back is not a surname (most often)
-		return
+		return false // the rune three characters back is not a surname (most often)
 	}
 	var rs [4]rune
 	var pos [5]int
@@ -677,34 +676,47 @@ func (sc *scanner) nameBeforeMark(p int) {
 		n++
 	}
 	if n < 3 || !surnameSet.has(rs[2]) || neverSurname(rs[2]) || funcSurSet.has(rs[2]) {
-		return
+		return false
 	}
 	if n == 3 && pos[3] > 0 && isAlnum(s[pos[3]-1]) {
-		return // 8元一天
+		return false // 8元一天
 	}
 	if n == 4 && !stopSet.has(rs[3]) && !surnameSet.has(rs[3]) {
 		// 村民陈桃梓, 是邓军建: a particle or a role word before; 阳光社区 is not.
 		if !strings.ContainsRune("民人长记任员师书管主妻夫弟兄姐妹哥爸爷婆叔舅姨", rs[3]) {
-			return
+			return false
 		}
 	}
 	if n == 4 && surnameSet.has(rs[3]) && !stopSet.has(rs[3]) {
-		return // a four-character run: a word or a place
+		return false // a four-character run: a word or a place
 	}
 	g1, g2 := rs[1], rs[0]
 	if n == 4 && (rs[3] == '不' || isCommonWord(rs[3], rs[2])) || g1 == '家' || g2 == '家' {
-		return // 不许建, 其余股, 蒋家冲
+		return false // 不许建, 其余股, 蒋家冲
 	}
 	if !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) || isCommonWord(rs[2], g1) || isCommonWord(g1, g2) {
-		return
+		return false
 	}
 	if !(givenSet.has(g1) && givenSet.has(g2)) && !((givenSet.has(g1) || givenSet.has(g2)) && (n == 3 || stopSet.has(rs[3])) && plainSurSet.has(rs[2])) {
-		return // one frequent given-name character is enough after a clause boundary (，唐军送，)
+		return false // one frequent given-name character is enough after a clause boundary (，唐军送，)
 	}
 	if placeFollows(s[p:]) || strings.ContainsRune("桥观村庄湾坪岭塘冲港洲铺镇乡寺庙店场厂园院", g2) || rs[2] == '楚' {
-		return // 易家桥, 阳山观: a place
+		return false // 易家桥, 阳山观: a place
 	}
 	sc.add(Person, pos[3], p, 0.7, "name_mark")
+	return true
+}
+
+// nameBeforeMark reads a name without a cue that ends at byte p before a
+// punctuation mark: three characters (name3BeforeMark), or two after a
+// role or an organisation word (shortNameBeforeMark).
+func (sc *scanner) nameBeforeMark(p int) {
+	if p < 6 || sc.covered(p-3, p) {
+		return
+	}
+	if !sc.name3BeforeMark(p) {
+		sc.shortNameBeforeMark(p)
+	}
 }
 
 // bareName reads a name with no cue at all at byte i, where a plain
