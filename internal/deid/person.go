@@ -71,7 +71,7 @@ func placeTitleAt(s string, p int) bool {
 // neverSurname reports whether r, a surname in the census lists, is in
 // practice a conjunction or preposition where a name could start (和, 与, 及).
 func neverSurname(r rune) bool {
-	return r == '和' || r == '与' || r == '及' || r == '跟' || r == '都' || r == '但' || r == '区'
+	return r == '和' || r == '与' || r == '及' || r == '跟' || r == '都' || r == '但' || r == '区' || r == '居'
 }
 
 // neverName reports whether a candidate name (its runes reversed, as
@@ -334,7 +334,8 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 	if strict && !sc.nameEndsLoose(pos[sur+given]) {
 		return q
 	}
-	if sur == 1 && given > 0 && funcSurSet.has(rs[0]) && !sc.nameEnds(pos[sur+given]) {
+	looseFunc := strict && given == 2 && (givenSet.has(rs[1]) || givenSet.has(rs[2])) && !strings.ContainsRune("那来查应云", rs[0]) && sc.nameEndsLoose(pos[sur+given])
+	if sur == 1 && given > 0 && funcSurSet.has(rs[0]) && !sc.nameEnds(pos[sur+given]) && !looseFunc {
 		return q // 市民常去公园, 居民向社区反映
 	}
 	for g := 1; g <= given; g++ {
@@ -406,7 +407,7 @@ func (sc *scanner) nameEndsLoose(i int) bool {
 		return true
 	}
 	r, _ := decodeAt(sc.s, i)
-	return stopSet.has(r) || strings.ContainsRune("违私指答拒依带接打却就又已还没把被将亲当擅强非利同现原也患因到去拿开用买卖借欠收交回经曾系今当想能会可应", r)
+	return stopSet.has(r) || strings.ContainsRune("违私指答拒依带接打却就又已还没把被将亲当擅强非利同现原也患因到去拿开用买卖借欠收交回经曾系今当想能会可应自", r)
 }
 
 // nameEnds reports whether a name may end at byte i: at the end, before a
