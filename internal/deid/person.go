@@ -220,6 +220,9 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 	if best == 0 {
 		return
 	}
+	if best > 1 && placeTitleAt(s, p) && strings.ContainsRune("湖山岭桥村坪塘湾冲港洲铺", rs[0]) {
+		return // 梅田湖镇长福村: a place, then a village
+	}
 	if verb {
 		score -= 0.15
 	}
@@ -259,8 +262,8 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 		n++
 		pos[n] = x
 	}
-	if n == 0 {
-		return q
+	if n == 0 || rs[0] == '何' && k >= 3 && s[k-3:k] == "为" {
+		return q // 民警为何连…: 为何, not a name
 	}
 	if !strict && (n == 2 || n == 3) && k > q && k-q <= 3 && surnameSet.has(rs[0]) && !neverSurname(rs[0]) && !isCommonWord(rs[0], rs[1]) {
 		// 举报人：杨和清　电话: a label, a colon and a run of two or three

@@ -13,7 +13,7 @@ import (
 // (columns msg_id,user,time,title,detail), with some context, for a
 // developer to read. It is skipped unless JICENG_RAW_MESSAGES names the
 // file, which never enters the repository; JICENG_RAW_TYPES restricts the
-// types printed (e.g. PERSON,ADDRESS).
+// types printed (e.g. PERSON,ADDRESS), JICENG_RAW_FIELDS=title the fields.
 func TestRawInspect(t *testing.T) {
 	path := os.Getenv("JICENG_RAW_MESSAGES")
 	if path == "" {
@@ -40,7 +40,11 @@ func TestRawInspect(t *testing.T) {
 		if len(row) < 5 {
 			continue
 		}
-		for _, text := range []string{row[3], row[4]} {
+		fields := []string{row[3], row[4]}
+		if os.Getenv("JICENG_RAW_FIELDS") == "title" {
+			fields = fields[:1]
+		}
+		for _, text := range fields {
 			r := []rune(text)
 			for _, s := range Spans(text) {
 				counts[string(s.Type)]++
