@@ -643,7 +643,9 @@ func (sc *scanner) shortNameBeforeMark(p int) {
 	}
 	b := p - gsz - rsz
 	q, _ := decodeBefore(s, b)
-	if !strings.ContainsRune(roleEnds, q) || isCommonWord(q, r) {
+	if b > 0 && !isHan(q) && !isAlnum(s[b-1]) {
+		// ，刘永，: a clause of its own, a plain surname and a given name.
+	} else if !strings.ContainsRune(roleEnds, q) || isCommonWord(q, r) {
 		return
 	}
 	sc.add(Person, b, p, 0.7, "name_mark")
