@@ -511,7 +511,8 @@ func (sc *scanner) names() {
 			e = ne
 		}
 	}
-	var seen []string
+	var seenBuf [8]string
+	seen := seenBuf[:0]
 	m := len(sc.spans)
 	for k := 0; k < m; k++ {
 		sp := sc.spans[k]
@@ -524,7 +525,7 @@ func (sc *scanner) names() {
 		}
 		seen = append(seen, name)
 		for off := 0; ; {
-			j := strings.Index(s[off:], name)
+			j := indexName(s[off:], name)
 			if j < 0 {
 				break
 			}
@@ -573,6 +574,27 @@ func listSep(rest string) int {
 		}
 	}
 	return 0
+}
+
+// indexName is strings.Index for a name of Chinese characters: it looks
+// for the name's third byte, a continuation byte far rarer in Chinese text
+// than the lead bytes strings.Index would scan for.
+func indexName(s, name string) int {
+	if len(name) < 3 {
+		return strings.Index(s, name)
+	}
+	c := name[2]
+	for i := 2; i < len(s); {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			return -1
+		}
+		if k := i + j - 2; strings.HasPrefix(s[k:], name) {
+			return k
+		}
+		i += j + 1
+	}
+	return -1
 }
 
 func slicesContains(list []string, w string) bool {
@@ -717,8 +739,11 @@ func (sc *scanner) name3BeforeMark(p int) bool {
 // punctuation mark: three characters (name3BeforeMark), or two after a
 // role or an organisation word (shortNameBeforeMark).
 func (sc *scanner) nameBeforeMark(p int) {
-	if p < 6 || sc.covered(p-3, p) {
+	if p < 6 {
 		return
+	}
+	if r, _ := decodeBefore(sc.s, p); !isHan(r) || !givenOK(r) || nonGivenSet.has(r) || sc.covered(p-3, p) {
+		return // most marks follow a particle or a word's end
 	}
 	if !sc.name3BeforeMark(p) {
 		sc.shortNameBeforeMark(p)
