@@ -60,6 +60,13 @@ func (sc *scanner) run() {
 				continue
 			}
 		}
+		if closerSet.has(r) {
+			sc.nameBeforeMark(i)
+			if r != '（' {
+				i += size
+				continue
+			}
+		}
 		if triggerSet.has(r) {
 			if j := sc.cjk(i, r, size); j > i {
 				i = j
@@ -755,12 +762,6 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 		}
 		if e := sc.addrChain(i); e > i {
 			return e
-		}
-	}
-	if closerSet.has(r) {
-		sc.nameBeforeMark(i)
-		if r != '（' {
-			return i + size
 		}
 	}
 	if r == '（' {
