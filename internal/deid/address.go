@@ -58,6 +58,16 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 		for j < len(s) && isDigit(s[j]) {
 			j++
 		}
+		if j-i <= 3 && j+1 < len(s) && s[j] == '-' && isDigit(s[j+1]) {
+			// 3-7栋: a range of buildings.
+			k := j + 1
+			for k < len(s) && isDigit(s[k]) {
+				k++
+			}
+			if k-j-1 <= 3 && (strings.HasPrefix(s[k:], "栋") || strings.HasPrefix(s[k:], "幢") || strings.HasPrefix(s[k:], "号楼")) {
+				return k, true
+			}
+		}
 		if j-i <= 3 && j+1 < len(s) && s[j] == '/' && isDigit(s[j+1]) {
 			// 33/35栋: two buildings written as one.
 			k := j + 1
@@ -76,6 +86,16 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 			j := i + 1
 			for j < len(s) && isDigit(s[j]) && j-i <= 4 {
 				j++
+			}
+			if j+1 < len(s) && s[j] == '-' && isDigit(s[j+1]) {
+				// A14-16栋
+				k := j + 1
+				for k < len(s) && isDigit(s[k]) && k-j <= 3 {
+					k++
+				}
+				if strings.HasPrefix(s[k:], "栋") || strings.HasPrefix(s[k:], "幢") {
+					j = k
+				}
 			}
 			if j < len(s) && isAlnum(s[j]) {
 				return i, false
@@ -168,6 +188,9 @@ func (sc *scanner) addrChain(i int) int {
 		}
 		switch u.text {
 		case "栋", "幢":
+			if strings.HasPrefix(rest, "电梯房") || strings.HasPrefix(rest, "步梯房") {
+				return sc.addrEnd(i, end, strong, comps) // 4栋步梯房 counts buildings
+			}
 			if !numDigits && first && sc.countsBuildings(i, rest) {
 				return i // 另一栋, 修了一栋, 一栋三层
 			}
@@ -189,6 +212,9 @@ func (sc *scanner) addrChain(i int) int {
 		case "区":
 			if !letterStart && !numDigits {
 				return sc.addrEnd(i, end, strong, comps)
+			}
+			if first && letterStart && ne == i+1 {
+				strong = true // 教师新村C区: a lettered part of a compound
 			}
 		}
 		if first {
