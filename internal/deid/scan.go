@@ -54,6 +54,10 @@ func (sc *scanner) run() {
 		} else {
 			r, size = decodeAt(s, i)
 		}
+		if !anySet.has(r) {
+			i += size // most runes: one look-up
+			continue
+		}
 		if plainSurSet.has(r) {
 			if j := sc.bareName(i, size, r); j > i {
 				i = j

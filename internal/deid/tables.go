@@ -227,6 +227,7 @@ const nonGiven = "们府导进行央员查访台益票个章施压拆款调接�
 const plainSurnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭汪范廖贾夏韦付邹孟熊秦邱尹薛闫段雷侯陶黎贺顾毛郝龚邵覃戴莫汤易颜倪聂章鲁岳翟殷詹申欧耿焦俞左柳祝童凌裴涂"
 
 var (
+	anySet      runeSet // triggerSet, plainSurSet and closerSet together
 	closerSet   runeSet
 	wordFirst   runeSet // first runes of commonWords
 	plainSurSet runeSet
@@ -338,4 +339,7 @@ func init() {
 		}
 	}
 	triggerSet.add('＋')
+	for k := range anySet {
+		anySet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k]
+	}
 }
