@@ -480,15 +480,7 @@ func (sc *scanner) mou(i int) int {
 // name wherever it recurs in the text (尹林小找到廖阳述…廖阳述承认), and
 // names listed after a name (陈华雄、朱峰桂) are names.
 func (sc *scanner) names() {
-	n := len(sc.spans)
-	found := false
-	for k := 0; k < n; k++ {
-		if sc.spans[k].Type == Person {
-			found = true
-			break
-		}
-	}
-	if !found {
+	if !sc.person {
 		return
 	}
 	s := sc.s

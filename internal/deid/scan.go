@@ -10,8 +10,9 @@ import (
 // triggerSet (context words, province abbreviations, numerals) lead to more
 // work. Candidates are collected with byte offsets; finish resolves them.
 type scanner struct {
-	s     string
-	spans []Span
+	s      string
+	spans  []Span
+	person bool // a PERSON candidate was added
 }
 
 func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
@@ -20,6 +21,9 @@ func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
 	}
 	if score > 1 {
 		score = 1
+	}
+	if t == Person {
+		sc.person = true
 	}
 	sc.spans = append(sc.spans, Span{Type: t, ByteStart: bs, ByteEnd: be, Score: score, Rule: rule})
 }
