@@ -18,7 +18,11 @@
 //     李建国. A bare surname counts before an honorific. Names need context
 //     (an honorific after, a word such as 我叫, 联系人, 业主, 姓名 before, or a
 //     reporting verb after a clause boundary): a name with no cue at all is
-//     not found (see BenchmarkStressRecall).
+//     not found (see BenchmarkStressRecall), except three characters that
+//     look like a name where a clause or a list closes (…，肖求细（轻伤）) or
+//     after a plain surname (罗斌华经营). A name already partly hidden is
+//     a name (王某, 张某某, 陈某军, 谢XX); a title is never part of it
+//     (总经理陈明 → 陈明, 林副局长 → 林).
 //   - PHONE includes a +86/0086 prefix and an extension (转123, -123);
 //     95xxx, 12345, 10086 and 400/800 numbers are service numbers, not
 //     personal data.
