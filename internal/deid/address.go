@@ -42,7 +42,7 @@ var addrUnits = []addrUnit{
 	{"栋", unitStrong, true}, {"幢", unitStrong, true}, {"座", unitWeak, true},
 	{"楼", unitWeak, true}, {"层", unitWeak, true}, {"室", unitStrong, false},
 	{"户", unitWeak, false}, {"排", unitWeak, true}, {"弄", unitHouse, false},
-	{"区", unitWeak, false}, {"组", unitWeak, false}, {"房间", unitStrong, false}, {"门", unitWeak, true}, // 10号楼1门301: Beijing numbers units as 门
+	{"区", unitWeak, false}, {"组", unitWeak, false}, {"房间", unitWeak, false}, {"门", unitWeak, true}, // 10号楼1门301: Beijing numbers units as 门
 }
 
 // addrNumber reads a NUMBER at i: 1–5 ASCII digits, one capital letter not
@@ -58,13 +58,20 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 		for j < len(s) && isDigit(s[j]) {
 			j++
 		}
-		if j-i <= 3 && j+1 < len(s) && s[j] == '-' && isDigit(s[j+1]) {
-			// 3-7栋: a range of buildings.
-			k := j + 1
+		dash := 0
+		switch {
+		case j+1 < len(s) && s[j] == '-':
+			dash = 1
+		case strings.HasPrefix(s[j:], "—"), strings.HasPrefix(s[j:], "－"):
+			dash = 3
+		}
+		if j-i <= 3 && dash > 0 && j+dash < len(s) && isDigit(s[j+dash]) {
+			// 3-7栋, 20—21栋: a range of buildings.
+			k := j + dash
 			for k < len(s) && isDigit(s[k]) {
 				k++
 			}
-			if k-j-1 <= 3 && (strings.HasPrefix(s[k:], "栋") || strings.HasPrefix(s[k:], "幢") || strings.HasPrefix(s[k:], "号楼")) {
+			if k-j-dash <= 3 && (strings.HasPrefix(s[k:], "栋") || strings.HasPrefix(s[k:], "幢") || strings.HasPrefix(s[k:], "号楼")) {
 				return k, true
 			}
 		}

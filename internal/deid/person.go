@@ -470,7 +470,9 @@ func (sc *scanner) mou(i int) int {
 	if j < len(s) && isHan(next) && givenOK(next) && !sc.honorificAt(j) && !sc.verbAt(j) && sc.nameEndsLoose(j+nsz) && !strings.HasPrefix(s[j:], "生日") {
 		end = j + nsz // 陈某军
 	} else if !double && !sc.nameEndsLoose(j) {
-		return j // A2区某派出所
+		if p, _ := decodeBefore(s, st); st > 0 && isHan(p) && !strings.ContainsRune("被由和与向对给让把将叫找", p) {
+			return j // A2区某派出所; 被胡某建房 is a name
+		}
 	}
 	sc.add(Person, st, end, 0.85, "name_masked")
 	return end
@@ -761,7 +763,7 @@ func (sc *scanner) bareName(i, size int, sur rune) int {
 	e := j + sz1 + sz2
 	if e < len(s) {
 		next, _ := decodeAt(s, e)
-		if next == g2 || isCommonWord(g2, next) || placeFollows(s[e:]) || strings.ContainsRune("桥观村庄湾坪岭塘冲港洲铺寺庙店场厂园院区县市镇乡", next) {
+		if next == g2 || isCommonWord(g2, next) || placeFollows(s[e:]) || strings.ContainsRune("桥观村庄湾坪岭塘冲港洲铺寺庙店场厂园院区县市镇乡矿", next) {
 			return i
 		}
 	}

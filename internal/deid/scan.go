@@ -967,8 +967,8 @@ func (sc *scanner) masked(i int) int {
 	case t != "" && near:
 	case t == IMID || t == BankCard:
 		score = 0.7
-	case n == 11 || n == 12:
-		t, score = Phone, 0.7
+	case n == 11 || n == 12 || n == 17 && d == i:
+		t, score = Phone, 0.7 // a run of 17 asterisks with no label: a phone, more often than an ID
 	case n >= 15 && n <= 18:
 		t, score = IDCard, 0.7
 	case t == "":

@@ -164,7 +164,7 @@ var honorifics = []string{
 	"警官", "科长", "处长", "局长", "所长", "队长", "组长", "站长", "老太太", "老先生", "姐", "哥",
 	"市长", "县长", "区长", "镇长", "乡长", "村长", "厂长", "院长", "校长", "部长", "厅长", "庭长", "行长",
 	"社长", "会长", "省长", "董事长", "总经理", "主席", "支书", "教授", "总监", "专干",
-	"政委", "台长", "馆长", "秘书", "干事", "专员", "科员", "指导员", "教导员", "参谋",
+	"政委", "台长", "馆长", "秘书", "干事", "专员", "科员", "指导员", "教导员", "参谋", "主管",
 	"局", "总", // 邓局您好, 周总: read only before a clause end or a greeting (shortTitleOK)
 }
 
@@ -215,12 +215,12 @@ const chineseNumerals = "一二三四五六七八九十零〇"
 
 // roadChars end a road or lane name; a number right after one is a house
 // number (幸福路18号).
-const roadChars = "路街巷道里弄胡同村坊"
+const roadChars = "路街巷道里弄胡同村坊组"
 
 // nonGiven are characters that follow a surname character in ordinary
 // words (权益, 门进行, 区政府, 向领导) and practically never occur in a given
 // name.
-const nonGiven = "们府导进行央员查访台益票个章施压拆款调接遍般简直商量据未责况题件房医费寓宿舍册誉证凳命去入出曾"
+const nonGiven = "们府导进行央员查访台益票个章施压拆款调接遍般简直商量据未责况题件房医费寓姓宿舍册誉证凳命去入出曾"
 
 // plainSurnames are frequent surnames that seldom start a word: with them
 // a cue-less name needs only one frequent given-name character.
