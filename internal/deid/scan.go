@@ -24,6 +24,14 @@ func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
 	}
 	if t == Person {
 		sc.person = true
+		if n := len(sc.spans); n > 0 {
+			if l := &sc.spans[n-1]; l.Type == Person && l.ByteStart == bs && l.ByteEnd == be {
+				if score > l.Score {
+					l.Score, l.Rule = score, rule // the same name by another rule
+				}
+				return
+			}
+		}
 	}
 	sc.spans = append(sc.spans, Span{Type: t, ByteStart: bs, ByteEnd: be, Score: score, Rule: rule})
 }
