@@ -42,7 +42,7 @@ var addrUnits = []addrUnit{
 	{"栋", unitStrong, true}, {"幢", unitStrong, true}, {"座", unitWeak, true},
 	{"楼", unitWeak, true}, {"层", unitWeak, true}, {"室", unitStrong, false},
 	{"户", unitWeak, false}, {"排", unitWeak, true}, {"弄", unitHouse, false},
-	{"区", unitWeak, false}, {"组", unitWeak, false}, {"房间", unitStrong, false}, {"门", unitWeak, true}, // 10号楼1门301: Beijing numbers units as 门
+	{"区", unitWeak, false}, {"组", unitWeak, false}, {"房间", unitWeak, false}, {"门", unitWeak, true}, // 10号楼1门301: Beijing numbers units as 门
 }
 
 // addrNumber reads a NUMBER at i: 1–5 ASCII digits, one capital letter not
@@ -58,8 +58,62 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 		for j < len(s) && isDigit(s[j]) {
 			j++
 		}
-		return j, j-i <= 5
+		dash := 0
+		switch {
+		case j+1 < len(s) && s[j] == '-':
+			dash = 1
+		case strings.HasPrefix(s[j:], "—"), strings.HasPrefix(s[j:], "－"):
+			dash = 3
+		}
+		if j-i <= 3 && dash > 0 && j+dash < len(s) && isDigit(s[j+dash]) {
+			// 3-7栋, 20—21栋: a range of buildings.
+			k := j + dash
+			for k < len(s) && isDigit(s[k]) {
+				k++
+			}
+			if k-j-dash <= 3 && (strings.HasPrefix(s[k:], "栋") || strings.HasPrefix(s[k:], "幢") || strings.HasPrefix(s[k:], "号楼")) {
+				return k, true
+			}
+		}
+		if j-i <= 3 && j+1 < len(s) && s[j] == '/' && isDigit(s[j+1]) {
+			// 33/35栋: two buildings written as one.
+			k := j + 1
+			for k < len(s) && isDigit(s[k]) {
+				k++
+			}
+			if k-j-1 <= 3 {
+				j = k
+			}
+		}
+		return j, j-i <= 7
 	case isUpper(c):
+		if i+1 < len(s) && isDigit(s[i+1]) {
+			// E6栋, A10栋: a lettered building number, before a building
+			// or unit only (A3区 is a district code).
+			j := i + 1
+			for j < len(s) && isDigit(s[j]) && j-i <= 4 {
+				j++
+			}
+			if j+1 < len(s) && s[j] == '-' && isDigit(s[j+1]) {
+				// A14-16栋
+				k := j + 1
+				for k < len(s) && isDigit(s[k]) && k-j <= 3 {
+					k++
+				}
+				if strings.HasPrefix(s[k:], "栋") || strings.HasPrefix(s[k:], "幢") {
+					j = k
+				}
+			}
+			if j < len(s) && isAlnum(s[j]) {
+				return i, false
+			}
+			for _, u := range []string{"栋", "幢", "号楼", "单元", "座", "#"} {
+				if strings.HasPrefix(s[j:], u) {
+					return j, true
+				}
+			}
+			return i, false
+		}
 		if i+1 < len(s) && isAlnum(s[i+1]) {
 			return i, false
 		}
@@ -67,7 +121,7 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 	case c >= utf8.RuneSelf:
 		j, n := i, 0
 		for j < len(s) && n < 3 {
-			r, sz := utf8.DecodeRuneInString(s[j:])
+			r, sz := decodeAt(s, j)
 			if !numeralSet.has(r) {
 				break
 			}
@@ -84,7 +138,7 @@ func (sc *scanner) addrNumber(i int) (int, bool) {
 func (sc *scanner) addrChain(i int) int {
 	s := sc.s
 	k := i
-	strong, comps := false, 0
+	strong, comps, nonWeak := false, 0, false
 	first := true
 	var lastUnit addrUnit
 	end := i
@@ -108,7 +162,7 @@ func (sc *scanner) addrChain(i int) int {
 		}
 		if !found {
 			// A bare room number after a building or unit: 5栋1203.
-			if comps > 0 && lastUnit.room && numDigits && ne-k >= 2 && ne-k <= 5 && (ne >= len(s) || !isAlnum(s[ne])) {
+			if comps > 0 && lastUnit.room && numDigits && ne-k >= 2 && ne-k <= 5 && (ne >= len(s) || !isAlnum(s[ne])) && !measureFollows(s[ne:]) {
 				end = ne
 				comps++
 			} else if comps > 0 && lastUnit.room && numDigits && ne < len(s) && s[ne] == '-' {
@@ -136,13 +190,28 @@ func (sc *scanner) addrChain(i int) int {
 			}
 			break
 		}
+		if u.text == "号" && (lastUnit.text == "号" || houseWordFollows(rest)) {
+			break // 19号20号 (dates), 4号文件
+		}
 		switch u.text {
 		case "栋", "幢":
+			if strings.HasPrefix(rest, "电梯房") || strings.HasPrefix(rest, "步梯房") {
+				return sc.addrEnd(i, end, strong, comps) // 4栋步梯房 counts buildings
+			}
+			if !numDigits && first && sc.countsBuildings(i, rest) {
+				return i // 另一栋, 修了一栋, 一栋三层
+			}
 			// 3栋楼 counts buildings.
 			if strings.HasPrefix(rest, "楼") || strings.HasPrefix(rest, "房") {
 				return sc.addrEnd(i, end, strong, comps)
 			}
 		case "室":
+			if first && (!numDigits || strings.HasPrefix(rest, "的房") || strings.HasPrefix(rest, "户型")) {
+				return i // 一室罄空, 2室的房子
+			}
+			if r, _ := decodeBefore(s, i); first && (r == '居' || r == '套') {
+				return i // 3居2室
+			}
 			// 3室1厅 is a flat's layout.
 			if strings.HasPrefix(rest, "厅") || strings.HasPrefix(rest, "一厅") || strings.HasPrefix(rest, "两厅") || (len(rest) > 1 && isDigit(rest[0]) && strings.HasPrefix(rest[1:], "厅")) {
 				return sc.addrEnd(i, end, strong, comps)
@@ -151,12 +220,15 @@ func (sc *scanner) addrChain(i int) int {
 			if !letterStart && !numDigits {
 				return sc.addrEnd(i, end, strong, comps)
 			}
+			if first && letterStart && ne == i+1 {
+				strong = true // 教师新村C区: a lettered part of a compound
+			}
 		}
 		if first {
-			if numDigits && !sc.addrStartOK(i) {
+			if !sc.addrStartOK(i) {
 				return i
 			}
-			if r, _ := utf8.DecodeLastRuneInString(s[:i]); r == '月' || r == '第' {
+			if r, _ := decodeBefore(s, i); r == '月' || r == '第' {
 				return i
 			}
 		}
@@ -180,13 +252,65 @@ func (sc *scanner) addrChain(i int) int {
 		comps++
 		first = false
 		lastUnit = u
+		if u.kind != unitWeak {
+			nonWeak = true
+		}
 		end = ue
 		k = ue
 		if k < len(s) && s[k] == '-' && k+1 < len(s) && isDigit(s[k+1]) {
 			k++
 		}
 	}
+	if !nonWeak {
+		comps = 0 // 2组3组, 一楼二楼: floors and groups only
+	}
 	return sc.addrEnd(i, end, strong, comps)
+}
+
+// measureFollows reports whether rest starts with a measure or a date
+// word, so that the number before it is not a bare room number (一栋32层,
+// 3层600元, 3栋12月).
+func measureFollows(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	return strings.ContainsRune("层楼元平米多余户年月日号个人岁万千百度间套米亩吨台辆次", r)
+}
+
+// houseWordFollows reports whether a 号 is a document's or a line's number
+// (4号文件, 2号线).
+func houseWordFollows(rest string) bool {
+	for _, w := range []string{"文", "令", "线", "床", "窗口", "公告", "通知", "台", "机"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// countsBuildings reports whether a building written in Chinese numerals at
+// i counts buildings rather than names one: 另一栋, 修了一栋, 一栋三层的楼房.
+func (sc *scanner) countsBuildings(i int, rest string) bool {
+	if r, _ := decodeBefore(sc.s, i); i > 0 && strings.ContainsRune("另建盖修了有买成比是就这那每同整共约近余几两座", r) {
+		return true
+	}
+	r, sz := utf8.DecodeRuneInString(rest)
+	if numeralSet.has(r) || r == '两' || len(rest) > 0 && isDigit(rest[0]) {
+		k := sz
+		if isDigit(rest[0]) {
+			k = 1
+			for k < len(rest) && isDigit(rest[k]) {
+				k++
+			}
+		}
+		if strings.HasPrefix(rest[k:], "层") {
+			return true
+		}
+	}
+	for _, w := range []string{"房", "屋", "厂", "建筑", "别墅", "办公", "教学", "平房", "高楼", "大楼", "楼房", "商品房", "民房", "住宅"} {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // weakWordFollows reports whether rest starts with a rune that makes the
@@ -212,8 +336,11 @@ func (sc *scanner) addrStartOK(i int) bool {
 	if i == 0 {
 		return true
 	}
-	r, _ := utf8.DecodeLastRuneInString(sc.s[:i])
-	return !strings.ContainsRune("共有约近余计几每", r)
+	r, _ := decodeBefore(sc.s, i)
+	if r == '同' && strings.HasSuffix(sc.s[:i], "胡同") {
+		return true
+	}
+	return !strings.ContainsRune("共有约近余计几每同另整", r)
 }
 
 // afterRoad reports whether a road, lane or village name ends right before
@@ -222,7 +349,7 @@ func (sc *scanner) afterRoad(i int) bool {
 	if i == 0 {
 		return false
 	}
-	r, _ := utf8.DecodeLastRuneInString(sc.s[:i])
+	r, _ := decodeBefore(sc.s, i)
 	if roadSet.has(r) {
 		return true
 	}
@@ -259,7 +386,7 @@ func (sc *scanner) dashRoom(i int) int {
 	if strings.HasPrefix(s[k:], "室") || strings.HasPrefix(s[k:], "号") {
 		k += 3
 	}
-	if r, _ := utf8.DecodeLastRuneInString(s[:i]); !isHan(r) && i > 0 {
+	if r, _ := decodeBefore(s, i); !isHan(r) && i > 0 {
 		// After a non-Chinese character it is more likely a date or code.
 		return i
 	}

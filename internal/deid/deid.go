@@ -18,7 +18,11 @@
 //     李建国. A bare surname counts before an honorific. Names need context
 //     (an honorific after, a word such as 我叫, 联系人, 业主, 姓名 before, or a
 //     reporting verb after a clause boundary): a name with no cue at all is
-//     not found (see BenchmarkStressRecall).
+//     not found (see BenchmarkStressRecall), except three characters that
+//     look like a name where a clause or a list closes (…，肖求细（轻伤）) or
+//     after a plain surname (罗斌华经营). A name already partly hidden is
+//     a name (王某, 张某某, 陈某军, 谢XX); a title is never part of it
+//     (总经理陈明 → 陈明, 林副局长 → 林).
 //   - PHONE includes a +86/0086 prefix and an extension (转123, -123);
 //     95xxx, 12345, 10086 and 400/800 numbers are service numbers, not
 //     personal data.
@@ -26,8 +30,13 @@
 //     3号楼2单元501室, 5栋1203, 12号院3号楼, 幸福路18号 → 18号. A building number alone
 //     (3号楼) is an ADDRESS; a floor alone (3楼), counts (3栋楼, 共5户), layouts
 //     (3室1厅), ordinals (第2单元) and dates (3月5号) are not.
+//   - A name found once is found everywhere in the text, and a list of
+//     names after one (张三、李四、王五) is a list of names.
 //   - IM_ID is the account after a QQ/微信/WeChat label, even when it looks
 //     like a phone number (微信号13812345678).
+//   - Identifiers already masked in part or in full (身份证４３０３２２１９５６０*******,
+//     电话：***********, 0731-0000-00000000) are still spans, typed by their
+//     label.
 //   - Full-width digits and letters are recognised; offsets stay those of
 //     the original text.
 //
@@ -92,6 +101,7 @@ func SpansMin(text string, minScore float64) []Span {
 	if !hasWide(text) {
 		sc := scanner{s: text}
 		sc.run()
+		sc.names()
 		return finish(text, sc.spans, minScore)
 	}
 	// Full-width digits and letters (１３８…, ＱＱ) are folded to ASCII
@@ -100,6 +110,7 @@ func SpansMin(text string, minScore float64) []Span {
 	norm := foldWide(text)
 	sc := scanner{s: norm}
 	sc.run()
+	sc.names()
 	spans := finish(norm, sc.spans, minScore)
 	if len(spans) == 0 {
 		return spans
@@ -118,7 +129,7 @@ func SpansMin(text string, minScore float64) []Span {
 }
 
 // wide decodes the rune at s[i] (s[i] == 0xEF) and reports whether it is a
-// full-width digit, letter, or one of ＋－．＠＿, with its ASCII form.
+// full-width digit, letter, or one of ＋－．＠＿＊, with its ASCII form.
 func wide(s string, i int) (rune, bool) {
 	if i+2 >= len(s) {
 		return 0, false
@@ -132,7 +143,7 @@ func wide(s string, i int) (rune, bool) {
 	}
 	switch {
 	case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ',
-		r == '＋', r == '－', r == '．', r == '＠', r == '＿':
+		r == '＋', r == '－', r == '．', r == '＠', r == '＿', r == '＊':
 		return r - 0xFEE0, true
 	}
 	return 0, false

@@ -5,6 +5,36 @@ import (
 	"unicode/utf8"
 )
 
+// decodeAt decodes the rune at s[i:], with a fast path for the three-byte
+// runes that Chinese characters are.
+func decodeAt(s string, i int) (rune, int) {
+	if i+2 < len(s) && s[i]&0xF0 == 0xE0 && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+		r := rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+		if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// decodeBefore decodes the rune that ends at s[:i], fast for three-byte
+// runes.
+func decodeBefore(s string, i int) (rune, int) {
+	if i >= 3 {
+		if r, n := decodeAt(s, i-3); n == 3 {
+			return r, 3
+		}
+	}
+	return utf8.DecodeLastRuneInString(s[:i])
+}
+
+// covered reports whether the last candidate already spans [b, e) as a
+// name, so that another rule need not add it again.
+func (sc *scanner) covered(b, e int) bool {
+	n := len(sc.spans)
+	return n > 0 && sc.spans[n-1].Type == Person && sc.spans[n-1].ByteStart <= b && e <= sc.spans[n-1].ByteEnd
+}
+
 func isHan(r rune) bool {
 	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF
 }
@@ -12,6 +42,47 @@ func isHan(r rune) bool {
 // givenOK reports whether r may be part of a given name.
 func givenOK(r rune) bool {
 	return isHan(r) && (givenSet.has(r) || !stopSet.has(r))
+}
+
+// hardStops are the stop runes that never end a given name, even before a
+// verb (肖富外私自建设 ends with 外, 李明的 does not end with 的).
+const hardStops = "的了是在和与及或找给叫请向跟对把被让说称讲问住家电手联反来表投报致因为所要想已也都就还又再很太非等啊吗呢吧呀某年月日号楼栋室区路街院单元层户我你您他她它这那其此该各每有无没不可能会将从到于以由往至即便并且而但却则若如虽"
+
+// shortTitleAt reports whether the one-character title 局 or 总 starts
+// at byte p: 旅游局 and 汇总 hold one too, so a bare surname before it
+// needs a boundary (邓局您好) or 的.
+func shortTitleAt(s string, p int) bool {
+	return strings.HasPrefix(s[p:], "局") && !strings.HasPrefix(s[p:], "局长") ||
+		strings.HasPrefix(s[p:], "总") && !strings.HasPrefix(s[p:], "总经理") && !strings.HasPrefix(s[p:], "总监")
+}
+
+// placeTitleAt reports whether the title at byte p is one of a place's
+// head (乡长, 镇长): before it, a bare surname may be the place's last
+// character (官庄乡长连村).
+func placeTitleAt(s string, p int) bool {
+	for _, t := range []string{"乡长", "镇长", "村长"} {
+		if strings.HasPrefix(s[p:], t) {
+			return true
+		}
+	}
+	return false
+}
+
+// neverSurname reports whether r, a surname in the census lists, is in
+// practice a conjunction or preposition where a name could start (和, 与, 及).
+func neverSurname(r rune) bool {
+	return r == '和' || r == '与' || r == '及' || r == '跟' || r == '都' || r == '但' || r == '区' || r == '居'
+}
+
+// neverName reports whether a candidate name (its runes reversed, as
+// nameBefore collects them) holds a rune that no given name holds.
+func neverName(rev []rune) bool {
+	for _, r := range rev[:len(rev)-1] {
+		if nonGivenSet.has(r) {
+			return true
+		}
+	}
+	return false
 }
 
 func compound(a, b rune) bool {
@@ -33,10 +104,10 @@ func compound(a, b rune) bool {
 // isCommonWord reports whether the runes a, b (and c) start a frequent word
 // such as 周围 or 王府井.
 func isCommonWord(a, b rune) bool {
-	var buf [8]byte
-	n := utf8.EncodeRune(buf[:], a)
-	n += utf8.EncodeRune(buf[n:], b)
-	return commonWordSet[string(buf[:n])]
+	if !wordFirst.has(a) {
+		return false
+	}
+	return commonPairs[uint64(a)<<32|uint64(uint32(b))]
 }
 
 // boundaryBefore reports whether the text before byte i ends a clause: the
@@ -45,7 +116,7 @@ func (sc *scanner) boundaryBefore(i int) bool {
 	if i == 0 {
 		return true
 	}
-	r, _ := utf8.DecodeLastRuneInString(sc.s[:i])
+	r, _ := decodeBefore(sc.s, i)
 	return !isHan(r)
 }
 
@@ -59,7 +130,7 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 	pos[0] = p
 	n, x := 0, p
 	for n < 4 && x > 0 {
-		r, sz := utf8.DecodeLastRuneInString(s[:x])
+		r, sz := decodeBefore(s, x)
 		if !isHan(r) {
 			break
 		}
@@ -73,6 +144,9 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 	}
 	// okStart: a surname starting at rs[k-1] may begin a k-rune name.
 	okStart := func(k int) bool {
+		if n > k && isCommonWord(rs[k], rs[k-1]) {
+			return false // 感谢易书记, 相信王局长, 公司刘经理: the word before takes the surname
+		}
 		if k > 1 && funcSurSet.has(rs[k-1]) {
 			// 由邹龙大爷: a preposition before a shorter name.
 			if !sc.boundaryBefore(pos[k]) || surnameSet.has(rs[k-2]) && !funcSurSet.has(rs[k-2]) {
@@ -105,8 +179,11 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 		for k := 3; k >= 2; k-- {
 			// A particle or preposition before the name counts as a boundary
 			// (和李娜说, 听王建国说).
-			atBoundary := sc.boundaryBefore(pos[k]) || n > k && (stopSet.has(rs[k]) || strings.ContainsRune("听据跟和与同", rs[k]))
+			atBoundary := sc.boundaryBefore(pos[k]) && !(pos[k] > 0 && isAlnum(s[pos[k]-1])) || n > k && (stopSet.has(rs[k]) || strings.ContainsRune("听据跟和与同", rs[k]))
 			if n < k || !surnameSet.has(rs[k-1]) || !atBoundary || isCommonWord(rs[k-1], rs[k-2]) && !(k == 3 && givenSet.has(rs[0]) && rs[0] != '一') {
+				continue
+			}
+			if n > k && isCommonWord(rs[k], rs[k-1]) || neverSurname(rs[k-1]) || neverName(rs[:k]) {
 				continue
 			}
 			good := true
@@ -124,20 +201,27 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 	if best == 0 && !verb {
 		// A surname right before the honorific; one that is also a word
 		// part (部门经理, 班主任) only after a boundary or a particle.
-		if surnameSet.has(rs[0]) && !(n >= 2 && isCommonWord(rs[1], rs[0])) &&
-			!(funcSurSet.has(rs[0]) && n >= 2 && !stopSet.has(rs[1])) && !strings.HasPrefix(s[pos[1]:], "班主任") {
+		if surnameSet.has(rs[0]) && !(n >= 2 && isCommonWord(rs[1], rs[0])) && !strings.HasPrefix(s[pos[1]:], "班主任") &&
+			(!funcSurSet.has(rs[0]) || rs[0] != '和' && sc.boundaryBefore(pos[1]) || n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是", rs[1])) &&
+			!((strings.HasPrefix(s[p:], "哥") || strings.HasPrefix(s[p:], "姐")) && strings.ContainsRune("师大表堂老小帅美", rs[0])) &&
+			!(placeTitleAt(s, p) && n >= 2 && !stopSet.has(rs[1])) &&
+			!(shortTitleAt(s, p) && !sc.boundaryBefore(pos[1]) && !(n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是", rs[1]))) {
 			best, score = 1, 0.8
 		}
-		if n >= 2 && surnameSet.has(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[1], rs[0]) && okStart(2) {
+		short := shortTitleAt(s, p)
+		if n >= 2 && !short && surnameSet.has(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[1], rs[0]) && okStart(2) && !neverSurname(rs[1]) && !neverName(rs[:2]) {
 			best, score = 2, 0.85
 		}
-		if n >= 3 && surnameSet.has(rs[2]) && givenOK(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[2], rs[1]) && okStart(3) &&
+		if n >= 3 && !short && surnameSet.has(rs[2]) && givenOK(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[2], rs[1]) && okStart(3) && !neverSurname(rs[2]) && !neverName(rs[:3]) &&
 			(givenSet.has(rs[0]) || givenSet.has(rs[1]) || sc.boundaryBefore(pos[3]) || n >= 4 && stopSet.has(rs[3])) {
 			best, score = 3, 0.85
 		}
 	}
 	if best == 0 {
 		return
+	}
+	if best > 1 && placeTitleAt(s, p) && strings.ContainsRune("湖山岭桥村坪塘湾冲港洲铺", rs[0]) {
+		return // 梅田湖镇长福村: a place, then a village
 	}
 	if verb {
 		score -= 0.15
@@ -147,7 +231,11 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 
 // nameAfter looks for a name right after a context word ending at byte q
 // (我叫张伟, 联系人：李娜, 业主王先生). It returns the end of the name, or q.
-func (sc *scanner) nameAfter(q int) int {
+//
+// A strict cue (a title or a kinship word: 法人, 老板, 主任, 儿子) also
+// precedes ordinary words, so there the name must end where a name may end
+// (nameEndsLoose).
+func (sc *scanner) nameAfter(q int, strict bool) int {
 	s := sc.s
 	k := q
 	for steps := 0; steps < 2 && k < len(s); steps++ {
@@ -165,7 +253,7 @@ func (sc *scanner) nameAfter(q int) int {
 	pos[0] = k
 	n, x := 0, k
 	for n < 4 && x < len(s) {
-		r, sz := utf8.DecodeRuneInString(s[x:])
+		r, sz := decodeAt(s, x)
 		if !isHan(r) {
 			break
 		}
@@ -174,8 +262,20 @@ func (sc *scanner) nameAfter(q int) int {
 		n++
 		pos[n] = x
 	}
-	if n == 0 {
-		return q
+	if n == 0 || rs[0] == '何' && k >= 3 && s[k-3:k] == "为" {
+		return q // 民警为何连…: 为何, not a name
+	}
+	if !strict && (n == 2 || n == 3) && k > q && k-q <= 3 && surnameSet.has(rs[0]) && !neverSurname(rs[0]) && !isCommonWord(rs[0], rs[1]) {
+		// 举报人：杨和清　电话: a label, a colon and a run of two or three
+		// characters that ends there is a name, whatever its characters.
+		whole := x >= len(s) || s[x] != '*'
+		for g := 1; g < n && whole; g++ {
+			whole = !sc.verbAt(pos[g]) && !sc.honorificAt(pos[g])
+		}
+		if whole && !strings.ContainsRune(hardStops, rs[n-1]) {
+			sc.add(Person, k, x, 0.85, "name_after")
+			return x
+		}
 	}
 	sur := 0
 	switch {
@@ -191,7 +291,8 @@ func (sc *scanner) nameAfter(q int) int {
 		if sc.honorificAt(pos[g]) {
 			break
 		}
-		if !givenOK(rs[g]) && !(rs[g] == '小' && (g+2 >= n || givenSet.has(rs[g+1]) || sc.verbAt(pos[g+1]))) {
+		softStop := g == sur+1 && g+1 < n && sc.verbAt(pos[g+1]) && !strings.ContainsRune(hardStops, rs[g])
+		if !givenOK(rs[g]) && !softStop && !(rs[g] == '小' && (g+2 >= n || givenSet.has(rs[g+1]) || sc.verbAt(pos[g+1]))) {
 			// 小 is a stop rune (小区, 小孩), but after a name cue it is a
 			// given-name character when a given-name character, a verb or
 			// the end of the phrase follows: 李小倩, 刘彬小，
@@ -212,15 +313,32 @@ func (sc *scanner) nameAfter(q int) int {
 		}
 		given++
 	}
+	if !strict && sur == 1 && given == 1 && n >= 3 && stopSet.has(rs[2]) && !givenSet.has(rs[2]) && !sc.honorificAt(pos[2]) && !sc.verbAt(pos[2]) {
+		if r, _ := utf8.DecodeRuneInString(s[pos[3]:]); pos[3] < len(s) && !isHan(r) && r != '*' {
+			given = 2 // 我叫李明大，: a last given-name character that is often a particle
+		}
+	}
 	// 周围, 方便, 王府井: a word, not a name — unless a third rune that is
 	// clearly a given-name character follows (汪洋霏).
-	if sur == 1 && given >= 1 && isCommonWord(rs[0], rs[1]) && !(given == 2 && givenSet.has(rs[2]) && rs[2] != '一') {
+	if sur == 1 && given >= 1 && isCommonWord(rs[0], rs[1]) && !(given == 2 && givenSet.has(rs[2]) && rs[2] != '一' && !strict) {
 		return q
 	}
 	if given == 0 && !sc.honorificAt(pos[sur]) {
 		return q
 	}
-	if sur == 1 && given > 0 && funcSurSet.has(rs[0]) && !sc.nameEnds(pos[sur+given]) {
+	if sur == 1 && (neverSurname(rs[0]) || given == 1 && rs[1] == rs[0]) {
+		return q // 和老师, 迟迟
+	}
+	for g := sur; g < sur+given; g++ {
+		if nonGivenSet.has(rs[g]) {
+			return q
+		}
+	}
+	if strict && !sc.nameEndsLoose(pos[sur+given]) {
+		return q
+	}
+	looseFunc := strict && given == 2 && (givenSet.has(rs[1]) || givenSet.has(rs[2])) && !strings.ContainsRune("那来查应云", rs[0]) && sc.nameEndsLoose(pos[sur+given])
+	if sur == 1 && given > 0 && funcSurSet.has(rs[0]) && !sc.nameEnds(pos[sur+given]) && !looseFunc {
 		return q // 市民常去公园, 居民向社区反映
 	}
 	for g := 1; g <= given; g++ {
@@ -251,8 +369,8 @@ func (sc *scanner) markerAt(i int, kind markerKind) bool {
 	if i >= len(sc.s) {
 		return false
 	}
-	r, _ := utf8.DecodeRuneInString(sc.s[i:])
-	for _, m := range markers[r] {
+	r, _ := decodeAt(sc.s, i)
+	for _, m := range markersOf(r) {
 		if m.kind == kind && strings.HasPrefix(sc.s[i:], m.text) {
 			return true
 		}
@@ -262,7 +380,7 @@ func (sc *scanner) markerAt(i int, kind markerKind) bool {
 
 // placeSuffixes end place and organisation names; a "name" followed by one
 // is the start of a place (金秋公寓, 建设路).
-var placeSuffixes = []string{"小区", "公寓", "花园", "大厦", "家园", "嘉园", "社区", "新村", "苑", "大道", "大街", "路", "街", "胡同", "巷", "村", "镇", "乡", "区", "县", "市", "省",
+var placeSuffixes = []string{"公路", "国道", "高速", "大桥", "岭", "坪", "塘", "湾", "冲", "堆", "垸", "铺", "港", "洲", "桥", "小区", "公寓", "花园", "大厦", "家园", "嘉园", "社区", "新村", "苑", "大道", "大街", "路", "街", "胡同", "巷", "村", "镇", "乡", "区", "县", "市", "省",
 	"公司", "银行", "医院", "学校", "小学", "中学", "大学", "酒店", "饭店", "超市", "广场", "公园", "中心", "集团", "门口", "里"}
 
 func placeFollows(rest string) bool {
@@ -277,12 +395,22 @@ func placeFollows(rest string) bool {
 // titleBefore reports whether a title ending in 长 stands before byte i, so
 // that 长孙 there is 楼长 + 孙, not the compound surname.
 func titleBefore(s string, i int) bool {
-	r, _ := utf8.DecodeRuneInString(s[i:])
+	r, _ := decodeAt(s, i)
 	if r != '长' || i == 0 {
 		return false
 	}
-	p, _ := utf8.DecodeLastRuneInString(s[:i])
+	p, _ := decodeBefore(s, i)
 	return strings.ContainsRune("楼组队院村科处局所站部校社班家市县镇乡厂店船门", p)
+}
+
+// nameEndsLoose is nameEnds, or a particle, or a verb that often follows a
+// name named after a title (书记廖祎违规办酒, 主任汤壕答应).
+func (sc *scanner) nameEndsLoose(i int) bool {
+	if sc.nameEnds(i) {
+		return true
+	}
+	r, _ := decodeAt(sc.s, i)
+	return stopSet.has(r) || strings.ContainsRune("违私指答拒依带接打却就又已还没把被将亲当擅强非利同现原也患因到去拿开用买卖借欠收交回经曾系今当想能会可应自", r)
 }
 
 // nameEnds reports whether a name may end at byte i: at the end, before a
@@ -292,7 +420,7 @@ func (sc *scanner) nameEnds(i int) bool {
 	if i >= len(sc.s) {
 		return true
 	}
-	r, _ := utf8.DecodeRuneInString(sc.s[i:])
+	r, _ := decodeAt(sc.s, i)
 	if !isHan(r) || sc.honorificAt(i) || sc.verbAt(i) {
 		return true
 	}
@@ -302,4 +430,349 @@ func (sc *scanner) nameEnds(i int) bool {
 		}
 	}
 	return false
+}
+
+// mou recognises a name already partly hidden, at the 某 of byte i: a
+// surname and 某 or 某某, with perhaps one given-name character after
+// (王某, 张某某, 陈某军). 某 alone before a noun (于某日, 某公司) is not one.
+func (sc *scanner) mou(i int) int {
+	s := sc.s
+	j := i + len("某")
+	if i == 0 {
+		return j
+	}
+	r, sz := decodeBefore(s, i)
+	st := i - sz
+	if !surnameSet.has(r) || neverSurname(r) {
+		return j
+	}
+	if p, psz := decodeBefore(s, st); st > 0 && isHan(p) {
+		if compound(p, r) {
+			st -= psz
+		} else if isCommonWord(p, r) {
+			return j
+		}
+	}
+	double := strings.HasPrefix(s[j:], "某")
+	if double {
+		j += len("某")
+	}
+	next, nsz := decodeAt(s, j)
+	if !double {
+		if strings.ContainsRune("些种个人日天年月时处地单公部位项件次段类方样物事", next) {
+			return j
+		}
+		if funcSurSet.has(r) && !sc.boundaryBefore(st) {
+			return j
+		}
+	}
+	end := j
+	if j < len(s) && isHan(next) && givenOK(next) && !sc.honorificAt(j) && !sc.verbAt(j) && sc.nameEndsLoose(j+nsz) && !strings.HasPrefix(s[j:], "生日") {
+		end = j + nsz // 陈某军
+	} else if !double && !sc.nameEndsLoose(j) {
+		if p, _ := decodeBefore(s, st); st > 0 && isHan(p) && !strings.ContainsRune("被由和与向对给让把将叫找", p) {
+			return j // A2区某派出所; 被胡某建房 is a name
+		}
+	}
+	sc.add(Person, st, end, 0.85, "name_masked")
+	return end
+}
+
+// names completes the names found by the cues: a name found once is a
+// name wherever it recurs in the text (尹林小找到廖阳述…廖阳述承认), and
+// names listed after a name (陈华雄、朱峰桂) are names.
+func (sc *scanner) names() {
+	if !sc.person {
+		return
+	}
+	s := sc.s
+	for k := 0; k < len(sc.spans) && k < 64; k++ {
+		sp := sc.spans[k]
+		if sp.Type != Person || sp.Score < DefaultMinScore {
+			continue
+		}
+		e := sp.ByteEnd
+		for steps := 0; steps < 8; steps++ {
+			sep := listSep(s[e:])
+			if sep == 0 {
+				break
+			}
+			ne := sc.listedName(e + sep)
+			if ne == 0 {
+				break
+			}
+			sc.add(Person, e+sep, ne, 0.8, "name_list")
+			e = ne
+		}
+	}
+	var seenBuf [8]string
+	seen := seenBuf[:0]
+	m := len(sc.spans)
+	for k := 0; k < m; k++ {
+		sp := sc.spans[k]
+		if sp.Type != Person || sp.Score < DefaultMinScore || sp.ByteEnd-sp.ByteStart < 6 {
+			continue
+		}
+		name := s[sp.ByteStart:sp.ByteEnd]
+		if slicesContains(seen, name) {
+			continue
+		}
+		seen = append(seen, name)
+		for off := 0; ; {
+			j := indexName(s[off:], name)
+			if j < 0 {
+				break
+			}
+			b := off + j
+			off = b + len(name)
+			if b == sp.ByteStart {
+				continue
+			}
+			score := 0.8
+			covered := false
+			for q := 0; q < m; q++ {
+				o := sc.spans[q]
+				if o.Type == Person && o.ByteStart < off && b < o.ByteEnd {
+					if o.ByteStart <= b && off <= o.ByteEnd {
+						covered = true
+					} else {
+						score = o.Score + 0.01 // 廖阳 inside 廖阳述
+					}
+				}
+			}
+			if !covered {
+				sc.add(Person, b, off, score, "name_again")
+			}
+		}
+	}
+}
+
+// listSep returns the length of the list separator rest starts with (、，
+// or spaces), or 0.
+func listSep(rest string) int {
+	for _, p := range []string{"、", "，", ",", "　", " "} {
+		if strings.HasPrefix(rest, p) {
+			n := len(p)
+			for {
+				switch {
+				case strings.HasPrefix(rest[n:], " "):
+					n++
+					continue
+				case strings.HasPrefix(rest[n:], "　"):
+					n += len("　")
+					continue
+				}
+				break
+			}
+			return n
+		}
+	}
+	return 0
+}
+
+// indexName is strings.Index for a name of Chinese characters: it looks
+// for the name's third byte, a continuation byte far rarer in Chinese text
+// than the lead bytes strings.Index would scan for.
+func indexName(s, name string) int {
+	if len(name) < 3 {
+		return strings.Index(s, name)
+	}
+	c := name[2]
+	for i := 2; i < len(s); {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			return -1
+		}
+		if k := i + j - 2; strings.HasPrefix(s[k:], name) {
+			return k
+		}
+		i += j + 1
+	}
+	return -1
+}
+
+func slicesContains(list []string, w string) bool {
+	for _, x := range list {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// listedName reads a name of two or three runes at byte i that a list
+// separator, a clause end or 等 closes; it returns its end, or 0.
+func (sc *scanner) listedName(i int) int {
+	s := sc.s
+	r, sz := decodeAt(s, i)
+	if !surnameSet.has(r) || neverSurname(r) || funcSurSet.has(r) && !sc.honorificAt(i+sz) {
+		return 0
+	}
+	e := i + sz
+	for g := 0; g < 2 && e < len(s); g++ {
+		c, csz := decodeAt(s, e)
+		if !isHan(c) || !givenOK(c) || nonGivenSet.has(c) || g == 0 && isCommonWord(r, c) {
+			break
+		}
+		e += csz
+		if g == 0 && e < len(s) {
+			if n, _ := decodeAt(s, e); !isHan(n) || n == '等' {
+				break
+			}
+		}
+	}
+	if e == i+sz {
+		return 0
+	}
+	if e < len(s) {
+		if c, _ := decodeAt(s, e); isHan(c) && c != '等' && !sc.honorificAt(e) {
+			return 0
+		}
+	}
+	return e
+}
+
+// nameClosers are the punctuation marks that close a name written without
+// a cue (…，肖求细（轻伤）, 陈刚赵、刘林冬): before one, a three-character name
+// is read when it looks like one (nameBeforeMark).
+const nameClosers = "，、。；（）：等"
+
+// roleEnds end the role and organisation words that a name written
+// without a cue often follows (网络公司何淋等, 队长杨诚，, 书记刘永、).
+const roleEnds = "司局队所办院组部处科站委长记任员师书"
+
+// shortNameBeforeMark looks for a two-character name that ends at byte p
+// before a punctuation mark and follows a role or an organisation word:
+// a plain surname and a frequent given-name character.
+func (sc *scanner) shortNameBeforeMark(p int) {
+	s := sc.s
+	if p < 9 {
+		return
+	}
+	g, gsz := decodeBefore(s, p)
+	if !givenSet.has(g) || nonGivenSet.has(g) {
+		return
+	}
+	r, rsz := decodeBefore(s, p-gsz)
+	if !plainSurSet.has(r) || isCommonWord(r, g) {
+		return
+	}
+	b := p - gsz - rsz
+	q, _ := decodeBefore(s, b)
+	if b > 0 && !isHan(q) && !isAlnum(s[b-1]) {
+		// ，刘永，: a clause of its own, a plain surname and a given name.
+	} else if !strings.ContainsRune(roleEnds, q) || isCommonWord(q, r) {
+		return
+	}
+	sc.add(Person, b, p, 0.7, "name_mark")
+}
+
+// nameBeforeMark looks for a name of three characters, with no cue, that
+// ends at byte p before a punctuation mark: a surname after a clause
+// boundary or a particle, and two characters that are frequent in given
+// names (or one, and another that could be one). Two-character names need
+// a cue, as they are too often words.
+func (sc *scanner) name3BeforeMark(p int) bool {
+	s := sc.s
+	if p < 9 {
+		return false
+	}
+	if sc.covered(p-3, p) {
+		return false // 陈刚赵、: found already
+	}
+	if r, _ := decodeAt(s, p-9); !surnameSet.has(r) {
+		return false // the rune three characters back is not a surname (most often)
+	}
+	var rs [4]rune
+	var pos [5]int
+	pos[0] = p
+	n, x := 0, p
+	for n < 4 && x > 0 {
+		r, sz := decodeBefore(s, x)
+		if !isHan(r) {
+			break
+		}
+		x -= sz
+		rs[n] = r
+		pos[n+1] = x
+		n++
+	}
+	if n < 3 || !surnameSet.has(rs[2]) || neverSurname(rs[2]) || funcSurSet.has(rs[2]) {
+		return false
+	}
+	if n == 3 && pos[3] > 0 && isAlnum(s[pos[3]-1]) {
+		return false // 8元一天
+	}
+	if n == 4 && !stopSet.has(rs[3]) && !surnameSet.has(rs[3]) {
+		// 村民陈桃梓, 是邓军建: a particle or a role word before; 阳光社区 is not.
+		if !strings.ContainsRune("民人长记任员师书管主妻夫弟兄姐妹哥爸爷婆叔舅姨", rs[3]) {
+			return false
+		}
+	}
+	if n == 4 && surnameSet.has(rs[3]) && !stopSet.has(rs[3]) {
+		return false // a four-character run: a word or a place
+	}
+	g1, g2 := rs[1], rs[0]
+	if n == 4 && (rs[3] == '不' || isCommonWord(rs[3], rs[2])) || g1 == '家' || g2 == '家' {
+		return false // 不许建, 其余股, 蒋家冲
+	}
+	if !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) || isCommonWord(rs[2], g1) || isCommonWord(g1, g2) {
+		return false
+	}
+	if !(givenSet.has(g1) && givenSet.has(g2)) && !((givenSet.has(g1) || givenSet.has(g2)) && (n == 3 || stopSet.has(rs[3])) && plainSurSet.has(rs[2])) {
+		return false // one frequent given-name character is enough after a clause boundary (，唐军送，)
+	}
+	if placeFollows(s[p:]) || strings.ContainsRune("桥观村庄湾坪岭塘冲港洲铺镇乡寺庙店场厂园院", g2) || rs[2] == '楚' {
+		return false // 易家桥, 阳山观: a place
+	}
+	sc.add(Person, pos[3], p, 0.7, "name_mark")
+	return true
+}
+
+// nameBeforeMark reads a name without a cue that ends at byte p before a
+// punctuation mark: three characters (name3BeforeMark), or two after a
+// role or an organisation word (shortNameBeforeMark).
+func (sc *scanner) nameBeforeMark(p int) {
+	if p < 6 {
+		return
+	}
+	if r, _ := decodeBefore(sc.s, p); !isHan(r) || !givenOK(r) || nonGivenSet.has(r) || sc.covered(p-3, p) {
+		return // most marks follow a particle or a word's end
+	}
+	if !sc.name3BeforeMark(p) {
+		sc.shortNameBeforeMark(p)
+	}
+}
+
+// bareName reads a name with no cue at all at byte i, where a plain
+// surname stands (罗斌华经营, 开发商朱文德信誓旦旦): three characters whose
+// two last are both frequent in given names, that are not a word with what
+// stands before or after them and not the start of a place (黄兴新村). It
+// returns the end of the name, or i.
+func (sc *scanner) bareName(i, size int, sur rune) int {
+	s := sc.s
+	j := i + size
+	g1, sz1 := decodeAt(s, j)
+	if !givenSet.has(g1) || nonGivenSet.has(g1) || isCommonWord(sur, g1) || g1 == '家' {
+		return i // 杨家山: a place
+	}
+	g2, sz2 := decodeAt(s, j+sz1)
+	if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
+		return i
+	}
+	e := j + sz1 + sz2
+	if e < len(s) {
+		next, _ := decodeAt(s, e)
+		if next == g2 || isCommonWord(g2, next) || placeFollows(s[e:]) || strings.ContainsRune("桥观村庄湾坪岭塘冲港洲铺寺庙店场厂园院区县市镇乡矿", next) {
+			return i
+		}
+	}
+	if i > 0 {
+		prev, _ := decodeBefore(s, i)
+		if isHan(prev) && (isCommonWord(prev, sur) || prev == sur) {
+			return i
+		}
+	}
+	sc.add(Person, i, e, 0.6, "name_bare")
+	return e
 }

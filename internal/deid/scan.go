@@ -10,8 +10,9 @@ import (
 // triggerSet (context words, province abbreviations, numerals) lead to more
 // work. Candidates are collected with byte offsets; finish resolves them.
 type scanner struct {
-	s     string
-	spans []Span
+	s      string
+	spans  []Span
+	person bool // a PERSON candidate was added
 }
 
 func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
@@ -20,6 +21,17 @@ func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
 	}
 	if score > 1 {
 		score = 1
+	}
+	if t == Person {
+		sc.person = true
+		if n := len(sc.spans); n > 0 {
+			if l := &sc.spans[n-1]; l.Type == Person && l.ByteStart == bs && l.ByteEnd == be {
+				if score > l.Score {
+					l.Score, l.Rule = score, rule // the same name by another rule
+				}
+				return
+			}
+		}
 	}
 	sc.spans = append(sc.spans, Span{Type: t, ByteStart: bs, ByteEnd: be, Score: score, Rule: rule})
 }
@@ -38,6 +50,8 @@ func (sc *scanner) run() {
 				i = sc.token(i)
 			case c == '(':
 				i = sc.paren(i, 1)
+			case c == '*':
+				i = sc.masked(i)
 			default:
 				i++
 			}
@@ -50,7 +64,24 @@ func (sc *scanner) run() {
 			// this loop is the hot path.
 			r, size = rune(c&0x0F)<<12|rune(s[i+1]&0x3F)<<6|rune(s[i+2]&0x3F), 3
 		} else {
-			r, size = utf8.DecodeRuneInString(s[i:])
+			r, size = decodeAt(s, i)
+		}
+		if !anySet.has(r) {
+			i += size // most runes: one look-up
+			continue
+		}
+		if plainSurSet.has(r) {
+			if j := sc.bareName(i, size, r); j > i {
+				i = j
+				continue
+			}
+		}
+		if closerSet.has(r) {
+			sc.nameBeforeMark(i)
+			if r != '（' {
+				i += size
+				continue
+			}
 		}
 		if triggerSet.has(r) {
 			if j := sc.cjk(i, r, size); j > i {
@@ -238,6 +269,12 @@ func skipNumber(s string, i int) int {
 // or dashes (138 1234 5678, 0755-12345678, 6222 0212 3456 7890).
 func (sc *scanner) digits(i, e int) int {
 	s := sc.s
+	if e < len(s) && s[e] == '*' {
+		return sc.masked(i) // 430322195601******, 138****5678
+	}
+	if j := sc.zeroPhone(i, e); j > i {
+		return j
+	}
 	if e-i == 3 && e+10 <= len(s) && s[e] == '.' && s[e+5] == '.' && allDigits(s[e+1:e+5]) && allDigits(s[e+6:e+10]) &&
 		(e+10 == len(s) || !isAlnum(s[e+10])) && mobile(s[i:e]+s[e+1:e+5]+s[e+6:e+10]) {
 		sc.add(Phone, i, e+10, 0.8, "mobile_dotted") // 138.1234.5678
@@ -507,6 +544,12 @@ func (sc *scanner) bankScore(ds string, start, end int, grouped bool) float64 {
 func (sc *scanner) word(i, e int) int {
 	s := sc.s
 	tok := s[i:e]
+	if tok == "X" || tok == "XX" || tok == "x" || tok == "xx" {
+		if r, sz := decodeBefore(s, i); i > 0 && surnameSet.has(r) && !neverSurname(r) && (e >= len(s) || !isAlnum(s[e])) {
+			sc.add(Person, i-sz, e, 0.8, "name_masked") // 谢XX
+			return e
+		}
+	}
 	switch len(tok) {
 	case 2, 6, 7:
 		if strings.EqualFold(tok, "qq") || strings.EqualFold(tok, "wechat") || strings.EqualFold(tok, "weixin") {
@@ -528,6 +571,11 @@ func (sc *scanner) word(i, e int) int {
 			return j
 		}
 		return e
+	}
+	if len(tok) <= 5 && isUpper(tok[0]) && allDigits(tok[1:]) {
+		if j := sc.addrChain(i); j > i {
+			return j // E6栋2单元
+		}
 	}
 	if len(tok) == 18 {
 		up := strings.ToUpper(tok)
@@ -663,6 +711,9 @@ func (sc *scanner) imAfter(j int, strong bool) int {
 	if e-k < 5 || e-k > 20 {
 		return j
 	}
+	if r, _ := decodeAt(s, e); r == '群' || r == '班' || r == '级' {
+		return j // 微信…班级群: a group's name, not an account
+	}
 	score := 0.85
 	if !strong {
 		score = 0.7
@@ -732,18 +783,36 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 	if r == '（' {
 		return sc.paren(i, size)
 	}
-	for _, m := range markers[r] {
+	if r == '某' {
+		return sc.mou(i)
+	}
+	for _, m := range markersOf(r) {
 		if !strings.HasPrefix(s[i:], m.text) {
 			continue
 		}
 		end := i + len(m.text)
 		switch m.kind {
 		case mkHonorific:
-			sc.nameBefore(i, false)
+			if len(m.text) == 3 && !shortTitleOK(s, end) {
+				return i + size // 公安局长, 总是: not a title of its own
+			}
+			if strings.HasSuffix(m.text, "长") && longWordAt(s, end-len("长")) {
+				return i + size // 朝阳区长安花园, 市长江路: 长 starts a word
+			}
+			if i >= 3 && s[i-3:i] == "副" {
+				sc.nameBefore(i-3, false) // 林副局长
+			} else {
+				sc.nameBefore(i, false)
+			}
+			if titlesBeforeName[m.text] {
+				if e := sc.nameAfter(end, true); e > end {
+					return e
+				}
+			}
 		case mkVerb:
 			sc.nameBefore(i, true)
-		case mkPrefix:
-			if e := sc.nameAfter(end); e > end {
+		case mkPrefix, mkPrefixStrict:
+			if e := sc.nameAfter(end, m.kind == mkPrefixStrict); e > end {
 				return e
 			}
 		case mkIM:
@@ -753,7 +822,7 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 			if strings.HasPrefix(s[k:], "是") || strings.HasPrefix(s[k:], "为") {
 				k += 3
 			}
-			if r, sz := utf8.DecodeRuneInString(s[k:]); surnameSet.has(r) {
+			if r, sz := decodeAt(s, k); surnameSet.has(r) {
 				sc.add(Person, k, k+sz, 0.8, "surname")
 				return k + sz
 			}
@@ -761,6 +830,24 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 		return end
 	}
 	return i
+}
+
+// shortTitleOK reports whether a one-character title (局, 总) ending at
+// byte e stands alone: before a clause end, a greeting or a verb of
+// speech (邓局您好, 周总关注此事 is not read).
+func shortTitleOK(s string, e int) bool {
+	if e >= len(s) {
+		return true
+	}
+	r, _ := decodeAt(s, e)
+	return !isHan(r) || strings.ContainsRune("您你好说讲的和也", r)
+}
+
+// longWordAt reports whether the 长 at byte i starts a word of its own
+// (长安, 长沙, 长期), so that 区长/市长 before it is not a title.
+func longWordAt(s string, i int) bool {
+	r, _ := decodeAt(s, i+len("长"))
+	return strings.ContainsRune("安沙江春城期时度达久远大短宽途廊寿治效年假条白征辈篇跑势清乐兴宁丰岭滩河湖山岛堤桥坡冲街路道轴", r)
 }
 
 // plateSuffixes end special plates: police, driving school, trailer,
@@ -781,7 +868,7 @@ func (sc *scanner) plate(i, j int) int {
 	k := j + 1
 	switch {
 	case strings.HasPrefix(s[k:], "·"), strings.HasPrefix(s[k:], "•"), strings.HasPrefix(s[k:], "・"):
-		_, sz := utf8.DecodeRuneInString(s[k:])
+		_, sz := decodeAt(s, k)
 		k += sz
 	case k < len(s) && (s[k] == '-' || s[k] == ' ' || s[k] == '.'):
 		k++
@@ -800,10 +887,16 @@ func (sc *scanner) plate(i, j int) int {
 	body := s[b:k]
 	suffix := false
 	if k < len(s) {
-		if r, sz := utf8.DecodeRuneInString(s[k:]); strings.ContainsRune(plateSuffixes, r) {
+		if r, sz := decodeAt(s, k); strings.ContainsRune(plateSuffixes, r) {
 			suffix = true
 			_ = sz
 		}
+	}
+	if len(body) == 6 && digits == 6 && strings.HasPrefix(s[k:], "、") {
+		// 湘A123456、: a five-character plate and a list number.
+		k--
+		body = body[:5]
+		suffix = false
 	}
 	ok := false
 	switch len(body) {
@@ -836,7 +929,7 @@ func (sc *scanner) spokenPhone(i int) int {
 	var d [12]byte
 	n, k := 0, i
 	for k < len(s) && n < len(d) {
-		r, sz := utf8.DecodeRuneInString(s[k:])
+		r, sz := decodeAt(s, k)
 		c, ok := spokenDigits[r]
 		if !ok {
 			break
@@ -850,4 +943,129 @@ func (sc *scanner) spokenPhone(i int) int {
 	}
 	sc.add(Phone, i, k, sc.ctxScore(i, k, 0.7, 0.2, phoneCtx), "mobile_spoken")
 	return k
+}
+
+// masked reads an identifier that came masked, at i: a run of eleven or
+// more asterisks (*****************), or six or more digits whose rest is
+// asterisks (43032219560*******). Its label decides its type (身份证 →
+// ID_CARD, 电话 → PHONE, 卡号 → BANK_CARD, QQ/微信 → IM_ID); without one its
+// length does (11 → PHONE, 15 to 18 → ID_CARD). The forms this package's
+// own masks produce (138****5678, 110***********1234, 4301**************,
+// 张*) are not read, so that masked output holds no spans.
+func (sc *scanner) masked(i int) int {
+	s := sc.s
+	d := i
+	for d < len(s) && isDigit(s[d]) {
+		d++
+	}
+	e := d
+	for e < len(s) && s[e] == '*' {
+		e++
+	}
+	n, stars := e-i, e-d
+	if e < len(s) && (isAlnum(s[e]) || s[e] == '*') || d-i > 0 && d-i < 6 || d == i && stars < 11 || stars == 0 || i > 0 && isLetter(s[i-1]) {
+		return skipMasked(s, e)
+	}
+	if sc.labelledBefore(i, negCtx) {
+		return e // 信件编号*****
+	}
+	t, near := sc.maskLabel(i)
+	score := 0.85
+	switch {
+	case t != "" && near:
+	case t == IMID || t == BankCard:
+		score = 0.7
+	case n == 11 || n == 12 || n == 17 && d == i:
+		t, score = Phone, 0.7 // a run of 17 asterisks with no label: a phone, more often than an ID
+	case n >= 15 && n <= 18:
+		t, score = IDCard, 0.7
+	case t == "":
+		return e
+	}
+	sc.add(t, i, e, score, "masked")
+	return e
+}
+
+// skipMasked skips the rest of a run of digits, letters and asterisks.
+func skipMasked(s string, e int) int {
+	for e < len(s) && (isAlnum(s[e]) || s[e] == '*') {
+		e++
+	}
+	return e
+}
+
+// maskPhoneCtx are phoneCtx without 号码 and 联系, which end other labels
+// too (身份证号码).
+var maskPhoneCtx = []string{"电话", "手机", "联系方式", "致电", "拨打", "来电", "座机", "回电", "tel", "Tel", "TEL"}
+
+// maskLabel names the type whose label stands nearest before i, and
+// whether it is close (within eight characters).
+func (sc *scanner) maskLabel(i int) (Type, bool) {
+	lo := max(i-36, 0)
+	w := sc.s[lo:i]
+	best, at := Type(""), -1
+	for _, c := range []struct {
+		t     Type
+		words []string
+	}{{IDCard, idCtx}, {Phone, maskPhoneCtx}, {BankCard, bankCtx}, {IMID, []string{"QQ", "qq", "微信", "Q号"}}, {Email, []string{"邮箱"}}} {
+		for _, word := range c.words {
+			if k := strings.LastIndex(w, word); k >= 0 && k+len(word) > at {
+				best, at = c.t, k+len(word)
+			}
+		}
+	}
+	if best == Email {
+		return "", false
+	}
+	return best, at >= 0 && len(w)-at <= 24
+}
+
+// zeroPhone reads a phone number masked with zeros at i, the run of
+// digits [i, e): groups joined by dashes, at least one of them all zeros
+// of three digits or more, 7 to 16 digits in all (0000-00000000,
+// 0731-0000-00000000). An area code and a five-digit hotline
+// (0731-12333) is read too.
+func (sc *scanner) zeroPhone(i, e int) int {
+	s := sc.s
+	if e >= len(s) || s[e] != '-' || e+1 >= len(s) || !isDigit(s[e+1]) {
+		return i
+	}
+	digits, zeroGroup, groups := 0, false, 0
+	k := i
+	end := i
+	for groups < 4 {
+		g := k
+		for k < len(s) && isDigit(s[k]) {
+			k++
+		}
+		if k == g {
+			break
+		}
+		digits += k - g
+		groups++
+		if k-g >= 3 && strings.Count(s[g:k], "0") == k-g {
+			zeroGroup = true
+		}
+		end = k
+		if k+1 < len(s) && s[k] == '-' && isDigit(s[k+1]) {
+			k++
+			continue
+		}
+		break
+	}
+	if end < len(s) && isAlnum(s[end]) {
+		return i
+	}
+	if sc.labelledBefore(i, negCtx) || sc.nearBefore(i, 12, []string{"专利", "文号", "编号"}) {
+		return i
+	}
+	if zeroGroup && digits >= 7 && digits <= 16 && groups >= 2 {
+		sc.add(Phone, i, end, 0.8, "phone_masked")
+		return end
+	}
+	if groups == 2 && areaCode(s[i:e]) && end-e-1 == 5 && s[e+1] == '1' {
+		sc.add(Phone, i, end, 0.6, "hotline")
+		return end
+	}
+	return i
 }

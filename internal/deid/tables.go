@@ -26,7 +26,7 @@ func (s *runeSet) addAll(chars string) {
 // (about 300, from the public census frequency lists). Characters that are
 // also very common function words (于, 向, 和 ...) are listed in
 // funcSurnames too, which makes them weaker starts of a name.
-const singleSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+const singleSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由洪阎钮"
 
 // compoundSurnames are two-character family names.
 var compoundSurnames = []string{
@@ -43,7 +43,7 @@ const funcSurnames = "班于向和由来都国平时明成全高方常文安海�
 
 // givenChars are characters frequent in given names. A character in this
 // set is accepted as a given name even when it is also a surname.
-const givenChars = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇鹏飞浩鑫波宁俊峰婷雪琳晶丹慧嘉欣怡雯颖佳悦琪瑶凤梅琴云莉蓉燕丽娟玲倩春香淑珍荣翠兵国庆志新建民永生海林东亮成中光福德寿山金祥贵喜兴旺昌盛安宏龙虎彪鸿博远航翔毅坤晨阳浩然子轩梓涵诗雨思睿泽宸一诺若汐皓铭昊天佑晓颖璐琦蕾薇菲岚洁秋月彤冰琳媛瑞婉静莹晴萌晗煜宁恒康宝家豪锦程卓君庭伦尧舜禹武斌彬凯旭升俊杰楠楠芝兰珊敏捷晖炜烨熙霖瀚钧铎嘉懿璇瑾瑜珂璋琛晟昕晔暄曦朗达维谦逸哲雅静娴淑贤妍姝娇媚婧倩菲霏露霜雯沁清源涛澜波潇洛浚淇渊泓涵沛沐溪澄润滨晓琳"
+const givenChars = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇鹏飞浩鑫波宁俊峰婷雪琳晶丹慧嘉欣怡雯颖佳悦琪瑶凤梅琴云莉蓉燕丽娟玲倩春香淑珍荣翠兵国庆志新建民永生海林东亮成中光福德寿山金祥贵喜兴旺昌盛安宏龙虎彪鸿博远航翔毅坤晨阳浩然子轩梓涵诗雨思睿泽宸一诺若汐皓铭昊天佑晓颖璐琦蕾薇菲岚洁秋月彤冰琳媛瑞婉静莹晴萌晗煜宁恒康宝家豪锦程卓君庭伦尧舜禹武斌彬凯旭升俊杰楠楠芝兰珊敏捷晖炜烨熙霖瀚钧铎嘉懿璇瑾瑜珂璋琛晟昕晔暄曦朗达维谦逸哲雅静娴淑贤妍姝娇媚婧倩菲霏露霜雯沁清源涛澜波潇洛浚淇渊泓涵沛沐溪澄润滨晓琳桃细菊娥满冬财富根保忠良仁义礼智信孝友乐正坚胜功立卫雄松柏森泉湘岳衡银铁钢锋锐炎焱灿煌淋弘威诚昭芬妹娣姣莲荷茂勤俭克振兆祖宗邦继绍培育槐柳枝青碧鹤莺鸣凰麟骏驰腾群"
 
 // nameStops are characters that do not occur inside a given name but often
 // right after a name: particles, verbs of reporting, measure and address
@@ -142,13 +142,16 @@ var commonWords = strings.Fields(`
 燕郊
 乐园
 云南
+明察 公职 如何 申张 公信 杨柳 罗汉 大熊 付清 付款 付费 未曾 儿童 工程 照顾 模范 不顾 其余 路程 凌晨 岳母 岳父 许发 何生 坑子 索取 费用 任课 揭发 江淮 国安 公布 解聘 农历 商谈 干什 门槛 公正 宾馆 左右 单方 公然 严惩 应重 那些 那个 时制 柴棍 包屁 元钱 原系 原来 家庭 对方 呼吁 母亲 母子 母女 父亲 父母 权益 权利 权力 权威 权限 钱财 钱款 普遍 普通 简直 万般 万分 敬上 敬礼 敬爱 商量 商议 修建 修改 修复 修理 施压 施行 国土 国人 来人 来发 来信 焦急 焦虑 支持 支付 殷殷 殷切 郑重 蒙哄 蒙骗 强拆 强调 强烈 房款 房贷 门进 门领 门票 门上 门检 顾客 顾及 农民 农妇 农村 农田 农业 和员 和房 和家 和协 和学 和老 和奶 和书 和先 和女 和儿 和其 和他 和相 向政 向中 向领 向平 向班 向有 向社 向区 向市 向上 向我 向他 位领 位名 位于 任解 任副 任何 任职 任组 区政 区里 区领 社区 前任 现任 上任 原任 新任 继任 时任 兼任 担任 主任 这位 那位 哪位 一位 该位 每位 两位 几位 各位 诸位 此位 本位 总支 支部 主管 何坚 童权 尚未 成一 司一 司进 司刘 关事 曾出 曾经 常听 明明 相信 班班 麻烦 文章 高级 高二 高一 高三 门口 谢谢 感谢 多谢 但听 方强 连班
 `)
 
-// commonWordSet holds commonWords for look-up by their first two runes.
-var commonWordSet = func() map[string]bool {
-	m := make(map[string]bool, len(commonWords))
+// commonPairs holds the two-character commonWords, keyed by their runes.
+var commonPairs = func() map[uint64]bool {
+	m := make(map[uint64]bool, len(commonWords))
 	for _, w := range commonWords {
-		m[w] = true
+		if r := []rune(w); len(r) == 2 {
+			m[uint64(r[0])<<32|uint64(uint32(r[1]))] = true
+		}
 	}
 	return m
 }()
@@ -159,33 +162,76 @@ var honorifics = []string{
 	"先生", "女士", "小姐", "阿姨", "大爷", "大妈", "大姐", "大哥", "大叔", "大娘", "大婶",
 	"奶奶", "爷爷", "师傅", "老师", "经理", "同志", "主任", "书记", "医生", "律师",
 	"警官", "科长", "处长", "局长", "所长", "队长", "组长", "站长", "老太太", "老先生", "姐", "哥",
+	"市长", "县长", "区长", "镇长", "乡长", "村长", "厂长", "院长", "校长", "部长", "厅长", "庭长", "行长",
+	"社长", "会长", "省长", "董事长", "总经理", "主席", "支书", "教授", "总监", "专干",
+	"政委", "台长", "馆长", "秘书", "干事", "专员", "科员", "指导员", "教导员", "参谋", "主管",
+	"局", "总", // 邓局您好, 周总: read only before a clause end or a greeting (shortTitleOK)
+}
+
+// titlesBeforeName are the honorifics that are also titles a name follows
+// (书记廖祎, 主任张佑天, 局长黄志立).
+var titlesBeforeName = map[string]bool{
+	"书记": true, "主任": true, "经理": true, "局长": true, "科长": true, "处长": true, "所长": true, "队长": true,
+	"组长": true, "站长": true, "老师": true, "医生": true, "律师": true, "警官": true, "市长": true, "县长": true,
+	"区长": true, "镇长": true, "乡长": true, "村长": true, "厂长": true, "院长": true, "校长": true, "部长": true,
+	"厅长": true, "庭长": true, "行长": true, "社长": true, "会长": true, "董事长": true, "总经理": true, "主席": true,
+	"支书": true, "专干": true, "政委": true, "台长": true, "馆长": true, "秘书": true, "干事": true, "专员": true,
+	"科员": true, "指导员": true, "教导员": true,
+}
+
+// strictPrefixes are titles, roles and kinship words that a name often
+// follows (法人尹华录, 开发商老板X, 配偶唐忠红) but ordinary words too (业主权益,
+// 母亲焦急): after them a name must end where names end.
+var strictPrefixes = []string{
+	"业主", "市民", "居民", "住户", "租户", "房东", "邻居", "老人", "其子", "其女", "女儿", "儿子", "丈夫", "妻子",
+	"母亲", "父亲", "家属", "联系", "告知", "转告", "通知", "找到",
+	"法人", "法人代表", "法定代表人", "老板", "干警", "民警", "职工", "员工", "会计", "出纳", "办事员", "教师",
+	"同学", "配偶", "爱人", "老公", "老婆", "哥哥", "弟弟", "姐姐", "妹妹", "婆婆", "公公", "儿媳", "女婿", "孙子",
+	"侄子", "村民", "董事", "股东", "承包人", "包工头", "开发商", "被告", "原告", "受害人", "患者", "学生", "同事",
+	"朋友", "亲戚", "叫", "我名", "村干部", "被举报人", "被投诉人", "代表", "嫌疑人", "行为人", "被告人", "上诉人", "申诉人", "控告人", "我妻", "我夫", "死者",
 }
 
 // namePrefixes are context words that a name follows (我叫张伟, 联系人：李娜).
 var namePrefixes = []string{
-	"我叫", "我是", "本人", "名叫", "联系人", "业主", "来电人", "姓名", "户主", "市民",
-	"居民", "反映人", "诉求人", "投诉人", "举报人", "申请人", "当事人", "租户", "房东",
-	"住户", "联系", "告知", "转告", "通知", "找到", "委托人", "代理人", "负责人", "网格员", "家属",
-	"老人", "其子", "其女", "女儿", "儿子", "丈夫", "妻子", "母亲", "父亲", "邻居",
+	"我叫", "我是", "本人", "名叫", "联系人", "来电人", "姓名", "户主",
+	"反映人", "诉求人", "投诉人", "举报人", "申请人", "当事人",
+	"委托人", "代理人", "负责人", "网格员",
 }
 
 // nameVerbs are words that follow a name when it starts a clause
 // (，张伟反映……). They only count when the name starts at a boundary.
 var nameVerbs = []string{"来电", "反映", "表示", "称", "投诉", "致电", "诉称", "说", "要求", "希望", "咨询", "举报",
-	"巡查", "发现", "上报", "报告"}
+	"巡查", "发现", "上报", "报告",
+	// what the people a letter complains of do (，唐新建违规排污, 肖富外私自建设)
+	"违规", "违法", "私自", "多次", "非法", "强行", "擅自", "依靠", "指使", "带领", "殴打", "打伤", "威胁", "拒绝",
+	"答应", "承认", "声称", "告诉", "利用", "仗着", "伙同", "纠集", "霸占", "侵占", "为首", "同志", "连同", "组织"}
 
 // provinceAbbr are the one-character province abbreviations that start a
 // licence plate (GA 36-2018).
-const provinceAbbr = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+const provinceAbbr = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领楚"
 
 // chineseNumerals may number a building or unit (三号楼, 二单元).
 const chineseNumerals = "一二三四五六七八九十零〇"
 
 // roadChars end a road or lane name; a number right after one is a house
 // number (幸福路18号).
-const roadChars = "路街巷道里弄胡同村坊"
+const roadChars = "路街巷道里弄胡同村坊组"
+
+// nonGiven are characters that follow a surname character in ordinary
+// words (权益, 门进行, 区政府, 向领导) and practically never occur in a given
+// name.
+const nonGiven = "们府导进行央员查访台益票个章施压拆款调接遍般简直商量据未责况题件房医费寓姓宿舍册誉证凳命去入出曾"
+
+// plainSurnames are frequent surnames that seldom start a word: with them
+// a cue-less name needs only one frequent given-name character.
+const plainSurnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭汪范廖贾夏韦付邹孟熊秦邱尹薛闫段雷侯陶黎贺顾毛郝龚邵覃戴莫汤易颜倪聂章鲁岳翟殷詹申欧耿焦俞左柳祝童凌裴涂"
 
 var (
+	anySet      runeSet // triggerSet, plainSurSet and closerSet together
+	closerSet   runeSet
+	wordFirst   runeSet // first runes of commonWords
+	plainSurSet runeSet
+	nonGivenSet runeSet
 	surnameSet  runeSet
 	funcSurSet  runeSet
 	givenSet    runeSet
@@ -199,9 +245,13 @@ var (
 	triggerSet runeSet
 	// compoundFirst holds the first rune of every compound surname.
 	compoundFirst runeSet
-	// markers maps a trigger rune to the context words starting with it,
-	// longest first.
-	markers = map[rune][]marker{}
+	// markerSets maps a trigger rune to the context words starting with it,
+	// longest first (see markersOf); built in init.
+	markerSets = map[rune][]marker{}
+	// markerIdx indexes markerList by rune: an array look-up instead of a
+	// map access on the scanner's hot path.
+	markerIdx  [1 << 16]uint16
+	markerList = [][]marker{nil}
 )
 
 type markerKind uint8
@@ -209,6 +259,7 @@ type markerKind uint8
 const (
 	mkHonorific markerKind = iota + 1
 	mkPrefix
+	mkPrefixStrict
 	mkVerb
 	mkIM
 	mkSurname // 我姓王: a surname alone
@@ -219,7 +270,17 @@ type marker struct {
 	kind markerKind
 }
 
+// markersOf returns the context words that start with r, longest first.
+func markersOf(r rune) []marker {
+	if r < 0 || r >= 1<<16 {
+		return nil
+	}
+	return markerList[markerIdx[r]]
+}
+
 func init() {
+	nonGivenSet.addAll(nonGiven)
+	plainSurSet.addAll(plainSurnames)
 	surnameSet.addAll(singleSurnames)
 	funcSurSet.addAll(funcSurnames)
 	givenSet.addAll(givenChars)
@@ -241,26 +302,44 @@ func init() {
 				break
 			}
 			triggerSet.add(first)
-			markers[first] = append(markers[first], marker{w, k})
+			markerSets[first] = append(markerSets[first], marker{w, k})
 		}
 	}
 	add(honorifics, mkHonorific)
 	add(namePrefixes, mkPrefix)
+	add(strictPrefixes, mkPrefixStrict)
 	add(nameVerbs, mkVerb)
 	add([]string{"微信号", "微信", "微信ID", "企业微信"}, mkIM)
 	add([]string{"我姓", "本人姓", "免贵姓", "贵姓", "姓氏"}, mkSurname)
-	for r, ms := range markers {
+	add([]string{"个姓", "位姓", "名姓"}, mkSurname)
+	for r, ms := range markerSets {
 		// Longest first, so that 来电人 wins over 来电.
 		for i := 1; i < len(ms); i++ {
 			for j := i; j > 0 && len(ms[j].text) > len(ms[j-1].text); j-- {
 				ms[j], ms[j-1] = ms[j-1], ms[j]
 			}
 		}
-		markers[r] = ms
+		markerSets[r] = ms
+		if r < 1<<16 {
+			markerIdx[r] = uint16(len(markerList))
+			markerList = append(markerList, ms)
+		}
 	}
 	triggerSet.addAll(provinceAbbr)
 	triggerSet.addAll(chineseNumerals)
 	triggerSet.add('幺')
+	triggerSet.add('某')
 	triggerSet.add('（')
+	closerSet.addAll(nameClosers)
+	triggerSet.addAll(nameClosers)
+	for _, w := range commonWords {
+		for _, r := range w {
+			wordFirst.add(r)
+			break
+		}
+	}
 	triggerSet.add('＋')
+	for k := range anySet {
+		anySet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k]
+	}
 }

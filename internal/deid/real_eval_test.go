@@ -1,0 +1,132 @@
+package deid_test
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+	"testing"
+
+	"jiceng/internal/deid"
+	"jiceng/internal/realtext"
+)
+
+var (
+	realShow  = flag.Int("real.show", 25, "print up to this many errors of the dev split")
+	realSplit = flag.String("real.errors", "dev", "split whose errors are printed (dev; test only to report)")
+)
+
+// realTypes are the gold set's personal-data types; BUILDING is deid's
+// ADDRESS.
+var realTypes = append(append([]string{}, realtext.PersonalTypes...), "BUILDING")
+
+// realFloors are the bars TestRealPersonalData holds on each split, a
+// little under the figures reached (see the README's Performance section).
+var realFloors = map[string]map[string][2]float64{ // split → type → {precision, recall}
+	"dev":  {"PERSON": {0.93, 0.88}, "all": {0.90, 0.88}},
+	"test": {"PERSON": {0.88, 0.70}, "all": {0.85, 0.68}},
+}
+
+// TestRealPersonalData scores Spans on the real citizen messages of the
+// gold set (internal/realtext): exact span and type on the title and the
+// detail of every message, per type, for the dev and the test split apart.
+// Recognizers may be tuned on the dev split's errors only; the test split
+// is measured. It prints the dev split's errors and fails below the floors.
+func TestRealPersonalData(t *testing.T) {
+	all, err := realtext.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) == 0 {
+		t.Skip("no gold set")
+	}
+	for _, split := range []string{"dev", "test"} {
+		ms := realtext.Split(all, split)
+		// Spans are scored message by message: their keys (field and
+		// offsets) are only unique within a message.
+		var ps []realtext.PRF
+		var errs []string
+		for _, m := range ms {
+			for _, field := range []string{"title", "detail"} {
+				text := m.Field(field)
+				var g, p []realtext.Span
+				for _, s := range m.SpansOf(realTypes...) {
+					if s.Field == field {
+						g = append(g, s)
+					}
+				}
+				for _, s := range deid.Spans(text) {
+					typ := string(s.Type)
+					if s.Type == deid.Address {
+						typ = "BUILDING"
+					}
+					p = append(p, realtext.Span{Field: field, Type: typ, Start: s.Start, End: s.End, Text: s.Text})
+				}
+				ps = addPRF(ps, realtext.SpanScore(g, p, realTypes, true))
+				if split == *realSplit {
+					errs = append(errs, spanErrors(m.ID, text, g, p)...)
+				}
+			}
+		}
+		t.Logf("%s split, %d messages:\n%s", split, len(ms), realtext.Report(ps))
+		for i, e := range errs {
+			if i >= *realShow {
+				t.Logf("… %d more errors", len(errs)-i)
+				break
+			}
+			t.Log(e)
+		}
+		for _, p := range ps {
+			f, ok := realFloors[split][p.Type]
+			if !ok {
+				continue
+			}
+			if p.Precision() < f[0] || p.Recall() < f[1] {
+				t.Errorf("%s %s: P %.3f R %.3f, floor P %.2f R %.2f", split, p.Type, p.Precision(), p.Recall(), f[0], f[1])
+			}
+		}
+	}
+}
+
+// addPRF adds the counts of b to a, type by type (a may be empty).
+func addPRF(a, b []realtext.PRF) []realtext.PRF {
+	if a == nil {
+		return b
+	}
+	for i := range a {
+		a[i].Gold += b[i].Gold
+		a[i].Pred += b[i].Pred
+		a[i].Match += b[i].Match
+	}
+	return a
+}
+
+// spanErrors lists the gold spans not predicted (MISS) and the predicted
+// spans not in the gold (FALSE) of one field, with context.
+func spanErrors(id int, text string, gold, pred []realtext.Span) []string {
+	key := func(s realtext.Span) string { return fmt.Sprintf("%d|%d|%s", s.Start, s.End, s.Type) }
+	in := func(list []realtext.Span) map[string]bool {
+		m := map[string]bool{}
+		for _, s := range list {
+			m[key(s)] = true
+		}
+		return m
+	}
+	g, p := in(gold), in(pred)
+	rs := []rune(text)
+	ctx := func(s realtext.Span) string {
+		lo, hi := max(s.Start-10, 0), min(s.End+8, len(rs))
+		return strings.ReplaceAll(string(rs[lo:s.Start])+"【"+s.Text+"】"+string(rs[s.End:hi]), "\n", " ")
+	}
+	var out []string
+	for _, s := range gold {
+		if !p[key(s)] {
+			out = append(out, fmt.Sprintf("MISS  %-9s %d %s", s.Type, id, ctx(s)))
+		}
+	}
+	for _, s := range pred {
+		if !g[key(s)] {
+			out = append(out, fmt.Sprintf("FALSE %-9s %d %s", s.Type, id, ctx(s)))
+		}
+	}
+	return out
+}
