@@ -424,6 +424,15 @@ func compoundPart(rs []rune, i int) int {
 var provinces = runesOf("西地", "湖南", "湖北", "广东", "广西", "江西", "江苏", "浙江", "福建", "安徽", "河南", "河北", "山东", "山西",
 	"陕西", "甘肃", "四川", "贵州", "云南", "海南", "辽宁", "吉林", "黑龙江", "青海", "台湾")
 
+// cities are city names a message may use with 市.
+var cities = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields("北京 上海 天津 重庆 广州 深圳 武汉 南京 杭州 成都 西安 昆明 贵阳 福州 厦门 三明 南昌 长沙 郑州 合肥 济南 南宁 海口 东莞 佛山 苏州 无锡 宁波 青岛 沈阳 大连 哈尔滨 长春 石家庄 太原 兰州 乌鲁木齐 拉萨 银川 西宁 呼和浩特") {
+		m[c] = true
+	}
+	return m
+}()
+
 // zones finds zones: codes of Latin letters then digits then 区, 县 or 市,
 // or a letter then 市 (A市, A3区, B6县, K10县), not inside a longer Latin
 // word, and provinces (湖南省).
@@ -431,6 +440,10 @@ func zones(rs []rune) []Entity {
 	var out []Entity
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
+		if r == '市' && i >= 2 && (i == 2 || text.KindOf(rs[i-3]) != text.Han || stopRunes[rs[i-3]]) && cities[string(rs[i-2:i])] {
+			out = append(out, Entity{Type: Zone, Start: i - 2, End: i + 1, Score: 0.8})
+			continue
+		}
 		if r == '省' {
 			for _, p := range provinces {
 				if len(p) <= i && hasPrefix(rs[i-len(p):], p) {
