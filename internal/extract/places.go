@@ -444,6 +444,21 @@ func zones(rs []rune) []Entity {
 			out = append(out, Entity{Type: Zone, Start: i - 2, End: i + 1, Score: 0.8})
 			continue
 		}
+		if j := number(rs, i+1); (r == 's' || r == 'g' || r == 'x') && j-i == 4 && (i == 0 || rs[i-1] < 'a' || rs[i-1] > 'z') {
+			// s217线, g107国道: a numbered highway.
+			end := -1
+			for _, w := range []string{"国道", "省道", "县道", "线"} {
+				if hasPrefix(rs[j:], []rune(w)) {
+					end = j + len([]rune(w))
+					break
+				}
+			}
+			if end > 0 {
+				out = append(out, Entity{Type: Road, Start: i, End: end, Score: 0.8})
+				i = end - 1
+				continue
+			}
+		}
 		if r == '省' {
 			for _, p := range provinces {
 				if len(p) <= i && hasPrefix(rs[i-len(p):], p) {
