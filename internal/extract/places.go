@@ -196,6 +196,11 @@ func (pf *PlaceFinder) Find(s string) []Entity {
 			out = append(out, e)
 		}
 	}
+	// A bare 3栋 or 一单元 locates a household only after the place it is
+	// in (海洋半岛1栋); alone it is mostly a count or a reference.
+	out = slices.DeleteFunc(out, func(e Entity) bool {
+		return e.Type == Building && !stops[e.Start] && bareBuilding(rs[e.Start:e.End])
+	})
 	return resolve(orig, out)
 }
 
@@ -417,6 +422,12 @@ func compoundPart(rs []rune, i int) int {
 		return j + 1
 	}
 	return i
+}
+
+// bareBuilding reports whether rs is one number and one of 栋, 幢, 单元.
+func bareBuilding(rs []rune) bool {
+	j := number(rs, 0)
+	return j > 0 && j < len(rs) && slices.Contains([]string{"栋", "幢", "单元"}, string(rs[j:]))
 }
 
 // provinces are the province names a message may use in full (西地省 is
