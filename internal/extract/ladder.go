@@ -62,7 +62,7 @@ var stopWords = runesOf("之前", "以前", "目前", "当前", "现在", "影�
 	"作为", "同时", "严重", "随意", "开发商", "物业", "本人", "老旧", "开放式", "普通", "农村", "偏远", "周边", "一些", "成熟",
 	"办事处", "委会", "政府", "人民政府", "位置", "地址", "门口", "里面", "外面", "期间", "时候", "认为", "发现", "处于", "一条",
 	"这条", "那条", "整条", "该条", "每条", "两条", "几条", "条", "到", "从", "在", "向", "给", "本", "该", "此",
-	"小区", "社区", "历次", "追究", "电话", "当地", "如今", "地处", "随后", "形成", "考虑", "应由", "征得", "承担", "离", "以", "等", "半年", "路基", "物流园", "园区", "城乡", "更何况", "正常")
+	"小区", "社区", "历次", "追究", "电话", "当地", "如今", "地处", "随后", "形成", "考虑", "应由", "征得", "承担", "离", "以", "等", "半年", "路基", "物流园", "园区", "城乡", "更何况", "正常", "各", "至", "乡镇")
 
 // genericNames are whole names that make a generic reference or a common
 // word of name + suffix: 本小区, 乡镇, 城乡, 农村, 马路, 道路.
@@ -127,8 +127,8 @@ func ladder(rs []rune, stops []bool) []Entity {
 			if i-start < rg.min {
 				continue
 			}
-			if rg.typ == Town && rg.word[0] != '街' && strings.ContainsRune("乡城村集小", rs[i-1]) ||
-				rg.typ == Community && rg.word[0] == '村' && strings.ContainsRune("农乡山渔", rs[i-1]) {
+			if rg.typ == Town && rg.word[0] == '镇' && strings.ContainsRune("乡城村集", rs[i-1]) ||
+				rg.typ == Community && rg.word[0] == '村' && strings.ContainsRune("农乡渔", rs[i-1]) {
 				continue // 乡镇, 城镇, 农村, 乡村
 			}
 			if rg.strict && strictBadEnd[rs[i-1]] {
@@ -189,8 +189,9 @@ func nameStart(rs []rune, i, max int, stops []bool) int {
 		!(strings.ContainsRune("和与及或", rs[start-1]) && start > 1 && stops[start-1]) {
 		start--
 	}
-	// A stray 县/市/省 left of a name is the end of a zone (X县安平镇).
-	if i-start >= 2 && strings.ContainsRune("县市省", rs[start]) {
+	// A stray 县/市/省/区 left of a name is the end of a zone (X县安平镇), a
+	// connector its start (和城乡).
+	if i-start >= 2 && strings.ContainsRune("县市省区和与及", rs[start]) {
 		start++
 	}
 	return start
