@@ -61,13 +61,18 @@ func TestBuildGold(t *testing.T) {
 			t.Fatal(err)
 		}
 		lab, err := readLines[labelled](filepath.Join(*goldFrom, fmt.Sprintf("batch%d.labelled.jsonl", b)))
+		if os.IsNotExist(err) {
+			t.Logf("batch %d: not labelled, left out", b)
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(lab) != len(src) {
-			t.Fatalf("batch %d: %d labelled of %d", b, len(lab), len(src))
+			// A labeller who ran out of time leaves a prefix.
+			t.Logf("batch %d: %d labelled of %d, the rest left out", b, len(lab), len(src))
 		}
-		for i, m := range src {
+		for i, m := range src[:min(len(src), len(lab))] {
 			l := lab[i]
 			if l.ID != m.ID {
 				t.Fatalf("batch %d line %d: id %d, want %d", b, i+1, l.ID, m.ID)

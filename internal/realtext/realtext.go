@@ -179,9 +179,11 @@ func ratio(a, b int, emptyOK bool) float64 {
 	return float64(a) / float64(b)
 }
 
-// SpanScore compares predicted spans with gold spans, exact span and type
-// (typed=false: exact span, any type). It returns one PRF per type of types
-// and the total (Type "all") last.
+// SpanScore compares the predicted spans of one message with its gold
+// spans, exact span and type (typed=false: exact span, any type). It
+// returns one PRF per type of types and the total (Type "all") last. Score
+// each message on its own and add the results with Sum: spans of
+// different messages share offsets.
 func SpanScore(gold, pred []Span, types []string, typed bool) []PRF {
 	key := func(s Span) string {
 		t := s.Type
@@ -223,6 +225,23 @@ func SpanScore(gold, pred []Span, types []string, typed bool) []PRF {
 		}
 	}
 	return out
+}
+
+// Sum adds the counts of b to a (same types in the same order) and returns
+// a; a nil a is taken as zero counts of b's types.
+func Sum(a, b []PRF) []PRF {
+	if a == nil {
+		a = make([]PRF, len(b))
+		for i := range b {
+			a[i].Type = b[i].Type
+		}
+	}
+	for i := range b {
+		a[i].Gold += b[i].Gold
+		a[i].Pred += b[i].Pred
+		a[i].Match += b[i].Match
+	}
+	return a
 }
 
 // Confusion is a confusion matrix of labels: Count[gold][pred].

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -281,10 +283,10 @@ const maxAuditExport = 100_000
 // auditHeader are the columns of the audit log's download.
 var auditHeader = []string{"时间", "账号", "角色", "操作", "工单编号", "字段", "原因", "详情", "地址"}
 
-// handleAuditExport downloads the filtered audit log as XLSX (at most
-// maxAuditExport entries, newest first). The download is itself in the
-// log, written before the file is sent: when it cannot be recorded,
-// nothing is sent.
+// handleAuditExport starts the export of the filtered audit log as XLSX
+// (at most maxAuditExport entries, newest first, counted here) and sends
+// the user to the job's page. The download is itself in the log, written
+// before the file is ready: when it cannot be recorded, there is no file.
 func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request, p principal) {
 	if err := requireAdmin(p); err != nil {
 		s.failPage(w, r, err)
@@ -317,40 +319,44 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request, p pri
 		return
 	}
 	name := "审计日志-" + now.In(s.Location).Format("20060102-150405") + ".xlsx"
-	out := &download{w: w, name: name, contentType: xlsxType}
-	tw, err := tabfile.NewXLSXSheetWriter(out, "审计日志")
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	defer tabfile.Discard(tw)
-	err = tw.Write(auditHeader)
-	for f.Limit = core.MaxLimit; err == nil && f.Offset < total; f.Offset += f.Limit {
-		var entries []core.AuditEntry
-		if entries, _, err = s.auditStore().Audit(r.Context(), f); err != nil {
-			break
+	u, address, what := p.User, clientAddress(r), describeAuditFilter(q)
+	s.startExport(w, r, p, "审计日志", "xlsx", name, func(ctx context.Context, j *exportJob, out io.Writer) error {
+		j.setTotal(total)
+		xw, err := tabfile.NewXLSXSheetWriter(out, "审计日志")
+		if err != nil {
+			return err
 		}
-		for _, e := range entries {
-			row := s.toAuditRow(e)
-			if err = tw.Write([]string{row.At, row.Actor, row.Role, row.Action, row.Ticket, row.Field, row.Reason, row.Detail, row.Address}); err != nil {
+		defer tabfile.Discard(xw)
+		tw := &countRows{RowWriter: xw, n: &j.rows}
+		err = tw.Write(auditHeader)
+		for f.Limit = core.MaxLimit; err == nil && f.Offset < total; f.Offset += f.Limit {
+			var entries []core.AuditEntry
+			if entries, _, err = s.auditStore().Audit(ctx, f); err != nil {
+				break
+			}
+			for _, e := range entries {
+				row := s.toAuditRow(e)
+				if err = tw.Write([]string{row.At, row.Actor, row.Role, row.Action, row.Ticket, row.Field, row.Reason, row.Detail, row.Address}); err != nil {
+					break
+				}
+			}
+			if len(entries) == 0 {
 				break
 			}
 		}
-		if len(entries) == 0 {
-			break
+		if err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	detail := fmt.Sprintf("审计日志下载；%d 条；%s", total, describeAuditFilter(q))
-	if err := s.auditStore().AddAudit(r.Context(), core.AuditEntry{Actor: p.User.Username, Role: p.User.Role,
-		Action: core.AuditExport, Detail: detail, Address: clientAddress(r)}); err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	s.finishDownload(r, out, tw)
+		// In the log before the file is ready: when it cannot be
+		// recorded, there is no file.
+		detail := fmt.Sprintf("审计日志下载；%d 条；%s", total, what)
+		if err := s.auditStore().AddAudit(ctx, core.AuditEntry{Actor: u.Username, Role: u.Role,
+			Action: core.AuditExport, Detail: detail, Address: address}); err != nil {
+			return err
+		}
+		j.setPhase("生成文件")
+		return xw.Close()
+	})
 }
 
 // describeAuditFilter says which entries a download of the log holds. The

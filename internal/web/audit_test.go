@@ -196,7 +196,7 @@ func TestAuditExport(t *testing.T) {
 		}
 	}
 	admin := f.login(t, "admin")
-	r := f.get(t, admin, "/admin/audit/export?action=reveal&page=3")
+	r := f.exported(t, admin, "/admin/audit/export?action=reveal&page=3")
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != xlsxType || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("download: %d %v", r.status, r.header)
 	}
@@ -259,7 +259,7 @@ func TestTicketsExport(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.user+"?"+tt.query, func(t *testing.T) {
 			before := len(auditOf(t, f, core.AuditFilter{Action: core.AuditExport}))
-			r := f.get(t, f.login(t, tt.user), "/tickets/export?"+tt.query)
+			r := f.exported(t, f.login(t, tt.user), "/tickets/export?"+tt.query)
 			if r.status != tt.status {
 				t.Fatalf("status %d, want %d: %.300s", r.status, tt.status, r.body)
 			}
@@ -300,7 +300,7 @@ func TestTicketsExport(t *testing.T) {
 
 	// Excel by default, with the same rows as the CSV.
 	leader := f.login(t, "leader")
-	r := f.get(t, leader, "/tickets/export?status=办理")
+	r := f.exported(t, leader, "/tickets/export?status=办理")
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != xlsxType {
 		t.Fatalf("xlsx: %d %v", r.status, r.header)
 	}
@@ -325,9 +325,13 @@ func TestTicketsExport(t *testing.T) {
 	// Beyond the bound: refused with a clear message, nothing exported.
 	defer func(n int) { maxPageExport = n }(maxPageExport)
 	maxPageExport = 2
-	r = f.get(t, leader, "/tickets/export?format=csv")
-	if r.status != http.StatusBadRequest || !bytes.Contains(r.body, []byte("超过单次导出上限 2 件")) {
+	before := len(auditOf(t, f, core.AuditFilter{Action: core.AuditExport}))
+	r = f.exported(t, leader, "/tickets/export?format=csv")
+	if r.status != http.StatusOK || !bytes.Contains(r.body, []byte("导出未完成")) || !bytes.Contains(r.body, []byte("超过单次导出上限 2 件")) {
 		t.Errorf("over the bound: %d %.300s", r.status, r.body)
+	}
+	if after := len(auditOf(t, f, core.AuditFilter{Action: core.AuditExport})); after != before {
+		t.Errorf("a refused export is in the audit log")
 	}
 	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/tickets/export?format=csv", nil)
 	req.Header.Set("Sec-Fetch-Site", "cross-site")

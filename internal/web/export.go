@@ -1,8 +1,9 @@
 package web
 
 import (
+	"context"
+	"io"
 	"net/http"
-	"net/url"
 
 	"jiceng/internal/core"
 	"jiceng/internal/export"
@@ -13,16 +14,20 @@ import (
 // CSV (GET /tickets/export), through package export and the casework
 // service, as the command line's "jiceng export": the user's scope, the
 // user's role's masking, so the file shows exactly what the user may see
-// on the pages; streamed, at most maxPageExport tickets, in the audit log.
+// on the pages; at most maxPageExport tickets, in the audit log. The
+// request starts an export job (exportjobs.go) and answers with its page.
 
 // maxPageExport bounds an export from the ticket list page.
 var maxPageExport = 100_000
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// handleTicketsExport answers GET /tickets/export?format=xlsx|csv&…: the
-// tickets of the list's filter (the parameters of /tickets; paging is
-// ignored), every field of the field set, masked for the user's role.
+// handleTicketsExport answers GET /tickets/export?format=xlsx|csv&…: it
+// starts the export of the tickets of the list's filter (the parameters
+// of /tickets; paging is ignored), every field of the field set, masked
+// for the user's role, and sends the user to the job's page. The
+// parameters are checked here; the count, the refusal of more than
+// maxPageExport tickets and the audit entry are the job's (export.Prepare).
 func (s *Server) handleTicketsExport(w http.ResponseWriter, r *http.Request, p principal) {
 	if err := authorize(p); err != nil {
 		s.failPage(w, r, err)
@@ -54,27 +59,33 @@ func (s *Server) handleTicketsExport(w http.ResponseWriter, r *http.Request, p p
 		return
 	}
 	f.Offset, f.Limit = 0, 0
-	x, err := export.Prepare(r.Context(), s.cases(), p.User, "", f,
-		export.Options{Fields: s.Fields, Format: format, MaxRows: maxPageExport, Address: clientAddress(r)})
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	out := &download{w: w, name: "工单导出-" + s.Clock.Now().In(s.Location).Format("20060102-150405") + "." + format,
-		contentType: export.ContentType(format)}
-	tw, err := export.NewWriter(out, format, tabfile.UTF8)
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	defer tabfile.Discard(tw)
-	res, err := x.Write(r.Context(), tw)
-	if err != nil {
-		s.abortDownload(r, out, err)
-		return
-	}
-	s.finishDownload(r, out, tw)
-	s.Log.Info("tickets exported", "user_id", p.User.ID, "rows", res.Rows, "format", format)
+	u, address := p.User, clientAddress(r)
+	name := "工单导出-" + s.Clock.Now().In(s.Location).Format("20060102-150405") + "." + format
+	s.startExport(w, r, p, "工单", format, name, func(ctx context.Context, j *exportJob, out io.Writer) error {
+		x, err := export.Prepare(ctx, s.cases(), u, "", f,
+			export.Options{Fields: s.Fields, Format: format, MaxRows: maxPageExport, Address: address})
+		if err != nil {
+			return err
+		}
+		j.setTotal(x.Rows())
+		tw, err := export.NewWriter(out, format, tabfile.UTF8)
+		if err != nil {
+			return err
+		}
+		defer tabfile.Discard(tw)
+		res, err := x.Write(ctx, &countRows{RowWriter: tw, n: &j.rows})
+		if err != nil {
+			return err
+		}
+		if format == export.FormatXLSX {
+			j.setPhase("生成文件")
+		}
+		if err := tw.Close(); err != nil {
+			return err
+		}
+		s.Log.Info("tickets exported", "job", j.id, "user_id", u.ID, "rows", res.Rows, "format", format)
+		return nil
+	})
 }
 
 // sameSite refuses a download that another site started (a link or a
@@ -87,49 +98,4 @@ func sameSite(r *http.Request) error {
 		return nil
 	}
 	return core.Errorf(core.EFORBIDDEN, "请从本系统的页面发起导出或下载")
-}
-
-// download is the response of a file download: the headers are sent with
-// the first byte, so that an error before it can still answer with an
-// error page.
-type download struct {
-	w           http.ResponseWriter
-	name        string
-	contentType string
-	started     bool
-}
-
-func (d *download) Write(b []byte) (int, error) {
-	if !d.started {
-		d.started = true
-		h := d.w.Header()
-		h.Set("Content-Type", d.contentType)
-		h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(d.name))
-		h.Set("Cache-Control", "no-store")
-		d.w.WriteHeader(http.StatusOK)
-	}
-	return d.w.Write(b)
-}
-
-// finishDownload closes tw, which writes what it holds to out.
-func (s *Server) finishDownload(r *http.Request, out *download, tw tabfile.RowWriter) {
-	if err := tw.Close(); err != nil {
-		s.abortDownload(r, out, err)
-		return
-	}
-	if !out.started { // an empty file
-		out.Write(nil)
-	}
-}
-
-// abortDownload answers an error of a download: with the error page when
-// nothing was sent yet; else by breaking the connection, so that the
-// client sees a failed download rather than a file that looks complete.
-func (s *Server) abortDownload(r *http.Request, out *download, err error) {
-	if !out.started {
-		s.failPage(out.w, r, err)
-		return
-	}
-	s.Log.Error("download failed", "path", r.URL.Path, "err", err)
-	panic(http.ErrAbortHandler)
 }

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -61,15 +59,6 @@ const (
 	// maxFormParts their number.
 	maxFormPart  = 64 << 10
 	maxFormParts = 16
-)
-
-// Job states.
-const (
-	jobPreview = "preview" // uploaded, mapping being checked
-	jobQueued  = "queued"  // started, waiting for the import before it
-	jobRunning = "running"
-	jobDone    = "done"
-	jobFailed  = "failed"
 )
 
 var jobStateLabels = map[string]string{
@@ -279,6 +268,7 @@ type jobView struct {
 	Fields               []fieldChoice
 	MappingName          string
 	// Progress and summary.
+	Progress                    progressView
 	Phase                       string
 	Percent                     string // "" when unknown (XLSX)
 	Rows0, Stored, Rejected     int
@@ -382,14 +372,6 @@ func uploadName(name string) string {
 		return "upload"
 	}
 	return name
-}
-
-func newJobID() (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("job id: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 // handleImportUpload streams an uploaded file to the job's private
@@ -672,6 +654,8 @@ func (s *Server) jobView(p principal, j *importJob, choice []string) jobView {
 		if pct, ok := j.percent(); ok {
 			v.Percent = strconv.FormatFloat(pct, 'f', 1, 64)
 		}
+		v.Progress = progressView{ID: "import-progress", Heading: "正在导入", Status: "/api/v1/imports/" + j.id, Percent: v.Percent,
+			Text: importProgressText(j.state, j.phase, j.prog), Hint: "导入在服务器后台进行，可以离开此页面，稍后从“导入工单”页回来查看结果。"}
 	default:
 		v.Ended, v.Failed = true, j.state == jobFailed
 	}
@@ -687,6 +671,14 @@ func (s *Server) jobView(p principal, j *importJob, choice []string) jobView {
 	v.Indexed, v.Predicted = j.indexed, j.predicted
 	v.Rejects = v.Ended && sum.RejectsFile != ""
 	return v
+}
+
+// importProgressText says how far a queued or running import is.
+func importProgressText(state, phase string, prog importer.Progress) string {
+	if state == jobQueued {
+		phase = "排队等待前一个导入完成"
+	}
+	return fmt.Sprintf("%s：已处理 %d 行，已保存 %d 条，拒绝 %d 行", phase, prog.Rows, prog.Stored, prog.Rejected)
 }
 
 // percent is how far the import has read the file (CSV only); ok is false
@@ -1014,6 +1006,7 @@ type importStatusJSON struct {
 	Rows     int      `json:"rows"`
 	Stored   int      `json:"stored"`
 	Rejected int      `json:"rejected"`
+	Text     string   `json:"text"` // the progress as the page says it
 	Summary  *struct {
 		Created   int      `json:"created"`
 		Updated   int      `json:"updated"`
@@ -1038,6 +1031,9 @@ func (s *Server) handleImportStatus(w http.ResponseWriter, r *http.Request, p pr
 		Rows: j.prog.Rows, Stored: j.prog.Stored, Rejected: j.prog.Rejected, Error: j.errMsg}
 	if pct, ok := j.percent(); ok && j.state != jobPreview {
 		out.Percent = &pct
+	}
+	if j.state == jobQueued || j.state == jobRunning {
+		out.Text = importProgressText(j.state, j.phase, j.prog)
 	}
 	if out.Done {
 		sum := j.sum
@@ -1083,27 +1079,17 @@ func (s *Server) handleImportRejects(w http.ResponseWriter, r *http.Request, p p
 		}
 	}
 	j.convert.Unlock()
-	f, err := os.Open(out)
-	if err != nil {
+	if _, err := os.Stat(out); err != nil {
 		s.failPage(w, r, core.Errorf(core.ENOTFOUND, "拒绝行文件已删除（任务保留 24 小时）"))
 		return
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
 	name := "拒绝行-" + strings.TrimSuffix(j.file, filepath.Ext(j.file)) + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
-	w.Header().Set("Cache-Control", "no-store")
 	s.Log.Info("import rejects downloaded", "job", j.id, "user_id", p.User.ID)
 	// The rejected rows hold callers' data in clear: a download is an
 	// export (the job id names it; the file name could be personal).
 	s.addAudit(r, core.AuditEntry{Actor: p.User.Username, Role: p.User.Role, Action: core.AuditExport,
 		Detail: fmt.Sprintf("导入任务 %s 的拒绝行（Excel）", j.id)})
-	http.ServeContent(w, r, "", fi.ModTime(), f)
+	s.serveJobFile(w, r, out, name, xlsxType, "拒绝行文件已删除（任务保留 24 小时）")
 }
 
 // rejectsXLSX converts the importer's rejects CSV at src to an XLSX file

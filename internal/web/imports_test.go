@@ -26,7 +26,7 @@ func importFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := newFixture(t)
 	f.server.ImportDir = t.TempDir()
-	t.Cleanup(f.server.closeImports)
+	t.Cleanup(f.server.closeJobs)
 	return f
 }
 
@@ -386,7 +386,7 @@ func TestImportShutdownRemovesFiles(t *testing.T) {
 	if left, _ := os.ReadDir(f.server.ImportDir); len(left) != 2 {
 		t.Fatalf("%d job directories, want 2", len(left))
 	}
-	f.server.closeImports()
+	f.server.closeJobs()
 	if left, _ := os.ReadDir(f.server.ImportDir); len(left) != 0 {
 		t.Errorf("%d job directories after shutdown", len(left))
 	}
@@ -483,7 +483,7 @@ func TestImportProgressPage(t *testing.T) {
 	}
 	r := f.get(t, c, "/import/"+id)
 	page := string(r.body)
-	for _, want := range []string{`<noscript><meta http-equiv="refresh" content="3"></noscript>`, `<script src="/static/import.js"></script>`,
+	for _, want := range []string{`<noscript><meta http-equiv="refresh" content="3"></noscript>`, `<script src="/static/job.js"></script>`,
 		`data-status="/api/v1/imports/` + id + `"`, "<progress"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("progress page lacks %q", want)
@@ -493,8 +493,8 @@ func TestImportProgressPage(t *testing.T) {
 	if st.Done || st.State != jobQueued {
 		t.Errorf("queued job: %+v", st)
 	}
-	if r := f.get(t, c, "/static/import.js"); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("data-status")) {
-		t.Errorf("import.js: %d", r.status)
+	if r := f.get(t, c, "/static/job.js"); r.status != http.StatusOK || !bytes.Contains(r.body, []byte("data-status")) {
+		t.Errorf("job.js: %d", r.status)
 	}
 	<-f.server.imports.store
 	j := waitJob(t, f, id)

@@ -82,8 +82,10 @@ func TestRouteMatrix(t *testing.T) {
 	}
 	// An import job of admin's, finished with a rejected row: {job}.
 	f.server.ImportDir = t.TempDir()
-	t.Cleanup(f.server.closeImports)
+	t.Cleanup(f.server.closeJobs)
 	job := importedJob(t, f, "admin")
+	// An export job of admin's, finished: {job} of /exports.
+	exportJob := f.startedExport(t, f.login(t, "admin"), "/tickets/export?format=csv").id
 	clients := map[string]*http.Client{"": f.client(t)}
 	csrf := map[string]string{}
 	signIn := func() {
@@ -119,6 +121,9 @@ func TestRouteMatrix(t *testing.T) {
 		path = strings.Replace(path, "{user}", strconv.FormatInt(target.ID, 10), 1)
 		path = strings.Replace(path, "{name}", core.SettingLimits, 1)
 		path = strings.Replace(path, "{n}", "1", 1) // the attachment seeded above
+		if strings.Contains(path, "/exports/") {
+			path = strings.Replace(path, "{job}", exportJob, 1)
+		}
 		path = strings.Replace(path, "{job}", job, 1)
 		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
 			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
@@ -143,7 +148,7 @@ func TestRouteMatrix(t *testing.T) {
 						}
 						noTickets(t, r, nil)
 						return
-					case signedIn, ticketID, scoped, reference, desk, intake, admin:
+					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -159,6 +164,22 @@ func TestRouteMatrix(t *testing.T) {
 						r := send(path)
 						if r.status >= 500 {
 							t.Fatalf("status %d", r.status)
+						}
+						noTickets(t, r, nil)
+					case owner:
+						// A job is its owner's (admin's) only: everyone else
+						// finds none, administrators too.
+						r := send(path)
+						missing := send(strings.Replace(path, exportJob, "no-such-job", 1))
+						if u.name == "admin" {
+							if r.status != http.StatusOK {
+								t.Fatalf("owner: status %d, want 200: %.300s", r.status, r.body)
+							}
+							noTickets(t, r, u.sees)
+							return
+						}
+						if r.status != http.StatusNotFound || !bytes.Equal(r.body, missing.body) {
+							t.Fatalf("another user's job: status %d %.200s, want 404 as a missing one", r.status, r.body)
 						}
 						noTickets(t, r, nil)
 					case reference:
@@ -245,6 +266,9 @@ func TestRouteMatrix(t *testing.T) {
 						noTickets(t, r, nil)
 					case scoped:
 						r := send(path)
+						if strings.HasPrefix(path, "/tickets/export") && r.status == http.StatusSeeOther {
+							r = f.exported(t, c, path) // the file of the job it started
+						}
 						if !u.reads {
 							if r.status != http.StatusForbidden {
 								t.Fatalf("status %d, want 403", r.status)

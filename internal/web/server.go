@@ -91,12 +91,16 @@ type Server struct {
 	// system's temporary directory.
 	MaxImportUpload int64
 	ImportDir       string
+	// ExportDir is where the export jobs write their files, in a private
+	// directory; "" means the system's temporary directory.
+	ExportDir string
 
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
 	taskCache  taskCache
 	loginAudit auditLimiter // of throttled sign-ins in the audit log
 	imports    *importJobs  // set by Handler
+	exports    *exportJobs  // set by Handler
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -119,6 +123,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.imports == nil {
 		s.imports = newImportJobs()
+	}
+	if s.exports == nil {
+		s.exports = newExportJobs(s.ExportDir, s.Clock.Now)
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -159,6 +166,9 @@ const (
 	intake
 	// admin routes are for administrators only: users, audit, settings.
 	admin
+	// owner routes show a job of the {job} path value (an export): its
+	// owner's only; anyone else's answers exactly as a missing one.
+	owner
 )
 
 // route is one entry of the route table.
@@ -220,6 +230,9 @@ func (s *Server) routeTable() []route {
 		{"GET /tickets/export", scoped, s.page(s.handleTicketsExport)},
 		{"GET /admin/audit", admin, s.page(s.handleAuditPage)},
 		{"GET /admin/audit/export", admin, s.page(s.handleAuditExport)},
+		{"GET /exports", signedIn, s.page(s.handleExportsPage)},
+		{"GET /exports/{job}", owner, s.page(s.handleExportPage)},
+		{"GET /exports/{job}/file", owner, s.page(s.handleExportFile)},
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},
@@ -236,6 +249,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/tickets/{id}", ticketID, s.api(s.handleTicket)},
 		{"GET /api/v1/tickets/{id}/dispatch", ticketID, s.api(s.handleDispatchSuggestions)},
 		{"GET /api/v1/imports/{job}", desk, s.api(s.handleImportStatus)},
+		{"GET /api/v1/exports/{job}", owner, s.api(s.handleExportStatus)},
 		{"/api/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))
 		}},
@@ -254,7 +268,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 // shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	h := s.Handler()
-	defer s.closeImports() // at the end: running imports stop, their files go
+	defer s.closeJobs() // at the end: running imports and exports stop, their files go
 	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -268,6 +282,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	go s.warmRates(ctx)
 	go s.expireImports(ctx)
+	go s.expireExports(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -159,9 +159,10 @@ func newFixture(t testing.TB) *fixture {
 			t.Fatal(err)
 		}
 	}
-	s := &Server{Store: db, Clock: fixedClock}
+	s := &Server{Store: db, Clock: fixedClock, ExportDir: t.TempDir()}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
+	t.Cleanup(s.closeJobs) // before the server closes: the jobs stop, their files go
 	return &fixture{srv: srv, store: db, server: s}
 }
 
