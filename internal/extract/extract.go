@@ -30,11 +30,12 @@ type EntityType string
 // Entity types. Identifier types (PHONE, ID_CARD, PLATE, ...) are those of
 // package deid.
 const (
-	Community EntityType = "COMMUNITY" // a 社区 (or street, grid) of the area registry
+	Community EntityType = "COMMUNITY" // a 社区 or 村 (or a grid of the area registry)
+	Town      EntityType = "TOWN"      // a 街道, 镇 or 乡 (a street of the registry, or by its suffix)
 	Compound  EntityType = "COMPOUND"  // 小区, 花园, 家园, 苑, 里, 院 ...
-	Road      EntityType = "ROAD"      // 路, 街, 大街, 胡同, 巷, optionally with a house number
+	Road      EntityType = "ROAD"      // 路, 街, 大街, 胡同, 巷 (the house number is a BUILDING)
 	Building  EntityType = "BUILDING"  // 3号楼2单元501 (found by deid as ADDRESS)
-	Zone      EntityType = "ZONE"      // district-style codes: A3区, B市
+	Zone      EntityType = "ZONE"      // 省, 市, 区, 县, and their codes: A市, A3区, B6县
 	Org       EntityType = "ORG"       // 公司, 物业, 医院, 学校, 派出所, 居委会, 街道办 ...
 )
 

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,41 +20,93 @@ type PlaceFinder struct {
 	lex    *lexicon
 	values []string // registry code of each lexicon word
 	scores []float64
+	types  []EntityType
+}
+
+// KnownPlace is a named place the registry knows beside its areas: a
+// residential compound or a road, with the other names people use for it.
+type KnownPlace struct {
+	Name    string
+	Aliases []string
+	Code    string // the Value of its mentions; Name when empty
+}
+
+// PlaceOption adds names to a PlaceFinder.
+type PlaceOption func(*placeNames)
+
+type placeNames struct{ compounds, roads []KnownPlace }
+
+// WithCompounds adds known residential compounds (小区) and their aliases,
+// found as COMPOUND with Value the compound's code or name.
+func WithCompounds(ps ...KnownPlace) PlaceOption {
+	return func(n *placeNames) { n.compounds = append(n.compounds, ps...) }
+}
+
+// WithRoads adds known roads and their aliases, found as ROAD.
+func WithRoads(ps ...KnownPlace) PlaceOption {
+	return func(n *placeNames) { n.roads = append(n.roads, ps...) }
 }
 
 // registrySuffixes are cut from registry names to get the short forms people
 // say: 南苑社区 ↔ 南苑, 清河湾街道 ↔ 清河湾.
 var registrySuffixes = []string{"社区居委会", "居委会", "社区", "街道办事处", "街道办", "街道", "网格", "村委会", "村"}
 
-// NewPlaceFinder returns a finder for the areas of a registry.
-func NewPlaceFinder(areas core.Areas) *PlaceFinder {
+// NewPlaceFinder returns a finder for the areas of a registry: a street
+// (街道, 镇, 乡) is found as TOWN, a community and a grid as COMMUNITY (a
+// grid is a part of a community, the level below it that people name),
+// with Value the registry code. Options add known compounds and roads.
+func NewPlaceFinder(areas core.Areas, opts ...PlaceOption) *PlaceFinder {
 	pf := &PlaceFinder{}
 	var words []string
-	add := func(name, code string) {
+	word := func(w, code string, typ EntityType, score float64) {
+		words = append(words, w)
+		pf.values = append(pf.values, code)
+		pf.scores = append(pf.scores, score)
+		pf.types = append(pf.types, typ)
+	}
+	add := func(name, code string, typ EntityType, sufs []string) {
 		name = strings.TrimSpace(name)
 		if name == "" {
 			return
 		}
-		words = append(words, name)
-		pf.values = append(pf.values, code)
-		pf.scores = append(pf.scores, 0.95)
-		for _, suf := range registrySuffixes {
+		word(name, code, typ, 0.95)
+		for _, suf := range sufs {
 			if short, ok := strings.CutSuffix(name, suf); ok && len([]rune(short)) >= 2 {
-				words = append(words, short)
-				pf.values = append(pf.values, code)
-				pf.scores = append(pf.scores, 0.75)
+				word(short, code, typ, 0.75)
 				break
 			}
 		}
 	}
 	for _, s := range areas.Streets {
-		add(s.Name, s.Code)
+		typ := Community
+		if strings.Contains(s.Name, "街道") || strings.HasSuffix(s.Name, "镇") || strings.HasSuffix(s.Name, "乡") {
+			typ = Town
+		}
+		add(s.Name, s.Code, typ, registrySuffixes)
 	}
 	for _, c := range areas.Communities {
-		add(c.Name, c.Code)
+		add(c.Name, c.Code, Community, registrySuffixes)
 	}
 	for _, g := range areas.Grids {
-		add(g.Name, g.Code)
+		add(g.Name, g.Code, Community, registrySuffixes)
+	}
+	var n placeNames
+	for _, o := range opts {
+		o(&n)
+	}
+	for _, k := range [...]struct {
+		ps  []KnownPlace
+		typ EntityType
+	}{{n.compounds, Compound}, {n.roads, Road}} {
+		for _, p := range k.ps {
+			code := cmp.Or(p.Code, strings.TrimSpace(p.Name))
+			add(p.Name, code, k.typ, []string{"小区"})
+			for _, a := range p.Aliases {
+				if a = strings.TrimSpace(a); a != "" {
+					word(a, code, k.typ, 0.9)
+				}
+			}
+		}
 	}
 	pf.lex = newLexicon(words)
 	return pf
@@ -107,37 +160,47 @@ func Places(text string, areas core.Areas) []Entity {
 }
 
 // Find returns the places of s sorted by position, without overlaps (the
-// longer span wins): COMMUNITY (Value: registry code), COMPOUND, ROAD (Value:
-// the road name without the house number), BUILDING (building, unit, room
-// as package deid finds them) and ZONE (A3区, B市).
+// longer span wins), one span per level of the administrative ladder:
+// ZONE (A市, A3区, B6县, 西地省; Value upper-case), TOWN (街道, 镇, 乡),
+// COMMUNITY (社区, 村; registry areas with Value their code), COMPOUND,
+// ROAD (the name without the house number) and BUILDING (house number,
+// building, unit, room: 18号, 3号楼2单元501). A name never reaches back into
+// the place before it (A市永安东路 is A市 then 永安东路), and generic
+// references (本小区, 之前小区, 这条路) and phrases that only look like places
+// (必经之路, 教育路线, 马路) are not places.
 func (pf *PlaceFinder) Find(s string) []Entity {
 	orig := []rune(s)
 	rs := foldRunes(orig)
-	var out []Entity
+	out := zones(rs)
 	pf.lex.scan(rs, func(h hit) {
 		if pf.scores[h.w] < 0.9 && startsWithSuffix(rs[h.end:]) {
 			return // 清河湾东路, 清河湾嘉园: a road or compound named after the area
 		}
-		out = append(out, Entity{Type: Community, Start: h.pos, End: h.end, Value: pf.values[h.w], Score: pf.scores[h.w]})
+		out = append(out, Entity{Type: pf.types[h.w], Start: h.pos, End: h.end, Value: pf.values[h.w], Score: pf.scores[h.w]})
 	})
-	// A compound or road name does not reach back into a registry name:
-	// 清河湾东社区滨河家园 is the community, then the compound.
-	var ends []int
-	for _, e := range out {
-		ends = append(ends, e.End)
-	}
-	roads := suffixEntities(rs, roadSuffixes, Road, ends)
-	for _, e := range roads {
-		ends = append(ends, e.End)
-	}
-	out = append(out, roads...)
-	out = append(out, suffixEntities(rs, compoundSuffixes, Compound, ends)...)
-	out = append(out, zones(rs)...)
 	for _, sp := range deid.Spans(s) {
 		if sp.Type == deid.Address {
 			out = append(out, Entity{Type: Building, Start: sp.Start, End: sp.End, Value: sp.Text, Score: sp.Score})
 		}
 	}
+	// A name does not reach back into a place found so far: 清河湾东社区滨河
+	// 家园 is the community, then the compound.
+	stops := make([]bool, len(rs)+1)
+	found := map[[2]int]bool{}
+	for _, e := range out {
+		stops[e.End] = true
+		found[[2]int{e.Start, e.End}] = true
+	}
+	for _, e := range ladder(rs, stops) {
+		if !found[[2]int{e.Start, e.End}] { // the registry's reading wins
+			out = append(out, e)
+		}
+	}
+	// A bare 3栋 or 一单元 locates a household only after the place it is
+	// in (海洋半岛1栋); alone it is mostly a count or a reference.
+	out = slices.DeleteFunc(out, func(e Entity) bool {
+		return e.Type == Building && !stops[e.Start] && bareBuilding(rs[e.Start:e.End])
+	})
 	return resolve(orig, out)
 }
 
@@ -361,21 +424,74 @@ func compoundPart(rs []rune, i int) int {
 	return i
 }
 
-// zones finds district-style codes: one Latin letter, optionally digits,
-// then 区, 市, 座 or 栋 (A3区, B市), not inside a longer Latin word.
+// bareBuilding reports whether rs is one number and one of 栋, 幢, 单元.
+func bareBuilding(rs []rune) bool {
+	j := number(rs, 0)
+	return j > 0 && j < len(rs) && slices.Contains([]string{"栋", "幢", "单元"}, string(rs[j:]))
+}
+
+// provinces are the province names a message may use in full (西地省 is
+// the anonymised one of the message board).
+var provinces = runesOf("西地", "湖南", "湖北", "广东", "广西", "江西", "江苏", "浙江", "福建", "安徽", "河南", "河北", "山东", "山西",
+	"陕西", "甘肃", "四川", "贵州", "云南", "海南", "辽宁", "吉林", "黑龙江", "青海", "台湾")
+
+// cities are city names a message may use with 市.
+var cities = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields("北京 上海 天津 重庆 广州 深圳 武汉 南京 杭州 成都 西安 昆明 贵阳 福州 厦门 三明 南昌 长沙 郑州 合肥 济南 南宁 海口 东莞 佛山 苏州 无锡 宁波 青岛 沈阳 大连 哈尔滨 长春 石家庄 太原 兰州 乌鲁木齐 拉萨 银川 西宁 呼和浩特") {
+		m[c] = true
+	}
+	return m
+}()
+
+// zones finds zones: codes of Latin letters then digits then 区, 县 or 市,
+// or a letter then 市 (A市, A3区, B6县, K10县), not inside a longer Latin
+// word, and provinces (湖南省).
 func zones(rs []rune) []Entity {
 	var out []Entity
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
+		if r == '市' && i >= 2 && (i == 2 || text.KindOf(rs[i-3]) != text.Han || stopRunes[rs[i-3]]) && cities[string(rs[i-2:i])] {
+			out = append(out, Entity{Type: Zone, Start: i - 2, End: i + 1, Score: 0.8})
+			continue
+		}
+		if j := number(rs, i+1); (r == 's' || r == 'g' || r == 'x') && j-i == 4 && (i == 0 || rs[i-1] < 'a' || rs[i-1] > 'z') {
+			// s217线, g107国道: a numbered highway.
+			end := -1
+			for _, w := range []string{"国道", "省道", "县道", "线"} {
+				if hasPrefix(rs[j:], []rune(w)) {
+					end = j + len([]rune(w))
+					break
+				}
+			}
+			if end > 0 {
+				out = append(out, Entity{Type: Road, Start: i, End: end, Score: 0.8})
+				i = end - 1
+				continue
+			}
+		}
+		if r == '省' {
+			for _, p := range provinces {
+				if len(p) <= i && hasPrefix(rs[i-len(p):], p) {
+					out = append(out, Entity{Type: Zone, Start: i - len(p), End: i + 1, Score: 0.8})
+					break
+				}
+			}
+			continue
+		}
 		if !(r >= 'a' && r <= 'z') || i > 0 && (rs[i-1] >= 'a' && rs[i-1] <= 'z' || rs[i-1] >= '0' && rs[i-1] <= '9') {
 			continue
 		}
 		j := i + 1
-		for j < len(rs) && j-i <= 4 && rs[j] >= '0' && rs[j] <= '9' {
+		for j < len(rs) && j-i < 2 && rs[j] >= 'a' && rs[j] <= 'z' {
 			j++
 		}
-		if j < len(rs) && strings.ContainsRune("区市座", rs[j]) {
-			out = append(out, Entity{Type: Zone, Start: i, End: j + 1, Score: 0.7,
+		d := j
+		for j < len(rs) && j-d < 3 && rs[j] >= '0' && rs[j] <= '9' {
+			j++
+		}
+		if j < len(rs) && (rs[j] == '市' || j > d && (rs[j] == '区' || rs[j] == '县')) {
+			out = append(out, Entity{Type: Zone, Start: i, End: j + 1, Score: 0.8,
 				Value: strings.ToUpper(string(rs[i : j+1]))})
 			i = j
 		}

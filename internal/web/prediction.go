@@ -3,11 +3,11 @@ package web
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/extract"
 )
 
 // predictionJSON is the API form of a ticket's prediction (智能研判).
@@ -89,10 +89,13 @@ type predictionPanel struct {
 	Pending      bool // made for this page, not stored yet
 }
 
-type placeRow struct{ Type, Text, Conf string }
+type placeRow struct {
+	Type, Text, Conf string
+	Count            int // mentions of the place
+}
 
 var placeTypeLabels = map[string]string{
-	"COMMUNITY": "社区", "COMPOUND": "小区", "ROAD": "道路", "BUILDING": "楼栋门牌", "ZONE": "区划代码", "ORG": "单位",
+	"TOWN": "街道乡镇", "COMMUNITY": "社区", "COMPOUND": "小区", "ROAD": "道路", "BUILDING": "楼栋门牌", "ZONE": "区划代码", "ORG": "单位",
 }
 
 func percent(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }
@@ -125,17 +128,14 @@ func (s *Server) toPredictionPanel(t core.Ticket, p core.Prediction, stored bool
 	if pp.Model == "" {
 		pp.Model = "规则（未配置分类模型）"
 	}
-	for _, m := range p.Places {
-		label := placeTypeLabels[m.Type]
+	// A place named again (in the title and the content, or by its short
+	// name) is one row with its count (the API keeps every mention).
+	for _, pc := range extract.CountPlaces(p.Places) {
+		label := placeTypeLabels[pc.Type]
 		if label == "" {
-			label = m.Type
+			label = pc.Type
 		}
-		row := placeRow{Type: label, Text: m.Text, Conf: percent(m.Score)}
-		// A place named in the title and again in the content is listed
-		// once (the API keeps both mentions, with their fields).
-		if !slices.ContainsFunc(pp.Places, func(r placeRow) bool { return r.Type == row.Type && r.Text == row.Text }) {
-			pp.Places = append(pp.Places, row)
-		}
+		pp.Places = append(pp.Places, placeRow{Type: label, Text: pc.Text, Conf: percent(pc.Score), Count: pc.Count})
 	}
 	for _, d := range differs(t, p) {
 		switch d {
