@@ -34,6 +34,9 @@ type IntentResult struct {
 	// Scores are the lexicon scores in core.Intents order (or, for a
 	// retrained model, the combined probabilities).
 	Scores [6]float64 `json:"scores"`
+	// Probs are the calibrated probabilities of core.Intents; Confidence
+	// is that of Intent.
+	Probs [6]float64 `json:"probs"`
 	Cues   []Cue      `json:"cues"`
 	// Default is set when no cue fired and Intent is DefaultIntent.
 	Default bool `json:"default,omitempty"`
@@ -243,19 +246,32 @@ func Intent(title, content string) IntentResult {
 	}
 	res.Intent = core.Intents[best]
 	res.Scores = sc
-	res.Confidence = softmaxTop(sc[:], best)
+	res.Probs = softmax(sc, intentTemperature)
+	res.Confidence = res.Probs[best]
 	res.Default = !fired
 	return res
 }
 
-// softmaxTop is the softmax probability of sc[best].
-func softmaxTop(sc []float64, best int) float64 {
+// softmax returns the softmax of sc at temperature temp.
+func softmax(sc [6]float64, temp float64) [6]float64 {
+	top := slices.Max(sc[:])
+	var p [6]float64
 	sum := 0.0
-	for _, v := range sc {
-		sum += math.Exp(v - sc[best])
+	for i, v := range sc {
+		p[i] = math.Exp((v - top) / temp)
+		sum += p[i]
 	}
-	return 1 / sum
+	for i := range p {
+		p[i] /= sum
+	}
+	return p
 }
+
+// intentTemperature divides the cue scores before the softmax, so that the
+// confidence is calibrated. Chosen on the gold set's dev split of real
+// messages: log-loss 1.092 at 1 (0.99 on wrong answers), 1.045 at 1.5,
+// 1.078 at 2, where no wrong answer of the split gets 0.90 or more.
+const intentTemperature = 2.0
 
 // firstSentenceEnd returns the offset after the first sentence of rs.
 func firstSentenceEnd(rs []rune) int {

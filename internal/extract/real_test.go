@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,9 +46,8 @@ func TestRealIntentUrgency(t *testing.T) {
 			r := PredictIntent(m.Title, m.Detail)
 			intents.Add(m.Intent, string(r.Intent))
 			conf += r.Confidence
-			p := r.Confidence
+			p := r.Probs[slices.Index(core.Intents, core.Intent(m.Intent))]
 			if string(r.Intent) != m.Intent {
-				p = (1 - r.Confidence) / 5
 				if r.Confidence >= 0.9 {
 					wrongSure = append(wrongSure, fmt.Sprintf("%d %s→%s %.2f", m.ID, m.Intent, r.Intent, r.Confidence))
 				}

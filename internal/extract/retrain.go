@@ -96,6 +96,6 @@ func (im *IntentModel) Intent(title, content string) IntentResult {
 		}
 	}
 	res := lex
-	res.Intent, res.Confidence, res.Scores, res.Default = core.Intents[best], comb[best], comb, false
+	res.Intent, res.Confidence, res.Scores, res.Probs, res.Default = core.Intents[best], comb[best], comb, comb, false
 	return res
 }
