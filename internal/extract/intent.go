@@ -37,7 +37,7 @@ type IntentResult struct {
 	// Probs are the calibrated probabilities of core.Intents; Confidence
 	// is that of Intent.
 	Probs [6]float64 `json:"probs"`
-	Cues   []Cue      `json:"cues"`
+	Cues  []Cue      `json:"cues"`
 	// Default is set when no cue fired and Intent is DefaultIntent.
 	Default bool `json:"default,omitempty"`
 }
