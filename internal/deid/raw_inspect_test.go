@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"jiceng/internal/realtext"
 )
 
 // TestRawInspect prints every span found in a file of real messages
@@ -15,19 +17,7 @@ import (
 // file, which never enters the repository; JICENG_RAW_TYPES restricts the
 // types printed (e.g. PERSON,ADDRESS), JICENG_RAW_FIELDS=title the fields.
 func TestRawInspect(t *testing.T) {
-	path := os.Getenv("JICENG_RAW_MESSAGES")
-	if path == "" {
-		t.Skip("JICENG_RAW_MESSAGES not set")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := realtext.RawRows(t)
 	want := map[string]bool{}
 	for _, ty := range strings.Split(os.Getenv("JICENG_RAW_TYPES"), ",") {
 		if ty != "" {

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"encoding/csv"
 	"fmt"
 	"os"
 	"sort"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"jiceng/internal/core"
+	"jiceng/internal/realtext"
 )
 
 // TestRawPlaces prints the places found in real citizen messages, for
@@ -17,19 +17,7 @@ import (
 // ./internal/extract -run TestRawPlaces -v. JICENG_RAW_SHOW=all prints
 // every message's spans, otherwise the most frequent span texts per type.
 func TestRawPlaces(t *testing.T) {
-	path := os.Getenv("JICENG_RAW_MESSAGES")
-	if path == "" {
-		t.Skip("JICENG_RAW_MESSAGES not set")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := realtext.RawRows(t)
 	pf := NewPlaceFinder(core.Areas{})
 	counts := map[EntityType]map[string]int{}
 	show := os.Getenv("JICENG_RAW_SHOW")

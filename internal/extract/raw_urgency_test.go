@@ -1,12 +1,12 @@
 package extract
 
 import (
-	"encoding/csv"
 	"os"
 	"strings"
 	"testing"
 
 	"jiceng/internal/core"
+	"jiceng/internal/realtext"
 )
 
 // rawMessages reads the real message file named by JICENG_RAW_MESSAGES
@@ -14,21 +14,8 @@ import (
 // skips the test.
 func rawMessages(t *testing.T) [][2]string {
 	t.Helper()
-	path := os.Getenv("JICENG_RAW_MESSAGES")
-	if path == "" {
-		t.Skip("JICENG_RAW_MESSAGES not set")
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out [][2]string
-	for _, r := range recs[1:] {
+	for _, r := range realtext.RawRows(t)[1:] {
 		out = append(out, [2]string{r[3], r[4]})
 	}
 	return out
