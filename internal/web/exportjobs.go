@@ -275,20 +275,6 @@ func (c *countRows) Write(row []string) error {
 	return nil
 }
 
-// expireExports removes expired export jobs every hour until ctx ends.
-func (s *Server) expireExports(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			s.exports.sweep(s.Clock.Now())
-		}
-	}
-}
-
 // closeJobs stops the import and export jobs and removes their files
 // (Serve does it at shutdown; tests that use Handler call it).
 func (s *Server) closeJobs() {

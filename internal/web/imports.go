@@ -188,9 +188,10 @@ func (js *importJobs) list(u core.User) []*importJob {
 	return out
 }
 
-// expireImports removes expired import jobs every hour until ctx ends, so
-// that an idle server does not keep rejects beyond importJobTTL.
-func (s *Server) expireImports(ctx context.Context) {
+// hourly calls fn every hour until ctx ends: Serve sweeps the expired
+// import and export jobs with it, so that an idle server does not keep their
+// files beyond their time to live.
+func hourly(ctx context.Context, fn func()) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -198,7 +199,7 @@ func (s *Server) expireImports(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			s.imports.sweep(s.Clock.Now())
+			fn()
 		}
 	}
 }

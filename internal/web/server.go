@@ -281,8 +281,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go s.warmRates(ctx)
-	go s.expireImports(ctx)
-	go s.expireExports(ctx)
+	go hourly(ctx, func() { s.imports.sweep(s.Clock.Now()) })
+	go hourly(ctx, func() { s.exports.sweep(s.Clock.Now()) })
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
