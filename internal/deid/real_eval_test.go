@@ -61,7 +61,7 @@ func TestRealPersonalData(t *testing.T) {
 					}
 					p = append(p, realtext.Span{Field: field, Type: typ, Start: s.Start, End: s.End, Text: s.Text})
 				}
-				ps = addPRF(ps, realtext.SpanScore(g, p, realTypes, true))
+				ps = realtext.Sum(ps, realtext.SpanScore(g, p, realTypes, true))
 				if split == *realSplit {
 					errs = append(errs, spanErrors(m.ID, text, g, p)...)
 				}
@@ -85,19 +85,6 @@ func TestRealPersonalData(t *testing.T) {
 			}
 		}
 	}
-}
-
-// addPRF adds the counts of b to a, type by type (a may be empty).
-func addPRF(a, b []realtext.PRF) []realtext.PRF {
-	if a == nil {
-		return b
-	}
-	for i := range a {
-		a[i].Gold += b[i].Gold
-		a[i].Pred += b[i].Pred
-		a[i].Match += b[i].Match
-	}
-	return a
 }
 
 // spanErrors lists the gold spans not predicted (MISS) and the predicted
