@@ -23,8 +23,13 @@ var (
 )
 
 // defaultIntentLexiconWeight is the lexicon's exponent in the default
-// combination, chosen on the gold set's dev split.
-const defaultIntentLexiconWeight = 0.5
+// combination and defaultIntentTemperature flattens it, both chosen on the
+// gold set's dev split (macro-F1 0.644 at weight 0.5, 0.674 at 1, 0.634 at
+// 2; log-loss 0.902 at temperature 1, 0.754 at 2, 0.852 at 3).
+const (
+	defaultIntentLexiconWeight = 1.0
+	defaultIntentTemperature   = 2.0
+)
 
 // DefaultIntentModel returns the embedded intent model combined with the
 // lexicon, or nil when the binary was built without one.
@@ -37,7 +42,7 @@ func DefaultIntentModel() *IntentModel {
 		if err != nil {
 			panic("extract: embedded intent_model.bin: " + err.Error())
 		}
-		defaultIntentModel = &IntentModel{model: m, LexiconWeight: defaultIntentLexiconWeight}
+		defaultIntentModel = &IntentModel{model: m, LexiconWeight: defaultIntentLexiconWeight, Temperature: defaultIntentTemperature}
 	})
 	return defaultIntentModel
 }

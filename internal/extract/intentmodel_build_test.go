@@ -21,7 +21,7 @@ import (
 var intentRaw = flag.String("intent.raw", "", "real message file to retrain intent_model.bin from")
 
 // intentTrainConfig is the classifier configuration of the default model.
-var intentTrainConfig = classify.Config{Seed: 1, ClassWeight: "none", Features: classify.FeatureConfig{MaxN: 2, MinDF: 2, Bits: 18}}
+var intentTrainConfig = classify.Config{Seed: 1, ClassWeight: "balanced", Features: classify.FeatureConfig{MaxN: 2, MinDF: 2, Bits: 18}}
 
 func TestBuildIntentModel(t *testing.T) {
 	if *intentRaw == "" {

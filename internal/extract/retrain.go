@@ -22,6 +22,10 @@ type IntentModel struct {
 	// combination p_model · p_lexicon^LexiconWeight: 0 ignores the
 	// lexicon, 1 weighs it like the model. RetrainIntent sets 0.5.
 	LexiconWeight float64
+	// Temperature flattens the combination (its 1/Temperature power):
+	// the product of two peaked distributions is overconfident. 0 or 1
+	// leaves it as it is.
+	Temperature float64
 }
 
 // minIntentDocs is the fewest labelled tickets RetrainIntent accepts: below
@@ -87,6 +91,9 @@ func (im *IntentModel) Intent(title, content string) IntentResult {
 	total, best := 0.0, 0
 	for i := range comb {
 		comb[i] = pm[i] * math.Pow(pl[i]/sum, im.LexiconWeight)
+		if im.Temperature > 0 && im.Temperature != 1 {
+			comb[i] = math.Pow(comb[i], 1/im.Temperature)
+		}
 		total += comb[i]
 	}
 	for i := range comb {
