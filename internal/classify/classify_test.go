@@ -617,3 +617,31 @@ func TestPredictConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestProbsMatchPredict(t *testing.T) {
+	train, test := split(fixture(t))
+	m, err := Train(train, Config{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := m.Labels()
+	for _, d := range test[:min(len(test), 50)] {
+		probs := m.Probs(d.Text)
+		if len(probs) != len(labels) {
+			t.Fatalf("Probs gave %d values for %d labels", len(probs), len(labels))
+		}
+		sum := 0.0
+		for _, p := range probs {
+			sum += p
+		}
+		if sum < 0.999 || sum > 1.001 {
+			t.Fatalf("Probs(%q) sum to %v", d.Text, sum)
+		}
+		for _, p := range m.Predict(d.Text, len(labels)) {
+			i := slices.Index(labels, p.Labels[0])
+			if probs[i] != p.Probs[0] {
+				t.Fatalf("Probs(%q)[%s] = %v, Predict says %v", d.Text, p.Labels[0], probs[i], p.Probs[0])
+			}
+		}
+	}
+}

@@ -435,6 +435,15 @@ func (m *Model) Predict(text string, k int) []Prediction {
 	return out
 }
 
+// Probs returns the calibrated level-1 probabilities of text, in the order
+// of Labels: Predict without the deeper levels and the explanations, for
+// callers that combine the model with other evidence.
+func (m *Model) Probs(text string) []float64 {
+	s := m.getScratch()
+	defer m.pool.Put(s)
+	return slices.Clone(m.scoreNode(s, m.root, m.vectorize(s, text)))
+}
+
 // argsort returns the indexes of p by decreasing value.
 func argsort(p []float64) []int {
 	idx := make([]int, len(p))

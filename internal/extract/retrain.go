@@ -82,9 +82,10 @@ func (im *IntentModel) Intent(title, content string) IntentResult {
 	for i := range pm {
 		pm[i] = probFloor
 	}
-	for _, p := range im.model.Predict(joinText(title, content), len(core.Intents)) {
-		if k := intentIndex(p.Labels[0]); k >= 0 {
-			pm[k] = max(p.Probs[0], probFloor)
+	labels := im.model.Labels()
+	for i, p := range im.model.Probs(joinText(title, content)) {
+		if k := intentIndex(labels[i]); k >= 0 {
+			pm[k] = max(p, probFloor)
 		}
 	}
 	var comb [6]float64
