@@ -24,8 +24,9 @@ var (
 
 // defaultIntentLexiconWeight is the lexicon's exponent in the default
 // combination and defaultIntentTemperature flattens it, both chosen on the
-// gold set's dev split with the 400-label model (macro-F1 0.644 at weight 0.5, 0.674 at 1, 0.634 at
-// 2; log-loss 0.902 at temperature 1, 0.754 at 2, 0.852 at 3).
+// gold set's dev split with the model of 400 labels (macro-F1 0.644 at
+// weight 0.5, 0.674 at 1, 0.634 at 2; log-loss 0.902 at temperature 1,
+// 0.754 at 2, 0.852 at 3).
 const (
 	defaultIntentLexiconWeight = 1.0
 	defaultIntentTemperature   = 2.0
