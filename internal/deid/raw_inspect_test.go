@@ -1,7 +1,6 @@
 package deid
 
 import (
-	"encoding/csv"
 	"fmt"
 	"os"
 	"sort"
@@ -68,22 +67,10 @@ func TestRawInspect(t *testing.T) {
 // marked inline (【text|TYPE】), for reading what is missed: the messages
 // whose msg_id ends in JICENG_RAW_SUFFIX (default 7).
 func TestRawMarked(t *testing.T) {
-	path := os.Getenv("JICENG_RAW_MESSAGES")
-	if path == "" {
-		t.Skip("JICENG_RAW_MESSAGES not set")
-	}
+	rows := realtext.RawRows(t)
 	suffix := os.Getenv("JICENG_RAW_SUFFIX")
 	if suffix == "" {
 		suffix = "7"
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
 	}
 	var b strings.Builder
 	for _, row := range rows[1:] {

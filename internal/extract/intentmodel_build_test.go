@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bytes"
-	"encoding/csv"
 	"flag"
 	"os"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"jiceng/internal/classify"
 	"jiceng/internal/core"
+	"jiceng/internal/realtext"
 )
 
 // go test ./internal/extract -run TestBuildIntentModel -intent.raw PATH
@@ -47,29 +47,12 @@ func intentTrainDocs(t *testing.T, raw string) []IntentDoc {
 	t.Helper()
 	labels := map[string]core.Intent{}
 	var order []string
-	b, err := os.ReadFile("testdata/intent_train.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range recs[1:] {
+	for _, r := range realtext.ReadRows(t, "testdata/intent_train.csv")[1:] {
 		labels[r[0]] = core.Intent(r[1])
 		order = append(order, r[0])
 	}
-	f, err := os.Open(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	byID := map[string][]string{}
-	for _, r := range rows[1:] {
+	for _, r := range realtext.ReadRows(t, raw)[1:] {
 		byID[r[0]] = r
 	}
 	var docs []IntentDoc

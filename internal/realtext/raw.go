@@ -17,6 +17,13 @@ func RawRows(tb testing.TB) [][]string {
 	if path == "" {
 		tb.Skip("JICENG_RAW_MESSAGES not set")
 	}
+	return ReadRows(tb, path)
+}
+
+// ReadRows returns every record of the CSV file at path, header first, or
+// fails tb.
+func ReadRows(tb testing.TB, path string) [][]string {
+	tb.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
