@@ -120,16 +120,12 @@ func (sc *scanner) boundaryBefore(i int) bool {
 	return !isHan(r)
 }
 
-// nameBefore looks for a name that ends at byte p, where an honorific or
-// (verb) a reporting verb starts: 王先生, 李建国师傅, 欧阳女士, ，张伟反映.
-// A bare surname counts only before an honorific.
-func (sc *scanner) nameBefore(p int, verb bool) {
-	s := sc.s
-	var rs [4]rune
-	var pos [5]int
+// hanBefore reads back from byte p the Chinese characters before it, at
+// most four: rs[0] is the one right before p, pos[i] the byte where the
+// i-th from p starts (pos[0] = p), n how many there are.
+func hanBefore(s string, p int) (rs [4]rune, pos [5]int, n int) {
 	pos[0] = p
-	n, x := 0, p
-	for n < 4 && x > 0 {
+	for x := p; n < 4 && x > 0; n++ {
 		r, sz := decodeBefore(s, x)
 		if !isHan(r) {
 			break
@@ -137,8 +133,16 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 		x -= sz
 		rs[n] = r
 		pos[n+1] = x
-		n++
 	}
+	return rs, pos, n
+}
+
+// nameBefore looks for a name that ends at byte p, where an honorific or
+// (verb) a reporting verb starts: 王先生, 李建国师傅, 欧阳女士, ，张伟反映.
+// A bare surname counts only before an honorific.
+func (sc *scanner) nameBefore(p int, verb bool) {
+	s := sc.s
+	rs, pos, n := hanBefore(s, p)
 	if n == 0 {
 		return
 	}
@@ -683,20 +687,7 @@ func (sc *scanner) name3BeforeMark(p int) bool {
 	if r, _ := decodeAt(s, p-9); !surnameSet.has(r) {
 		return false // the rune three characters back is not a surname (most often)
 	}
-	var rs [4]rune
-	var pos [5]int
-	pos[0] = p
-	n, x := 0, p
-	for n < 4 && x > 0 {
-		r, sz := decodeBefore(s, x)
-		if !isHan(r) {
-			break
-		}
-		x -= sz
-		rs[n] = r
-		pos[n+1] = x
-		n++
-	}
+	rs, pos, n := hanBefore(s, p)
 	if n < 3 || !surnameSet.has(rs[2]) || neverSurname(rs[2]) || funcSurSet.has(rs[2]) {
 		return false
 	}
