@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"runtime"
 	"time"
 
 	"modernc.org/sqlite"
@@ -61,7 +60,7 @@ func Open(ctx context.Context, path string, clock core.Clock) (*DB, error) {
 	// The writer begins its transactions IMMEDIATE, taking the write lock at
 	// BEGIN, so that a transaction never fails half-way on a lock upgrade.
 	pragmas := []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)",
-		"busy_timeout(10000)", "temp_store(MEMORY)", "cache_size(-65536)"}
+		"busy_timeout(10000)", "temp_store(MEMORY)", fmt.Sprintf("cache_size(-%d)", writerCacheKiB)}
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
@@ -95,20 +94,16 @@ func Open(ctx context.Context, path string, clock core.Clock) (*DB, error) {
 	}
 	rq.Add("_pragma", "query_only(ON)")
 	rq.Add("_pragma", "mmap_size(2147418112)")
-	// A reader's page cache is emptied whenever another connection wrote
-	// since its last transaction, and emptying it frees its pages one by
-	// one: a reader holding 64 MB took 200–670 ms to start the next read
-	// after a write (the ticket form's save at 1,000,000 tickets, reading
-	// back the ticket it stored), 8 MB about 80 ms. The writer, whose cache
-	// no one else invalidates, keeps the larger one; the first 2 GB of the
-	// file are read from the memory map, not the cache, anyway.
-	rq.Add("_pragma", "cache_size(-8192)")
+	// The writer, whose cache no one else empties (see pagecache.go), keeps
+	// the larger one; the first 2 GB of the file are read from the memory
+	// map, not the cache, anyway.
+	rq.Add("_pragma", fmt.Sprintf("cache_size(-%d)", readerCacheKiB))
 	read, err := sql.Open("sqlite", base+"?"+rq.Encode())
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
-	n := max(4, runtime.GOMAXPROCS(0))
+	n := readers()
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(0)

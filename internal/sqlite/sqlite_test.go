@@ -192,3 +192,19 @@ func TestAccountsMigration(t *testing.T) {
 		t.Errorf("session began %v (%v), want %v", time.UnixMicro(began), err, expires.Add(-12*time.Hour))
 	}
 }
+
+// TestPageCacheBuffer: the connections' pages come from the buffer given
+// to SQLite at start-up (pagecache.go), so that a reader's cache emptied
+// after a write goes back to it instead of to the system.
+func TestPageCacheBuffer(t *testing.T) {
+	if pageCacheSlots == 0 {
+		t.Fatal("the page-cache buffer was not installed")
+	}
+	db := mustOpen(t, nil)
+	if _, _, err := db.Tickets(context.Background(), core.TicketFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := pageCacheUsed(); n == 0 || n > pageCacheSlots {
+		t.Fatalf("page-cache slots in use: %d of %d", n, pageCacheSlots)
+	}
+}
