@@ -767,3 +767,61 @@ func (sc *scanner) bareName(i, size int, sur rune) int {
 	sc.add(Person, i, e, 0.6, "name_bare")
 	return e
 }
+
+// amountAt reports whether an amount of money starts at byte i: digits,
+// perhaps a decimal part, then 元, 万 or 块.
+func amountAt(s string, i int) bool {
+	j := i
+	for j < len(s) && (isDigit(s[j]) || s[j] == '.' || s[j] == ',') {
+		j++
+	}
+	return j > i && (strings.HasPrefix(s[j:], "元") || strings.HasPrefix(s[j:], "万") || strings.HasPrefix(s[j:], "块"))
+}
+
+// amountNameEnds are the runes that end a word, not a name, before an
+// amount (共计5000元, 每亩1000元, 工资的3000元).
+const amountNameEnds = "的了是在等共各每约计额款费价钱资金租税息薪卡票斤"
+
+// nameBeforeAmount reads a name with no cue that ends at byte i, where an
+// amount starts, in a list of people and sums (，郭香春10000元，欧阳岳明
+// 12000元): after a clause boundary or a role word, a plain or a compound
+// surname and one or two characters that are not a word's end.
+func (sc *scanner) nameBeforeAmount(i int) {
+	s := sc.s
+	if !amountAt(s, i) {
+		return
+	}
+	rs, pos, n := hanBefore(s, i)
+	if n < 2 || strings.ContainsRune(amountNameEnds, rs[0]) || nonGivenSet.has(rs[0]) {
+		return
+	}
+	// k: the name's length in runes, read back to a boundary or a role word.
+	for k := min(n, 4); k >= 2; k-- {
+		sur := 1
+		if compound(rs[k-1], rs[k-2]) {
+			sur = 2
+		}
+		if k-sur < 1 || k-sur > 2 || sur == 1 && (!surnameSet.has(rs[k-1]) || funcSurSet.has(rs[k-1]) || neverSurname(rs[k-1]) || isCommonWord(rs[k-1], rs[k-2])) {
+			continue
+		}
+		prev, _ := decodeBefore(s, pos[k])
+		before := sc.boundaryBefore(pos[k]) && !(pos[k] > 0 && isAlnum(s[pos[k]-1])) || strings.ContainsRune(roleEnds+"组", prev)
+		if !before {
+			continue
+		}
+		// One given-name character at least looks like one (毕竟, 包工).
+		good, likely := true, 0
+		for g := 0; g < k-sur; g++ {
+			if nonGivenSet.has(rs[g]) || g > 0 && !givenOK(rs[g]) {
+				good = false
+			}
+			if givenSet.has(rs[g]) {
+				likely++
+			}
+		}
+		if good && likely > 0 {
+			sc.add(Person, pos[k], i, 0.75, "name_amount")
+		}
+		return
+	}
+}

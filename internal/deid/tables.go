@@ -262,7 +262,8 @@ const (
 	mkPrefixStrict
 	mkVerb
 	mkIM
-	mkSurname // 我姓王: a surname alone
+	mkSurname       // 我姓王: a surname alone
+	mkSurnameBefore // 该李姓主管: a surname alone, before 姓
 )
 
 type marker struct {
@@ -312,6 +313,7 @@ func init() {
 	add([]string{"微信号", "微信", "微信ID", "企业微信"}, mkIM)
 	add([]string{"我姓", "本人姓", "免贵姓", "贵姓", "姓氏"}, mkSurname)
 	add([]string{"个姓", "位姓", "名姓"}, mkSurname)
+	add([]string{"姓"}, mkSurnameBefore)
 	for r, ms := range markerSets {
 		// Longest first, so that 来电人 wins over 来电.
 		for i := 1; i < len(ms); i++ {
