@@ -815,7 +815,12 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 		case mkVerb:
 			sc.nameBefore(i, true)
 		case mkPrefix, mkPrefixStrict:
+			n := len(sc.spans)
 			if e := sc.nameAfter(end, m.kind == mkPrefixStrict); e > end {
+				if weakRoles[m.text] && len(sc.spans) > n && !sc.likelyName(sc.spans[n]) {
+					sc.spans = sc.spans[:n]
+					return end
+				}
 				return e
 			}
 		case mkIM:
@@ -866,6 +871,23 @@ func (sc *scanner) surnameBefore(i int) {
 		return // 他姓李。: 我姓 reads that one
 	}
 	sc.add(Person, b, i, 0.8, "surname_before")
+}
+
+// likelyName reports whether a name candidate starts with a plain surname
+// and holds a frequent given-name character (何俊喜, not 查实 or 胡作).
+func (sc *scanner) likelyName(sp Span) bool {
+	r, sz := decodeAt(sc.s, sp.ByteStart)
+	if !plainSurSet.has(r) || funcSurSet.has(r) {
+		return false
+	}
+	for i := sp.ByteStart + sz; i < sp.ByteEnd; {
+		g, gsz := decodeAt(sc.s, i)
+		if givenSet.has(g) {
+			return true
+		}
+		i += gsz
+	}
+	return false
 }
 
 // shortTitleOK reports whether a one-character title (局, 总) ending at
