@@ -296,7 +296,7 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 			break
 		}
 		softStop := g == sur+1 && g+1 < n && sc.verbAt(pos[g+1]) && !strings.ContainsRune(hardStops, rs[g])
-		if !givenOK(rs[g]) && !softStop && !(rs[g] == '小' && (g+2 >= n || givenSet.has(rs[g+1]) || sc.verbAt(pos[g+1]))) {
+		if !givenOK(rs[g]) && !softStop && !(rs[g] == '小' && (g+2 >= n || givenSet.has(rs[g+1]) || sc.verbAt(pos[g+1]) || g == sur+1 && sc.xiaoEnds(pos[g+1]))) {
 			// 小 is a stop rune (小区, 小孩), but after a name cue it is a
 			// given-name character when a given-name character, a verb or
 			// the end of the phrase follows: 李小倩, 刘彬小，
@@ -308,7 +308,7 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 		if g == sur+1 {
 			// A second given rune must look like one, or end the phrase.
 			nextBoundary := g+1 >= n || sc.honorificAt(pos[g+1]) || stopSet.has(rs[g+1]) || sc.verbAt(pos[g+1])
-			if !givenSet.has(rs[g]) && !nextBoundary {
+			if !givenSet.has(rs[g]) && !nextBoundary && !(rs[g] == '小' && sc.xiaoEnds(pos[g+1])) {
 				break
 			}
 			if sc.verbAt(pos[g]) {
@@ -414,7 +414,7 @@ func (sc *scanner) nameEndsLoose(i int) bool {
 		return true
 	}
 	r, _ := decodeAt(sc.s, i)
-	return stopSet.has(r) || strings.ContainsRune("违私指答拒依带接打却就又已还没把被将亲当擅强非利同现原也患因到去拿开用买卖借欠收交回经曾系今当想能会可应自", r)
+	return stopSet.has(r) || strings.ContainsRune("违私指答拒依带接打却就又已还没把被将亲当擅强非利同现原也患因到去拿开用买卖借欠收交回经曾系今当想能会可应自积", r)
 }
 
 // nameEnds reports whether a name may end at byte i: at the end, before a
@@ -748,7 +748,9 @@ func (sc *scanner) bareName(i, size int, sur rune) int {
 		return i // 杨家山: a place
 	}
 	g2, sz2 := decodeAt(s, j+sz1)
-	if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
+	if g2 == '小' && sc.xiaoEnds(j+sz1+sz2) {
+		// 许华小叫他: 小 ends the name before a verb or a particle.
+	} else if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
 		return i
 	}
 	e := j + sz1 + sz2
@@ -824,4 +826,22 @@ func (sc *scanner) nameBeforeAmount(i int) {
 		}
 		return
 	}
+}
+
+// xiaoWords are the runes that make a word with a 小 before them (小区,
+// 小学, 小孩, 小时): there 小 does not end a name.
+const xiaoWords = "区学孩组时姐伙子朋商店卖吃型车额微事心镇城屋院巷路道街河山村队部班年月字便说"
+
+// xiaoEnds reports whether a name whose last character is 小 may end at
+// byte e, right after the 小 (许华小叫他挖, 刘兵小积极要求): at a text
+// or clause end, or before a verb or a particle that is no word with 小.
+func (sc *scanner) xiaoEnds(e int) bool {
+	if e >= len(sc.s) {
+		return true
+	}
+	r, _ := decodeAt(sc.s, e)
+	if !isHan(r) {
+		return r != '*'
+	}
+	return !strings.ContainsRune(xiaoWords, r) && sc.nameEndsLoose(e)
 }
