@@ -486,6 +486,7 @@ func (sc *scanner) mou(i int) int {
 // name wherever it recurs in the text (尹林小找到廖阳述…廖阳述承认), and
 // names listed after a name (陈华雄、朱峰桂) are names.
 func (sc *scanner) names() {
+	sc.repeatedNames()
 	if !sc.person {
 		return
 	}
@@ -844,4 +845,88 @@ func (sc *scanner) xiaoEnds(e int) bool {
 		return r != '*'
 	}
 	return !strings.ContainsRune(xiaoWords, r) && sc.nameEndsLoose(e)
+}
+
+// placeEnds are the last characters of place names that look like given
+// names (梅溪湖, 白沙湾, 牛角坝).
+const placeEnds = "桥观村庄湾坪岭塘冲港洲铺寺庙店场厂园院区县市镇乡矿湖河江山城宫堆坝垸圩溪线站楼"
+
+// wordEnds end words more often than names (龙溪中学, 普惠性, 曾氏家族).
+const wordEnds = "中学性氏方富空本地基卡亭沙水泥"
+
+// repeatedNames reads the names with no cue that a letter repeats: three
+// characters that open a clause (after a punctuation mark), look like a
+// surname and a given name, and recur in the text (，骆洪浪来我家，骆洪浪
+// 对他说). A word repeats too, but seldom one made of given-name
+// characters; the other occurrences are found by names.
+func (sc *scanner) repeatedNames() {
+	s := sc.s
+	if len(s) < 36 {
+		return
+	}
+	tried := 0
+	for i := 1; i+9 <= len(s) && tried < 64; i++ {
+		c := s[i-1]
+		// A clause opens after an ASCII punctuation or space, or after a
+		// full-width mark (，。、：；！？ and the full-width space: EF BC xx,
+		// E3 80 xx).
+		switch {
+		case c < utf8.RuneSelf && !isAlnum(c) && c != '*':
+		case i >= 3 && (s[i-3] == 0xEF && s[i-2] == 0xBC || s[i-3] == 0xE3 && s[i-2] == 0x80):
+		default:
+			continue
+		}
+		if s[i] < 0xE0 {
+			continue
+		}
+		r, sz := decodeAt(s, i)
+		if !surnameSet.has(r) || funcSurSet.has(r) || neverSurname(r) || sc.coveredAt(i) {
+			continue
+		}
+		tried++
+		g1, sz1 := decodeAt(s, i+sz)
+		g2, sz2 := decodeAt(s, i+sz+sz1)
+		if !isHan(g1) || !isHan(g2) || !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) ||
+			!(givenSet.has(g1) || givenSet.has(g2)) || isCommonWord(r, g1) || isCommonWord(g1, g2) ||
+			strings.ContainsRune(placeEnds, g2) || g1 == '家' {
+			continue
+		}
+		e := i + sz + sz1 + sz2
+		if e < len(s) {
+			if n, _ := decodeAt(s, e); isHan(n) && (n == g2 || isCommonWord(g2, n) || placeFollows(s[e:]) || strings.ContainsRune(placeEnds, n)) {
+				continue
+			}
+		}
+		if strings.ContainsRune(wordEnds, g2) {
+			continue
+		}
+		// The name recurs, and ends as a name at least once: a word (龙溪中学,
+		// 金山水泥) goes on the same way every time.
+		name, count, ends := s[i:e], 1, sc.nameEndsLoose(e)
+		for off := e; ; {
+			j := indexName(s[off:], name)
+			if j < 0 {
+				break
+			}
+			count++
+			off += j + len(name)
+			ends = ends || sc.nameEndsLoose(off)
+		}
+		// A surname that also starts words (万, 陆, 包) needs two frequent
+		// given-name characters or a third occurrence.
+		if count < 2 || !ends || !plainSurSet.has(r) && !(givenSet.has(g1) && givenSet.has(g2)) && count < 3 {
+			continue
+		}
+		sc.add(Person, i, e, 0.7, "name_repeated")
+	}
+}
+
+// coveredAt reports whether a name candidate already starts at byte i.
+func (sc *scanner) coveredAt(i int) bool {
+	for _, sp := range sc.spans {
+		if sp.Type == Person && sp.ByteStart <= i && i < sp.ByteEnd {
+			return true
+		}
+	}
+	return false
 }
