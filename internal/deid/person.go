@@ -851,6 +851,10 @@ func (sc *scanner) xiaoEnds(e int) bool {
 // names (梅溪湖, 白沙湾, 牛角坝).
 const placeEnds = "桥观村庄湾坪岭塘冲港洲铺寺庙店场厂园院区县市镇乡矿湖河江山城宫堆坝垸圩溪线站楼"
 
+// clauseOpeners are the full-width marks besides nameClosers after which
+// a clause opens (！？ and the full-width space).
+const clauseOpeners = "！？　“《"
+
 // wordEnds end words more often than names (龙溪中学, 普惠性, 曾氏家族).
 const wordEnds = "中学性氏方富空本地基卡亭沙水泥"
 
@@ -864,26 +868,12 @@ func (sc *scanner) repeatedNames() {
 	if len(s) < 36 {
 		return
 	}
-	tried := 0
-	for i := 1; i+9 <= len(s) && tried < 64; i++ {
-		c := s[i-1]
-		// A clause opens after an ASCII punctuation or space, or after a
-		// full-width mark (，。、：；！？ and the full-width space: EF BC xx,
-		// E3 80 xx).
-		switch {
-		case c < utf8.RuneSelf && !isAlnum(c) && c != '*':
-		case i >= 3 && (s[i-3] == 0xEF && s[i-2] == 0xBC || s[i-3] == 0xE3 && s[i-2] == 0x80):
-		default:
-			continue
-		}
-		if s[i] < 0xE0 {
-			continue
-		}
+	for k := 0; k < sc.nOpens; k++ {
+		i := int(sc.opens[k])
 		r, sz := decodeAt(s, i)
-		if !surnameSet.has(r) || funcSurSet.has(r) || neverSurname(r) || sc.coveredAt(i) {
+		if neverSurname(r) || sc.coveredAt(i) {
 			continue
 		}
-		tried++
 		g1, sz1 := decodeAt(s, i+sz)
 		g2, sz2 := decodeAt(s, i+sz+sz1)
 		if !isHan(g1) || !isHan(g2) || !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) ||

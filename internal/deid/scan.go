@@ -13,6 +13,21 @@ type scanner struct {
 	s      string
 	spans  []Span
 	person bool // a PERSON candidate was added
+	// opens are the bytes where a clause opens on a surname, for
+	// repeatedNames; nOpens counts them (at most len(opens) kept).
+	opens  [32]int32
+	nOpens int
+}
+
+// open notes that a clause opens at byte i when a surname stands there.
+func (sc *scanner) open(i int) {
+	if sc.nOpens >= len(sc.opens) || i+9 > len(sc.s) || sc.s[i] < 0xE0 {
+		return
+	}
+	if r, _ := decodeAt(sc.s, i); surnameSet.has(r) && !funcSurSet.has(r) {
+		sc.opens[sc.nOpens] = int32(i)
+		sc.nOpens++
+	}
 }
 
 func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
@@ -57,6 +72,9 @@ func (sc *scanner) run() {
 				i = sc.masked(i)
 			default:
 				i++
+				if c != '*' && i < len(s) && s[i] >= 0xE0 {
+					sc.open(i)
+				}
 			}
 			continue
 		}
@@ -78,6 +96,9 @@ func (sc *scanner) run() {
 				i = j
 				continue
 			}
+		}
+		if openerSet.has(r) || closerSet.has(r) && r != '等' {
+			sc.open(i + size)
 		}
 		if closerSet.has(r) {
 			sc.nameBeforeMark(i)

@@ -241,6 +241,7 @@ const plainSurnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何罗郑梁
 var (
 	anySet      runeSet // triggerSet, plainSurSet and closerSet together
 	closerSet   runeSet
+	openerSet   runeSet // the full-width marks after which repeatedNames looks for a name
 	wordFirst   runeSet // first runes of commonWords
 	plainSurSet runeSet
 	nonGivenSet runeSet
@@ -345,6 +346,7 @@ func init() {
 	triggerSet.add('某')
 	triggerSet.add('（')
 	closerSet.addAll(nameClosers)
+	openerSet.addAll(clauseOpeners)
 	triggerSet.addAll(nameClosers)
 	for _, w := range commonWords {
 		for _, r := range w {
@@ -354,6 +356,6 @@ func init() {
 	}
 	triggerSet.add('＋')
 	for k := range anySet {
-		anySet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k]
+		anySet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k] | openerSet[k]
 	}
 }
