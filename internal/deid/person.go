@@ -296,7 +296,7 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 			break
 		}
 		softStop := g == sur+1 && g+1 < n && sc.verbAt(pos[g+1]) && !strings.ContainsRune(hardStops, rs[g])
-		if !givenOK(rs[g]) && !softStop && !(rs[g] == '小' && (g+2 >= n || givenSet.has(rs[g+1]) || sc.verbAt(pos[g+1]))) {
+		if !givenOK(rs[g]) && !softStop && !(rs[g] == '小' && (g+2 >= n || givenSet.has(rs[g+1]) || sc.verbAt(pos[g+1]) || g == sur+1 && sc.xiaoEnds(pos[g+1]))) {
 			// 小 is a stop rune (小区, 小孩), but after a name cue it is a
 			// given-name character when a given-name character, a verb or
 			// the end of the phrase follows: 李小倩, 刘彬小，
@@ -308,7 +308,7 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 		if g == sur+1 {
 			// A second given rune must look like one, or end the phrase.
 			nextBoundary := g+1 >= n || sc.honorificAt(pos[g+1]) || stopSet.has(rs[g+1]) || sc.verbAt(pos[g+1])
-			if !givenSet.has(rs[g]) && !nextBoundary {
+			if !givenSet.has(rs[g]) && !nextBoundary && !(rs[g] == '小' && sc.xiaoEnds(pos[g+1])) {
 				break
 			}
 			if sc.verbAt(pos[g]) {
@@ -414,7 +414,7 @@ func (sc *scanner) nameEndsLoose(i int) bool {
 		return true
 	}
 	r, _ := decodeAt(sc.s, i)
-	return stopSet.has(r) || strings.ContainsRune("违私指答拒依带接打却就又已还没把被将亲当擅强非利同现原也患因到去拿开用买卖借欠收交回经曾系今当想能会可应自", r)
+	return stopSet.has(r) || strings.ContainsRune("违私指答拒依带接打却就又已还没把被将亲当擅强非利同现原也患因到去拿开用买卖借欠收交回经曾系今当想能会可应自积", r)
 }
 
 // nameEnds reports whether a name may end at byte i: at the end, before a
@@ -486,6 +486,7 @@ func (sc *scanner) mou(i int) int {
 // name wherever it recurs in the text (尹林小找到廖阳述…廖阳述承认), and
 // names listed after a name (陈华雄、朱峰桂) are names.
 func (sc *scanner) names() {
+	sc.repeatedNames()
 	if !sc.person {
 		return
 	}
@@ -748,7 +749,9 @@ func (sc *scanner) bareName(i, size int, sur rune) int {
 		return i // 杨家山: a place
 	}
 	g2, sz2 := decodeAt(s, j+sz1)
-	if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
+	if g2 == '小' && sc.xiaoEnds(j+sz1+sz2) {
+		// 许华小叫他: 小 ends the name before a verb or a particle.
+	} else if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
 		return i
 	}
 	e := j + sz1 + sz2
@@ -766,4 +769,154 @@ func (sc *scanner) bareName(i, size int, sur rune) int {
 	}
 	sc.add(Person, i, e, 0.6, "name_bare")
 	return e
+}
+
+// amountAt reports whether an amount of money starts at byte i: digits,
+// perhaps a decimal part, then 元, 万 or 块.
+func amountAt(s string, i int) bool {
+	j := i
+	for j < len(s) && (isDigit(s[j]) || s[j] == '.' || s[j] == ',') {
+		j++
+	}
+	return j > i && (strings.HasPrefix(s[j:], "元") || strings.HasPrefix(s[j:], "万") || strings.HasPrefix(s[j:], "块"))
+}
+
+// amountNameEnds are the runes that end a word, not a name, before an
+// amount (共计5000元, 每亩1000元, 工资的3000元).
+const amountNameEnds = "的了是在等共各每约计额款费价钱资金租税息薪卡票斤"
+
+// nameBeforeAmount reads a name with no cue that ends at byte i, where an
+// amount starts, in a list of people and sums (，郭香春10000元，欧阳岳明
+// 12000元): after a clause boundary or a role word, a plain or a compound
+// surname and one or two characters that are not a word's end.
+func (sc *scanner) nameBeforeAmount(i int) {
+	s := sc.s
+	if !amountAt(s, i) {
+		return
+	}
+	rs, pos, n := hanBefore(s, i)
+	if n < 2 || strings.ContainsRune(amountNameEnds, rs[0]) || nonGivenSet.has(rs[0]) {
+		return
+	}
+	// k: the name's length in runes, read back to a boundary or a role word.
+	for k := min(n, 4); k >= 2; k-- {
+		sur := 1
+		if compound(rs[k-1], rs[k-2]) {
+			sur = 2
+		}
+		if k-sur < 1 || k-sur > 2 || sur == 1 && (!surnameSet.has(rs[k-1]) || funcSurSet.has(rs[k-1]) || neverSurname(rs[k-1]) || isCommonWord(rs[k-1], rs[k-2])) {
+			continue
+		}
+		prev, _ := decodeBefore(s, pos[k])
+		before := sc.boundaryBefore(pos[k]) && !(pos[k] > 0 && isAlnum(s[pos[k]-1])) || strings.ContainsRune(roleEnds+"组", prev)
+		if !before {
+			continue
+		}
+		// One given-name character at least looks like one (毕竟, 包工).
+		good, likely := true, 0
+		for g := 0; g < k-sur; g++ {
+			if nonGivenSet.has(rs[g]) || g > 0 && !givenOK(rs[g]) {
+				good = false
+			}
+			if givenSet.has(rs[g]) {
+				likely++
+			}
+		}
+		if good && likely > 0 {
+			sc.add(Person, pos[k], i, 0.75, "name_amount")
+		}
+		return
+	}
+}
+
+// xiaoWords are the runes that make a word with a 小 before them (小区,
+// 小学, 小孩, 小时): there 小 does not end a name.
+const xiaoWords = "区学孩组时姐伙子朋商店卖吃型车额微事心镇城屋院巷路道街河山村队部班年月字便说"
+
+// xiaoEnds reports whether a name whose last character is 小 may end at
+// byte e, right after the 小 (许华小叫他挖, 刘兵小积极要求): at a text
+// or clause end, or before a verb or a particle that is no word with 小.
+func (sc *scanner) xiaoEnds(e int) bool {
+	if e >= len(sc.s) {
+		return true
+	}
+	r, _ := decodeAt(sc.s, e)
+	if !isHan(r) {
+		return r != '*'
+	}
+	return !strings.ContainsRune(xiaoWords, r) && sc.nameEndsLoose(e)
+}
+
+// placeEnds are the last characters of place names that look like given
+// names (梅溪湖, 白沙湾, 牛角坝).
+const placeEnds = "桥观村庄湾坪岭塘冲港洲铺寺庙店场厂园院区县市镇乡矿湖河江山城宫堆坝垸圩溪线站楼"
+
+// clauseOpeners are the full-width marks besides nameClosers after which
+// a clause opens (！？ and the full-width space).
+const clauseOpeners = "！？　“《"
+
+// wordEnds end words more often than names (龙溪中学, 普惠性, 曾氏家族).
+const wordEnds = "中学性氏方富空本地基卡亭沙水泥"
+
+// repeatedNames reads the names with no cue that a letter repeats: three
+// characters that open a clause (after a punctuation mark), look like a
+// surname and a given name, and recur in the text (，骆洪浪来我家，骆洪浪
+// 对他说). A word repeats too, but seldom one made of given-name
+// characters; the other occurrences are found by names.
+func (sc *scanner) repeatedNames() {
+	s := sc.s
+	if len(s) < 36 {
+		return
+	}
+	for k := 0; k < sc.nOpens; k++ {
+		i := int(sc.opens[k])
+		r, sz := decodeAt(s, i)
+		if neverSurname(r) || sc.coveredAt(i) {
+			continue
+		}
+		g1, sz1 := decodeAt(s, i+sz)
+		g2, sz2 := decodeAt(s, i+sz+sz1)
+		if !isHan(g1) || !isHan(g2) || !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) ||
+			!(givenSet.has(g1) || givenSet.has(g2)) || isCommonWord(r, g1) || isCommonWord(g1, g2) ||
+			strings.ContainsRune(placeEnds, g2) || g1 == '家' {
+			continue
+		}
+		e := i + sz + sz1 + sz2
+		if e < len(s) {
+			if n, _ := decodeAt(s, e); isHan(n) && (n == g2 || isCommonWord(g2, n) || placeFollows(s[e:]) || strings.ContainsRune(placeEnds, n)) {
+				continue
+			}
+		}
+		if strings.ContainsRune(wordEnds, g2) {
+			continue
+		}
+		// The name recurs, and ends as a name at least once: a word (龙溪中学,
+		// 金山水泥) goes on the same way every time.
+		name, count, ends := s[i:e], 1, sc.nameEndsLoose(e)
+		for off := e; ; {
+			j := indexName(s[off:], name)
+			if j < 0 {
+				break
+			}
+			count++
+			off += j + len(name)
+			ends = ends || sc.nameEndsLoose(off)
+		}
+		// A surname that also starts words (万, 陆, 包) needs two frequent
+		// given-name characters or a third occurrence.
+		if count < 2 || !ends || !plainSurSet.has(r) && !(givenSet.has(g1) && givenSet.has(g2)) && count < 3 {
+			continue
+		}
+		sc.add(Person, i, e, 0.7, "name_repeated")
+	}
+}
+
+// coveredAt reports whether a name candidate already starts at byte i.
+func (sc *scanner) coveredAt(i int) bool {
+	for _, sp := range sc.spans {
+		if sp.Type == Person && sp.ByteStart <= i && i < sp.ByteEnd {
+			return true
+		}
+	}
+	return false
 }

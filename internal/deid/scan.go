@@ -13,6 +13,21 @@ type scanner struct {
 	s      string
 	spans  []Span
 	person bool // a PERSON candidate was added
+	// opens are the bytes where a clause opens on a surname, for
+	// repeatedNames; nOpens counts them (at most len(opens) kept).
+	opens  [32]int32
+	nOpens int
+}
+
+// open notes that a clause opens at byte i when a surname stands there.
+func (sc *scanner) open(i int) {
+	if sc.nOpens >= len(sc.opens) || i+9 > len(sc.s) || sc.s[i] < 0xE0 {
+		return
+	}
+	if r, _ := decodeAt(sc.s, i); surnameSet.has(r) && !funcSurSet.has(r) {
+		sc.opens[sc.nOpens] = int32(i)
+		sc.nOpens++
+	}
 }
 
 func (sc *scanner) add(t Type, bs, be int, score float64, rule string) {
@@ -47,6 +62,9 @@ func (sc *scanner) run() {
 					i++
 					continue
 				}
+				if isDigit(c) && i >= 6 && s[i-1] >= 0x80 {
+					sc.nameBeforeAmount(i)
+				}
 				i = sc.token(i)
 			case c == '(':
 				i = sc.paren(i, 1)
@@ -54,6 +72,9 @@ func (sc *scanner) run() {
 				i = sc.masked(i)
 			default:
 				i++
+				if c != '*' && i < len(s) && s[i] >= 0xE0 {
+					sc.open(i)
+				}
 			}
 			continue
 		}
@@ -75,6 +96,9 @@ func (sc *scanner) run() {
 				i = j
 				continue
 			}
+		}
+		if openerSet.has(r) || closerSet.has(r) && r != '等' {
+			sc.open(i + size)
 		}
 		if closerSet.has(r) {
 			sc.nameBeforeMark(i)
@@ -812,11 +836,18 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 		case mkVerb:
 			sc.nameBefore(i, true)
 		case mkPrefix, mkPrefixStrict:
+			n := len(sc.spans)
 			if e := sc.nameAfter(end, m.kind == mkPrefixStrict); e > end {
+				if weakRoles[m.text] && len(sc.spans) > n && !sc.likelyName(sc.spans[n]) {
+					sc.spans = sc.spans[:n]
+					return end
+				}
 				return e
 			}
 		case mkIM:
 			return sc.imAfter(end, true)
+		case mkSurnameBefore:
+			sc.surnameBefore(i)
 		case mkSurname:
 			k := end
 			if strings.HasPrefix(s[k:], "是") || strings.HasPrefix(s[k:], "为") {
@@ -830,6 +861,54 @@ func (sc *scanner) cjk(i int, r rune, size int) int {
 		return end
 	}
 	return i
+}
+
+// surnameDeterminers may stand before a surname that 姓 follows (该李姓主管,
+// 一王姓男子, 两名张姓村民).
+const surnameDeterminers = "该一位名个某这那此其有的与和及两几"
+
+// surnameBefore reads the surname before the 姓 at byte i when a person's
+// word follows (该李姓主管, 一名王姓男子): the surname alone is a PERSON.
+// Before it stands a boundary or a determiner, never a word (随母姓, 改姓).
+func (sc *scanner) surnameBefore(i int) {
+	s := sc.s
+	if i == 0 {
+		return
+	}
+	r, sz := decodeBefore(s, i)
+	b := i - sz
+	if !surnameSet.has(r) || neverSurname(r) {
+		return
+	}
+	if p, psz := decodeBefore(s, b); b > 0 && isHan(p) {
+		switch {
+		case compound(p, r):
+			b -= psz
+		case !strings.ContainsRune(surnameDeterminers, p):
+			return
+		}
+	}
+	if n, _ := decodeAt(s, i+len("姓")); i+len("姓") >= len(s) || !isHan(n) {
+		return // 他姓李。: 我姓 reads that one
+	}
+	sc.add(Person, b, i, 0.8, "surname_before")
+}
+
+// likelyName reports whether a name candidate starts with a plain surname
+// and holds a frequent given-name character (何俊喜, not 查实 or 胡作).
+func (sc *scanner) likelyName(sp Span) bool {
+	r, sz := decodeAt(sc.s, sp.ByteStart)
+	if !plainSurSet.has(r) || funcSurSet.has(r) {
+		return false
+	}
+	for i := sp.ByteStart + sz; i < sp.ByteEnd; {
+		g, gsz := decodeAt(sc.s, i)
+		if givenSet.has(g) {
+			return true
+		}
+		i += gsz
+	}
+	return false
 }
 
 // shortTitleOK reports whether a one-character title (局, 总) ending at
@@ -970,6 +1049,9 @@ func (sc *scanner) masked(i int) int {
 		return e // 信件编号*****
 	}
 	t, near := sc.maskLabel(i)
+	if t == "" && sc.amountAround(i, e) {
+		return e // 33.7亩*****元: a hidden amount, not an identifier
+	}
 	score := 0.85
 	switch {
 	case t != "" && near:
@@ -984,6 +1066,27 @@ func (sc *scanner) masked(i int) int {
 	}
 	sc.add(t, i, e, score, "masked")
 	return e
+}
+
+// unitRunes are measure words around an amount or an area (元, 亩, 平米).
+const unitRunes = "元亩米万块斤吨角分"
+
+// amountAround reports whether the run [i, e) of digits and asterisks
+// stands between a quantity and a unit: after a measure word (亩, 元) or
+// before one or a per-sign (元/亩).
+func (sc *scanner) amountAround(i, e int) bool {
+	s := sc.s
+	if i > 0 {
+		if r, _ := decodeBefore(s, i); strings.ContainsRune(unitRunes, r) {
+			return true
+		}
+	}
+	if e < len(s) {
+		if r, _ := decodeAt(s, e); strings.ContainsRune(unitRunes, r) || r == '/' {
+			return true
+		}
+	}
+	return false
 }
 
 // skipMasked skips the rest of a run of digits, letters and asterisks.

@@ -43,7 +43,9 @@ const funcSurnames = "班于向和由来都国平时明成全高方常文安海�
 
 // givenChars are characters frequent in given names. A character in this
 // set is accepted as a given name even when it is also a surname.
-const givenChars = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇鹏飞浩鑫波宁俊峰婷雪琳晶丹慧嘉欣怡雯颖佳悦琪瑶凤梅琴云莉蓉燕丽娟玲倩春香淑珍荣翠兵国庆志新建民永生海林东亮成中光福德寿山金祥贵喜兴旺昌盛安宏龙虎彪鸿博远航翔毅坤晨阳浩然子轩梓涵诗雨思睿泽宸一诺若汐皓铭昊天佑晓颖璐琦蕾薇菲岚洁秋月彤冰琳媛瑞婉静莹晴萌晗煜宁恒康宝家豪锦程卓君庭伦尧舜禹武斌彬凯旭升俊杰楠楠芝兰珊敏捷晖炜烨熙霖瀚钧铎嘉懿璇瑾瑜珂璋琛晟昕晔暄曦朗达维谦逸哲雅静娴淑贤妍姝娇媚婧倩菲霏露霜雯沁清源涛澜波潇洛浚淇渊泓涵沛沐溪澄润滨晓琳桃细菊娥满冬财富根保忠良仁义礼智信孝友乐正坚胜功立卫雄松柏森泉湘岳衡银铁钢锋锐炎焱灿煌淋弘威诚昭芬妹娣姣莲荷茂勤俭克振兆祖宗邦继绍培育槐柳枝青碧鹤莺鸣凰麟骏驰腾群"
+const givenChars = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红建文辉力斌宇鹏飞浩鑫波宁俊峰婷雪琳晶丹慧嘉欣怡雯颖佳悦琪瑶凤梅琴云莉蓉燕丽娟玲倩春香淑珍荣翠兵国庆志新建民永生海林东亮成中光福德寿山金祥贵喜兴旺昌盛安宏龙虎彪鸿博远航翔毅坤晨阳浩然子轩梓涵诗雨思睿泽宸一诺若汐皓铭昊天佑晓颖璐琦蕾薇菲岚洁秋月彤冰琳媛瑞婉静莹晴萌晗煜宁恒康宝家豪锦程卓君庭伦尧舜禹武斌彬凯旭升俊杰楠楠芝兰珊敏捷晖炜烨熙霖瀚钧铎嘉懿璇瑾瑜珂璋琛晟昕晔暄曦朗达维谦逸哲雅静娴淑贤妍姝娇媚婧倩菲霏露霜雯沁清源涛澜波潇洛浚淇渊泓涵沛沐溪澄润滨晓琳桃细菊娥满冬财富根保忠良仁义礼智信孝友乐正坚胜功立卫雄松柏森泉湘岳衡银铁钢锋锐炎焱灿煌淋弘威诚昭芬妹娣姣莲荷茂勤俭克振兆祖宗邦继绍培育槐柳枝青碧鹤莺鸣凰麟骏驰腾群" +
+	// seen in names the cues find in real letters, and their kin
+	"庚嵘甫迪贻跃蕊凡伯柱亚朝奇仲启植洪顺纯惠扬怀谋健初增星仁贤丰厚铮钰珠琼佩彩艺宪孟季叔欢甜萱茜芸芹蓓莎娅妮姗"
 
 // nameStops are characters that do not occur inside a given name but often
 // right after a name: particles, verbs of reporting, measure and address
@@ -142,6 +144,8 @@ var commonWords = strings.Fields(`
 燕郊
 乐园
 云南
+公积 华润 华夏 华联 万科 万达 米兰
+有关 相关 攸关 机关 海关 公关 把关 骨干 若干 主干 树干 能干 苦干
 明察 公职 如何 申张 公信 杨柳 罗汉 大熊 付清 付款 付费 未曾 儿童 工程 照顾 模范 不顾 其余 路程 凌晨 岳母 岳父 许发 何生 坑子 索取 费用 任课 揭发 江淮 国安 公布 解聘 农历 商谈 干什 门槛 公正 宾馆 左右 单方 公然 严惩 应重 那些 那个 时制 柴棍 包屁 元钱 原系 原来 家庭 对方 呼吁 母亲 母子 母女 父亲 父母 权益 权利 权力 权威 权限 钱财 钱款 普遍 普通 简直 万般 万分 敬上 敬礼 敬爱 商量 商议 修建 修改 修复 修理 施压 施行 国土 国人 来人 来发 来信 焦急 焦虑 支持 支付 殷殷 殷切 郑重 蒙哄 蒙骗 强拆 强调 强烈 房款 房贷 门进 门领 门票 门上 门检 顾客 顾及 农民 农妇 农村 农田 农业 和员 和房 和家 和协 和学 和老 和奶 和书 和先 和女 和儿 和其 和他 和相 向政 向中 向领 向平 向班 向有 向社 向区 向市 向上 向我 向他 位领 位名 位于 任解 任副 任何 任职 任组 区政 区里 区领 社区 前任 现任 上任 原任 新任 继任 时任 兼任 担任 主任 这位 那位 哪位 一位 该位 每位 两位 几位 各位 诸位 此位 本位 总支 支部 主管 何坚 童权 尚未 成一 司一 司进 司刘 关事 曾出 曾经 常听 明明 相信 班班 麻烦 文章 高级 高二 高一 高三 门口 谢谢 感谢 多谢 但听 方强 连班
 `)
 
@@ -189,7 +193,13 @@ var strictPrefixes = []string{
 	"同学", "配偶", "爱人", "老公", "老婆", "哥哥", "弟弟", "姐姐", "妹妹", "婆婆", "公公", "儿媳", "女婿", "孙子",
 	"侄子", "村民", "董事", "股东", "承包人", "包工头", "开发商", "被告", "原告", "受害人", "患者", "学生", "同事",
 	"朋友", "亲戚", "叫", "我名", "村干部", "被举报人", "被投诉人", "代表", "嫌疑人", "行为人", "被告人", "上诉人", "申诉人", "控告人", "我妻", "我夫", "死者",
+	"领导", "老乡", "人员", "工作人员", "司机", "保安", "门卫", "保姆", "村支书", "网格长", "村主任",
 }
+
+// weakRoles are the strictPrefixes that precede a verb as often as a name
+// (领导查明, 人员来收取): after them a name needs a plain surname and a
+// frequent given-name character (领导何俊喜, 司机唐松伟).
+var weakRoles = map[string]bool{"领导": true, "老乡": true, "人员": true, "工作人员": true, "司机": true, "保安": true, "门卫": true, "保姆": true}
 
 // namePrefixes are context words that a name follows (我叫张伟, 联系人：李娜).
 var namePrefixes = []string{
@@ -204,7 +214,9 @@ var nameVerbs = []string{"来电", "反映", "表示", "称", "投诉", "致电"
 	"巡查", "发现", "上报", "报告",
 	// what the people a letter complains of do (，唐新建违规排污, 肖富外私自建设)
 	"违规", "违法", "私自", "多次", "非法", "强行", "擅自", "依靠", "指使", "带领", "殴打", "打伤", "威胁", "拒绝",
-	"答应", "承认", "声称", "告诉", "利用", "仗着", "伙同", "纠集", "霸占", "侵占", "为首", "同志", "连同", "组织"}
+	"答应", "承认", "声称", "告诉", "利用", "仗着", "伙同", "纠集", "霸占", "侵占", "为首", "同志", "连同", "组织",
+	// a notice or a letter addressing its reader (，王营建你于2014年)
+	"你于", "您于"}
 
 // provinceAbbr are the one-character province abbreviations that start a
 // licence plate (GA 36-2018).
@@ -229,6 +241,7 @@ const plainSurnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何罗郑梁
 var (
 	anySet      runeSet // triggerSet, plainSurSet and closerSet together
 	closerSet   runeSet
+	openerSet   runeSet // the full-width marks after which repeatedNames looks for a name
 	wordFirst   runeSet // first runes of commonWords
 	plainSurSet runeSet
 	nonGivenSet runeSet
@@ -262,7 +275,8 @@ const (
 	mkPrefixStrict
 	mkVerb
 	mkIM
-	mkSurname // 我姓王: a surname alone
+	mkSurname       // 我姓王: a surname alone
+	mkSurnameBefore // 该李姓主管: a surname alone, before 姓
 )
 
 type marker struct {
@@ -312,6 +326,7 @@ func init() {
 	add([]string{"微信号", "微信", "微信ID", "企业微信"}, mkIM)
 	add([]string{"我姓", "本人姓", "免贵姓", "贵姓", "姓氏"}, mkSurname)
 	add([]string{"个姓", "位姓", "名姓"}, mkSurname)
+	add([]string{"姓"}, mkSurnameBefore)
 	for r, ms := range markerSets {
 		// Longest first, so that 来电人 wins over 来电.
 		for i := 1; i < len(ms); i++ {
@@ -331,6 +346,7 @@ func init() {
 	triggerSet.add('某')
 	triggerSet.add('（')
 	closerSet.addAll(nameClosers)
+	openerSet.addAll(clauseOpeners)
 	triggerSet.addAll(nameClosers)
 	for _, w := range commonWords {
 		for _, r := range w {
@@ -340,6 +356,6 @@ func init() {
 	}
 	triggerSet.add('＋')
 	for k := range anySet {
-		anySet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k]
+		anySet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k] | openerSet[k]
 	}
 }
