@@ -32,6 +32,7 @@ var ladderRungs = func() []rung {
 		rungs(Town, 2, 4, false, 0.8, "镇", "乡"),
 		rungs(Community, 2, 6, false, 0.85, "社区"),
 		rungs(Zone, 2, 3, false, 0.7, "新区"),
+		rungs(Zone, 2, 4, false, 0.75, "开发区", "高新区", "新港区", "经开区"),
 		rungs(Community, 2, 4, false, 0.75, "村"),
 		rungs(Compound, 2, 7, false, 0.85, "小区", "花园", "家园", "嘉园", "公寓", "新村", "新城", "宿舍", "华庭", "雅居", "雅苑",
 			"名苑", "名园", "安置区", "平房区", "家属院", "家属区", "大院", "宿舍区", "生活区", "山庄", "公馆", "府邸", "国际城", "城邦",
@@ -138,6 +139,9 @@ func ladder(rs []rune, stops []bool) []Entity {
 			generic := genericNames[string(rs[start:end])]
 			for k := start + 1; rg.typ == Road && k < i && !generic; k++ {
 				generic = genericNames[string(rs[k:end])]
+			}
+			if rg.typ == Zone && slices.ContainsFunc(rs[start:i], func(r rune) bool { return strings.ContainsRune("和与及", r) }) {
+				continue // 村民和开发区: two names, not one
 			}
 			if generic || rs[i-1] == '之' {
 				continue
