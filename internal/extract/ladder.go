@@ -36,10 +36,10 @@ var ladderRungs = func() []rung {
 		rungs(Community, 2, 4, false, 0.75, "村"),
 		rungs(Compound, 2, 7, false, 0.85, "小区", "花园", "家园", "嘉园", "公寓", "新村", "新城", "宿舍", "华庭", "雅居", "雅苑",
 			"名苑", "名园", "安置区", "平房区", "家属院", "家属区", "大院", "宿舍区", "生活区", "山庄", "公馆", "府邸", "国际城", "城邦",
-			"北里", "南里", "东里", "西里", "名门", "帝景", "华府", "名城", "名都", "世界城", "新世界", "新视界", "府地", "水岸"),
-		rungs(Compound, 2, 4, true, 0.6, "苑", "园", "湾", "郡"),
+			"北里", "南里", "东里", "西里", "名门", "帝景", "明珠", "华府", "名城", "名都", "世界城", "新世界", "新视界", "府地", "水岸"),
+		rungs(Compound, 2, 4, true, 0.6, "苑", "园", "湾", "郡", "城"),
 		rungs(Road, 2, 2, false, 0.85, "高速公路", "高速"),
-		rungs(Road, 2, 6, false, 0.85, "大街", "胡同", "大道", "国道", "省道", "公路", "路", "街", "巷", "弄"),
+		rungs(Road, 2, 6, false, 0.85, "大街", "胡同", "大道", "国道", "省道", "公路", "连接线", "环线", "路", "街", "巷", "弄"),
 	)
 	slices.SortStableFunc(rs, func(a, b rung) int { return len(b.word) - len(a.word) })
 	return rs
@@ -65,7 +65,7 @@ var stopWords = runesOf("之前", "以前", "目前", "当前", "现在", "影�
 	"这条", "那条", "整条", "该条", "每条", "两条", "几条", "条", "到", "从", "在", "向", "给", "本", "该", "此",
 	"小区", "社区", "历次", "追究", "电话", "当地", "如今", "地处", "随后", "形成", "考虑", "应由", "征得", "承担", "离", "以", "等", "半年", "路基", "物流园", "园区", "城乡", "更何况", "正常", "各", "至", "乡镇",
 	"知道", "一下", "确认", "后方", "前方", "未经", "楼盘", "压坏", "损坏", "破坏", "什么", "如果", "当年", "当时", "最后",
-	"其间", "难道", "一点", "加上", "寻求", "某些", "广大", "村里", "乡里", "村级", "两级", "镇委", "进行", "管理")
+	"其间", "难道", "一点", "加上", "寻求", "某些", "广大", "村里", "乡里", "村级", "两级", "镇委", "进行", "管理", "由")
 
 // clanSurnames are common surnames that name villages and towns with 家
 // (张家湾, 李家村, 陈家桥乡).
@@ -93,6 +93,10 @@ var genericNames = func() map[string]bool {
 	}
 	return m
 }()
+
+// cityBadEnd are name endings that make NAME城 a town or a market, not a
+// residential compound: 县城, 进城, 绕城, 同城, 商贸城, 美食城, 电脑城.
+const cityBadEnd = "县省市京进出古老新全满山皇都名长围卫主入攻筑倾空边绕环同返开旧小融拉走一二两三四五六七八九十贸配食玩拿商脑材烤虾体品"
 
 // genericTails end a longer phrase that is not a town or village: 从事城
 // 乡, 扶持贫困村.
@@ -153,6 +157,13 @@ func ladder(rs []rune, stops []bool) []Entity {
 			if rg.strict && strictBadEnd[rs[i-1]] {
 				continue
 			}
+			if rg.word[0] == '城' && (strings.ContainsRune(cityBadEnd, rs[i-1]) || nextRungAny(rs, end) ||
+				end < len(rs) && strings.ContainsRune("市区管乡镇中关里内外墙北南东西郊际建投门铁", rs[end])) {
+				continue // 县城, 绕城, 城市, 城管, 商贸城: a town or a market; 北津城路: a longer name
+			}
+			if rg.typ == Road && rg.word[0] == '高' && end < len(rs) && rs[end] == '铁' {
+				continue // 衡福高速铁路: a railway
+			}
 			// 本小区, 农村, 马路; a generic tail too: 一条水泥路, 从事城乡 (unless
 			// the ladder proves the name: C1区长城乡).
 			generic := genericNames[string(rs[start:end])]
@@ -184,8 +195,19 @@ func ladder(rs []rune, stops []bool) []Entity {
 					e.Type, e.End = Compound, end+n // 金龙村小区
 				}
 			case Compound:
+				// 春江帝景湾, 春江帝景湾小区: a one-rune suffix after a
+				// compound word still names it.
+				if k := e.End; !rg.strict && k < len(rs) && strings.ContainsRune("湾苑园郡城府", rs[k]) &&
+					(k+1 == len(rs) || text.KindOf(rs[k+1]) != text.Han || nextRungAny(rs, k+1)) {
+					e.End++
+				}
 				if j := compoundPart(rs, e.End); j > e.End {
-					e.End = j // 一区, 二期, 东区
+					if isASCIILetter(rs[e.End]) {
+						// 教师新村C区: a lettered part locates a building.
+						out = append(out, Entity{Type: Building, Start: e.End, End: j, Score: 0.7})
+					} else {
+						e.End = j // 一区, 二期, 东区
+					}
 				}
 				if t, n := nextRung(rs, e.End); t == Compound {
 					e.End += n // 德馨园小区
@@ -208,7 +230,10 @@ func afterOK(rs []rune, rg rung, start, end int, stops []bool) bool {
 	r := rs[end]
 	switch rg.typ {
 	case Road:
-		return r == '口' || r == '段' || r == '区' || r == '上' && rg.word[0] != '路'
+		// 三一路上: a road on which, when nothing but a place or the
+		// start of a clause is before it (not 下班路上).
+		return r == '口' || r == '段' || r == '区' ||
+			r == '上' && (rg.word[0] != '路' || start == 0 || stops[start] || text.KindOf(rs[start-1]) != text.Han)
 	case Town:
 		return r == '办' && rg.word[0] == '街' || hasPrefix(rs[end:], []rune("镇政府")) || hasPrefix(rs[end:], []rune("镇人民政府")) ||
 			r == '村' && start > 0 && stops[start]

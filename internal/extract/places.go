@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
@@ -453,13 +454,13 @@ func zones(rs []rune) []Entity {
 		for j < len(rs) && j-d < 3 && rs[j] >= '0' && rs[j] <= '9' {
 			j++
 		}
-		if j > d && j+1 < len(rs) && rs[j] == ' ' && strings.ContainsRune("区县州", rs[j+1]) {
+		if j > d && j+1 < len(rs) && unicode.IsSpace(rs[j]) && strings.ContainsRune("区县州", rs[j+1]) {
 			j++ // J10 县
 		}
 		if j < len(rs) && (rs[j] == '市' || j > d && strings.ContainsRune("区县州", rs[j])) &&
 			(j+1 == len(rs) || rs[j+1] != '级') { // X003县级公路 is a road
 			e := Entity{Type: Zone, Start: i, End: j + 1, Score: 0.8,
-				Value: strings.ToUpper(strings.ReplaceAll(string(rs[i:j+1]), " ", ""))}
+				Value: strings.ToUpper(strings.Join(strings.Fields(string(rs[i:j+1])), ""))}
 			// A3区大道, E市大道: a road named after the zone.
 			for _, w := range [...]string{"大道", "大街", "路"} {
 				if k := j + 1 + len([]rune(w)); hasPrefix(rs[j+1:], []rune(w)) &&
@@ -489,7 +490,7 @@ func numberedRoad(rs []rune, i int) (Entity, bool) {
 	j, letter := i, false
 	if strings.ContainsRune("gsxy", rs[i]) {
 		j, letter = i+1, true
-		if j < len(rs) && rs[j] == ' ' {
+		if j < len(rs) && unicode.IsSpace(rs[j]) {
 			j++
 		}
 	}
