@@ -438,10 +438,12 @@ func zones(rs []rune) []Entity {
 	out := gazetteerZones(rs)
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
-		if e, ok := numberedRoad(rs, i); ok {
-			out = append(out, e)
-			i = e.End - 1
-			continue
+		if (r >= '0' && r <= '9' || r == 'g' || r == 's' || r == 'x' || r == 'y') && i+2 < len(rs) {
+			if e, ok := numberedRoad(rs, i); ok {
+				out = append(out, e)
+				i = e.End - 1
+				continue
+			}
 		}
 		if !(r >= 'a' && r <= 'z') || i > 0 && (rs[i-1] >= 'a' && rs[i-1] <= 'z' || rs[i-1] >= '0' && rs[i-1] <= '9') {
 			continue
