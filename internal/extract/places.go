@@ -202,7 +202,55 @@ func (pf *PlaceFinder) Find(s string) []Entity {
 	out = slices.DeleteFunc(out, func(e Entity) bool {
 		return e.Type == Building && !stops[e.Start] && bareBuilding(rs[e.Start:e.End])
 	})
-	return resolve(orig, out)
+	return townShortForms(orig, rs, resolve(orig, out))
+}
+
+// townShortForms adds the short form of a town found with its suffix (安平
+// for 安平镇) where the text names it again without the suffix, alone
+// between non-name runes (J市至安平的, “J市—安平”), or right before a
+// place of the ladder: the text itself proves the name.
+func townShortForms(orig, rs []rune, es []Entity) []Entity {
+	var names [][]rune
+	for _, e := range es {
+		if n := e.End - e.Start; e.Type == Town && n >= 3 && n <= 4 && (rs[e.End-1] == '镇' || rs[e.End-1] == '乡') {
+			names = append(names, rs[e.Start:e.End-1])
+		}
+	}
+	if len(names) == 0 {
+		return es
+	}
+	taken := make([]bool, len(rs)+1)
+	starts := make([]bool, len(rs)+1)
+	for _, e := range es {
+		for k := e.Start; k < e.End; k++ {
+			taken[k] = true
+		}
+		starts[e.Start] = true
+	}
+	edge := func(k int) bool {
+		return text.KindOf(rs[k]) != text.Han || stopRunes[rs[k]] || strings.ContainsRune("至经由和与及", rs[k])
+	}
+	n0 := len(es)
+	for _, name := range names {
+		for i := 0; i+len(name) <= len(rs); i++ {
+			end := i + len(name)
+			if taken[i] || taken[end-1] || !hasPrefix(rs[i:], name) {
+				continue
+			}
+			if (i == 0 || edge(i-1) || taken[i-1]) && (end == len(rs) || edge(end) || starts[end]) {
+				t := string(orig[i:end])
+				es = append(es, Entity{Type: Town, Start: i, End: end, Score: 0.7, Text: t, Value: t})
+				for k := i; k < end; k++ {
+					taken[k] = true
+				}
+			}
+		}
+	}
+	if len(es) == n0 {
+		return es
+	}
+	slices.SortStableFunc(es, func(a, b Entity) int { return a.Start - b.Start })
+	return es
 }
 
 // resolve sorts entities, drops overlaps (longer wins, then higher score)

@@ -107,6 +107,8 @@ func TestPlaces(t *testing.T) {
 		{"road_on_start", "三一路上的绿化带", "ROAD:三一路"},
 		{"not_road_on_commute", "在下班路上", ""},
 		{"numbered_road_nbsp", "s\u00a0217线", "ROAD:s\u00a0217线"},
+		{"town_short_form", "J市至安平的客车，终点是安平镇", "ZONE:J市 TOWN:安平 TOWN:安平镇"},
+		{"town_short_form_not_in_word", "安平镇的平安平台", "TOWN:安平镇"},
 		// Hard negatives.
 		{"not_road_malu", "过马路很危险", ""},
 		{"not_road_jiedao", "街道的人来过", ""},
