@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
@@ -201,7 +202,55 @@ func (pf *PlaceFinder) Find(s string) []Entity {
 	out = slices.DeleteFunc(out, func(e Entity) bool {
 		return e.Type == Building && !stops[e.Start] && bareBuilding(rs[e.Start:e.End])
 	})
-	return resolve(orig, out)
+	return townShortForms(orig, rs, resolve(orig, out))
+}
+
+// townShortForms adds the short form of a town found with its suffix (安平
+// for 安平镇) where the text names it again without the suffix, alone
+// between non-name runes (J市至安平的, “J市—安平”), or right before a
+// place of the ladder: the text itself proves the name.
+func townShortForms(orig, rs []rune, es []Entity) []Entity {
+	var names [][]rune
+	for _, e := range es {
+		if n := e.End - e.Start; e.Type == Town && n >= 3 && n <= 4 && (rs[e.End-1] == '镇' || rs[e.End-1] == '乡') {
+			names = append(names, rs[e.Start:e.End-1])
+		}
+	}
+	if len(names) == 0 {
+		return es
+	}
+	taken := make([]bool, len(rs)+1)
+	starts := make([]bool, len(rs)+1)
+	for _, e := range es {
+		for k := e.Start; k < e.End; k++ {
+			taken[k] = true
+		}
+		starts[e.Start] = true
+	}
+	edge := func(k int) bool {
+		return text.KindOf(rs[k]) != text.Han || stopRunes[rs[k]] || strings.ContainsRune("至经由和与及", rs[k])
+	}
+	n0 := len(es)
+	for _, name := range names {
+		for i := 0; i+len(name) <= len(rs); i++ {
+			end := i + len(name)
+			if taken[i] || taken[end-1] || !hasPrefix(rs[i:], name) {
+				continue
+			}
+			if (i == 0 || edge(i-1) || taken[i-1]) && (end == len(rs) || edge(end) || starts[end]) {
+				t := string(orig[i:end])
+				es = append(es, Entity{Type: Town, Start: i, End: end, Score: 0.7, Text: t, Value: t})
+				for k := i; k < end; k++ {
+					taken[k] = true
+				}
+			}
+		}
+	}
+	if len(es) == n0 {
+		return es
+	}
+	slices.SortStableFunc(es, func(a, b Entity) int { return a.Start - b.Start })
+	return es
 }
 
 // resolve sorts entities, drops overlaps (longer wins, then higher score)
@@ -430,54 +479,19 @@ func bareBuilding(rs []rune) bool {
 	return j > 0 && j < len(rs) && slices.Contains([]string{"栋", "幢", "单元"}, string(rs[j:]))
 }
 
-// provinces are the province names a message may use in full (西地省 is
-// the anonymised one of the message board).
-var provinces = runesOf("西地", "湖南", "湖北", "广东", "广西", "江西", "江苏", "浙江", "福建", "安徽", "河南", "河北", "山东", "山西",
-	"陕西", "甘肃", "四川", "贵州", "云南", "海南", "辽宁", "吉林", "黑龙江", "青海", "台湾")
-
-// cities are city names a message may use with 市.
-var cities = func() map[string]bool {
-	m := map[string]bool{}
-	for _, c := range strings.Fields("北京 上海 天津 重庆 广州 深圳 武汉 南京 杭州 成都 西安 昆明 贵阳 福州 厦门 三明 南昌 长沙 郑州 合肥 济南 南宁 海口 东莞 佛山 苏州 无锡 宁波 青岛 沈阳 大连 哈尔滨 长春 石家庄 太原 兰州 乌鲁木齐 拉萨 银川 西宁 呼和浩特") {
-		m[c] = true
-	}
-	return m
-}()
-
 // zones finds zones: codes of Latin letters then digits then 区, 县 or 市,
 // or a letter then 市 (A市, A3区, B6县, K10县), not inside a longer Latin
 // word, and provinces (湖南省).
 func zones(rs []rune) []Entity {
-	var out []Entity
+	out := gazetteerZones(rs)
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
-		if r == '市' && i >= 2 && (i == 2 || text.KindOf(rs[i-3]) != text.Han || stopRunes[rs[i-3]]) && cities[string(rs[i-2:i])] {
-			out = append(out, Entity{Type: Zone, Start: i - 2, End: i + 1, Score: 0.8})
-			continue
-		}
-		if j := number(rs, i+1); (r == 's' || r == 'g' || r == 'x') && j-i == 4 && (i == 0 || rs[i-1] < 'a' || rs[i-1] > 'z') {
-			// s217线, g107国道: a numbered highway.
-			end := -1
-			for _, w := range []string{"国道", "省道", "县道", "线"} {
-				if hasPrefix(rs[j:], []rune(w)) {
-					end = j + len([]rune(w))
-					break
-				}
-			}
-			if end > 0 {
-				out = append(out, Entity{Type: Road, Start: i, End: end, Score: 0.8})
-				i = end - 1
+		if (r >= '0' && r <= '9' || r == 'g' || r == 's' || r == 'x' || r == 'y') && i+2 < len(rs) {
+			if e, ok := numberedRoad(rs, i); ok {
+				out = append(out, e)
+				i = e.End - 1
 				continue
 			}
-		}
-		if r == '省' {
-			for _, p := range provinces {
-				if len(p) <= i && hasPrefix(rs[i-len(p):], p) {
-					out = append(out, Entity{Type: Zone, Start: i - len(p), End: i + 1, Score: 0.8})
-					break
-				}
-			}
-			continue
 		}
 		if !(r >= 'a' && r <= 'z') || i > 0 && (rs[i-1] >= 'a' && rs[i-1] <= 'z' || rs[i-1] >= '0' && rs[i-1] <= '9') {
 			continue
@@ -490,14 +504,71 @@ func zones(rs []rune) []Entity {
 		for j < len(rs) && j-d < 3 && rs[j] >= '0' && rs[j] <= '9' {
 			j++
 		}
-		if j < len(rs) && (rs[j] == '市' || j > d && (rs[j] == '区' || rs[j] == '县')) {
-			out = append(out, Entity{Type: Zone, Start: i, End: j + 1, Score: 0.8,
-				Value: strings.ToUpper(string(rs[i : j+1]))})
-			i = j
+		if j > d && j+1 < len(rs) && unicode.IsSpace(rs[j]) && strings.ContainsRune("区县州", rs[j+1]) {
+			j++ // J10 县
+		}
+		if j < len(rs) && (rs[j] == '市' || j > d && strings.ContainsRune("区县州", rs[j])) &&
+			(j+1 == len(rs) || rs[j+1] != '级') { // X003县级公路 is a road
+			e := Entity{Type: Zone, Start: i, End: j + 1, Score: 0.8,
+				Value: strings.ToUpper(strings.Join(strings.Fields(string(rs[i:j+1])), ""))}
+			// A3区大道, E市大道: a road named after the zone.
+			for _, w := range [...]string{"大道", "大街", "路"} {
+				if k := j + 1 + len([]rune(w)); hasPrefix(rs[j+1:], []rune(w)) &&
+					(k == len(rs) || !strings.ContainsRune("口段面边上况灯线网", rs[k])) {
+					e = Entity{Type: Road, Start: i, End: k, Score: 0.8}
+					break
+				}
+			}
+			out = append(out, e)
+			i = e.End - 1
 		}
 	}
 	return out
 }
+
+// highwaySuffixes end a numbered road: 207国道, s217线, S256旅游公路.
+var highwaySuffixes = runesOf("国道", "省道", "县道", "乡道", "县级公路", "旅游公路", "公路", "高速", "环线", "线")
+
+// numberedRoad reads a numbered road at i: a highway letter (g, s, x, y),
+// an optional space, three digits and an optional highway suffix (g107国道,
+// s 217线, S315), or three digits and a suffix (315线, 207国道), or a metro
+// line (3号线); not inside a longer Latin word or number.
+func numberedRoad(rs []rune, i int) (Entity, bool) {
+	if i > 0 && (isASCIILetter(rs[i-1]) || rs[i-1] >= '0' && rs[i-1] <= '9') {
+		return Entity{}, false
+	}
+	j, letter := i, false
+	if strings.ContainsRune("gsxy", rs[i]) {
+		j, letter = i+1, true
+		if j < len(rs) && unicode.IsSpace(rs[j]) {
+			j++
+		}
+	}
+	d := j
+	for j < len(rs) && j-d < 4 && rs[j] >= '0' && rs[j] <= '9' {
+		j++
+	}
+	if j < len(rs) && (isASCIILetter(rs[j]) || rs[j] >= '0' && rs[j] <= '9') {
+		return Entity{}, false
+	}
+	if !letter && j > d && j-d <= 2 && hasPrefix(rs[j:], []rune("号线")) {
+		return Entity{Type: Road, Start: i, End: j + 2, Score: 0.8}, true
+	}
+	if j-d != 3 {
+		return Entity{}, false
+	}
+	for _, w := range highwaySuffixes {
+		if hasPrefix(rs[j:], w) {
+			return Entity{Type: Road, Start: i, End: j + len(w), Score: 0.8}, true
+		}
+	}
+	if letter && d == i+1 {
+		return Entity{Type: Road, Start: i, End: j, Score: 0.7}, true // S315
+	}
+	return Entity{}, false
+}
+
+func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
 
 // Orgs returns the organisations of s: NAME + 公司, 物业, 医院, 学校, 派出所,
 // 居委会, 街道办 …, and a few bare ones (物业, 居委会, 派出所) that name the
