@@ -87,3 +87,16 @@ func TestIntentCues(t *testing.T) {
 		t.Errorf("no cue: got %+v, want the default", d)
 	}
 }
+
+// BenchmarkPredictIntent is the intent with the embedded model and the
+// lexicon, as the import uses it.
+func BenchmarkPredictIntent(b *testing.B) {
+	ts := benchTickets(b)
+	PredictIntent(ts[0].Title, ts[0].Content) // load the model
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t := &ts[i%len(ts)]
+		PredictIntent(t.Title, t.Content)
+	}
+	report(b)
+}
