@@ -31,6 +31,12 @@ func TestUrgency(t *testing.T) {
 		{"general", "", "小区门口的共享单车乱停乱放，影响通行。", string(core.UrgencyNormal)},
 		{"complex_legacy", "", "这是历史遗留问题，涉及多部门，产权纠纷一直没解决。", string(core.UrgencyComplex)},
 		{"complex_demolition", "", "拆迁补偿款至今没有到位，信访多年没有结果。", string(core.UrgencyComplex)},
+		{"complex_court_ruling", "", "法院判决已经生效，对方一直拒不执行。", string(core.UrgencyComplex)},
+		{"complex_expropriation", "", "村里土地被征收，安置房一直没有落实。", string(core.UrgencyComplex)},
+		{"complex_years", "", "房产证拖了好几年了，开发商一直推说手续没办完。", string(core.UrgencyComplex)},
+		{"complex_unfinished", "", "小区烂尾，业主交了钱住不进去。", string(core.UrgencyComplex)},
+		{"complex_land_title", "", "我家承包地的确权登记错了。", string(core.UrgencyComplex)},
+		{"years_alone_is_normal", "", "这条路坑坑洼洼好多年了，请修一下。", string(core.UrgencyNormal)},
 		{"hurry_beats_complex", "", "历史遗留的产权纠纷导致整栋楼停水。", string(core.UrgencyHurry)},
 		// Hard negatives.
 		{"restored", "", "昨天停水了，今天已经恢复供水，就是想问问原因。", string(core.UrgencyNormal)},
