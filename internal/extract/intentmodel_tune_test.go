@@ -22,14 +22,20 @@ type tuneScore struct{ f1, nll float64 }
 
 // scoreIntent scores combined probabilities against gold intents.
 func scoreIntent(pm [][6]float64, lex []IntentResult, gold []core.Intent, w, temp float64, bias [6]float64) tuneScore {
+	return scoreProbs(gold, func(i int) [6]float64 { return combineIntent(pm[i], lex[i], w, temp, bias) })
+}
+
+// scoreProbs is the macro-F1 and log-loss of the probabilities prob(i)
+// of the intents against gold[i].
+func scoreProbs(gold []core.Intent, prob func(i int) [6]float64) tuneScore {
 	var labels []string
 	for _, l := range core.Intents {
 		labels = append(labels, string(l))
 	}
 	c := realtext.NewConfusion(labels...)
 	nll := 0.0
-	for i := range pm {
-		p := combineIntent(pm[i], lex[i], w, temp, bias)
+	for i := range gold {
+		p := prob(i)
 		best := 0
 		for k := range p {
 			if p[k] > p[best] {
@@ -39,7 +45,7 @@ func scoreIntent(pm [][6]float64, lex []IntentResult, gold []core.Intent, w, tem
 		c.Add(string(gold[i]), string(core.Intents[best]))
 		nll -= math.Log(max(p[intentIndex(string(gold[i]))], 1e-6))
 	}
-	return tuneScore{c.MacroF1(), nll / float64(len(pm))}
+	return tuneScore{c.MacroF1(), nll / float64(len(gold))}
 }
 
 func modelProbs(m *classify.Model, text string) [6]float64 {
@@ -182,24 +188,7 @@ func TestTuneIntent(t *testing.T) {
 					W := fitStack(xs, ys, wt, l2)
 					// Score: in-sample on the OOF features (slightly optimistic) and on dev.
 					sc := func(pm [][6]float64, lex []IntentResult, gold []core.Intent) tuneScore {
-						var labels []string
-						for _, l := range core.Intents {
-							labels = append(labels, string(l))
-						}
-						c := realtext.NewConfusion(labels...)
-						nll := 0.0
-						for i := range pm {
-							p := stackProbs(&W, stackFeatures(pm[i], lex[i]))
-							best := 0
-							for k := range p {
-								if p[k] > p[best] {
-									best = k
-								}
-							}
-							c.Add(string(gold[i]), string(core.Intents[best]))
-							nll -= math.Log(max(p[intentIndex(string(gold[i]))], 1e-6))
-						}
-						return tuneScore{c.MacroF1(), nll / float64(len(pm))}
+						return scoreProbs(gold, func(i int) [6]float64 { return stackProbs(&W, stackFeatures(pm[i], lex[i])) })
 					}
 					o := sc(oof, trLex, trGold)
 					d := sc(devPM, devLex, devGold)
