@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"jiceng/internal/classify"
+	"jiceng/internal/core"
 )
 
 // intentModelBin is the default intent model: a classify model trained on
@@ -49,10 +50,21 @@ func DefaultIntentModel() *IntentModel {
 }
 
 // PredictIntent returns the intent of a message with the default model and
-// the lexicon (Intent alone when there is no model). Cues are the lexicon's.
+// the lexicon (Intent alone when there is no model), its urgency read with
+// the default rules (see IntentModel.IntentAt). Cues are the lexicon's.
 func PredictIntent(title, content string) IntentResult {
-	if im := DefaultIntentModel(); im != nil {
-		return im.Intent(title, content)
+	level, _, _ := Urgency(title, content)
+	return PredictIntentAt(title, content, level)
+}
+
+// PredictIntentAt is PredictIntent for a message whose urgency is known
+// (under a street's own rules, say).
+func PredictIntentAt(title, content string, urgency core.Urgency) IntentResult {
+	switch im := DefaultIntentModel(); {
+	case im != nil:
+		return im.IntentAt(title, content, urgency)
+	case urgency == core.UrgencyEmergency:
+		return emergencyIntent(title, content)
 	}
 	return Intent(title, content)
 }
