@@ -183,3 +183,48 @@ func bestThreshold(xs []scored) (th, f1 float64) {
 	}
 	return th, f1
 }
+
+// TestCandidateRecall measures, on the labelled repeats (both halves), how
+// often a lookup finds the other ticket at all: the bottom-k index versus
+// LSH banding of a MinHash signature (1 − (1 − J^r)^b, J the pair's
+// Jaccard): the measurement behind the choice of the index.
+func TestCandidateRecall(t *testing.T) {
+	ps := loadPairs(t)
+	ix := NewIndex(Options{Common: pairCommon(ps, DefaultN)})
+	seen := map[string]bool{}
+	for _, p := range ps {
+		a, b := p.docs()
+		for _, d := range []Doc{a, b} {
+			if !seen[d.ID] {
+				seen[d.ID] = true
+				ix.Add(d)
+			}
+		}
+	}
+	found, pos := 0, 0
+	bands := map[[2]int]float64{{32, 2}: 0, {16, 4}: 0, {64, 2}: 0, {20, 5}: 0}
+	for _, p := range ps {
+		if !p.Same {
+			continue
+		}
+		pos++
+		a, b := p.docs()
+		for _, m := range ix.Similar(b, 1000) {
+			if m.ID == a.ID {
+				found++
+				break
+			}
+		}
+		j, _, _ := ix.parts(a, b)
+		for br := range bands {
+			bands[br] += 1 - math.Pow(1-math.Pow(j, float64(br[1])), float64(br[0]))
+		}
+	}
+	t.Logf("bottom-%d index of %d postings: %d of %d repeats are candidates (%.2f)", DefaultK, DefaultPostings, found, pos, float64(found)/float64(pos))
+	for br, sum := range bands {
+		t.Logf("LSH %d bands × %d rows: expected candidate rate %.2f", br[0], br[1], sum/float64(pos))
+	}
+	if found < pos*3/4 {
+		t.Errorf("only %d of %d labelled repeats are candidates", found, pos)
+	}
+}

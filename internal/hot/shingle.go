@@ -99,34 +99,37 @@ func CommonShingles(texts []string, n int, frac float64, minDocs int) []string {
 	if n <= 0 {
 		n = DefaultN
 	}
-	df := map[string]int{}
-	seen := map[string]bool{}
+	df := map[uint32]int32{}
+	first := map[uint32]string{}
+	seen := map[uint32]bool{}
 	for _, t := range texts {
 		rs := content(t)
 		clear(seen)
 		for i := 0; i+n <= len(rs); i++ {
-			g := string(rs[i : i+n])
-			if !seen[g] {
-				seen[g] = true
-				df[g]++
+			h := gramHash(rs[i : i+n])
+			if !seen[h] {
+				seen[h] = true
+				if df[h] == 0 {
+					first[h] = string(rs[i : i+n])
+				}
+				df[h]++
 			}
 		}
 	}
 	limit := frac * float64(len(texts))
 	var out []string
-	for g, c := range df {
-		if float64(c) > limit && c >= minDocs {
-			out = append(out, g)
+	count := map[string]int32{}
+	for h, c := range df {
+		if float64(c) > limit && int(c) >= minDocs {
+			out = append(out, first[h])
+			count[first[h]] = c
 		}
 	}
 	slices.SortFunc(out, func(a, b string) int {
-		if df[a] != df[b] {
-			return df[b] - df[a]
+		if count[a] != count[b] {
+			return int(count[b] - count[a])
 		}
-		if a < b {
-			return -1
-		}
-		return 1
+		return strings.Compare(a, b)
 	})
 	return out
 }
