@@ -19,7 +19,7 @@ const specificBit = 1 << 31
 // place is one place of a ticket, for labels: its name and how specific.
 type place struct {
 	name string
-	rank int // 4 the ticket's Place, 3 compound or road, 2 community or town, 1 district
+	rank int // 4 a compound or road its text names, 3 its Place field, 2 a community or town, 1 a district
 }
 
 var finder = sync.OnceValue(func() *extract.PlaceFinder { return extract.NewPlaceFinder(core.Areas{}) })
@@ -37,7 +37,7 @@ func placesOf(d *Doc) []place {
 		seen[name] = true
 		out = append(out, place{name, rank})
 	}
-	add(strings.TrimSpace(d.Place), 4)
+	add(strings.TrimSpace(d.Place), 3)
 	for _, e := range finder().Find(d.Text) {
 		name := e.Value
 		if name == "" {
@@ -56,7 +56,7 @@ func placesOf(d *Doc) []place {
 		}
 		switch e.Type {
 		case extract.Compound, extract.Road:
-			add(name, 3)
+			add(name, 4)
 		case extract.Community, extract.Town:
 			add(name, 2)
 		case extract.Zone:
@@ -99,32 +99,37 @@ type placeRel uint8
 
 const (
 	placeUnknown  placeRel = iota // one of them names no district and no specific place
-	placeSame                     // they share a specific place
+	placeSame                     // they share a specific place (and no different districts)
 	placeDistrict                 // they share a district only
 	placeConflict                 // both name districts, none shared
 )
 
 func relate(a, b []uint32) placeRel {
-	district, aDist, bDist := false, false, false
+	specific, district, aDist, bDist := false, false, false, false
 	for _, x := range a {
 		aDist = aDist || x&specificBit == 0
 		for _, y := range b {
 			if x == y {
 				if x&specificBit != 0 {
-					return placeSame
+					specific = true
+				} else {
+					district = true
 				}
-				district = true
 			}
 		}
 	}
 	for _, y := range b {
 		bDist = bDist || y&specificBit == 0
 	}
+	// Different districts win over a shared name: there is a 幸福小区 in
+	// many districts.
 	switch {
+	case aDist && bDist && !district:
+		return placeConflict
+	case specific:
+		return placeSame
 	case district:
 		return placeDistrict
-	case aDist && bDist:
-		return placeConflict
 	}
 	return placeUnknown
 }

@@ -137,8 +137,8 @@ func CommonShingles(texts []string, n int, frac float64, minDocs int) []string {
 // Shared returns up to max phrases that a and b have in common, longest
 // first, as written in a: maximal common runs of their content (folded,
 // without punctuation, digits as one class; see text.AppendContent) of at
-// least three characters, such as "电梯故障" or "渌水大桥". Runs made only
-// of common shingles or digits are left out. They are the evidence shown
+// least three characters without digits, such as "电梯故障" or "渌水大桥".
+// Runs made only of common shingles are left out. They are the evidence shown
 // with a match.
 func Shared(a, b string, max int, common []string) []string {
 	const minLen = 3
@@ -147,9 +147,13 @@ func Shared(a, b string, max int, common []string) []string {
 	if len(ra) < minLen || len(rb) < minLen || max <= 0 {
 		return nil
 	}
+	// Digits (one class after normalising) end a phrase: 编号123 and
+	// 编号456 share no evidence.
 	inB := map[[2]rune]bool{}
 	for i := 0; i+1 < len(rb); i++ {
-		inB[[2]rune{rb[i], rb[i+1]}] = true
+		if rb[i] != '0' && rb[i+1] != '0' {
+			inB[[2]rune{rb[i], rb[i+1]}] = true
+		}
 	}
 	stop := map[[2]rune]bool{}
 	for _, c := range common {
@@ -167,7 +171,7 @@ func Shared(a, b string, max int, common []string) []string {
 		}
 		// The longest substring of a starting at i that b contains.
 		end := i + 2
-		for end < len(ra) && strings.Contains(sb, string(ra[i:end+1])) {
+		for end < len(ra) && ra[end] != '0' && strings.Contains(sb, string(ra[i:end+1])) {
 			end++
 		}
 		if end-i < minLen || !strings.Contains(sb, string(ra[i:end])) {
@@ -176,7 +180,7 @@ func Shared(a, b string, max int, common []string) []string {
 		}
 		useful := false
 		for j := i; j+1 < end; j++ {
-			if !stop[[2]rune{ra[j], ra[j+1]}] && (ra[j] != '0' || ra[j+1] != '0') {
+			if !stop[[2]rune{ra[j], ra[j+1]}] {
 				useful = true
 				break
 			}
