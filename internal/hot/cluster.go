@@ -2,6 +2,7 @@ package hot
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -122,12 +123,19 @@ func Clusters(docs []Doc, o ClusterOptions) []Cluster {
 	if len(in) < o.MinSize {
 		return nil
 	}
+	// The bigrams common to the window's tickets, with their shares, for
+	// the labels; the index leaves them out unless given its own list.
+	ts := make([]string, len(in))
+	for i, d := range in {
+		ts[i] = d.Text
+	}
+	shares := commonShares(ts, 2, commonFraction, commonMinDocs)
 	if o.Index.Common == nil {
-		ts := make([]string, len(in))
-		for i, d := range in {
-			ts[i] = d.Text
+		if cmp.Or(o.Index.N, DefaultN) == 2 {
+			o.Index.Common = slices.Sorted(maps.Keys(shares))
+		} else {
+			o.Index.Common = CommonShingles(ts, o.Index.N, commonFraction, commonMinDocs)
 		}
-		o.Index.Common = CommonShingles(ts, o.Index.N, commonFraction, commonMinDocs)
 	}
 	o.Index.MaxCandidates = cmp.Or(o.Index.MaxCandidates, clusterCandidates)
 	ix := NewIndex(o.Index)
@@ -183,12 +191,33 @@ func Clusters(docs []Doc, o ClusterOptions) []Cluster {
 			ix.add(in[i].ID, *f)
 		}
 	}
+	// Issues that come out with the same place and problem are one issue
+	// the single pass split (two wordings of 停电 in 翠湖南社区): they are
+	// merged and described again.
 	var out []Cluster
+	byLabel := map[string]int{}
+	var merged [][]int
 	for _, g := range groups {
 		if len(g) < o.MinSize {
 			continue
 		}
-		out = append(out, describe(in, places, g, ix.o.Common, start, now, o.HalfLife))
+		c := describe(in, places, g, shares, start, now, o.HalfLife)
+		if c.Place != "" && c.Problem != "" {
+			if k, ok := byLabel[c.Label]; ok {
+				merged[k] = append(merged[k], g...)
+				continue
+			}
+			byLabel[c.Label] = len(out)
+		}
+		out = append(out, c)
+		merged = append(merged, g)
+	}
+	for k, g := range merged {
+		if len(g) > len(out[k].IDs) {
+			c := describe(in, places, g, shares, start, now, o.HalfLife)
+			c.Label, c.Place, c.Problem = out[k].Label, out[k].Place, out[k].Problem
+			out[k] = c
+		}
 	}
 	slices.SortFunc(out, func(a, b Cluster) int {
 		if c := cmp.Compare(b.Heat, a.Heat); c != 0 {
@@ -268,7 +297,7 @@ func parallel(n, workers int, fn func(i int, s *scratch)) {
 }
 
 // describe builds the Cluster of the members g of in.
-func describe(in []*Doc, places [][]place, g []int, common []string, start, now time.Time, halfLife time.Duration) Cluster {
+func describe(in []*Doc, places [][]place, g []int, shares map[string]float64, start, now time.Time, halfLife time.Duration) Cluster {
 	slices.SortFunc(g, func(a, b int) int {
 		if c := in[a].Time.Compare(in[b].Time); c != 0 {
 			return c
@@ -323,7 +352,7 @@ func describe(in []*Doc, places [][]place, g []int, common []string, start, now 
 			avoid = append(avoid, p.name)
 		}
 	}
-	c.Problem = problemPhrase(texts, common, avoid)
+	c.Problem = problemPhrase(texts, shares, avoid)
 	c.Label = label(c.Place, c.Problem)
 	return c
 }

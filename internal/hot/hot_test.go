@@ -182,3 +182,30 @@ func FuzzIndex(f *testing.F) {
 		Clusters([]Doc{{ID: "a", Text: s}, {ID: "b", Text: s}}, ClusterOptions{})
 	})
 }
+
+// TestDemoSpikes clusters the last 30 days of a demo street: the two
+// bursts the generator injects there (demo.Spikes: 柳荫里社区 night-time
+// construction noise, 翠湖南社区 power cut) must be the two hottest
+// issues.
+func TestDemoSpikes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates 30,000 tickets")
+	}
+	cs := Clusters(demoDocs(t, 30000), ClusterOptions{Window: 30 * 24 * time.Hour})
+	if len(cs) < 2 {
+		t.Fatalf("%d clusters", len(cs))
+	}
+	var top []string
+	for _, c := range cs[:2] {
+		top = append(top, c.Label)
+	}
+	slices.Sort(top)
+	for i, want := range [][2]string{{"柳荫里社区", "噪音"}, {"翠湖南社区", "停电"}} {
+		if !strings.HasPrefix(top[i], want[0]) || !strings.Contains(top[i], want[1]) {
+			t.Errorf("hottest issues %q, want %s … %s among them", top, want[0], want[1])
+		}
+	}
+	for _, c := range cs[:5] {
+		t.Logf("%s heat %.1f %+v", c.Label, c.Heat, c.Parts)
+	}
+}

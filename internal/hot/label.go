@@ -14,7 +14,8 @@ const (
 	phraseMax   = 12  // characters
 	titleSpan   = 60  // characters of the first sentence (the title, when the text is title。content)
 	bodySpan    = 160 // characters of the text mined when the titles share nothing
-	phraseShare = 0.3 // share of the members a phrase must occur in
+	titleShare  = 0.2 // share of the members whose titles a phrase must occur in
+	bodyShare   = 0.3 // share whose texts it must occur in, failing that
 	lengthPower = 0.7 // a phrase's score is members × length^lengthPower
 	edgeRunes   = "的了在和与及对被把将是有无请求问向为让给从等之又也都还就并而且或"
 )
@@ -24,22 +25,23 @@ var zoneCode = regexp.MustCompile(`[A-Za-z][0-9]*[省市县区]`)
 
 // problemPhrase returns the phrase that best names what the texts share.
 // It looks first in the texts' first sentences (the titles, when a text is
-// title。content) and then in their first bodySpan characters: with place
-// names (avoid) and district codes cut out and the text split at
-// punctuation, the substring found in at least phraseShare of the texts
-// (and in two) with the most texts times its length^0.7, without a
-// function character at either end, digits, or only common shingles. It
+// title。content), where a phrase must occur in a fifth of them, and then
+// in their first bodySpan characters, where it must occur in 30%: with
+// place names (avoid) and district codes cut out and the text split at
+// punctuation, the substring found in two texts or more with the most texts times its length^0.7, without a
+// function character at either end or digits, and, when all its bigrams
+// are common, found minLift times more often than in all the tickets. It
 // returns "" when the texts share nothing.
-func problemPhrase(texts []string, common []string, avoid []string) string {
-	stop := map[string]bool{}
-	for _, c := range common {
-		stop[string(content(c))] = true
-	}
-	need := max(2, int(math.Ceil(phraseShare*float64(len(texts)))))
+func problemPhrase(texts []string, shares map[string]float64, avoid []string) string {
 	// Longest first, so that 幸福里小区 does not cut 江南幸福里小区 short.
 	places := slices.Compact(slices.Sorted(slices.Values(avoid)))
 	slices.SortStableFunc(places, func(a, b string) int { return len(b) - len(a) })
 	for _, span := range []int{titleSpan, bodySpan} {
+		share := bodyShare
+		if span == titleSpan {
+			share = titleShare
+		}
+		need := max(2, int(math.Ceil(share*float64(len(texts)))))
 		// Substrings are counted by hash; a string is made only for those
 		// that reach need.
 		cf := map[uint64]int32{}
@@ -72,7 +74,7 @@ func problemPhrase(texts []string, common []string, avoid []string) string {
 		}
 		best, bestScore := "", 0.0
 		for h, s := range found {
-			if !clean(s) || allCommon(s, stop) {
+			if !clean(s) || float64(cf[h]) < minLift*corpusShare(s, shares)*float64(len(texts)) {
 				continue
 			}
 			score := float64(cf[h]) * math.Pow(float64(len([]rune(s))), lengthPower)
@@ -122,13 +124,23 @@ func clean(s string) bool {
 	return !strings.ContainsRune(edgeRunes, rs[0]) && !strings.ContainsRune(edgeRunes, rs[len(rs)-1])
 }
 
-// allCommon reports whether every bigram of s is a common shingle.
-func allCommon(s string, stop map[string]bool) bool {
+// minLift is how many times more often than in all the tickets a phrase
+// made of common bigrams must occur in an issue's tickets: 停电 in a
+// power-cut issue passes, 您好 or 来电反映 does not.
+const minLift = 3
+
+// corpusShare bounds the share of all tickets that contain s: the smallest
+// share of its bigrams among the common ones (shares), 0 when one of them
+// is not common.
+func corpusShare(s string, shares map[string]float64) float64 {
 	rs := []rune(s)
+	m := 1.0
 	for i := 0; i+2 <= len(rs); i++ {
-		if !stop[string(rs[i:i+2])] {
-			return false
+		v, ok := shares[string(rs[i:i+2])]
+		if !ok {
+			return 0
 		}
+		m = min(m, v)
 	}
-	return true
+	return m
 }

@@ -1,6 +1,8 @@
 package hot
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -96,6 +98,20 @@ func jaccard(a, b []uint32, k int) float64 {
 // them says nothing about the problem, so the index leaves them out of its
 // sketches (Options.Common). n 0 means DefaultN.
 func CommonShingles(texts []string, n int, frac float64, minDocs int) []string {
+	shares := commonShares(texts, n, frac, minDocs)
+	out := slices.Collect(maps.Keys(shares))
+	slices.SortFunc(out, func(a, b string) int {
+		if c := cmp.Compare(shares[b], shares[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
+// commonShares returns the common shingles of CommonShingles with the
+// share of the texts each is found in.
+func commonShares(texts []string, n int, frac float64, minDocs int) map[string]float64 {
 	if n <= 0 {
 		n = DefaultN
 	}
@@ -117,20 +133,12 @@ func CommonShingles(texts []string, n int, frac float64, minDocs int) []string {
 		}
 	}
 	limit := frac * float64(len(texts))
-	var out []string
-	count := map[string]int32{}
+	out := map[string]float64{}
 	for h, c := range df {
 		if float64(c) > limit && int(c) >= minDocs {
-			out = append(out, first[h])
-			count[first[h]] = c
+			out[first[h]] = float64(c) / float64(len(texts))
 		}
 	}
-	slices.SortFunc(out, func(a, b string) int {
-		if count[a] != count[b] {
-			return int(count[b] - count[a])
-		}
-		return strings.Compare(a, b)
-	})
 	return out
 }
 
