@@ -2,7 +2,9 @@ package hot
 
 import (
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -207,5 +209,27 @@ func TestDemoSpikes(t *testing.T) {
 	}
 	for _, c := range cs[:5] {
 		t.Logf("%s heat %.1f %+v", c.Label, c.Heat, c.Parts)
+	}
+}
+
+// TestConcurrent adds and looks up from several goroutines (run with -race).
+func TestConcurrent(t *testing.T) {
+	ix := NewIndex(Options{})
+	texts := []string{"幸福小区电梯故障", "清河路夜间施工噪音", "东湖社区路灯不亮", "南苑社区垃圾清运不及时"}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				s := texts[(w+i)%len(texts)]
+				ix.Add(Doc{ID: strconv.Itoa(w*100 + i), Text: s})
+				ix.Similar(Doc{Text: s}, 3)
+			}
+		}()
+	}
+	wg.Wait()
+	if ix.Len() != 200 {
+		t.Errorf("Len = %d, want 200", ix.Len())
 	}
 }
