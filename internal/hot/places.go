@@ -54,6 +54,9 @@ func placesOf(d *Doc) []place {
 				}
 			}
 		}
+		if e.Type == extract.Road && strings.HasSuffix(name, "弄") && !strings.ContainsAny(name, "0123456789") {
+			continue // 把房子弄坏了 is no lane: a 弄 without its number is rarely one
+		}
 		switch e.Type {
 		case extract.Compound, extract.Road:
 			add(name, 4)
