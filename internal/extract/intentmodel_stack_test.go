@@ -4,44 +4,11 @@ import (
 	"math"
 )
 
-// stackFeatures are the stacker's inputs for one message: the model's and
-// the lexicon's log-probabilities (clipped) and a constant.
-func stackFeatures(pm [6]float64, lex IntentResult) [13]float64 {
-	var x [13]float64
-	pl := combineIntent([6]float64{1, 1, 1, 1, 1, 1}, lex, 1, 1, [6]float64{})
-	for k := 0; k < 6; k++ {
-		x[k] = max(math.Log(pm[k]), -8)
-		x[6+k] = max(math.Log(pl[k]), -8)
-	}
-	x[12] = 1
-	return x
-}
-
-func stackProbs(W *[6][13]float64, x [13]float64) [6]float64 {
-	var z [6]float64
-	top := math.Inf(-1)
-	for k := range z {
-		for j := range x {
-			z[k] += W[k][j] * x[j]
-		}
-		top = max(top, z[k])
-	}
-	sum := 0.0
-	for k := range z {
-		z[k] = math.Exp(z[k] - top)
-		sum += z[k]
-	}
-	for k := range z {
-		z[k] /= sum
-	}
-	return z
-}
-
 // fitStack fits a multinomial logistic regression on (x, y), each example
 // weighted by wt, with L2 penalty l2 (not on the constant), by gradient
 // descent.
-func fitStack(xs [][13]float64, ys []int, wt []float64, l2 float64) [6][13]float64 {
-	var W [6][13]float64
+func fitStack(xs [][13]float64, ys []int, wt []float64, l2 float64) intentStack {
+	var W intentStack
 	for k := 0; k < 6; k++ {
 		W[k][k], W[k][6+k] = 1, 0.5 // start at the product
 	}
