@@ -186,8 +186,8 @@ func TestTuneIntent(t *testing.T) {
 			for _, y := range ys {
 				count[y]++
 			}
-			for _, bal := range []float64{0, 0.5, 1} {
-				for _, l2 := range []float64{0.001, 0.01} {
+			for _, bal := range []float64{0, 0.5} {
+				for _, l2 := range []float64{0.001, 0.003, 0.01, 0.03, 0.1} {
 					wt := make([]float64, len(ys))
 					for i, y := range ys {
 						wt[i] = math.Pow(float64(len(ys))/(6*count[y]), bal)
