@@ -18,7 +18,10 @@ import (
 // split, with the temperature fitted out of fold (never on gold).
 var intentTune = flag.Bool("intent.tune", false, "compare intent model configurations (with -intent.raw)")
 
-type tuneScore struct{ f1, nll float64 }
+type tuneScore struct {
+	f1, nll float64
+	per     string // per-intent F1
+}
 
 // scoreIntent scores combined probabilities against gold intents.
 func scoreIntent(pm [][6]float64, lex []IntentResult, gold []core.Intent, w, temp float64, bias [6]float64) tuneScore {
@@ -45,7 +48,11 @@ func scoreProbs(gold []core.Intent, prob func(i int) [6]float64) tuneScore {
 		c.Add(string(gold[i]), string(core.Intents[best]))
 		nll -= math.Log(max(p[intentIndex(string(gold[i]))], 1e-6))
 	}
-	return tuneScore{c.MacroF1(), nll / float64(len(gold))}
+	per := ""
+	for _, l := range labels {
+		per += fmt.Sprintf(" %s %.2f", l, c.Class(l).F1())
+	}
+	return tuneScore{c.MacroF1(), nll / float64(len(gold)), per}
 }
 
 func modelProbs(m *classify.Model, text string) [6]float64 {
@@ -117,7 +124,7 @@ func TestTuneIntent(t *testing.T) {
 	}
 	const folds = 5
 	for _, tc := range cases {
-		for _, titleRep := range []int{1, 2} {
+		for _, titleRep := range tuneTitleRepeats {
 			text := func(title, content string) string {
 				return strings.Repeat(title+"。", titleRep-1) + joinText(title, content)
 			}
@@ -166,7 +173,7 @@ func TestTuneIntent(t *testing.T) {
 				bias := fitIntentBias(oof, trLex, trGold, w, bestT)
 				ob := scoreIntent(oof, trLex, trGold, w, bestT, bias)
 				db := scoreIntent(devPM, devLex, devGold, w, bestT, bias)
-				fmt.Fprintf(&b, "  w=%.2f T=%.2f | cv F1 %.3f nll %.3f | dev F1 %.3f nll %.3f || bias %.1f: cv F1 %.3f nll %.3f | dev F1 %.3f nll %.3f\n", w, bestT, o.f1, o.nll, d.f1, d.nll, bias, ob.f1, ob.nll, db.f1, db.nll)
+				fmt.Fprintf(&b, "  w=%.2f T=%.2f | cv F1 %.3f nll %.3f | dev F1 %.3f nll %.3f || bias %.1f: cv F1 %.3f nll %.3f | dev F1 %.3f nll %.3f | cv%s\n", w, bestT, o.f1, o.nll, d.f1, d.nll, bias, ob.f1, ob.nll, db.f1, db.nll, o.per)
 			}
 			// The learned combination: a stacker fitted out of fold.
 			var xs [][13]float64
@@ -179,20 +186,30 @@ func TestTuneIntent(t *testing.T) {
 			for _, y := range ys {
 				count[y]++
 			}
-			for _, bal := range []float64{0, 0.5, 1} {
-				for _, l2 := range []float64{0.001, 0.01} {
+			for _, bal := range []float64{0, 0.5} {
+				for _, l2 := range []float64{0.001, 0.003, 0.01, 0.03, 0.1} {
 					wt := make([]float64, len(ys))
 					for i, y := range ys {
 						wt[i] = math.Pow(float64(len(ys))/(6*count[y]), bal)
 					}
-					W := fitStack(xs, ys, wt, l2)
-					// Score: in-sample on the OOF features (slightly optimistic) and on dev.
-					sc := func(pm [][6]float64, lex []IntentResult, gold []core.Intent) tuneScore {
-						return scoreProbs(gold, func(i int) [6]float64 { return stackProbs(&W, stackFeatures(pm[i], lex[i])) })
+					// Out of fold: the stacker of each fold is fitted on the
+					// other folds' out-of-fold features.
+					var Wf [folds]intentStack
+					for f := 0; f < folds; f++ {
+						var fx [][13]float64
+						var fy []int
+						var fw []float64
+						for i := range xs {
+							if i%folds != f {
+								fx, fy, fw = append(fx, xs[i]), append(fy, ys[i]), append(fw, wt[i])
+							}
+						}
+						Wf[f] = fitStack(fx, fy, fw, l2)
 					}
-					o := sc(oof, trLex, trGold)
-					d := sc(devPM, devLex, devGold)
-					fmt.Fprintf(&b, "  stack bal=%.1f l2=%.3f | cv F1 %.3f nll %.3f | dev F1 %.3f nll %.3f\n", bal, l2, o.f1, o.nll, d.f1, d.nll)
+					o := scoreProbs(trGold, func(i int) [6]float64 { return stackProbs(&Wf[i%folds], xs[i]) })
+					W := fitStack(xs, ys, wt, l2)
+					d := scoreProbs(devGold, func(i int) [6]float64 { return stackProbs(&W, stackFeatures(devPM[i], devLex[i])) })
+					fmt.Fprintf(&b, "  stack bal=%.1f l2=%.3f | cv F1 %.3f nll %.3f | dev F1 %.3f nll %.3f | cv%s\n", bal, l2, o.f1, o.nll, d.f1, d.nll, o.per)
 				}
 			}
 			t.Logf("%s title×%d\n%s", tc.name, titleRep, b.String())
@@ -225,5 +242,8 @@ func fitIntentBias(pm [][6]float64, lex []IntentResult, gold []core.Intent, w, t
 	}
 	return bias
 }
+
+// tuneTitleRepeats are the title weightings TestTuneIntent compares.
+var tuneTitleRepeats = []int{1, 2, 3}
 
 var intentTuneOnly = flag.String("intent.only", "", "with -intent.tune, only the cases whose name contains this")

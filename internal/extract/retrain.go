@@ -28,6 +28,13 @@ type IntentModel struct {
 	// the product of two peaked distributions is overconfident. 0 or 1
 	// leaves it as it is.
 	Temperature float64
+	// TitleRepeat is how many times the classifier reads the title (0 or
+	// 1: once); the model must have been trained so (trainIntent).
+	TitleRepeat int
+	// Stack, when set, replaces the product by a stacked combination
+	// fitted out of fold (intentstack.go); LexiconWeight and Temperature
+	// are then unused.
+	Stack *intentStack
 }
 
 // minIntentDocs is the fewest labelled tickets RetrainIntent accepts: below
@@ -39,6 +46,12 @@ const minIntentDocs = 50
 // classifier's configuration (the zero value is its default). Tickets with
 // an intent outside core.Intents are an error.
 func RetrainIntent(docs []IntentDoc, cfg classify.Config) (*IntentModel, error) {
+	return trainIntent(docs, cfg, 1)
+}
+
+// trainIntent is RetrainIntent with the classifier reading each title
+// titleRepeat times.
+func trainIntent(docs []IntentDoc, cfg classify.Config, titleRepeat int) (*IntentModel, error) {
 	if len(docs) < minIntentDocs {
 		return nil, errors.New("诉求类型模型: 已标注的工单太少（至少 50 条）")
 	}
@@ -47,13 +60,13 @@ func RetrainIntent(docs []IntentDoc, cfg classify.Config) (*IntentModel, error) 
 		if intentIndex(string(d.Intent)) < 0 {
 			return nil, errors.New("诉求类型模型: 第 " + itoa(i+1) + " 条工单的诉求类型不在 咨询、求助、投诉、举报、建议、表扬 之中")
 		}
-		cd = append(cd, classify.Doc{Text: joinText(d.Title, d.Content), Labels: [3]string{string(intentOf(d.Intent))}})
+		cd = append(cd, classify.Doc{Text: modelText(d.Title, d.Content, titleRepeat), Labels: [3]string{string(intentOf(d.Intent))}})
 	}
 	m, err := classify.Train(cd, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &IntentModel{model: m, LexiconWeight: 0.5}, nil
+	return &IntentModel{model: m, LexiconWeight: 0.5, TitleRepeat: titleRepeat}, nil
 }
 
 func intentOf(s core.Intent) core.Intent { return core.Intents[intentIndex(string(s))] }
@@ -69,43 +82,37 @@ func joinText(title, content string) string {
 // in training, so that the lexicon can still choose it.
 const probFloor = 0.01
 
-// Intent returns the combined intent: the model's probabilities times the
-// lexicon's to the power LexiconWeight, renormalised. Cues are the
-// lexicon's; Scores are the combined probabilities. A message with no text
-// gets the lexicon's (DefaultIntent): the model, given nothing, only says
-// which intent its training letters had most.
+// Intent returns the combined intent: the stacker's distribution over the
+// model's and the lexicon's (Stack), or else the model's probabilities
+// times the lexicon's to the power LexiconWeight, renormalised. Cues are
+// the lexicon's; Scores are the combined probabilities. A message with no
+// text gets the lexicon's (DefaultIntent): the model, given nothing, only
+// says which intent its training letters had most.
 func (im *IntentModel) Intent(title, content string) IntentResult {
 	lex := Intent(title, content)
 	if strings.TrimSpace(title) == "" && strings.TrimSpace(content) == "" {
 		return lex
 	}
-	var pl [6]float64
-	sum := 0.0
-	for i, v := range lex.Scores {
-		pl[i] = math.Exp(v - lex.Scores[intentIndex(string(lex.Intent))])
-		sum += pl[i]
-	}
-	var pm [6]float64
-	for i := range pm {
-		pm[i] = probFloor
-	}
-	labels := im.model.Labels()
-	for i, p := range im.model.Probs(joinText(title, content)) {
-		if k := intentIndex(labels[i]); k >= 0 {
-			pm[k] = max(p, probFloor)
-		}
-	}
+	pm := im.modelProbs(title, content)
 	var comb [6]float64
-	total, best := 0.0, 0
-	for i := range comb {
-		comb[i] = pm[i] * math.Pow(pl[i]/sum, im.LexiconWeight)
-		if im.Temperature > 0 && im.Temperature != 1 {
-			comb[i] = math.Pow(comb[i], 1/im.Temperature)
+	if im.Stack != nil {
+		comb = stackProbs(im.Stack, stackFeatures(pm, lex))
+	} else {
+		pl := lexiconProbs(lex)
+		total := 0.0
+		for i := range comb {
+			comb[i] = pm[i] * math.Pow(pl[i], im.LexiconWeight)
+			if im.Temperature > 0 && im.Temperature != 1 {
+				comb[i] = math.Pow(comb[i], 1/im.Temperature)
+			}
+			total += comb[i]
 		}
-		total += comb[i]
+		for i := range comb {
+			comb[i] /= total
+		}
 	}
+	best := 0
 	for i := range comb {
-		comb[i] /= total
 		if comb[i] > comb[best] {
 			best = i
 		}
@@ -113,6 +120,50 @@ func (im *IntentModel) Intent(title, content string) IntentResult {
 	res := lex
 	res.Intent, res.Confidence, res.Scores, res.Probs, res.Default = core.Intents[best], comb[best], comb, comb, false
 	return res
+}
+
+// modelProbs is the classifier's distribution over the intents (core.Intents'
+// order), an intent it never saw in training at probFloor.
+func (im *IntentModel) modelProbs(title, content string) [6]float64 {
+	var pm [6]float64
+	for i := range pm {
+		pm[i] = probFloor
+	}
+	labels := im.model.Labels()
+	for i, p := range im.model.Probs(im.text(title, content)) {
+		if k := intentIndex(labels[i]); k >= 0 {
+			pm[k] = max(p, probFloor)
+		}
+	}
+	return pm
+}
+
+// text is what the classifier reads of a message: the title TitleRepeat
+// times (once when 0), then the content.
+func (im *IntentModel) text(title, content string) string {
+	return modelText(title, content, im.TitleRepeat)
+}
+
+func modelText(title, content string, titleRepeat int) string {
+	if titleRepeat > 1 && title != "" {
+		title = strings.Repeat(title+"。", titleRepeat-1) + title
+	}
+	return joinText(title, content)
+}
+
+// lexiconProbs is the lexicon's softmax over its scores (temperature 1).
+func lexiconProbs(lex IntentResult) [6]float64 {
+	var pl [6]float64
+	top := lex.Scores[intentIndex(string(lex.Intent))]
+	sum := 0.0
+	for i, v := range lex.Scores {
+		pl[i] = math.Exp(v - top)
+		sum += pl[i]
+	}
+	for i := range pl {
+		pl[i] /= sum
+	}
+	return pl
 }
 
 // IntentAt is Intent for a message whose urgency is known. For a danger
