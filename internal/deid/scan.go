@@ -91,6 +91,9 @@ func (sc *scanner) run() {
 			i += size // most runes: one look-up
 			continue
 		}
+		if surnameSet.has(r) && !cueOnly {
+			sc.scoredName(i, size, r)
+		}
 		if plainSurSet.has(r) {
 			if j := sc.bareName(i, size, r); j > i {
 				i = j
