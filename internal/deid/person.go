@@ -206,18 +206,21 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 		// A surname right before the honorific; one that is also a word
 		// part (部门经理, 班主任) only after a boundary or a particle.
 		if surnameSet.has(rs[0]) && !(n >= 2 && isCommonWord(rs[1], rs[0])) && !strings.HasPrefix(s[pos[1]:], "班主任") &&
-			(!funcSurSet.has(rs[0]) || rs[0] != '和' && sc.boundaryBefore(pos[1]) || n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是", rs[1])) &&
+			rs[0] != '原' && !(rs[0] == '任' && n >= 2) && // 原村长 (the former), 现任局长 (who serves as)
+			(!funcSurSet.has(rs[0]) || rs[0] != '和' && sc.boundaryBefore(pos[1]) || n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是问", rs[1])) &&
 			!((strings.HasPrefix(s[p:], "哥") || strings.HasPrefix(s[p:], "姐")) && strings.ContainsRune("师大表堂老小帅美", rs[0])) &&
 			!(placeTitleAt(s, p) && n >= 2 && !stopSet.has(rs[1])) &&
-			!(shortTitleAt(s, p) && !sc.boundaryBefore(pos[1]) && !(n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是", rs[1]))) {
+			!(shortTitleAt(s, p) && !sc.boundaryBefore(pos[1]) && !(n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是问", rs[1]))) {
 			best, score = 1, 0.8
 		}
 		short := shortTitleAt(s, p)
 		if n >= 2 && !short && surnameSet.has(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[1], rs[0]) && okStart(2) && !neverSurname(rs[1]) && !neverName(rs[:2]) {
 			best, score = 2, 0.85
 		}
-		if n >= 3 && !short && surnameSet.has(rs[2]) && givenOK(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[2], rs[1]) && okStart(3) && !neverSurname(rs[2]) && !neverName(rs[:3]) &&
-			(givenSet.has(rs[0]) || givenSet.has(rs[1]) || sc.boundaryBefore(pos[3]) || n >= 4 && stopSet.has(rs[3])) {
+		// 小 may end a given name right before the title (刘江小主任).
+		xiao := rs[0] == '小' && n >= 3 && givenOK(rs[1]) && !stopSet.has(rs[1]) && plainSurSet.has(rs[2])
+		if n >= 3 && !short && surnameSet.has(rs[2]) && givenOK(rs[1]) && (givenOK(rs[0]) || xiao) && !isCommonWord(rs[2], rs[1]) && okStart(3) && !neverSurname(rs[2]) && !neverName(rs[:3]) &&
+			(xiao || givenSet.has(rs[0]) || givenSet.has(rs[1]) || sc.boundaryBefore(pos[3]) || n >= 4 && stopSet.has(rs[3])) {
 			best, score = 3, 0.85
 		}
 	}
@@ -336,6 +339,12 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 	for g := sur; g < sur+given; g++ {
 		if nonGivenSet.has(rs[g]) {
 			return q
+		}
+		if numeralSet.has(rs[g]) && pos[g+1] < len(s) {
+			// 管一下 (do a bit), 连源三中 (a school's number): no name.
+			if r, _ := decodeAt(s, pos[g+1]); strings.ContainsRune("下中小厂队组号届", r) {
+				return q
+			}
 		}
 	}
 	if strict && !sc.nameEndsLoose(pos[sur+given]) {
@@ -496,6 +505,7 @@ func (sc *scanner) names() {
 		if sp.Type != Person || sp.Score < DefaultMinScore {
 			continue
 		}
+		sc.listBefore(sp.ByteStart)
 		e := sp.ByteEnd
 		for steps := 0; steps < 8; steps++ {
 			sep := listSep(s[e:])
@@ -708,7 +718,7 @@ func (sc *scanner) name3BeforeMark(p int) bool {
 	if n == 4 && (rs[3] == '不' || isCommonWord(rs[3], rs[2])) || g1 == '家' || g2 == '家' {
 		return false // 不许建, 其余股, 蒋家冲
 	}
-	if !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) || isCommonWord(rs[2], g1) || isCommonWord(g1, g2) {
+	if !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) || isCommonWord(rs[2], g1) || isCommonWord(g1, g2) || givenPairWord(g1, g2) {
 		return false
 	}
 	if !(givenSet.has(g1) && givenSet.has(g2)) && !((givenSet.has(g1) || givenSet.has(g2)) && (n == 3 || stopSet.has(rs[3])) && plainSurSet.has(rs[2])) {
@@ -751,8 +761,8 @@ func (sc *scanner) bareName(i, size int, sur rune) int {
 	g2, sz2 := decodeAt(s, j+sz1)
 	if g2 == '小' && sc.xiaoEnds(j+sz1+sz2) {
 		// 许华小叫他: 小 ends the name before a verb or a particle.
-	} else if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
-		return i
+	} else if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' || givenPairWord(g1, g2) {
+		return i // 伸张正义: a word of given-name characters
 	}
 	e := j + sz1 + sz2
 	if e < len(s) {

@@ -17,6 +17,9 @@ type scanner struct {
 	// repeatedNames; nOpens counts them (at most len(opens) kept).
 	opens  [32]int32
 	nOpens int
+	// listEnd is the byte where a list separator starts, after a name
+	// listBefore reads (0: none).
+	listEnd int
 }
 
 // open notes that a clause opens at byte i when a surname stands there.

@@ -177,6 +177,9 @@ func (sc *scanner) listAfterName(i int) bool {
 // a word (周家村, 刘海峰 is not 刘海).
 func (sc *scanner) rightWeight(e int, last rune) (w int, ok bool) {
 	s := sc.s
+	if e == sc.listEnd && e > 0 {
+		return 18, true // 钟临风、陈凡课: a name before a list of names
+	}
 	if e >= len(s) {
 		return 10, true
 	}
@@ -303,7 +306,7 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 		if rw < 0 {
 			th += 10 // the name runs on into a word: 战友增添, 蓝田建筑
 		}
-		if lw == 18 && rw >= 8 {
+		if lw == 18 && rw >= 8 || rw == 18 && lw >= 6 {
 			th -= 20 // between a name and a separator: 刘生应，刘元济，
 		}
 		if debugScored != nil {
@@ -348,3 +351,37 @@ var givenPairSet = func() map[[2]rune]bool {
 func givenPairWord(a, b rune) bool { return givenPairSet[[2]rune{a, b}] }
 
 var debugScored func(name string, t, sw, lw, rw int)
+
+// listBefore reads, with scoredName, a name that ends before the list
+// separator in front of the name found at byte b (钟临风、陈凡课: the list
+// goes on backwards).
+func (sc *scanner) listBefore(b int) {
+	s := sc.s
+	e := b
+	for e > 0 && s[e-1] == ' ' {
+		e--
+	}
+	switch {
+	case e >= 3 && (s[e-3:e] == "、" || s[e-3:e] == "，" || s[e-3:e] == "　"):
+		e -= 3
+	case e > 0 && s[e-1] == ',':
+		e--
+	default:
+		return
+	}
+	sc.listEnd = e
+	defer func() { sc.listEnd = 0 }()
+	for k := 3; k >= 2; k-- {
+		i := e - 3*k
+		if i < 0 || sc.coveredAt(i) || sc.coveredAt(e-3) {
+			continue
+		}
+		if r, sz := decodeAt(s, i); sz == 3 && surnameSet.has(r) {
+			n := len(sc.spans)
+			sc.scoredName(i, sz, r)
+			if len(sc.spans) > n {
+				return
+			}
+		}
+	}
+}

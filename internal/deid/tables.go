@@ -81,6 +81,7 @@ var commonWords = strings.Fields(`
 马上 马路 马桶 马达
 向前 向后 向上 向下 向东 向西 向南 向北 向着 向外 向内 向日
 和平 和谐 和睦
+谈话 谈判 谈论 谈恋爱 符合 付款 付费 严肃
 许多 许可
 余下 余额
 林地 林木 林荫
@@ -214,7 +215,7 @@ var namePrefixes = []string{
 // nameVerbs are words that follow a name when it starts a clause
 // (，张伟反映……). They only count when the name starts at a boundary.
 var nameVerbs = []string{"来电", "反映", "表示", "称", "投诉", "致电", "诉称", "说", "要求", "希望", "咨询", "举报",
-	"巡查", "发现", "上报", "报告",
+	"巡查", "发现", "上报", "报告", "指出", "认为", "介绍",
 	// what the people a letter complains of do (，唐新建违规排污, 肖富外私自建设)
 	"违规", "违法", "私自", "多次", "非法", "强行", "擅自", "依靠", "指使", "带领", "殴打", "打伤", "威胁", "拒绝",
 	"答应", "承认", "声称", "告诉", "利用", "仗着", "伙同", "纠集", "霸占", "侵占", "为首", "同志", "连同", "组织",
