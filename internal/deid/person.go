@@ -500,6 +500,7 @@ func (sc *scanner) names() {
 		return
 	}
 	s := sc.s
+	sc.lengthenNames()
 	for k := 0; k < len(sc.spans) && k < 64; k++ {
 		sp := sc.spans[k]
 		if sp.Type != Person || sp.Score < DefaultMinScore {
@@ -559,6 +560,44 @@ func (sc *scanner) names() {
 				sc.add(Person, b, off, score, "name_again")
 			}
 		}
+	}
+}
+
+// lengthenNames adds its third character to a name of two found by a cue
+// when the name recurs and the same character follows it every time
+// (书记王海先长期…指使王海先派…由王海先垄断: the name is 王海先): a word that
+// follows a name changes from one sentence to the next, a given name does
+// not.
+func (sc *scanner) lengthenNames() {
+	s := sc.s
+	m := len(sc.spans)
+	for k := 0; k < m && k < 64; k++ {
+		sp := sc.spans[k]
+		if sp.Type != Person || sp.Score < DefaultMinScore || sp.ByteEnd-sp.ByteStart != 6 || sp.ByteEnd+3 > len(s) {
+			continue
+		}
+		c, csz := decodeAt(s, sp.ByteEnd)
+		if csz != 3 || !isHan(c) || fnSet.has(c) || nonGivenSet.has(c) || givenWeight(c) <= -30 || sc.nameEnds(sp.ByteEnd) {
+			continue
+		}
+		name := s[sp.ByteStart:sp.ByteEnd]
+		count, same := 0, true
+		for off := 0; same; {
+			j := indexName(s[off:], name)
+			if j < 0 {
+				break
+			}
+			e := off + j + len(name)
+			count++
+			if r, _ := decodeAt(s, e); e >= len(s) || r != c || placeFollows(s[e+csz:]) {
+				same = false
+			}
+			off = e
+		}
+		if !same || count < 2 {
+			continue
+		}
+		sc.add(Person, sp.ByteStart, sp.ByteEnd+csz, sp.Score+0.01, "name_lengthened")
 	}
 }
 

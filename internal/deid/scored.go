@@ -265,11 +265,11 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 	if len(given) == 0 || sw < -20 {
 		return
 	}
-	// k: the given name's length; a part of it never holds an honorific
-	// or a verb (黎局长, 王明说).
+	// k: the given name's length; a part of it never holds an honorific,
+	// a verb or a word that follows names (黎局长, 王明说, 王丽住).
 	maxK := min(2, len(given))
 	for g := 0; g < maxK; g++ {
-		if sc.honorificAt(gpos[g]) || sc.verbAt(gpos[g]) {
+		if sc.nameEnds(gpos[g]) {
 			maxK = g
 		}
 	}
@@ -285,8 +285,8 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 		if k == 2 && isCommonWord(given[0], given[1]) {
 			continue
 		}
-		if placeEndSet.has(given[k-1]) || given[k-1] == '组' {
-			continue // 白鹤山, 武功山: a place
+		if placeEndSet.has(given[k-1]) || given[k-1] == '组' || given[k-1] == '家' {
+			continue // 白鹤山, 武功山: a place; 王丽家: her home
 		}
 		if t+10 < scoredNameThreshold-20 || weak && lw < 6 {
 			continue // short of the lowest threshold whatever follows

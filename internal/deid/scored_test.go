@@ -28,6 +28,8 @@ func TestScoredNames(t *testing.T) {
 		{"title after 请问", "请问向书记，这种情况怎么办？", []string{"向"}},
 		{"given name ends in 小 before a title", "已向卫计委刘江小主任反映过。", []string{"刘江小"}},
 		{"reporting verb 指出", "，杨庄文指出：这个做法不合法。", []string{"杨庄文"}},
+		{"a name recurs with the same third character", "支部书记王海先长期垄断工程，还指使王海先派人守场。", []string{"王海先", "王海先"}},
+		{"neg the same word after a name", "业主王丽住三楼，王丽住的房子漏水。", []string{"王丽", "王丽"}},
 		{"neg talk", "领导多次找其谈话要求整改。", nil},
 		{"neg meets", "还有符合上报条件的吗？", nil},
 	}
