@@ -306,6 +306,9 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 		if rw < 0 {
 			th += 10 // the name runs on into a word: 战友增添, 蓝田建筑
 		}
+		if lw < 0 {
+			th += 10 // a word runs on into the name: 东江德福人家
+		}
 		if lw == 18 && rw >= 8 || rw == 18 && lw >= 6 {
 			th -= 20 // between a name and a separator: 刘生应，刘元济，
 		}
@@ -336,7 +339,7 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 var givenPairWords = strings.Fields(`
 正义 爱国 昌盛 意义 培训 清楚 平等 公平 明白 文明 建设 发展 和平 光明 安全 幸福 美丽 永远 兴旺 繁荣
 国家 人民 群众 干部 工作 生活 社会 经济 文化 教育 卫生 健康 环境 保护 管理 服务 政府 政策 民生 民主
-建国 荣誉 荣耀 英明 英雄 成功 成长 成立 成绩 立即 立刻 东西 南北 春节 春天 秋天 冬天 天天 明天 今天
+恋爱 建国 荣誉 荣耀 英明 英雄 成功 成长 成立 成绩 立即 立刻 东西 南北 春节 春天 秋天 冬天 天天 明天 今天
 `)
 
 var givenPairSet = func() map[[2]rune]bool {

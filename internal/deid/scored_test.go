@@ -30,6 +30,8 @@ func TestScoredNames(t *testing.T) {
 		{"reporting verb 指出", "，杨庄文指出：这个做法不合法。", []string{"杨庄文"}},
 		{"a name recurs with the same third character", "支部书记王海先长期垄断工程，还指使王海先派人守场。", []string{"王海先", "王海先"}},
 		{"neg the same word after a name", "业主王丽住三楼，王丽住的房子漏水。", []string{"王丽", "王丽"}},
+		{"neg mid-word", "项目建在市东江德福人家旁边。", nil},
+		{"neg love", "这样下去，谈恋爱的都要分手。", nil},
 		{"neg talk", "领导多次找其谈话要求整改。", nil},
 		{"neg meets", "还有符合上报条件的吗？", nil},
 	}
