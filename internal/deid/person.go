@@ -500,13 +500,17 @@ func (sc *scanner) names() {
 		return
 	}
 	s := sc.s
-	sc.lengthenNames()
+	if !cueOnly {
+		sc.lengthenNames()
+	}
 	for k := 0; k < len(sc.spans) && k < 64; k++ {
 		sp := sc.spans[k]
 		if sp.Type != Person || sp.Score < DefaultMinScore {
 			continue
 		}
-		sc.listBefore(sp.ByteStart)
+		if !cueOnly {
+			sc.listBefore(sp.ByteStart)
+		}
 		e := sp.ByteEnd
 		for steps := 0; steps < 8; steps++ {
 			sep := listSep(s[e:])

@@ -8,8 +8,9 @@ import "strings"
 // tenths of a log-odds, summed and compared with a threshold tuned on the
 // gold set's dev split and names_dev2.
 
-// cueOnly turns scoredName off, for learning its weights from the names
-// the cues alone find (TestGenNamesStats).
+// cueOnly turns scoredName and the rules built on it (listBefore,
+// lengthenNames) off, for learning its weights from the names the cues
+// alone find (TestGenNamesStats).
 var cueOnly bool
 
 // surnameWeight is the part of the surname: a frequent one weighs more, one
@@ -33,7 +34,17 @@ func surnameWeight(r rune) int {
 // top100Sur and top250Sur hold the 100 and the 250 most frequent surnames.
 var top100Sur, top250Sur runeSet
 
-func init() {
+// initScored fills scoredName's tables; tables.go's init calls it last,
+// once the sets it reads are filled.
+func initScored() {
+	fnSet.addAll(fnChars)
+	roleSet.addAll(roleChars)
+	leadSet.addAll(leadChars)
+	placeEndSet.addAll(placeEnds)
+	orgSet.addAll(orgEnds)
+	for r := range givenTable {
+		givenTable[r] = givenPrior(rune(r))
+	}
 	k := 0
 	for _, r := range singleSurnames {
 		if k < 100 {
@@ -56,13 +67,7 @@ func givenWeight(r rune) int {
 	return int(givenTable[r])
 }
 
-var givenTable = func() *[1 << 16]int8 {
-	var t [1 << 16]int8
-	for r := range t {
-		t[r] = givenPrior(rune(r))
-	}
-	return &t
-}()
+var givenTable [1 << 16]int8
 
 func givenPrior(r rune) int8 {
 	if !isHan(r) {
@@ -91,7 +96,7 @@ func givenPrior(r rune) int8 {
 
 // fnChars are the function words among the stop runes: no given name
 // holds them, and a name often ends before one.
-const fnChars = "的了是在和与及或给叫请向跟对把被让说称讲问也都就还又再很太等啊吗呢吧呀某我你您他她它这那其此该各每有无没不可能会将从到于以由往至即便并且而但却则若如虽"
+const fnChars = "既被曾的了是在和与及或给叫请向跟对把被让说称讲问也都就还又再很太等啊吗呢吧呀某我你您他她它这那其此该各每有无没不可能会将从到于以由往至即便并且而但却则若如虽"
 
 // roleChars end the words for people and their roles that a name follows
 // with no cue of its own (干部钟临风, 其妻张玲小, 我村苏秀元, 村长周松基).
@@ -101,14 +106,10 @@ const roleChars = "司局队所办院组部处科站委长记任员师书民人�
 // 告诉李娜, 和张伟).
 const leadChars = "叫让找诉给向被由和与跟同对及将把请派自年月日号"
 
-var fnSet, roleSet, leadSet, placeEndSet runeSet
+// orgEnds end the names of offices and businesses (武阳支局, 蓝田司法所).
+const orgEnds = "局所院厂站委办队处科司"
 
-func init() {
-	fnSet.addAll(fnChars)
-	roleSet.addAll(roleChars)
-	leadSet.addAll(leadChars)
-	placeEndSet.addAll(placeEnds)
-}
+var fnSet, roleSet, leadSet, placeEndSet, orgSet runeSet
 
 // scoredNameThreshold is the sum a name of three characters needs;
 // scoredName2Threshold one of two (which are more often words).
@@ -201,6 +202,8 @@ func (sc *scanner) rightWeight(e int, last rune) (w int, ok bool) {
 	switch {
 	case n == '等':
 		return 8, true
+	case orgSet.has(n) && !strings.HasPrefix(s[e+3:], "长"):
+		return 0, false // 武阳支局: an office's name (X所长 is a title)
 	case sc.honorificAt(e) || sc.verbAt(e):
 		return 6, true
 	case givenWeight(n) >= 15:
@@ -339,7 +342,7 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 var givenPairWords = strings.Fields(`
 正义 爱国 昌盛 意义 培训 清楚 平等 公平 明白 文明 建设 发展 和平 光明 安全 幸福 美丽 永远 兴旺 繁荣
 国家 人民 群众 干部 工作 生活 社会 经济 文化 教育 卫生 健康 环境 保护 管理 服务 政府 政策 民生 民主
-恋爱 建国 荣誉 荣耀 英明 英雄 成功 成长 成立 成绩 立即 立刻 东西 南北 春节 春天 秋天 冬天 天天 明天 今天
+恋爱 利润 阳光 中学 小学 大学 学校 建国 荣誉 荣耀 英明 英雄 成功 成长 成立 成绩 立即 立刻 东西 南北 春节 春天 秋天 冬天 天天 明天 今天
 `)
 
 var givenPairSet = func() map[[2]rune]bool {

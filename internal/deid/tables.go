@@ -362,4 +362,5 @@ func init() {
 	for k := range anySet {
 		anySet[k] = triggerSet[k] | plainSurSet[k] | surnameSet[k] | closerSet[k] | openerSet[k]
 	}
+	initScored()
 }
