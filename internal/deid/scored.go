@@ -187,6 +187,8 @@ func (sc *scanner) rightWeight(e int, last rune) (w int, ok bool) {
 	n, _ := decodeAt(s, e)
 	if !isHan(n) {
 		switch {
+		case genderAfter(s[e:]):
+			return 20, true // 聂后，男，汉族: a person described
 		case n == '*':
 			return 0, false
 		case amountAt(s, e):
@@ -212,6 +214,22 @@ func (sc *scanner) rightWeight(e int, last rune) (w int, ok bool) {
 		return 3, true
 	}
 	return -8, true
+}
+
+// genderAfter reports whether rest opens with a comma (or a colon or a
+// parenthesis) and the sex of a person described: ，男，/（女）.
+func genderAfter(rest string) bool {
+	for _, p := range []string{"，", ",", "（", "(", "、"} {
+		if strings.HasPrefix(rest, p) {
+			rest = rest[len(p):]
+			if strings.HasPrefix(rest, "男") || strings.HasPrefix(rest, "女") {
+				r, _ := decodeAt(rest, 3)
+				return len(rest) == 3 || !isHan(r) || strings.HasPrefix(rest[3:], "性")
+			}
+			return false
+		}
+	}
+	return false
 }
 
 // scoredName scores the names of two and three characters (a compound
@@ -312,8 +330,8 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 		if lw < 0 {
 			th += 10 // a word runs on into the name: 东江德福人家
 		}
-		if lw == 18 && rw >= 8 || rw == 18 && lw >= 6 {
-			th -= 20 // between a name and a separator: 刘生应，刘元济，
+		if lw == 18 && rw >= 8 || rw == 18 && lw >= 6 || rw == 20 && lw >= 6 {
+			th -= 20 // in a list of names (刘生应，刘元济，) or before the sex (，梁希葵，女，)
 		}
 		if debugScored != nil {
 			debugScored(s[i:gpos[k]], t, sw, lw, rw)

@@ -35,6 +35,8 @@ func TestScoredNames(t *testing.T) {
 		{"neg office", "，武阳支局每月收费。", nil},
 		{"neg words of name characters", "从世纪阳光到长龙中学，公司利润下降。", nil},
 		{"neg adverb after a name", "受害人王鸣曾与人争吵。", []string{"王鸣"}},
+		{"a label of the writer", "我是报案人：聂后，男，汉族。", []string{"聂后"}},
+		{"sex after a name", "，梁希葵，女，汉族，", []string{"梁希葵"}},
 		{"neg talk", "领导多次找其谈话要求整改。", nil},
 		{"neg meets", "还有符合上报条件的吗？", nil},
 	}
