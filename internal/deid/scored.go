@@ -216,6 +216,12 @@ func (sc *scanner) rightWeight(e int, last rune) (w int, ok bool) {
 	return -8, true
 }
 
+// recurs reports whether name occurs twice in s at least.
+func recurs(s, name string) bool {
+	j := indexName(s, name)
+	return j >= 0 && indexName(s[j+len(name):], name) >= 0
+}
+
 // genderAfter reports whether rest opens with a comma (or a colon or a
 // parenthesis) and the sex of a person described: ，男，/（女）.
 func genderAfter(rest string) bool {
@@ -335,6 +341,9 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 		}
 		if debugScored != nil {
 			debugScored(s[i:gpos[k]], t, sw, lw, rw)
+		}
+		if t < th && t+10 >= th && k == 2 && recurs(s, s[i:gpos[k]]) {
+			t += 10 // the letter names the person again (桑显瑛到…自桑显瑛)
 		}
 		if t >= th {
 			if sw != 15 && givenPairWord(sur, given[0]) || k == 2 && givenPairWord(given[0], given[1]) {

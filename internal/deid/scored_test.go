@@ -37,6 +37,8 @@ func TestScoredNames(t *testing.T) {
 		{"neg adverb after a name", "受害人王鸣曾与人争吵。", []string{"王鸣"}},
 		{"a label of the writer", "我是报案人：聂后，男，汉族。", []string{"聂后"}},
 		{"sex after a name", "，梁希葵，女，汉族，", []string{"梁希葵"}},
+		{"a name named again", "，柏运娟是村民，柏运娟的丈夫也是。", []string{"柏运娟", "柏运娟"}},
+		{"neg a name once", "，柏运娟是村民。", nil},
 		{"neg talk", "领导多次找其谈话要求整改。", nil},
 		{"neg meets", "还有符合上报条件的吗？", nil},
 	}
