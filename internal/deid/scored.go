@@ -107,7 +107,7 @@ const roleChars = "司局队所办院组部处科站委长记任员师书民人�
 const leadChars = "叫让找诉给向被由和与跟同对及将把请派自年月日号"
 
 // orgEnds end the names of offices and businesses (武阳支局, 蓝田司法所).
-const orgEnds = "局所院厂站委办队处科司"
+const orgEnds = "局所院厂站委办队处科司室"
 
 var fnSet, roleSet, leadSet, placeEndSet, orgSet runeSet
 
@@ -312,8 +312,8 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 		if k == 2 && isCommonWord(given[0], given[1]) {
 			continue
 		}
-		if placeEndSet.has(given[k-1]) || given[k-1] == '组' || given[k-1] == '家' {
-			continue // 白鹤山, 武功山: a place; 王丽家: her home
+		if placeEndSet.has(given[k-1]) || orgSet.has(given[k-1]) || given[k-1] == '组' || given[k-1] == '家' {
+			continue // 白鹤山, 武功山: a place; 纪检室: an office; 王丽家: her home
 		}
 		if t+10 < scoredNameThreshold-20 || weak && lw < 6 {
 			continue // short of the lowest threshold whatever follows

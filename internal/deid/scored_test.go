@@ -32,7 +32,7 @@ func TestScoredNames(t *testing.T) {
 		{"neg the same word after a name", "业主王丽住三楼，王丽住的房子漏水。", []string{"王丽", "王丽"}},
 		{"neg mid-word", "项目建在市东江德福人家旁边。", nil},
 		{"neg love", "这样下去，谈恋爱的都要分手。", nil},
-		{"neg office", "，武阳支局每月收费。", nil},
+		{"neg office", "，武阳支局每月收费，教育局纪检室的人也不管。", nil},
 		{"neg words of name characters", "从世纪阳光到长龙中学，公司利润下降。", nil},
 		{"neg adverb after a name", "受害人王鸣曾与人争吵。", []string{"王鸣"}},
 		{"a label of the writer", "我是报案人：聂后，男，汉族。", []string{"聂后"}},
