@@ -339,9 +339,6 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 		if lw == 18 && rw >= 8 || rw == 18 && lw >= 6 || rw == 20 && lw >= 6 {
 			th -= 20 // in a list of names (刘生应，刘元济，) or before the sex (，梁希葵，女，)
 		}
-		if debugScored != nil {
-			debugScored(s[i:gpos[k]], t, sw, lw, rw)
-		}
 		if t < th && t+10 >= th && k == 2 && recurs(s, s[i:gpos[k]]) {
 			t += 10 // the letter names the person again (桑显瑛到…自桑显瑛)
 		}
@@ -382,8 +379,6 @@ var givenPairSet = func() map[[2]rune]bool {
 }()
 
 func givenPairWord(a, b rune) bool { return givenPairSet[[2]rune{a, b}] }
-
-var debugScored func(name string, t, sw, lw, rw int)
 
 // listBefore reads, with scoredName, a name that ends before the list
 // separator in front of the name found at byte b (钟临风、陈凡课: the list
