@@ -3,10 +3,14 @@ package deid
 import "strings"
 
 // Names with no cue word (陈凡课、朱斌岳、敖希耐, 我村苏秀元利用职权) are read by
-// a score: how likely the surname is, how much its next characters look
-// like a given name, and what stands on either side. The parts are in
-// tenths of a log-odds, summed and compared with a threshold tuned on the
-// gold set's dev split and names_dev2.
+// a score: how likely the surname is (its rank in the census list), how
+// much its next characters look like a given name (givenWeights, learned
+// from the names the cues find in the development file), and what stands
+// on either side (a boundary, a list of names, a role word, a verb, an
+// amount, the sex). The parts are in tenths of a log-odds, summed and
+// compared with a threshold tuned on the gold set's dev split and
+// names_dev2; words that are never names (公平, 繁荣昌盛, places, offices)
+// are left by pattern.
 
 // cueOnly turns scoredName and the rules built on it (listBefore,
 // lengthenNames) off, for learning its weights from the names the cues
@@ -96,7 +100,7 @@ func givenPrior(r rune) int8 {
 
 // fnChars are the function words among the stop runes: no given name
 // holds them, and a name often ends before one.
-const fnChars = "既被曾的了是在和与及或给叫请向跟对把被让说称讲问也都就还又再很太等啊吗呢吧呀某我你您他她它这那其此该各每有无没不可能会将从到于以由往至即便并且而但却则若如虽"
+const fnChars = "既曾的了是在和与及或给叫请向跟对把被让说称讲问也都就还又再很太等啊吗呢吧呀某我你您他她它这那其此该各每有无没不可能会将从到于以由往至即便并且而但却则若如虽"
 
 // roleChars end the words for people and their roles that a name follows
 // with no cue of its own (干部钟临风, 其妻张玲小, 我村苏秀元, 村长周松基).
@@ -222,7 +226,7 @@ func recurs(s, name string) bool {
 	return j >= 0 && indexName(s[j+len(name):], name) >= 0
 }
 
-// genderAfter reports whether rest opens with a comma (or a colon or a
+// genderAfter reports whether rest opens with a comma (or 、 or a
 // parenthesis) and the sex of a person described: ，男，/（女）.
 func genderAfter(rest string) bool {
 	for _, p := range []string{"，", ",", "（", "(", "、"} {
