@@ -396,7 +396,19 @@ func (sc *scanner) markerAt(i int, kind markerKind) bool {
 var placeSuffixes = []string{"公路", "国道", "高速", "大桥", "岭", "坪", "塘", "湾", "冲", "堆", "垸", "铺", "港", "洲", "桥", "小区", "公寓", "花园", "大厦", "家园", "嘉园", "社区", "新村", "苑", "大道", "大街", "路", "街", "胡同", "巷", "村", "镇", "乡", "区", "县", "市", "省",
 	"公司", "银行", "医院", "学校", "小学", "中学", "大学", "酒店", "饭店", "超市", "广场", "公园", "中心", "集团", "门口", "里"}
 
+// placeFirst holds the first rune of every place suffix.
+var placeFirst = func() (set runeSet) {
+	for _, p := range placeSuffixes {
+		r, _ := utf8.DecodeRuneInString(p)
+		set.add(r)
+	}
+	return set
+}()
+
 func placeFollows(rest string) bool {
+	if r, _ := decodeAt(rest, 0); len(rest) == 0 || !placeFirst.has(r) {
+		return false
+	}
 	for _, p := range placeSuffixes {
 		if strings.HasPrefix(rest, p) {
 			return true
@@ -434,7 +446,13 @@ func (sc *scanner) nameEnds(i int) bool {
 		return true
 	}
 	r, _ := decodeAt(sc.s, i)
-	if !isHan(r) || sc.honorificAt(i) || sc.verbAt(i) {
+	if !isHan(r) {
+		return true
+	}
+	if !triggerSet.has(r) && !strings.ContainsRune("电手联住家的等同是在", r) {
+		return false // no honorific, verb or word of the list starts here
+	}
+	if sc.honorificAt(i) || sc.verbAt(i) {
 		return true
 	}
 	for _, w := range []string{"电话", "手机", "联系", "住", "家", "的", "等", "同志", "是", "在"} {

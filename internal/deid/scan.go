@@ -94,6 +94,14 @@ func (sc *scanner) run() {
 			i += size // most runes: one look-up
 			continue
 		}
+		if !cueSet.has(r) {
+			// A surname that starts nothing else (most of them).
+			if !cueOnly {
+				sc.scoredName(i, size, r)
+			}
+			i += size
+			continue
+		}
 		if surnameSet.has(r) && !cueOnly {
 			sc.scoredName(i, size, r)
 		}

@@ -252,16 +252,26 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 	}
 	// Most surname characters start a word: the next character tells, and
 	// what stands before. The bound is the most the rest could add.
+	if neverSurname(sur) {
+		return
+	}
 	first, fsz := decodeAt(s, i+size)
 	if fsz != 3 {
 		return
 	}
-	lw, ok := sc.leftWeight(i, sur)
-	if !ok {
+	g := givenWeight(first)
+	single := !compoundFirst.has(sur)
+	if single && g <= -30 {
 		return
 	}
-	if !compoundFirst.has(sur) {
-		if g := givenWeight(first); g <= -30 || surnameWeight(sur)+g+lw+40+10 < scoredNameThreshold-20 {
+	lw, ok := sc.leftWeight(i, sur)
+	if !ok || single && lw < 6 && g < 0 {
+		return // inside a run of characters, a name needs given-name characters
+	}
+	if single && lw < 0 && i+size+6 <= len(s) {
+		// There only three characters can reach the threshold, both given
+		// ones looking like one.
+		if r, sz := decodeAt(s, i+size+3); sz != 3 || givenWeight(r) < 0 {
 			return
 		}
 	}
@@ -288,7 +298,7 @@ func (sc *scanner) scoredName(i, size int, sur rune) {
 		sw = 15
 		given, gpos = rs[1:n], pos[1:n+1]
 	} else {
-		if neverSurname(sur) || isCommonWord(sur, rs[0]) {
+		if isCommonWord(sur, rs[0]) {
 			return
 		}
 		sw = surnameWeight(sur)

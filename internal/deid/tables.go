@@ -244,7 +244,8 @@ const nonGiven = "们府导进行央员查访台益票个章施压拆款调接�
 const plainSurnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭汪范廖贾夏韦付邹孟熊秦邱尹薛闫段雷侯陶黎贺顾毛郝龚邵覃戴莫汤易颜倪聂章鲁岳翟殷詹申欧耿焦俞左柳祝童凌裴涂"
 
 var (
-	anySet      runeSet // triggerSet, the surnames and closerSet together
+	anySet      runeSet // cueSet and the surnames together
+	cueSet      runeSet // triggerSet, plainSurSet, closerSet and openerSet together
 	closerSet   runeSet
 	openerSet   runeSet // the full-width marks after which repeatedNames looks for a name
 	wordFirst   runeSet // first runes of commonWords
@@ -361,7 +362,8 @@ func init() {
 	}
 	triggerSet.add('＋')
 	for k := range anySet {
-		anySet[k] = triggerSet[k] | plainSurSet[k] | surnameSet[k] | closerSet[k] | openerSet[k]
+		cueSet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k] | openerSet[k]
+		anySet[k] = cueSet[k] | surnameSet[k]
 	}
 	initScored()
 }
