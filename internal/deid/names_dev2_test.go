@@ -13,7 +13,7 @@ import (
 
 // namesDev2Floor is the bar TestNamesDev2 holds, a little under the
 // figures reached (P, R).
-var namesDev2Floor = [2]float64{0.90, 0.55}
+var namesDev2Floor = [2]float64{0.96, 0.85} // reached: 0.980/0.868
 
 // loadNamesDev2 reads testdata/names_dev2.jsonl, the second development
 // sample of person names (testdata/names_dev2.md says how it was drawn and
