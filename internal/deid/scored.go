@@ -138,6 +138,8 @@ func (sc *scanner) leftWeight(i int, sur rune) (w int, ok bool) {
 			return -100, false
 		case sc.listAfterName(i):
 			return 18, true // 钟临风、陈凡课、敖希耐: one more of a list of names
+		case sc.roleLabelBefore(i):
+			return 18, true // 村支书:刘科发: a role and a colon
 		}
 		return 10, true
 	}
@@ -151,6 +153,23 @@ func (sc *scanner) leftWeight(i int, sur rune) (w int, ok bool) {
 		return 4, true
 	}
 	return -20, true
+}
+
+// roleLabelBefore reports whether a colon ends at byte i after a word for
+// a role or an office (村支书:, 同大公司：).
+func (sc *scanner) roleLabelBefore(i int) bool {
+	s := sc.s
+	b := i
+	switch {
+	case b >= 3 && s[b-3:b] == "：":
+		b -= 3
+	case b > 0 && s[b-1] == ':':
+		b--
+	default:
+		return false
+	}
+	p, _ := decodeBefore(s, b)
+	return b > 0 && (roleSet.has(p) || orgSet.has(p))
 }
 
 // listAfterName reports whether a list separator (、，or spaces) ends at

@@ -39,6 +39,8 @@ func TestScoredNames(t *testing.T) {
 		{"sex after a name", "，梁希葵，女，汉族，", []string{"梁希葵"}},
 		{"a name named again", "，柏运娟是村民，柏运娟的丈夫也是。", []string{"柏运娟", "柏运娟"}},
 		{"neg a name once", "，柏运娟是村民。", nil},
+		{"a role and a colon", "到场的有村支书:刘科发　　监督方:梁希春等", []string{"刘科发", "梁希春"}},
+		{"neg a colon before a word", "物业公司:高度重视此事，马上处理。", nil},
 		{"neg talk", "领导多次找其谈话要求整改。", nil},
 		{"neg meets", "还有符合上报条件的吗？", nil},
 	}
