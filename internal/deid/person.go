@@ -56,6 +56,18 @@ func shortTitleAt(s string, p int) bool {
 		strings.HasPrefix(s[p:], "总") && !strings.HasPrefix(s[p:], "总经理") && !strings.HasPrefix(s[p:], "总监")
 }
 
+// officeTitleAt reports whether the title at byte p is an office's
+// (局长, 书记, 村长), not a polite address (女士, 大爷).
+func (sc *scanner) officeTitleAt(p int) bool {
+	r, _ := decodeAt(sc.s, p)
+	for _, m := range markersOf(r) {
+		if m.kind == mkHonorific && titlesBeforeName[m.text] && strings.HasPrefix(sc.s[p:], m.text) {
+			return true
+		}
+	}
+	return false
+}
+
 // placeTitleAt reports whether the title at byte p is one of a place's
 // head (乡长, 镇长): before it, a bare surname may be the place's last
 // character (官庄乡长连村).
@@ -206,7 +218,7 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 		// A surname right before the honorific; one that is also a word
 		// part (部门经理, 班主任) only after a boundary or a particle.
 		if surnameSet.has(rs[0]) && !(n >= 2 && isCommonWord(rs[1], rs[0])) && !strings.HasPrefix(s[pos[1]:], "班主任") &&
-			rs[0] != '原' && !(rs[0] == '任' && n >= 2) && // 原村长 (the former), 现任局长 (who serves as)
+			!((rs[0] == '原' || rs[0] == '任' && n >= 2) && sc.officeTitleAt(p)) && // 原村长 (the former), 现任局长 (who serves as); 楼长任女士 is a name
 			(!funcSurSet.has(rs[0]) || rs[0] != '和' && sc.boundaryBefore(pos[1]) || n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是问", rs[1])) &&
 			!((strings.HasPrefix(s[p:], "哥") || strings.HasPrefix(s[p:], "姐")) && strings.ContainsRune("师大表堂老小帅美", rs[0])) &&
 			!(placeTitleAt(s, p) && n >= 2 && !stopSet.has(rs[1])) &&

@@ -143,8 +143,8 @@ func (sc *scanner) leftWeight(i int, sur rune) (w int, ok bool) {
 		}
 		return 10, true
 	}
-	if p == sur || isCommonWord(p, sur) {
-		return 0, false
+	if p == sur || isCommonWord(p, sur) || compound(p, sur) {
+		return 0, false // 周围; 司马岚婷 is read from 司
 	}
 	switch {
 	case roleSet.has(p):

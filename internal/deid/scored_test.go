@@ -41,6 +41,8 @@ func TestScoredNames(t *testing.T) {
 		{"neg a name once", "，柏运娟是村民。", nil},
 		{"a role and a colon", "到场的有村支书:刘科发　　监督方:梁希春等", []string{"刘科发", "梁希春"}},
 		{"neg a colon before a word", "物业公司:高度重视此事，马上处理。", nil},
+		{"compound surname after a role word", "请物业司马娴涵奶奶回复。", []string{"司马娴涵"}},
+		{"任 before a polite address", "楼长任女士反映，老党员任大爷称", []string{"任", "任"}},
 		{"neg talk", "领导多次找其谈话要求整改。", nil},
 		{"neg meets", "还有符合上报条件的吗？", nil},
 	}
