@@ -56,6 +56,18 @@ func shortTitleAt(s string, p int) bool {
 		strings.HasPrefix(s[p:], "总") && !strings.HasPrefix(s[p:], "总经理") && !strings.HasPrefix(s[p:], "总监")
 }
 
+// officeTitleAt reports whether the title at byte p is an office's
+// (局长, 书记, 村长), not a polite address (女士, 大爷).
+func (sc *scanner) officeTitleAt(p int) bool {
+	r, _ := decodeAt(sc.s, p)
+	for _, m := range markersOf(r) {
+		if m.kind == mkHonorific && titlesBeforeName[m.text] && strings.HasPrefix(sc.s[p:], m.text) {
+			return true
+		}
+	}
+	return false
+}
+
 // placeTitleAt reports whether the title at byte p is one of a place's
 // head (乡长, 镇长): before it, a bare surname may be the place's last
 // character (官庄乡长连村).
@@ -206,18 +218,21 @@ func (sc *scanner) nameBefore(p int, verb bool) {
 		// A surname right before the honorific; one that is also a word
 		// part (部门经理, 班主任) only after a boundary or a particle.
 		if surnameSet.has(rs[0]) && !(n >= 2 && isCommonWord(rs[1], rs[0])) && !strings.HasPrefix(s[pos[1]:], "班主任") &&
-			(!funcSurSet.has(rs[0]) || rs[0] != '和' && sc.boundaryBefore(pos[1]) || n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是", rs[1])) &&
+			!((rs[0] == '原' || rs[0] == '任' && n >= 2) && sc.officeTitleAt(p)) && // 原村长 (the former), 现任局长 (who serves as); 楼长任女士 is a name
+			(!funcSurSet.has(rs[0]) || rs[0] != '和' && sc.boundaryBefore(pos[1]) || n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是问", rs[1])) &&
 			!((strings.HasPrefix(s[p:], "哥") || strings.HasPrefix(s[p:], "姐")) && strings.ContainsRune("师大表堂老小帅美", rs[0])) &&
 			!(placeTitleAt(s, p) && n >= 2 && !stopSet.has(rs[1])) &&
-			!(shortTitleAt(s, p) && !sc.boundaryBefore(pos[1]) && !(n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是", rs[1]))) {
+			!(shortTitleAt(s, p) && !sc.boundaryBefore(pos[1]) && !(n >= 2 && strings.ContainsRune("的敬请望找叫让被给了是问", rs[1]))) {
 			best, score = 1, 0.8
 		}
 		short := shortTitleAt(s, p)
 		if n >= 2 && !short && surnameSet.has(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[1], rs[0]) && okStart(2) && !neverSurname(rs[1]) && !neverName(rs[:2]) {
 			best, score = 2, 0.85
 		}
-		if n >= 3 && !short && surnameSet.has(rs[2]) && givenOK(rs[1]) && givenOK(rs[0]) && !isCommonWord(rs[2], rs[1]) && okStart(3) && !neverSurname(rs[2]) && !neverName(rs[:3]) &&
-			(givenSet.has(rs[0]) || givenSet.has(rs[1]) || sc.boundaryBefore(pos[3]) || n >= 4 && stopSet.has(rs[3])) {
+		// 小 may end a given name right before the title (刘江小主任).
+		xiao := rs[0] == '小' && n >= 3 && givenOK(rs[1]) && !stopSet.has(rs[1]) && plainSurSet.has(rs[2])
+		if n >= 3 && !short && surnameSet.has(rs[2]) && givenOK(rs[1]) && (givenOK(rs[0]) || xiao) && !isCommonWord(rs[2], rs[1]) && okStart(3) && !neverSurname(rs[2]) && !neverName(rs[:3]) &&
+			(xiao || givenSet.has(rs[0]) || givenSet.has(rs[1]) || sc.boundaryBefore(pos[3]) || n >= 4 && stopSet.has(rs[3])) {
 			best, score = 3, 0.85
 		}
 	}
@@ -337,6 +352,12 @@ func (sc *scanner) nameAfter(q int, strict bool) int {
 		if nonGivenSet.has(rs[g]) {
 			return q
 		}
+		if numeralSet.has(rs[g]) && pos[g+1] < len(s) {
+			// 管一下 (do a bit), 连源三中 (a school's number): no name.
+			if r, _ := decodeAt(s, pos[g+1]); strings.ContainsRune("下中小厂队组号届", r) {
+				return q
+			}
+		}
 	}
 	if strict && !sc.nameEndsLoose(pos[sur+given]) {
 		return q
@@ -387,7 +408,19 @@ func (sc *scanner) markerAt(i int, kind markerKind) bool {
 var placeSuffixes = []string{"公路", "国道", "高速", "大桥", "岭", "坪", "塘", "湾", "冲", "堆", "垸", "铺", "港", "洲", "桥", "小区", "公寓", "花园", "大厦", "家园", "嘉园", "社区", "新村", "苑", "大道", "大街", "路", "街", "胡同", "巷", "村", "镇", "乡", "区", "县", "市", "省",
 	"公司", "银行", "医院", "学校", "小学", "中学", "大学", "酒店", "饭店", "超市", "广场", "公园", "中心", "集团", "门口", "里"}
 
+// placeFirst holds the first rune of every place suffix.
+var placeFirst = func() (set runeSet) {
+	for _, p := range placeSuffixes {
+		r, _ := utf8.DecodeRuneInString(p)
+		set.add(r)
+	}
+	return set
+}()
+
 func placeFollows(rest string) bool {
+	if r, _ := decodeAt(rest, 0); len(rest) == 0 || !placeFirst.has(r) {
+		return false
+	}
 	for _, p := range placeSuffixes {
 		if strings.HasPrefix(rest, p) {
 			return true
@@ -425,7 +458,13 @@ func (sc *scanner) nameEnds(i int) bool {
 		return true
 	}
 	r, _ := decodeAt(sc.s, i)
-	if !isHan(r) || sc.honorificAt(i) || sc.verbAt(i) {
+	if !isHan(r) {
+		return true
+	}
+	if !triggerSet.has(r) && !strings.ContainsRune("电手联住家的等同是在", r) {
+		return false // no honorific, verb or word of the list starts here
+	}
+	if sc.honorificAt(i) || sc.verbAt(i) {
 		return true
 	}
 	for _, w := range []string{"电话", "手机", "联系", "住", "家", "的", "等", "同志", "是", "在"} {
@@ -491,10 +530,16 @@ func (sc *scanner) names() {
 		return
 	}
 	s := sc.s
+	if !cueOnly {
+		sc.lengthenNames()
+	}
 	for k := 0; k < len(sc.spans) && k < 64; k++ {
 		sp := sc.spans[k]
 		if sp.Type != Person || sp.Score < DefaultMinScore {
 			continue
+		}
+		if !cueOnly {
+			sc.listBefore(sp.ByteStart)
 		}
 		e := sp.ByteEnd
 		for steps := 0; steps < 8; steps++ {
@@ -549,6 +594,44 @@ func (sc *scanner) names() {
 				sc.add(Person, b, off, score, "name_again")
 			}
 		}
+	}
+}
+
+// lengthenNames adds its third character to a name of two found by a cue
+// when the name recurs and the same character follows it every time
+// (书记王海先长期…指使王海先派…由王海先垄断: the name is 王海先): a word that
+// follows a name changes from one sentence to the next, a given name does
+// not.
+func (sc *scanner) lengthenNames() {
+	s := sc.s
+	m := len(sc.spans)
+	for k := 0; k < m && k < 64; k++ {
+		sp := sc.spans[k]
+		if sp.Type != Person || sp.Score < DefaultMinScore || sp.ByteEnd-sp.ByteStart != 6 || sp.ByteEnd+3 > len(s) {
+			continue
+		}
+		c, csz := decodeAt(s, sp.ByteEnd)
+		if csz != 3 || !isHan(c) || fnSet.has(c) || nonGivenSet.has(c) || givenWeight(c) <= -30 || sc.nameEnds(sp.ByteEnd) {
+			continue
+		}
+		name := s[sp.ByteStart:sp.ByteEnd]
+		count, same := 0, true
+		for off := 0; same; {
+			j := indexName(s[off:], name)
+			if j < 0 {
+				break
+			}
+			e := off + j + len(name)
+			count++
+			if r, _ := decodeAt(s, e); e >= len(s) || r != c || placeFollows(s[e+csz:]) {
+				same = false
+			}
+			off = e
+		}
+		if !same || count < 2 {
+			continue
+		}
+		sc.add(Person, sp.ByteStart, sp.ByteEnd+csz, sp.Score+0.01, "name_lengthened")
 	}
 }
 
@@ -708,7 +791,7 @@ func (sc *scanner) name3BeforeMark(p int) bool {
 	if n == 4 && (rs[3] == '不' || isCommonWord(rs[3], rs[2])) || g1 == '家' || g2 == '家' {
 		return false // 不许建, 其余股, 蒋家冲
 	}
-	if !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) || isCommonWord(rs[2], g1) || isCommonWord(g1, g2) {
+	if !givenOK(g1) || !givenOK(g2) || nonGivenSet.has(g1) || nonGivenSet.has(g2) || isCommonWord(rs[2], g1) || isCommonWord(g1, g2) || givenPairWord(g1, g2) {
 		return false
 	}
 	if !(givenSet.has(g1) && givenSet.has(g2)) && !((givenSet.has(g1) || givenSet.has(g2)) && (n == 3 || stopSet.has(rs[3])) && plainSurSet.has(rs[2])) {
@@ -751,8 +834,8 @@ func (sc *scanner) bareName(i, size int, sur rune) int {
 	g2, sz2 := decodeAt(s, j+sz1)
 	if g2 == '小' && sc.xiaoEnds(j+sz1+sz2) {
 		// 许华小叫他: 小 ends the name before a verb or a particle.
-	} else if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' {
-		return i
+	} else if !givenSet.has(g2) || nonGivenSet.has(g2) || isCommonWord(g1, g2) || g2 == '一' || givenPairWord(g1, g2) {
+		return i // 伸张正义: a word of given-name characters
 	}
 	e := j + sz1 + sz2
 	if e < len(s) {

@@ -17,6 +17,9 @@ type scanner struct {
 	// repeatedNames; nOpens counts them (at most len(opens) kept).
 	opens  [32]int32
 	nOpens int
+	// listEnd is the byte where a list separator starts, after a name
+	// listBefore reads (0: none).
+	listEnd int
 }
 
 // open notes that a clause opens at byte i when a surname stands there.
@@ -90,6 +93,17 @@ func (sc *scanner) run() {
 		if !anySet.has(r) {
 			i += size // most runes: one look-up
 			continue
+		}
+		if !cueSet.has(r) {
+			// A surname that starts nothing else (most of them).
+			if !cueOnly {
+				sc.scoredName(i, size, r)
+			}
+			i += size
+			continue
+		}
+		if surnameSet.has(r) && !cueOnly {
+			sc.scoredName(i, size, r)
 		}
 		if plainSurSet.has(r) {
 			if j := sc.bareName(i, size, r); j > i {

@@ -26,7 +26,10 @@ func (s *runeSet) addAll(chars string) {
 // (about 300, from the public census frequency lists). Characters that are
 // also very common function words (于, 向, 和 ...) are listed in
 // funcSurnames too, which makes them weaker starts of a name.
-const singleSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由洪阎钮"
+const singleSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由洪阎钮" +
+	// more of the census list, and the traditional forms a letter may use (楊书记)
+	"赖傅萧郗庹逄隗笪谯禄鄂宦眭缑郦贝韶邴訾桓宓汲糜蓬仰钭蓟璩濮郏庾暨殳厍乜蒯竺" +
+	"楊陳劉張黃趙吳鄭謝許鄧蕭蔣葉蘇呂盧鍾譚陸錢賀顧龔嚴賴"
 
 // compoundSurnames are two-character family names.
 var compoundSurnames = []string{
@@ -78,6 +81,7 @@ var commonWords = strings.Fields(`
 马上 马路 马桶 马达
 向前 向后 向上 向下 向东 向西 向南 向北 向着 向外 向内 向日
 和平 和谐 和睦
+谈话 谈判 谈论 谈恋爱 符合 付款 付费 严肃
 许多 许可
 余下 余额
 林地 林木 林荫
@@ -206,12 +210,13 @@ var namePrefixes = []string{
 	"我叫", "我是", "本人", "名叫", "联系人", "来电人", "姓名", "户主",
 	"反映人", "诉求人", "投诉人", "举报人", "申请人", "当事人",
 	"委托人", "代理人", "负责人", "网格员",
+	"报案人", "报告人", "具报人", "求助人", "请求人", "留言人", "信访人", "检举人", "来信人",
 }
 
 // nameVerbs are words that follow a name when it starts a clause
 // (，张伟反映……). They only count when the name starts at a boundary.
 var nameVerbs = []string{"来电", "反映", "表示", "称", "投诉", "致电", "诉称", "说", "要求", "希望", "咨询", "举报",
-	"巡查", "发现", "上报", "报告",
+	"巡查", "发现", "上报", "报告", "指出", "认为", "介绍",
 	// what the people a letter complains of do (，唐新建违规排污, 肖富外私自建设)
 	"违规", "违法", "私自", "多次", "非法", "强行", "擅自", "依靠", "指使", "带领", "殴打", "打伤", "威胁", "拒绝",
 	"答应", "承认", "声称", "告诉", "利用", "仗着", "伙同", "纠集", "霸占", "侵占", "为首", "同志", "连同", "组织",
@@ -239,7 +244,8 @@ const nonGiven = "们府导进行央员查访台益票个章施压拆款调接�
 const plainSurnames = "王李张刘陈杨黄赵吴周徐孙朱胡郭何罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢姜崔钟谭汪范廖贾夏韦付邹孟熊秦邱尹薛闫段雷侯陶黎贺顾毛郝龚邵覃戴莫汤易颜倪聂章鲁岳翟殷詹申欧耿焦俞左柳祝童凌裴涂"
 
 var (
-	anySet      runeSet // triggerSet, plainSurSet and closerSet together
+	anySet      runeSet // cueSet and the surnames together
+	cueSet      runeSet // triggerSet, plainSurSet, closerSet and openerSet together
 	closerSet   runeSet
 	openerSet   runeSet // the full-width marks after which repeatedNames looks for a name
 	wordFirst   runeSet // first runes of commonWords
@@ -356,6 +362,8 @@ func init() {
 	}
 	triggerSet.add('＋')
 	for k := range anySet {
-		anySet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k] | openerSet[k]
+		cueSet[k] = triggerSet[k] | plainSurSet[k] | closerSet[k] | openerSet[k]
+		anySet[k] = cueSet[k] | surnameSet[k]
 	}
+	initScored()
 }
