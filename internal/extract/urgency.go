@@ -307,7 +307,14 @@ func Urgency(title, content string) (level core.Urgency, limit time.Duration, re
 // Urgency returns the urgency level of a ticket under ru, its time limit
 // and the reasons, in Chinese, for staff: "紧急: 燃气泄漏（正文）".
 func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.Duration, reasons []string) {
-	xs, calm, reasons := ru.counted(title, content)
+	var buf [256]float64 // the shares, on the stack for a table of usual size
+	xs := buf[:0]
+	if ru.nCues <= len(buf) {
+		xs = buf[:ru.nCues]
+	} else {
+		xs = make([]float64, ru.nCues)
+	}
+	calm, reasons := ru.counted(xs, title, content)
 	var score [4]float64 // by core.Urgencies index
 	for i, x := range xs {
 		if x > 0 {
@@ -335,15 +342,15 @@ type cueHit struct {
 	text     string // what the reason shows: the cue, or what a recogniser read
 }
 
-// counted returns, for each cue of ru, the share of its weight the ticket
-// counts (0 when it did not fire or did not count, 1 in the text,
-// titleDiscount for a 加急 or 复杂 cue only in the title), whether the
-// caller said it can wait, and the reasons. A cue said again adds nothing
+// counted sets xs[i], for each cue i of ru (xs holds one zero per cue), to
+// the share of its weight the ticket counts (0 when it did not fire or did
+// not count, 1 in the text,
+// titleDiscount for a 加急 or 复杂 cue only in the title), and returns
+// whether the caller said it can wait and the reasons. A cue said again adds nothing
 // (液化气…液化气): each cue counts once, at its highest share. Urgency adds
 // the shares times the weights; the weights of urgency.csv were fitted on
 // these shares (TestFitUrgency).
-func (ru *Rules) counted(title, content string) (xs []float64, calm bool, reasons []string) {
-	xs = make([]float64, ru.nCues)
+func (ru *Rules) counted(xs []float64, title, content string) (calm bool, reasons []string) {
 	for f, s := range [2]string{title, content} {
 		if s == "" {
 			continue
@@ -376,7 +383,7 @@ func (ru *Rules) counted(title, content string) (xs []float64, calm bool, reason
 			}
 		})
 		if ru.durationCue >= 0 {
-			hits = ru.addRecognised(hits, rs, ru.durationCue, longDurations)
+			hits = ru.addDurations(hits, rs, ru.durationCue)
 		}
 		var at sentenceCursor
 		for _, h := range hits {
@@ -422,7 +429,7 @@ func (ru *Rules) counted(title, content string) (xs []float64, calm bool, reason
 			}
 		}
 	}
-	return xs, calm, reasons
+	return calm, reasons
 }
 
 // keepStronger appends h to the hits of a field, which the scan gives in
@@ -462,11 +469,11 @@ func (ru *Rules) stronger(a, b int) bool {
 	return ca.Weight > cb.Weight
 }
 
-// addRecognised merges into hits (in order of position) the spans that
-// a recogniser finds in rs, as hits of cue.
-func (ru *Rules) addRecognised(hits []cueHit, rs []rune, cue int, find func(rs []rune, fn func(pos, end int, text string))) []cueHit {
+// addDurations merges into hits (in order of position) the long durations
+// of rs, as hits of cue.
+func (ru *Rules) addDurations(hits []cueHit, rs []rune, cue int) []cueHit {
 	var found []cueHit
-	find(rs, func(pos, end int, text string) { found = append(found, cueHit{cue, pos, end, text}) })
+	longDurations(rs, func(pos, end int, text string) { found = append(found, cueHit{cue, pos, end, text}) })
 	if len(found) == 0 {
 		return hits
 	}

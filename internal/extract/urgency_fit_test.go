@@ -188,7 +188,8 @@ func trainingMessages(t *testing.T) [][3]string {
 func urgencyExamples(ru *Rules, fitted []int, msgs [][3]string) []urgencyExample {
 	var out []urgencyExample
 	for _, m := range msgs {
-		xs, calm, _ := ru.counted(m[0], m[1])
+		xs := make([]float64, len(ru.Cues))
+		calm, _ := ru.counted(xs, m[0], m[1])
 		e := urgencyExample{x: make([]float64, len(fitted)), label: core.Urgency(m[2]), complex: m[2] == string(core.UrgencyComplex)}
 		for k, i := range fitted {
 			e.x[k] = xs[i]
