@@ -535,7 +535,9 @@ func (ru *Rules) context(rs []rune, contexts []hit, pos, end, sentence int, outa
 		inClause := h.pos >= cs && h.end <= ce
 		inSentence := h.pos >= sentence && h.end <= se
 		switch {
-		case k == ContextPresent:
+		case k == ContextPresent, outage && k == ContextPast && inClause && hasPrefix(rs[h.pos:h.end], stillWord):
+			// 至今 (up to now) dates a fire (火灾…至今没有赔偿) but says an
+			// outage still lasts (至今未通自来水).
 			if inClause {
 				present = string(rs[h.pos:h.end])
 			}
@@ -571,6 +573,8 @@ func (ru *Rules) context(rs []rune, contexts []hit, pos, end, sentence int, outa
 	}
 	return ContextPast, date
 }
+
+var stillWord = []rune("至今")
 
 // sentenceAt returns the index of the sentence that starts at offset i of
 // rs (counted by its first offset, which is unique) and the offset after it.

@@ -79,6 +79,9 @@ func TestUrgency(t *testing.T) {
 		{"sewage_overflow", "", "化粪池满了，楼下粪水横流。", string(core.UrgencyHurry)},
 		{"house_collapsed", "", "我家房屋因发大水已经倒塌，现在没有地方住。", string(core.UrgencyHurry)},
 		{"dated_outage_still_on", "", "从6月3日到今天，整个小区一直停水。", string(core.UrgencyHurry)},
+		{"outage_until_now", "", "小区至今停水，没有任何说明。", string(core.UrgencyHurry)},
+		{"verb_le_object", "", "小区昨天晚上停了水，到现在也没来。", string(core.UrgencyHurry)},
+		{"fire_until_now_is_past", "", "商场火灾的损失至今没有赔偿。", string(core.UrgencyNormal)},
 		{"dated_emergency_is_past", "", "3月15日晚有人在门口持刀伤人，现在还在医院。", string(core.UrgencyNormal)},
 	}
 	for _, c := range cases {
