@@ -308,7 +308,7 @@ func Urgency(title, content string) (level core.Urgency, limit time.Duration, re
 // and the reasons, in Chinese, for staff: "紧急: 燃气泄漏（正文）".
 func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.Duration, reasons []string) {
 	var buf [256]float64 // the shares, on the stack for a table of usual size
-	xs := buf[:0]
+	var xs []float64
 	if ru.nCues <= len(buf) {
 		xs = buf[:ru.nCues]
 	} else {
