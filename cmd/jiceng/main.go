@@ -48,6 +48,7 @@ func commands() map[string]command {
 		"deid":     {"脱敏：spans 列出文本中的个人信息；mask 按角色和脱敏字典处理文本或 CSV/XLSX 文件", runDeid},
 		"report":   {"三率月报季评：按月或季度生成响应率、解决率、满意率排名报表（XLSX/HTML）", runReport},
 		"user":     {"账号管理：add 新建、list 列出、passwd 重设密码、disable 停用、enable 启用、role 改角色和范围", runUser},
+		"hot":      {"热点问题：按时间窗口把同一地点、同一问题的工单归为热点，输出标签、热度指数和工单编号（JSON）", runHot},
 		"init":     {"首次使用：建库、载入默认问题分类并创建第一个数据管理员（密码只显示一次）", runInit},
 	}
 }

@@ -88,6 +88,48 @@ func TestIntentCues(t *testing.T) {
 	}
 }
 
+// TestPredictIntentLexiconDecides: where the model has no evidence the
+// lexicon decides. With no text the intent is DefaultIntent; for a danger
+// happening now (紧急, which no training letter is) it is the lexicon's,
+// and 求助 when no cue fired.
+func TestPredictIntentLexiconDecides(t *testing.T) {
+	if DefaultIntentModel() == nil {
+		t.Skip("no embedded model")
+	}
+	tests := []struct {
+		name, title, content string
+		urgency              core.Urgency // "" reads it with the default rules
+		want                 core.Intent
+		wantDefault          bool
+	}{
+		{name: "empty", want: DefaultIntent, wantDefault: true},
+		{name: "blank", title: " ", content: "\n ", want: DefaultIntent, wantDefault: true},
+		{name: "empty, urgency given", urgency: core.UrgencyNormal, want: DefaultIntent, wantDefault: true},
+		{name: "gas smell, someone to come", title: "煤气味很重", content: "厨房里一股很重的煤气味，可能是管道漏气了，请尽快派人过来看看。",
+			urgency: core.UrgencyEmergency, want: core.IntentHelp},
+		{name: "fire, no cue", content: "3栋2楼厨房着火了，火很大，浓烟往楼上窜。", want: core.IntentHelp},
+		{name: "trapped in a lift, read urgency", content: "我们一家三口被困在电梯里出不来了，快来人！", want: core.IntentHelp},
+		{name: "emergency report keeps its cue", content: "我要举报，有人正在往小区下水道里倾倒废油。",
+			urgency: core.UrgencyEmergency, want: core.IntentReport},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got IntentResult
+			if tt.urgency == "" {
+				got = PredictIntent(tt.title, tt.content)
+			} else {
+				got = PredictIntentAt(tt.title, tt.content, tt.urgency)
+			}
+			if got.Intent != tt.want || got.Default != tt.wantDefault {
+				t.Errorf("intent %s (default %v, %.2f), want %s (default %v); cues %+v", got.Intent, got.Default, got.Confidence, tt.want, tt.wantDefault, got.Cues)
+			}
+			if got.Confidence <= 0 || got.Confidence > 1 {
+				t.Errorf("confidence %v out of (0, 1]", got.Confidence)
+			}
+		})
+	}
+}
+
 // BenchmarkPredictIntent is the intent with the embedded model and the
 // lexicon, as the import uses it.
 func BenchmarkPredictIntent(b *testing.B) {

@@ -3,6 +3,8 @@ package extract
 import (
 	"errors"
 	"math"
+	"slices"
+	"strings"
 
 	"jiceng/internal/classify"
 	"jiceng/internal/core"
@@ -69,9 +71,14 @@ const probFloor = 0.01
 
 // Intent returns the combined intent: the model's probabilities times the
 // lexicon's to the power LexiconWeight, renormalised. Cues are the
-// lexicon's; Scores are the combined probabilities.
+// lexicon's; Scores are the combined probabilities. A message with no text
+// gets the lexicon's (DefaultIntent): the model, given nothing, only says
+// which intent its training letters had most.
 func (im *IntentModel) Intent(title, content string) IntentResult {
 	lex := Intent(title, content)
+	if strings.TrimSpace(title) == "" && strings.TrimSpace(content) == "" {
+		return lex
+	}
 	var pl [6]float64
 	sum := 0.0
 	for i, v := range lex.Scores {
@@ -105,5 +112,37 @@ func (im *IntentModel) Intent(title, content string) IntentResult {
 	}
 	res := lex
 	res.Intent, res.Confidence, res.Scores, res.Probs, res.Default = core.Intents[best], comb[best], comb, comb, false
+	return res
+}
+
+// IntentAt is Intent for a message whose urgency is known. For a danger
+// happening now (紧急) the lexicon decides, and a report of one that names
+// no intent is a call for help (求助), not DefaultIntent's complaint that
+// something is not done: the model learnt from letters to a message board,
+// none of them an emergency (testdata/intent_train.csv labels no 紧急), and
+// on a call about a fire or a gas leak it returns the intent of the
+// letters whose words it shares (投诉 about a compound, 举报 of a
+// suspicion), not the plea the lexicon's request cues (请马上派人) see.
+func (im *IntentModel) IntentAt(title, content string, urgency core.Urgency) IntentResult {
+	if urgency != core.UrgencyEmergency {
+		return im.Intent(title, content)
+	}
+	return emergencyIntent(title, content)
+}
+
+// emergencyHelpWeight is what a danger happening now adds to 求助 when no
+// cue fired: one clear cue.
+const emergencyHelpWeight = 2.5
+
+// emergencyIntent is the intent of a message reporting a danger happening
+// now: the lexicon's, or 求助 when no cue fired.
+func emergencyIntent(title, content string) IntentResult {
+	res := Intent(title, content)
+	if res.Default {
+		help := slices.Index(core.Intents, core.IntentHelp)
+		res.Scores[help] += emergencyHelpWeight
+		res.Probs = softmax(res.Scores, intentTemperature)
+		res.Intent, res.Confidence, res.Default = core.IntentHelp, res.Probs[help], false
+	}
 	return res
 }

@@ -120,18 +120,20 @@ func (u *Understander) Predict(t *core.Ticket) core.Prediction {
 			}
 		}
 	}
-	in := extract.PredictIntent(t.Title, t.Content)
-	p.Intent, p.IntentScore = in.Intent, in.Confidence
-	for _, c := range in.Cues {
-		if !c.Negated && !slices.Contains(p.IntentCues, c.Text) {
-			p.IntentCues = append(p.IntentCues, c.Text)
-		}
-	}
 	var reasons []string
 	p.Urgency, p.TimeLimit, reasons = u.rules.Urgency(t.Title, t.Content)
 	for _, r := range reasons {
 		if !slices.Contains(p.UrgencyReasons, r) {
 			p.UrgencyReasons = append(p.UrgencyReasons, r)
+		}
+	}
+	// The intent knows the urgency: a danger happening now is the
+	// lexicon's to read (see extract.IntentModel.IntentAt).
+	in := extract.PredictIntentAt(t.Title, t.Content, p.Urgency)
+	p.Intent, p.IntentScore = in.Intent, in.Confidence
+	for _, c := range in.Cues {
+		if !c.Negated && !slices.Contains(p.IntentCues, c.Text) {
+			p.IntentCues = append(p.IntentCues, c.Text)
 		}
 	}
 	for _, f := range [...]struct{ name, text string }{{"title", t.Title}, {"content", t.Content}} {
