@@ -34,11 +34,16 @@ type Rules struct {
 	// (now, happening).
 	Contexts []UrgencyContext
 
-	lex     *lexicon // Cues, then Resolved, then Calm, then Contexts
-	nCues   int
-	nSolved int
-	nCalm   int
+	lex         *lexicon // Cues, then Resolved, then Calm, then Contexts
+	nCues       int
+	nSolved     int
+	nCalm       int
+	durationCue int // the index of the cue <时长>, or -1
 }
+
+// DurationCue is the text of a cue that is not a word but the recogniser
+// of long durations, longDurations: 已近三年, 十几年来, 拖了五年, 从2015年…至今.
+const DurationCue = "<时长>"
 
 // ContextKind is what a context word says about the cues of its clause.
 type ContextKind string
@@ -228,7 +233,13 @@ func parseLimit(s string) (time.Duration, error) {
 
 func (ru *Rules) build() {
 	var ws []string
-	for _, c := range ru.Cues {
+	ru.durationCue = -1
+	for i, c := range ru.Cues {
+		if c.Text == DurationCue {
+			ru.durationCue = i
+			ws = append(ws, "\x00") // found by longDurations, not by the scan
+			continue
+		}
 		ws = append(ws, c.Text)
 	}
 	ws = append(ws, ru.Resolved...)
@@ -296,92 +307,18 @@ func Urgency(title, content string) (level core.Urgency, limit time.Duration, re
 // Urgency returns the urgency level of a ticket under ru, its time limit
 // and the reasons, in Chinese, for staff: "紧急: 燃气泄漏（正文）".
 func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.Duration, reasons []string) {
-	var score [4]float64 // by core.Urgencies index
-	counted := map[int]float64{}
-	calm := false
-	type fired struct {
-		cue      int
-		pos, end int
-		sentence int // the sentence's first offset
-		nth      int // the sentence's number in the field
+	var buf [256]float64 // the shares, on the stack for a table of usual size
+	var xs []float64
+	if ru.nCues <= len(buf) {
+		xs = buf[:ru.nCues]
+	} else {
+		xs = make([]float64, ru.nCues)
 	}
-	for f, s := range [2]string{title, content} {
-		if s == "" {
-			continue
-		}
-		where := "正文"
-		if f == 0 {
-			where = "标题"
-		}
-		rs := folded(s)
-		var hits []fired
-		var contexts []hit
-		var solvedSentences []int
-		sentence, nth := 0, -1
-		next := 0 // the offset where the next sentence starts
-		ru.lex.scan(rs, func(h hit) {
-			for next <= h.pos {
-				sentence, next = sentenceAt(rs, next)
-				nth++
-			}
-			switch {
-			case h.w < ru.nCues:
-				if n := len(hits); n > 0 && hits[n-1].pos <= h.pos && h.end <= hits[n-1].end {
-					return // inside a longer cue: 电梯困人 counts once
-				}
-				if urgencyNegated(rs, h.pos) {
-					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，前有否定）", string(rs[h.pos:h.end]), where))
-					return
-				}
-				hits = append(hits, fired{h.w, h.pos, h.end, sentence, nth})
-			case h.w < ru.nCues+ru.nSolved:
-				if requested(rs, h.pos) {
-					return // 请尽快恢复供水: a request, not a recovery
-				}
-				solvedSentences = append(solvedSentences, sentence)
-				reasons = append(reasons, fmt.Sprintf("已恢复: %s（%s）", string(rs[h.pos:h.end]), where))
-			case h.w < ru.nCues+ru.nSolved+ru.nCalm:
-				calm = true
-				reasons = append(reasons, fmt.Sprintf("不急: %s（%s）", string(rs[h.pos:h.end]), where))
-			default:
-				contexts = append(contexts, h)
-			}
-		})
-		for _, h := range hits {
-			c := ru.Cues[h.cue]
-			if c.Weight == 0 {
-				continue // a phrase that only contains a cue: 救命钱, 消防通道
-			}
-			if slices.Contains(solvedSentences, h.sentence) {
-				reasons = append(reasons, fmt.Sprintf("不计: %s（%s，已恢复）", c.Text, where))
-				continue
-			}
-			if c.Level != core.UrgencyComplex {
-				kind, word := ru.context(rs, contexts, h.pos, h.end, h.sentence)
-				switch {
-				case kind != "" && kind != ContextPresent:
-					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，%s：%s）", c.Text, where, kind, word))
-					continue
-				case c.Level == core.UrgencyEmergency && f == 1 && h.nth >= 2 && h.pos >= 50 && kind != ContextPresent:
-					// An emergency is told first: a fire in the fifth
-					// sentence of a long letter is background.
-					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，不在开头且未说正在发生）", c.Text, where))
-					continue
-				}
-			}
-			w := c.Weight
-			if f == 0 && c.Level != core.UrgencyEmergency {
-				// Titles are often topic labels (某小区停水问题): below 紧急 a
-				// title cue needs the text to confirm it.
-				w *= titleDiscount
-			}
-			// A cue said again adds nothing (液化气…液化气): each cue
-			// counts once, at its highest weight.
-			if w > counted[h.cue] {
-				score[slices.Index(core.Urgencies, c.Level)] += w - counted[h.cue]
-				counted[h.cue] = w
-			}
-			reasons = append(reasons, fmt.Sprintf("%s: %s（%s）", c.Level, c.Text, where))
+	calm, reasons := ru.counted(xs, title, content)
+	var score [4]float64 // by core.Urgencies index
+	for i, x := range xs {
+		if x > 0 {
+			score[slices.Index(core.Urgencies, ru.Cues[i].Level)] += x * ru.Cues[i].Weight
 		}
 	}
 	level = core.UrgencyNormal
@@ -398,13 +335,192 @@ func (ru *Rules) Urgency(title, content string) (level core.Urgency, limit time.
 	return level, ru.Limits[level], reasons
 }
 
+// cueHit is one occurrence of a cue in a field.
+type cueHit struct {
+	cue      int
+	pos, end int
+	text     string // what the reason shows: the cue, or what a recogniser read
+}
+
+// counted sets xs[i], for each cue i of ru (xs holds one zero per cue), to
+// the share of its weight the ticket counts (0 when it did not fire or did
+// not count, 1 in the text,
+// titleDiscount for a 加急 or 复杂 cue only in the title), and returns
+// whether the caller said it can wait and the reasons. A cue said again adds nothing
+// (液化气…液化气): each cue counts once, at its highest share. Urgency adds
+// the shares times the weights; the weights of urgency.csv were fitted on
+// these shares (TestFitUrgency).
+func (ru *Rules) counted(xs []float64, title, content string) (calm bool, reasons []string) {
+	for f, s := range [2]string{title, content} {
+		if s == "" {
+			continue
+		}
+		where := "正文"
+		if f == 0 {
+			where = "标题"
+		}
+		rs := folded(s)
+		var hits []cueHit
+		var contexts []hit
+		var solved []int // the sentences with a "resolved" phrase
+		var solvedAt sentenceCursor
+		ru.lex.scan(rs, func(h hit) {
+			switch {
+			case h.w < ru.nCues:
+				hits = ru.keepStronger(hits, cueHit{h.w, h.pos, h.end, ""})
+			case h.w < ru.nCues+ru.nSolved:
+				if requested(rs, h.pos) {
+					return // 请尽快恢复供水: a request, not a recovery
+				}
+				s, _ := solvedAt.of(rs, h.pos)
+				solved = append(solved, s)
+				reasons = append(reasons, fmt.Sprintf("已恢复: %s（%s）", string(rs[h.pos:h.end]), where))
+			case h.w < ru.nCues+ru.nSolved+ru.nCalm:
+				calm = true
+				reasons = append(reasons, fmt.Sprintf("不急: %s（%s）", string(rs[h.pos:h.end]), where))
+			default:
+				contexts = append(contexts, h)
+			}
+		})
+		if ru.durationCue >= 0 {
+			hits = ru.addDurations(hits, rs, ru.durationCue)
+		}
+		var at sentenceCursor
+		for _, h := range hits {
+			c := ru.Cues[h.cue]
+			if c.Weight == 0 {
+				continue // a phrase that only contains a cue: 救命钱, 消防通道
+			}
+			shown := c.Text
+			if h.text != "" {
+				shown = strings.Trim(c.Text, "<>") + "：" + h.text
+			}
+			if urgencyNegated(rs, h.pos) {
+				reasons = append(reasons, fmt.Sprintf("不计: %s（%s，前有否定）", shown, where))
+				continue
+			}
+			sentence, nth := at.of(rs, h.pos)
+			if slices.Contains(solved, sentence) {
+				reasons = append(reasons, fmt.Sprintf("不计: %s（%s，已恢复）", shown, where))
+				continue
+			}
+			if c.Level != core.UrgencyComplex {
+				kind, word := ru.context(rs, contexts, h.pos, h.end, sentence, c.Level == core.UrgencyHurry)
+				switch {
+				case kind != "" && kind != ContextPresent:
+					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，%s：%s）", shown, where, kind, word))
+					continue
+				case c.Level == core.UrgencyEmergency && f == 1 && nth >= 2 && h.pos >= 50 && kind != ContextPresent:
+					// An emergency is told first: a fire in the fifth
+					// sentence of a long letter is background.
+					reasons = append(reasons, fmt.Sprintf("不计: %s（%s，不在开头且未说正在发生）", shown, where))
+					continue
+				}
+			}
+			x := 1.0
+			if f == 0 && c.Level != core.UrgencyEmergency {
+				// Titles are often topic labels (某小区停水问题): below 紧急 a
+				// title cue needs the text to confirm it.
+				x = titleDiscount
+			}
+			xs[h.cue] = max(xs[h.cue], x)
+			if r := fmt.Sprintf("%s: %s（%s）", c.Level, shown, where); !slices.Contains(reasons, r) {
+				reasons = append(reasons, r)
+			}
+		}
+	}
+	return calm, reasons
+}
+
+// keepStronger appends h to the hits of a field, which the scan gives in
+// order of position, longest first at a position. Two cues on the same
+// characters are one reading of them, so one counts: a cue inside a
+// longer one gives way to it (电梯困人, not 被困; 救命钱, not 救命), and of
+// two that overlap without one containing the other (好几年了: 好几年,
+// 几年了) the stronger stays, by level and then weight.
+func (ru *Rules) keepStronger(hits []cueHit, h cueHit) []cueHit {
+	n := len(hits)
+	if n == 0 || hits[n-1].end <= h.pos {
+		return append(hits, h)
+	}
+	last := hits[n-1]
+	switch {
+	case last.pos <= h.pos && h.end <= last.end:
+		return hits // inside the last one
+	case h.pos <= last.pos && last.end <= h.end:
+		hits[n-1] = h // around the last one (a recogniser's reading)
+	case ru.stronger(h.cue, last.cue):
+		hits[n-1] = h
+	}
+	return hits
+}
+
+// stronger reports whether cue a outranks cue b: a phrase of weight 0 (not
+// a cue) first, then the more pressing level, then the heavier weight.
+func (ru *Rules) stronger(a, b int) bool {
+	ca, cb := ru.Cues[a], ru.Cues[b]
+	if (ca.Weight == 0) != (cb.Weight == 0) {
+		return ca.Weight == 0
+	}
+	ra, rb := slices.Index(levelRank, ca.Level), slices.Index(levelRank, cb.Level)
+	if ra != rb {
+		return ra < rb
+	}
+	return ca.Weight > cb.Weight
+}
+
+// addDurations merges into hits (in order of position) the long durations
+// of rs, as hits of cue.
+func (ru *Rules) addDurations(hits []cueHit, rs []rune, cue int) []cueHit {
+	var found []cueHit
+	longDurations(rs, func(pos, end int, text string) { found = append(found, cueHit{cue, pos, end, text}) })
+	if len(found) == 0 {
+		return hits
+	}
+	all := append(hits, found...)
+	slices.SortStableFunc(all, func(a, b cueHit) int {
+		if a.pos != b.pos {
+			return a.pos - b.pos
+		}
+		return b.end - a.end
+	})
+	out := all[:0:0]
+	for _, h := range all {
+		out = ru.keepStronger(out, h)
+	}
+	return out
+}
+
+// sentenceCursor finds the sentence of each offset of rs, given in
+// increasing order, in one pass over the runes: of returns the first offset
+// of the sentence that holds offset i and the sentence's number in rs.
+type sentenceCursor struct{ scanned, start, nth int }
+
+func (c *sentenceCursor) of(rs []rune, i int) (start, nth int) {
+	for ; c.scanned < i; c.scanned++ {
+		if isSentenceEnd(rs[c.scanned]) {
+			c.start, c.nth = c.scanned+1, c.nth+1
+		}
+	}
+	return c.start, c.nth
+}
+
+func isSentenceEnd(r rune) bool {
+	switch r {
+	case '。', '!', '?', '！', '？', ';', '；', '\n':
+		return true
+	}
+	return false
+}
+
 // context returns the strongest context of the cue at rs[pos:end] and the
 // word that says it: a hazard, past, quotation or hypothetical word in the
 // cue's clause, a hazard or quotation word in its sentence (starting at
-// sentence) or 过 right after the cue (着过火) as past; else ContextPresent when a present word is in the
-// clause; else "". A date in the sentence (2019年, 5月3日) is past unless
-// a present word is in the clause.
-func (ru *Rules) context(rs []rune, contexts []hit, pos, end, sentence int) (ContextKind, string) {
+// sentence) or 过 right after the cue (着过火) as past; else ContextPresent
+// when a present word is in the clause; else "". A date in the sentence
+// (2019年, 5月3日) is past unless, for a 加急 cue (outage), a present word
+// is in the sentence.
+func (ru *Rules) context(rs []rune, contexts []hit, pos, end, sentence int, outage bool) (ContextKind, string) {
 	cs, ce := pos, end
 	for cs > sentence && !isBoundary(rs[cs-1]) {
 		cs--
@@ -419,7 +535,9 @@ func (ru *Rules) context(rs []rune, contexts []hit, pos, end, sentence int) (Con
 		inClause := h.pos >= cs && h.end <= ce
 		inSentence := h.pos >= sentence && h.end <= se
 		switch {
-		case k == ContextPresent:
+		case k == ContextPresent, outage && k == ContextPast && inClause && hasPrefix(rs[h.pos:h.end], stillWord):
+			// 至今 (up to now) dates a fire (火灾…至今没有赔偿) but says an
+			// outage still lasts (至今未通自来水).
 			if inClause {
 				present = string(rs[h.pos:h.end])
 			}
@@ -433,20 +551,36 @@ func (ru *Rules) context(rs []rune, contexts []hit, pos, end, sentence int) (Con
 	if present != "" {
 		return ContextPresent, present
 	}
-	for i := sentence; i < min(se, len(rs))-1; i++ {
+	date := ""
+	for i := sentence; i < min(se, len(rs))-1 && date == ""; i++ {
 		if rs[i] >= '0' && rs[i] <= '9' && (rs[i+1] == '年' || rs[i+1] == '月' || rs[i+1] == '日') {
-			return ContextPast, string(rs[i : i+2])
+			date = string(rs[i : i+2])
 		}
 	}
-	return "", ""
+	if date == "" {
+		return "", ""
+	}
+	// For a 加急 cue (outage), a date with a present word in its sentence
+	// is when it began: 5月2日到4日（今天早上），自来水放出全是污水. A 紧急
+	// cue on a date is past (3月15日晚有人被持刀砍伤，现在医院治疗).
+	if !outage {
+		return ContextPast, date
+	}
+	for _, h := range contexts {
+		if ru.Contexts[h.w-ru.nCues-ru.nSolved-ru.nCalm].Kind == ContextPresent && h.pos >= sentence && h.end <= se {
+			return ContextPresent, string(rs[h.pos:h.end])
+		}
+	}
+	return ContextPast, date
 }
+
+var stillWord = []rune("至今")
 
 // sentenceAt returns the index of the sentence that starts at offset i of
 // rs (counted by its first offset, which is unique) and the offset after it.
 func sentenceAt(rs []rune, i int) (int, int) {
 	for j := i; j < len(rs); j++ {
-		switch rs[j] {
-		case '。', '!', '?', '！', '？', ';', '；', '\n':
+		if isSentenceEnd(rs[j]) {
 			return i, j + 1
 		}
 	}

@@ -2,10 +2,12 @@ package extract
 
 import (
 	"bytes"
-	"jiceng/internal/core"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"jiceng/internal/core"
 )
 
 func TestUrgency(t *testing.T) {
@@ -67,6 +69,20 @@ func TestUrgency(t *testing.T) {
 		{"late_but_now", "", "尊敬的领导：我们是某小区的业主。小区交房三年，问题很多。物业不作为，业主投诉无门，各种问题积压下来。现在楼下正在起火，请马上派人！", string(core.UrgencyEmergency)},
 		{"present_fire_first", "", "3号楼501着火了，烟很大，快来人！", string(core.UrgencyEmergency)},
 		{"consequence_is_present", "", "产权纠纷导致整栋楼停水。", string(core.UrgencyHurry)},
+		// Round 3: long durations need a second cue; one span counts once;
+		// acute drinking water, sewage and lost homes.
+		{"lamp_broken_for_years", "", "小区门口的路灯坏了已近三年，晚上一片漆黑。", string(core.UrgencyNormal)},
+		{"years_and_developer", "", "开发商拖了五年，房产证至今没有办下来。", string(core.UrgencyComplex)},
+		{"since_year_and_land", "", "从2012年征收我们的土地至今，补偿一分没有。", string(core.UrgencyComplex)},
+		{"overlap_counts_once", "", "这个问题说了好几年了，一直没人管。", string(core.UrgencyNormal)},
+		{"no_drinking_water", "", "村里现在没水喝，老人要走两里路去挑水。", string(core.UrgencyHurry)},
+		{"sewage_overflow", "", "化粪池满了，楼下粪水横流。", string(core.UrgencyHurry)},
+		{"house_collapsed", "", "我家房屋因发大水已经倒塌，现在没有地方住。", string(core.UrgencyHurry)},
+		{"dated_outage_still_on", "", "从6月3日到今天，整个小区一直停水。", string(core.UrgencyHurry)},
+		{"outage_until_now", "", "小区至今停水，没有任何说明。", string(core.UrgencyHurry)},
+		{"verb_le_object", "", "小区昨天晚上停了水，到现在也没来。", string(core.UrgencyHurry)},
+		{"fire_until_now_is_past", "", "商场火灾的损失至今没有赔偿。", string(core.UrgencyNormal)},
+		{"dated_emergency_is_past", "", "3月15日晚有人在门口持刀伤人，现在还在医院。", string(core.UrgencyNormal)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -150,5 +166,72 @@ func TestDefaultRulesRoundTrip(t *testing.T) {
 	}
 	if len(ru.Cues) < 50 || len(ru.Resolved) == 0 || len(ru.Calm) == 0 {
 		t.Errorf("default rules look truncated: %d cues", len(ru.Cues))
+	}
+}
+
+func TestLongDurations(t *testing.T) {
+	cases := []struct {
+		name, text string
+		want       []string
+	}{
+		{"nearly_three_years", "已近三年没人管", []string{"已近三年"}},
+		{"ten_odd_years", "十几年来一直如此", []string{"十几年来"}},
+		{"dragged", "拖了5年了", []string{"拖了5年了"}},
+		{"twenty_odd", "住了二十多年", []string{"二十多年"}},
+		{"many_years_not", "多年未解决", []string{"多年"}},
+		{"since_year", "从2015年开始到现在还没修", []string{"2015年…到现在"}},
+		{"digits_since", "15年来没有变化", []string{"15年来"}},
+		{"one_year", "一年多了还没修", nil},
+		{"short_year_date", "17年8月开工", nil},
+		{"short_year_alone", "在18年，我们搬了家", nil},
+		{"every_three_years", "每三年检查一次", nil},
+		{"years_ago", "多年前修的路", nil},
+		{"young", "很多年轻人外出打工", nil},
+		{"grade", "孩子读三年级", nil},
+		{"plain_year", "2015年修了路", nil},
+		{"this_year", "今年去年都涨价", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			longDurations(folded(c.text), func(_, _ int, text string) { got = append(got, text) })
+			if !slices.Equal(got, c.want) {
+				t.Errorf("longDurations(%q) = %q, want %q", c.text, got, c.want)
+			}
+		})
+	}
+}
+
+func TestUrgencyOverlap(t *testing.T) {
+	cases := []struct {
+		name, csv, content string
+		want               core.Urgency
+		reasons            int // the reasons that count a cue
+	}{
+		// Two cues on the same characters are one reading: 好几年 and
+		// 几年了 in 好几年了 add 0.6, not 1.2.
+		{"partial_overlap_once", "cue,好几年,复杂,0.6\ncue,几年了,复杂,0.6\n", "说了好几年了", core.UrgencyNormal, 1},
+		{"stronger_level_stays", "cue,水管爆,紧急,1\ncue,爆裂开,加急,1\n", "水管爆裂开了", core.UrgencyEmergency, 1},
+		{"longer_contains", "cue,电梯困人,加急,1\ncue,困人,紧急,1\n", "电梯困人了", core.UrgencyHurry, 1},
+		{"apart_both_count", "cue,好几年,复杂,0.6\ncue,几年了,复杂,0.6\n", "好几年，拖了几年了", core.UrgencyComplex, 2},
+	}
+	limits := "limit,紧急,1h\nlimit,加急,12h\nlimit,一般,5d\nlimit,复杂,30d\n"
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ru, err := LoadRules(strings.NewReader(limits + c.csv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _, reasons := ru.Urgency("", c.content)
+			n := 0
+			for _, r := range reasons {
+				if !strings.HasPrefix(r, "不计") {
+					n++
+				}
+			}
+			if got != c.want || n != c.reasons {
+				t.Errorf("Urgency(%q) = %s with reasons %q, want %s with %d", c.content, got, reasons, c.want, c.reasons)
+			}
+		})
 	}
 }
