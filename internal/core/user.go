@@ -84,5 +84,6 @@ type Store interface {
 	SettingStore
 	IntakeStore
 	AuditStore
+	CountStore
 	Close() error
 }

@@ -60,7 +60,9 @@ func (db *DB) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (i
 		}
 		rows := make([][]any, len(tickets))
 		var events, flows [][]any
+		var counts dbutil.CountDeltas
 		for i, t := range tickets {
+			counts.Add(nil, t)
 			rows[i] = append(append([]any{t.ID}, ticketArgs(t)...), searchVector(t.Title, t.Content))
 			for _, e := range from[i].Events {
 				events = append(events, []any{t.ID, dbutil.Micro(e.At), e.Actor, e.Action, e.Note, dbutil.JSONChanges(e.Changes)})
@@ -84,7 +86,7 @@ func (db *DB) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (i
 			return fmt.Errorf("copy workflow: %w", translate(err))
 		}
 		created = len(tickets)
-		return nil
+		return db.writeDayCounts(ctx, tx, &counts)
 	}
 	err := db.inTx(ctx, create)
 	for try := 0; try < 3 && core.ErrorCode(err) == core.ECONFLICT; try++ {

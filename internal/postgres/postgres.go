@@ -28,6 +28,9 @@ var migrationFS embed.FS
 type DB struct {
 	pool  *pgxpool.Pool
 	clock core.Clock
+	// dayCounts is false only in a test's database stopped before the
+	// schema version that brought day_counts.
+	dayCounts bool
 }
 
 var _ core.Store = (*DB)(nil)
@@ -52,7 +55,7 @@ func Open(ctx context.Context, dsn string, clock core.Clock) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := &DB{pool: pool, clock: clock}
+	db := &DB{pool: pool, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -111,6 +111,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 			creates []*core.Ticket
 			updates []*core.Ticket
 			events  [][]any // ticket pointer first, replaced by its id below
+			counts  dbutil.CountDeltas
 		)
 		for i := range in {
 			t := &in[i]
@@ -118,6 +119,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 			if !ok {
 				t.CreatedAt, t.UpdatedAt = now, now
 				creates = append(creates, t)
+				counts.Add(nil, t)
 				events = append(events, []any{t, now, actor, core.EventCreate, nil})
 				c := *t // the state as created; a later update in the batch changes t's copy
 				existing[t.Number] = &c
@@ -132,6 +134,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 			t.CreatedAt, t.UpdatedAt = old.CreatedAt, now
 			t.ID = old.ID // 0 for a ticket created earlier in this batch; set below
 			updates = append(updates, t)
+			counts.Add(old, t)
 			events = append(events, []any{old, now, actor, core.EventUpdate, dbutil.JSONChanges(changes)})
 			c := *t
 			existing[t.Number] = &c
@@ -188,7 +191,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 			pgx.CopyFromRows(events)); err != nil {
 			return fmt.Errorf("copy events: %w", translate(err))
 		}
-		return nil
+		return db.writeDayCounts(ctx, tx, &counts)
 	}
 	err := db.inTx(ctx, upsert)
 	for try := 0; try < 3 && core.ErrorCode(err) == core.ECONFLICT; try++ {

@@ -80,6 +80,11 @@ func (db *DB) Transition(ctx context.Context, id int64, tr core.Transition, fn f
 			if _, err := tx.Exec(ctx, q, append(ticketArgs(&t), id)...); err != nil {
 				return fmt.Errorf("update ticket: %w", translate(err))
 			}
+			var counts dbutil.CountDeltas
+			counts.Add(&old, &t)
+			if err := db.writeDayCounts(ctx, tx, &counts); err != nil {
+				return err
+			}
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO ticket_workflow (ticket_id, `+workflowColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)

@@ -63,7 +63,7 @@ func (db *DB) CreateWithHistory(ctx context.Context, hs []core.TicketHistory) (i
 		}
 		defer workflow.Close()
 
-		counts := countDeltas{}
+		counts := db.countDeltas()
 		seen := make(map[string]bool, len(hs))
 		args := make([]any, 0, len(cols)+1)
 		for i := range hs {

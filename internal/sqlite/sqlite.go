@@ -32,6 +32,9 @@ type DB struct {
 	write *sql.DB // one connection: the single writer
 	read  *sql.DB // read-only connections
 	clock core.Clock
+	// dayCounts is false only in a test's database stopped before the
+	// schema version that brought day_counts.
+	dayCounts bool
 }
 
 var _ core.Store = (*DB)(nil)
@@ -80,7 +83,7 @@ func Open(ctx context.Context, path string, clock core.Clock) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	db := &DB{write: write, clock: clock}
+	db := &DB{write: write, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion}
 	// Migrate on the writer before the readers open, so that WAL mode and the
 	// schema exist when they do.
 	if err := db.migrate(ctx); err != nil {

@@ -115,7 +115,7 @@ func (db *DB) UpsertTickets(ctx context.Context, tickets []core.Ticket, actor st
 		}
 		// Decide.
 		acts := make([]action, 0, len(in))
-		counts := countDeltas{}
+		counts := db.countDeltas()
 		for i := range in {
 			t := &in[i]
 			old, ok := existing[t.Number]
@@ -162,30 +162,52 @@ func countValues(t *core.Ticket) [8]string {
 	return [8]string{t.Status, t.Category1, t.Category2, t.Category3, t.Unit, t.Community, string(t.Intent), string(t.Channel)}
 }
 
-// countDeltas are the changes of a batch to ticket_counts.
-type countDeltas map[[2]string]int
+// countDeltas are the changes of a batch to ticket_counts and to the
+// day and hour counts (0012_counts.sql). The zero value is ready to use.
+type countDeltas struct {
+	cols map[[2]string]int
+	dbutil.CountDeltas
+	noDays bool // a test's database stopped before 0012: no day counts yet
+}
+
+// countDeltas returns the deltas of a transaction of db.
+func (db *DB) countDeltas() countDeltas { return countDeltas{noDays: !db.dayCounts} }
 
 // add counts the change from old to t; old is nil for a new ticket.
-func (d countDeltas) add(old, t *core.Ticket) {
+func (d *countDeltas) add(old, t *core.Ticket) {
+	if d.cols == nil {
+		d.cols = map[[2]string]int{}
+	}
+	d.CountDeltas.Add(old, t)
 	nv := countValues(t)
 	if old == nil {
-		d[[2]string{"", ""}]++
+		d.cols[[2]string{"", ""}]++
 		for i, c := range countColumns {
-			d[[2]string{c, nv[i]}]++
+			d.cols[[2]string{c, nv[i]}]++
 		}
 		return
 	}
 	ov := countValues(old)
 	for i, c := range countColumns {
 		if ov[i] != nv[i] {
-			d[[2]string{c, ov[i]}]--
-			d[[2]string{c, nv[i]}]++
+			d.cols[[2]string{c, ov[i]}]--
+			d.cols[[2]string{c, nv[i]}]++
 		}
 	}
 }
 
-func (d countDeltas) write(ctx context.Context, tx *sql.Tx) error {
-	if len(d) == 0 {
+func (d *countDeltas) write(ctx context.Context, tx *sql.Tx) error {
+	if err := d.writeCols(ctx, tx); err != nil {
+		return err
+	}
+	if d.noDays {
+		return nil
+	}
+	return writeDayCounts(ctx, tx, &d.CountDeltas)
+}
+
+func (d *countDeltas) writeCols(ctx context.Context, tx *sql.Tx) error {
+	if len(d.cols) == 0 {
 		return nil
 	}
 	st, err := tx.PrepareContext(ctx, `INSERT INTO ticket_counts (col, value, n) VALUES (?, ?, ?)
@@ -194,7 +216,7 @@ func (d countDeltas) write(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer st.Close()
-	for k, n := range d {
+	for k, n := range d.cols {
 		if n == 0 {
 			continue
 		}

@@ -75,7 +75,7 @@ func (db *DB) Transition(ctx context.Context, id int64, tr core.Transition, fn f
 			if _, err := tx.ExecContext(ctx, "UPDATE tickets SET "+strings.Join(cols, " = ?, ")+" = ? WHERE id = ?", args...); err != nil {
 				return fmt.Errorf("update ticket: %w", translate(err))
 			}
-			counts := countDeltas{}
+			counts := db.countDeltas()
 			counts.add(&old, &t)
 			if err := counts.write(ctx, tx); err != nil {
 				return err

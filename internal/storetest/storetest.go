@@ -89,6 +89,7 @@ func Run(t *testing.T, open Opener) {
 		{"IdempotencyKeys", testIdempotencyKeys},
 		{"Audit", testAudit},
 		{"ImportMappings", testImportMappings},
+		{"DayCounts", testDayCounts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -81,6 +81,9 @@ func Upgrade(t *testing.T, latest int, newDB func(t *testing.T) Reopener) {
 					t.Errorf("%s history after the upgrade: %+v (%v), was %+v", n, ev, err, events[i])
 				}
 			}
+			// The day counts of the tickets stored before (filled by 0012
+			// when it is one of the upgrades) equal a count of them.
+			checkCounts(t, s, "upgraded")
 			// The upgraded database takes every kind of write.
 			upsert(t, s, "import:new.csv", ticket("U3", 3))
 			if _, err := s.ReplaceDispatchRules(ctx, []core.DispatchRule{{Category1: "城乡建设", Unit: "城管科"}},
@@ -95,6 +98,7 @@ func Upgrade(t *testing.T, latest int, newDB func(t *testing.T) Reopener) {
 				}); err != nil {
 				t.Errorf("transition after the upgrade: %v", err)
 			}
+			checkCounts(t, s, "written after the upgrade")
 		})
 	}
 }

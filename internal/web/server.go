@@ -161,6 +161,11 @@ const (
 	// desk routes change the street's reference data: administrators and
 	// street staff only.
 	desk
+	// board routes aggregate the street's counts (数据看板): the whole street
+	// for administrators, leaders and staff, their community for community
+	// workers; handlers and residents are refused (package casework
+	// decides).
+	board
 	// intake routes take tickets in: the desk and community workers, for
 	// their community (package casework decides).
 	intake
@@ -215,6 +220,7 @@ func (s *Server) routeTable() []route {
 		{"POST /import/{job}/mapping", desk, s.page(s.handleImportMapping)},
 		{"POST /import/{job}/start", desk, s.page(s.handleImportStart)},
 		{"GET /import/{job}/rejects.xlsx", desk, s.page(s.handleImportRejects)},
+		{"GET /dashboard", board, s.page(s.handleDashboardPage)},
 		{"GET /rates", scoped, s.page(s.handleRatesPage)},
 		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
 		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},
@@ -243,6 +249,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/tickets", intake, s.api(s.handleCreateTicket)},
 		{"POST /api/v1/tickets/{id}/transitions", ticketID, s.api(s.handleTransition)},
 		{"POST /api/v1/tickets/{id}/reveal", ticketID, s.api(s.handleReveal)},
+		{"GET /api/v1/dashboard", board, s.api(s.handleDashboard)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
 		{"GET /api/v1/deadlines", scoped, s.api(s.handleDeadlines)},
 		{"GET /api/v1/rates/tickets", scoped, s.api(s.handleRatesTickets)},

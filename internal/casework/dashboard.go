@@ -1,0 +1,268 @@
+package casework
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"time"
+
+	"jiceng/internal/alert"
+	"jiceng/internal/core"
+	"jiceng/internal/workflow"
+)
+
+// Dashboard is the street's 数据看板 for a period: volume and its trend
+// against the previous period and the same days a year before, the
+// category mix, the communities, the hour × weekday heat map, and the risk
+// alerts of the period's last week. Every figure is counted from the
+// pre-aggregated day and hour counts (core.CountStore), so it costs the
+// same at a million tickets as at a thousand.
+type Dashboard struct {
+	From, To  time.Time // street days; To exclusive
+	Community string    // the user's community, "" for the whole street
+	Total     int
+	Previous  int // the period of the same length before From
+	LastYear  int // the same days a year before
+	Days      []DayPoint
+	// Categories and Communities are by count in the period, largest first;
+	// Previous is the count in the period before.
+	Categories  []Share
+	Communities []Share
+	// Heat[w][h] counts the tickets received on weekday w (0 Monday) in
+	// hour h.
+	Heat   [7][24]int
+	Alerts []RiskAlert
+}
+
+// DayPoint is one day of the trend.
+type DayPoint struct {
+	Day      time.Time
+	N        int
+	LastYear int // the same weekday 52 weeks before
+}
+
+// Share is a category's or a community's part of the period.
+type Share struct {
+	Name     string
+	N        int
+	Previous int
+}
+
+// RiskAlert is a rise in one category (top level) in one community (or the
+// whole street, Community ""), raised by the default detector on one of
+// the period's last AlertDays days.
+type RiskAlert struct {
+	Community string
+	Category1 string
+	Day       time.Time // the last day the detector alarmed
+	Observed  int
+	Expected  float64
+	Score     float64
+	Detector  string
+	// Severity is 高 (the day's count at least three times what was
+	// expected, and at least 5), 中 (twice, at least 3) or 低.
+	Severity string
+}
+
+// Dashboard limits.
+const (
+	// AlertDays are the last days of a period whose alarms are listed.
+	AlertDays = 7
+	// alertHistory is how far before the period's end the detector reads
+	// (its baselines need 12 weeks, holidays a year).
+	alertHistory = 400
+	// MaxDashboardDays is the longest period a dashboard shows.
+	MaxDashboardDays = 731
+)
+
+// Dashboard returns the dashboard of the days from..to (To exclusive) for
+// u: the whole street for street staff, leaders and administrators, the
+// community of a community worker. Department handlers and residents have
+// none (their scope is not a part of the street's map).
+func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time) (Dashboard, error) {
+	var communities []string
+	switch u.Role {
+	case core.RoleAdmin, core.RoleLeader, core.RoleStaff:
+	case core.RoleCommunity:
+		sc, err := s.Scope(ctx, u)
+		if err != nil {
+			return Dashboard{}, err
+		}
+		if sc.None || sc.Community == "" {
+			return Dashboard{}, core.Errorf(core.EFORBIDDEN, "账号没有对应的社区，无法查看数据看板")
+		}
+		communities = []string{sc.Community}
+	default:
+		return Dashboard{}, core.Errorf(core.EFORBIDDEN, "数据看板面向街道领导、工作人员和社区工作者")
+	}
+	cs, ok := s.Store.(core.CountStore)
+	if !ok {
+		return Dashboard{}, core.Errorf(core.EINTERNAL, "数据库不支持统计")
+	}
+	fromDay, toDay := core.StreetDay(from), core.StreetDay(to)
+	if toDay <= fromDay || toDay-fromDay > MaxDashboardDays {
+		return Dashboard{}, core.Errorf(core.EINVALID, "统计时段应在 1 到 %d 天之间", MaxDashboardDays)
+	}
+	n := toDay - fromDay
+	d := Dashboard{From: core.DayStart(fromDay), To: core.DayStart(toDay)}
+	if communities != nil {
+		d.Community = communities[0]
+	}
+	// One read covers the alerts' history, the previous period and the
+	// period; the same days a year before (52 weeks, so weekdays match)
+	// are a second read when the history does not reach them.
+	readFrom := min(fromDay-n, toDay-alertHistory)
+	rows, err := cs.DayCounts(ctx, core.CountQuery{From: core.DayStart(readFrom), To: d.To, Communities: communities})
+	if err != nil {
+		return Dashboard{}, err
+	}
+	yearFrom := fromDay - 364
+	if yearFrom < readFrom {
+		ly, err := cs.DayCounts(ctx, core.CountQuery{From: core.DayStart(yearFrom), To: core.DayStart(min(yearFrom+n, readFrom)), Communities: communities})
+		if err != nil {
+			return Dashboard{}, err
+		}
+		rows = append(ly, rows...)
+	}
+	d.Days = make([]DayPoint, n)
+	for i := range d.Days {
+		d.Days[i].Day = core.DayStart(fromDay + i)
+	}
+	cats, coms := map[string]*Share{}, map[string]*Share{}
+	share := func(m map[string]*Share, name string) *Share {
+		sh := m[name]
+		if sh == nil {
+			sh = &Share{Name: name}
+			m[name] = sh
+		}
+		return sh
+	}
+	series := map[seriesKey][]float64{}
+	alertFrom := toDay - alertHistory
+	for _, r := range rows {
+		day := core.StreetDay(r.Day)
+		switch {
+		case day >= fromDay && day < toDay:
+			d.Total += r.N
+			d.Days[day-fromDay].N += r.N
+			share(cats, r.Category1).N += r.N
+			share(coms, r.Community).N += r.N
+		case day >= fromDay-n && day < fromDay:
+			d.Previous += r.N
+			share(cats, r.Category1).Previous += r.N
+			share(coms, r.Community).Previous += r.N
+		}
+		if day >= yearFrom && day < yearFrom+n {
+			d.LastYear += r.N
+			d.Days[day-yearFrom].LastYear += r.N
+		}
+		if day >= alertFrom {
+			for _, k := range []seriesKey{{r.Community, r.Category1}, {"", r.Category1}} {
+				if communities != nil && k.Community == "" {
+					continue // a community's own series are its whole
+				}
+				sr := series[k]
+				if sr == nil {
+					sr = make([]float64, alertHistory)
+					series[k] = sr
+				}
+				sr[day-alertFrom] += float64(r.N)
+			}
+		}
+	}
+	d.Categories, d.Communities = sortShares(cats), sortShares(coms)
+
+	hours, err := cs.HourCounts(ctx, core.CountQuery{From: d.From, To: d.To, Communities: communities})
+	if err != nil {
+		return Dashboard{}, err
+	}
+	for _, h := range hours {
+		wd := (int(h.Day.Weekday()) + 6) % 7
+		d.Heat[wd][h.Hour] += h.N
+	}
+	d.Alerts = riskAlerts(series, alertFrom, s.calendar())
+	return d, nil
+}
+
+func sortShares(m map[string]*Share) []Share {
+	out := make([]Share, 0, len(m))
+	for _, sh := range m {
+		out = append(out, *sh)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// seriesKey names a series of the alerts: a community ("" for the whole
+// street) and a top-level category.
+type seriesKey struct{ Community, Category1 string }
+
+// riskAlerts runs the default detector over each series (community ×
+// category, alertHistory days from day alertFrom) and returns those that
+// alarmed on one of the last AlertDays days, most severe first.
+func riskAlerts(series map[seriesKey][]float64, alertFrom int, cal alert.Calendar) []RiskAlert {
+	det, _ := alert.Lookup(alert.Default)
+	var out []RiskAlert
+	for k, counts := range series {
+		pts := det.Run(alert.Series{Start: core.DayStart(alertFrom), Counts: counts}, cal)
+		for i := len(pts) - 1; i >= len(pts)-AlertDays; i-- {
+			if !pts[i].Alarm {
+				continue
+			}
+			out = append(out, RiskAlert{Community: k.Community, Category1: k.Category1, Day: core.DayStart(alertFrom + i),
+				Observed: int(counts[i]), Expected: pts[i].Expected, Score: pts[i].Score, Detector: det.Name(),
+				Severity: severity(counts[i], pts[i].Expected)})
+			break
+		}
+	}
+	rank := map[string]int{"高": 0, "中": 1, "低": 2}
+	slices.SortFunc(out, func(a, b RiskAlert) int {
+		if rank[a.Severity] != rank[b.Severity] {
+			return rank[a.Severity] - rank[b.Severity]
+		}
+		if !a.Day.Equal(b.Day) {
+			return b.Day.Compare(a.Day)
+		}
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		if a.Community != b.Community {
+			if a.Community < b.Community {
+				return -1
+			}
+			return 1
+		}
+		if a.Category1 < b.Category1 {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+func severity(observed, expected float64) string {
+	switch {
+	case observed >= 5 && observed >= 3*expected:
+		return "高"
+	case observed >= 3 && observed >= 2*expected:
+		return "中"
+	}
+	return "低"
+}
+
+// calendar is the street's holidays: the workflow engine's, or the
+// embedded ones.
+func (s *Service) calendar() alert.Calendar {
+	if s.Workflow != nil && s.Workflow.Calendar != nil {
+		return s.Workflow.Calendar
+	}
+	return workflow.DefaultCalendar()
+}

@@ -1,0 +1,133 @@
+package casework
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"jiceng/internal/core"
+)
+
+// dashboardStreet adds 120 days of tickets before now to the test street:
+// 望春园社区 gets 2–4 城乡建设 tickets a day and 15 on now's day (a rise),
+// 柳荫里社区 2 环境保护 tickets every day.
+func dashboardStreet(t *testing.T, s *Service) {
+	t.Helper()
+	var ts []core.Ticket
+	day0 := time.Date(2025, 3, 3, 0, 0, 0, 0, core.StreetTime)
+	for i := 1; i <= 120; i++ {
+		day := day0.AddDate(0, 0, -i)
+		for k := 0; k < 2+i%3; k++ {
+			ts = append(ts, core.Ticket{Number: fmt.Sprintf("W%03d-%d", i, k), ReceivedAt: day.Add(time.Duration(9*60+k) * time.Minute),
+				Community: "望春园社区", Category1: "城乡建设", Title: "物业", Status: core.StatusClosed})
+		}
+		for k := 0; k < 2; k++ {
+			ts = append(ts, core.Ticket{Number: fmt.Sprintf("L%03d-%d", i, k), ReceivedAt: day.Add(time.Duration(14*60+k) * time.Minute),
+				Community: "柳荫里社区", Category1: "环境保护", Title: "噪声", Status: core.StatusClosed})
+		}
+	}
+	for k := 0; k < 15; k++ {
+		ts = append(ts, core.Ticket{Number: fmt.Sprintf("WX-%d", k), ReceivedAt: day0.Add(time.Duration(8*60+k) * time.Minute),
+			Community: "望春园社区", Category1: "城乡建设", Title: "电梯", Status: core.StatusReceived})
+	}
+	if _, err := s.Store.UpsertTickets(context.Background(), ts, "import"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDashboard(t *testing.T) {
+	s, _, _ := newService(t)
+	dashboardStreet(t, s)
+	ctx := context.Background()
+	day0 := time.Date(2025, 3, 3, 0, 0, 0, 0, core.StreetTime)
+	from, to := day0.AddDate(0, 0, -6), day0.AddDate(0, 0, 1) // the week to Monday 03-03
+	// The week: 望春园 has 15 + the 3 test tickets on 03-03 and 2–4 a day
+	// before; 柳荫里 2 a day and T2 on 03-03.
+	wangWeek, liuWeek := 15+2, 2*6+1
+	for i := 1; i <= 6; i++ {
+		wangWeek += 2 + i%3
+	}
+	tests := []struct {
+		user      string
+		code      string
+		community string
+		total     int
+	}{
+		{"admin", "", "", wangWeek + liuWeek},
+		{"leader", "", "", wangWeek + liuWeek},
+		{"staff", "", "", wangWeek + liuWeek},
+		{"cw01", "", "望春园社区", wangWeek},
+		{"cw02", "", "柳荫里社区", liuWeek},
+		{"hd01", core.EFORBIDDEN, "", 0},
+		{"hdNone", core.EFORBIDDEN, "", 0},
+		{"resident", core.EFORBIDDEN, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			d, err := s.Dashboard(ctx, users[tt.user], from, to)
+			if core.ErrorCode(err) != tt.code {
+				t.Fatalf("error %v, want code %q", err, tt.code)
+			}
+			if tt.code != "" {
+				return
+			}
+			if d.Community != tt.community || d.Total != tt.total {
+				t.Errorf("community %q total %d, want %q %d", d.Community, d.Total, tt.community, tt.total)
+			}
+			sum := 0
+			for _, p := range d.Days {
+				sum += p.N
+			}
+			heat := 0
+			for _, row := range d.Heat {
+				for _, n := range row {
+					heat += n
+				}
+			}
+			if len(d.Days) != 7 || sum != d.Total || heat != d.Total {
+				t.Errorf("%d days summing to %d, heat map %d; want 7 days, both %d", len(d.Days), sum, heat, d.Total)
+			}
+			for _, sh := range d.Communities {
+				if tt.community != "" && sh.Name != tt.community {
+					t.Errorf("community %q on the board of %s", sh.Name, tt.community)
+				}
+			}
+			var rise bool
+			for _, a := range d.Alerts {
+				if a.Community == "柳荫里社区" {
+					t.Errorf("alert on the steady community: %+v", a)
+				}
+				if a.Community == "望春园社区" && a.Category1 == "城乡建设" && a.Day.Equal(day0) && a.Severity == "高" {
+					rise = true
+				}
+			}
+			if tt.community != "柳荫里社区" && !rise {
+				t.Errorf("alerts %+v, want 望春园社区 城乡建设 on 03-03, severity 高", d.Alerts)
+			}
+		})
+	}
+
+	d, err := s.Dashboard(ctx, users["staff"], from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := 0
+	for i := 7; i <= 13; i++ { // the week before: days 7–13 before 03-03
+		prev += 2 + i%3 + 2
+	}
+	if d.Previous != prev {
+		t.Errorf("previous week %d, want %d", d.Previous, prev)
+	}
+	if d.LastYear != 0 {
+		t.Errorf("a year before: %d, want 0 (no tickets then)", d.LastYear)
+	}
+	if d.Heat[0][8] != 15 || d.Categories[0].Name != "城乡建设" {
+		t.Errorf("Monday 08:00 has %d, want the 15; categories %+v", d.Heat[0][8], d.Categories)
+	}
+	for _, bad := range [][2]time.Time{{to, from}, {from, from}, {from.AddDate(-3, 0, 0), to}} {
+		if _, err := s.Dashboard(ctx, users["staff"], bad[0], bad[1]); core.ErrorCode(err) != core.EINVALID {
+			t.Errorf("period %v–%v: %v, want EINVALID", bad[0], bad[1], err)
+		}
+	}
+}

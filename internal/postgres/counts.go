@@ -1,0 +1,104 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"jiceng/internal/core"
+	"jiceng/internal/dbutil"
+)
+
+// countsVersion is the schema version that brought day_counts.
+const countsVersion = 12
+
+// writeDayCounts applies d to day_counts and hour_counts, one statement
+// each, rows in key order (concurrent imports lock them in the same order).
+func (db *DB) writeDayCounts(ctx context.Context, tx pgx.Tx, d *dbutil.CountDeltas) error {
+	if !db.dayCounts {
+		return nil
+	}
+	days, dn := d.DayRows()
+	if len(days) > 0 {
+		day, n := make([]int32, len(days)), make([]int32, len(days))
+		com, c1, c2 := make([]string, len(days)), make([]string, len(days)), make([]string, len(days))
+		for i, k := range days {
+			day[i], com[i], c1[i], c2[i], n[i] = int32(k.Day), k.Community, k.Category1, k.Category2, int32(dn[i])
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO day_counts (day, community, category1, category2, n)
+			SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::integer[])
+			ON CONFLICT (day, community, category1, category2) DO UPDATE SET n = day_counts.n + excluded.n`,
+			day, com, c1, c2, n); err != nil {
+			return fmt.Errorf("update day counts: %w", err)
+		}
+	}
+	hours, hn := d.HourRows()
+	if len(hours) > 0 {
+		day, hour, n := make([]int32, len(hours)), make([]int32, len(hours)), make([]int32, len(hours))
+		com := make([]string, len(hours))
+		for i, k := range hours {
+			day[i], hour[i], com[i], n[i] = int32(k.Day), int32(k.Hour), k.Community, int32(hn[i])
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO hour_counts (day, hour, community, n)
+			SELECT * FROM unnest($1::integer[], $2::integer[], $3::text[], $4::integer[])
+			ON CONFLICT (day, hour, community) DO UPDATE SET n = hour_counts.n + excluded.n`,
+			day, hour, com, n); err != nil {
+			return fmt.Errorf("update hour counts: %w", err)
+		}
+	}
+	return nil
+}
+
+// countWhere is the WHERE clause of a CountQuery and its arguments.
+func countWhere(q core.CountQuery) (string, []any) {
+	where := "n <> 0 AND day >= $1 AND day < $2"
+	args := []any{core.StreetDay(q.From), core.StreetDay(q.To)}
+	if q.Communities != nil {
+		where += " AND community = ANY($3)"
+		args = append(args, q.Communities)
+	}
+	return where, args
+}
+
+// DayCounts implements core.CountStore.
+func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount, error) {
+	where, args := countWhere(q)
+	rows, err := db.pool.Query(ctx, "SELECT day, community, category1, category2, n FROM day_counts WHERE "+where+
+		" ORDER BY day, community, category1, category2", args...)
+	if err != nil {
+		return nil, fmt.Errorf("day counts: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.DayCount, error) {
+		var c core.DayCount
+		var day int32
+		err := r.Scan(&day, &c.Community, &c.Category1, &c.Category2, &c.N)
+		c.Day = core.DayStart(int(day))
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("day counts: %w", err)
+	}
+	return out, nil
+}
+
+// HourCounts implements core.CountStore.
+func (db *DB) HourCounts(ctx context.Context, q core.CountQuery) ([]core.HourCount, error) {
+	where, args := countWhere(q)
+	rows, err := db.pool.Query(ctx, "SELECT day, hour, community, n FROM hour_counts WHERE "+where+
+		" ORDER BY day, hour, community", args...)
+	if err != nil {
+		return nil, fmt.Errorf("hour counts: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.HourCount, error) {
+		var c core.HourCount
+		var day, hour int32
+		err := r.Scan(&day, &hour, &c.Community, &c.N)
+		c.Day, c.Hour = core.DayStart(int(day)), int(hour)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hour counts: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,31 @@
+-- 0012: tickets counted by street day (00:00–24:00 at UTC+8, as days since
+-- 1970-01-01), community and category, and by day, hour and community: the
+-- dashboard, the risk alerts and the reports read these instead of the
+-- tickets. Kept by every write of tickets in its transaction
+-- (dbutil.CountDeltas); filled here from the tickets already stored.
+CREATE TABLE day_counts (
+	day       INTEGER NOT NULL,
+	community TEXT    NOT NULL,
+	category1 TEXT    NOT NULL,
+	category2 TEXT    NOT NULL,
+	n         INTEGER NOT NULL,
+	PRIMARY KEY (day, community, category1, category2)
+);
+CREATE TABLE hour_counts (
+	day       INTEGER NOT NULL,
+	hour      INTEGER NOT NULL,
+	community TEXT    NOT NULL,
+	n         INTEGER NOT NULL,
+	PRIMARY KEY (day, hour, community)
+);
+
+INSERT INTO day_counts (day, community, category1, category2, n)
+SELECT ((received_at AT TIME ZONE 'UTC') + interval '8 hours')::date - date '1970-01-01', community, category1, category2, count(*)
+FROM tickets WHERE received_at IS NOT NULL
+GROUP BY 1, 2, 3, 4;
+
+INSERT INTO hour_counts (day, hour, community, n)
+SELECT ((received_at AT TIME ZONE 'UTC') + interval '8 hours')::date - date '1970-01-01',
+	extract(hour FROM (received_at AT TIME ZONE 'UTC') + interval '8 hours')::integer, community, count(*)
+FROM tickets WHERE received_at IS NOT NULL
+GROUP BY 1, 2, 3;

@@ -1,0 +1,106 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"jiceng/internal/core"
+	"jiceng/internal/dbutil"
+)
+
+// countsVersion is the schema version that brought day_counts.
+const countsVersion = 12
+
+// writeDayCounts applies d to day_counts and hour_counts.
+func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) error {
+	days, dn := d.DayRows()
+	hours, hn := d.HourRows()
+	if len(days) == 0 && len(hours) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO day_counts (day, community, category1, category2, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, community, category1, category2) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer st.Close()
+	for i, k := range days {
+		if _, err := st.ExecContext(ctx, k.Day, k.Community, k.Category1, k.Category2, dn[i]); err != nil {
+			return fmt.Errorf("update day counts: %w", err)
+		}
+	}
+	sh, err := tx.PrepareContext(ctx, `INSERT INTO hour_counts (day, hour, community, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (day, hour, community) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer sh.Close()
+	for i, k := range hours {
+		if _, err := sh.ExecContext(ctx, k.Day, k.Hour, k.Community, hn[i]); err != nil {
+			return fmt.Errorf("update hour counts: %w", err)
+		}
+	}
+	return nil
+}
+
+// countWhere is the WHERE clause of a CountQuery and its arguments.
+func countWhere(q core.CountQuery) (string, []any) {
+	where := "n <> 0 AND day >= ? AND day < ?"
+	args := []any{core.StreetDay(q.From), core.StreetDay(q.To)}
+	if q.Communities != nil {
+		if len(q.Communities) == 0 {
+			return "0", nil
+		}
+		where += " AND community IN (?" + strings.Repeat(", ?", len(q.Communities)-1) + ")"
+		for _, c := range q.Communities {
+			args = append(args, c)
+		}
+	}
+	return where, args
+}
+
+// DayCounts implements core.CountStore.
+func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount, error) {
+	where, args := countWhere(q)
+	rows, err := db.read.QueryContext(ctx, "SELECT day, community, category1, category2, n FROM day_counts WHERE "+where+
+		" ORDER BY day, community, category1, category2", args...)
+	if err != nil {
+		return nil, fmt.Errorf("day counts: %w", err)
+	}
+	defer rows.Close()
+	var out []core.DayCount
+	for rows.Next() {
+		var c core.DayCount
+		var day int
+		if err := rows.Scan(&day, &c.Community, &c.Category1, &c.Category2, &c.N); err != nil {
+			return nil, fmt.Errorf("day counts: %w", err)
+		}
+		c.Day = core.DayStart(day)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// HourCounts implements core.CountStore.
+func (db *DB) HourCounts(ctx context.Context, q core.CountQuery) ([]core.HourCount, error) {
+	where, args := countWhere(q)
+	rows, err := db.read.QueryContext(ctx, "SELECT day, hour, community, n FROM hour_counts WHERE "+where+
+		" ORDER BY day, hour, community", args...)
+	if err != nil {
+		return nil, fmt.Errorf("hour counts: %w", err)
+	}
+	defer rows.Close()
+	var out []core.HourCount
+	for rows.Next() {
+		var c core.HourCount
+		var day int
+		if err := rows.Scan(&day, &c.Hour, &c.Community, &c.N); err != nil {
+			return nil, fmt.Errorf("hour counts: %w", err)
+		}
+		c.Day = core.DayStart(day)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,163 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"testing"
+	"time"
+
+	"jiceng/internal/core"
+)
+
+// recount counts the stored tickets as the pre-aggregated counts should.
+func recount(t *testing.T, s core.Store) (days, hours map[string]int) {
+	t.Helper()
+	days, hours = map[string]int{}, map[string]int{}
+	err := s.EachTicket(context.Background(), core.TicketFilter{}, func(tk core.Ticket) error {
+		if tk.ReceivedAt.IsZero() {
+			return nil
+		}
+		at := tk.ReceivedAt.In(core.StreetTime)
+		day := at.Format(time.DateOnly)
+		days[fmt.Sprintf("%s|%s|%s|%s", day, tk.Community, tk.Category1, tk.Category2)]++
+		hours[fmt.Sprintf("%s|%02d|%s", day, at.Hour(), tk.Community)]++
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("EachTicket: %v", err)
+	}
+	return days, hours
+}
+
+func storedCounts(t *testing.T, s core.Store, q core.CountQuery) (days, hours map[string]int) {
+	t.Helper()
+	ctx := context.Background()
+	dc, err := s.DayCounts(ctx, q)
+	if err != nil {
+		t.Fatalf("DayCounts: %v", err)
+	}
+	hc, err := s.HourCounts(ctx, q)
+	if err != nil {
+		t.Fatalf("HourCounts: %v", err)
+	}
+	days, hours = map[string]int{}, map[string]int{}
+	for _, c := range dc {
+		if c.Day.Location() != core.StreetTime || c.Day.Hour() != 0 || c.N == 0 {
+			t.Errorf("day count %+v: want a non-zero count at 00:00 street time", c)
+		}
+		days[fmt.Sprintf("%s|%s|%s|%s", c.Day.Format(time.DateOnly), c.Community, c.Category1, c.Category2)] += c.N
+	}
+	for _, c := range hc {
+		hours[fmt.Sprintf("%s|%02d|%s", c.Day.Format(time.DateOnly), c.Hour, c.Community)] += c.N
+	}
+	return days, hours
+}
+
+var allDays = core.CountQuery{From: time.Date(2000, 1, 1, 0, 0, 0, 0, core.StreetTime), To: time.Date(2100, 1, 1, 0, 0, 0, 0, core.StreetTime)}
+
+func checkCounts(t *testing.T, s core.Store, step string) {
+	t.Helper()
+	wd, wh := recount(t, s)
+	gd, gh := storedCounts(t, s, allDays)
+	if !maps.Equal(gd, wd) {
+		t.Errorf("%s: day counts\n%v\nwant (a count of the tickets)\n%v", step, gd, wd)
+	}
+	if !maps.Equal(gh, wh) {
+		t.Errorf("%s: hour counts\n%v\nwant\n%v", step, gh, wh)
+	}
+}
+
+// testDayCounts checks that the pre-aggregated counts equal a count of the
+// tickets after every kind of write, and the queries' day range and
+// community filter.
+func testDayCounts(t *testing.T, s core.Store, c *Clock) {
+	ctx := context.Background()
+	at := func(s string) time.Time { // street time
+		tm, err := time.ParseInLocation("2006-01-02 15:04", s, core.StreetTime)
+		if err != nil {
+			panic(err)
+		}
+		return tm
+	}
+	mk := func(n, when, community, c1, c2 string) core.Ticket {
+		tk := ticket(n, 0)
+		tk.ReceivedAt, tk.Community, tk.Category1, tk.Category2 = at(when), community, c1, c2
+		return tk
+	}
+	a1 := mk("D1", "2025-03-01 23:59", "东风社区", "城乡建设", "物业管理")
+	a2 := mk("D2", "2025-03-02 00:00", "东风社区", "城乡建设", "物业管理")
+	a3 := mk("D3", "2025-03-02 08:30", "东风社区", "环境保护", "噪声污染")
+	a4 := mk("D4", "2025-03-02 08:45", "红旗社区", "城乡建设", "物业管理")
+	a5 := mk("D5", "2025-03-03 14:00", "", "", "")
+	noTime := mk("D6", "2025-03-03 14:00", "红旗社区", "城乡建设", "")
+	noTime.ReceivedAt = time.Time{}
+	upsert(t, s, "import", a1, a2, a3, a4, a5, noTime)
+	checkCounts(t, s, "created")
+
+	// Updates: a community, a category, a receipt time moved to another
+	// day; one ticket unchanged; one changed in a field not counted.
+	a1.Community = "红旗社区"
+	a2.Category2 = "房屋质量"
+	a3.ReceivedAt = at("2025-03-05 10:00")
+	a4.Title = "新的标题"
+	c.Advance(time.Hour)
+	upsert(t, s, "import", a1, a2, a3, a4, a5)
+	checkCounts(t, s, "updated")
+
+	// A transition that reclassifies.
+	id := byNumber(t, s, "D4").ID
+	if _, _, err := s.Transition(ctx, id, core.Transition{Action: core.ActionDispatch, Actor: "staff", At: c.Now()},
+		func(tk *core.Ticket, w *core.Workflow) error {
+			tk.Status, tk.Unit, tk.Category1, tk.Category2 = core.StatusDispatched, "城管科", "环境保护", "噪声污染"
+			return nil
+		}); err != nil {
+		t.Fatalf("Transition: %v", err)
+	}
+	checkCounts(t, s, "transition")
+
+	// Tickets created with their history.
+	if hs, ok := s.(core.HistoryStore); ok {
+		h := historyOf("D7", 0)
+		h.Ticket.ReceivedAt, h.Ticket.Community, h.Ticket.Category1 = at("2025-03-02 09:00"), "东风社区", "城乡建设"
+		if _, err := hs.CreateWithHistory(ctx, []core.TicketHistory{h}); err != nil {
+			t.Fatalf("CreateWithHistory: %v", err)
+		}
+		checkCounts(t, s, "history")
+	}
+
+	// The day range (From inclusive, To exclusive, as street days) and the
+	// communities.
+	tests := []struct {
+		name string
+		q    core.CountQuery
+		want int // tickets counted
+	}{
+		{"one day", core.CountQuery{From: at("2025-03-02 00:00"), To: at("2025-03-03 00:00")}, 2},
+		{"times inside the days count as their days", core.CountQuery{From: at("2025-03-01 18:00"), To: at("2025-03-02 01:00")}, 1},
+		{"one community", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{"东风社区"}}, 2},
+		{"two communities", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{"东风社区", "红旗社区"}}, 4},
+		{"no community allowed", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{}}, 0},
+		{"an empty range", core.CountQuery{From: at("2025-03-02 00:00"), To: at("2025-03-02 00:00")}, 0},
+	}
+	_, hist := s.(core.HistoryStore)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := tt.want
+			if hist && (tt.name == "one day" || tt.name == "one community" || tt.name == "two communities") {
+				want++ // D7
+			}
+			days, hours := storedCounts(t, s, tt.q)
+			nd, nh := 0, 0
+			for _, n := range days {
+				nd += n
+			}
+			for _, n := range hours {
+				nh += n
+			}
+			if nd != want || nh != want {
+				t.Errorf("%d tickets by day, %d by hour, want %d", nd, nh, want)
+			}
+		})
+	}
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"jiceng/internal/casework"
+	"jiceng/internal/core"
+)
+
+// The street's 数据看板: volume and trend, category mix, communities, the
+// hour × weekday heat map and the risk alerts, for a period of days (the
+// last 30 by default). The figures come from casework.Dashboard, which
+// decides the scope; every figure links to its tickets.
+
+// dashboardPeriod reads from and to (YYYY-MM-DD, to inclusive) of q; the
+// default is the 30 days ending today.
+func (s *Server) dashboardPeriod(q url.Values) (from, to time.Time, err error) {
+	for k := range q {
+		if k != "from" && k != "to" {
+			return from, to, invalidParam(k, "未知参数 %s", k)
+		}
+	}
+	today := s.Clock.Now().In(core.StreetTime)
+	to = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, core.StreetTime).AddDate(0, 0, 1)
+	if v := strings.TrimSpace(q.Get("to")); v != "" {
+		t, err := time.ParseInLocation(time.DateOnly, v, core.StreetTime)
+		if err != nil {
+			return from, to, invalidParam("to", "参数 to 应为 2025-03-05 这样的日期")
+		}
+		to = t.AddDate(0, 0, 1)
+	}
+	from = to.AddDate(0, 0, -30)
+	if v := strings.TrimSpace(q.Get("from")); v != "" {
+		t, err := time.ParseInLocation(time.DateOnly, v, core.StreetTime)
+		if err != nil {
+			return from, to, invalidParam("from", "参数 from 应为 2025-03-05 这样的日期")
+		}
+		from = t
+	}
+	if !from.Before(to) {
+		return from, to, invalidParam("to", "参数 to 不应早于 from")
+	}
+	return from, to, nil
+}
+
+// dashboardJSON is the API's and the page's form of a casework.Dashboard.
+type dashboardJSON struct {
+	From        string          `json:"from"`
+	To          string          `json:"to"` // the last day, inclusive
+	Community   string          `json:"community,omitempty"`
+	Total       int             `json:"total"`
+	Previous    int             `json:"previous"`
+	LastYear    int             `json:"last_year"`
+	Days        []dayJSON       `json:"days"`
+	Categories  []shareJSON     `json:"categories"`
+	Communities []shareJSON     `json:"communities"`
+	Heat        [7][24]int      `json:"heat"`
+	Alerts      []riskAlertJSON `json:"alerts"`
+	Tickets     string          `json:"tickets"` // the period's ticket list
+}
+
+type dayJSON struct {
+	Day      string `json:"day"`
+	N        int    `json:"n"`
+	LastYear int    `json:"last_year"`
+	Tickets  string `json:"tickets"`
+}
+
+type shareJSON struct {
+	Name     string `json:"name"`
+	N        int    `json:"n"`
+	Previous int    `json:"previous"`
+	Tickets  string `json:"tickets"`
+}
+
+type riskAlertJSON struct {
+	Community string  `json:"community"`
+	Category1 string  `json:"category1"`
+	Day       string  `json:"day"`
+	Observed  int     `json:"observed"`
+	Expected  float64 `json:"expected"`
+	Score     float64 `json:"score"`
+	Detector  string  `json:"detector"`
+	Severity  string  `json:"severity"`
+	Tickets   string  `json:"tickets"` // the alert's tickets: its community and category over its last week
+}
+
+// ticketsLink is the ticket list of the filter.
+func ticketsLink(from, to time.Time, kv ...string) string {
+	q := url.Values{"from": {from.Format(time.DateOnly)}, "to": {to.AddDate(0, 0, -1).Format(time.DateOnly)}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.Set(kv[i], kv[i+1])
+		}
+	}
+	return "/tickets?" + q.Encode()
+}
+
+func toDashboardJSON(d casework.Dashboard) dashboardJSON {
+	j := dashboardJSON{From: d.From.Format(time.DateOnly), To: d.To.AddDate(0, 0, -1).Format(time.DateOnly), Community: d.Community,
+		Total: d.Total, Previous: d.Previous, LastYear: d.LastYear, Heat: d.Heat,
+		Days: []dayJSON{}, Categories: []shareJSON{}, Communities: []shareJSON{}, Alerts: []riskAlertJSON{},
+		Tickets: ticketsLink(d.From, d.To, "community", d.Community)}
+	for _, p := range d.Days {
+		j.Days = append(j.Days, dayJSON{Day: p.Day.Format(time.DateOnly), N: p.N, LastYear: p.LastYear,
+			Tickets: ticketsLink(p.Day, p.Day.AddDate(0, 0, 1), "community", d.Community)})
+	}
+	for _, sh := range d.Categories {
+		j.Categories = append(j.Categories, shareJSON{Name: sh.Name, N: sh.N, Previous: sh.Previous,
+			Tickets: ticketsLink(d.From, d.To, "community", d.Community, "category1", sh.Name)})
+	}
+	for _, sh := range d.Communities {
+		j.Communities = append(j.Communities, shareJSON{Name: sh.Name, N: sh.N, Previous: sh.Previous,
+			Tickets: ticketsLink(d.From, d.To, "community", sh.Name)})
+	}
+	for _, a := range d.Alerts {
+		community := a.Community
+		if community == "" {
+			community = d.Community
+		}
+		j.Alerts = append(j.Alerts, riskAlertJSON{Community: a.Community, Category1: a.Category1, Day: a.Day.Format(time.DateOnly),
+			Observed: a.Observed, Expected: math.Round(a.Expected*100) / 100, Score: math.Round(a.Score*100) / 100,
+			Detector: a.Detector, Severity: a.Severity,
+			Tickets: ticketsLink(a.Day.AddDate(0, 0, -6), a.Day.AddDate(0, 0, 1), "community", community, "category1", a.Category1)})
+	}
+	return j
+}
+
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, p principal) {
+	from, to, err := s.dashboardPeriod(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.cases().Dashboard(r.Context(), p.User, from, to)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toDashboardJSON(d))
+}
+
+// dashboardPage is the data of /dashboard.
+type dashboardPage struct {
+	J      dashboardJSON
+	Change string // against the previous period
+	YearOn string // against the same days a year before
+	Data   template.JS
+	Scope  string
+}
+
+func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p principal) {
+	from, to, err := s.dashboardPeriod(r.URL.Query())
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	d, err := s.cases().Dashboard(r.Context(), p.User, from, to)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	j := toDashboardJSON(d)
+	page := dashboardPage{J: j, Change: change(d.Total, d.Previous), YearOn: change(d.Total, d.LastYear), Scope: "全街道"}
+	if d.Community != "" {
+		page.Scope = d.Community
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	// In a <script type="application/json"> block: escape what could end
+	// the block.
+	page.Data = template.JS(strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`).Replace(string(b)))
+	s.render(w, r, http.StatusOK, "dashboard", p, page)
+}
+
+// change is n against before as a signed percentage ("+12.5%"), "—" when
+// there is nothing to compare with.
+func change(n, before int) string {
+	if before == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%+.1f%%", 100*float64(n-before)/float64(before))
+}

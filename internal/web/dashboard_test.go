@@ -1,0 +1,95 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"jiceng/internal/browsertest"
+)
+
+func TestDashboardAPI(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name, user, query string
+		status            int
+		total             int
+		community         string
+	}{
+		{"the street", "staff", "from=2025-01-01&to=2025-02-28", 200, 3, ""},
+		{"a community worker's community", "cw01", "from=2025-01-01&to=2025-02-28", 200, 2, "望春园社区"},
+		{"one day", "leader", "from=2025-01-05&to=2025-01-05", 200, 1, ""},
+		{"the default period: the 30 days to today (03-01)", "staff", "", 200, 1, ""},
+		{"to before from", "staff", "from=2025-02-01&to=2025-01-01", 400, 0, ""},
+		{"not a date", "staff", "from=1月1日", 400, 0, ""},
+		{"an unknown parameter", "staff", "period=2025-01", 400, 0, ""},
+		{"longer than two years", "staff", "from=2020-01-01&to=2025-01-01", 400, 0, ""},
+		{"a handler", "hd01", "", 403, 0, ""},
+		{"a resident", "resident", "", 403, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.get(t, f.login(t, tt.user), "/api/v1/dashboard?"+tt.query)
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+			}
+			if r.status != http.StatusOK {
+				e := decode[struct {
+					Error struct{ Code, Message string }
+				}](t, r)
+				if e.Error.Message == "" {
+					t.Errorf("error without a message: %s", r.body)
+				}
+				return
+			}
+			d := decode[dashboardJSON](t, r)
+			if d.Total != tt.total || d.Community != tt.community {
+				t.Errorf("total %d community %q, want %d %q", d.Total, d.Community, tt.total, tt.community)
+			}
+			sum := 0
+			for _, day := range d.Days {
+				sum += day.N
+				if !strings.HasPrefix(day.Tickets, "/tickets?") {
+					t.Errorf("day %s links to %q", day.Day, day.Tickets)
+				}
+			}
+			if sum != d.Total {
+				t.Errorf("days sum to %d, total %d", sum, d.Total)
+			}
+			if tt.community != "" && !strings.Contains(d.Tickets, "community=") {
+				t.Errorf("the period's tickets %q are not the community's", d.Tickets)
+			}
+		})
+	}
+}
+
+// TestBrowserDashboard: the street staff's board in a real headless
+// Chromium draws its charts, and a category opens its tickets.
+func TestBrowserDashboard(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
+	f := newFixture(t)
+	b.Base = f.srv.URL
+	b.SignIn("/dashboard?from=2025-01-01&to=2025-02-28", "staff", testPasswords["staff"], `#trend-chart`)
+	b.Until("the charts are drawn", `['trend', 'category', 'community', 'heat'].every(function (c) { return document.querySelector('#' + c + '-chart canvas') !== null; })`)
+	if got := b.Text(`section.cards`); !strings.Contains(got, "受理工单") || !strings.Contains(got, "3") {
+		t.Errorf("cards: %q", got)
+	}
+	b.Shot("dashboard")
+	b.Load("open a category's tickets", chromedp.Click(`section.panel table.list tbody a`))
+	if got := b.Text(`main`); !strings.Contains(got, "工单") {
+		t.Errorf("the category's tickets: %q", got)
+	}
+	b.Shot("dashboard-category-tickets")
+	b.SignOut()
+
+	b.SignIn("/dashboard?from=2025-01-01&to=2025-02-28", "cw01", testPasswords["cw01"], `#trend-chart`)
+	if got := b.Text(`h1`); !strings.Contains(got, "望春园社区") {
+		t.Errorf("community worker's board: %q", got)
+	}
+	if strings.Contains(b.Text(`main`), "柳荫里社区") {
+		t.Error("another community on the community worker's board")
+	}
+	b.Shot("dashboard-community")
+}

@@ -1,0 +1,66 @@
+// Charts of the 数据看板, drawn with ECharts from the JSON data block the
+// page carries (inline scripts are not allowed by the page's CSP). A click
+// on a bar, a point or a cell opens its tickets.
+(function () {
+  var el = document.getElementById('dashboard-data');
+  if (!el || typeof echarts === 'undefined') { return; }
+  var d = JSON.parse(el.textContent);
+  var open = function (url) { if (url) { window.location.href = url; } };
+  var named = function (n) { return n === '' ? '（未填）' : n; };
+
+  var trend = document.getElementById('trend-chart');
+  if (trend) {
+    var t = echarts.init(trend);
+    t.setOption({
+      tooltip: { trigger: 'axis' },
+      legend: { data: ['本期', '去年同期'], bottom: 0 },
+      grid: { left: 40, right: 20, top: 20, bottom: 60 },
+      xAxis: { type: 'category', data: d.days.map(function (p) { return p.day.slice(5); }) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { name: '本期', type: 'line', data: d.days.map(function (p) { return p.n; }) },
+        { name: '去年同期', type: 'line', lineStyle: { type: 'dashed' }, data: d.days.map(function (p) { return p.last_year; }) }
+      ]
+    });
+    t.on('click', function (e) { open(d.days[e.dataIndex] && d.days[e.dataIndex].tickets); });
+  }
+
+  var bars = function (id, list) {
+    var node = document.getElementById(id);
+    if (!node) { return; }
+    var rows = list.slice(0, 20).reverse();
+    node.style.height = Math.max(240, rows.length * 24 + 70) + 'px';
+    var c = echarts.init(node);
+    c.setOption({
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend: { data: ['本期', '上一时段'], bottom: 0 },
+      grid: { left: 110, right: 30, top: 10, bottom: 50 },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: rows.map(function (s) { return named(s.name); }) },
+      series: [
+        { name: '本期', type: 'bar', data: rows.map(function (s) { return s.n; }) },
+        { name: '上一时段', type: 'bar', data: rows.map(function (s) { return s.previous; }) }
+      ]
+    });
+    c.on('click', function (e) { open(rows[e.dataIndex] && rows[e.dataIndex].tickets); });
+  };
+  bars('category-chart', d.categories);
+  bars('community-chart', d.communities);
+
+  var heat = document.getElementById('heat-chart');
+  if (heat) {
+    var days = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+    var cells = [], top = 0;
+    d.heat.forEach(function (row, w) {
+      row.forEach(function (n, h) { cells.push([h, w, n]); top = Math.max(top, n); });
+    });
+    echarts.init(heat).setOption({
+      tooltip: { formatter: function (p) { return days[p.value[1]] + ' ' + p.value[0] + ':00–' + (p.value[0] + 1) + ':00　' + p.value[2] + ' 件'; } },
+      grid: { left: 50, right: 20, top: 10, bottom: 100 },
+      xAxis: { type: 'category', data: Array.from({ length: 24 }, function (_, h) { return String(h); }) },
+      yAxis: { type: 'category', data: days },
+      visualMap: { min: 0, max: Math.max(top, 1), calculable: true, orient: 'horizontal', left: 'center', bottom: 0 },
+      series: [{ type: 'heatmap', data: cells }]
+    });
+  }
+})();
