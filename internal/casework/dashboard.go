@@ -68,9 +68,10 @@ type RiskAlert struct {
 const (
 	// AlertDays are the last days of a period whose alarms are listed.
 	AlertDays = 7
-	// alertHistory is how far before the period's end the detector reads
-	// (its baselines need 12 weeks, holidays a year).
-	alertHistory = 400
+	// alertHistory is how far before the period's end the detector reads:
+	// its day-of-week factors need 12 weeks, its level 4 more and the
+	// guard band; holidays are learned from what of a year it reads.
+	alertHistory = 140
 	// MaxDashboardDays is the longest period a dashboard shows.
 	MaxDashboardDays = 731
 )
@@ -108,26 +109,34 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 	if communities != nil {
 		d.Community = communities[0]
 	}
-	// One read covers the alerts' history, the previous period and the
-	// period; the same days a year before (52 weeks, so weekdays match)
-	// are a second read when the history does not reach them.
-	readFrom := min(fromDay-n, toDay-alertHistory)
-	rows, err := cs.DayCounts(ctx, core.CountQuery{From: core.DayStart(readFrom), To: d.To, Communities: communities})
+	q := func(from, to int, by core.CountBy) core.CountQuery {
+		return core.CountQuery{From: core.DayStart(from), To: core.DayStart(to), Communities: communities, By: by}
+	}
+	// The trend with the period before and the same days a year before (52
+	// weeks, so that weekdays match), by day.
+	yearFrom := fromDay - 364
+	rows, err := cs.DayCounts(ctx, q(min(yearFrom, fromDay-n), toDay, core.ByDay))
 	if err != nil {
 		return Dashboard{}, err
-	}
-	yearFrom := fromDay - 364
-	if yearFrom < readFrom {
-		ly, err := cs.DayCounts(ctx, core.CountQuery{From: core.DayStart(yearFrom), To: core.DayStart(min(yearFrom+n, readFrom)), Communities: communities})
-		if err != nil {
-			return Dashboard{}, err
-		}
-		rows = append(ly, rows...)
 	}
 	d.Days = make([]DayPoint, n)
 	for i := range d.Days {
 		d.Days[i].Day = core.DayStart(fromDay + i)
 	}
+	for _, r := range rows {
+		day := core.StreetDay(r.Day)
+		if day >= fromDay {
+			d.Total += r.N
+			d.Days[day-fromDay].N += r.N
+		} else if day >= fromDay-n {
+			d.Previous += r.N
+		}
+		if day >= yearFrom && day < yearFrom+n {
+			d.LastYear += r.N
+			d.Days[day-yearFrom].LastYear += r.N
+		}
+	}
+	// The categories and communities of the period and the one before.
 	cats, coms := map[string]*Share{}, map[string]*Share{}
 	share := func(m map[string]*Share, name string) *Share {
 		sh := m[name]
@@ -137,48 +146,56 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 		}
 		return sh
 	}
-	series := map[seriesKey][]float64{}
-	alertFrom := toDay - alertHistory
-	for _, r := range rows {
-		day := core.StreetDay(r.Day)
-		switch {
-		case day >= fromDay && day < toDay:
-			d.Total += r.N
-			d.Days[day-fromDay].N += r.N
-			share(cats, r.Category1).N += r.N
-			share(coms, r.Community).N += r.N
-		case day >= fromDay-n && day < fromDay:
-			d.Previous += r.N
-			share(cats, r.Category1).Previous += r.N
-			share(coms, r.Community).Previous += r.N
+	for _, part := range []struct {
+		from, to int
+		previous bool
+	}{{fromDay, toDay, false}, {fromDay - n, fromDay, true}} {
+		rows, err := cs.DayCounts(ctx, q(part.from, part.to, core.ByCommunity|core.ByCategory1))
+		if err != nil {
+			return Dashboard{}, err
 		}
-		if day >= yearFrom && day < yearFrom+n {
-			d.LastYear += r.N
-			d.Days[day-yearFrom].LastYear += r.N
-		}
-		if day >= alertFrom {
-			for _, k := range []seriesKey{{r.Community, r.Category1}, {"", r.Category1}} {
-				if communities != nil && k.Community == "" {
-					continue // a community's own series are its whole
-				}
-				sr := series[k]
-				if sr == nil {
-					sr = make([]float64, alertHistory)
-					series[k] = sr
-				}
-				sr[day-alertFrom] += float64(r.N)
+		for _, r := range rows {
+			c, m := share(cats, r.Category1), share(coms, r.Community)
+			if part.previous {
+				c.Previous += r.N
+				m.Previous += r.N
+			} else {
+				c.N += r.N
+				m.N += r.N
 			}
 		}
 	}
 	d.Categories, d.Communities = sortShares(cats), sortShares(coms)
 
-	hours, err := cs.HourCounts(ctx, core.CountQuery{From: d.From, To: d.To, Communities: communities})
+	hours, err := cs.HourCounts(ctx, q(fromDay, toDay, 0))
 	if err != nil {
 		return Dashboard{}, err
 	}
 	for _, h := range hours {
-		wd := (int(h.Day.Weekday()) + 6) % 7
-		d.Heat[wd][h.Hour] += h.N
+		d.Heat[h.Weekday][h.Hour] += h.N
+	}
+
+	// The alerts: each community × category by day over the detector's
+	// history, and each category over the whole street.
+	alertFrom := toDay - alertHistory
+	rows, err = cs.DayCounts(ctx, q(alertFrom, toDay, core.ByDay|core.ByCommunity|core.ByCategory1))
+	if err != nil {
+		return Dashboard{}, err
+	}
+	series := map[seriesKey][]float64{}
+	for _, r := range rows {
+		day := core.StreetDay(r.Day)
+		for _, k := range []seriesKey{{r.Community, r.Category1}, {"", r.Category1}} {
+			if communities != nil && k.Community == "" {
+				continue // a community's own series are its whole
+			}
+			sr := series[k]
+			if sr == nil {
+				sr = make([]float64, alertHistory)
+				series[k] = sr
+			}
+			sr[day-alertFrom] += float64(r.N)
+		}
 	}
 	d.Alerts = riskAlerts(series, alertFrom, s.calendar())
 	return d, nil

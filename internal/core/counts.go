@@ -8,7 +8,8 @@ import (
 // DayCount is a number of tickets received on one street day (00:00–24:00
 // in StreetTime) in one community and category: the pre-aggregated counts
 // that the dashboard, the risk alerts and the reports read instead of the
-// tickets. Tickets without a receipt time are not counted.
+// tickets. Tickets without a receipt time are not counted. The fields a
+// query does not group by are zero.
 type DayCount struct {
 	Day       time.Time // 00:00 of the day in StreetTime
 	Community string
@@ -17,30 +18,61 @@ type DayCount struct {
 	N         int
 }
 
-// HourCount is a number of tickets received in one hour of a street day
-// (Hour 0–23) in one community.
+// HourCount is a number of tickets received in one hour (0–23) of one
+// weekday (0 Monday … 6 Sunday), in one community when the query groups
+// by community.
 type HourCount struct {
-	Day       time.Time
+	Weekday   int
 	Hour      int
 	Community string
 	N         int
 }
 
+// CountBy says what counts are grouped by; counts are summed over the rest.
+type CountBy uint8
+
+// The groupings of CountQuery.By.
+const (
+	ByDay CountBy = 1 << iota
+	ByCommunity
+	ByCategory1
+	ByCategory2
+	ByAll = ByDay | ByCommunity | ByCategory1 | ByCategory2
+)
+
 // CountQuery selects pre-aggregated counts: the days From (inclusive) to To
 // (exclusive), both taken as street days, in the listed communities (nil:
-// every community, and tickets of none).
+// every community, and tickets of none), grouped By (0: one total).
 type CountQuery struct {
 	From, To    time.Time
 	Communities []string
+	By          CountBy
 }
 
 // CountStore reads the pre-aggregated counts. The stores keep them in the
 // same transaction as every change of a ticket's receipt time, community
 // or category (imports, intake, transitions), so they always equal a
-// count of the tickets.
+// count of the tickets. Rows come in the order of their groups.
 type CountStore interface {
 	DayCounts(ctx context.Context, q CountQuery) ([]DayCount, error)
+	// HourCounts groups by weekday and hour, and by community when q.By
+	// has ByCommunity (its other groupings do not apply).
 	HourCounts(ctx context.Context, q CountQuery) ([]HourCount, error)
+}
+
+// CountColumns returns the columns of the groups of by, in order, with the
+// day first.
+func CountColumns(by CountBy) []string {
+	var cols []string
+	for _, c := range []struct {
+		b    CountBy
+		name string
+	}{{ByDay, "day"}, {ByCommunity, "community"}, {ByCategory1, "category1"}, {ByCategory2, "category2"}} {
+		if by&c.b != 0 {
+			cols = append(cols, c.name)
+		}
+	}
+	return cols
 }
 
 // StreetDay returns the number of the street day of t: days since

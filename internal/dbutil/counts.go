@@ -3,6 +3,8 @@ package dbutil
 import (
 	"cmp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"jiceng/internal/core"
 )
@@ -86,4 +88,103 @@ func (d *CountDeltas) HourRows() ([]HourKey, []int) {
 		ns[i] = d.Hours[k]
 	}
 	return keys, ns
+}
+
+// CountSQL builds the queries of core.CountStore for one dialect: SQLite's
+// ? placeholders and IN lists, or PostgreSQL's $n and = ANY.
+type CountSQL struct{ Postgres bool }
+
+func (d CountSQL) where(q core.CountQuery) (string, []any) {
+	ph := func(i int) string {
+		if d.Postgres {
+			return "$" + strconv.Itoa(i)
+		}
+		return "?"
+	}
+	where := "n <> 0 AND day >= " + ph(1) + " AND day < " + ph(2)
+	args := []any{core.StreetDay(q.From), core.StreetDay(q.To)}
+	switch {
+	case q.Communities == nil:
+	case len(q.Communities) == 0:
+		where += " AND false"
+	case d.Postgres:
+		where += " AND community = ANY(" + ph(3) + ")"
+		args = append(args, q.Communities)
+	default:
+		where += " AND community IN (?" + strings.Repeat(", ?", len(q.Communities)-1) + ")"
+		for _, c := range q.Communities {
+			args = append(args, c)
+		}
+	}
+	return where, args
+}
+
+// Days returns the query of DayCounts: the grouped columns of q.By, then
+// the sum.
+func (d CountSQL) Days(q core.CountQuery) (string, []any) {
+	where, args := d.where(q)
+	cols := core.CountColumns(q.By)
+	sel, group := "sum(n)", ""
+	if len(cols) > 0 {
+		sel = strings.Join(cols, ", ") + ", sum(n)"
+		group = " GROUP BY " + strings.Join(cols, ", ") + " ORDER BY " + strings.Join(cols, ", ")
+	}
+	return "SELECT " + sel + " FROM day_counts WHERE " + where + group, args
+}
+
+// Hours returns the query of HourCounts: weekday (0 Monday; day 0,
+// 1970-01-01, was a Thursday), hour, [community], sum.
+func (d CountSQL) Hours(q core.CountQuery) (string, []any) {
+	where, args := d.where(q)
+	cols := "((day % 7) + 10) % 7, hour"
+	if q.By&core.ByCommunity != 0 {
+		cols += ", community"
+	}
+	return "SELECT " + cols + ", sum(n) FROM hour_counts WHERE " + where + " GROUP BY " + cols + " ORDER BY " + cols, args
+}
+
+// ScanDay reads a row of Days into a core.DayCount.
+func ScanDay(by core.CountBy, scan func(dest ...any) error) (core.DayCount, error) {
+	var c core.DayCount
+	var day, n int64
+	var dest []any
+	for _, col := range core.CountColumns(by) {
+		switch col {
+		case "day":
+			dest = append(dest, &day)
+		case "community":
+			dest = append(dest, &c.Community)
+		case "category1":
+			dest = append(dest, &c.Category1)
+		case "category2":
+			dest = append(dest, &c.Category2)
+		}
+	}
+	var sum *int64 // NULL: a total of no rows
+	if err := scan(append(dest, &sum)...); err != nil {
+		return c, err
+	}
+	if by&core.ByDay != 0 {
+		c.Day = core.DayStart(int(day))
+	}
+	if sum != nil {
+		n = *sum
+	}
+	c.N = int(n)
+	return c, nil
+}
+
+// ScanHour reads a row of Hours into a core.HourCount.
+func ScanHour(by core.CountBy, scan func(dest ...any) error) (core.HourCount, error) {
+	var c core.HourCount
+	var wd, hour, n int64
+	dest := []any{&wd, &hour}
+	if by&core.ByCommunity != 0 {
+		dest = append(dest, &c.Community)
+	}
+	if err := scan(append(dest, &n)...); err != nil {
+		return c, err
+	}
+	c.Weekday, c.Hour, c.N = int(wd), int(hour), int(n)
+	return c, nil
 }

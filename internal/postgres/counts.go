@@ -50,32 +50,14 @@ func (db *DB) writeDayCounts(ctx context.Context, tx pgx.Tx, d *dbutil.CountDelt
 	return nil
 }
 
-// countWhere is the WHERE clause of a CountQuery and its arguments.
-func countWhere(q core.CountQuery) (string, []any) {
-	where := "n <> 0 AND day >= $1 AND day < $2"
-	args := []any{core.StreetDay(q.From), core.StreetDay(q.To)}
-	if q.Communities != nil {
-		where += " AND community = ANY($3)"
-		args = append(args, q.Communities)
-	}
-	return where, args
-}
-
 // DayCounts implements core.CountStore.
 func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount, error) {
-	where, args := countWhere(q)
-	rows, err := db.pool.Query(ctx, "SELECT day, community, category1, category2, n FROM day_counts WHERE "+where+
-		" ORDER BY day, community, category1, category2", args...)
+	query, args := dbutil.CountSQL{Postgres: true}.Days(q)
+	rows, err := db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("day counts: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.DayCount, error) {
-		var c core.DayCount
-		var day int32
-		err := r.Scan(&day, &c.Community, &c.Category1, &c.Category2, &c.N)
-		c.Day = core.DayStart(int(day))
-		return c, err
-	})
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.DayCount, error) { return dbutil.ScanDay(q.By, r.Scan) })
 	if err != nil {
 		return nil, fmt.Errorf("day counts: %w", err)
 	}
@@ -84,19 +66,12 @@ func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount
 
 // HourCounts implements core.CountStore.
 func (db *DB) HourCounts(ctx context.Context, q core.CountQuery) ([]core.HourCount, error) {
-	where, args := countWhere(q)
-	rows, err := db.pool.Query(ctx, "SELECT day, hour, community, n FROM hour_counts WHERE "+where+
-		" ORDER BY day, hour, community", args...)
+	query, args := dbutil.CountSQL{Postgres: true}.Hours(q)
+	rows, err := db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("hour counts: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.HourCount, error) {
-		var c core.HourCount
-		var day, hour int32
-		err := r.Scan(&day, &hour, &c.Community, &c.N)
-		c.Day, c.Hour = core.DayStart(int(day)), int(hour)
-		return c, err
-	})
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.HourCount, error) { return dbutil.ScanHour(q.By, r.Scan) })
 	if err != nil {
 		return nil, fmt.Errorf("hour counts: %w", err)
 	}

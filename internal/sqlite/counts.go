@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"jiceng/internal/core"
 	"jiceng/internal/dbutil"
@@ -45,39 +44,20 @@ func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) erro
 	return nil
 }
 
-// countWhere is the WHERE clause of a CountQuery and its arguments.
-func countWhere(q core.CountQuery) (string, []any) {
-	where := "n <> 0 AND day >= ? AND day < ?"
-	args := []any{core.StreetDay(q.From), core.StreetDay(q.To)}
-	if q.Communities != nil {
-		if len(q.Communities) == 0 {
-			return "0", nil
-		}
-		where += " AND community IN (?" + strings.Repeat(", ?", len(q.Communities)-1) + ")"
-		for _, c := range q.Communities {
-			args = append(args, c)
-		}
-	}
-	return where, args
-}
-
 // DayCounts implements core.CountStore.
 func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount, error) {
-	where, args := countWhere(q)
-	rows, err := db.read.QueryContext(ctx, "SELECT day, community, category1, category2, n FROM day_counts WHERE "+where+
-		" ORDER BY day, community, category1, category2", args...)
+	query, args := dbutil.CountSQL{}.Days(q)
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("day counts: %w", err)
 	}
 	defer rows.Close()
 	var out []core.DayCount
 	for rows.Next() {
-		var c core.DayCount
-		var day int
-		if err := rows.Scan(&day, &c.Community, &c.Category1, &c.Category2, &c.N); err != nil {
+		c, err := dbutil.ScanDay(q.By, rows.Scan)
+		if err != nil {
 			return nil, fmt.Errorf("day counts: %w", err)
 		}
-		c.Day = core.DayStart(day)
 		out = append(out, c)
 	}
 	return out, rows.Err()
@@ -85,21 +65,18 @@ func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount
 
 // HourCounts implements core.CountStore.
 func (db *DB) HourCounts(ctx context.Context, q core.CountQuery) ([]core.HourCount, error) {
-	where, args := countWhere(q)
-	rows, err := db.read.QueryContext(ctx, "SELECT day, hour, community, n FROM hour_counts WHERE "+where+
-		" ORDER BY day, hour, community", args...)
+	query, args := dbutil.CountSQL{}.Hours(q)
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("hour counts: %w", err)
 	}
 	defer rows.Close()
 	var out []core.HourCount
 	for rows.Next() {
-		var c core.HourCount
-		var day int
-		if err := rows.Scan(&day, &c.Hour, &c.Community, &c.N); err != nil {
+		c, err := dbutil.ScanHour(q.By, rows.Scan)
+		if err != nil {
 			return nil, fmt.Errorf("hour counts: %w", err)
 		}
-		c.Day = core.DayStart(day)
 		out = append(out, c)
 	}
 	return out, rows.Err()

@@ -21,7 +21,7 @@ func recount(t *testing.T, s core.Store) (days, hours map[string]int) {
 		at := tk.ReceivedAt.In(core.StreetTime)
 		day := at.Format(time.DateOnly)
 		days[fmt.Sprintf("%s|%s|%s|%s", day, tk.Community, tk.Category1, tk.Category2)]++
-		hours[fmt.Sprintf("%s|%02d|%s", day, at.Hour(), tk.Community)]++
+		hours[fmt.Sprintf("%d|%02d|%s", (int(at.Weekday())+6)%7, at.Hour(), tk.Community)]++
 		return nil
 	})
 	if err != nil {
@@ -49,12 +49,12 @@ func storedCounts(t *testing.T, s core.Store, q core.CountQuery) (days, hours ma
 		days[fmt.Sprintf("%s|%s|%s|%s", c.Day.Format(time.DateOnly), c.Community, c.Category1, c.Category2)] += c.N
 	}
 	for _, c := range hc {
-		hours[fmt.Sprintf("%s|%02d|%s", c.Day.Format(time.DateOnly), c.Hour, c.Community)] += c.N
+		hours[fmt.Sprintf("%d|%02d|%s", c.Weekday, c.Hour, c.Community)] += c.N
 	}
 	return days, hours
 }
 
-var allDays = core.CountQuery{From: time.Date(2000, 1, 1, 0, 0, 0, 0, core.StreetTime), To: time.Date(2100, 1, 1, 0, 0, 0, 0, core.StreetTime)}
+var allDays = core.CountQuery{From: time.Date(2000, 1, 1, 0, 0, 0, 0, core.StreetTime), To: time.Date(2100, 1, 1, 0, 0, 0, 0, core.StreetTime), By: core.ByAll}
 
 func checkCounts(t *testing.T, s core.Store, step string) {
 	t.Helper()
@@ -133,12 +133,12 @@ func testDayCounts(t *testing.T, s core.Store, c *Clock) {
 		q    core.CountQuery
 		want int // tickets counted
 	}{
-		{"one day", core.CountQuery{From: at("2025-03-02 00:00"), To: at("2025-03-03 00:00")}, 2},
-		{"times inside the days count as their days", core.CountQuery{From: at("2025-03-01 18:00"), To: at("2025-03-02 01:00")}, 1},
-		{"one community", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{"东风社区"}}, 2},
-		{"two communities", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{"东风社区", "红旗社区"}}, 4},
-		{"no community allowed", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{}}, 0},
-		{"an empty range", core.CountQuery{From: at("2025-03-02 00:00"), To: at("2025-03-02 00:00")}, 0},
+		{"one day", core.CountQuery{From: at("2025-03-02 00:00"), To: at("2025-03-03 00:00"), By: core.ByAll}, 2},
+		{"times inside the days count as their days", core.CountQuery{From: at("2025-03-01 18:00"), To: at("2025-03-02 01:00"), By: core.ByAll}, 1},
+		{"one community", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{"东风社区"}, By: core.ByAll}, 2},
+		{"two communities", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{"东风社区", "红旗社区"}, By: core.ByAll}, 4},
+		{"no community allowed", core.CountQuery{From: allDays.From, To: allDays.To, Communities: []string{}, By: core.ByAll}, 0},
+		{"an empty range", core.CountQuery{From: at("2025-03-02 00:00"), To: at("2025-03-02 00:00"), By: core.ByAll}, 0},
 	}
 	_, hist := s.(core.HistoryStore)
 	for _, tt := range tests {
@@ -159,5 +159,55 @@ func testDayCounts(t *testing.T, s core.Store, c *Clock) {
 				t.Errorf("%d tickets by day, %d by hour, want %d", nd, nh, want)
 			}
 		})
+	}
+
+	// Every grouping sums the rows of the finest one.
+	fine, err := s.DayCounts(ctx, allDays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for by := core.CountBy(0); by <= core.ByAll; by++ {
+		want := map[core.DayCount]int{}
+		for _, r := range fine {
+			k := core.DayCount{}
+			if by&core.ByDay != 0 {
+				k.Day = r.Day
+			}
+			if by&core.ByCommunity != 0 {
+				k.Community = r.Community
+			}
+			if by&core.ByCategory1 != 0 {
+				k.Category1 = r.Category1
+			}
+			if by&core.ByCategory2 != 0 {
+				k.Category2 = r.Category2
+			}
+			want[k] += r.N
+		}
+		q := allDays
+		q.By = by
+		rows, err := s.DayCounts(ctx, q)
+		if err != nil {
+			t.Fatalf("DayCounts by %v: %v", core.CountColumns(by), err)
+		}
+		got := map[core.DayCount]int{}
+		for _, r := range rows {
+			n := r.N
+			r.N = 0
+			if !r.Day.IsZero() {
+				r.Day = r.Day.In(core.StreetTime)
+			}
+			got[r] += n
+		}
+		norm := map[core.DayCount]int{}
+		for k, n := range want {
+			if !k.Day.IsZero() {
+				k.Day = k.Day.In(core.StreetTime)
+			}
+			norm[k] += n
+		}
+		if !maps.Equal(got, norm) {
+			t.Errorf("by %v: %v, want %v", core.CountColumns(by), got, norm)
+		}
 	}
 }

@@ -60,7 +60,7 @@ const (
 //
 // JICENG_BENCH_SLOW=1 logs every sample over 100 ms with its number.
 // JICENG_BENCH_GROUPS (a comma list of the groups of the log: 工单, 分拨,
-// 三率, API, 账号, 审计, 设置, 受理, 导入, 导出) times those groups only.
+// 三率, 看板, API, 账号, 审计, 设置, 受理, 导入, 导出) times those groups only.
 func BenchmarkPages(b *testing.B) {
 	ctx := context.Background()
 	n, name := 0, "demo"
@@ -238,6 +238,11 @@ func BenchmarkPages(b *testing.B) {
 		"/rates/tickets?period=" + month + "&figure=response&part=den",
 		"/rates/tickets?period=" + quarter + "&figure=satisfaction&part=missed"} {
 		add("三率", readers, p, get(p), http.StatusOK)
+	}
+	board := []string{core.RoleStaff, core.RoleLeader, core.RoleCommunity}
+	year := "from=" + end.AddDate(-1, 0, 0).Format("2006-01-02") + "&to=" + end.AddDate(0, 0, -1).Format("2006-01-02")
+	for _, p := range []string{"/dashboard", "/dashboard?" + year, "/api/v1/dashboard", "/api/v1/dashboard?" + year} {
+		add("看板", board, p, get(p), http.StatusOK)
 	}
 	for _, p := range []string{"/api/v1/tickets", "/api/v1/rates?period=" + month, "/api/v1/deadlines"} {
 		add("API", readers, p, get(p), http.StatusOK)
