@@ -81,20 +81,9 @@ const (
 // community of a community worker. Department handlers and residents have
 // none (their scope is not a part of the street's map).
 func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time) (Dashboard, error) {
-	var communities []string
-	switch u.Role {
-	case core.RoleAdmin, core.RoleLeader, core.RoleStaff:
-	case core.RoleCommunity:
-		sc, err := s.Scope(ctx, u)
-		if err != nil {
-			return Dashboard{}, err
-		}
-		if sc.None || sc.Community == "" {
-			return Dashboard{}, core.Errorf(core.EFORBIDDEN, "账号没有对应的社区，无法查看数据看板")
-		}
-		communities = []string{sc.Community}
-	default:
-		return Dashboard{}, core.Errorf(core.EFORBIDDEN, "数据看板面向街道领导、工作人员和社区工作者")
+	communities, err := s.BoardScope(ctx, u)
+	if err != nil {
+		return Dashboard{}, err
 	}
 	cs, ok := s.Store.(core.CountStore)
 	if !ok {
@@ -273,6 +262,26 @@ func severity(observed, expected float64) string {
 		return "中"
 	}
 	return "低"
+}
+
+// BoardScope is the part of the street u's board shows: nil for the whole
+// street, the community of a community worker; handlers and residents have
+// no board.
+func (s *Service) BoardScope(ctx context.Context, u core.User) ([]string, error) {
+	switch u.Role {
+	case core.RoleAdmin, core.RoleLeader, core.RoleStaff:
+		return nil, nil
+	case core.RoleCommunity:
+		sc, err := s.Scope(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		if sc.None || sc.Community == "" {
+			return nil, core.Errorf(core.EFORBIDDEN, "账号没有对应的社区，无法查看数据看板")
+		}
+		return []string{sc.Community}, nil
+	}
+	return nil, core.Errorf(core.EFORBIDDEN, "数据看板面向街道领导、工作人员和社区工作者")
 }
 
 // calendar is the street's holidays: the workflow engine's, or the

@@ -154,6 +154,7 @@ type dashboardPage struct {
 	YearOn string // against the same days a year before
 	Data   template.JS
 	Scope  string
+	Hot    []hotIssueJSON
 }
 
 func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p principal) {
@@ -168,7 +169,13 @@ func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p p
 		return
 	}
 	j := toDashboardJSON(d)
-	page := dashboardPage{J: j, Change: change(d.Total, d.Previous), YearOn: change(d.Total, d.LastYear), Scope: "全街道"}
+	hs, err := s.hotIssues(r.Context(), p.User, from, to)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	page := dashboardPage{J: j, Change: change(d.Total, d.Previous), YearOn: change(d.Total, d.LastYear), Scope: "全街道",
+		Hot: s.toHotJSON(hs, 5)}
 	if d.Community != "" {
 		page.Scope = d.Community
 	}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -8,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"jiceng/internal/browsertest"
+	"jiceng/internal/core"
 )
 
 func TestDashboardAPI(t *testing.T) {
@@ -65,6 +68,34 @@ func TestDashboardAPI(t *testing.T) {
 	}
 }
 
+func TestHotAPI(t *testing.T) {
+	f := newFixture(t)
+	tests := []struct {
+		name, user, query string
+		status            int
+	}{
+		{"the street", "staff", "from=2025-01-01&to=2025-02-28", 200},
+		{"top", "leader", "top=3", 200},
+		{"top too large", "staff", "top=11", 400},
+		{"top not a number", "staff", "top=五", 400},
+		{"an unknown parameter", "staff", "period=2025-01", 400},
+		{"a handler", "hd01", "", 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.get(t, f.login(t, tt.user), "/api/v1/hot?"+tt.query)
+			if r.status != tt.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+			}
+			if r.status == http.StatusOK {
+				if got := decode[[]hotIssueJSON](t, r); got == nil {
+					t.Errorf("body %s, want a list", r.body)
+				}
+			}
+		})
+	}
+}
+
 // TestBrowserDashboard: the street staff's board in a real headless
 // Chromium draws its charts, and a category opens its tickets.
 func TestBrowserDashboard(t *testing.T) {
@@ -92,4 +123,33 @@ func TestBrowserDashboard(t *testing.T) {
 		t.Error("another community on the community worker's board")
 	}
 	b.Shot("dashboard-community")
+}
+
+// TestDashboardHotIssues: the board lists the period's hot issue with its
+// tickets, to the street and to the community it is in, not to another.
+func TestDashboardHotIssues(t *testing.T) {
+	f := newFixture(t)
+	var ts []core.Ticket
+	for k := 0; k < 3; k++ {
+		ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHW25022000%02d", 10+k), Channel: "12345",
+			ReceivedAt: at(fmt.Sprintf("2025-02-2%d 09:00", k)), Community: "柳荫里社区", Category1: "环境保护", Category2: "噪声污染",
+			CallerPhone: fmt.Sprintf("1390000%04d", k), Title: "柳荫街工地夜间施工噪音", Content: "柳荫街工地夜里十一点还在施工，噪音扰民，影响休息。"})
+	}
+	if _, err := f.store.UpsertTickets(context.Background(), ts, "import"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		user string
+		sees bool
+	}{{"staff", true}, {"leader", true}, {"cw01", false}} {
+		r := f.get(t, f.login(t, tt.user), "/dashboard?from=2025-02-01&to=2025-02-28")
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: status %d", tt.user, r.status)
+		}
+		body := string(r.body)
+		hotPart := body[strings.Index(body, `id="hot"`):strings.Index(body, `id="alerts"`)]
+		if got := strings.Contains(hotPart, "QHW2502200010") && strings.Contains(hotPart, "噪音"); got != tt.sees {
+			t.Errorf("%s: the hot issue of 柳荫里社区 shown %v, want %v: %s", tt.user, got, tt.sees, hotPart)
+		}
+	}
 }

@@ -22,26 +22,36 @@ const (
 	ratesComputeMax = 2 * time.Minute
 )
 
-type ratesCache struct {
-	mu      sync.Mutex
-	version uint64 // bumped by every change through this server
-	entries map[string]*ratesEntry
+// resultCache is the cache of one kind of result (the 三率 of periods, the
+// hot issues of boards): each key's result, served while a fresh one is
+// computed behind it once it is older than fresh or tickets changed.
+type resultCache[T any] struct {
+	mu         sync.Mutex
+	version    uint64 // bumped by every change through this server
+	entries    map[string]*cacheEntry[T]
+	fresh      time.Duration
+	size       int // results kept
+	computeMax time.Duration
 }
 
-// ratesEntry is the result of one period, or its computation in flight.
-type ratesEntry struct {
+type ratesCache = resultCache[*rates.Result]
+
+// cacheEntry is the result of one key, or its computation in flight.
+type cacheEntry[T any] struct {
 	done       chan struct{} // closed when res and err are set
-	res        *rates.Result
+	res        T
 	err        error
 	version    uint64
 	at         time.Time // when it was computed
 	refreshing bool
 }
 
-func newRatesCache() *ratesCache { return &ratesCache{entries: map[string]*ratesEntry{}} }
+func newRatesCache() *ratesCache {
+	return &ratesCache{entries: map[string]*cacheEntry[*rates.Result]{}, fresh: ratesFresh, size: ratesCacheSize, computeMax: ratesComputeMax}
+}
 
 // changed tells the cache that tickets changed.
-func (c *ratesCache) changed() {
+func (c *resultCache[T]) changed() {
 	c.mu.Lock()
 	c.version++
 	c.mu.Unlock()
@@ -49,21 +59,22 @@ func (c *ratesCache) changed() {
 
 // reset drops every result: the formulas changed. Computations in flight
 // finish for their callers but are not kept.
-func (c *ratesCache) reset() {
+func (c *resultCache[T]) reset() {
 	if c == nil {
 		return // not serving yet
 	}
 	c.mu.Lock()
 	c.version++
-	c.entries = map[string]*ratesEntry{}
+	c.entries = map[string]*cacheEntry[T]{}
 	c.mu.Unlock()
 }
 
 // get returns the result of key, computing it with compute when there is
-// none or tickets changed since; a result older than ratesFresh is returned
+// none or tickets changed since; a result older than c.fresh is returned
 // as it is while a fresh one is computed in the background. The result is
 // shared: callers must not change it.
-func (c *ratesCache) get(ctx context.Context, key string, now func() time.Time, compute func(context.Context) (*rates.Result, error)) (*rates.Result, error) {
+func (c *resultCache[T]) get(ctx context.Context, key string, now func() time.Time, compute func(context.Context) (T, error)) (T, error) {
+	var zero T
 	c.mu.Lock()
 	e := c.entries[key]
 	if e == nil {
@@ -77,14 +88,14 @@ func (c *ratesCache) get(ctx context.Context, key string, now func() time.Time, 
 		case <-e.done:
 			return e.res, e.err
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return zero, ctx.Err()
 		}
 	}
 	if e.err != nil {
 		c.mu.Unlock()
 		return c.recompute(ctx, key, now, compute)
 	}
-	if (e.version != c.version || now().Sub(e.at) > ratesFresh) && !e.refreshing {
+	if (e.version != c.version || now().Sub(e.at) > c.fresh) && !e.refreshing {
 		e.refreshing = true
 		go c.refresh(key, e, now, compute)
 	}
@@ -94,7 +105,8 @@ func (c *ratesCache) get(ctx context.Context, key string, now func() time.Time, 
 
 // recompute computes key now, sharing the computation with concurrent
 // callers.
-func (c *ratesCache) recompute(ctx context.Context, key string, now func() time.Time, compute func(context.Context) (*rates.Result, error)) (*rates.Result, error) {
+func (c *resultCache[T]) recompute(ctx context.Context, key string, now func() time.Time, compute func(context.Context) (T, error)) (T, error) {
+	var zero T
 	c.mu.Lock()
 	if e := c.entries[key]; e != nil && !e.isDone() {
 		c.mu.Unlock()
@@ -102,15 +114,15 @@ func (c *ratesCache) recompute(ctx context.Context, key string, now func() time.
 		case <-e.done:
 			return e.res, e.err
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return zero, ctx.Err()
 		}
 	}
-	e := &ratesEntry{done: make(chan struct{}), version: c.version}
+	e := &cacheEntry[T]{done: make(chan struct{}), version: c.version}
 	c.put(key, e)
 	c.mu.Unlock()
 
 	// The computation outlives a caller that goes away: others may wait.
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ratesComputeMax)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.computeMax)
 	res, err := compute(cctx)
 	cancel()
 	c.mu.Lock()
@@ -124,8 +136,8 @@ func (c *ratesCache) recompute(ctx context.Context, key string, now func() time.
 }
 
 // refresh computes key behind a served result and replaces it.
-func (c *ratesCache) refresh(key string, old *ratesEntry, now func() time.Time, compute func(context.Context) (*rates.Result, error)) {
-	ctx, cancel := context.WithTimeout(context.Background(), ratesComputeMax)
+func (c *resultCache[T]) refresh(key string, old *cacheEntry[T], now func() time.Time, compute func(context.Context) (T, error)) {
+	ctx, cancel := context.WithTimeout(context.Background(), c.computeMax)
 	defer cancel()
 	c.mu.Lock()
 	version := c.version
@@ -137,15 +149,15 @@ func (c *ratesCache) refresh(key string, old *ratesEntry, now func() time.Time, 
 	if err != nil || c.entries[key] != old {
 		return // keep serving the old one; the next request tries again
 	}
-	e := &ratesEntry{done: make(chan struct{}), res: res, version: version, at: now()}
+	e := &cacheEntry[T]{done: make(chan struct{}), res: res, version: version, at: now()}
 	close(e.done)
 	c.entries[key] = e
 }
 
 // put stores e under key, dropping the oldest entry when full; c.mu is
 // held.
-func (c *ratesCache) put(key string, e *ratesEntry) {
-	if _, ok := c.entries[key]; !ok && len(c.entries) >= ratesCacheSize {
+func (c *resultCache[T]) put(key string, e *cacheEntry[T]) {
+	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.size {
 		var oldest string
 		var at time.Time
 		for k, x := range c.entries {
@@ -160,7 +172,7 @@ func (c *ratesCache) put(key string, e *ratesEntry) {
 	c.entries[key] = e
 }
 
-func (e *ratesEntry) isDone() bool {
+func (e *cacheEntry[T]) isDone() bool {
 	select {
 	case <-e.done:
 		return true

@@ -97,6 +97,7 @@ type Server struct {
 
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
+	hotCache   *hotCache   // set by Handler
 	taskCache  taskCache
 	loginAudit auditLimiter // of throttled sign-ins in the audit log
 	imports    *importJobs  // set by Handler
@@ -120,6 +121,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.ratesCache == nil {
 		s.ratesCache = newRatesCache()
+	}
+	if s.hotCache == nil {
+		s.hotCache = newHotCache()
 	}
 	if s.imports == nil {
 		s.imports = newImportJobs()
@@ -250,6 +254,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/tickets/{id}/transitions", ticketID, s.api(s.handleTransition)},
 		{"POST /api/v1/tickets/{id}/reveal", ticketID, s.api(s.handleReveal)},
 		{"GET /api/v1/dashboard", board, s.api(s.handleDashboard)},
+		{"GET /api/v1/hot", board, s.api(s.handleHot)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
 		{"GET /api/v1/deadlines", scoped, s.api(s.handleDeadlines)},
 		{"GET /api/v1/rates/tickets", scoped, s.api(s.handleRatesTickets)},
@@ -288,6 +293,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go s.warmRates(ctx)
+	go s.warmHot(ctx)
 	go hourly(ctx, func() { s.imports.sweep(s.Clock.Now()) })
 	go hourly(ctx, func() { s.exports.sweep(s.Clock.Now()) })
 	select {

@@ -1,0 +1,68 @@
+package casework
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"jiceng/internal/core"
+)
+
+func TestHotIssues(t *testing.T) {
+	s, _, _ := newService(t)
+	ctx := context.Background()
+	day0 := time.Date(2025, 3, 3, 0, 0, 0, 0, core.StreetTime)
+	var ts []core.Ticket
+	for k := 0; k < 6; k++ {
+		ts = append(ts, core.Ticket{Number: fmt.Sprintf("EL-%d", k), ReceivedAt: day0.Add(-time.Duration(k) * 5 * time.Hour),
+			Community: "望春园社区", Category1: "城乡建设", Category2: "物业管理", CallerPhone: fmt.Sprintf("1381234%04d", k),
+			Title: "望春园3号楼电梯故障", Content: fmt.Sprintf("望春园小区3号楼电梯又坏了第%d天，老人上下楼困难，物业不修。", k+1)})
+	}
+	for k := 0; k < 3; k++ {
+		ts = append(ts, core.Ticket{Number: fmt.Sprintf("NO-%d", k), ReceivedAt: day0.Add(-time.Duration(k) * 7 * time.Hour),
+			Community: "柳荫里社区", Category1: "环境保护", Category2: "噪声污染", CallerPhone: "13900000000",
+			Title: "柳荫街工地夜间施工噪音", Content: "柳荫街工地夜里十一点还在施工，噪音扰民，影响休息。"})
+	}
+	if _, err := s.Store.UpsertTickets(ctx, ts, "import"); err != nil {
+		t.Fatal(err)
+	}
+	from, to := day0.AddDate(0, 0, -6), day0.AddDate(0, 0, 1)
+	tests := []struct {
+		user   string
+		code   string
+		labels []string // substrings of the issues' labels, hottest first
+	}{
+		{"staff", "", []string{"电梯", "噪音"}},
+		{"leader", "", []string{"电梯", "噪音"}},
+		{"cw01", "", []string{"电梯"}},
+		{"cw02", "", []string{"噪音"}},
+		{"hd01", core.EFORBIDDEN, nil},
+		{"resident", core.EFORBIDDEN, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			got, err := s.HotIssues(ctx, users[tt.user], from, to, 5)
+			if core.ErrorCode(err) != tt.code {
+				t.Fatalf("error %v, want code %q", err, tt.code)
+			}
+			if len(got) != len(tt.labels) {
+				t.Fatalf("%d issues %+v, want %d", len(got), got, len(tt.labels))
+			}
+			for i, h := range got {
+				if !strings.Contains(h.Label, tt.labels[i]) {
+					t.Errorf("issue %d: label %q, want it to name %q", i, h.Label, tt.labels[i])
+				}
+				for _, r := range h.Tickets {
+					if r.ID == 0 || r.Number == "" {
+						t.Errorf("member %+v without its id and number", r)
+					}
+				}
+			}
+			if len(got) == 2 && (got[0].Parts.Callers != 6 || got[1].Parts.Callers != 1) {
+				t.Errorf("callers %d and %d, want 6 and 1 (the noise is one caller three times)", got[0].Parts.Callers, got[1].Parts.Callers)
+			}
+		})
+	}
+}
