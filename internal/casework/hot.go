@@ -101,3 +101,75 @@ func callerKey(t core.Ticket) string {
 	h.Write([]byte(v))
 	return strconv.FormatUint(h.Sum64(), 36)
 }
+
+// DupDoc is a ticket as the near-duplicate index sees it.
+func DupDoc(t core.Ticket) hot.Doc {
+	return hot.Doc{ID: strconv.FormatInt(t.ID, 10), Text: t.Title + "\n" + t.Content, Place: t.Community,
+		Category: t.Category2, Time: t.ReceivedAt, Caller: callerKey(t)}
+}
+
+// IndexRecent builds the near-duplicate index of the tickets received from
+// from on: the candidates of "合并到工单 X". It is the server's own read (the
+// index keeps sketches, no text); what a user is shown of it goes through
+// Duplicates, which checks scope and masks.
+func (s *Service) IndexRecent(ctx context.Context, from time.Time) (*hot.Index, error) {
+	ix := hot.NewIndex(hot.Options{})
+	err := s.Store.EachTicket(ctx, core.TicketFilter{From: from}, func(t core.Ticket) error {
+		ix.Add(DupDoc(t))
+		return nil
+	})
+	return ix, err
+}
+
+// Duplicate is a ticket that is probably the same request as another, with
+// the evidence.
+type Duplicate struct {
+	TicketRef
+	Community    string
+	Received     time.Time
+	Status       string
+	Score        float64
+	SamePlace    bool
+	SameCategory bool
+	Shared       []string // phrases both tickets have, from the texts as the user sees them
+}
+
+// Duplicates returns up to max tickets of ix that are probably the same
+// request as the ticket id (hot's duplicate decision, in the same community
+// when both name one), within u's scope, best first.
+func (s *Service) Duplicates(ctx context.Context, u core.User, ix *hot.Index, id int64, max int) ([]Duplicate, error) {
+	raw, _, err := s.Raw(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	t := s.MaskTicket(u.Role, raw)
+	var out []Duplicate
+	for _, m := range ix.Similar(DupDoc(raw), max+1) {
+		if !m.Duplicate || m.ID == strconv.FormatInt(id, 10) {
+			continue
+		}
+		oid, err := strconv.ParseInt(m.ID, 10, 64)
+		if err != nil {
+			continue
+		}
+		o, _, err := s.Raw(ctx, u, oid)
+		if core.ErrorCode(err) == core.ENOTFOUND {
+			continue // outside the scope, or gone
+		}
+		if err != nil {
+			return nil, err
+		}
+		if raw.Community != "" && o.Community != "" && raw.Community != o.Community {
+			continue // one request is about one place: the same words in another community are another request
+		}
+		ot := s.MaskTicket(u.Role, o)
+		out = append(out, Duplicate{TicketRef: TicketRef{ID: ot.ID, Number: ot.Number, Title: ot.Title},
+			Community: ot.Community, Received: ot.ReceivedAt, Status: ot.Status, Score: m.Score,
+			SamePlace: m.SamePlace, SameCategory: m.SameCategory,
+			Shared: hot.Shared(t.Title+"\n"+t.Content, ot.Title+"\n"+ot.Content, 3, nil)})
+		if len(out) == max {
+			break
+		}
+	}
+	return out, nil
+}

@@ -66,3 +66,65 @@ func TestHotIssues(t *testing.T) {
 		})
 	}
 }
+
+func TestDuplicates(t *testing.T) {
+	s, ids, _ := newService(t)
+	ctx := context.Background()
+	day0 := time.Date(2025, 3, 3, 0, 0, 0, 0, core.StreetTime)
+	ts := []core.Ticket{
+		{Number: "DU-1", ReceivedAt: day0.Add(-48 * time.Hour), Community: "望春园社区", Category2: "物业管理", CallerPhone: "13812340001",
+			Title: "望春园3号楼电梯故障", Content: "望春园小区3号楼电梯坏了三天，老人上下楼困难，我是张三丰，电话13812340001。"},
+		{Number: "DU-2", ReceivedAt: day0.Add(-24 * time.Hour), Community: "望春园社区", Category2: "物业管理", CallerPhone: "13812340002",
+			Title: "3号楼电梯坏了没人修", Content: "望春园小区3号楼电梯坏了好几天，物业不修，老人上下楼困难。"},
+		{Number: "DU-3", ReceivedAt: day0.Add(-24 * time.Hour), Community: "柳荫里社区", Category2: "物业管理", CallerPhone: "13812340003",
+			Title: "3号楼电梯坏了没人修", Content: "柳荫里小区3号楼电梯坏了好几天，物业不修，老人上下楼困难。"},
+	}
+	if _, err := s.Store.UpsertTickets(ctx, ts, "import"); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := s.IndexRecent(ctx, day0.AddDate(0, 0, -30))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := func(n string) int64 {
+		tk, err := s.Store.TicketByNumber(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk.ID
+	}
+	tests := []struct {
+		user, of string
+		want     []string // numbers offered
+		code     string
+	}{
+		{"staff", "DU-2", []string{"DU-1"}, ""}, // DU-3 is the same text at another compound
+		{"cw01", "DU-2", []string{"DU-1"}, ""},
+		{"cw02", "DU-3", nil, ""},             // its only look-alikes are 望春园's
+		{"cw02", "DU-2", nil, core.ENOTFOUND}, // not in 柳荫里's scope
+	}
+	for _, tt := range tests {
+		t.Run(tt.user+" "+tt.of, func(t *testing.T) {
+			got, err := s.Duplicates(ctx, users[tt.user], ix, id(tt.of), 3)
+			if core.ErrorCode(err) != tt.code {
+				t.Fatalf("error %v, want %q", err, tt.code)
+			}
+			var nums []string
+			for _, d := range got {
+				nums = append(nums, d.Number)
+				if !d.SamePlace || len(d.Shared) == 0 {
+					t.Errorf("%s: evidence %+v, want the same place and shared phrases", d.Number, d)
+				}
+				for _, sh := range d.Shared {
+					if strings.Contains(sh, "1381234") || strings.Contains(sh, "张三丰") {
+						t.Errorf("shared phrase %q shows personal data", sh)
+					}
+				}
+			}
+			if strings.Join(nums, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("offered %v, want %v", nums, tt.want)
+			}
+		})
+	}
+	_ = ids
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 
 	"jiceng/internal/browsertest"
 	"jiceng/internal/core"
+	"jiceng/internal/workflow"
 )
 
 func TestDashboardAPI(t *testing.T) {
@@ -151,5 +153,55 @@ func TestDashboardHotIssues(t *testing.T) {
 		if got := strings.Contains(hotPart, "QHW2502200010") && strings.Contains(hotPart, "噪音"); got != tt.sees {
 			t.Errorf("%s: the hot issue of 柳荫里社区 shown %v, want %v: %s", tt.user, got, tt.sees, hotPart)
 		}
+	}
+}
+
+// TestTicketDuplicates: the ticket page offers to merge a repeat request of
+// the same compound into the earlier ticket, with the evidence, and the
+// merge closes it.
+func TestTicketDuplicates(t *testing.T) {
+	f := newFixture(t)
+	f.server.Workflow = &workflow.Engine{}
+	ts := []core.Ticket{
+		{Number: "QHW2502250011", Channel: "12345", ReceivedAt: at("2025-02-25 09:00"), Community: "望春园社区", Category2: "物业管理",
+			Status: core.StatusReceived, CallerPhone: "13812340001", Title: "望春园3号楼电梯故障", Content: "望春园小区3号楼电梯坏了三天，老人上下楼困难。"},
+		{Number: "QHW2502260012", Channel: "12345", ReceivedAt: at("2025-02-26 09:00"), Community: "望春园社区", Category2: "物业管理",
+			Status: core.StatusReceived, CallerPhone: "13812340002", Title: "3号楼电梯坏了没人修", Content: "望春园小区3号楼电梯坏了好几天，物业不修，老人上下楼困难。"},
+	}
+	if _, err := f.store.UpsertTickets(context.Background(), ts, "import"); err != nil {
+		t.Fatal(err)
+	}
+	second, err := f.store.TicketByNumber(context.Background(), "QHW2502260012")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("/tickets/%d", second.ID)
+	for _, tt := range []struct {
+		user         string
+		offer, merge bool
+	}{{"staff", true, true}, {"cw01", true, false}, {"hd01", false, false}} {
+		r := f.get(t, f.login(t, tt.user), page)
+		body := string(r.body)
+		if tt.user == "hd01" {
+			if r.status != http.StatusNotFound {
+				t.Errorf("hd01: status %d, want 404 (not in its scope)", r.status)
+			}
+			continue
+		}
+		offered := strings.Contains(body, `id="duplicates"`) && strings.Contains(body, "QHW2502250011") && strings.Contains(body, "同一地点")
+		merge := strings.Contains(body, "合并到工单 QHW2502250011")
+		if offered != tt.offer || merge != tt.merge {
+			t.Errorf("%s: offered %v merge %v, want %v %v", tt.user, offered, merge, tt.offer, tt.merge)
+		}
+	}
+	c := f.login(t, "staff")
+	form := url.Values{"csrf": {csrfToken(sessionOf(t, f, c))}, "action": {"merge"}, "merge_into": {"QHW2502250011"}, "note": {"重复诉求"}}
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+page+"/transition", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := do(t, c, req); r.status != http.StatusSeeOther && r.status != http.StatusOK {
+		t.Fatalf("merge: status %d %.300s", r.status, r.body)
+	}
+	if got, _ := f.store.TicketByNumber(context.Background(), "QHW2502260012"); got.Status == core.StatusReceived {
+		t.Errorf("after the merge the ticket is %s", got.Status)
 	}
 }

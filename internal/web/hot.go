@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"jiceng/internal/casework"
 	"jiceng/internal/core"
+	"jiceng/internal/hot"
 )
 
 // Hot issues (热点问题) cluster every ticket of a period: seconds at a
@@ -113,4 +115,60 @@ func (s *Server) handleHot(w http.ResponseWriter, r *http.Request, p principal) 
 		return
 	}
 	writeJSON(w, http.StatusOK, s.toHotJSON(hs, top))
+}
+
+// The near-duplicate index (合并到工单 X) holds the tickets of the last
+// dupDays days; it is built behind the server (at start-up, then when older
+// than dupFresh) and a page waits for it at most dupWait.
+const (
+	dupDays  = 60
+	dupFresh = 10 * time.Minute
+	dupWait  = 2 * time.Second
+)
+
+type dupIndex struct {
+	mu       sync.Mutex
+	ix       *hot.Index
+	at       time.Time
+	building chan struct{} // closed when the build in flight ends; nil when none
+}
+
+// dups returns the near-duplicate index, starting a build when there is
+// none or it is stale; nil when none is ready within dupWait.
+func (s *Server) dups(ctx context.Context) *hot.Index {
+	d := s.dupIndex
+	d.mu.Lock()
+	ix, stale := d.ix, d.ix == nil || s.Clock.Now().Sub(d.at) > dupFresh
+	if stale && d.building == nil {
+		done := make(chan struct{})
+		d.building = done
+		go func() {
+			defer close(done)
+			now := s.Clock.Now()
+			bctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			nix, err := s.cases().IndexRecent(bctx, now.AddDate(0, 0, -dupDays))
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			d.building = nil
+			if err != nil {
+				s.Log.Warn("near-duplicate index", "err", err)
+				return
+			}
+			d.ix, d.at = nix, now
+		}()
+	}
+	building := d.building
+	d.mu.Unlock()
+	if ix != nil || building == nil {
+		return ix
+	}
+	select {
+	case <-building:
+	case <-time.After(dupWait):
+	case <-ctx.Done():
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ix
 }

@@ -393,6 +393,18 @@ type ticketPage struct {
 	Done string
 	// Attachments are the ticket's photos (附件), shown as thumbnails.
 	Attachments []attachmentRow
+	// Duplicates are tickets of the last 60 days that are probably the
+	// same request (合并到工单 X); CanMerge offers the merge.
+	Duplicates []duplicateRow
+	CanMerge   bool
+}
+
+// duplicateRow is a probable duplicate with its evidence, as the page
+// shows it.
+type duplicateRow struct {
+	ID                           int64
+	Number, Title, Community     string
+	Received, Status, Score, Why string
 }
 
 type fieldRow struct {
@@ -455,6 +467,8 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	}
 	page.Contact = contact
 	page.Attachments = s.attachmentRows(r, p.User, t.ID)
+	page.Duplicates = s.duplicateRows(r, p.User, t.ID)
+	page.CanMerge = slices.Contains(v.Actions, core.ActionMerge)
 	page.CanReveal = contact == nil && v.CanReveal
 	if page.CanReveal {
 		// The phone is checked when offered (the first contact needs it),
@@ -565,4 +579,34 @@ func (s *Server) actorName(r *http.Request, actor string, names map[string]strin
 	}
 	names[actor] = n
 	return n
+}
+
+// duplicateRows finds the ticket's probable duplicates; none while the
+// index is being built (the page does not wait for it long).
+func (s *Server) duplicateRows(r *http.Request, u core.User, id int64) []duplicateRow {
+	ix := s.dups(r.Context())
+	if ix == nil {
+		return nil
+	}
+	ds, err := s.cases().Duplicates(r.Context(), u, ix, id, 3)
+	if err != nil {
+		s.Log.Error("near duplicates", "ticket", id, "err", err)
+		return nil
+	}
+	var out []duplicateRow
+	for _, d := range ds {
+		var why []string
+		if d.SamePlace {
+			why = append(why, "同一地点")
+		}
+		if d.SameCategory {
+			why = append(why, "同一分类")
+		}
+		if len(d.Shared) > 0 {
+			why = append(why, "共同内容：“"+strings.Join(d.Shared, "”“")+"”")
+		}
+		out = append(out, duplicateRow{ID: d.ID, Number: d.Number, Title: d.Title, Community: d.Community,
+			Received: s.formatTime(d.Received), Status: d.Status, Score: fmt.Sprintf("%.0f%%", 100*d.Score), Why: strings.Join(why, "；")})
+	}
+	return out
 }

@@ -98,6 +98,7 @@ type Server struct {
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
 	hotCache   *hotCache   // set by Handler
+	dupIndex   *dupIndex   // set by Handler
 	taskCache  taskCache
 	loginAudit auditLimiter // of throttled sign-ins in the audit log
 	imports    *importJobs  // set by Handler
@@ -124,6 +125,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.hotCache == nil {
 		s.hotCache = newHotCache()
+	}
+	if s.dupIndex == nil {
+		s.dupIndex = &dupIndex{}
 	}
 	if s.imports == nil {
 		s.imports = newImportJobs()
@@ -294,6 +298,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	go s.warmRates(ctx)
 	go s.warmHot(ctx)
+	go s.dups(ctx)
 	go hourly(ctx, func() { s.imports.sweep(s.Clock.Now()) })
 	go hourly(ctx, func() { s.exports.sweep(s.Clock.Now()) })
 	select {
