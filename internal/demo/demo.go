@@ -249,6 +249,13 @@ func Build(ctx context.Context, s core.Store, o Options, hash func(password stri
 	if err := s.ReplaceCategories(ctx, taxonomy.Default()); err != nil {
 		return st, fmt.Errorf("demo: categories: %w", err)
 	}
+	at := o.End
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if _, err := s.PutSetting(ctx, core.SettingBoundaries, Boundaries(), "清河湾街道边界.geojson", "demo", at); err != nil {
+		return st, fmt.Errorf("demo: boundaries: %w", err)
+	}
 	for i := range st.Users {
 		u := st.Users[i]
 		h, err := hash(st.Logins[i].Password)

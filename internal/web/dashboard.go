@@ -1,15 +1,18 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
+	"jiceng/internal/areas"
 	"jiceng/internal/casework"
 	"jiceng/internal/core"
 )
@@ -197,4 +200,66 @@ func change(n, before int) string {
 		return "—"
 	}
 	return fmt.Sprintf("%+.1f%%", 100*float64(n-before)/float64(before))
+}
+
+// handleBoundaries answers the community outlines of the user's board (the
+// 区域边界 setting, read against the registry) as a GeoJSON
+// FeatureCollection whose features carry the community's name: the map of
+// the dashboard. No boundaries stored: an empty collection.
+func (s *Server) handleBoundaries(w http.ResponseWriter, r *http.Request, p principal) {
+	communities, err := s.cases().BoardScope(r.Context(), p.User)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type feature struct {
+		Type       string            `json:"type"`
+		Properties map[string]string `json:"properties"`
+		Geometry   json.RawMessage   `json:"geometry"`
+	}
+	out := struct {
+		Type     string    `json:"type"`
+		Features []feature `json:"features"`
+	}{Type: "FeatureCollection", Features: []feature{}}
+	content, ok, err := s.boundaries(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if ok {
+		var fc struct {
+			Features []struct {
+				Geometry json.RawMessage `json:"geometry"`
+			} `json:"features"`
+		}
+		a, err := s.Store.Areas(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		// Boundaries that no longer match the registry show no map.
+		list, berr := areas.ReadBoundaries(content, a)
+		if err := json.Unmarshal(content, &fc); err == nil && berr == nil && len(fc.Features) == len(list) {
+			for i, b := range list {
+				if b.Level != "社区" || communities != nil && !slices.Contains(communities, b.Name) {
+					continue
+				}
+				out.Features = append(out.Features, feature{Type: "Feature", Properties: map[string]string{"name": b.Name}, Geometry: fc.Features[i].Geometry})
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// boundaries is the stored 区域边界 file; ok is false when there is none.
+func (s *Server) boundaries(ctx context.Context) (content []byte, ok bool, err error) {
+	ss, isSS := s.Store.(core.SettingStore)
+	if !isSS {
+		return nil, false, nil
+	}
+	content, _, err = ss.Setting(ctx, core.SettingBoundaries)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, false, nil
+	}
+	return content, err == nil, err
 }

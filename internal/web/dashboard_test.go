@@ -103,9 +103,12 @@ func TestHotAPI(t *testing.T) {
 func TestBrowserDashboard(t *testing.T) {
 	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f := newFixture(t)
+	if _, err := f.store.PutSetting(context.Background(), core.SettingBoundaries, []byte(twoCommunities), "b.geojson", "admin", fixedClock()); err != nil {
+		t.Fatal(err)
+	}
 	b.Base = f.srv.URL
 	b.SignIn("/dashboard?from=2025-01-01&to=2025-02-28", "staff", testPasswords["staff"], `#trend-chart`)
-	b.Until("the charts are drawn", `['trend', 'category', 'community', 'heat'].every(function (c) { return document.querySelector('#' + c + '-chart canvas') !== null; })`)
+	b.Until("the charts and the map are drawn", `['trend', 'category', 'community', 'heat', 'map'].every(function (c) { return document.querySelector('#' + c + '-chart canvas') !== null; })`)
 	if got := b.Text(`section.cards`); !strings.Contains(got, "受理工单") || !strings.Contains(got, "3") {
 		t.Errorf("cards: %q", got)
 	}
@@ -203,5 +206,46 @@ func TestTicketDuplicates(t *testing.T) {
 	}
 	if got, _ := f.store.TicketByNumber(context.Background(), "QHW2502260012"); got.Status == core.StatusReceived {
 		t.Errorf("after the merge the ticket is %s", got.Status)
+	}
+}
+
+// twoCommunities is a boundaries file of the fixture's two communities.
+const twoCommunities = `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"社区":"望春园社区"},"geometry":{"type":"Polygon","coordinates":[[[116.32,40.02],[116.335,40.02],[116.335,40.04],[116.32,40.04],[116.32,40.02]]]}},
+{"type":"Feature","properties":{"社区":"柳荫里社区"},"geometry":{"type":"Polygon","coordinates":[[[116.335,40.02],[116.35,40.02],[116.35,40.04],[116.335,40.04],[116.335,40.02]]]}}]}`
+
+func TestBoundariesAPI(t *testing.T) {
+	f := newFixture(t)
+	type fc struct {
+		Features []struct {
+			Properties map[string]string
+		}
+	}
+	names := func(user string) ([]string, int) {
+		r := f.get(t, f.login(t, user), "/api/v1/boundaries")
+		if r.status != http.StatusOK {
+			return nil, r.status
+		}
+		var out []string
+		for _, ft := range decode[fc](t, r).Features {
+			out = append(out, ft.Properties["name"])
+		}
+		return out, r.status
+	}
+	if got, status := names("staff"); status != 200 || len(got) != 0 {
+		t.Errorf("no boundaries stored: %v %d, want an empty collection", got, status)
+	}
+	if _, err := f.store.PutSetting(context.Background(), core.SettingBoundaries, []byte(twoCommunities), "b.geojson", "admin", fixedClock()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		user   string
+		status int
+		want   string
+	}{{"staff", 200, "望春园社区 柳荫里社区"}, {"leader", 200, "望春园社区 柳荫里社区"}, {"cw01", 200, "望春园社区"}, {"hd01", 403, ""}, {"resident", 403, ""}} {
+		got, status := names(tt.user)
+		if status != tt.status || strings.Join(got, " ") != tt.want {
+			t.Errorf("%s: %v %d, want %q %d", tt.user, got, status, tt.want, tt.status)
+		}
 	}
 }

@@ -259,6 +259,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/tickets/{id}/reveal", ticketID, s.api(s.handleReveal)},
 		{"GET /api/v1/dashboard", board, s.api(s.handleDashboard)},
 		{"GET /api/v1/hot", board, s.api(s.handleHot)},
+		{"GET /api/v1/boundaries", board, s.api(s.handleBoundaries)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
 		{"GET /api/v1/deadlines", scoped, s.api(s.handleDeadlines)},
 		{"GET /api/v1/rates/tickets", scoped, s.api(s.handleRatesTickets)},

@@ -63,4 +63,36 @@
       series: [{ type: 'heatmap', data: cells }]
     });
   }
+
+  // The community map, when the street has uploaded its boundaries.
+  var mapNode = document.getElementById('map-chart');
+  if (mapNode && window.fetch) {
+    fetch('/api/v1/boundaries', { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : null; }).then(function (geo) {
+      if (!geo || !geo.features || geo.features.length === 0) { return; }
+      document.getElementById('map').hidden = false;
+      echarts.registerMap('street', geo);
+      var m = echarts.init(mapNode);
+      var byName = {};
+      d.communities.forEach(function (c) { byName[c.name] = c; });
+      var alerts = {};
+      d.alerts.forEach(function (a) { if (a.community) { alerts[a.community] = (alerts[a.community] || 0) + 1; } });
+      var draw = function (measure) {
+        var data = geo.features.map(function (f) {
+          var n = f.properties.name, c = byName[n] || { n: 0, previous: 0 };
+          var v = measure === 'alerts' ? (alerts[n] || 0) : measure === 'change' ? c.n - c.previous : c.n;
+          return { name: n, value: v, n: c.n, previous: c.previous, alerts: alerts[n] || 0, tickets: c.tickets };
+        });
+        var vals = data.map(function (x) { return x.value; });
+        m.setOption({
+          tooltip: { formatter: function (p) { var x = p.data || {}; return p.name + '<br>工单 ' + (x.n || 0) + ' 件（上一时段 ' + (x.previous || 0) + '）' + (x.alerts ? '<br>风险预警 ' + x.alerts + ' 条' : ''); } },
+          visualMap: { min: Math.min.apply(null, vals.concat([0])), max: Math.max.apply(null, vals.concat([1])), calculable: true, left: 10, bottom: 10 },
+          series: [{ type: 'map', map: 'street', roam: true, data: data,
+            label: { show: true, formatter: function (p) { var x = p.data || {}; return p.name + (x.alerts ? '\n⚠' + x.alerts : ''); } } }]
+        }, true);
+      };
+      draw('n');
+      document.getElementById('map-measure').addEventListener('change', function (e) { draw(e.target.value); });
+      m.on('click', function (e) { open(e.data && e.data.tickets); });
+    });
+  }
 })();
