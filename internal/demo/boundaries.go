@@ -22,7 +22,7 @@ func Boundaries() []byte {
 		Type       string            `json:"type"`
 		Properties map[string]string `json:"properties"`
 		Geometry   struct {
-			Type        string          `json:"type"`
+			Type        string         `json:"type"`
 			Coordinates [][][2]float64 `json:"coordinates"`
 		} `json:"geometry"`
 	}
