@@ -62,7 +62,25 @@ type RiskAlert struct {
 	// Severity is 高 (the day's count at least three times what was
 	// expected, and at least 5), 中 (twice, at least 3) or 低.
 	Severity string
+	// Threshold is the detector's threshold for the series: the default,
+	// raised by DismissStep for each alert of the series staff dismissed
+	// in the last DismissMemory days (at most MaxDismissSteps).
+	Threshold float64
+	// State is staff's decision on the alert (core.AlertAcknowledged),
+	// with who made it; dismissed alerts are not listed.
+	State   string
+	StateBy string
 }
+
+// How dismissals teach the threshold: each alert of a series dismissed
+// (已排除) in the last DismissMemory days adds DismissStep to the CUSUM
+// threshold of that series (1.75 by default), up to MaxDismissSteps; at
+// 40 tickets a day each step about halves the false alarms.
+const (
+	DismissStep     = 0.5
+	MaxDismissSteps = 4
+	DismissMemory   = 180
+)
 
 // Dashboard limits.
 const (
@@ -186,7 +204,13 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 			sr[day-alertFrom] += float64(r.N)
 		}
 	}
-	d.Alerts = riskAlerts(series, alertFrom, s.calendar())
+	var states []core.AlertState
+	if as, ok := s.Store.(core.AlertStore); ok {
+		if states, err = as.AlertStates(ctx, q(toDay-DismissMemory, toDay, 0)); err != nil {
+			return Dashboard{}, err
+		}
+	}
+	d.Alerts = riskAlerts(series, alertFrom, s.calendar(), states)
 	return d, nil
 }
 
@@ -211,18 +235,35 @@ type seriesKey struct{ Community, Category1 string }
 // riskAlerts runs the default detector over each series (community ×
 // category, alertHistory days from day alertFrom) and returns those that
 // alarmed on one of the last AlertDays days, most severe first.
-func riskAlerts(series map[seriesKey][]float64, alertFrom int, cal alert.Calendar) []RiskAlert {
-	det, _ := alert.Lookup(alert.Default)
+func riskAlerts(series map[seriesKey][]float64, alertFrom int, cal alert.Calendar, states []core.AlertState) []RiskAlert {
+	dismissed := map[seriesKey]int{}
+	decided := map[seriesKey]map[int]core.AlertState{}
+	for _, st := range states {
+		k := seriesKey{st.Community, st.Category1}
+		if st.State == core.AlertDismissed {
+			dismissed[k]++
+		}
+		if decided[k] == nil {
+			decided[k] = map[int]core.AlertState{}
+		}
+		decided[k][core.StreetDay(st.Day)] = st
+	}
 	var out []RiskAlert
 	for k, counts := range series {
+		det := alert.NewNBCUSUM()
+		det.Threshold += DismissStep * float64(min(dismissed[k], MaxDismissSteps))
 		pts := det.Run(alert.Series{Start: core.DayStart(alertFrom), Counts: counts}, cal)
 		for i := len(pts) - 1; i >= len(pts)-AlertDays; i-- {
 			if !pts[i].Alarm {
 				continue
 			}
+			st := decided[k][alertFrom+i]
+			if st.State == core.AlertDismissed {
+				break // staff said it is no rise
+			}
 			out = append(out, RiskAlert{Community: k.Community, Category1: k.Category1, Day: core.DayStart(alertFrom + i),
 				Observed: int(counts[i]), Expected: pts[i].Expected, Score: pts[i].Score, Detector: det.Name(),
-				Severity: severity(counts[i], pts[i].Expected)})
+				Severity: severity(counts[i], pts[i].Expected), Threshold: det.Threshold, State: st.State, StateBy: st.By})
 			break
 		}
 	}
@@ -291,4 +332,43 @@ func (s *Service) calendar() alert.Calendar {
 		return s.Workflow.Calendar
 	}
 	return workflow.DefaultCalendar()
+}
+
+// SetAlertState records u's decision on the alert of a series (community,
+// "" for the whole street, × top-level category) on day: administrators,
+// leaders and staff for any series, community workers for their
+// community's.
+func (s *Service) SetAlertState(ctx context.Context, u core.User, st core.AlertState) error {
+	communities, err := s.BoardScope(ctx, u)
+	if err != nil {
+		return err
+	}
+	if communities != nil && !slices.Contains(communities, st.Community) {
+		return core.Errorf(core.EFORBIDDEN, "只能处理本社区的预警")
+	}
+	if st.State != core.AlertAcknowledged && st.State != core.AlertDismissed {
+		return core.InvalidField("state", "处理结果应为 ack（确认）或 dismissed（排除）")
+	}
+	if st.Category1 == "" {
+		return core.InvalidField("category1", "缺少预警的分类")
+	}
+	if st.Day.IsZero() || st.Day.After(s.Clock.Now()) {
+		return core.InvalidField("day", "预警日期无效")
+	}
+	if n := len([]rune(st.Note)); n > 200 {
+		return core.InvalidField("note", "说明最多 200 字")
+	}
+	as, ok := s.Store.(core.AlertStore)
+	if !ok {
+		return core.Errorf(core.EINTERNAL, "数据库不支持预警处理")
+	}
+	st.Day = core.DayStart(core.StreetDay(st.Day))
+	st.By, st.At = u.Username, s.Clock.Now()
+	if err := as.SetAlertState(ctx, st); err != nil {
+		return err
+	}
+	if s.Changed != nil {
+		s.Changed()
+	}
+	return nil
 }

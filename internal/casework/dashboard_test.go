@@ -131,3 +131,69 @@ func TestDashboard(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertDecisions: a dismissed alert is no longer listed and raises its
+// series' threshold; an acknowledged one stays with who acknowledged it;
+// a community worker decides on their community's alerts only.
+func TestAlertDecisions(t *testing.T) {
+	s, _, _ := newService(t)
+	dashboardStreet(t, s)
+	ctx := context.Background()
+	day0 := time.Date(2025, 3, 3, 0, 0, 0, 0, core.StreetTime)
+	from, to := day0.AddDate(0, 0, -6), day0.AddDate(0, 0, 1)
+	rise := core.AlertState{Community: "望春园社区", Category1: "城乡建设", Day: day0}
+	find := func(user string) *RiskAlert {
+		d, err := s.Dashboard(ctx, users[user], from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range d.Alerts {
+			if a.Community == rise.Community && a.Category1 == rise.Category1 {
+				return &a
+			}
+		}
+		return nil
+	}
+	if a := find("staff"); a == nil || a.State != "" || a.Threshold != 1.75 {
+		t.Fatalf("before: %+v", a)
+	}
+	tests := []struct {
+		user, community, state, code string
+	}{
+		{"cw02", "望春园社区", core.AlertAcknowledged, core.EFORBIDDEN}, // another community's
+		{"hd01", "望春园社区", core.AlertAcknowledged, core.EFORBIDDEN},
+		{"staff", "望春园社区", "closed", core.EINVALID},
+		{"cw01", "望春园社区", core.AlertAcknowledged, ""},
+	}
+	for _, tt := range tests {
+		st := rise
+		st.Community, st.State = tt.community, tt.state
+		if err := s.SetAlertState(ctx, users[tt.user], st); core.ErrorCode(err) != tt.code {
+			t.Errorf("%s %s: %v, want %q", tt.user, tt.state, err, tt.code)
+		}
+	}
+	if a := find("staff"); a == nil || a.State != core.AlertAcknowledged || a.StateBy != "cw01" {
+		t.Fatalf("acknowledged: %+v", a)
+	}
+	st := rise
+	st.State = core.AlertDismissed
+	if err := s.SetAlertState(ctx, users["staff"], st); err != nil {
+		t.Fatal(err)
+	}
+	if a := find("staff"); a != nil {
+		t.Errorf("dismissed, still listed: %+v", a)
+	}
+	// A dismissal raises the threshold of its series.
+	series := map[seriesKey][]float64{{"望春园社区", "城乡建设"}: make([]float64, alertHistory)}
+	got := riskAlerts(series, core.StreetDay(to)-alertHistory, nil, []core.AlertState{st, st})
+	if len(got) != 0 {
+		t.Errorf("alerts on an empty series: %+v", got)
+	}
+	for i := range series[seriesKey{"望春园社区", "城乡建设"}] {
+		series[seriesKey{"望春园社区", "城乡建设"}][i] = float64(2 + i%3)
+	}
+	series[seriesKey{"望春园社区", "城乡建设"}][alertHistory-1] = 30
+	if got := riskAlerts(series, core.StreetDay(to)-alertHistory, nil, []core.AlertState{{Community: "望春园社区", Category1: "城乡建设", Day: day0.AddDate(0, 0, -30), State: core.AlertDismissed}}); len(got) != 1 || got[0].Threshold != 2.25 {
+		t.Errorf("after one dismissal: %+v, want the rise at threshold 2.25", got)
+	}
+}

@@ -85,5 +85,6 @@ type Store interface {
 	IntakeStore
 	AuditStore
 	CountStore
+	AlertStore
 	Close() error
 }

@@ -95,13 +95,20 @@ func (d *CountDeltas) HourRows() ([]HourKey, []int) {
 type CountSQL struct{ Postgres bool }
 
 func (d CountSQL) where(q core.CountQuery) (string, []any) {
+	where, args := d.DayRange(q)
+	return "n <> 0 AND " + where, args
+}
+
+// DayRange is the WHERE clause of q's days and communities over a table
+// with columns day and community.
+func (d CountSQL) DayRange(q core.CountQuery) (string, []any) {
 	ph := func(i int) string {
 		if d.Postgres {
 			return "$" + strconv.Itoa(i)
 		}
 		return "?"
 	}
-	where := "n <> 0 AND day >= " + ph(1) + " AND day < " + ph(2)
+	where := "day >= " + ph(1) + " AND day < " + ph(2)
 	args := []any{core.StreetDay(q.From), core.StreetDay(q.To)}
 	switch {
 	case q.Communities == nil:

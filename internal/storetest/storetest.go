@@ -90,6 +90,7 @@ func Run(t *testing.T, open Opener) {
 		{"Audit", testAudit},
 		{"ImportMappings", testImportMappings},
 		{"DayCounts", testDayCounts},
+		{"AlertStates", testAlertStates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

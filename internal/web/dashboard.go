@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -92,6 +93,9 @@ type riskAlertJSON struct {
 	Score     float64 `json:"score"`
 	Detector  string  `json:"detector"`
 	Severity  string  `json:"severity"`
+	Threshold float64 `json:"threshold"` // the series' threshold, raised by dismissals
+	State     string  `json:"state,omitempty"`
+	StateBy   string  `json:"state_by,omitempty"`
 	Tickets   string  `json:"tickets"` // the alert's tickets: its community and category over its last week
 }
 
@@ -130,7 +134,7 @@ func toDashboardJSON(d casework.Dashboard) dashboardJSON {
 		}
 		j.Alerts = append(j.Alerts, riskAlertJSON{Community: a.Community, Category1: a.Category1, Day: a.Day.Format(time.DateOnly),
 			Observed: a.Observed, Expected: math.Round(a.Expected*100) / 100, Score: math.Round(a.Score*100) / 100,
-			Detector: a.Detector, Severity: a.Severity,
+			Detector: a.Detector, Severity: a.Severity, Threshold: a.Threshold, State: a.State, StateBy: a.StateBy,
 			Tickets: ticketsLink(a.Day.AddDate(0, 0, -6), a.Day.AddDate(0, 0, 1), "community", community, "category1", a.Category1)})
 	}
 	return j
@@ -262,4 +266,56 @@ func (s *Server) boundaries(ctx context.Context) (content []byte, ok bool, err e
 		return nil, false, nil
 	}
 	return content, err == nil, err
+}
+
+// alertStateRequest is the body of POST /api/v1/alerts and the form of
+// POST /dashboard/alerts.
+type alertStateRequest struct {
+	Community string `json:"community"`
+	Category1 string `json:"category1"`
+	Day       string `json:"day"`
+	State     string `json:"state"`
+	Note      string `json:"note"`
+}
+
+func (s *Server) setAlertState(r *http.Request, p principal, req alertStateRequest) error {
+	day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(req.Day), core.StreetTime)
+	if err != nil {
+		return invalidParam("day", "参数 day 应为 2025-03-05 这样的日期")
+	}
+	return s.cases().SetAlertState(r.Context(), p.User, core.AlertState{Community: strings.TrimSpace(req.Community),
+		Category1: strings.TrimSpace(req.Category1), Day: day, State: req.State, Note: strings.TrimSpace(req.Note)})
+}
+
+func (s *Server) handleAlertState(w http.ResponseWriter, r *http.Request, p principal) {
+	var req alertStateRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		s.fail(w, r, core.Errorf(core.EINVALID, "请求体不是合法的 JSON（community、category1、day、state、note）"))
+		return
+	}
+	if err := s.setAlertState(r, p, req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleAlertStateForm(w http.ResponseWriter, r *http.Request, p principal) {
+	if err := checkCSRF(r, p); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	req := alertStateRequest{Community: r.PostFormValue("community"), Category1: r.PostFormValue("category1"),
+		Day: r.PostFormValue("day"), State: r.PostFormValue("state"), Note: r.PostFormValue("note")}
+	if err := s.setAlertState(r, p, req); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	back := "/dashboard"
+	if v := r.PostFormValue("back"); strings.HasPrefix(v, "/dashboard") && !strings.HasPrefix(v, "//") {
+		back = v
+	}
+	http.Redirect(w, r, back+"#alerts", http.StatusSeeOther)
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -246,6 +247,61 @@ func TestBoundariesAPI(t *testing.T) {
 		got, status := names(tt.user)
 		if status != tt.status || strings.Join(got, " ") != tt.want {
 			t.Errorf("%s: %v %d, want %q %d", tt.user, got, status, tt.want, tt.status)
+		}
+	}
+}
+
+// TestAlertDismissForm: staff dismiss an alert on the board; it is gone
+// and the decision is kept; the API refuses a malformed decision.
+func TestAlertDismissForm(t *testing.T) {
+	f := newFixture(t)
+	var ts []core.Ticket
+	end := at("2025-02-28 00:00")
+	for i := 1; i <= 70; i++ {
+		for k := 0; k < 2+i%2; k++ {
+			ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHWR%03d%d", i, k), ReceivedAt: end.AddDate(0, 0, -i).Add(9 * time.Hour),
+				Community: "望春园社区", Category1: "城乡建设", Title: "物业", Status: core.StatusClosed})
+		}
+	}
+	for k := 0; k < 14; k++ {
+		ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHWX%03d", k), ReceivedAt: end.Add(9 * time.Hour), Community: "望春园社区",
+			Category1: "城乡建设", Title: "电梯", Status: core.StatusReceived})
+	}
+	if _, err := f.store.UpsertTickets(context.Background(), ts, "import"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login(t, "staff")
+	board := "/dashboard?from=2025-02-01&to=2025-02-28"
+	listed := func() bool {
+		r := f.get(t, c, board)
+		body := string(r.body)
+		part := body[strings.Index(body, `id="alerts"`):]
+		return strings.Contains(part, `name="community" value="望春园社区"><input type="hidden" name="category1" value="城乡建设"`)
+	}
+	if !listed() {
+		t.Fatal("the rise of 02-28 is not on the board")
+	}
+	form := url.Values{"csrf": {csrfToken(sessionOf(t, f, c))}, "community": {"望春园社区"}, "category1": {"城乡建设"},
+		"day": {"2025-02-28"}, "state": {core.AlertDismissed}, "note": {"月底集中报修"}, "back": {board}}
+	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/dashboard/alerts", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := do(t, c, req); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), board) {
+		t.Fatalf("dismiss: %d %q", r.status, r.header.Get("Location"))
+	}
+	if listed() {
+		t.Error("the dismissed alert is still listed")
+	}
+	states, err := f.store.AlertStates(context.Background(), core.CountQuery{From: end, To: end.AddDate(0, 0, 1)})
+	if err != nil || len(states) != 1 || states[0].By != "staff" || states[0].Note != "月底集中报修" {
+		t.Errorf("stored decision %+v %v", states, err)
+	}
+	for _, body := range []string{`{"community": "望春园社区", "day": "2025-02-28", "state": "ack", "extra": 1}`,
+		`{"community": "望春园社区", "category1": "城乡建设", "day": "2025-02-28", "state": "closed"}`,
+		`{"community": "望春园社区", "category1": "城乡建设", "day": "二月", "state": "ack"}`} {
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/v1/alerts", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if r := do(t, c, req); r.status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", body, r.status)
 		}
 	}
 }

@@ -1,0 +1,34 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Alert states: what staff made of a risk alert (风险预警).
+const (
+	AlertAcknowledged = "ack"       // 已确认: being looked into
+	AlertDismissed    = "dismissed" // 已排除: not a real rise; raises the series' threshold
+)
+
+// AlertState is staff's decision on the alert of one series (a community,
+// "" for the whole street, × a top-level category) on one street day.
+type AlertState struct {
+	Community string
+	Category1 string
+	Day       time.Time // 00:00 of the day in StreetTime
+	State     string    // AlertAcknowledged or AlertDismissed
+	By        string    // user name
+	At        time.Time
+	Note      string
+}
+
+// AlertStore keeps the decisions on alerts; a later decision on the same
+// series and day replaces the earlier one.
+type AlertStore interface {
+	SetAlertState(ctx context.Context, s AlertState) error
+	// AlertStates returns the decisions on the days From..To (To exclusive,
+	// street days) in the communities (nil: all, and the whole street's), by
+	// day, community and category.
+	AlertStates(ctx context.Context, q CountQuery) ([]AlertState, error)
+}
