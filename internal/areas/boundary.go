@@ -25,6 +25,9 @@ type Boundary struct {
 	Geometry string // Polygon or MultiPolygon
 	Rings    int
 	Points   int
+	// Lng and Lat are the mean of the outer rings' vertices (the closing
+	// vertex once): a centre for ordering neighbours, not a map label.
+	Lng, Lat float64
 }
 
 // nameKeys are the feature properties that name an area, with the level
@@ -165,11 +168,17 @@ func ReadBoundaries(b []byte, a core.Areas) ([]Boundary, error) {
 // checkPolygons checks rings of [lon, lat] positions and counts them into
 // bd; it returns the reason of the first fault.
 func checkPolygons(polys [][][][]float64, bd *Boundary) string {
+	var sx, sy, n float64
+	defer func() {
+		if n > 0 {
+			bd.Lng, bd.Lat = sx/n, sy/n
+		}
+	}()
 	for _, p := range polys {
 		if len(p) == 0 {
 			return "多边形没有环"
 		}
-		for _, ring := range p {
+		for ri, ring := range p {
 			if len(ring) < 4 {
 				return "每个环至少需要 4 个点（首尾相同）"
 			}
@@ -185,6 +194,11 @@ func checkPolygons(polys [][][][]float64, bd *Boundary) string {
 			first, last := ring[0], ring[len(ring)-1]
 			if first[0] != last[0] || first[1] != last[1] {
 				return "环未闭合：首尾两点应相同"
+			}
+			if ri == 0 { // the outer ring
+				for _, pos := range ring[1:] {
+					sx, sy, n = sx+pos[0], sy+pos[1], n+1
+				}
 			}
 			bd.Rings++
 			bd.Points += len(ring)

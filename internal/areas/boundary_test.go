@@ -1,6 +1,7 @@
 package areas
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -70,6 +71,11 @@ func TestReadBoundaries(t *testing.T) {
 					t.Fatalf("got %+v, want %+v", got, tc.want)
 				}
 				for i := range got {
+					// The test squares are centred at 116.15, 40.15.
+					if math.Abs(got[i].Lng-116.15) > 1e-9 || math.Abs(got[i].Lat-40.15) > 1e-9 {
+						t.Errorf("boundary %d centred at %v, %v, want 116.15, 40.15", i, got[i].Lng, got[i].Lat)
+					}
+					got[i].Lng, got[i].Lat = 0, 0
 					if got[i] != tc.want[i] {
 						t.Errorf("boundary %d = %+v, want %+v", i, got[i], tc.want[i])
 					}

@@ -1,12 +1,16 @@
 package casework
 
 import (
+	"cmp"
 	"context"
+	"maps"
+	"math"
 	"slices"
 	"sort"
 	"time"
 
 	"jiceng/internal/alert"
+	geo "jiceng/internal/areas"
 	"jiceng/internal/core"
 	"jiceng/internal/workflow"
 )
@@ -32,7 +36,31 @@ type Dashboard struct {
 	// hour h.
 	Heat   [7][24]int
 	Alerts []RiskAlert
+	// Clusters are rises shared by neighbouring communities (the
+	// space–time permutation scan), on the whole street's board when its
+	// community boundaries are set.
+	Clusters []SpaceCluster
 }
+
+// SpaceCluster is a significant space–time cluster of one top-level
+// category: neighbouring communities whose tickets over the last Days days
+// are more than where and when tickets arrive would give.
+type SpaceCluster struct {
+	Category1   string
+	Communities []string
+	From, To    time.Time // the cluster's days; To exclusive
+	Observed    int
+	Expected    float64
+	P           float64
+}
+
+// Scan settings of the board: clusters of 2 to scanZones neighbouring
+// communities over the last 1–7 days of scanDays, significant at scanP.
+const (
+	scanDays  = 56
+	scanZones = 3
+	scanP     = 0.05
+)
 
 // DayPoint is one day of the trend.
 type DayPoint struct {
@@ -81,6 +109,11 @@ const (
 	MaxDismissSteps = 4
 	DismissMemory   = 180
 )
+
+// MinAlertCount is the fewest tickets of a day the board lists an alert
+// for: in a sparse series (a category a community sees once a month) one
+// or two tickets make the CUSUM alarm, and nobody acts on one ticket.
+const MinAlertCount = 3
 
 // Dashboard limits.
 const (
@@ -211,7 +244,113 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 		}
 	}
 	d.Alerts = riskAlerts(series, alertFrom, s.calendar(), states)
+	if communities == nil {
+		near, err := s.neighbours(ctx)
+		if err != nil {
+			return Dashboard{}, err
+		}
+		d.Clusters = spaceClusters(series, near, toDay)
+	}
 	return d, nil
+}
+
+// neighbours orders the communities that have boundaries by the distance
+// of their centres from each; nil without boundaries.
+func (s *Service) neighbours(ctx context.Context) (map[string][]string, error) {
+	ss, ok := s.Store.(core.SettingStore)
+	if !ok {
+		return nil, nil
+	}
+	content, _, err := ss.Setting(ctx, core.SettingBoundaries)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.Store.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bs, err := geo.ReadBoundaries(content, a)
+	if err != nil {
+		return nil, nil // boundaries of an older registry: no map, no scan
+	}
+	var cs []geo.Boundary
+	for _, b := range bs {
+		if b.Level == "社区" {
+			cs = append(cs, b)
+		}
+	}
+	near := map[string][]string{}
+	for _, c := range cs {
+		order := slices.Clone(cs)
+		// Degrees of longitude shrink with latitude: cos(lat) evens them.
+		k := math.Cos(c.Lat * math.Pi / 180)
+		dist := func(o geo.Boundary) float64 { return math.Hypot((o.Lng-c.Lng)*k, o.Lat-c.Lat) }
+		slices.SortStableFunc(order, func(x, y geo.Boundary) int { return cmp.Compare(dist(x), dist(y)) })
+		for _, o := range order {
+			near[c.Name] = append(near[c.Name], o.Name)
+		}
+	}
+	return near, nil
+}
+
+// spaceClusters scans each category's last scanDays days over the
+// communities of near and returns its significant clusters of two
+// communities or more, most significant first.
+func spaceClusters(series map[seriesKey][]float64, near map[string][]string, toDay int) []SpaceCluster {
+	if len(near) < 2 {
+		return nil
+	}
+	zones := make([]string, 0, len(near))
+	for z := range near {
+		zones = append(zones, z)
+	}
+	slices.Sort(zones)
+	index := map[string]int{}
+	for i, z := range zones {
+		index[z] = i
+	}
+	in := alert.ScanInput{Near: make([][]int, len(zones))}
+	for i, z := range zones {
+		for _, o := range near[z] {
+			in.Near[i] = append(in.Near[i], index[o])
+		}
+	}
+	cats := map[string]bool{}
+	for k := range series {
+		if k.Community != "" {
+			cats[k.Category1] = true
+		}
+	}
+	var out []SpaceCluster
+	for _, cat := range slices.Sorted(maps.Keys(cats)) {
+		in.Counts = make([][]float64, len(zones))
+		for i, z := range zones {
+			in.Counts[i] = make([]float64, scanDays)
+			if sr := series[seriesKey{z, cat}]; sr != nil {
+				copy(in.Counts[i], sr[len(sr)-scanDays:])
+			}
+		}
+		seed := uint64(len(cat))
+		for _, r := range cat {
+			seed = seed*31 + uint64(r)
+		}
+		for _, c := range alert.Scan(in, alert.ScanOptions{MaxZones: scanZones, MaxDays: 7, Seed: seed}) {
+			if c.P >= scanP || len(c.Zones) < 2 {
+				continue
+			}
+			sc := SpaceCluster{Category1: cat, From: core.DayStart(toDay - c.Days), To: core.DayStart(toDay),
+				Observed: int(c.Observed), Expected: c.Expected, P: c.P}
+			for _, z := range c.Zones {
+				sc.Communities = append(sc.Communities, zones[z])
+			}
+			out = append(out, sc)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b SpaceCluster) int { return cmp.Compare(a.P, b.P) })
+	return out
 }
 
 func sortShares(m map[string]*Share) []Share {
@@ -254,7 +393,7 @@ func riskAlerts(series map[seriesKey][]float64, alertFrom int, cal alert.Calenda
 		det.Threshold += DismissStep * float64(min(dismissed[k], MaxDismissSteps))
 		pts := det.Run(alert.Series{Start: core.DayStart(alertFrom), Counts: counts}, cal)
 		for i := len(pts) - 1; i >= len(pts)-AlertDays; i-- {
-			if !pts[i].Alarm {
+			if !pts[i].Alarm || counts[i] < MinAlertCount {
 				continue
 			}
 			st := decided[k][alertFrom+i]

@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -196,4 +197,58 @@ func TestAlertDecisions(t *testing.T) {
 	if got := riskAlerts(series, core.StreetDay(to)-alertHistory, nil, []core.AlertState{{Community: "望春园社区", Category1: "城乡建设", Day: day0.AddDate(0, 0, -30), State: core.AlertDismissed}}); len(got) != 1 || got[0].Threshold != 2.25 {
 		t.Errorf("after one dismissal: %+v, want the rise at threshold 2.25", got)
 	}
+}
+
+// TestSpaceClusters: a rise shared by two neighbouring communities over the
+// last three days is a cluster of the two; steady counts are none.
+func TestSpaceClusters(t *testing.T) {
+	names := []string{"甲社区", "乙社区", "丙社区", "丁社区", "戊社区"} // in a row, 甲 to 戊
+	near := map[string][]string{}
+	for i, n := range names {
+		order := slices.Clone(names)
+		slices.SortStableFunc(order, func(a, b string) int {
+			return abs(slices.Index(names, a)-i) - abs(slices.Index(names, b)-i)
+		})
+		near[n] = order
+	}
+	steady := func() map[seriesKey][]float64 {
+		m := map[seriesKey][]float64{}
+		for i, n := range names {
+			sr := make([]float64, alertHistory)
+			for d := range sr {
+				sr[d] = float64(3 + (d+i)%3)
+			}
+			m[seriesKey{n, "城乡建设"}] = sr
+		}
+		return m
+	}
+	if got := spaceClusters(steady(), near, 20000); len(got) != 0 {
+		t.Errorf("steady counts: %+v", got)
+	}
+	rise := steady()
+	for _, n := range []string{"丙社区", "丁社区"} {
+		sr := rise[seriesKey{n, "城乡建设"}]
+		for d := alertHistory - 3; d < alertHistory; d++ {
+			sr[d] += 8
+		}
+	}
+	got := spaceClusters(rise, near, 20000)
+	if len(got) == 0 {
+		t.Fatal("no cluster")
+	}
+	c := got[0]
+	slices.Sort(c.Communities)
+	if !slices.Equal(c.Communities, []string{"丁社区", "丙社区"}) || c.P >= 0.05 || c.To.Sub(c.From) > 4*24*time.Hour {
+		t.Errorf("cluster %+v, want 丙社区 and 丁社区 over about the last 3 days", c)
+	}
+	if got := spaceClusters(rise, nil, 20000); got != nil {
+		t.Errorf("without boundaries: %+v", got)
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"math"
 	"testing"
 
 	"jiceng/internal/areas"
@@ -20,6 +21,21 @@ func TestBoundaries(t *testing.T) {
 	for _, b := range bs {
 		if b.Level != "社区" || b.Geometry != "Polygon" || b.Points < 4 {
 			t.Errorf("boundary %+v", b)
+		}
+	}
+}
+
+// TestBoundaryCentres: each community's outline is centred near its
+// centre (its Voronoi cell contains it).
+func TestBoundaryCentres(t *testing.T) {
+	bs, err := areas.ReadBoundaries(Boundaries(), NewStreet(1).Areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, b := range bs {
+		c := communities[i]
+		if math.Abs(b.Lng-c.lng) > 0.006 || math.Abs(b.Lat-c.lat) > 0.006 {
+			t.Errorf("%s: centre %.4f,%.4f, community at %.4f,%.4f", b.Name, b.Lng, b.Lat, c.lng, c.lat)
 		}
 	}
 }

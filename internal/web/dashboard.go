@@ -67,7 +67,24 @@ type dashboardJSON struct {
 	Communities []shareJSON     `json:"communities"`
 	Heat        [7][24]int      `json:"heat"`
 	Alerts      []riskAlertJSON `json:"alerts"`
+	Clusters    []clusterJSON   `json:"clusters"`
 	Tickets     string          `json:"tickets"` // the period's ticket list
+}
+
+// clusterJSON is a space–time cluster of neighbouring communities.
+type clusterJSON struct {
+	Category1   string          `json:"category1"`
+	Communities []communityLink `json:"communities"`
+	From        string          `json:"from"`
+	To          string          `json:"to"` // inclusive
+	Observed    int             `json:"observed"`
+	Expected    float64         `json:"expected"`
+	P           float64         `json:"p"`
+}
+
+type communityLink struct {
+	Name    string `json:"name"`
+	Tickets string `json:"tickets"` // the community's tickets of the category over the cluster's days
 }
 
 type dayJSON struct {
@@ -113,7 +130,7 @@ func ticketsLink(from, to time.Time, kv ...string) string {
 func toDashboardJSON(d casework.Dashboard) dashboardJSON {
 	j := dashboardJSON{From: d.From.Format(time.DateOnly), To: d.To.AddDate(0, 0, -1).Format(time.DateOnly), Community: d.Community,
 		Total: d.Total, Previous: d.Previous, LastYear: d.LastYear, Heat: d.Heat,
-		Days: []dayJSON{}, Categories: []shareJSON{}, Communities: []shareJSON{}, Alerts: []riskAlertJSON{},
+		Days: []dayJSON{}, Categories: []shareJSON{}, Communities: []shareJSON{}, Alerts: []riskAlertJSON{}, Clusters: []clusterJSON{},
 		Tickets: ticketsLink(d.From, d.To, "community", d.Community)}
 	for _, p := range d.Days {
 		j.Days = append(j.Days, dayJSON{Day: p.Day.Format(time.DateOnly), N: p.N, LastYear: p.LastYear,
@@ -136,6 +153,14 @@ func toDashboardJSON(d casework.Dashboard) dashboardJSON {
 			Observed: a.Observed, Expected: math.Round(a.Expected*100) / 100, Score: math.Round(a.Score*100) / 100,
 			Detector: a.Detector, Severity: a.Severity, Threshold: a.Threshold, State: a.State, StateBy: a.StateBy,
 			Tickets: ticketsLink(a.Day.AddDate(0, 0, -6), a.Day.AddDate(0, 0, 1), "community", community, "category1", a.Category1)})
+	}
+	for _, c := range d.Clusters {
+		cj := clusterJSON{Category1: c.Category1, From: c.From.Format(time.DateOnly), To: c.To.AddDate(0, 0, -1).Format(time.DateOnly),
+			Observed: c.Observed, Expected: math.Round(c.Expected*100) / 100, P: c.P}
+		for _, name := range c.Communities {
+			cj.Communities = append(cj.Communities, communityLink{Name: name, Tickets: ticketsLink(c.From, c.To, "community", name, "category1", c.Category1)})
+		}
+		j.Clusters = append(j.Clusters, cj)
 	}
 	return j
 }
