@@ -34,29 +34,11 @@ type xlsxWriter struct {
 // row 2 (both frozen), numbers as numbers with percentage and score
 // formats; an undefined rate is an empty cell.
 func WriteXLSX(w io.Writer, rep *Report) error {
-	x := &xlsxWriter{f: excelize.NewFile(), styles: map[string]int{}}
-	defer x.f.Close()
-	var err error
-	if x.title, err = x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}); err != nil {
-		return err
-	}
-	x.header, err = x.f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCE6F1"}},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-		Border:    []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}},
-	})
+	x, err := newXLSXWriter()
 	if err != nil {
 		return err
 	}
-	for _, nf := range []string{fmtPct, fmtScore, fmtPoints, fmtCount, fmtNum} {
-		nf := nf
-		id, err := x.f.NewStyle(&excelize.Style{CustomNumFmt: &nf})
-		if err != nil {
-			return err
-		}
-		x.styles[nf] = id
-	}
+	defer x.f.Close()
 	if err := x.f.SetSheetName("Sheet1", SheetNames[0]); err != nil {
 		return err
 	}
@@ -82,6 +64,34 @@ func WriteXLSX(w io.Writer, rep *Report) error {
 		return err
 	}
 	return x.f.Write(w)
+}
+
+// newXLSXWriter returns a new workbook with the styles of jiceng's
+// reports.
+func newXLSXWriter() (*xlsxWriter, error) {
+	x := &xlsxWriter{f: excelize.NewFile(), styles: map[string]int{}}
+	var err error
+	if x.title, err = x.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}); err != nil {
+		return nil, err
+	}
+	x.header, err = x.f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCE6F1"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		Border:    []excelize.Border{{Type: "bottom", Color: "808080", Style: 1}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, nf := range []string{fmtPct, fmtScore, fmtPoints, fmtCount, fmtNum} {
+		nf := nf
+		id, err := x.f.NewStyle(&excelize.Style{CustomNumFmt: &nf})
+		if err != nil {
+			return nil, err
+		}
+		x.styles[nf] = id
+	}
+	return x, nil
 }
 
 // col is one column of a table sheet: header, width and number format

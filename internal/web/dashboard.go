@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"jiceng/internal/areas"
 	"jiceng/internal/casework"
 	"jiceng/internal/core"
+	"jiceng/internal/report"
 )
 
 // The street's 数据看板: volume and trend, category mix, communities, the
@@ -343,4 +345,70 @@ func (s *Server) handleAlertStateForm(w http.ResponseWriter, r *http.Request, p 
 		back = v
 	}
 	http.Redirect(w, r, back+"#alerts", http.StatusSeeOther)
+}
+
+// handleRiskReport downloads the board of the period as the risk report
+// workbook (风险报告).
+func (s *Server) handleRiskReport(w http.ResponseWriter, r *http.Request, p principal) {
+	from, to, err := s.dashboardPeriod(r.URL.Query())
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	d, err := s.cases().Dashboard(r.Context(), p.User, from, to)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	hs, err := s.hotIssues(r.Context(), p.User, from, to)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	j := toDashboardJSON(d)
+	scope := "全街道"
+	if d.Community != "" {
+		scope = d.Community
+	}
+	rep := &report.RiskReport{Title: s.streetName(r) + " 风险报告 " + j.From + " 至 " + j.To, Scope: scope, From: j.From, To: j.To,
+		Total: d.Total, Previous: d.Previous, LastYear: d.LastYear}
+	for _, p := range j.Days {
+		rep.Days = append(rep.Days, report.RiskDay{Day: p.Day, N: p.N, LastYear: p.LastYear})
+	}
+	for _, sh := range d.Categories {
+		rep.Categories = append(rep.Categories, report.RiskShare{Name: sh.Name, N: sh.N, Previous: sh.Previous})
+	}
+	for _, sh := range d.Communities {
+		rep.Communities = append(rep.Communities, report.RiskShare{Name: sh.Name, N: sh.N, Previous: sh.Previous})
+	}
+	for _, a := range j.Alerts {
+		rep.Alerts = append(rep.Alerts, report.RiskAlert{Severity: a.Severity, Community: a.Community, Category1: a.Category1,
+			Day: a.Day, Observed: a.Observed, Expected: a.Expected, Score: a.Score, State: a.State})
+	}
+	for _, c := range j.Clusters {
+		var names []string
+		for _, cm := range c.Communities {
+			names = append(names, cm.Name)
+		}
+		rep.Clusters = append(rep.Clusters, report.RiskCluster{Category1: c.Category1, Communities: strings.Join(names, "、"),
+			From: c.From, To: c.To, Observed: c.Observed, Expected: c.Expected, P: c.P})
+	}
+	for _, h := range s.toHotJSON(hs, hotTop) {
+		var nums []string
+		for _, m := range h.Members {
+			nums = append(nums, m.Number)
+		}
+		rep.Hot = append(rep.Hot, report.RiskHot{Label: h.Label, Heat: h.Heat, Tickets: h.Tickets, Callers: h.Callers,
+			First: h.First, Last: h.Last, List: strings.Join(nums, "、")})
+	}
+	var buf bytes.Buffer
+	if err := report.WriteRiskXLSX(&buf, rep); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	name := "风险报告-" + j.From + "-" + j.To + ".xlsx"
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
 }

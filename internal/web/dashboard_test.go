@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -10,9 +11,11 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"jiceng/internal/browsertest"
 	"jiceng/internal/core"
+	"jiceng/internal/report"
 	"jiceng/internal/workflow"
 )
 
@@ -303,5 +306,47 @@ func TestAlertDismissForm(t *testing.T) {
 		if r := do(t, c, req); r.status != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", body, r.status)
 		}
+	}
+}
+
+// TestRiskReport: the board's workbook has its sheets, figures, the alert
+// and a chart, in the board's scope.
+func TestRiskReport(t *testing.T) {
+	f := newFixture(t)
+	r := f.get(t, f.login(t, "staff"), "/dashboard/report.xlsx?from=2025-01-01&to=2025-02-28")
+	if r.status != http.StatusOK || !strings.Contains(r.header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("status %d %q", r.status, r.header.Get("Content-Disposition"))
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if got := x.GetSheetList(); strings.Join(got, " ") != strings.Join(report.RiskSheetNames, " ") {
+		t.Errorf("sheets %v", got)
+	}
+	if v, _ := x.GetCellValue("总览", "B5"); v != "3" {
+		t.Errorf("受理工单 %q, want 3", v)
+	}
+	if v, _ := x.GetCellValue("社区", "A4"); v != "柳荫里社区" {
+		t.Errorf("社区 A4 %q", v)
+	}
+	if cw := f.get(t, f.login(t, "cw01"), "/dashboard/report.xlsx?from=2025-01-01&to=2025-02-28"); cw.status == http.StatusOK {
+		x2, err := excelize.OpenReader(bytes.NewReader(cw.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := x2.GetRows("社区")
+		for _, row := range rows {
+			if len(row) > 0 && row[0] == "柳荫里社区" {
+				t.Error("another community in a community worker's report")
+			}
+		}
+		x2.Close()
+	} else {
+		t.Errorf("cw01: status %d", cw.status)
+	}
+	if hd := f.get(t, f.login(t, "hd01"), "/dashboard/report.xlsx"); hd.status != http.StatusForbidden {
+		t.Errorf("hd01: status %d, want 403", hd.status)
 	}
 }

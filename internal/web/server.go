@@ -230,6 +230,7 @@ func (s *Server) routeTable() []route {
 		{"GET /import/{job}/rejects.xlsx", desk, s.page(s.handleImportRejects)},
 		{"GET /dashboard", board, s.page(s.handleDashboardPage)},
 		{"POST /dashboard/alerts", board, s.page(s.handleAlertStateForm)},
+		{"GET /dashboard/report.xlsx", board, s.page(s.handleRiskReport)},
 		{"GET /rates", scoped, s.page(s.handleRatesPage)},
 		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
 		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},
