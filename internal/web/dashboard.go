@@ -189,6 +189,8 @@ type dashboardPage struct {
 	Data   template.JS
 	Scope  string
 	Hot    []hotIssueJSON
+	// HotPending: the period's hot issues are being computed.
+	HotPending bool
 }
 
 func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p principal) {
@@ -203,13 +205,13 @@ func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p p
 		return
 	}
 	j := toDashboardJSON(d)
-	hs, err := s.hotIssues(r.Context(), p.User, from, to)
+	hs, ready, err := s.hotIssuesReady(r.Context(), p.User, from, to)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
 	}
 	page := dashboardPage{J: j, Change: change(d.Total, d.Previous), YearOn: change(d.Total, d.LastYear), Scope: "全街道",
-		Hot: s.toHotJSON(hs, 5)}
+		Hot: s.toHotJSON(hs, 5), HotPending: !ready}
 	if d.Community != "" {
 		page.Scope = d.Community
 	}

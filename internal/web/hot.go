@@ -31,22 +31,43 @@ func newHotCache() *hotCache {
 }
 
 // hotIssues returns the top issues of u's board for the days from..to,
-// from the cache when they are there. The result is shared: do not change
-// it.
+// from the cache when they are there, else computed while the request
+// waits. The result is shared: do not change it.
 func (s *Server) hotIssues(ctx context.Context, u core.User, from, to time.Time) ([]casework.HotIssue, error) {
+	key, compute, err := s.hotKey(ctx, u, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return s.hotCache.get(ctx, key, s.Clock.Now, compute)
+}
+
+// hotIssuesReady returns the issues when the cache has them; otherwise it
+// starts their computation and returns ok false (the board then says they
+// are being computed, rather than wait seconds for a year of tickets).
+func (s *Server) hotIssuesReady(ctx context.Context, u core.User, from, to time.Time) ([]casework.HotIssue, bool, error) {
+	key, compute, err := s.hotKey(ctx, u, from, to)
+	if err != nil {
+		return nil, false, err
+	}
+	hs, ok := s.hotCache.peek(key, s.Clock.Now, compute)
+	return hs, ok, nil
+}
+
+// hotKey is the cache key of u's board and period, and its computation.
+func (s *Server) hotKey(ctx context.Context, u core.User, from, to time.Time) (string, func(context.Context) ([]casework.HotIssue, error), error) {
 	cases := s.cases()
 	communities, err := cases.BoardScope(ctx, u)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	key := "*"
 	if communities != nil {
 		key = strings.Join(communities, ",")
 	}
 	key += "|" + from.Format(time.DateOnly) + "|" + to.Format(time.DateOnly)
-	return s.hotCache.get(ctx, key, s.Clock.Now, func(ctx context.Context) ([]casework.HotIssue, error) {
+	return key, func(ctx context.Context) ([]casework.HotIssue, error) {
 		return cases.HotIssues(ctx, u, from, to, hotTop)
-	})
+	}, nil
 }
 
 // warmHot computes the whole street's hot issues of the default period.

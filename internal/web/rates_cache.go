@@ -103,6 +103,23 @@ func (c *resultCache[T]) get(ctx context.Context, key string, now func() time.Ti
 	return e.res, nil
 }
 
+// peek returns the result of key when one is there (refreshing it behind
+// as get does); when none is, it starts computing it in the background and
+// returns ok false at once.
+func (c *resultCache[T]) peek(key string, now func() time.Time, compute func(context.Context) (T, error)) (res T, ok bool) {
+	c.mu.Lock()
+	e := c.entries[key]
+	c.mu.Unlock()
+	if e == nil || !e.isDone() || e.err != nil {
+		if e == nil || e.isDone() {
+			go c.recompute(context.Background(), key, now, compute) //nolint:errcheck // logged by the next get
+		}
+		return res, false
+	}
+	v, err := c.get(context.Background(), key, now, compute)
+	return v, err == nil
+}
+
 // recompute computes key now, sharing the computation with concurrent
 // callers.
 func (c *resultCache[T]) recompute(ctx context.Context, key string, now func() time.Time, compute func(context.Context) (T, error)) (T, error) {
