@@ -109,6 +109,23 @@ func (r *roller) advance(end int) {
 	}
 }
 
+// run fits the model of each day of s in order and calls fn with it; days
+// with too little history read NaN, no alarm.
+func (b baseline) run(s Series, cal Calendar, fn func(i int, m *model, kinds []uint8) Point) []Point {
+	kinds := dayKinds(s, cal)
+	out := make([]Point, len(s.Counts))
+	r := b.roller(s.Counts, kinds)
+	for i := range s.Counts {
+		m := r.fit(i)
+		if !m.ok {
+			out[i] = Point{Expected: nan}
+			continue
+		}
+		out[i] = fn(i, &m, kinds)
+	}
+	return out
+}
+
 // fit computes the model for day i from the days before i−Guard. Days must
 // be asked in increasing order.
 func (r *roller) fit(i int) model {
@@ -226,16 +243,8 @@ func (d *NB) Name() string { return "NB" }
 // Run reads s.
 func (d *NB) Run(s Series, cal Calendar) []Point {
 	x := s.Counts
-	kinds := dayKinds(s, cal)
-	out := make([]Point, len(x))
 	limit := -math.Log10(d.Alpha)
-	r := d.base.roller(x, kinds)
-	for i := range x {
-		m := r.fit(i)
-		if !m.ok {
-			out[i] = Point{Expected: nan}
-			continue
-		}
+	return d.base.run(s, cal, func(i int, m *model, kinds []uint8) Point {
 		mu := m.mean(kinds[i])
 		best := 0.0
 		var sum float64
@@ -258,9 +267,8 @@ func (d *NB) Run(s Series, cal Calendar) []Point {
 				best = math.Max(best, 300)
 			}
 		}
-		out[i] = Point{Expected: mu, Score: best, Alarm: best > limit}
-	}
-	return out
+		return Point{Expected: mu, Score: best, Alarm: best > limit}
+	})
 }
 
 // NBCUSUM is a negative-binomial CUSUM: it adds up, day after day, the
@@ -290,16 +298,8 @@ func (d *NBCUSUM) Name() string { return "NBCUSUM" }
 // Run reads s.
 func (d *NBCUSUM) Run(s Series, cal Calendar) []Point {
 	x := s.Counts
-	kinds := dayKinds(s, cal)
-	out := make([]Point, len(x))
 	var c float64
-	r := d.base.roller(x, kinds)
-	for i := range x {
-		m := r.fit(i)
-		if !m.ok {
-			out[i] = Point{Expected: nan}
-			continue
-		}
+	return d.base.run(s, cal, func(i int, m *model, kinds []uint8) Point {
 		mu0 := math.Max(m.mean(kinds[i]), 0.05)
 		phi := m.phi
 		mu1 := mu0 + d.Shift*math.Sqrt(mu0+phi*mu0*mu0)
@@ -311,11 +311,10 @@ func (d *NBCUSUM) Run(s Series, cal Calendar) []Point {
 			llr = x[i]*math.Log(mu1*(mu0+k)/(mu0*(mu1+k))) + k*math.Log((mu0+k)/(mu1+k))
 		}
 		c = math.Max(0, c+llr)
-		alarm := c > d.Threshold
-		out[i] = Point{Expected: mu0, Score: c, Alarm: alarm}
-		if alarm {
-			c = 0
+		p := Point{Expected: mu0, Score: c, Alarm: c > d.Threshold}
+		if p.Alarm {
+			c = 0 // it starts again
 		}
-	}
-	return out
+		return p
+	})
 }

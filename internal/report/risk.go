@@ -67,36 +67,16 @@ var RiskSheetNames = []string{"总览", "风险预警", "热点问题", "每日"
 // clusters), 热点问题, 每日 (with a line chart against last year), 分类 (with
 // a bar chart against the period before) and 社区.
 func WriteRiskXLSX(w io.Writer, rep *RiskReport) error {
-	x, err := newXLSXWriter()
-	if err != nil {
-		return err
-	}
-	defer x.f.Close()
-	if err := x.f.SetSheetName("Sheet1", RiskSheetNames[0]); err != nil {
-		return err
-	}
-	for _, s := range RiskSheetNames[1:] {
-		if _, err := x.f.NewSheet(s); err != nil {
-			return err
+	return writeWorkbook(w, rep.Title, RiskSheetNames, func(x *xlsxWriter) []func() error {
+		return []func() error{
+			func() error { return x.riskOverview(rep) },
+			func() error { return x.riskAlerts(rep) },
+			func() error { return x.riskHot(rep) },
+			func() error { return x.riskDays(rep) },
+			func() error { return x.riskShares(rep, RiskSheetNames[4], "一级分类", rep.Categories, true) },
+			func() error { return x.riskShares(rep, RiskSheetNames[5], "社区", rep.Communities, false) },
 		}
-	}
-	for _, step := range []func() error{
-		func() error { return x.riskOverview(rep) },
-		func() error { return x.riskAlerts(rep) },
-		func() error { return x.riskHot(rep) },
-		func() error { return x.riskDays(rep) },
-		func() error { return x.riskShares(rep, RiskSheetNames[4], "一级分类", rep.Categories, true) },
-		func() error { return x.riskShares(rep, RiskSheetNames[5], "社区", rep.Communities, false) },
-	} {
-		if err := step(); err != nil {
-			return fmt.Errorf("生成 XLSX 失败: %w", err)
-		}
-	}
-	x.f.SetActiveSheet(0)
-	if err := x.f.SetDocProps(&excelize.DocProperties{Title: rep.Title, Creator: "jiceng"}); err != nil {
-		return err
-	}
-	return x.f.Write(w)
+	})
 }
 
 func change(n, before int) any {

@@ -34,33 +34,41 @@ type xlsxWriter struct {
 // row 2 (both frozen), numbers as numbers with percentage and score
 // formats; an undefined rate is an empty cell.
 func WriteXLSX(w io.Writer, rep *Report) error {
+	res := rep.Result
+	return writeWorkbook(w, rep.Title, SheetNames, func(x *xlsxWriter) []func() error {
+		return []func() error{
+			func() error { return x.overview(rep) },
+			func() error { return x.ranking(rep, SheetNames[1], "承办单位", res.Units) },
+			func() error { return x.ranking(rep, SheetNames[2], "社区", res.Communities) },
+			func() error { return x.trend(rep) },
+			func() error { return x.lost(rep) },
+		}
+	})
+}
+
+// writeWorkbook writes a workbook of the named sheets, filled by the steps
+// of fill in order, titled title.
+func writeWorkbook(w io.Writer, title string, sheets []string, fill func(x *xlsxWriter) []func() error) error {
 	x, err := newXLSXWriter()
 	if err != nil {
 		return err
 	}
 	defer x.f.Close()
-	if err := x.f.SetSheetName("Sheet1", SheetNames[0]); err != nil {
+	if err := x.f.SetSheetName("Sheet1", sheets[0]); err != nil {
 		return err
 	}
-	for _, s := range SheetNames[1:] {
+	for _, s := range sheets[1:] {
 		if _, err := x.f.NewSheet(s); err != nil {
 			return err
 		}
 	}
-	res := rep.Result
-	for _, step := range []func() error{
-		func() error { return x.overview(rep) },
-		func() error { return x.ranking(rep, SheetNames[1], "承办单位", res.Units) },
-		func() error { return x.ranking(rep, SheetNames[2], "社区", res.Communities) },
-		func() error { return x.trend(rep) },
-		func() error { return x.lost(rep) },
-	} {
+	for _, step := range fill(x) {
 		if err := step(); err != nil {
 			return fmt.Errorf("生成 XLSX 失败: %w", err)
 		}
 	}
 	x.f.SetActiveSheet(0)
-	if err := x.f.SetDocProps(&excelize.DocProperties{Title: rep.Title, Creator: "jiceng"}); err != nil {
+	if err := x.f.SetDocProps(&excelize.DocProperties{Title: title, Creator: "jiceng"}); err != nil {
 		return err
 	}
 	return x.f.Write(w)

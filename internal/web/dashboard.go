@@ -167,13 +167,17 @@ func toDashboardJSON(d casework.Dashboard) dashboardJSON {
 	return j
 }
 
-func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, p principal) {
-	from, to, err := s.dashboardPeriod(r.URL.Query())
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// board reads the request's period and the user's board of it.
+func (s *Server) board(r *http.Request, p principal) (d casework.Dashboard, from, to time.Time, err error) {
+	if from, to, err = s.dashboardPeriod(r.URL.Query()); err != nil {
+		return d, from, to, err
 	}
-	d, err := s.cases().Dashboard(r.Context(), p.User, from, to)
+	d, err = s.cases().Dashboard(r.Context(), p.User, from, to)
+	return d, from, to, err
+}
+
+func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, p principal) {
+	d, _, _, err := s.board(r, p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -194,12 +198,7 @@ type dashboardPage struct {
 }
 
 func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p principal) {
-	from, to, err := s.dashboardPeriod(r.URL.Query())
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	d, err := s.cases().Dashboard(r.Context(), p.User, from, to)
+	d, from, to, err := s.board(r, p)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
@@ -352,12 +351,7 @@ func (s *Server) handleAlertStateForm(w http.ResponseWriter, r *http.Request, p 
 // handleRiskReport downloads the board of the period as the risk report
 // workbook (风险报告).
 func (s *Server) handleRiskReport(w http.ResponseWriter, r *http.Request, p principal) {
-	from, to, err := s.dashboardPeriod(r.URL.Query())
-	if err != nil {
-		s.failPage(w, r, err)
-		return
-	}
-	d, err := s.cases().Dashboard(r.Context(), p.User, from, to)
+	d, from, to, err := s.board(r, p)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
