@@ -155,9 +155,16 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 	// The trend with the period before and the same days a year before (52
 	// weeks, so that weekdays match), by day.
 	yearFrom := fromDay - 364
-	rows, err := cs.DayCounts(ctx, q(min(yearFrom, fromDay-n), toDay, core.ByDay))
+	rows, err := cs.DayCounts(ctx, q(fromDay-n, toDay, core.ByDay))
 	if err != nil {
 		return Dashboard{}, err
+	}
+	if yearFrom < fromDay-n { // the part of the year before the first read has not
+		ly, err := cs.DayCounts(ctx, q(yearFrom, min(yearFrom+n, fromDay-n), core.ByDay))
+		if err != nil {
+			return Dashboard{}, err
+		}
+		rows = append(ly, rows...)
 	}
 	d.Days = make([]DayPoint, n)
 	for i := range d.Days {

@@ -123,6 +123,16 @@ func TestDashboard(t *testing.T) {
 	if d.LastYear != 0 {
 		t.Errorf("a year before: %d, want 0 (no tickets then)", d.LastYear)
 	}
+	// A week 52 weeks after the street's first tickets reads them as its
+	// year before, weekday by weekday.
+	later := from.AddDate(0, 0, 364)
+	ly, err := s.Dashboard(ctx, users["staff"], later, later.AddDate(0, 0, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ly.LastYear != d.Total || ly.Days[6].LastYear != d.Days[6].N {
+		t.Errorf("year before %d (last day %d), want %d (%d)", ly.LastYear, ly.Days[6].LastYear, d.Total, d.Days[6].N)
+	}
 	if d.Heat[0][8] != 15 || d.Categories[0].Name != "城乡建设" {
 		t.Errorf("Monday 08:00 has %d, want the 15; categories %+v", d.Heat[0][8], d.Categories)
 	}

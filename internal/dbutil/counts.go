@@ -73,6 +73,30 @@ func (d *CountDeltas) DayRows() ([]DayKey, []int) {
 	return keys, ns
 }
 
+// TotalRows returns the changes to day_totals (DayRows summed over
+// category 2; Category2 empty), in key order.
+func (d *CountDeltas) TotalRows() ([]DayKey, []int) {
+	sum := map[DayKey]int{}
+	for k, n := range d.Days {
+		k.Category2 = ""
+		sum[k] += n
+	}
+	keys := make([]DayKey, 0, len(sum))
+	for k, n := range sum {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b DayKey) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Community, b.Community), cmp.Compare(a.Category1, b.Category1))
+	})
+	ns := make([]int, len(keys))
+	for i, k := range keys {
+		ns[i] = sum[k]
+	}
+	return keys, ns
+}
+
 func (d *CountDeltas) HourRows() ([]HourKey, []int) {
 	keys := make([]HourKey, 0, len(d.Hours))
 	for k, n := range d.Hours {
@@ -136,7 +160,11 @@ func (d CountSQL) Days(q core.CountQuery) (string, []any) {
 		sel = strings.Join(cols, ", ") + ", sum(n)"
 		group = " GROUP BY " + strings.Join(cols, ", ") + " ORDER BY " + strings.Join(cols, ", ")
 	}
-	return "SELECT " + sel + " FROM day_counts WHERE " + where + group, args
+	table := "day_counts"
+	if q.By&core.ByCategory2 == 0 {
+		table = "day_totals" // the same sums, from a fifth of the rows
+	}
+	return "SELECT " + sel + " FROM " + table + " WHERE " + where + group, args
 }
 
 // Hours returns the query of HourCounts: weekday (0 Monday; day 0,

@@ -13,7 +13,7 @@ import (
 // countsVersion is the schema version that brought day_counts.
 const countsVersion = 12
 
-// writeDayCounts applies d to day_counts and hour_counts, one statement
+// writeDayCounts applies d to day_counts, day_totals and hour_counts, one statement
 // each, rows in key order (concurrent imports lock them in the same order).
 func (db *DB) writeDayCounts(ctx context.Context, tx pgx.Tx, d *dbutil.CountDeltas) error {
 	if !db.dayCounts {
@@ -31,6 +31,19 @@ func (db *DB) writeDayCounts(ctx context.Context, tx pgx.Tx, d *dbutil.CountDelt
 			ON CONFLICT (day, community, category1, category2) DO UPDATE SET n = day_counts.n + excluded.n`,
 			day, com, c1, c2, n); err != nil {
 			return fmt.Errorf("update day counts: %w", err)
+		}
+	}
+	if totals, tn := d.TotalRows(); len(totals) > 0 {
+		day, n := make([]int32, len(totals)), make([]int32, len(totals))
+		com, c1 := make([]string, len(totals)), make([]string, len(totals))
+		for i, k := range totals {
+			day[i], com[i], c1[i], n[i] = int32(k.Day), k.Community, k.Category1, int32(tn[i])
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO day_totals (day, community, category1, n)
+			SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::integer[])
+			ON CONFLICT (day, community, category1) DO UPDATE SET n = day_totals.n + excluded.n`,
+			day, com, c1, n); err != nil {
+			return fmt.Errorf("update day totals: %w", err)
 		}
 	}
 	hours, hn := d.HourRows()

@@ -12,7 +12,7 @@ import (
 // countsVersion is the schema version that brought day_counts.
 const countsVersion = 12
 
-// writeDayCounts applies d to day_counts and hour_counts.
+// writeDayCounts applies d to day_counts, day_totals and hour_counts.
 func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) error {
 	days, dn := d.DayRows()
 	hours, hn := d.HourRows()
@@ -28,6 +28,18 @@ func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) erro
 	for i, k := range days {
 		if _, err := st.ExecContext(ctx, k.Day, k.Community, k.Category1, k.Category2, dn[i]); err != nil {
 			return fmt.Errorf("update day counts: %w", err)
+		}
+	}
+	totals, tn := d.TotalRows()
+	stt, err := tx.PrepareContext(ctx, `INSERT INTO day_totals (day, community, category1, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (day, community, category1) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer stt.Close()
+	for i, k := range totals {
+		if _, err := stt.ExecContext(ctx, k.Day, k.Community, k.Category1, tn[i]); err != nil {
+			return fmt.Errorf("update day totals: %w", err)
 		}
 	}
 	sh, err := tx.PrepareContext(ctx, `INSERT INTO hour_counts (day, hour, community, n) VALUES (?, ?, ?, ?)

@@ -11,6 +11,15 @@ CREATE TABLE day_counts (
 	n         INTEGER NOT NULL,
 	PRIMARY KEY (day, community, category1, category2)
 );
+-- day_totals is day_counts summed over category2: a fifth of its rows, what
+-- the dashboard's figures and alerts read.
+CREATE TABLE day_totals (
+	day       INTEGER NOT NULL,
+	community TEXT    NOT NULL,
+	category1 TEXT    NOT NULL,
+	n         INTEGER NOT NULL,
+	PRIMARY KEY (day, community, category1)
+);
 CREATE TABLE hour_counts (
 	day       INTEGER NOT NULL,
 	hour      INTEGER NOT NULL,
@@ -29,3 +38,6 @@ SELECT ((received_at AT TIME ZONE 'UTC') + interval '8 hours')::date - date '197
 	extract(hour FROM (received_at AT TIME ZONE 'UTC') + interval '8 hours')::integer, community, count(*)
 FROM tickets WHERE received_at IS NOT NULL
 GROUP BY 1, 2, 3;
+
+INSERT INTO day_totals (day, community, category1, n)
+SELECT day, community, category1, sum(n) FROM day_counts GROUP BY day, community, category1;
