@@ -55,11 +55,13 @@ type SpaceCluster struct {
 }
 
 // Scan settings of the board: clusters of 2 to scanZones neighbouring
-// communities over the last 1–7 days of scanDays, significant at scanP.
+// communities over the last 1–7 days of scanDays, significant at scanP
+// with scanReplications permutations (p-values to 0.005).
 const (
-	scanDays  = 56
-	scanZones = 3
-	scanP     = 0.05
+	scanDays         = 56
+	scanZones        = 3
+	scanP            = 0.05
+	scanReplications = 199
 )
 
 // DayPoint is one day of the trend.
@@ -344,7 +346,7 @@ func spaceClusters(series map[seriesKey][]float64, near map[string][]string, toD
 		for _, r := range cat {
 			seed = seed*31 + uint64(r)
 		}
-		for _, c := range alert.Scan(in, alert.ScanOptions{MaxZones: scanZones, MaxDays: 7, Seed: seed}) {
+		for _, c := range alert.Scan(in, alert.ScanOptions{MaxZones: scanZones, MaxDays: 7, Replications: scanReplications, Seed: seed}) {
 			if c.P >= scanP || len(c.Zones) < 2 {
 				continue
 			}

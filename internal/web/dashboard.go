@@ -167,13 +167,42 @@ func toDashboardJSON(d casework.Dashboard) dashboardJSON {
 	return j
 }
 
-// board reads the request's period and the user's board of it.
+// board reads the request's period and the user's board of it, from the
+// cache when it is there (at most boardFresh old, or computed again behind
+// it after a change made through this server). The result is shared: do
+// not change it.
 func (s *Server) board(r *http.Request, p principal) (d casework.Dashboard, from, to time.Time, err error) {
 	if from, to, err = s.dashboardPeriod(r.URL.Query()); err != nil {
 		return d, from, to, err
 	}
-	d, err = s.cases().Dashboard(r.Context(), p.User, from, to)
+	cases := s.cases()
+	communities, err := cases.BoardScope(r.Context(), p.User)
+	if err != nil {
+		return d, from, to, err
+	}
+	key := "*"
+	if communities != nil {
+		key = strings.Join(communities, ",")
+	}
+	key += "|" + from.Format(time.DateOnly) + "|" + to.Format(time.DateOnly)
+	d, err = s.boardCache.get(r.Context(), key, s.Clock.Now, func(ctx context.Context) (casework.Dashboard, error) {
+		return cases.Dashboard(ctx, p.User, from, to)
+	})
 	return d, from, to, err
+}
+
+// The boards (Dashboard) of the scopes and periods asked: a second
+// request of one is read from memory.
+const (
+	boardFresh      = time.Minute
+	boardCacheSize  = 64
+	boardComputeMax = time.Minute
+)
+
+type boardCache = resultCache[casework.Dashboard]
+
+func newBoardCache() *boardCache {
+	return &boardCache{entries: map[string]*cacheEntry[casework.Dashboard]{}, fresh: boardFresh, size: boardCacheSize, computeMax: boardComputeMax}
 }
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, p principal) {
@@ -311,8 +340,12 @@ func (s *Server) setAlertState(r *http.Request, p principal, req alertStateReque
 	if err != nil {
 		return invalidParam("day", "参数 day 应为 2025-03-05 这样的日期")
 	}
-	return s.cases().SetAlertState(r.Context(), p.User, core.AlertState{Community: strings.TrimSpace(req.Community),
+	err = s.cases().SetAlertState(r.Context(), p.User, core.AlertState{Community: strings.TrimSpace(req.Community),
 		Category1: strings.TrimSpace(req.Category1), Day: day, State: req.State, Note: strings.TrimSpace(req.Note)})
+	if err == nil {
+		s.boardCache.reset() // the user sees the decision on the board at once
+	}
+	return err
 }
 
 func (s *Server) handleAlertState(w http.ResponseWriter, r *http.Request, p principal) {

@@ -18,5 +18,6 @@ func (s *Server) cases() *casework.Service {
 // ticketsChanged drops what the caches hold after a change to tickets.
 func (s *Server) ticketsChanged() {
 	s.ratesCache.changed()
+	s.boardCache.changed()
 	s.forgetTasks()
 }

@@ -98,6 +98,7 @@ type Server struct {
 	throttle   *throttle   // of failed sign-ins, set by Handler
 	ratesCache *ratesCache // set by Handler
 	hotCache   *hotCache   // set by Handler
+	boardCache *boardCache // set by Handler
 	dupIndex   *dupIndex   // set by Handler
 	taskCache  taskCache
 	loginAudit auditLimiter // of throttled sign-ins in the audit log
@@ -125,6 +126,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.hotCache == nil {
 		s.hotCache = newHotCache()
+	}
+	if s.boardCache == nil {
+		s.boardCache = newBoardCache()
 	}
 	if s.dupIndex == nil {
 		s.dupIndex = &dupIndex{}
