@@ -19,6 +19,9 @@ type HotIssue struct {
 	First, Last time.Time
 	Tickets     []TicketRef // members, oldest first
 	Communities []string
+	// Category1 and Community are the most common among the members ("" when
+	// none has one): where the corpus map files the issue.
+	Category1, Community string
 }
 
 // TicketRef names a ticket in a list.
@@ -45,6 +48,7 @@ func (s *Service) HotIssues(ctx context.Context, u core.User, from, to time.Time
 	}
 	var docs []hot.Doc
 	refs := map[string]TicketRef{}
+	cat1, comm := map[string]string{}, map[string]string{}
 	err = s.Store.EachTicket(ctx, f, func(t core.Ticket) error {
 		if t.ReceivedAt.IsZero() {
 			return nil
@@ -53,6 +57,7 @@ func (s *Service) HotIssues(ctx context.Context, u core.User, from, to time.Time
 		docs = append(docs, hot.Doc{ID: id, Text: t.Title + "\n" + t.Content, Place: t.Community,
 			Category: t.Category2, Time: t.ReceivedAt, Caller: callerKey(t)})
 		refs[id] = TicketRef{ID: t.ID, Number: t.Number, Title: t.Title}
+		cat1[id], comm[id] = t.Category1, t.Community
 		return nil
 	})
 	if err != nil {
@@ -69,10 +74,13 @@ func (s *Service) HotIssues(ctx context.Context, u core.User, from, to time.Time
 	for i, c := range cl {
 		h := HotIssue{Label: c.Label, Heat: c.Heat, Parts: c.Parts, First: c.First, Last: c.Last}
 		seen := map[string]bool{}
+		cats, comms := map[string]int{}, map[string]int{}
 		for _, id := range c.IDs {
-			r := refs[id]
-			h.Tickets = append(h.Tickets, r)
+			h.Tickets = append(h.Tickets, refs[id])
+			cats[cat1[id]]++
+			comms[comm[id]]++
 		}
+		h.Category1, h.Community = mostCommon(cats), mostCommon(comms)
 		for _, p := range c.Places {
 			if !seen[p] {
 				seen[p] = true
@@ -172,4 +180,16 @@ func (s *Service) Duplicates(ctx context.Context, u core.User, ix *hot.Index, id
 		}
 	}
 	return out, nil
+}
+
+// mostCommon returns the non-empty key of n with the largest count (the
+// first in order on a tie), "" when there is none.
+func mostCommon(n map[string]int) string {
+	best, top := "", 0
+	for k, c := range n {
+		if k != "" && (c > top || c == top && k < best) {
+			best, top = k, c
+		}
+	}
+	return best
 }

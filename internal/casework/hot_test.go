@@ -60,6 +60,9 @@ func TestHotIssues(t *testing.T) {
 					}
 				}
 			}
+			if len(got) > 0 && (got[0].Category1 == "" || got[0].Community == "") {
+				t.Errorf("issue %+v without its category and community", got[0])
+			}
 			if len(got) == 2 && (got[0].Parts.Callers != 6 || got[1].Parts.Callers != 1) {
 				t.Errorf("callers %d and %d, want 6 and 1 (the noise is one caller three times)", got[0].Parts.Callers, got[1].Parts.Callers)
 			}

@@ -243,14 +243,10 @@ func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p p
 	if d.Community != "" {
 		page.Scope = d.Community
 	}
-	b, err := json.Marshal(j)
-	if err != nil {
+	if page.Data, err = jsonBlock(j); err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	// In a <script type="application/json"> block: escape what could end
-	// the block.
-	page.Data = template.JS(strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`).Replace(string(b)))
 	s.render(w, r, http.StatusOK, "dashboard", p, page)
 }
 

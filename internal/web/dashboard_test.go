@@ -82,7 +82,7 @@ func TestHotAPI(t *testing.T) {
 	}{
 		{"the street", "staff", "from=2025-01-01&to=2025-02-28", 200},
 		{"top", "leader", "top=3", 200},
-		{"top too large", "staff", "top=11", 400},
+		{"top too large", "staff", "top=51", 400},
 		{"top not a number", "staff", "top=五", 400},
 		{"an unknown parameter", "staff", "period=2025-01", 400},
 		{"a handler", "hd01", "", 403},
@@ -358,4 +358,31 @@ func TestRiskReport(t *testing.T) {
 	if hd := f.get(t, f.login(t, "hd01"), "/dashboard/report.xlsx"); hd.status != http.StatusForbidden {
 		t.Errorf("hd01: status %d, want 403", hd.status)
 	}
+}
+
+// TestBrowserCorpus: the corpus map draws the period's hot issue in both
+// treemaps, and a click on it opens its first ticket.
+func TestBrowserCorpus(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
+	f := newFixture(t)
+	var ts []core.Ticket
+	for k := 0; k < 3; k++ {
+		ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHW25022000%02d", 10+k), Channel: "12345",
+			ReceivedAt: at(fmt.Sprintf("2025-02-2%d 09:00", k)), Community: "柳荫里社区", Category1: "环境保护", Category2: "噪声污染",
+			CallerPhone: fmt.Sprintf("1390000%04d", k), Title: "柳荫街工地夜间施工噪音", Content: "柳荫街工地夜里十一点还在施工，噪音扰民，影响休息。"})
+	}
+	if _, err := f.store.UpsertTickets(context.Background(), ts, "import"); err != nil {
+		t.Fatal(err)
+	}
+	b.Base = f.srv.URL
+	b.SignIn("/corpus?from=2025-02-01&to=2025-02-28", "staff", testPasswords["staff"], `h1`)
+	for try := 0; try < 50 && strings.Contains(b.Text(`main`), "正在计算"); try++ {
+		time.Sleep(100 * time.Millisecond)
+		b.Visit("/corpus?from=2025-02-01&to=2025-02-28", `h1`)
+	}
+	b.Until("the treemaps are drawn", `document.querySelectorAll('#corpus-category[data-drawn], #corpus-community[data-drawn]').length === 2`)
+	if got := b.Text(`main`); !strings.Contains(got, "噪音") || !strings.Contains(got, "环境保护") {
+		t.Errorf("corpus map: %q", got)
+	}
+	b.Shot("corpus")
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ const (
 	hotFresh      = 10 * time.Minute
 	hotCacheSize  = 64
 	hotComputeMax = 2 * time.Minute
-	hotTop        = 10 // issues kept per board
+	hotTop        = 50 // issues kept per board (the corpus map shows them all)
 )
 
 type hotCache = resultCache[[]casework.HotIssue]
@@ -88,6 +89,8 @@ type hotIssueJSON struct {
 	First       string      `json:"first"`
 	Last        string      `json:"last"`
 	Communities []string    `json:"communities"`
+	Category1   string      `json:"category1"` // the members' most common
+	Community   string      `json:"community"` // the members' most common
 	Members     []memberRef `json:"members"`
 }
 
@@ -104,7 +107,8 @@ func (s *Server) toHotJSON(hs []casework.HotIssue, top int) []hotIssueJSON {
 			break
 		}
 		j := hotIssueJSON{Label: h.Label, Heat: h.Heat, Tickets: h.Parts.Volume, Callers: h.Parts.Callers, Growth: h.Parts.Growth,
-			First: s.formatTime(h.First), Last: s.formatTime(h.Last), Communities: append([]string{}, h.Communities...)}
+			First: s.formatTime(h.First), Last: s.formatTime(h.Last), Communities: append([]string{}, h.Communities...),
+			Category1: h.Category1, Community: h.Community}
 		for _, r := range h.Tickets {
 			j.Members = append(j.Members, memberRef{ID: r.ID, Number: r.Number, Title: r.Title})
 		}
@@ -192,4 +196,43 @@ func (s *Server) dups(ctx context.Context) *hot.Index {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.ix
+}
+
+// corpusPage is the data of /corpus (语料地图).
+type corpusPage struct {
+	From, To string // the period; To inclusive
+	Scope    string
+	Pending  bool // the period's issues are being computed
+	Issues   []hotIssueJSON
+	Data     template.JS
+}
+
+// handleCorpusPage shows the corpus map: the period's hot issues by
+// category and by community, sized by heat.
+func (s *Server) handleCorpusPage(w http.ResponseWriter, r *http.Request, p principal) {
+	from, to, err := s.dashboardPeriod(r.URL.Query())
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	communities, err := s.cases().BoardScope(r.Context(), p.User)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	hs, ready, err := s.hotIssuesReady(r.Context(), p.User, from, to)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	page := corpusPage{From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly), Scope: "全街道",
+		Pending: !ready, Issues: s.toHotJSON(hs, hotTop)}
+	if communities != nil {
+		page.Scope = communities[0]
+	}
+	if page.Data, err = jsonBlock(page.Issues); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "corpus", p, page)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"embed"
 	"fmt"
 	"html/template"
@@ -27,7 +28,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -609,4 +610,14 @@ func (s *Server) duplicateRows(r *http.Request, u core.User, id int64) []duplica
 			Received: s.formatTime(d.Received), Status: d.Status, Score: fmt.Sprintf("%.0f%%", 100*d.Score), Why: strings.Join(why, "；")})
 	}
 	return out
+}
+
+// jsonBlock is v as the content of a <script type="application/json">
+// block: JSON with what could end the block escaped.
+func jsonBlock(v any) (template.JS, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return template.JS(strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`).Replace(string(b))), nil
 }

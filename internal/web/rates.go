@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -397,14 +396,11 @@ func (s *Server) handleRatesPage(w http.ResponseWriter, r *http.Request, p princ
 	for _, per := range res.Periods {
 		chart.Periods = append(chart.Periods, per.ShortLabel())
 	}
-	b, err := json.Marshal(chart)
-	if err != nil {
+	var err error
+	if page.ChartData, err = jsonBlock(chart); err != nil {
 		s.failPage(w, r, err)
 		return
 	}
-	// In a <script type="application/json"> block: escape what could end
-	// the block.
-	page.ChartData = template.JS(strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`).Replace(string(b)))
 	s.render(w, r, http.StatusOK, "rates", p, page)
 }
 

@@ -62,6 +62,7 @@ var matrixQueries = map[string]string{
 	"GET /api/v1/dashboard":      "from=2025-01-01&to=2025-02-28",
 	"GET /api/v1/hot":            "from=2025-01-01&to=2025-02-28",
 	"GET /dashboard/report.xlsx": "from=2025-01-01&to=2025-02-28",
+	"GET /corpus":                "from=2025-01-01&to=2025-02-28",
 }
 
 // matrixForms are the form fields an administrator's POST needs to

@@ -235,6 +235,7 @@ func (s *Server) routeTable() []route {
 		{"GET /dashboard", board, s.page(s.handleDashboardPage)},
 		{"POST /dashboard/alerts", board, s.page(s.handleAlertStateForm)},
 		{"GET /dashboard/report.xlsx", board, s.page(s.handleRiskReport)},
+		{"GET /corpus", board, s.page(s.handleCorpusPage)},
 		{"GET /rates", scoped, s.page(s.handleRatesPage)},
 		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
 		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},
