@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,6 +38,7 @@ const MaxHotTickets = 200_000
 
 // HotIssues returns the top hot issues of the days from..to in u's board
 // scope (Dashboard's): the whole street, or a community worker's community.
+// Labels and titles are raw: show them through MaskHotIssue.
 func (s *Service) HotIssues(ctx context.Context, u core.User, from, to time.Time, top int) ([]HotIssue, error) {
 	communities, err := s.BoardScope(ctx, u)
 	if err != nil {
@@ -192,4 +194,16 @@ func mostCommon(n map[string]int) string {
 		}
 	}
 	return best
+}
+
+// MaskHotIssue returns h as role may see it: its label (made of the
+// members' words) and the members' titles masked as a title is. HotIssues
+// keeps them raw, so that one computation serves every role of a board.
+func (s *Service) MaskHotIssue(role string, h HotIssue) HotIssue {
+	h.Label = s.MaskValue(role, "title", h.Label)
+	h.Tickets = slices.Clone(h.Tickets)
+	for i := range h.Tickets {
+		h.Tickets[i].Title = s.MaskValue(role, "title", h.Tickets[i].Title)
+	}
+	return h
 }

@@ -131,3 +131,19 @@ func TestDuplicates(t *testing.T) {
 	}
 	_ = ids
 }
+
+// TestMaskHotIssue: a hot issue's label and titles show personal data only
+// as the role's dictionary allows.
+func TestMaskHotIssue(t *testing.T) {
+	s, _, _ := newService(t)
+	h := HotIssue{Label: "望春园 · 张三丰电话13812345678", Tickets: []TicketRef{{ID: 1, Number: "N1", Title: "找13812345678的张三丰"}}}
+	got := s.MaskHotIssue(core.RoleLeader, h)
+	for _, v := range []string{got.Label, got.Tickets[0].Title} {
+		if strings.Contains(v, "13812345678") {
+			t.Errorf("leader sees %q", v)
+		}
+	}
+	if h.Tickets[0].Title != "找13812345678的张三丰" {
+		t.Error("MaskHotIssue changed its input")
+	}
+}

@@ -239,7 +239,7 @@ func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p p
 		return
 	}
 	page := dashboardPage{J: j, Change: change(d.Total, d.Previous), YearOn: change(d.Total, d.LastYear), Scope: "全街道",
-		Hot: s.toHotJSON(hs, 5), HotPending: !ready}
+		Hot: s.toHotJSON(p.User.Role, hs, 5), HotPending: !ready}
 	if d.Community != "" {
 		page.Scope = d.Community
 	}
@@ -418,7 +418,7 @@ func (s *Server) handleRiskReport(w http.ResponseWriter, r *http.Request, p prin
 		rep.Clusters = append(rep.Clusters, report.RiskCluster{Category1: c.Category1, Communities: strings.Join(names, "、"),
 			From: c.From, To: c.To, Observed: c.Observed, Expected: c.Expected, P: c.P})
 	}
-	for _, h := range s.toHotJSON(hs, hotTop) {
+	for _, h := range s.toHotJSON(p.User.Role, hs, hotTop) {
 		var nums []string
 		for _, m := range h.Members {
 			nums = append(nums, m.Number)

@@ -100,12 +100,14 @@ type memberRef struct {
 	Title  string `json:"title"`
 }
 
-func (s *Server) toHotJSON(hs []casework.HotIssue, top int) []hotIssueJSON {
+func (s *Server) toHotJSON(role string, hs []casework.HotIssue, top int) []hotIssueJSON {
 	out := []hotIssueJSON{}
+	cases := s.cases()
 	for i, h := range hs {
 		if i == top {
 			break
 		}
+		h = cases.MaskHotIssue(role, h)
 		j := hotIssueJSON{Label: h.Label, Heat: h.Heat, Tickets: h.Parts.Volume, Callers: h.Parts.Callers, Growth: h.Parts.Growth,
 			First: s.formatTime(h.First), Last: s.formatTime(h.Last), Communities: append([]string{}, h.Communities...),
 			Category1: h.Category1, Community: h.Community}
@@ -139,7 +141,7 @@ func (s *Server) handleHot(w http.ResponseWriter, r *http.Request, p principal) 
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.toHotJSON(hs, top))
+	writeJSON(w, http.StatusOK, s.toHotJSON(p.User.Role, hs, top))
 }
 
 // The near-duplicate index (合并到工单 X) holds the tickets of the last
@@ -226,7 +228,7 @@ func (s *Server) handleCorpusPage(w http.ResponseWriter, r *http.Request, p prin
 		return
 	}
 	page := corpusPage{From: from.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly), Scope: "全街道",
-		Pending: !ready, Issues: s.toHotJSON(hs, hotTop)}
+		Pending: !ready, Issues: s.toHotJSON(p.User.Role, hs, hotTop)}
 	if communities != nil {
 		page.Scope = communities[0]
 	}
