@@ -15,6 +15,7 @@ import (
 // period (热点问题), with its heat index (package hot).
 type HotIssue struct {
 	Label       string
+	Problem     string // the phrase the members share (a tag candidate)
 	Heat        float64
 	Parts       hot.HeatParts
 	First, Last time.Time
@@ -74,7 +75,7 @@ func (s *Service) HotIssues(ctx context.Context, u core.User, from, to time.Time
 	}
 	out := make([]HotIssue, len(cl))
 	for i, c := range cl {
-		h := HotIssue{Label: c.Label, Heat: c.Heat, Parts: c.Parts, First: c.First, Last: c.Last}
+		h := HotIssue{Label: c.Label, Problem: c.Problem, Heat: c.Heat, Parts: c.Parts, First: c.First, Last: c.Last}
 		seen := map[string]bool{}
 		cats, comms := map[string]int{}, map[string]int{}
 		for _, id := range c.IDs {
@@ -201,6 +202,7 @@ func mostCommon(n map[string]int) string {
 // keeps them raw, so that one computation serves every role of a board.
 func (s *Service) MaskHotIssue(role string, h HotIssue) HotIssue {
 	h.Label = s.MaskValue(role, "title", h.Label)
+	h.Problem = s.MaskValue(role, "title", h.Problem)
 	h.Tickets = slices.Clone(h.Tickets)
 	for i := range h.Tickets {
 		h.Tickets[i].Title = s.MaskValue(role, "title", h.Tickets[i].Title)

@@ -21,6 +21,7 @@ const (
 	SettingUrgency    = "urgency"    // 紧急程度规则
 	SettingDictionary = "dictionary" // 脱敏字典
 	SettingRates      = "rates"      // 三率口径
+	SettingTags       = "tags"       // 高频问题标签库
 )
 
 // MaxSettingSize bounds the content of one setting version.

@@ -386,3 +386,85 @@ func TestBrowserCorpus(t *testing.T) {
 	}
 	b.Shot("corpus")
 }
+
+// TestTagLibrary: staff accept a hot issue's problem phrase as a tag, the
+// ticket page shows it, and rename, merge and remove change the library
+// (a version of the tags setting each); others may not change it.
+func TestTagLibrary(t *testing.T) {
+	f := newFixture(t)
+	var ts []core.Ticket
+	for k := 0; k < 3; k++ {
+		ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHW25022200%02d", 10+k), Channel: "12345",
+			ReceivedAt: at(fmt.Sprintf("2025-02-2%d 09:00", 2+k)), Community: "柳荫里社区", Category1: "环境保护", Category2: "噪声污染",
+			CallerPhone: fmt.Sprintf("1390000%04d", k), Title: "柳荫街工地夜间施工噪音", Content: "柳荫街工地夜里十一点还在施工，噪音扰民，影响休息。"})
+	}
+	if _, err := f.store.UpsertTickets(context.Background(), ts, "import"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.login(t, "staff")
+	var body string
+	for try := 0; try < 100; try++ {
+		r := f.get(t, c, "/tags")
+		if r.status != http.StatusOK {
+			t.Fatalf("/tags: %d", r.status)
+		}
+		if body = string(r.body); !strings.Contains(body, "正在计算") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	i := strings.Index(body, `name="phrase" value="`)
+	if i < 0 {
+		t.Fatalf("no candidate on %s", body)
+	}
+	phrase := body[i+len(`name="phrase" value="`):]
+	phrase = phrase[:strings.Index(phrase, `"`)]
+	post := func(user string, form url.Values) response {
+		cl := f.login(t, user)
+		form.Set("csrf", csrfToken(sessionOf(t, f, cl)))
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/tags", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return do(t, cl, req)
+	}
+	if r := post("cw01", url.Values{"action": {"accept"}, "phrase": {phrase}}); r.status != http.StatusForbidden {
+		t.Errorf("a community worker changes the library: %d", r.status)
+	}
+	if r := post("staff", url.Values{"action": {"accept"}, "phrase": {phrase}, "name": {"施工噪音"}, "category1": {"环境保护"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("accept: %d %.300s", r.status, r.body)
+	}
+	ticket, _ := f.store.TicketByNumber(context.Background(), "QHW2502220010")
+	page := string(f.get(t, c, fmt.Sprintf("/tickets/%d", ticket.ID)).body)
+	if !strings.Contains(page, `id="library-tags"`) || !strings.Contains(page, "施工噪音") {
+		t.Errorf("the ticket does not show its tag")
+	}
+	steps := []url.Values{
+		{"action": {"rename"}, "tag": {"施工噪音"}, "name": {"夜间施工扰民"}},
+		{"action": {"merge"}, "tag": {"夜间施工扰民"}, "phrase": {"工地噪音"}},
+		{"action": {"accept"}, "phrase": {"工地噪音"}}, // already an alias: refused
+		{"action": {"remove"}, "tag": {"夜间施工扰民"}},
+	}
+	wants := []int{http.StatusSeeOther, http.StatusSeeOther, http.StatusBadRequest, http.StatusSeeOther}
+	// The accepted phrase stays an alias of its renamed tag, and so does the
+	// old name.
+	libs := []string{"夜间施工扰民,环境保护," + phrase + "、施工噪音", "夜间施工扰民,环境保护," + phrase + "、施工噪音、工地噪音", "", ""}
+	for k, form := range steps {
+		r := post("staff", form)
+		if r.status != wants[k] {
+			t.Errorf("step %d %v: %d, want %d", k, form, r.status, wants[k])
+		}
+		content, _, err := f.store.Setting(context.Background(), core.SettingTags)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if libs[k] != "" && !strings.Contains(string(content), libs[k]) {
+			t.Errorf("step %d: library %q, want %q", k, content, libs[k])
+		}
+		if k == 3 && strings.Contains(string(content), "夜间施工扰民") {
+			t.Errorf("removed, still there: %q", content)
+		}
+	}
+	versions, err := f.store.SettingVersions(context.Background(), core.SettingTags, 10)
+	if err != nil || len(versions) != 4 {
+		t.Errorf("%d versions (%v), want 4 (accept, rename, merge, remove)", len(versions), err)
+	}
+}

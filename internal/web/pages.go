@@ -18,6 +18,7 @@ import (
 	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/fieldset"
+	"jiceng/internal/hot"
 )
 
 //go:embed templates
@@ -28,7 +29,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus", "tags"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -398,6 +399,9 @@ type ticketPage struct {
 	// same request (合并到工单 X); CanMerge offers the merge.
 	Duplicates []duplicateRow
 	CanMerge   bool
+	// LibraryTags are the tags of the library (高频问题标签库) the ticket's
+	// text names.
+	LibraryTags []string
 }
 
 // duplicateRow is a probable duplicate with its evidence, as the page
@@ -470,6 +474,11 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	page.Attachments = s.attachmentRows(r, p.User, t.ID)
 	page.Duplicates = s.duplicateRows(r, p.User, t.ID)
 	page.CanMerge = slices.Contains(v.Actions, core.ActionMerge)
+	if lib, err := s.tagLibrary(r.Context()); err == nil {
+		page.LibraryTags = hot.MatchTags(lib, t.Category1, t.Title+"\n"+t.Content)
+	} else {
+		s.Log.Error("tag library", "err", core.ErrorCode(err))
+	}
 	page.CanReveal = contact == nil && v.CanReveal
 	if page.CanReveal {
 		// The phone is checked when offered (the first contact needs it),

@@ -236,6 +236,8 @@ func (s *Server) routeTable() []route {
 		{"POST /dashboard/alerts", board, s.page(s.handleAlertStateForm)},
 		{"GET /dashboard/report.xlsx", board, s.page(s.handleRiskReport)},
 		{"GET /corpus", board, s.page(s.handleCorpusPage)},
+		{"GET /tags", desk, s.page(s.handleTagsPage)},
+		{"POST /tags", desk, s.page(s.handleTagsForm)},
 		{"GET /rates", scoped, s.page(s.handleRatesPage)},
 		{"GET /rates/tickets", scoped, s.page(s.handleRatesTicketsPage)},
 		{"GET /rates/report", scoped, s.page(s.handleRatesReport)},

@@ -23,6 +23,7 @@ import (
 	"jiceng/internal/deid"
 	"jiceng/internal/dispatch"
 	"jiceng/internal/extract"
+	"jiceng/internal/hot"
 	"jiceng/internal/importer"
 	"jiceng/internal/rates"
 	"jiceng/internal/tabfile"
@@ -214,6 +215,25 @@ var settingDefs = []*settingDef{
 			s.ratesCache.reset()
 			return nil
 		}},
+	{Name: core.SettingTags, Title: "高频问题标签库", Accept: ".csv", Ext: ".csv", key: []int{0},
+		Hint:    "CSV（UTF-8），列：标签,一级分类,别名（多个别名用顿号分隔）。也可在“标签库”页从热点问题中接受、改名、合并。",
+		builtin: func() []byte { return hot.WriteTags(nil) }, // an empty library
+		parse: parseReader(func(r io.Reader) ([]hot.Tag, error) {
+			b, err := io.ReadAll(io.LimitReader(r, core.MaxSettingSize))
+			if err != nil {
+				return nil, err
+			}
+			return hot.ReadTags(b)
+		}),
+		table: tagsTable, current: func(s *Server, ctx context.Context) (any, error) { return s.tagLibrary(ctx) }},
+}
+
+func tagsTable(v any) settingTable {
+	t := settingTable{Columns: []string{"标签", "一级分类", "别名"}}
+	for _, tg := range v.([]hot.Tag) {
+		t.Rows = append(t.Rows, []string{tg.Name, tg.Category1, strings.Join(tg.Aliases, "、")})
+	}
+	return t
 }
 
 // settingTitle is the Chinese name of setting name (the name itself when
