@@ -134,19 +134,27 @@ func TestBrowserDashboard(t *testing.T) {
 	b.Shot("dashboard-community")
 }
 
-// TestDashboardHotIssues: the board lists the period's hot issue with its
-// tickets, to the street and to the community it is in, not to another.
-func TestDashboardHotIssues(t *testing.T) {
-	f := newFixture(t)
+// addNoise adds a hot issue to the fixture: three residents of 柳荫里社区
+// on three days from 2025-02-20+day reporting the same night works,
+// numbered QHW25022<day>000 + 10, 11, 12.
+func addNoise(t *testing.T, f *fixture, day int) {
+	t.Helper()
 	var ts []core.Ticket
 	for k := 0; k < 3; k++ {
-		ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHW25022000%02d", 10+k), Channel: "12345",
-			ReceivedAt: at(fmt.Sprintf("2025-02-2%d 09:00", k)), Community: "柳荫里社区", Category1: "环境保护", Category2: "噪声污染",
+		ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHW25022%d00%02d", day, 10+k), Channel: "12345",
+			ReceivedAt: at(fmt.Sprintf("2025-02-2%d 09:00", day+k)), Community: "柳荫里社区", Category1: "环境保护", Category2: "噪声污染",
 			CallerPhone: fmt.Sprintf("1390000%04d", k), Title: "柳荫街工地夜间施工噪音", Content: "柳荫街工地夜里十一点还在施工，噪音扰民，影响休息。"})
 	}
 	if _, err := f.store.UpsertTickets(context.Background(), ts, "import"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestDashboardHotIssues: the board lists the period's hot issue with its
+// tickets, to the street and to the community it is in, not to another.
+func TestDashboardHotIssues(t *testing.T) {
+	f := newFixture(t)
+	addNoise(t, f, 0)
 	for _, tt := range []struct {
 		user string
 		sees bool
@@ -365,15 +373,7 @@ func TestRiskReport(t *testing.T) {
 func TestBrowserCorpus(t *testing.T) {
 	b := browsertest.New(t) // first: skipped in -short or without a browser
 	f := newFixture(t)
-	var ts []core.Ticket
-	for k := 0; k < 3; k++ {
-		ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHW25022000%02d", 10+k), Channel: "12345",
-			ReceivedAt: at(fmt.Sprintf("2025-02-2%d 09:00", k)), Community: "柳荫里社区", Category1: "环境保护", Category2: "噪声污染",
-			CallerPhone: fmt.Sprintf("1390000%04d", k), Title: "柳荫街工地夜间施工噪音", Content: "柳荫街工地夜里十一点还在施工，噪音扰民，影响休息。"})
-	}
-	if _, err := f.store.UpsertTickets(context.Background(), ts, "import"); err != nil {
-		t.Fatal(err)
-	}
+	addNoise(t, f, 0)
 	b.Base = f.srv.URL
 	b.SignIn("/corpus?from=2025-02-01&to=2025-02-28", "staff", testPasswords["staff"], `h1`)
 	for try := 0; try < 50 && strings.Contains(b.Text(`main`), "正在计算"); try++ {
@@ -392,15 +392,7 @@ func TestBrowserCorpus(t *testing.T) {
 // (a version of the tags setting each); others may not change it.
 func TestTagLibrary(t *testing.T) {
 	f := newFixture(t)
-	var ts []core.Ticket
-	for k := 0; k < 3; k++ {
-		ts = append(ts, core.Ticket{Number: fmt.Sprintf("QHW25022200%02d", 10+k), Channel: "12345",
-			ReceivedAt: at(fmt.Sprintf("2025-02-2%d 09:00", 2+k)), Community: "柳荫里社区", Category1: "环境保护", Category2: "噪声污染",
-			CallerPhone: fmt.Sprintf("1390000%04d", k), Title: "柳荫街工地夜间施工噪音", Content: "柳荫街工地夜里十一点还在施工，噪音扰民，影响休息。"})
-	}
-	if _, err := f.store.UpsertTickets(context.Background(), ts, "import"); err != nil {
-		t.Fatal(err)
-	}
+	addNoise(t, f, 2)
 	c := f.login(t, "staff")
 	var body string
 	for try := 0; try < 100; try++ {

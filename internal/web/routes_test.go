@@ -206,16 +206,7 @@ func TestRouteMatrix(t *testing.T) {
 						if method != http.MethodPost {
 							r = send(path)
 						} else {
-							form := url.Values{"csrf": {csrf[u.name]}}
-							for k, v := range matrixForms[rt.pattern] {
-								form[k] = v
-							}
-							req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(form.Encode()))
-							if err != nil {
-								t.Fatal(err)
-							}
-							req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-							r = do(t, c, req)
+							r = postMatrixForm(t, f, c, path, csrf[u.name], matrixForms[rt.pattern])
 						}
 						_, formed := matrixForms[rt.pattern]
 						switch {
@@ -288,16 +279,7 @@ func TestRouteMatrix(t *testing.T) {
 							req.Header.Set("Content-Type", "application/json")
 							r = do(t, c, req)
 						case method == http.MethodPost:
-							form := url.Values{"csrf": {csrf[u.name]}}
-							for k, v := range matrixForms[rt.pattern] {
-								form[k] = v
-							}
-							req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(form.Encode()))
-							if err != nil {
-								t.Fatal(err)
-							}
-							req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-							r = do(t, c, req)
+							r = postMatrixForm(t, f, c, path, csrf[u.name], matrixForms[rt.pattern])
 							if r.status == http.StatusSeeOther {
 								r.status = http.StatusOK // back to the board
 							}
@@ -377,6 +359,21 @@ func TestRouteMatrix(t *testing.T) {
 			signIn() // signing out ended the sessions
 		}
 	}
+}
+
+// postMatrixForm posts the form fields with the user's form token.
+func postMatrixForm(t *testing.T, f *fixture, c *http.Client, path, csrf string, fields url.Values) response {
+	t.Helper()
+	form := url.Values{"csrf": {csrf}}
+	for k, v := range fields {
+		form[k] = v
+	}
+	req, err := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return do(t, c, req)
 }
 
 // sendMatrix sends one request of the matrix: a GET, or a POST with the

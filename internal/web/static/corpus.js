@@ -27,25 +27,8 @@
       } },
       series: [{ type: 'treemap', data: tree(key), roam: false, nodeClick: false, breadcrumb: { show: false },
         width: '96%', height: '92%', top: 8, label: { show: true, overflow: 'break' },
-        upperLabel: { show: true, height: 22, color: '#fff' },
+        upperLabel: { show: true, height: 22, color: '#333' },
         levels: [{}, { itemStyle: { borderColor: '#fff', borderWidth: 3, gapWidth: 2 } }, { itemStyle: { gapWidth: 1 } }] }]
-    });
-    return Object.keys(groups).map(function (g) {
-      return { name: g, children: groups[g] };
-    });
-  };
-  var draw = function (id, key) {
-    var node = document.getElementById(id);
-    if (!node) { return; }
-    var c = echarts.init(node);
-    c.setOption({
-      animation: false,
-      tooltip: { formatter: function (p) {
-        var h = p.data && p.data.issue;
-        return h ? h.label + '<br>热度 ' + h.heat + '　工单 ' + h.tickets + ' 件　来电人 ' + h.callers : p.name;
-      } },
-      series: [{ type: 'treemap', data: tree(key), roam: false, nodeClick: false, breadcrumb: { show: false },
-        width: '96%', height: '92%', top: 8, upperLabel: { show: true, height: 22 } }]
     });
     // Tests wait for the drawing to end (labels come last).
     c.on('finished', function () { node.setAttribute('data-drawn', '1'); });
