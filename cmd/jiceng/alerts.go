@@ -26,21 +26,10 @@ func runAlerts(_ context.Context, e *env, args []string) error {
                                        输出各方法的灵敏度、特异度和发现天数
 方法（-detector）：` + detectorNames() + `，默认 ` + alert.Default + `
 运行 jiceng alerts 子命令 -h 查看参数。`
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, usageText)
-		return errUsage
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(e.stderr, usageText)
-		return nil
-	case "backtest":
-		return alertsBacktest(e, args[1:])
-	case "eval":
-		return alertsEval(e, args[1:])
-	}
-	fmt.Fprintf(e.stderr, "jiceng alerts: 未知子命令 %q（可选 backtest、eval）\n", args[0])
-	return errUsage
+	return runSubcommand(e, "alerts", usageText, args, []subcommand{
+		{"backtest", func(args []string) error { return alertsBacktest(e, args) }},
+		{"eval", func(args []string) error { return alertsEval(e, args) }},
+	})
 }
 
 func detectorNames() string {

@@ -25,22 +25,40 @@ func runClassify(ctx context.Context, e *env, args []string) error {
   predict  -model MODEL -in FILE -text COL[,COL...] -id COL     批量分类，CSV 输出 id,label,score
   eval     -in FILE -text COL[,COL...] -label COL -folds 5      交叉验证：各类精确率/召回率/F1、宏平均 F1、混淆矩阵
 运行 jiceng classify 子命令 -h 查看参数。`
+	return runSubcommand(e, "classify", usageText, args, []subcommand{
+		{"train", func(args []string) error { return classifyTrain(ctx, e, args) }},
+		{"predict", func(args []string) error { return classifyPredict(e, args) }},
+		{"eval", func(args []string) error { return classifyEval(e, args) }},
+	})
+}
+
+// subcommand is one subcommand of a command with several (classify,
+// alerts).
+type subcommand struct {
+	name string
+	run  func(args []string) error
+}
+
+// runSubcommand runs the subcommand args[0] of command name, or prints its
+// usage: for -h, or (as a usage error) for no or an unknown subcommand.
+func runSubcommand(e *env, name, usage string, args []string, subs []subcommand) error {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, usageText)
+		fmt.Fprintln(e.stderr, usage)
 		return errUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(e.stderr, usageText)
+		fmt.Fprintln(e.stderr, usage)
 		return nil
-	case "train":
-		return classifyTrain(ctx, e, args[1:])
-	case "predict":
-		return classifyPredict(e, args[1:])
-	case "eval":
-		return classifyEval(e, args[1:])
 	}
-	fmt.Fprintf(e.stderr, "jiceng classify: 未知子命令 %q（可选 train、predict、eval）\n", args[0])
+	var names []string
+	for _, sc := range subs {
+		if sc.name == args[0] {
+			return sc.run(args[1:])
+		}
+		names = append(names, sc.name)
+	}
+	fmt.Fprintf(e.stderr, "jiceng %s: 未知子命令 %q（可选 %s）\n", name, args[0], strings.Join(names, "、"))
 	return errUsage
 }
 
