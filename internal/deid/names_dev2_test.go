@@ -52,35 +52,13 @@ func loadNamesDev2(t *testing.T) []realtext.Message {
 // which it prints (-real.show); it fails below namesDev2Floor.
 func TestNamesDev2(t *testing.T) {
 	ms := loadNamesDev2(t)
-	types := []string{"PERSON"}
-	var ps []realtext.PRF
-	var errs []string
-	for _, m := range ms {
-		for _, field := range []string{"title", "detail"} {
-			text := m.Field(field)
-			var g, p []realtext.Span
-			for _, s := range m.SpansOf(types...) {
-				if s.Field == field {
-					g = append(g, s)
-				}
-			}
-			for _, s := range deid.Spans(text) {
-				if s.Type == deid.Person {
-					p = append(p, realtext.Span{Field: field, Type: "PERSON", Start: s.Start, End: s.End, Text: s.Text})
-				}
-			}
-			ps = realtext.Sum(ps, realtext.SpanScore(g, p, types, true))
-			errs = append(errs, spanErrors(m.ID, text, g, p)...)
+	ps, errs := scoreSpans(ms, []string{"PERSON"}, func(t deid.Type) string {
+		if t == deid.Person {
+			return "PERSON"
 		}
-	}
-	t.Logf("names_dev2, %d messages:\n%s", len(ms), realtext.Report(ps[:1]))
-	for i, e := range errs {
-		if i >= *realShow {
-			t.Logf("… %d more errors", len(errs)-i)
-			break
-		}
-		t.Log(e)
-	}
+		return ""
+	})
+	logScores(t, "names_dev2", len(ms), ps[:1], errs)
 	if p := ps[0]; p.Precision() < namesDev2Floor[0] || p.Recall() < namesDev2Floor[1] {
 		t.Errorf("PERSON: P %.3f R %.3f, floor P %.2f R %.2f", p.Precision(), p.Recall(), namesDev2Floor[0], namesDev2Floor[1])
 	}

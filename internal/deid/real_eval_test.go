@@ -41,40 +41,16 @@ func TestRealPersonalData(t *testing.T) {
 	}
 	for _, split := range []string{"dev", "test"} {
 		ms := realtext.Split(all, split)
-		// Spans are scored message by message: their keys (field and
-		// offsets) are only unique within a message.
-		var ps []realtext.PRF
-		var errs []string
-		for _, m := range ms {
-			for _, field := range []string{"title", "detail"} {
-				text := m.Field(field)
-				var g, p []realtext.Span
-				for _, s := range m.SpansOf(realTypes...) {
-					if s.Field == field {
-						g = append(g, s)
-					}
-				}
-				for _, s := range deid.Spans(text) {
-					typ := string(s.Type)
-					if s.Type == deid.Address {
-						typ = "BUILDING"
-					}
-					p = append(p, realtext.Span{Field: field, Type: typ, Start: s.Start, End: s.End, Text: s.Text})
-				}
-				ps = realtext.Sum(ps, realtext.SpanScore(g, p, realTypes, true))
-				if split == *realSplit {
-					errs = append(errs, spanErrors(m.ID, text, g, p)...)
-				}
+		ps, errs := scoreSpans(ms, realTypes, func(t deid.Type) string {
+			if t == deid.Address {
+				return "BUILDING"
 			}
+			return string(t)
+		})
+		if split != *realSplit {
+			errs = nil
 		}
-		t.Logf("%s split, %d messages:\n%s", split, len(ms), realtext.Report(ps))
-		for i, e := range errs {
-			if i >= *realShow {
-				t.Logf("… %d more errors", len(errs)-i)
-				break
-			}
-			t.Log(e)
-		}
+		logScores(t, split+" split", len(ms), ps, errs)
 		for _, p := range ps {
 			f, ok := realFloors[split][p.Type]
 			if !ok {
@@ -84,6 +60,46 @@ func TestRealPersonalData(t *testing.T) {
 				t.Errorf("%s %s: P %.3f R %.3f, floor P %.2f R %.2f", split, p.Type, p.Precision(), p.Recall(), f[0], f[1])
 			}
 		}
+	}
+}
+
+// scoreSpans scores the spans Spans finds in the title and detail of each
+// message against the gold spans of types, message by message (span keys,
+// field and offsets, are only unique within a message); typeOf names a
+// found span's gold type ("" leaves it out). It returns the scores and the
+// errors of every field.
+func scoreSpans(ms []realtext.Message, types []string, typeOf func(deid.Type) string) (ps []realtext.PRF, errs []string) {
+	for _, m := range ms {
+		for _, field := range []string{"title", "detail"} {
+			text := m.Field(field)
+			var g, p []realtext.Span
+			for _, s := range m.SpansOf(types...) {
+				if s.Field == field {
+					g = append(g, s)
+				}
+			}
+			for _, s := range deid.Spans(text) {
+				if typ := typeOf(s.Type); typ != "" {
+					p = append(p, realtext.Span{Field: field, Type: typ, Start: s.Start, End: s.End, Text: s.Text})
+				}
+			}
+			ps = realtext.Sum(ps, realtext.SpanScore(g, p, types, true))
+			errs = append(errs, spanErrors(m.ID, text, g, p)...)
+		}
+	}
+	return ps, errs
+}
+
+// logScores logs a sample's scores and up to -real.show of its errors.
+func logScores(t *testing.T, what string, n int, ps []realtext.PRF, errs []string) {
+	t.Helper()
+	t.Logf("%s, %d messages:\n%s", what, n, realtext.Report(ps))
+	for i, e := range errs {
+		if i >= *realShow {
+			t.Logf("… %d more errors", len(errs)-i)
+			break
+		}
+		t.Log(e)
 	}
 }
 
