@@ -241,20 +241,7 @@ func conflict(a, b *features) bool {
 // candidates returns the indexed tickets sharing the most indexed sketch
 // hashes with f (at most MaxCandidates), skipping position self.
 func (ix *Index) candidates(f *features, s *scratch, self int) []uint32 {
-	if len(s.count) < len(ix.ids) {
-		s.count = make([]uint8, len(ix.ids))
-	}
-	s.touched = s.touched[:0]
-	for _, h := range f.sk[:min(len(f.sk), ix.o.Postings)] {
-		for _, i := range ix.post[h] {
-			if s.count[i] == 0 {
-				s.touched = append(s.touched, i)
-			}
-			if s.count[i] < 255 {
-				s.count[i]++
-			}
-		}
-	}
+	ix.countPostings(f, s)
 	var hist [256]int
 	for _, i := range s.touched {
 		hist[s.count[i]]++

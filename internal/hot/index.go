@@ -245,9 +245,9 @@ func (ix *Index) Similar(d Doc, k int) []Match {
 	return ms
 }
 
-// similar is Similar under the read lock: self, if not negative, is the
-// query's own position in the index.
-func (ix *Index) similar(f *features, id string, k int, s *scratch, self int) []Match {
+// countPostings counts, in s.count, the indexed sketch hashes each indexed
+// ticket shares with f, listing the tickets counted in s.touched.
+func (ix *Index) countPostings(f *features, s *scratch) {
 	if len(s.count) < len(ix.ids) {
 		s.count = make([]uint8, len(ix.ids)+len(ix.ids)/4)
 	}
@@ -262,6 +262,12 @@ func (ix *Index) similar(f *features, id string, k int, s *scratch, self int) []
 			}
 		}
 	}
+}
+
+// similar is Similar under the read lock: self, if not negative, is the
+// query's own position in the index.
+func (ix *Index) similar(f *features, id string, k int, s *scratch, self int) []Match {
+	ix.countPostings(f, s)
 	// The candidates sharing the most postings first; ties in index order.
 	var byCount [256][]uint32
 	for _, i := range s.touched {

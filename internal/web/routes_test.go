@@ -286,17 +286,9 @@ func TestRouteMatrix(t *testing.T) {
 						default:
 							r = send(path)
 						}
-						if !u.board {
-							if r.status != http.StatusForbidden {
-								t.Fatalf("status %d, want 403", r.status)
-							}
-							noTickets(t, r, nil)
+						if !allowedOrRefused(t, r, u.board, u.sees) { // the hot issues name tickets of the board's scope only
 							return
 						}
-						if r.status != http.StatusOK {
-							t.Fatalf("status %d, want 200: %.300s", r.status, r.body)
-						}
-						noTickets(t, r, u.sees) // the hot issues name tickets of the board's scope only
 						// 柳荫里社区 has a fixture ticket in the period: on
 						// the street's board, not on 望春园社区's.
 						if whole := u.name == "admin" || u.name == "staff" || u.name == "leader"; method == http.MethodGet && strings.Contains(path, "dashboard") && !strings.HasSuffix(rt.pattern, ".xlsx") && whole != bytes.Contains(r.body, []byte("柳荫里社区")) {
@@ -307,17 +299,7 @@ func TestRouteMatrix(t *testing.T) {
 						if strings.HasPrefix(path, "/tickets/export") && r.status == http.StatusSeeOther {
 							r = f.exported(t, c, path) // the file of the job it started
 						}
-						if !u.reads {
-							if r.status != http.StatusForbidden {
-								t.Fatalf("status %d, want 403", r.status)
-							}
-							noTickets(t, r, nil)
-							return
-						}
-						if r.status != http.StatusOK {
-							t.Fatalf("status %d, want 200: %.300s", r.status, r.body)
-						}
-						noTickets(t, r, u.sees)
+						allowedOrRefused(t, r, u.reads, u.sees)
 					case ticketID:
 						// POSTs: an action the role may take and one it may not
 						// (the refusal must not tell a missing ticket apart).
@@ -359,6 +341,24 @@ func TestRouteMatrix(t *testing.T) {
 			signIn() // signing out ended the sessions
 		}
 	}
+}
+
+// allowedOrRefused checks a route the user may use (200, tickets of sees
+// only) or may not (403, no ticket); it reports whether the user may.
+func allowedOrRefused(t *testing.T, r response, may bool, sees []string) bool {
+	t.Helper()
+	if !may {
+		if r.status != http.StatusForbidden {
+			t.Fatalf("status %d, want 403", r.status)
+		}
+		noTickets(t, r, nil)
+		return false
+	}
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d, want 200: %.300s", r.status, r.body)
+	}
+	noTickets(t, r, sees)
+	return true
 }
 
 // postMatrixForm posts the form fields with the user's form token.
