@@ -20,7 +20,7 @@ const (
 	Effective  Validity = "有效"
 	Repealed   Validity = "废止"
 	Superseded Validity = "被替代" // replaced by Document.SupersededBy
-	Expired    Validity = "失效"   // its period of validity has ended
+	Expired    Validity = "失效"  // its period of validity has ended
 )
 
 // Document is one policy document.
