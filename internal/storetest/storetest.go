@@ -91,6 +91,7 @@ func Run(t *testing.T, open Opener) {
 		{"ImportMappings", testImportMappings},
 		{"DayCounts", testDayCounts},
 		{"AlertStates", testAlertStates},
+		{"TicketPoints", testTicketPoints},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

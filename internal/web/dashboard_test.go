@@ -113,6 +113,44 @@ func TestBrowserDashboard(t *testing.T) {
 	b.Base = f.srv.URL
 	b.SignIn("/dashboard?from=2025-01-01&to=2025-02-28", "staff", testPasswords["staff"], `#trend-chart`)
 	b.Until("the charts and the map are drawn", `['trend', 'category', 'community', 'heat', 'map'].every(function (c) { return document.querySelector('#' + c + '-chart canvas') !== null; })`)
+	// Fixture ticket 1 has coordinates: a point on the map.
+	b.Until("the tickets' points are on the map", `(function () {
+		var c = echarts.getInstanceByDom(document.getElementById('map-chart'));
+		var s = c && c.getOption().series;
+		return !document.getElementById('map-points-note').hidden && s && s.length === 2 && s[1].data.length === 1;
+	})()`)
+	if got := b.Text(`#map-points-note`); !strings.Contains(got, "1 件") {
+		t.Errorf("points note: %q", got)
+	}
+	// A click on the point opens its ticket; a click on a community its
+	// tickets.
+	click := func(what string, lng, lat float64) {
+		t.Helper()
+		xy := b.Eval(fmt.Sprintf(`(function () {
+			var n = document.getElementById('map-chart');
+			n.scrollIntoView({ block: 'center' });
+			var r = n.getBoundingClientRect();
+			var p = echarts.getInstanceByDom(n).convertToPixel({ geoIndex: 0 }, [%v, %v]);
+			return (r.left + p[0]) + ',' + (r.top + p[1]);
+		})()`, lng, lat))
+		var x, y float64
+		if _, err := fmt.Sscanf(xy, "%g,%g", &x, &y); err != nil {
+			t.Fatalf("%s: pixel %q: %v", what, xy, err)
+		}
+		b.Load(what, chromedp.MouseClickXY(x, y))
+	}
+	click("open the point's ticket", 116.3312, 40.0321)
+	if got := b.Text(`main`); !strings.Contains(got, fixtureNumbers["1"]) {
+		t.Errorf("the point opened %q", got)
+	}
+	b.Visit("/dashboard?from=2025-01-01&to=2025-02-28", `#trend-chart`)
+	b.Until("the map is drawn again", `!document.getElementById('map-points-note').hidden`)
+	click("open a community's tickets", 116.345, 40.035)
+	if got := b.Text(`main`); !strings.Contains(got, fixtureNumbers["2"]) || strings.Contains(got, fixtureNumbers["1"]) {
+		t.Errorf("柳荫里社区's tickets: %q", got)
+	}
+	b.Visit("/dashboard?from=2025-01-01&to=2025-02-28", `#trend-chart`)
+	b.Until("the charts are drawn again", `document.querySelector('#map-chart canvas') !== null`)
 	if got := b.Text(`section.cards`); !strings.Contains(got, "受理工单") || !strings.Contains(got, "3") {
 		t.Errorf("cards: %q", got)
 	}

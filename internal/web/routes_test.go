@@ -61,6 +61,7 @@ var matrixQueries = map[string]string{
 	"GET /dashboard":             "from=2025-01-01&to=2025-02-28",
 	"GET /api/v1/dashboard":      "from=2025-01-01&to=2025-02-28",
 	"GET /api/v1/hot":            "from=2025-01-01&to=2025-02-28",
+	"GET /api/v1/points":         "from=2025-01-01&to=2025-02-28",
 	"GET /dashboard/report.xlsx": "from=2025-01-01&to=2025-02-28",
 	"GET /corpus":                "from=2025-01-01&to=2025-02-28",
 }

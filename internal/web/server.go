@@ -269,6 +269,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/dashboard", board, s.api(s.handleDashboard)},
 		{"GET /api/v1/hot", board, s.api(s.handleHot)},
 		{"GET /api/v1/boundaries", board, s.api(s.handleBoundaries)},
+		{"GET /api/v1/points", board, s.api(s.handlePoints)},
 		{"POST /api/v1/alerts", board, s.api(s.handleAlertState)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
 		{"GET /api/v1/deadlines", scoped, s.api(s.handleDeadlines)},

@@ -76,23 +76,55 @@
       d.communities.forEach(function (c) { byName[c.name] = c; });
       var alerts = {};
       d.alerts.forEach(function (a) { if (a.community) { alerts[a.community] = (alerts[a.community] || 0) + 1; } });
+      // The tickets with coordinates, as points over the communities.
+      var points = [];
+      var drawn = {}; // the communities' data as drawn, by name
       var draw = function (measure) {
         var data = geo.features.map(function (f) {
           var n = f.properties.name, c = byName[n] || { n: 0, previous: 0 };
           var v = measure === 'alerts' ? (alerts[n] || 0) : measure === 'change' ? c.n - c.previous : c.n;
           return { name: n, value: v, n: c.n, previous: c.previous, alerts: alerts[n] || 0, tickets: c.tickets };
         });
+        data.forEach(function (x) { drawn[x.name] = x; });
         var vals = data.map(function (x) { return x.value; });
+        var shown = document.getElementById('map-points').checked ? points : [];
         m.setOption({
-          tooltip: { formatter: function (p) { var x = p.data || {}; return p.name + '<br>工单 ' + (x.n || 0) + ' 件（上一时段 ' + (x.previous || 0) + '）' + (x.alerts ? '<br>风险预警 ' + x.alerts + ' 条' : ''); } },
-          visualMap: { min: Math.min.apply(null, vals.concat([0])), max: Math.max.apply(null, vals.concat([1])), calculable: true, left: 10, bottom: 10 },
-          series: [{ type: 'map', map: 'street', roam: true, data: data,
-            label: { show: true, formatter: function (p) { var x = p.data || {}; return p.name + (x.alerts ? '\n⚠' + x.alerts : ''); } } }]
+          tooltip: { formatter: function (p) {
+            var x = p.data || {};
+            if (p.seriesType === 'scatter') { return x.number + '<br>' + named(x.category1) + ' · ' + x.status + '<br>' + x.received_at.slice(0, 16).replace('T', ' '); }
+            return p.name + '<br>工单 ' + (x.n || 0) + ' 件（上一时段 ' + (x.previous || 0) + '）' + (x.alerts ? '<br>风险预警 ' + x.alerts + ' 条' : '');
+          } },
+          animation: false,
+          // The map series colours the geo component's regions; the
+          // labels are the geo's, with the alerts of each community.
+          geo: { map: 'street', roam: true, label: { show: true, color: '#1b1b1b', textBorderColor: '#fff', textBorderWidth: 2 },
+            regions: data.map(function (x) { return { name: x.name, label: { formatter: x.name + (x.alerts ? '\n⚠' + x.alerts : '') } }; }) },
+          visualMap: { seriesIndex: 0, min: Math.min.apply(null, vals.concat([0])), max: Math.max.apply(null, vals.concat([1])), calculable: true, left: 10, bottom: 10 },
+          series: [
+            { type: 'map', geoIndex: 0, data: data },
+            { type: 'scatter', coordinateSystem: 'geo', symbolSize: 7, itemStyle: { color: '#c1121f', borderColor: '#fff', borderWidth: 1, opacity: 0.85 },
+              data: shown.map(function (q) { return { value: [q.lng, q.lat], number: q.number, id: q.id, category1: q.category1, status: q.status, received_at: q.received_at }; }) }
+          ]
         }, true);
       };
+      var measure = document.getElementById('map-measure');
       draw('n');
-      document.getElementById('map-measure').addEventListener('change', function (e) { draw(e.target.value); });
-      m.on('click', function (e) { open(e.data && e.data.tickets); });
+      measure.addEventListener('change', function () { draw(measure.value); });
+      document.getElementById('map-points').addEventListener('change', function () { draw(measure.value); });
+      fetch('/api/v1/points?from=' + d.from + '&to=' + d.to, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : null; }).then(function (p) {
+        if (!p) { return; }
+        points = p.points;
+        var note = document.getElementById('map-points-note');
+        note.textContent = p.points.length === 0 ? '本时段的工单没有坐标。' : '点位为本时段有坐标的工单' + (p.capped ? '中最新的 ' + p.max + ' 件' : ' ' + p.points.length + ' 件') + '，点击打开工单。';
+        note.hidden = false;
+        draw(measure.value);
+      });
+      m.on('click', function (e) {
+        if (e.seriesType === 'scatter') { open(e.data && '/tickets/' + e.data.id); return; }
+        // A community: the map series' item, or the geo's region.
+        var x = e.data || drawn[e.name];
+        open(x && x.tickets);
+      });
     });
   }
 })();
