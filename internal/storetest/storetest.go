@@ -92,6 +92,7 @@ func Run(t *testing.T, open Opener) {
 		{"DayCounts", testDayCounts},
 		{"AlertStates", testAlertStates},
 		{"TicketPoints", testTicketPoints},
+		{"PolicyFiles", testPolicyFiles},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
