@@ -3,10 +3,12 @@ package casework
 import (
 	"cmp"
 	"context"
+	"errors"
 	"maps"
 	"math"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"jiceng/internal/alert"
@@ -154,25 +156,58 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 	q := func(from, to int, by core.CountBy) core.CountQuery {
 		return core.CountQuery{From: core.DayStart(from), To: core.DayStart(to), Communities: communities, By: by}
 	}
-	// The trend with the period before and the same days a year before (52
-	// weeks, so that weekdays match), by day.
+	// The reads, in parallel: the trend with the period before and the
+	// same days a year before (52 weeks, so that weekdays match) by day, the
+	// categories and communities of the period and the one before, the
+	// hours, and each community × category by day over the detector's
+	// history (alertHistory days) for the alerts. A period that fits in the
+	// alerts' days (30 days) has its trend and shares summed from their rows.
 	yearFrom := fromDay - 364
-	rows, err := cs.DayCounts(ctx, q(fromDay-n, toDay, core.ByDay))
-	if err != nil {
+	alertFrom := toDay - alertHistory
+	fromAlerts := fromDay-n >= alertFrom
+	var (
+		alertRows, trend, lastYear, current, previous []core.DayCount
+		hours                                         []core.HourCount
+		states                                        []core.AlertState
+	)
+	var reads []func(context.Context) error
+	read := func(dst *[]core.DayCount, from, to int, by core.CountBy) {
+		reads = append(reads, func(ctx context.Context) (err error) {
+			*dst, err = cs.DayCounts(ctx, q(from, to, by))
+			return err
+		})
+	}
+	read(&alertRows, alertFrom, toDay, core.ByDay|core.ByCommunity|core.ByCategory1)
+	if !fromAlerts {
+		read(&trend, fromDay-n, toDay, core.ByDay)
+		read(&current, fromDay, toDay, core.ByCommunity|core.ByCategory1)
+		read(&previous, fromDay-n, fromDay, core.ByCommunity|core.ByCategory1)
+	}
+	if yearFrom < fromDay-n { // the part of the year before the trend's read has not
+		read(&lastYear, yearFrom, min(yearFrom+n, fromDay-n), core.ByDay)
+	}
+	reads = append(reads, func(ctx context.Context) (err error) {
+		hours, err = cs.HourCounts(ctx, q(fromDay, toDay, 0))
+		return err
+	})
+	if as, ok := s.Store.(core.AlertStore); ok {
+		reads = append(reads, func(ctx context.Context) (err error) {
+			states, err = as.AlertStates(ctx, q(toDay-DismissMemory, toDay, 0))
+			return err
+		})
+	}
+	if err := inParallel(ctx, reads); err != nil {
 		return Dashboard{}, err
 	}
-	if yearFrom < fromDay-n { // the part of the year before the first read has not
-		ly, err := cs.DayCounts(ctx, q(yearFrom, min(yearFrom+n, fromDay-n), core.ByDay))
-		if err != nil {
-			return Dashboard{}, err
-		}
-		rows = append(ly, rows...)
+	if fromAlerts {
+		trend, current, previous = sumAlertRows(alertRows, fromDay, toDay, n)
 	}
+
 	d.Days = make([]DayPoint, n)
 	for i := range d.Days {
 		d.Days[i].Day = core.DayStart(fromDay + i)
 	}
-	for _, r := range rows {
+	for _, r := range append(lastYear, trend...) {
 		day := core.StreetDay(r.Day)
 		if day >= fromDay {
 			d.Total += r.N
@@ -196,14 +231,10 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 		return sh
 	}
 	for _, part := range []struct {
-		from, to int
+		rows     []core.DayCount
 		previous bool
-	}{{fromDay, toDay, false}, {fromDay - n, fromDay, true}} {
-		rows, err := cs.DayCounts(ctx, q(part.from, part.to, core.ByCommunity|core.ByCategory1))
-		if err != nil {
-			return Dashboard{}, err
-		}
-		for _, r := range rows {
+	}{{current, false}, {previous, true}} {
+		for _, r := range part.rows {
 			c, m := share(cats, r.Category1), share(coms, r.Community)
 			if part.previous {
 				c.Previous += r.N
@@ -216,23 +247,14 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 	}
 	d.Categories, d.Communities = sortShares(cats), sortShares(coms)
 
-	hours, err := cs.HourCounts(ctx, q(fromDay, toDay, 0))
-	if err != nil {
-		return Dashboard{}, err
-	}
 	for _, h := range hours {
 		d.Heat[h.Weekday][h.Hour] += h.N
 	}
 
 	// The alerts: each community × category by day over the detector's
 	// history, and each category over the whole street.
-	alertFrom := toDay - alertHistory
-	rows, err = cs.DayCounts(ctx, q(alertFrom, toDay, core.ByDay|core.ByCommunity|core.ByCategory1))
-	if err != nil {
-		return Dashboard{}, err
-	}
 	series := map[seriesKey][]float64{}
-	for _, r := range rows {
+	for _, r := range alertRows {
 		day := core.StreetDay(r.Day)
 		for _, k := range []seriesKey{{r.Community, r.Category1}, {"", r.Category1}} {
 			if communities != nil && k.Community == "" {
@@ -246,12 +268,6 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 			sr[day-alertFrom] += float64(r.N)
 		}
 	}
-	var states []core.AlertState
-	if as, ok := s.Store.(core.AlertStore); ok {
-		if states, err = as.AlertStates(ctx, q(toDay-DismissMemory, toDay, 0)); err != nil {
-			return Dashboard{}, err
-		}
-	}
 	d.Alerts = riskAlerts(series, alertFrom, s.calendar(), states)
 	if communities == nil {
 		near, err := s.neighbours(ctx)
@@ -261,6 +277,63 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 		d.Clusters = spaceClusters(series, near, toDay)
 	}
 	return d, nil
+}
+
+// inParallel runs the reads at once and returns the first error; the
+// others are cancelled then.
+func inParallel(ctx context.Context, reads []func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(reads))
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		wg.Go(func() {
+			if errs[i] = read(ctx); errs[i] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return cmp.Or(errs...)
+}
+
+// sumAlertRows sums the alerts' rows (by day, community and category) of
+// the days fromDay-n..toDay (toDay exclusive) as the trend's read by day and
+// the shares' reads of the period and the one before would have returned
+// them.
+func sumAlertRows(rows []core.DayCount, fromDay, toDay, n int) (trend, current, previous []core.DayCount) {
+	byDay := map[int]int{}
+	type key struct{ community, category1 string }
+	cur, prev := map[key]int{}, map[key]int{}
+	for _, r := range rows {
+		day := core.StreetDay(r.Day)
+		switch {
+		case day < fromDay-n || day >= toDay:
+			continue
+		case day >= fromDay:
+			cur[key{r.Community, r.Category1}] += r.N
+		default:
+			prev[key{r.Community, r.Category1}] += r.N
+		}
+		byDay[day] += r.N
+	}
+	for _, day := range slices.Sorted(maps.Keys(byDay)) {
+		trend = append(trend, core.DayCount{Day: core.DayStart(day), N: byDay[day]})
+	}
+	for _, part := range []struct {
+		m   map[key]int
+		dst *[]core.DayCount
+	}{{cur, &current}, {prev, &previous}} {
+		for k, n := range part.m {
+			*part.dst = append(*part.dst, core.DayCount{Community: k.community, Category1: k.category1, N: n})
+		}
+	}
+	return trend, current, previous
 }
 
 // neighbours orders the communities that have boundaries by the distance

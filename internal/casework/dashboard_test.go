@@ -262,3 +262,78 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// TestDashboardPeriods checks the figures of periods short and long (read
+// from the alerts' rows, from the day counts, from the monthly rollups)
+// against a count of the tickets.
+func TestDashboardPeriods(t *testing.T) {
+	s, _, _ := newService(t)
+	dashboardStreet(t, s)
+	ctx := context.Background()
+	end := time.Date(2025, 3, 4, 0, 0, 0, 0, core.StreetTime)
+	for _, user := range []string{"staff", "cw01"} {
+		for _, days := range []int{1, 7, 30, 70, 71, 90, 140, 200, 365, 400} {
+			t.Run(fmt.Sprintf("%s %d days", user, days), func(t *testing.T) {
+				from := end.AddDate(0, 0, -days)
+				d, err := s.Dashboard(ctx, users[user], from, end)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fromDay, toDay := core.StreetDay(from), core.StreetDay(end)
+				want := Dashboard{Days: make([]DayPoint, days)}
+				for i := range want.Days {
+					want.Days[i].Day = core.DayStart(fromDay + i)
+				}
+				cats, coms := map[string]*Share{}, map[string]*Share{}
+				share := func(m map[string]*Share, name string) *Share {
+					if m[name] == nil {
+						m[name] = &Share{Name: name}
+					}
+					return m[name]
+				}
+				err = s.Store.EachTicket(ctx, core.TicketFilter{}, func(tk core.Ticket) error {
+					if tk.ReceivedAt.IsZero() || d.Community != "" && tk.Community != d.Community {
+						return nil
+					}
+					day := core.StreetDay(tk.ReceivedAt)
+					if day >= fromDay && day < toDay {
+						want.Total++
+						want.Days[day-fromDay].N++
+						share(cats, tk.Category1).N++
+						share(coms, tk.Community).N++
+						at := tk.ReceivedAt.In(core.StreetTime)
+						want.Heat[(int(at.Weekday())+6)%7][at.Hour()]++
+					}
+					if day >= fromDay-days && day < fromDay {
+						want.Previous++
+						share(cats, tk.Category1).Previous++
+						share(coms, tk.Community).Previous++
+					}
+					if ly := day + 364; ly >= fromDay && ly < toDay {
+						want.LastYear++
+						want.Days[ly-fromDay].LastYear++
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want.Categories, want.Communities = sortShares(cats), sortShares(coms)
+				if d.Total != want.Total || d.Previous != want.Previous || d.LastYear != want.LastYear {
+					t.Errorf("total, previous, last year %d %d %d; want %d %d %d", d.Total, d.Previous, d.LastYear, want.Total, want.Previous, want.LastYear)
+				}
+				for i := range want.Days {
+					if g, w := d.Days[i], want.Days[i]; !g.Day.Equal(w.Day) || g.N != w.N || g.LastYear != w.LastYear {
+						t.Errorf("day %d: %+v, want %+v", i, g, w)
+					}
+				}
+				if fmt.Sprint(d.Categories) != fmt.Sprint(want.Categories) || fmt.Sprint(d.Communities) != fmt.Sprint(want.Communities) {
+					t.Errorf("categories %v, communities %v; want %v, %v", d.Categories, d.Communities, want.Categories, want.Communities)
+				}
+				if d.Heat != want.Heat {
+					t.Errorf("heat map %v, want %v", d.Heat, want.Heat)
+				}
+			})
+		}
+	}
+}

@@ -10,11 +10,15 @@ import (
 	"jiceng/internal/dbutil"
 )
 
-// countsVersion is the schema version that brought day_counts.
-const countsVersion = 12
+// countsVersion is the schema version that brought day_counts,
+// monthsVersion the one that brought month_totals and month_hours.
+const (
+	countsVersion = 12
+	monthsVersion = 14
+)
 
-// writeDayCounts applies d to day_counts, day_totals and hour_counts, one statement
-// each, rows in key order (concurrent imports lock them in the same order).
+// writeDayCounts applies d to day_counts, day_totals and hour_counts (and
+// month_totals and month_hours), one statement each, rows in key order (concurrent imports lock them in the same order).
 func (db *DB) writeDayCounts(ctx context.Context, tx pgx.Tx, d *dbutil.CountDeltas) error {
 	if !db.dayCounts {
 		return nil
@@ -60,17 +64,47 @@ func (db *DB) writeDayCounts(ctx context.Context, tx pgx.Tx, d *dbutil.CountDelt
 			return fmt.Errorf("update hour counts: %w", err)
 		}
 	}
+	if !db.months {
+		return nil
+	}
+	if months, mn := d.MonthRows(); len(months) > 0 {
+		day, n := make([]int32, len(months)), make([]int32, len(months))
+		com, c1 := make([]string, len(months)), make([]string, len(months))
+		for i, k := range months {
+			day[i], com[i], c1[i], n[i] = int32(k.Day), k.Community, k.Category1, int32(mn[i])
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO month_totals (day, community, category1, n)
+			SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::integer[])
+			ON CONFLICT (day, community, category1) DO UPDATE SET n = month_totals.n + excluded.n`,
+			day, com, c1, n); err != nil {
+			return fmt.Errorf("update month totals: %w", err)
+		}
+	}
+	if mh, mn := d.MonthHourRows(); len(mh) > 0 {
+		day, wd, hour, n := make([]int32, len(mh)), make([]int32, len(mh)), make([]int32, len(mh)), make([]int32, len(mh))
+		com := make([]string, len(mh))
+		for i, k := range mh {
+			day[i], wd[i], hour[i], com[i], n[i] = int32(k.Month), int32(k.Weekday), int32(k.Hour), k.Community, int32(mn[i])
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO month_hours (day, weekday, hour, community, n)
+			SELECT * FROM unnest($1::integer[], $2::integer[], $3::integer[], $4::text[], $5::integer[])
+			ON CONFLICT (day, weekday, hour, community) DO UPDATE SET n = month_hours.n + excluded.n`,
+			day, wd, hour, com, n); err != nil {
+			return fmt.Errorf("update month hours: %w", err)
+		}
+	}
 	return nil
 }
 
 // DayCounts implements core.CountStore.
 func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount, error) {
-	query, args := dbutil.CountSQL{Postgres: true}.Days(q)
+	query, args := dbutil.CountSQL{Postgres: true, Months: db.months}.Days(q)
 	rows, err := db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("day counts: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.DayCount, error) { return dbutil.ScanDay(q.By, r.Scan) })
+	scan := dbutil.DayScanner(q.By)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.DayCount, error) { return scan(r.Scan) })
 	if err != nil {
 		return nil, fmt.Errorf("day counts: %w", err)
 	}
@@ -79,7 +113,7 @@ func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount
 
 // HourCounts implements core.CountStore.
 func (db *DB) HourCounts(ctx context.Context, q core.CountQuery) ([]core.HourCount, error) {
-	query, args := dbutil.CountSQL{Postgres: true}.Hours(q)
+	query, args := dbutil.CountSQL{Postgres: true, Months: db.months}.Hours(q)
 	rows, err := db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("hour counts: %w", err)

@@ -29,8 +29,9 @@ type DB struct {
 	pool  *pgxpool.Pool
 	clock core.Clock
 	// dayCounts is false only in a test's database stopped before the
-	// schema version that brought day_counts.
-	dayCounts bool
+	// schema version that brought day_counts, months before the one that
+	// brought the monthly rollups (month_totals, month_hours).
+	dayCounts, months bool
 }
 
 var _ core.Store = (*DB)(nil)
@@ -55,7 +56,8 @@ func Open(ctx context.Context, dsn string, clock core.Clock) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := &DB{pool: pool, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion}
+	db := &DB{pool: pool, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion,
+		months: migrateUpTo == 0 || migrateUpTo >= monthsVersion}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

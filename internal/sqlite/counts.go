@@ -9,11 +9,16 @@ import (
 	"jiceng/internal/dbutil"
 )
 
-// countsVersion is the schema version that brought day_counts.
-const countsVersion = 12
+// countsVersion is the schema version that brought day_counts,
+// monthsVersion the one that brought month_totals and month_hours.
+const (
+	countsVersion = 12
+	monthsVersion = 14
+)
 
-// writeDayCounts applies d to day_counts, day_totals and hour_counts.
-func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) error {
+// writeDayCounts applies d to day_counts, day_totals and hour_counts, and
+// with months to month_totals and month_hours.
+func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas, months bool) error {
 	days, dn := d.DayRows()
 	hours, hn := d.HourRows()
 	if len(days) == 0 && len(hours) == 0 {
@@ -53,20 +58,48 @@ func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) erro
 			return fmt.Errorf("update hour counts: %w", err)
 		}
 	}
+	if !months {
+		return nil
+	}
+	mt, mn := d.MonthRows()
+	sm, err := tx.PrepareContext(ctx, `INSERT INTO month_totals (day, community, category1, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (day, community, category1) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer sm.Close()
+	for i, k := range mt {
+		if _, err := sm.ExecContext(ctx, k.Day, k.Community, k.Category1, mn[i]); err != nil {
+			return fmt.Errorf("update month totals: %w", err)
+		}
+	}
+	mh, mhn := d.MonthHourRows()
+	smh, err := tx.PrepareContext(ctx, `INSERT INTO month_hours (day, weekday, hour, community, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, weekday, hour, community) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer smh.Close()
+	for i, k := range mh {
+		if _, err := smh.ExecContext(ctx, k.Month, k.Weekday, k.Hour, k.Community, mhn[i]); err != nil {
+			return fmt.Errorf("update month hours: %w", err)
+		}
+	}
 	return nil
 }
 
 // DayCounts implements core.CountStore.
 func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount, error) {
-	query, args := dbutil.CountSQL{}.Days(q)
+	query, args := dbutil.CountSQL{Months: db.months}.Days(q)
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("day counts: %w", err)
 	}
 	defer rows.Close()
 	var out []core.DayCount
+	scan := dbutil.DayScanner(q.By)
 	for rows.Next() {
-		c, err := dbutil.ScanDay(q.By, rows.Scan)
+		c, err := scan(rows.Scan)
 		if err != nil {
 			return nil, fmt.Errorf("day counts: %w", err)
 		}
@@ -77,7 +110,7 @@ func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount
 
 // HourCounts implements core.CountStore.
 func (db *DB) HourCounts(ctx context.Context, q core.CountQuery) ([]core.HourCount, error) {
-	query, args := dbutil.CountSQL{}.Hours(q)
+	query, args := dbutil.CountSQL{Months: db.months}.Hours(q)
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("hour counts: %w", err)

@@ -33,8 +33,9 @@ type DB struct {
 	read  *sql.DB // read-only connections
 	clock core.Clock
 	// dayCounts is false only in a test's database stopped before the
-	// schema version that brought day_counts.
-	dayCounts bool
+	// schema version that brought day_counts, months before the one that
+	// brought the monthly rollups (month_totals, month_hours).
+	dayCounts, months bool
 }
 
 var _ core.Store = (*DB)(nil)
@@ -83,7 +84,8 @@ func Open(ctx context.Context, path string, clock core.Clock) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	db := &DB{write: write, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion}
+	db := &DB{write: write, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion,
+		months: migrateUpTo == 0 || migrateUpTo >= monthsVersion}
 	// Migrate on the writer before the readers open, so that WAL mode and the
 	// schema exist when they do.
 	if err := db.migrate(ctx); err != nil {

@@ -66,6 +66,63 @@ func checkCounts(t *testing.T, s core.Store, step string) {
 	if !maps.Equal(gh, wh) {
 		t.Errorf("%s: hour counts\n%v\nwant\n%v", step, gh, wh)
 	}
+	checkMonths(t, s, step)
+}
+
+// checkMonths checks the sums over ranges that hold whole months (which
+// stores may read from monthly rollups) and ranges that do not against a
+// count of the tickets of their days.
+func checkMonths(t *testing.T, s core.Store, step string) {
+	t.Helper()
+	ctx := context.Background()
+	day := func(v string) time.Time {
+		tm, err := time.ParseInLocation(time.DateOnly, v, core.StreetTime)
+		if err != nil {
+			panic(err)
+		}
+		return tm
+	}
+	for _, r := range [][2]string{
+		{"2000-01-01", "2100-01-01"}, // whole months only
+		{"2025-02-20", "2025-04-05"}, // days, a month, days
+		{"2025-03-02", "2025-06-01"}, // days, then months
+		{"2025-01-01", "2025-03-03"}, // months, then days
+		{"2025-03-02", "2025-03-04"}, // days inside a month
+	} {
+		from, to := day(r[0]), day(r[1])
+		wd, wh := map[string]int{}, map[string]int{}
+		err := s.EachTicket(ctx, core.TicketFilter{}, func(tk core.Ticket) error {
+			at := tk.ReceivedAt.In(core.StreetTime)
+			if tk.ReceivedAt.IsZero() || at.Before(from) || !at.Before(to) {
+				return nil
+			}
+			wd[tk.Community+"|"+tk.Category1]++
+			wh[fmt.Sprintf("%d|%02d|%s", (int(at.Weekday())+6)%7, at.Hour(), tk.Community)]++
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("EachTicket: %v", err)
+		}
+		q := core.CountQuery{From: from, To: to, By: core.ByCommunity | core.ByCategory1}
+		dc, err := s.DayCounts(ctx, q)
+		if err != nil {
+			t.Fatalf("DayCounts: %v", err)
+		}
+		hc, err := s.HourCounts(ctx, q)
+		if err != nil {
+			t.Fatalf("HourCounts: %v", err)
+		}
+		gd, gh := map[string]int{}, map[string]int{}
+		for _, c := range dc {
+			gd[c.Community+"|"+c.Category1] += c.N
+		}
+		for _, c := range hc {
+			gh[fmt.Sprintf("%d|%02d|%s", c.Weekday, c.Hour, c.Community)] += c.N
+		}
+		if !maps.Equal(gd, wd) || !maps.Equal(gh, wh) {
+			t.Errorf("%s: %s..%s: by community and category %v, by hour %v; want %v and %v", step, r[0], r[1], gd, gh, wd, wh)
+		}
+	}
 }
 
 // testDayCounts checks that the pre-aggregated counts equal a count of the
