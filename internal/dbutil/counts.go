@@ -272,6 +272,11 @@ func (d CountSQL) Days(q core.CountQuery) (string, []any) {
 		sel = strings.Join(cols, ", ") + ", sum(n)"
 		group = " GROUP BY " + strings.Join(cols, ", ") + " ORDER BY " + strings.Join(cols, ", ")
 	}
+	// A grouping by every column of a table's key reads its rows as they
+	// are, in the key's order: nothing to sum or sort.
+	if q.By == core.ByAll || q.By == core.ByAll&^core.ByCategory2 {
+		sel, group = strings.Join(cols, ", ")+", n", " ORDER BY "+strings.Join(cols, ", ")
+	}
 	if q.By&core.ByCategory2 != 0 {
 		where, args := d.where(q)
 		return "SELECT " + sel + " FROM day_counts WHERE " + where + group, args
