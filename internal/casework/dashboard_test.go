@@ -272,7 +272,7 @@ func TestDashboardPeriods(t *testing.T) {
 	ctx := context.Background()
 	end := time.Date(2025, 3, 4, 0, 0, 0, 0, core.StreetTime)
 	for _, user := range []string{"staff", "cw01"} {
-		for _, days := range []int{1, 7, 30, 70, 71, 90, 140, 200, 365, 400} {
+		for _, days := range []int{1, 30, 70, 71, 200, 400} {
 			t.Run(fmt.Sprintf("%s %d days", user, days), func(t *testing.T) {
 				from := end.AddDate(0, 0, -days)
 				d, err := s.Dashboard(ctx, users[user], from, end)
