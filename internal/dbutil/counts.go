@@ -184,7 +184,7 @@ func (d *CountDeltas) HourRows() ([]HourKey, []int) {
 
 // CountSQL builds the queries of core.CountStore for one dialect: SQLite's
 // ? placeholders and IN lists, or PostgreSQL's $n and = ANY. With Months
-// (the schema has month_totals and month_hours, 0014_months.sql) the whole
+// (the schema has month_totals and month_hours, 0015_months.sql) the whole
 // months of a range are read from the monthly rollups and only the days
 // before the first and after the last from the day tables: a year is about
 // 12 months and 30 days of rows instead of 365 days.

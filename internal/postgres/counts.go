@@ -14,7 +14,7 @@ import (
 // monthsVersion the one that brought month_totals and month_hours.
 const (
 	countsVersion = 12
-	monthsVersion = 14
+	monthsVersion = 15
 )
 
 // writeDayCounts applies d to day_counts, day_totals and hour_counts (and

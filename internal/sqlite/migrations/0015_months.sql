@@ -1,4 +1,4 @@
--- 0014: the day counts summed by month, what boards and reports of long
+-- 0015: the day counts summed by month, what boards and reports of long
 -- periods read for their whole months (a year: 12 months of rows and the
 -- days at its ends, instead of 365 days). day is the street day number of
 -- the month's first day; month_hours keeps each weekday (0 Monday) apart
