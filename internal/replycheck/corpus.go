@@ -56,8 +56,9 @@ type Corpus struct {
 
 // Thresholds of the corpus's checks.
 const (
-	minCategoryCorpus = 30  // replies needed before the category model speaks
-	minCategoryN      = 5   // replies a category needs to be modelled
+	minCategoryCorpus = 200 // replies needed before the category model speaks
+	minNeighbours     = 30  // replies needed before the neighbours' replies are compared
+	minCategoryN      = 20  // replies a category needs to be modelled
 	categoryOdds      = 20  // posterior odds of another category that count as a mismatch
 	nearIdentical     = 0.7 // Jaccard of two replies that are the same text
 	boilerMin         = 3   // unrelated messages with the same reply before it is boiler-plate
@@ -280,7 +281,7 @@ func (c *Corpus) boilerplate(m *Message, reply string) (float64, []Reason) {
 		n += " 件"
 	}
 	ev := []string{"如工单 " + strings.Join(unrelated[:min(3, u)], "、")}
-	return 100 * boilerMin / float64(u), []Reason{{Aspect: Boilerplate, Text: "与 " + n + "不相关诉求的答复相同（模板化）", Evidence: ev}}
+	return 100 * (boilerMin - 1) / float64(u), []Reason{{Aspect: Boilerplate, Text: "与 " + n + "不相关诉求的答复相同（模板化）", Evidence: ev}}
 }
 
 // stock are the bigrams of the stock phrases of replies and petitions:
@@ -289,10 +290,7 @@ func (c *Corpus) boilerplate(m *Message, reply string) (float64, []Reason) {
 // behaves.
 var stock = func() map[gram]bool {
 	m := map[gram]bool{}
-	for _, w := range strings.Fields(`来电人 电话 核实 核查 联系 反馈 表示 认可 满意 处理 问题 相关 工作人员 部门 单位
-		您好 您反映 感谢 支持 情况 进行 及时 解决 已经 目前 现已 要求 诉求 市民 居民 我们 有关 按照 根据 规定 经过
-		关于 对于 已于 派人 现场 收到 工单 接单 取得 第一时间 告知 同时 并且 后续 继续 跟进 理解 做好 解释 说明
-		同志 你好 反映 来信 留言 回复 如下 特此 谢谢 希望 尽快 请求 领导 政府 我单位 我局 问题已`) {
+	for _, w := range stockWords {
 		rs := []rune(w)
 		for i := 0; i+1 < len(rs); i++ {
 			m[gram{rs[i], rs[i+1]}] = true
@@ -301,13 +299,26 @@ var stock = func() map[gram]bool {
 	return m
 }()
 
+// stockWords are the stock phrases, longest first.
+var stockWords = func() []string {
+	ws := strings.Fields(`来电人 电话 核实 核查 联系 反馈 表示 认可 满意 处理 问题 相关 工作人员 部门 单位
+		您好 您反映 感谢 支持 情况 进行 及时 解决 已经 目前 现已 要求 诉求 市民 居民 我们 有关 按照 根据 规定 经过
+		关于 对于 已于 派人 现场 收到 工单 接单 取得 第一时间 告知 同时 并且 后续 继续 跟进 理解 做好 解释 说明
+		同志 你好 反映 来信 留言 回复 如下 特此 谢谢 希望 尽快 请求 领导 政府 我单位 我局 问题已
+		收悉 高度重视 安排 人员 感谢您 理解 监督 转相关 职能 另行 结果 您的 我们 已收到 收到 向领导 汇报 正在
+		认真 研究 考虑 会向 转给 关注 您好 的问题 您举报 您咨询 您投诉 已转 另行告知 处理结果 感谢您对 我们工作 的理解和支持
+		对我们 工作的 的监督 举报 咨询 投诉 已向您 向您 作了 做了 解答 已电话`)
+	slices.SortStableFunc(ws, func(a, b string) int { return len(b) - len(a) })
+	return ws
+}()
+
 // neighbourFit compares the reply bigrams rg with the replies of the
 // corpus messages most similar to m (hot's repeat-request score): the
 // rarity-weighted share of rg found in each neighbour's reply, averaged
 // with the neighbours' message scores as weights. It returns the fit and
 // the IDs of the best neighbours (up to 2), for the evidence.
 func (c *Corpus) neighbourFit(m *Message, rg []gram, w func(gram) float64) (float64, []string) {
-	if c == nil || len(c.msgG) < minCategoryCorpus {
+	if c == nil || len(c.msgG) < minNeighbours {
 		return 0, nil
 	}
 	ms := c.msgs.Similar(msgDoc(m), neighbours)

@@ -85,6 +85,9 @@ type Reason struct {
 	Aspect   Aspect   `json:"aspect"`
 	Text     string   `json:"text"`
 	Evidence []string `json:"evidence,omitempty"`
+	// Hint marks a reason that takes a few points off but does not make a
+	// reply poor alone: no contact given, the message's place not named.
+	Hint bool `json:"hint,omitempty"`
 }
 
 // Result is the verdict on one reply.
@@ -105,9 +108,10 @@ func (r Result) Part(a Aspect) (Part, bool) {
 	return Part{}, false
 }
 
-// Has reports whether a reason of aspect a was given.
+// Has reports whether a reason of aspect a that is not a hint was given:
+// the reply is at fault in that aspect.
 func (r Result) Has(a Aspect) bool {
-	return slices.ContainsFunc(r.Reasons, func(x Reason) bool { return x.Aspect == a })
+	return slices.ContainsFunc(r.Reasons, func(x Reason) bool { return x.Aspect == a && !x.Hint })
 }
 
 // ReasonText returns the reasons joined with "；", for a report cell.
