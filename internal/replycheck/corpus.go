@@ -122,7 +122,7 @@ func NewCorpus(pairs []Pair) *Corpus {
 	// hundred candidates hold them.
 	c.reply = hot.NewIndex(hot.Options{Common: []string{}, MaxCandidates: boilerPeers})
 	common := hot.CommonShingles(msgTexts, 0, 0.02, 50)
-	c.msgs = hot.NewIndex(hot.Options{Common: common})
+	c.msgs = hot.NewIndex(hot.Options{Common: common, MaxCandidates: boilerPeers})
 	for _, p := range kept {
 		c.reply.Add(hot.Doc{ID: p.Message.ID, Text: p.Reply.Text})
 		c.msgs.Add(msgDoc(&p.Message))
@@ -247,7 +247,7 @@ func (c *Corpus) categoryOf(rg []gram, self int) ([]float64, bool) {
 }
 
 // boilerplate scores how many unrelated messages got the same reply.
-func (c *Corpus) boilerplate(m *Message, reply string) (float64, []Reason) {
+func (c *Corpus) boilerplate(m *Message, reply string, near []hot.Match) (float64, []Reason) {
 	peers := c.reply.Similar(hot.Doc{ID: m.ID, Text: reply}, boilerPeers)
 	var same []string
 	for _, p := range peers {
@@ -259,7 +259,7 @@ func (c *Corpus) boilerplate(m *Message, reply string) (float64, []Reason) {
 		return 100, nil
 	}
 	related := map[string]bool{}
-	for _, x := range c.msgs.Similar(msgDoc(m), boilerPeers) {
+	for _, x := range near {
 		if x.Duplicate {
 			related[x.ID] = true
 		}
@@ -312,16 +312,25 @@ var stockWords = func() []string {
 	return ws
 }()
 
+// near returns the corpus messages most similar to m, best first (the
+// repeat-request score of package hot), m's own pair left out.
+func (c *Corpus) near(m *Message) []hot.Match {
+	if c == nil || len(c.msgG) == 0 {
+		return nil
+	}
+	return c.msgs.Similar(msgDoc(m), boilerPeers)
+}
+
 // neighbourFit compares the reply bigrams rg with the replies of the
-// corpus messages most similar to m (hot's repeat-request score): the
+// corpus messages nearest the message (near): the
 // rarity-weighted share of rg found in each neighbour's reply, averaged
 // with the neighbours' message scores as weights. It returns the fit and
 // the IDs of the best neighbours (up to 2), for the evidence.
-func (c *Corpus) neighbourFit(m *Message, rg []gram, w func(gram) float64) (float64, []string) {
+func (c *Corpus) neighbourFit(near []hot.Match, rg []gram, w func(gram) float64) (float64, []string) {
 	if c == nil || len(c.msgG) < minNeighbours {
 		return 0, nil
 	}
-	ms := c.msgs.Similar(msgDoc(m), neighbours)
+	ms := near[:min(neighbours, len(near))]
 	total := 0.0
 	for _, g := range rg {
 		total += w(g)

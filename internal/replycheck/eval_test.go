@@ -136,7 +136,7 @@ func swapAUC(eval []Pair, c *Corpus, seed uint64) swapFigures {
 // The corpus is the first half of the tickets, the pairs checked the
 // second half (none of them in the corpus).
 func TestDemoSwapAUC(t *testing.T) {
-	ps := demoPairs(t, 8000)
+	ps := demoPairs(t, 6000)
 	half := len(ps) / 2
 	c := NewCorpus(ps[:half])
 	f := swapAUC(ps[half:], c, 1)

@@ -30,7 +30,7 @@ const (
 )
 
 // relevance scores whether reply answers message m.
-func relevance(m *Message, reply string, f *replyFacts, c *Corpus) (float64, []Reason) {
+func relevance(m *Message, reply string, f *replyFacts, c *Corpus, near []hot.Match) (float64, []Reason) {
 	self := c.self(m)
 	w := c.weigher(self)
 	mg := grams(m.text())
@@ -83,7 +83,7 @@ func relevance(m *Message, reply string, f *replyFacts, c *Corpus) (float64, []R
 	}
 	overlap := 0.6*precision + 0.4*recall
 	score := 100 * min(1, overlap/overlapFull)
-	nb, peers := c.neighbourFit(m, rg, w)
+	nb, peers := c.neighbourFit(near, rg, w)
 	score = max(score, 100*min(1, nb/neighbourFull))
 	// Phrases of three characters or more that the reply takes from the
 	// message, places left out (a reply about another problem at the same

@@ -140,7 +140,8 @@ func Check(m Message, r Reply, c *Corpus) Result {
 		return res
 	}
 	rf := readReply(r.Text)
-	s, rs := relevance(&m, r.Text, &rf, c)
+	near := c.near(&m)
+	s, rs := relevance(&m, r.Text, &rf, c, near)
 	add(Relevance, s, rs)
 	s, rs = completeness(&m, &rf)
 	add(Completeness, s, rs)
@@ -148,7 +149,7 @@ func Check(m Message, r Reply, c *Corpus) Result {
 		add(Timeliness, s, rs)
 	}
 	if c != nil {
-		s, rs = c.boilerplate(&m, r.Text)
+		s, rs = c.boilerplate(&m, r.Text, near)
 		add(Boilerplate, s, rs)
 	}
 	sum, w := 0.0, 0.0
