@@ -92,14 +92,12 @@ func TestLabelledReplies(t *testing.T) {
 	for _, a := range Aspects {
 		counts[a] = &count{}
 	}
-	var sw [2]swapFigures
+	var sw [2]SwapFigures
 	var worst []Result
 	kinds := map[string][]float64{}
 	for k := range 2 {
 		c := NewCorpus(folds[1-k])
-		// Swaps by the first level of the category, the level labelled.
-		eval := slices.Clone(folds[k])
-		sw[k] = swapAUC(eval, c, uint64(k+1))
+		sw[k] = SwapAUC(folds[1-k], folds[k], uint64(k+1))
 		for i, p := range folds[k] {
 			res := Check(p.Message, p.Reply, c)
 			worst = append(worst, res)

@@ -144,6 +144,9 @@ func Check(m Message, r Reply, c *Corpus) Result {
 	s, rs := relevance(&m, r.Text, &rf, c, near)
 	add(Relevance, s, rs)
 	s, rs = completeness(&m, &rf)
+	if stockOnly(r.Text) {
+		s = 0 // the parts found are those of the stock phrases: 我单位, 已安排
+	}
 	add(Completeness, s, rs)
 	if s, rs, ok := timeliness(&m, &r); ok {
 		add(Timeliness, s, rs)
