@@ -28,7 +28,7 @@ var (
 	reResultNot  = regexp.MustCompile(`暂(时)?(无法|不能|不具备|未能|不予|不)|无法(解决|处理|满足|办理|实施|认定|查实|联系)|不符合|不属于|不予|不在\p{Han}{0,10}范围|纳入\p{Han}{0,10}(计划|台账|规划|项目)|建议\p{Han}{0,20}(通过|向|到|走|申请)|属于\p{Han}{0,12}(纠纷|行为|范畴|范围)|历史遗留|正在(办理|处理|侦办|调查|协调|推进|施工|维修|审核|核实|整改)|后续将|将于|预计|待\p{Han}{0,8}后|尚未|未发现|不存在|情况不属实|无权|不能`)
 	reAlready    = regexp.MustCompile(`已(\p{Han}{2})`)
 	reNotResult  = regexp.MustCompile(`^(告知|联系|电话|转交|转达|转至|转到|转办|记录|向来|向您|与来|与您|做好|收到|接到|于|派人|上报|将来|将您|将问|将该|将此|将相|经|对来|于今|作出|做出|按要)`)
-	reRefuse     = regexp.MustCompile(`不符合|不属于|不予|无法|不能|不具备|暂不|无权|不支持|不在\p{Han}{0,10}范围`)
+	reRefuse     = regexp.MustCompile(`不符合|不属于|不予|无法(解决|处理|满足|办理|实施|受理|认定|支持)|不能(解决|处理|满足|办理|受理|享受)|不具备|暂不|无权|不支持|不在\p{Han}{0,10}范围`)
 
 	// the policy basis: a named document or article, or a rule cited as
 	// the ground.

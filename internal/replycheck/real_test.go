@@ -143,6 +143,9 @@ func TestLabelledReplies(t *testing.T) {
 		t.Logf("reasons of %-12s precision %.2f  recall %.2f  (tp %d, fp %d, fn %d)", a,
 			ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn), c.tp, c.fp, c.fn)
 	}
+	for _, r := range Worst(worst, 3) {
+		t.Logf("among the worst: message %s, score %d: %s", r.ID, r.Score, r.ReasonText())
+	}
 	if auc(good, poor) < 0.5 {
 		t.Errorf("good vs poor AUC %.3f is no better than chance", auc(good, poor))
 	}
