@@ -49,6 +49,7 @@ func commands() map[string]command {
 		"report":   {"三率月报季评：按月或季度生成响应率、解决率、满意率排名报表（XLSX/HTML）", runReport},
 		"user":     {"账号管理：add 新建、list 列出、passwd 重设密码、disable 停用、enable 启用、role 改角色和范围", runUser},
 		"hot":      {"热点问题：按时间窗口把同一地点、同一问题的工单归为热点，输出标签、热度指数和工单编号（JSON）", runHot},
+		"replies":  {"答复质量：check 检查每条答复是否答非所问、是否完整、是否及时、是否模板化，输出得分和原因（CSV）；eval 演示数据评估", runReplies},
 		"alerts":   {"风险预警：backtest 按日计数逐日预警（EARS C1/C2/C3、负二项 CUSUM），eval 评估各预警方法", runAlerts},
 		"init":     {"首次使用：建库、载入默认问题分类并创建第一个数据管理员（密码只显示一次）", runInit},
 	}
