@@ -377,7 +377,11 @@ type Hit struct {
 	// Snippet is a part of the text (or of the question, when the text
 	// does not match) around the matched terms, HTML-escaped, the terms in
 	// <mark>…</mark>.
-	Snippet      string
+	Snippet string
+	// Matched are the question's terms (its words without stop words, and
+	// the terms of its synonym groups) that the passage, its title or its
+	// headings contain.
+	Matched      []string
 	Validity     policy.Validity
 	SupersededBy string
 	// Score is the passage's BM25 score (with the fields' boosts), times
@@ -428,6 +432,7 @@ func (ix *Index) Search(q Query) ([]Hit, error) {
 	}
 	for i := range hits {
 		hits[i].Snippet = ix.snippet(hits[i], terms)
+		hits[i].Matched = matched(hits[i], terms)
 	}
 	return hits, nil
 }

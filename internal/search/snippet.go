@@ -135,3 +135,16 @@ func backRunes(s string, at, n int) int {
 	}
 	return i
 }
+
+// matched returns the terms of terms found in the hit's title, headings,
+// question or text.
+func matched(h Hit, terms []string) []string {
+	all := foldString(strings.Join(append([]string{h.Title, h.Question, h.Text}, h.Headings...), "\n"))
+	var out []string
+	for _, t := range terms {
+		if strings.Contains(all, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
