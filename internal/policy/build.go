@@ -40,10 +40,7 @@ func (d *draft) build(id, format string, opt Options) (Document, error) {
 		SupersededBy: m.supersededBy,
 		Supersedes:   m.supersedes,
 	}
-	doc.Date = m.dateLabel
-	if doc.Date.IsZero() {
-		doc.Date = m.dateSign
-	}
+	doc.Date = first2(m.dateLabel, first2(m.dateSign, m.datePub))
 	doc.EffectiveFrom = m.effective
 	if doc.EffectiveFrom.IsZero() && m.effectOnIssue {
 		doc.EffectiveFrom = doc.Date

@@ -95,7 +95,7 @@ type meta struct {
 	title, issuer, number, source string
 	issuerLabel, issuerHead       string
 	issuerSign, issuerTitle       string
-	date, dateLabel, dateSign     time.Time
+	dateLabel, dateSign, datePub  time.Time
 	effective, until              time.Time
 	effectOnIssue                 bool // 自印发之日起施行
 	untilYears                    int  // 有效期N年, from the date of effect
@@ -137,9 +137,13 @@ func (m *meta) label(name, value string) {
 		if m.number == "" && utf8.RuneCountInString(value) <= 40 {
 			m.number = value
 		}
-	case "成文日期", "发文日期", "发布日期", "印发日期", "公布日期":
+	case "成文日期", "发文日期", "印发日期":
 		if t, ok := parseDate(value); ok && m.dateLabel.IsZero() {
 			m.dateLabel = t
+		}
+	case "发布日期", "公布日期":
+		if t, ok := parseDate(value); ok && m.datePub.IsZero() {
+			m.datePub = t
 		}
 	case "施行日期", "实施日期", "生效日期":
 		if t, ok := parseDate(value); ok {
