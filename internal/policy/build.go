@@ -85,4 +85,3 @@ func first2(a, b time.Time) time.Time {
 	}
 	return b
 }
-

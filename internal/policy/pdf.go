@@ -55,4 +55,3 @@ func edgeLines(lines []block) []block {
 	out := append([]block{}, lines[:2]...)
 	return append(out, lines[len(lines)-2:]...)
 }
-
