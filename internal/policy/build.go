@@ -85,8 +85,3 @@ func first2(a, b time.Time) time.Time {
 	}
 	return b
 }
-
-// readPDF reads a text PDF.
-func readPDF(b []byte) (draft, error) {
-	return draft{}, core.Errorf(core.EINVALID, "暂不支持 PDF 文件；请另存为 DOCX 或文本后再导入")
-}
