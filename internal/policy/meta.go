@@ -228,6 +228,11 @@ func scanMeta(d *draft) meta {
 			m.drop[i] = true
 			continue
 		}
+		if r := replacedRe.FindStringSubmatch(unbracket(t)); r != nil {
+			m.supersededBy = r[1] + r[2]
+			m.drop[i] = true
+			continue
+		}
 		if r := statusRe.FindStringSubmatch(t); r != nil {
 			m.statusWord(r[1])
 			m.drop[i] = true
@@ -235,6 +240,11 @@ func scanMeta(d *draft) meta {
 		}
 		if org, ok := strings.CutSuffix(t, "文件"); ok && isOrg(strings.TrimSpace(org)) && titleAt < 0 {
 			m.issuerHead = normHeading(org)
+			m.drop[i] = true
+			continue
+		}
+		if org, ok := strings.CutSuffix(t, "令"); ok && isOrg(org) && i+1 < len(bl) && numberLine(bl[i+1].text) != "" {
+			m.issuerHead = org // 海川区人民政府令 above 第12号
 			m.drop[i] = true
 			continue
 		}
@@ -262,6 +272,9 @@ func scanMeta(d *draft) meta {
 				if bl[i].level > 0 && (partHeading(t) > 0 || i > 0 && !bl[i].title && bl[i].level > 2) {
 					break
 				}
+				if m.title != "" && bl[i].level == 0 && !bl[i].title && normHeading(t) != m.title {
+					break // the metadata's title, and the text starts with its body
+				}
 				title := t
 				m.drop[i] = true
 				// A title wrapped on two lines.
@@ -270,6 +283,9 @@ func scanMeta(d *draft) meta {
 					title = joinText(title, strings.TrimSpace(bl[j].text))
 					m.drop[j] = true
 					i = j
+				}
+				if strings.HasPrefix(title, "关于") && i > 0 && m.drop[i-1] && m.issuerHead == strings.TrimSpace(bl[i-1].text) {
+					title = m.issuerHead + title // the issuer's name on the line above
 				}
 				m.setTitle(title)
 				titleAt = i
@@ -334,6 +350,16 @@ func scanMeta(d *draft) meta {
 	}
 	m.body(bl)
 	return m
+}
+
+// unbracket takes the brackets around a note off (【…】, […], （…）).
+func unbracket(t string) string {
+	for _, p := range [][2]string{{"【", "】"}, {"[", "]"}, {"［", "］"}, {"（", "）"}, {"(", ")"}} {
+		if strings.HasPrefix(t, p[0]) && strings.HasSuffix(t, p[1]) {
+			return strings.TrimSpace(t[len(p[0]) : len(t)-len(p[1])])
+		}
+	}
+	return t
 }
 
 func mustDate(s string) time.Time { t, _ := parseDate(s); return t }

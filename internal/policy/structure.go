@@ -420,7 +420,8 @@ func packParagraphs(units []unit) [][]unit {
 	size := 0
 	for _, u := range units {
 		n := runes(u.text) + 1
-		if len(g) > 0 && (size >= minRunes || size+n > TargetRunes) {
+		leadIn := len(g) > 0 && u.item != "" && (strings.HasSuffix(g[len(g)-1].text, "：") || g[len(g)-1].item != "" && g[0].item == "" && strings.HasSuffix(g[0].text, "："))
+		if len(g) > 0 && (size >= minRunes && !leadIn || size+n > TargetRunes) {
 			groups = append(groups, g)
 			g, size = nil, 0
 		}
