@@ -21,14 +21,14 @@ var now = time.Date(2026, 12, 7, 10, 0, 0, 0, core.StreetTime)
 
 // goldenDoc is a document as its golden file shows it: dates as days.
 type goldenDoc struct {
-	ID, Title, Issuer, Number     string
+	ID, Title, Issuer, Number       string
 	Date, EffectiveFrom, ValidUntil string `json:",omitempty"`
-	Validity                      Validity
-	SupersededBy                  string   `json:",omitempty"`
-	Supersedes                    []string `json:",omitempty"`
-	Source                        string   `json:",omitempty"`
-	Format                        string
-	Passages                      []Passage
+	Validity                        Validity
+	SupersededBy                    string   `json:",omitempty"`
+	Supersedes                      []string `json:",omitempty"`
+	Source                          string   `json:",omitempty"`
+	Format                          string
+	Passages                        []Passage
 }
 
 func day(t time.Time) string {
