@@ -161,10 +161,14 @@ func ReadQA(id string, rows tabfile.RowReader, opt Options) ([]Document, []Skip,
 // maxHeaderSearch, and returns a copy of it with the sheet's title (a
 // one-cell row above it), or a nil header when there is none.
 func findHeader(rows tabfile.RowReader, isHeader func([]string) bool) (header []string, title string, err error) {
+	seen := false
 	for range maxHeaderSearch {
 		row, err := rows.Read()
+		if err == io.EOF && seen {
+			return nil, "", nil
+		}
 		if err == io.EOF {
-			return nil, "", core.Errorf(core.EINVALID, "表格是空的，或只有标题行")
+			return nil, "", core.Errorf(core.EINVALID, "表格是空的")
 		}
 		if err != nil {
 			return nil, "", readFailure(err)
@@ -181,6 +185,7 @@ func findHeader(rows tabfile.RowReader, isHeader func([]string) bool) (header []
 				filled = append(filled, c)
 			}
 		}
+		seen = seen || len(filled) > 0
 		if len(filled) == 1 && title == "" && utf8.RuneCountInString(filled[0]) <= 100 {
 			title = filled[0]
 		}
