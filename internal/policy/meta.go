@@ -206,7 +206,18 @@ func titleLike(s string) bool {
 	return true
 }
 
-var titleEnds = regexp.MustCompile(`(?:通知|办法|规定|细则|意见|方案|决定|条例|规则|指引|指南|公告|通告|批复|函|制度|标准|规范|须知|问答|解读|说明|计划|规划|要点|决议|命令|令|通报|报告|清单|目录|目录表|（试行）|\(试行\)|（暂行）|》)$`)
+// titleEndings are the words a title ends with.
+var titleEndings = strings.Fields(`通知 办法 规定 细则 意见 方案 决定 条例 规则 指引 指南 公告 通告 批复 函 制度 标准 规范 须知 问答 解读 说明 计划 规划 要点 决议 命令 令 通报 报告 清单 目录 （试行） (试行) （暂行） 》`)
+
+// hasTitleEnd reports whether s ends as a title does (…的通知, …办法).
+func hasTitleEnd(s string) bool {
+	for _, e := range titleEndings {
+		if strings.HasSuffix(s, e) {
+			return true
+		}
+	}
+	return false
+}
 
 // scanMeta reads the metadata of a draft's blocks and marks the header
 // and signature blocks it used up, which are no passages.
@@ -278,8 +289,8 @@ func scanMeta(d *draft) meta {
 				title := t
 				m.drop[i] = true
 				// A title wrapped on two lines.
-				if j := i + 1; j < len(bl) && bl[j].level == bl[i].level && !bl[j].gap && !titleEnds.MatchString(title) &&
-					titleLike(bl[j].text) && titleEnds.MatchString(strings.TrimSpace(bl[j].text)) {
+				if j := i + 1; j < len(bl) && bl[j].level == bl[i].level && !bl[j].gap && !hasTitleEnd(title) &&
+					titleLike(bl[j].text) && hasTitleEnd(strings.TrimSpace(bl[j].text)) {
 					title = joinText(title, strings.TrimSpace(bl[j].text))
 					m.drop[j] = true
 					i = j
@@ -405,23 +416,29 @@ func (m *meta) body(bl []block) {
 				continue
 			}
 			s = strings.TrimSpace(s)
-			if r := effectRe.FindStringSubmatch(s); r != nil && m.effective.IsZero() {
-				m.effective, _ = parseDate(r[1])
-			} else if effectIssueRe.MatchString(s) && m.effective.IsZero() {
-				m.effectOnIssue = true
-			}
-			if r := untilRe.FindStringSubmatch(s); r != nil && m.until.IsZero() {
-				m.until, _ = parseDate(r[1])
-			} else if r := yearsRe.FindStringSubmatch(s); r != nil && m.until.IsZero() {
-				if n, ok := parseNumber(r[1]); ok && n > 0 {
-					m.untilYears = n
+			if m.effective.IsZero() && strings.Contains(s, "起") {
+				if r := effectRe.FindStringSubmatch(s); r != nil {
+					m.effective, _ = parseDate(r[1])
+				} else if effectIssueRe.MatchString(s) {
+					m.effectOnIssue = true
 				}
 			}
-			if r := replacedRe.FindStringSubmatch(s); r != nil {
-				m.supersededBy = r[1] + r[2]
-				continue
+			if m.until.IsZero() && m.untilYears == 0 && strings.Contains(s, "有效期") {
+				if r := untilRe.FindStringSubmatch(s); r != nil {
+					m.until, _ = parseDate(r[1])
+				} else if r := yearsRe.FindStringSubmatch(s); r != nil {
+					if n, ok := parseNumber(r[1]); ok && n > 0 {
+						m.untilYears = n
+					}
+				}
 			}
-			if repealsRe.MatchString(s) {
+			if strings.Contains(s, "》") || strings.Contains(s, "号") {
+				if r := replacedRe.FindStringSubmatch(s); r != nil {
+					m.supersededBy = r[1] + r[2]
+					continue
+				}
+			}
+			if strings.ContainsAny(s, "废失停不") && repealsRe.MatchString(s) {
 				for _, bk := range bookRe.FindAllStringSubmatch(s, -1) {
 					if !seen[bk[1]] {
 						seen[bk[1]] = true

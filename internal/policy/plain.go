@@ -110,7 +110,7 @@ func continues(prev, next string) bool {
 	if terminal(last) || last == '：' || last == ':' {
 		return false
 	}
-	if titleEnds.MatchString(prev) || partHeading(prev) > 0 || partHeading(next) > 0 {
+	if hasTitleEnd(prev) || partHeading(prev) > 0 || partHeading(next) > 0 {
 		return false
 	}
 	if art, _ := articleStart(next); art != "" {

@@ -120,9 +120,9 @@ func ReadQA(id string, rows tabfile.RowReader, opt Options) ([]Document, []Skip,
 			continue
 		}
 		if total >= MaxPassages {
-			return nil, nil, core.Errorf(core.EINVALID, "问答表超过 %d 行问答的上限", MaxPassages)
+			return nil, nil, core.Errorf(core.EINVALID, "问答表超过 %d 个段落的上限", MaxPassages)
 		}
-		total++
+		total += (runes(a) + TargetRunes - 1) / TargetRunes
 		title, issuer := cellAt(row.Cells, cols["title"]), cellAt(row.Cells, cols["issuer"])
 		number, date := cellAt(row.Cells, cols["number"]), cellAt(row.Cells, cols["date"])
 		source, status := cellAt(row.Cells, cols["source"]), cellAt(row.Cells, cols["status"])
@@ -138,7 +138,11 @@ func ReadQA(id string, rows tabfile.RowReader, opt Options) ([]Document, []Skip,
 			byKey[key] = d
 			groups = append(groups, d)
 		}
-		d.Passages = append(d.Passages, Passage{Question: q, Text: a})
+		// A long answer is split like a long article, each part with its
+		// question.
+		for _, part := range splitLong(a) {
+			d.Passages = append(d.Passages, Passage{Question: q, Text: part})
+		}
 	}
 	if len(groups) == 0 {
 		return nil, skips, core.Errorf(core.EINVALID, "问答表中没有一行同时有问题和答案")

@@ -13,9 +13,13 @@ import (
 	"jiceng/internal/tabfile"
 )
 
+func tabfileReader(b []byte) (tabfile.RowReader, error) {
+	return tabfile.NewCSVReader(bytes.NewReader(b), io.NopCloser(nil))
+}
+
 func csvRows(t testing.TB, b []byte) tabfile.RowReader {
 	t.Helper()
-	rr, err := tabfile.NewCSVReader(bytes.NewReader(b), io.NopCloser(nil))
+	rr, err := tabfileReader(b)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -234,7 +234,7 @@ func structure(blocks []block) []section {
 				push(lv, text)
 				continue
 			}
-			if titleEnds.MatchString(text) && titleLike(text) && startsParts(blocks[i+1:]) {
+			if titleLike(text) && hasTitleEnd(text) && startsParts(blocks[i+1:]) {
 				// The title of a document inside this one (the 办法 a 通知
 				// issues), above its 章 or 条.
 				push(levelInner, text)
