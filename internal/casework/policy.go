@@ -123,8 +123,8 @@ func readPolicyFile(f core.PolicyFile, now time.Time) ([]policy.Document, error)
 		if docs[i].Title == "" {
 			// A sheet without a 标题 column: its file names it.
 			docs[i].Title = strings.TrimSuffix(f.Name, filepath.Ext(f.Name))
-			if docs[i].Format == policy.FormatQA {
-				docs[i].Title = "常见问题解答（" + docs[i].Title + "）"
+			if docs[i].Format == policy.FormatQA && !strings.ContainsFunc(docs[i].Title, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+				docs[i].Title = "常见问题解答"
 			}
 		}
 	}

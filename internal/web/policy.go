@@ -31,6 +31,22 @@ const askSlots = 4
 // MaxPolicyUpload bounds a file uploaded to the policy base.
 const MaxPolicyUpload = policy.MaxInput
 
+// warmPolicies reads the policy base into its index at start-up, so that
+// the first question does not wait for it.
+func (s *Server) warmPolicies(ctx context.Context) {
+	ps, ok := s.Store.(core.PolicyStore)
+	if !ok {
+		return
+	}
+	start := time.Now()
+	if err := s.Policies.Sync(ctx, ps, s.Clock.Now(), true); err != nil {
+		s.Log.Warn("policy base", "err", err)
+		return
+	}
+	n, _ := s.Policies.Index.Count()
+	s.Log.Info("policy base indexed", "passages", n, "took", time.Since(start).Round(time.Millisecond))
+}
+
 // policyQuery reads a search of the policy base from q: q (the
 // question), k, issuer, year, format, valid (1: documents in force only).
 func policyQuery(q url.Values) (search.Query, error) {

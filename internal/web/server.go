@@ -337,6 +337,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.warmRates(ctx)
 	go s.warmHot(ctx)
 	go s.dups(ctx)
+	go s.warmPolicies(ctx)
 	go hourly(ctx, func() { s.imports.sweep(s.Clock.Now()) })
 	go hourly(ctx, func() { s.exports.sweep(s.Clock.Now()) })
 	select {
