@@ -401,6 +401,10 @@ type ticketPage struct {
 	// Policies are the passages of the policy base that answer the
 	// ticket; nil when the base has none.
 	Policies *answerJSON
+	// Similar are the answered past tickets like this one and a reply
+	// draft from them and the policy base; nil before the case index is
+	// built.
+	Similar *similarJSON
 	CanMerge   bool
 	// LibraryTags are the tags of the library (高频问题标签库) the ticket's
 	// text names.
@@ -477,6 +481,11 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	page.Attachments = s.attachmentRows(r, p.User, t.ID)
 	page.Duplicates = s.duplicateRows(r, p.User, t.ID)
 	page.Policies = s.ticketPolicyPanel(r, p.User, t.ID)
+	if sim, err := s.similar(r, p, t.ID); err != nil {
+		s.Log.Error("similar cases", "ticket", t.ID, "err", err)
+	} else if sim.Ready && (len(sim.Cases) > 0 || sim.Draft != "") {
+		page.Similar = &sim
+	}
 	page.CanMerge = slices.Contains(v.Actions, core.ActionMerge)
 	if lib, err := s.tagLibrary(r.Context()); err == nil {
 		page.LibraryTags = hot.MatchTags(lib, t.Category1, t.Title+"\n"+t.Content)

@@ -109,8 +109,9 @@ type Server struct {
 
 	// Policies is the policy base's index (政策知识库); nil: Handler opens
 	// one in memory, filled from the store at the first search.
-	Policies *casework.PolicyBase
-	askSlots chan struct{} // of the public Q&A, set by Handler
+	Policies  *casework.PolicyBase
+	askSlots  chan struct{} // of the public Q&A, set by Handler
+	caseIndex *caseIndex    // set by Handler
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -152,6 +153,9 @@ func (s *Server) Handler() http.Handler {
 			panic("web: policy index: " + err.Error()) // an empty index in memory
 		}
 		s.Policies = casework.NewPolicyBase(ix)
+	}
+	if s.caseIndex == nil {
+		s.caseIndex = &caseIndex{}
 	}
 	if s.askSlots == nil {
 		s.askSlots = make(chan struct{}, askSlots)
@@ -296,6 +300,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/policy/files", desk, s.api(s.handlePolicyFiles)},
 		{"GET /api/v1/ask", public, s.handleAsk},
 		{"GET /api/v1/tickets/{id}/policies", ticketID, s.api(s.handleTicketPolicies)},
+		{"GET /api/v1/tickets/{id}/similar", ticketID, s.api(s.handleSimilar)},
 		{"POST /api/v1/alerts", board, s.api(s.handleAlertState)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
 		{"GET /api/v1/deadlines", scoped, s.api(s.handleDeadlines)},
@@ -338,6 +343,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.warmHot(ctx)
 	go s.dups(ctx)
 	go s.warmPolicies(ctx)
+	go s.casesIndex()
 	go hourly(ctx, func() { s.imports.sweep(s.Clock.Now()) })
 	go hourly(ctx, func() { s.exports.sweep(s.Clock.Now()) })
 	select {
