@@ -404,8 +404,8 @@ type ticketPage struct {
 	// Similar are the answered past tickets like this one and a reply
 	// draft from them and the policy base; nil before the case index is
 	// built.
-	Similar *similarJSON
-	CanMerge   bool
+	Similar  *similarJSON
+	CanMerge bool
 	// LibraryTags are the tags of the library (高频问题标签库) the ticket's
 	// text names.
 	LibraryTags []string
