@@ -64,6 +64,9 @@ type Service struct {
 	// Audit is the audit log that reveals and exports are written to; nil
 	// writes none.
 	Audit core.AuditStore
+	// Policies is the policy base (政策知识库) the server keeps; nil has
+	// none.
+	Policies *PolicyBase
 }
 
 // ErrNoTicket answers a ticket that is missing and one outside the user's

@@ -27,7 +27,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"runtime"
+	"strings"
 	"time"
 
 	"jiceng/internal/core"
@@ -278,6 +280,17 @@ func Build(ctx context.Context, s core.Store, o Options, hash func(password stri
 	}
 	if err := createClerks(ctx, s, st.Clerks); err != nil {
 		return st, err
+	}
+	if ps, ok := s.(core.PolicyStore); ok {
+		for _, f := range Policies() {
+			id, name := strings.TrimSuffix(f.Name, path.Ext(f.Name)), f.Name
+			if name == "qa.csv" {
+				name = "清河湾街道常见问题解答.csv"
+			}
+			if err := ps.PutPolicyFile(ctx, core.PolicyFile{ID: id, Name: name, Content: f.Content, CreatedBy: "demo", CreatedAt: at, UpdatedAt: at}); err != nil {
+				return st, fmt.Errorf("demo: policy %s: %w", f.Name, err)
+			}
+		}
 	}
 	if err := storeTickets(ctx, s, st, o); err != nil {
 		return st, err

@@ -38,10 +38,21 @@ type Document struct {
 	// Date is the date it was issued (成文日期 or 发布日期), zero when the
 	// text gives none.
 	Date time.Time
+	// EffectiveFrom is the date it takes effect (施行日期, "自…起施行")
+	// and ValidUntil the last day of its period of validity (有效期至);
+	// each is zero when the text gives none.
+	EffectiveFrom, ValidUntil time.Time
 	// Validity and, for Superseded, the document (title or 文号) that
 	// replaced it.
 	Validity     Validity
 	SupersededBy string
+	// Supersedes are the documents this one repeals or replaces ("《…》
+	// 同时废止"), each by its title or its 文号 as the text writes them,
+	// so that the base can mark them Superseded.
+	Supersedes []string
+	// Source is where the document comes from when its file says so (the
+	// 来源 column of a 问/答 sheet), e.g. a web address.
+	Source string
 	// Format is the file format it was read from: txt, md, html, docx,
 	// pdf, or qa (a row of a 问/答 sheet).
 	Format   string

@@ -29,7 +29,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus", "tags"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus", "tags", "ask", "policy", "policy_files"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -398,7 +398,14 @@ type ticketPage struct {
 	// Duplicates are tickets of the last 60 days that are probably the
 	// same request (合并到工单 X); CanMerge offers the merge.
 	Duplicates []duplicateRow
-	CanMerge   bool
+	// Policies are the passages of the policy base that answer the
+	// ticket; nil when the base has none.
+	Policies *answerJSON
+	// Similar are the answered past tickets like this one and a reply
+	// draft from them and the policy base; nil before the case index is
+	// built.
+	Similar  *similarJSON
+	CanMerge bool
 	// LibraryTags are the tags of the library (高频问题标签库) the ticket's
 	// text names.
 	LibraryTags []string
@@ -473,6 +480,12 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	page.Contact = contact
 	page.Attachments = s.attachmentRows(r, p.User, t.ID)
 	page.Duplicates = s.duplicateRows(r, p.User, t.ID)
+	page.Policies = s.ticketPolicyPanel(r, p.User, t.ID)
+	if sim, err := s.similar(r, p, t.ID); err != nil {
+		s.Log.Error("similar cases", "ticket", t.ID, "err", err)
+	} else if sim.Ready && (len(sim.Cases) > 0 || sim.Draft != "") {
+		page.Similar = &sim
+	}
 	page.CanMerge = slices.Contains(v.Actions, core.ActionMerge)
 	if lib, err := s.tagLibrary(r.Context()); err == nil {
 		page.LibraryTags = hot.MatchTags(lib, t.Category1, t.Title+"\n"+t.Content)
@@ -593,6 +606,22 @@ func (s *Server) actorName(r *http.Request, actor string, names map[string]strin
 
 // duplicateRows finds the ticket's probable duplicates; none while the
 // index is being built (the page does not wait for it long).
+// ticketPolicyPanel is the policy base's answer to ticket id for the
+// ticket page; nil when nothing answers it (or the base fails: the page
+// still shows the ticket).
+func (s *Server) ticketPolicyPanel(r *http.Request, u core.User, id int64) *answerJSON {
+	a, err := s.cases().TicketPolicies(r.Context(), u, id, 3)
+	if err != nil {
+		s.Log.Error("ticket policies", "ticket", id, "err", err)
+		return nil
+	}
+	if len(a.Hits) == 0 {
+		return nil
+	}
+	j := toAnswerJSON(a)
+	return &j
+}
+
 func (s *Server) duplicateRows(r *http.Request, u core.User, id int64) []duplicateRow {
 	ix := s.dups(r.Context())
 	if ix == nil {

@@ -62,6 +62,10 @@ var matrixQueries = map[string]string{
 	"GET /api/v1/dashboard":      "from=2025-01-01&to=2025-02-28",
 	"GET /api/v1/hot":            "from=2025-01-01&to=2025-02-28",
 	"GET /api/v1/points":         "from=2025-01-01&to=2025-02-28",
+	"GET /api/v1/policy/search":  "q=低保",
+	"GET /api/v1/ask":            "q=低保怎么申请",
+	"GET /policy":                "q=低保",
+	"GET /ask":                   "q=低保怎么申请",
 	"GET /dashboard/report.xlsx": "from=2025-01-01&to=2025-02-28",
 	"GET /corpus":                "from=2025-01-01&to=2025-02-28",
 }

@@ -18,11 +18,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
 	"jiceng/internal/dispatch"
 	"jiceng/internal/fieldset"
 	"jiceng/internal/rates"
+	"jiceng/internal/search"
 	"jiceng/internal/understand"
 	"jiceng/internal/workflow"
 )
@@ -104,6 +106,12 @@ type Server struct {
 	loginAudit auditLimiter // of throttled sign-ins in the audit log
 	imports    *importJobs  // set by Handler
 	exports    *exportJobs  // set by Handler
+
+	// Policies is the policy base's index (政策知识库); nil: Handler opens
+	// one in memory, filled from the store at the first search.
+	Policies  *casework.PolicyBase
+	askSlots  chan struct{} // of the public Q&A, set by Handler
+	caseIndex *caseIndex    // set by Handler
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -138,6 +146,19 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.exports == nil {
 		s.exports = newExportJobs(s.ExportDir, s.Clock.Now)
+	}
+	if s.Policies == nil {
+		ix, err := search.OpenMem(search.Options{})
+		if err != nil {
+			panic("web: policy index: " + err.Error()) // an empty index in memory
+		}
+		s.Policies = casework.NewPolicyBase(ix)
+	}
+	if s.caseIndex == nil {
+		s.caseIndex = &caseIndex{}
+	}
+	if s.askSlots == nil {
+		s.askSlots = make(chan struct{}, askSlots)
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -233,6 +254,11 @@ func (s *Server) routeTable() []route {
 		{"POST /import/{job}/start", desk, s.page(s.handleImportStart)},
 		{"GET /import/{job}/rejects.xlsx", desk, s.page(s.handleImportRejects)},
 		{"GET /dashboard", board, s.page(s.handleDashboardPage)},
+		{"GET /ask", public, s.handleAskPage},
+		{"GET /policy", reference, s.page(s.handlePolicyPage)},
+		{"GET /policy/files", desk, s.page(s.handlePolicyFilesPage)},
+		{"POST /policy/files", desk, s.page(s.handlePolicyUpload)},
+		{"POST /policy/files/{id}", desk, s.page(s.handlePolicyFileForm)},
 		{"POST /dashboard/alerts", board, s.page(s.handleAlertStateForm)},
 		{"GET /dashboard/report.xlsx", board, s.page(s.handleRiskReport)},
 		{"GET /corpus", board, s.page(s.handleCorpusPage)},
@@ -270,6 +296,11 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/hot", board, s.api(s.handleHot)},
 		{"GET /api/v1/boundaries", board, s.api(s.handleBoundaries)},
 		{"GET /api/v1/points", board, s.api(s.handlePoints)},
+		{"GET /api/v1/policy/search", public, s.handlePolicySearch},
+		{"GET /api/v1/policy/files", desk, s.api(s.handlePolicyFiles)},
+		{"GET /api/v1/ask", public, s.handleAsk},
+		{"GET /api/v1/tickets/{id}/policies", ticketID, s.api(s.handleTicketPolicies)},
+		{"GET /api/v1/tickets/{id}/similar", ticketID, s.api(s.handleSimilar)},
 		{"POST /api/v1/alerts", board, s.api(s.handleAlertState)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
 		{"GET /api/v1/deadlines", scoped, s.api(s.handleDeadlines)},
@@ -311,6 +342,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.warmRates(ctx)
 	go s.warmHot(ctx)
 	go s.dups(ctx)
+	go s.warmPolicies(ctx)
+	go s.casesIndex()
 	go hourly(ctx, func() { s.imports.sweep(s.Clock.Now()) })
 	go hourly(ctx, func() { s.exports.sweep(s.Clock.Now()) })
 	select {

@@ -1,0 +1,589 @@
+// Package search is the policy base's search index (政策知识库检索), built
+// with bleve: the passages of policy documents (policy.Passage) indexed
+// under a Chinese analyzer of the project's own — text folded (full width
+// to half, traditional to simplified: text.Fold), cut into words
+// (text.Words) with synonyms and abbreviations (低保 / 最低生活保障) as one
+// term, and cut again into character bigrams — ranked by BM25 with the
+// title, headings and a Q&A's question above the text, then down for a
+// document no longer in force and for age. A search returns the passages
+// with the document, article and a highlighted snippet; Answer makes a
+// short extractive answer of them, or says there is none it is confident
+// of.
+//
+// An Index is safe for concurrent use.
+package search
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"jiceng/internal/core"
+	"jiceng/internal/policy"
+)
+
+// Index is a search index of policy passages, on disk or in memory.
+type Index struct {
+	bi  bleve.Index
+	now func() time.Time
+	syn *synonymMatcher
+	// fields are the searched fields and their weights.
+	fields []fieldWeight
+}
+
+// Options configure a new index.
+type Options struct {
+	// Synonyms are the index's synonym groups; nil means DefaultSynonyms.
+	// They are kept in the index: an index opened again uses the groups
+	// it was built with, whatever Options says, until it is built anew.
+	Synonyms Synonyms
+	// Now is the clock of recency; nil means time.Now.
+	Now func() time.Time
+}
+
+// Open opens the index in dir, creating it (and dir) if there is none.
+func Open(dir string, opt Options) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
+		bi, err := bleve.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("search: open %s: %w", dir, err)
+		}
+		return newIndex(bi, opt)
+	}
+	m, err := newMapping(opt.synonyms())
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(filepath.Clean(dir)), 0o755); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	bi, err := bleve.New(dir, m)
+	if err != nil {
+		return nil, fmt.Errorf("search: create %s: %w", dir, err)
+	}
+	return newIndex(bi, opt)
+}
+
+// OpenMem returns a new index in memory.
+func OpenMem(opt Options) (*Index, error) {
+	m, err := newMapping(opt.synonyms())
+	if err != nil {
+		return nil, err
+	}
+	bi, err := bleve.NewMemOnly(m)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return newIndex(bi, opt)
+}
+
+func (o Options) synonyms() Synonyms {
+	if o.Synonyms == nil {
+		return DefaultSynonyms()
+	}
+	return o.Synonyms
+}
+
+func newIndex(bi bleve.Index, opt Options) (*Index, error) {
+	ix := &Index{bi: bi, now: opt.Now, fields: defaultFields}
+	if ix.now == nil {
+		ix.now = time.Now
+	}
+	// The synonyms the index was built with, for the snippets' marks.
+	syn := opt.synonyms()
+	if im, ok := bi.Mapping().(*mapping.IndexMappingImpl); ok {
+		if cfg, ok := im.CustomAnalysis.Tokenizers[synTokenizer]; ok {
+			if s, err := synonymsFromConfig(cfg["synonyms"]); err == nil {
+				syn = s
+			}
+		}
+	}
+	ix.syn = newSynonymMatcher(syn)
+	return ix, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.bi.Close() }
+
+// Count returns the number of passages in the index.
+func (ix *Index) Count() (uint64, error) { return ix.bi.DocCount() }
+
+// The fields of a passage in the index. The *Bi fields hold the same text
+// as their namesakes, under the bigram analyzer.
+const (
+	fDocID      = "doc_id"
+	fTitle      = "title"
+	fTitleBi    = "title_bi"
+	fHeadings   = "headings"
+	fHeadingsBi = "headings_bi"
+	fQuestion   = "question"
+	fQuestionBi = "question_bi"
+	fText       = "text"
+	fTextBi     = "text_bi"
+	fArticle    = "article"
+	fItem       = "item"
+	fIssuer     = "issuer"
+	fNumber     = "number"
+	fDate       = "date"
+	fYear       = "year"
+	fValidity   = "validity"
+	fSuperseded = "superseded_by"
+	fFormat     = "format"
+)
+
+// synTokenizer is the words tokenizer of an index, with its synonyms.
+const synTokenizer = "words_syn"
+
+// headingSep joins a passage's headings in the headings field.
+const headingSep = " / "
+
+// storedFields are the fields a hit is made of.
+var storedFields = []string{fDocID, fTitle, fHeadings, fQuestion, fText, fArticle, fItem, fIssuer, fNumber, fDate, fValidity, fSuperseded, fFormat}
+
+type fieldWeight struct {
+	field  string
+	weight float64
+}
+
+// defaultFields are the searched fields and their boosts: a word of the
+// title or of a Q&A's question says more of what a passage is about than
+// a word of its text; the bigram fields find what the words miss (a word
+// the dictionary cuts otherwise in the question than in the text) at a
+// lower weight. Tuned on the labelled questions (see the README).
+var defaultFields = []fieldWeight{
+	{fTitle, 2.0}, {fHeadings, 1.5}, {fQuestion, 2.0}, {fText, 1.0},
+	{fTitleBi, 0.6}, {fHeadingsBi, 0.45}, {fQuestionBi, 0.6}, {fTextBi, 0.3},
+}
+
+func newMapping(syn Synonyms) (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = index.BM25Scoring
+	if err := im.AddCustomTokenizer(synTokenizer, map[string]any{"type": wordsTokenizer, "synonyms": [][]string(syn)}); err != nil {
+		return nil, fmt.Errorf("search: mapping: %w", err)
+	}
+	if err := im.AddCustomAnalyzer(wordsAnalyzer, map[string]any{"type": custom.Name, "tokenizer": synTokenizer}); err != nil {
+		return nil, fmt.Errorf("search: mapping: %w", err)
+	}
+	if err := im.AddCustomAnalyzer(bigramsAnalyzer, map[string]any{"type": custom.Name, "tokenizer": bigramsTokenizer}); err != nil {
+		return nil, fmt.Errorf("search: mapping: %w", err)
+	}
+	textField := func(analyzer string, store, vectors bool) *mapping.FieldMapping {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = analyzer
+		fm.Store = store
+		fm.IncludeTermVectors = vectors // phrase queries need the positions
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		return fm
+	}
+	keywordField := func(indexed bool) *mapping.FieldMapping {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.Analyzer = keyword.Name
+		fm.Index = indexed
+		fm.IncludeTermVectors = false
+		fm.IncludeInAll = false
+		fm.DocValues = false
+		return fm
+	}
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fDocID, keywordField(true))
+	for _, f := range []string{fTitle, fHeadings, fQuestion, fText} {
+		dm.AddFieldMappingsAt(f, textField(wordsAnalyzer, true, false))
+	}
+	for _, f := range []string{fTitleBi, fHeadingsBi, fQuestionBi, fTextBi} {
+		dm.AddFieldMappingsAt(f, textField(bigramsAnalyzer, false, true))
+	}
+	for _, f := range []string{fIssuer, fValidity, fFormat, fNumber} {
+		dm.AddFieldMappingsAt(f, keywordField(true))
+	}
+	for _, f := range []string{fArticle, fItem, fDate, fSuperseded} {
+		dm.AddFieldMappingsAt(f, keywordField(false))
+	}
+	year := bleve.NewNumericFieldMapping()
+	year.Store, year.IncludeInAll, year.DocValues = false, false, false
+	dm.AddFieldMappingsAt(fYear, year)
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = wordsAnalyzer
+	return im, nil
+}
+
+// batchSize is how many passages go to the index in one batch.
+const batchSize = 1000
+
+// Index adds docs to the index, each replacing the passages of a document
+// of the same ID already there; a document listed twice is indexed as its
+// last copy. Passages are written in batches: on an error, the batches
+// before it are in the index.
+func (ix *Index) Index(docs []policy.Document) error {
+	last := map[string]int{}
+	for i, d := range docs {
+		if d.ID == "" {
+			return core.Errorf(core.EINVALID, "政策文件缺少编号（第 %d 个）", i+1)
+		}
+		last[d.ID] = i
+	}
+	b := ix.bi.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := ix.bi.Batch(b); err != nil {
+			return fmt.Errorf("search: index: %w", err)
+		}
+		b.Reset()
+		return nil
+	}
+	for i, d := range docs {
+		if last[d.ID] != i {
+			continue
+		}
+		old, err := ix.passageIDs(d.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range old {
+			b.Delete(id)
+		}
+		for _, p := range d.Passages {
+			if err := b.Index(p.ID, record(d, p)); err != nil {
+				return fmt.Errorf("search: index %s: %w", p.ID, err)
+			}
+		}
+		if b.Size() >= batchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// Delete removes the document id's passages from the index. Deleting a
+// document that is not there is not an error.
+func (ix *Index) Delete(id string) error {
+	old, err := ix.passageIDs(id)
+	if err != nil {
+		return err
+	}
+	b := ix.bi.NewBatch()
+	for _, p := range old {
+		b.Delete(p)
+	}
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("search: delete %s: %w", id, err)
+	}
+	return nil
+}
+
+// passageIDs returns the IDs of the passages of document id in the index.
+func (ix *Index) passageIDs(id string) ([]string, error) {
+	tq := bleve.NewTermQuery(id)
+	tq.SetField(fDocID)
+	var ids []string
+	for from := 0; ; {
+		req := bleve.NewSearchRequestOptions(tq, 1000, from, false)
+		req.Score = "none"
+		res, err := ix.bi.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("search: passages of %s: %w", id, err)
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		from += len(res.Hits)
+		if len(res.Hits) == 0 || uint64(from) >= res.Total {
+			return ids, nil
+		}
+	}
+}
+
+// record is the indexed form of passage p of document d.
+func record(d policy.Document, p policy.Passage) map[string]any {
+	headings := strings.Join(p.Headings, headingSep)
+	r := map[string]any{
+		fDocID:      d.ID,
+		fTitle:      d.Title,
+		fTitleBi:    d.Title,
+		fHeadings:   headings,
+		fHeadingsBi: headings,
+		fQuestion:   p.Question,
+		fQuestionBi: p.Question,
+		fText:       p.Text,
+		fTextBi:     p.Text,
+		fArticle:    p.Article,
+		fItem:       p.Item,
+		fIssuer:     d.Issuer,
+		fNumber:     d.Number,
+		fValidity:   string(validity(d)),
+		fSuperseded: d.SupersededBy,
+		fFormat:     d.Format,
+	}
+	if !d.Date.IsZero() {
+		r[fDate] = d.Date.Format(time.DateOnly)
+		r[fYear] = float64(d.Date.Year())
+	}
+	return r
+}
+
+func validity(d policy.Document) policy.Validity {
+	if d.Validity == "" {
+		return policy.Effective
+	}
+	return d.Validity
+}
+
+// Query is one search of the policy base.
+type Query struct {
+	// Text is the question, in plain Chinese; parts in quotes ("…", “…”,
+	// 「…」) are phrases a passage must contain as written.
+	Text string
+	// K is the number of hits wanted: 5 when 0, at most 100.
+	K int
+	// Issuer, Year and Format, when set, keep only the passages of
+	// documents of that issuing body (as written in the document), year
+	// of issue and format (txt, md, html, docx, pdf, qa).
+	Issuer string
+	Year   int
+	Format string
+	// ValidOnly keeps only documents in force; otherwise repealed,
+	// superseded and expired ones are ranked down.
+	ValidOnly bool
+}
+
+// Hit is one passage found.
+type Hit struct {
+	PassageID, DocID string
+	Title            string
+	Number           string // 文号
+	Issuer           string
+	Date             string // YYYY-MM-DD, "" when the document gives none
+	Article, Item    string
+	Headings         []string
+	Question         string // a Q&A passage's question
+	Text             string // the passage's whole text
+	// Snippet is a part of the text (or of the question, when the text
+	// does not match) around the matched terms, HTML-escaped, the terms in
+	// <mark>…</mark>.
+	Snippet string
+	// Matched are the question's terms (its words without stop words, and
+	// the terms of its synonym groups) that the passage, its title or its
+	// headings contain.
+	Matched      []string
+	Validity     policy.Validity
+	SupersededBy string
+	// Score is the passage's BM25 score (with the fields' boosts), times
+	// the validity and recency factors.
+	Score float64
+}
+
+// Ranking down: a document no longer in force scores this much of what
+// it would; every year of age takes recencyPerYear off (1/(1+r·age)), a
+// document without a date counting as undatedAge years old.
+const (
+	invalidFactor  = 0.5
+	recencyPerYear = 0.02
+	undatedAge     = 2.0
+	maxK           = 100
+)
+
+// Search returns the best passages for q, best first. An empty question
+// (or one of stop words only) finds nothing.
+func (ix *Index) Search(q Query) ([]Hit, error) {
+	k := q.K
+	if k <= 0 {
+		k = 5
+	}
+	k = min(k, maxK)
+	bq, terms, ok := ix.query(q)
+	if !ok {
+		return nil, nil
+	}
+	// Fetch more than k, so that ranking down by validity and age can
+	// bring up a passage from below the first k.
+	req := bleve.NewSearchRequestOptions(bq, max(2*k, 20), 0, false)
+	req.Fields = storedFields
+	res, err := ix.bi.Search(req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	now := ix.now()
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, dm := range res.Hits {
+		h := hitOf(dm.ID, dm.Fields)
+		h.Score = dm.Score * ix.factor(h, now)
+		hits = append(hits, h)
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	if len(hits) > k {
+		hits = hits[:k]
+	}
+	for i := range hits {
+		hits[i].Snippet = ix.snippet(hits[i], terms)
+		hits[i].Matched = matched(hits[i], terms)
+	}
+	return hits, nil
+}
+
+func (ix *Index) factor(h Hit, now time.Time) float64 {
+	f := 1.0
+	if h.Validity != policy.Effective {
+		f *= invalidFactor
+	}
+	age := undatedAge
+	if d, err := time.Parse(time.DateOnly, h.Date); err == nil {
+		age = math.Max(0, now.Sub(d).Hours()/24/365.25)
+	}
+	return f / (1 + recencyPerYear*age)
+}
+
+func hitOf(id string, fields map[string]any) Hit {
+	str := func(f string) string {
+		s, _ := fields[f].(string)
+		return s
+	}
+	h := Hit{
+		PassageID: id, DocID: str(fDocID), Title: str(fTitle), Number: str(fNumber), Issuer: str(fIssuer),
+		Date: str(fDate), Article: str(fArticle), Item: str(fItem), Question: str(fQuestion), Text: str(fText),
+		Validity: policy.Validity(str(fValidity)), SupersededBy: str(fSuperseded),
+	}
+	if hs := str(fHeadings); hs != "" {
+		h.Headings = strings.Split(hs, headingSep)
+	}
+	return h
+}
+
+// query builds the bleve query of q: the question's words and bigrams in
+// every field, its phrases required (as bigram phrases: the same
+// characters in a row), the filters as filters (they do not score). It
+// also returns the question's terms, for the snippets, and false when the
+// question has nothing to search for.
+func (ix *Index) query(q Query) (query.Query, []string, bool) {
+	phrases, rest := splitPhrases(q.Text)
+	all := strings.TrimSpace(rest + " " + strings.Join(phrases, " "))
+	terms := ix.queryTerms(all)
+	if len(terms) == 0 && len(phrases) == 0 {
+		return nil, nil, false
+	}
+	var should []query.Query
+	for _, fw := range ix.fields {
+		mq := bleve.NewMatchQuery(all)
+		mq.SetField(fw.field)
+		mq.SetBoost(fw.weight)
+		should = append(should, mq)
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddShould(bleve.NewDisjunctionQuery(should...))
+	for _, p := range phrases {
+		var in []query.Query
+		for _, f := range []string{fTitleBi, fHeadingsBi, fQuestionBi, fTextBi} {
+			pq := bleve.NewMatchPhraseQuery(p)
+			pq.SetField(f)
+			pq.SetBoost(0.1)
+			in = append(in, pq)
+		}
+		bq.AddMust(bleve.NewDisjunctionQuery(in...))
+	}
+	var filters []query.Query
+	term := func(field, value string) {
+		tq := bleve.NewTermQuery(value)
+		tq.SetField(field)
+		filters = append(filters, tq)
+	}
+	if q.Issuer != "" {
+		term(fIssuer, q.Issuer)
+	}
+	if q.Format != "" {
+		term(fFormat, q.Format)
+	}
+	if q.ValidOnly {
+		term(fValidity, string(policy.Effective))
+	}
+	if q.Year != 0 {
+		lo, hi := float64(q.Year), float64(q.Year+1)
+		yes, no := true, false
+		rq := bleve.NewNumericRangeInclusiveQuery(&lo, &hi, &yes, &no)
+		rq.SetField(fYear)
+		filters = append(filters, rq)
+	}
+	if len(filters) > 0 {
+		bq.AddFilter(bleve.NewConjunctionQuery(filters...))
+	}
+	return bq, terms, true
+}
+
+// queryTerms returns the question's words worth marking in a snippet: its
+// words without stop words and, for a synonym group's term in it, every
+// term of the group.
+func (ix *Index) queryTerms(s string) []string {
+	var terms []string
+	seen := map[string]bool{}
+	add := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			terms = append(terms, t)
+		}
+	}
+	toks := (&wordsTokenizerImpl{syn: ix.syn}).Tokenize([]byte(s))
+	for _, t := range toks {
+		w := string(t.Term)
+		if strings.HasPrefix(w, synonymMark) {
+			for _, g := range ix.syn.terms {
+				if g.group == w {
+					add(g.term)
+				}
+			}
+			continue
+		}
+		add(w)
+	}
+	return terms
+}
+
+// splitPhrases takes the quoted phrases out of s.
+func splitPhrases(s string) (phrases []string, rest string) {
+	var b strings.Builder
+	for len(s) > 0 {
+		i := strings.IndexAny(s, "\"“「『")
+		if i < 0 {
+			break
+		}
+		open, n := utf8.DecodeRuneInString(s[i:])
+		closer := map[rune]string{'"': "\"", '“': "”", '「': "」", '『': "』"}[open]
+		j := strings.Index(s[i+n:], closer)
+		if j < 0 {
+			break // an unclosed quote is text
+		}
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		if p := strings.TrimSpace(s[i+n : i+n+j]); p != "" {
+			phrases = append(phrases, p)
+		}
+		s = s[i+n+j+len(closer):]
+	}
+	b.WriteString(s)
+	return phrases, strings.TrimSpace(b.String())
+}
+
+// ErrNoIndex is returned by OpenExisting for a directory without an index.
+var ErrNoIndex = errors.New("search: no index")
+
+// OpenExisting opens the index in dir, ErrNoIndex if there is none.
+func OpenExisting(dir string, opt Options) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err != nil {
+		return nil, ErrNoIndex
+	}
+	return Open(dir, opt)
+}
