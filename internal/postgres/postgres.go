@@ -31,6 +31,8 @@ type DB struct {
 	// dayCounts is false only in a test's database stopped before the
 	// schema version that brought day_counts.
 	dayCounts bool
+	// urgentCounts is false in a test's database stopped before 0014.
+	urgentCounts bool
 }
 
 var _ core.Store = (*DB)(nil)
@@ -55,7 +57,8 @@ func Open(ctx context.Context, dsn string, clock core.Clock) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db := &DB{pool: pool, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion}
+	db := &DB{pool: pool, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion,
+		urgentCounts: migrateUpTo == 0 || migrateUpTo >= urgentVersion}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

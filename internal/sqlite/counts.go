@@ -9,11 +9,22 @@ import (
 	"jiceng/internal/dbutil"
 )
 
-// countsVersion is the schema version that brought day_counts.
-const countsVersion = 12
+// countsVersion is the schema version that brought day_counts,
+// urgentVersion the one that brought urgent_hour_counts.
+const (
+	countsVersion = 12
+	urgentVersion = 14
+)
 
-// writeDayCounts applies d to day_counts, day_totals and hour_counts.
-func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) error {
+// writeDayCounts applies d to day_counts, day_totals and hour_counts, and
+// to urgent_hour_counts unless noUrgent (a test's database stopped before
+// 0014).
+func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas, noUrgent bool) error {
+	if !noUrgent {
+		if err := writeUrgentCounts(ctx, tx, d); err != nil {
+			return err
+		}
+	}
 	days, dn := d.DayRows()
 	hours, hn := d.HourRows()
 	if len(days) == 0 && len(hours) == 0 {
@@ -54,6 +65,44 @@ func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) erro
 		}
 	}
 	return nil
+}
+
+func writeUrgentCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) error {
+	keys, n := d.UrgentRows()
+	if len(keys) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO urgent_hour_counts (day, hour, community, category1, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, hour, community, category1) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer st.Close()
+	for i, k := range keys {
+		if _, err := st.ExecContext(ctx, k.Day, k.Hour, k.Community, k.Category1, n[i]); err != nil {
+			return fmt.Errorf("update urgent hour counts: %w", err)
+		}
+	}
+	return nil
+}
+
+// UrgentHourCounts implements core.UrgentCountStore.
+func (db *DB) UrgentHourCounts(ctx context.Context, q core.CountQuery) ([]core.UrgentHourCount, error) {
+	query, args := dbutil.CountSQL{}.Urgent(q)
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("urgent hour counts: %w", err)
+	}
+	defer rows.Close()
+	var out []core.UrgentHourCount
+	for rows.Next() {
+		c, err := dbutil.ScanUrgent(q.By, rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("urgent hour counts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // DayCounts implements core.CountStore.

@@ -35,6 +35,8 @@ type DB struct {
 	// dayCounts is false only in a test's database stopped before the
 	// schema version that brought day_counts.
 	dayCounts bool
+	// urgentCounts is false in a test's database stopped before 0014.
+	urgentCounts bool
 }
 
 var _ core.Store = (*DB)(nil)
@@ -83,7 +85,8 @@ func Open(ctx context.Context, path string, clock core.Clock) (*DB, error) {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	db := &DB{write: write, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion}
+	db := &DB{write: write, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion,
+		urgentCounts: migrateUpTo == 0 || migrateUpTo >= urgentVersion}
 	// Migrate on the writer before the readers open, so that WAL mode and the
 	// schema exist when they do.
 	if err := db.migrate(ctx); err != nil {

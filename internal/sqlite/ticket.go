@@ -167,11 +167,14 @@ func countValues(t *core.Ticket) [8]string {
 type countDeltas struct {
 	cols map[[2]string]int
 	dbutil.CountDeltas
-	noDays bool // a test's database stopped before 0012: no day counts yet
+	noDays   bool // a test's database stopped before 0012: no day counts yet
+	noUrgent bool // or before 0014: no urgent hour counts
 }
 
 // countDeltas returns the deltas of a transaction of db.
-func (db *DB) countDeltas() countDeltas { return countDeltas{noDays: !db.dayCounts} }
+func (db *DB) countDeltas() countDeltas {
+	return countDeltas{noDays: !db.dayCounts, noUrgent: !db.urgentCounts}
+}
 
 // add counts the change from old to t; old is nil for a new ticket.
 func (d *countDeltas) add(old, t *core.Ticket) {
@@ -203,7 +206,7 @@ func (d *countDeltas) write(ctx context.Context, tx *sql.Tx) error {
 	if d.noDays {
 		return nil
 	}
-	return writeDayCounts(ctx, tx, &d.CountDeltas)
+	return writeDayCounts(ctx, tx, &d.CountDeltas, d.noUrgent)
 }
 
 func (d *countDeltas) writeCols(ctx context.Context, tx *sql.Tx) error {
