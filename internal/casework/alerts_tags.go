@@ -1,0 +1,165 @@
+package casework
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"jiceng/internal/alert"
+	"jiceng/internal/core"
+	"jiceng/internal/hot"
+)
+
+// Tag alerts: the street's tag library (高频问题标签库, core.SettingTags)
+// counted on the tickets' text, by day and community, over the detector's
+// history, and read by the default daily detector like the categories.
+// Tags change whenever staff curate them, so the series are counted from
+// the tickets when asked, not kept: a board's tag alerts cost a read of
+// its alertHistory days of tickets (the web server caches them like the
+// hot issues).
+
+// TagAlerts returns the alerts of the tags' daily series (tag × community,
+// and tag over the whole street on the street's board) in u's board scope
+// for the AlertDays days before to, most severe first. Nil without a tag
+// library.
+func (s *Service) TagAlerts(ctx context.Context, u core.User, to time.Time) ([]RiskAlert, error) {
+	communities, err := s.BoardScope(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	ss, ok := s.Store.(core.SettingStore)
+	if !ok {
+		return nil, nil
+	}
+	content, _, err := ss.Setting(ctx, core.SettingTags)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	tags, err := hot.ReadTags(content)
+	if err != nil || len(tags) == 0 {
+		return nil, nil // a library that no longer reads is no series
+	}
+	toDay := core.StreetDay(to)
+	alertFrom := toDay - alertHistory
+	f := core.TicketFilter{From: core.DayStart(alertFrom), To: core.DayStart(toDay)}
+	if communities != nil {
+		f.Community = communities[0]
+	}
+	series, err := s.tagSeries(ctx, f, newTagMatcher(tags), alertFrom, communities == nil)
+	if err != nil {
+		return nil, err
+	}
+	var states []core.AlertState
+	if as, ok := s.Store.(core.AlertStore); ok {
+		q := core.CountQuery{From: core.DayStart(toDay - DismissMemory), To: core.DayStart(toDay), Communities: communities}
+		if states, err = as.AlertStates(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	return tagRiskAlerts(series, alertFrom, s.calendar(), states), nil
+}
+
+// tagSeries counts the tickets of f whose text names each tag, by
+// community and by day from alertFrom (alertHistory days), and over the
+// whole street too when street.
+func (s *Service) tagSeries(ctx context.Context, f core.TicketFilter, m *tagMatcher, alertFrom int, street bool) (map[seriesKey][]float64, error) {
+	series := map[seriesKey][]float64{} // Category1 holds the tag
+	err := s.Store.EachTicket(ctx, f, func(t core.Ticket) error {
+		if t.ReceivedAt.IsZero() {
+			return nil
+		}
+		i := core.StreetDay(t.ReceivedAt) - alertFrom
+		if i < 0 || i >= alertHistory {
+			return nil
+		}
+		for _, tag := range m.match(t.Category1, t.Title+"\n"+t.Content) {
+			for _, k := range []seriesKey{{t.Community, tag}, {"", tag}} {
+				if !street && k.Community == "" {
+					continue
+				}
+				sr := series[k]
+				if sr == nil {
+					sr = make([]float64, alertHistory)
+					series[k] = sr
+				}
+				sr[i]++
+			}
+		}
+		return nil
+	})
+	return series, err
+}
+
+// tagRiskAlerts is riskAlerts over the tags' series (the tag in
+// seriesKey.Category1), with the decisions on tag alerts.
+func tagRiskAlerts(series map[seriesKey][]float64, alertFrom int, cal alert.Calendar, states []core.AlertState) []RiskAlert {
+	var own []core.AlertState
+	for _, st := range states {
+		if st.Tag != "" && !st.Hourly {
+			st.Category1, st.Tag = st.Tag, ""
+			own = append(own, st)
+		}
+	}
+	out := riskAlerts(series, alertFrom, cal, own)
+	for i := range out {
+		out[i].Tag, out[i].Category1 = out[i].Category1, ""
+	}
+	return out
+}
+
+// tagMatcher finds the tags a text names, as hot.MatchTags does, in one
+// pass over the text: the phrases (names and aliases) are indexed by their
+// first rune, so a text costs its length, not the library's size times
+// it.
+type tagMatcher struct {
+	tags   []hot.Tag
+	byRune map[rune][]tagPhrase
+	seen   []bool
+}
+
+type tagPhrase struct {
+	text string
+	tag  int
+}
+
+func newTagMatcher(tags []hot.Tag) *tagMatcher {
+	m := &tagMatcher{tags: tags, byRune: map[rune][]tagPhrase{}, seen: make([]bool, len(tags))}
+	for i, t := range tags {
+		for _, p := range append([]string{t.Name}, t.Aliases...) {
+			if p == "" {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(p)
+			m.byRune[r] = append(m.byRune[r], tagPhrase{p, i})
+		}
+	}
+	return m
+}
+
+// match returns the names of the tags of category1 (or of any category)
+// that text names, in library order. It is not safe for concurrent use.
+func (m *tagMatcher) match(category1, text string) []string {
+	clear(m.seen)
+	found := false
+	for i, r := range text {
+		for _, p := range m.byRune[r] {
+			if !m.seen[p.tag] && strings.HasPrefix(text[i:], p.text) {
+				m.seen[p.tag], found = true, true
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	var out []string
+	for i, t := range m.tags {
+		if m.seen[i] && (t.Category1 == "" || category1 == "" || t.Category1 == category1) {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
