@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/hot"
 )
@@ -142,5 +143,32 @@ func TestHourlyAndTagAlerts(t *testing.T) {
 		if r := do(t, staff, req); r.status != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", bad, r.status)
 		}
+	}
+}
+
+// BenchmarkBoardWithTags times what the tag alerts add to a warm board's
+// request: the scope, the library's version, the cache and the merge.
+//
+//	go test ./internal/web -run XXX -bench BoardWithTags
+func BenchmarkBoardWithTags(b *testing.B) {
+	f := newFixture(b)
+	ctx := context.Background()
+	for _, name := range []string{"staff", "cw01"} {
+		b.Run(name, func(b *testing.B) {
+			u, err := f.store.UserByUsername(ctx, name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p := principal{User: u}
+			d := casework.Dashboard{To: at("2025-03-02 00:00")}
+			if _, err := f.server.tagAlertsWait(ctx, u, d.To); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, pending, err := f.server.boardWithTags(ctx, p, d); err != nil || pending {
+					b.Fatalf("pending %v, %v", pending, err)
+				}
+			}
+		})
 	}
 }
