@@ -16,8 +16,8 @@ import (
 // history, and read by the default daily detector like the categories.
 // Tags change whenever staff curate them, so the series are counted from
 // the tickets when asked, not kept: a board's tag alerts cost a read of
-// its alertHistory days of tickets (the web server caches them like the
-// hot issues).
+// its alertHistory days of tickets' texts (core.TicketTextReader where the
+// store has it; the web server caches them like the hot issues).
 
 // MaxTagAlerts is the most tag alerts a board lists, the most severe: a
 // library of a hundred tags over thirty communities is thousands of
@@ -79,7 +79,7 @@ func (s *Service) TagAlerts(ctx context.Context, u core.User, to time.Time) ([]R
 // whole street too when street.
 func (s *Service) tagSeries(ctx context.Context, f core.TicketFilter, m *tagMatcher, alertFrom int, street bool) (map[seriesKey][]float64, error) {
 	series := map[seriesKey][]float64{} // Category1 holds the tag
-	err := s.Store.EachTicket(ctx, f, func(t core.Ticket) error {
+	count := func(t core.TicketText) error {
 		if t.ReceivedAt.IsZero() {
 			return nil
 		}
@@ -101,6 +101,12 @@ func (s *Service) tagSeries(ctx context.Context, f core.TicketFilter, m *tagMatc
 			}
 		}
 		return nil
+	}
+	if tr, ok := s.Store.(core.TicketTextReader); ok {
+		return series, tr.EachTicketText(ctx, f, count)
+	}
+	err := s.Store.EachTicket(ctx, f, func(t core.Ticket) error {
+		return count(core.TicketText{ReceivedAt: t.ReceivedAt, Community: t.Community, Category1: t.Category1, Title: t.Title, Content: t.Content})
 	})
 	return series, err
 }
@@ -123,12 +129,14 @@ func tagRiskAlerts(series map[seriesKey][]float64, alertFrom int, cal alert.Cale
 }
 
 // tagMatcher finds the tags a text names, as hot.MatchTags does, in one
-// pass over the text: the phrases (names and aliases) are indexed by their
-// first rune, so a text costs its length, not the library's size times
-// it.
+// pass over the text: the phrases (names and aliases) are grouped by their
+// first rune, found through a table of the basic multilingual plane, so a
+// text costs its length, not the library's size times it.
 type tagMatcher struct {
 	tags   []hot.Tag
-	byRune map[rune][]tagPhrase
+	groups [][]tagPhrase // phrases by first rune
+	bmp    []uint16      // rune → 1 + its group, for runes below 0x10000
+	other  map[rune]int  // the group of a rune above
 	seen   []bool
 }
 
@@ -138,14 +146,29 @@ type tagPhrase struct {
 }
 
 func newTagMatcher(tags []hot.Tag) *tagMatcher {
-	m := &tagMatcher{tags: tags, byRune: map[rune][]tagPhrase{}, seen: make([]bool, len(tags))}
+	m := &tagMatcher{tags: tags, bmp: make([]uint16, 0x10000), other: map[rune]int{}, seen: make([]bool, len(tags))}
+	group := func(r rune) int {
+		if r < 0x10000 {
+			if g := m.bmp[r]; g > 0 {
+				return int(g) - 1
+			}
+			m.bmp[r] = uint16(len(m.groups) + 1)
+		} else if g, ok := m.other[r]; ok {
+			return g
+		} else {
+			m.other[r] = len(m.groups)
+		}
+		m.groups = append(m.groups, nil)
+		return len(m.groups) - 1
+	}
 	for i, t := range tags {
 		for _, p := range append([]string{t.Name}, t.Aliases...) {
 			if p == "" {
 				continue
 			}
 			r, _ := utf8.DecodeRuneInString(p)
-			m.byRune[r] = append(m.byRune[r], tagPhrase{p, i})
+			g := group(r)
+			m.groups[g] = append(m.groups[g], tagPhrase{p, i})
 		}
 	}
 	return m
@@ -157,7 +180,16 @@ func (m *tagMatcher) match(category1, text string) []string {
 	clear(m.seen)
 	found := false
 	for i, r := range text {
-		for _, p := range m.byRune[r] {
+		g := -1
+		if r < 0x10000 {
+			g = int(m.bmp[r]) - 1
+		} else if x, ok := m.other[r]; ok {
+			g = x
+		}
+		if g < 0 {
+			continue
+		}
+		for _, p := range m.groups[g] {
 			if !m.seen[p.tag] && strings.HasPrefix(text[i:], p.text) {
 				m.seen[p.tag], found = true, true
 			}
