@@ -14,7 +14,7 @@ import (
 // urgentVersion the one that brought urgent_hour_counts.
 const (
 	countsVersion = 12
-	urgentVersion = 14
+	urgentVersion = 15
 )
 
 // writeDayCounts applies d to day_counts, day_totals and hour_counts, one statement

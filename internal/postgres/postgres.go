@@ -31,7 +31,7 @@ type DB struct {
 	// dayCounts is false only in a test's database stopped before the
 	// schema version that brought day_counts.
 	dayCounts bool
-	// urgentCounts is false in a test's database stopped before 0014.
+	// urgentCounts is false in a test's database stopped before 0015.
 	urgentCounts bool
 }
 

@@ -13,12 +13,12 @@ import (
 // urgentVersion the one that brought urgent_hour_counts.
 const (
 	countsVersion = 12
-	urgentVersion = 14
+	urgentVersion = 15
 )
 
 // writeDayCounts applies d to day_counts, day_totals and hour_counts, and
 // to urgent_hour_counts unless noUrgent (a test's database stopped before
-// 0014).
+// 0015).
 func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas, noUrgent bool) error {
 	if !noUrgent {
 		if err := writeUrgentCounts(ctx, tx, d); err != nil {

@@ -168,7 +168,7 @@ type countDeltas struct {
 	cols map[[2]string]int
 	dbutil.CountDeltas
 	noDays   bool // a test's database stopped before 0012: no day counts yet
-	noUrgent bool // or before 0014: no urgent hour counts
+	noUrgent bool // or before 0015: no urgent hour counts
 }
 
 // countDeltas returns the deltas of a transaction of db.

@@ -1,4 +1,4 @@
--- 0014: urgent tickets (紧急 and 加急, whose time limits are a day or less:
+-- 0015: urgent tickets (紧急 and 加急, whose time limits are a day or less:
 -- core.UrgentHourly) counted by street day, hour (0–23 at UTC+8), community
 -- and top-level category, for the hourly risk alerts. Kept like day_counts
 -- by every write of tickets in its transaction (dbutil.CountDeltas); filled
