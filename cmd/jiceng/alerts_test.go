@@ -108,3 +108,15 @@ func TestAlertsEval(t *testing.T) {
 		}
 	}
 }
+
+func TestAlertsEvalHourly(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"alerts", "eval", "-hourly", "-replicates", "1"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"Hourly evaluation", "kind      outbreaks  sensitivity", "all ", "6h/4.0sd", "median delay (h)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

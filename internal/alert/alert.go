@@ -30,6 +30,13 @@
 // as published (no seasonality), as the reference the others are measured
 // against.
 //
+// Hourly counts (the urgent tickets of a category in a community, whose
+// time limits are hours) are read by Hourly: an hour-of-day × day-kind
+// shape learned from the whole street, scaled by the series' level, and a
+// negative-binomial tail test of the last 1, 3 and 6 hours. EvaluateHourly
+// is its evaluation (EARSHourSim): hourly series with daily and weekly
+// seasonality, outbreaks of a few hours.
+//
 // Space–time clusters across neighbouring communities are found by Scan, a
 // prospective space–time permutation scan statistic (Kulldorff, 2005).
 //

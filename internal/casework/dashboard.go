@@ -14,6 +14,7 @@ import (
 	"jiceng/internal/alert"
 	geo "jiceng/internal/areas"
 	"jiceng/internal/core"
+	"jiceng/internal/hot"
 	"jiceng/internal/workflow"
 )
 
@@ -80,17 +81,29 @@ type Share struct {
 	Previous int
 }
 
-// RiskAlert is a rise in one category (top level) in one community (or the
-// whole street, Community ""), raised by the default detector on one of
-// the period's last AlertDays days.
+// RiskAlert is a rise in one category (top level) or one tag in one
+// community (or the whole street, Community ""): of the daily counts,
+// raised by the default detector on one of the period's last AlertDays
+// days; or of the hourly counts of urgent tickets (core.UrgentHourly),
+// raised by the hourly detector in one of the last HourlyAlertHours hours.
 type RiskAlert struct {
 	Community string
-	Category1 string
-	Day       time.Time // the last day the detector alarmed
-	Observed  int
-	Expected  float64
-	Score     float64
-	Detector  string
+	Category1 string // "" for a tag's alert
+	// Tag is the tag (高频问题标签) of a tag's alert: its tickets are those
+	// whose text names the tag, in any category.
+	Tag string
+	// Granularity is Daily (日) or Hourly (小时).
+	Granularity string
+	Day         time.Time // the last day the detector alarmed
+	// Hour is the start of the last hour the hourly detector alarmed, and
+	// Hours the length of the window (ending with that hour) whose
+	// tickets are Observed and Expected; zero for a daily alert.
+	Hour     time.Time
+	Hours    int
+	Observed int
+	Expected float64
+	Score    float64
+	Detector string
 	// Severity is 高 (the day's count at least three times what was
 	// expected, and at least 5), 中 (twice, at least 3) or 低.
 	Severity string
@@ -269,6 +282,11 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 		}
 	}
 	d.Alerts = riskAlerts(series, alertFrom, s.calendar(), states)
+	hourly, err := s.hourlyAlerts(ctx, communities, hourlyEnd(s.Clock.Now(), toDay), s.calendar(), states)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	d.Alerts = SortAlerts(append(d.Alerts, hourly...))
 	if communities == nil {
 		near, err := s.neighbours(ctx)
 		if err != nil {
@@ -460,6 +478,9 @@ func riskAlerts(series map[seriesKey][]float64, alertFrom int, cal alert.Calenda
 	dismissed := map[seriesKey]int{}
 	decided := map[seriesKey]map[int]core.AlertState{}
 	for _, st := range states {
+		if st.Hourly || st.Tag != "" {
+			continue // the decisions of hourly and tag alerts
+		}
 		k := seriesKey{st.Community, st.Category1}
 		if st.State == core.AlertDismissed {
 			dismissed[k]++
@@ -482,38 +503,40 @@ func riskAlerts(series map[seriesKey][]float64, alertFrom int, cal alert.Calenda
 			if st.State == core.AlertDismissed {
 				break // staff said it is no rise
 			}
-			out = append(out, RiskAlert{Community: k.Community, Category1: k.Category1, Day: core.DayStart(alertFrom + i),
+			out = append(out, RiskAlert{Community: k.Community, Category1: k.Category1, Granularity: Daily, Day: core.DayStart(alertFrom + i),
 				Observed: int(counts[i]), Expected: pts[i].Expected, Score: pts[i].Score, Detector: det.Name(),
 				Severity: severity(counts[i], pts[i].Expected), Threshold: det.Threshold, State: st.State, StateBy: st.By})
 			break
 		}
 	}
+	return SortAlerts(out)
+}
+
+// SortAlerts orders alerts most severe first, then latest first (an hourly
+// alert by its hour, within its day), then by score, community, category
+// and tag; it sorts a in place and returns it.
+func SortAlerts(a []RiskAlert) []RiskAlert {
 	rank := map[string]int{"高": 0, "中": 1, "低": 2}
-	slices.SortFunc(out, func(a, b RiskAlert) int {
-		if rank[a.Severity] != rank[b.Severity] {
-			return rank[a.Severity] - rank[b.Severity]
+	when := func(r RiskAlert) time.Time {
+		if !r.Hour.IsZero() {
+			return r.Hour
 		}
-		if !a.Day.Equal(b.Day) {
-			return b.Day.Compare(a.Day)
+		return r.Day.Add(24*time.Hour - time.Nanosecond) // a day's alert counts at its end
+	}
+	slices.SortFunc(a, func(x, y RiskAlert) int {
+		if rank[x.Severity] != rank[y.Severity] {
+			return rank[x.Severity] - rank[y.Severity]
 		}
-		if a.Score != b.Score {
-			if a.Score > b.Score {
-				return -1
-			}
-			return 1
+		if c := when(y).Compare(when(x)); c != 0 {
+			return c
 		}
-		if a.Community != b.Community {
-			if a.Community < b.Community {
-				return -1
-			}
-			return 1
+		if x.Score != y.Score {
+			return cmp.Compare(y.Score, x.Score)
 		}
-		if a.Category1 < b.Category1 {
-			return -1
-		}
-		return 1
+		return cmp.Or(cmp.Compare(x.Community, y.Community), cmp.Compare(x.Category1, y.Category1), cmp.Compare(x.Tag, y.Tag),
+			cmp.Compare(x.Granularity, y.Granularity))
 	})
-	return out
+	return a
 }
 
 func severity(observed, expected float64) string {
@@ -556,7 +579,8 @@ func (s *Service) calendar() alert.Calendar {
 }
 
 // SetAlertState records u's decision on the alert of a series (community,
-// "" for the whole street, × top-level category) on day: administrators,
+// "" for the whole street, × top-level category or tag) on day, or in one
+// hour of it for an hourly alert: administrators,
 // leaders and staff for any series, community workers for their
 // community's.
 func (s *Service) SetAlertState(ctx context.Context, u core.User, st core.AlertState) error {
@@ -570,11 +594,23 @@ func (s *Service) SetAlertState(ctx context.Context, u core.User, st core.AlertS
 	if st.State != core.AlertAcknowledged && st.State != core.AlertDismissed {
 		return core.InvalidField("state", "处理结果应为 ack（确认）或 dismissed（排除）")
 	}
-	if st.Category1 == "" {
-		return core.InvalidField("category1", "缺少预警的分类")
+	if st.Category1 == "" && st.Tag == "" {
+		return core.InvalidField("category1", "缺少预警的分类或标签")
+	}
+	if st.Category1 != "" && st.Tag != "" {
+		return core.InvalidField("tag", "预警是分类的或标签的，不能两者都有")
+	}
+	if st.Hourly && (st.Hour < 0 || st.Hour > 23 || st.Tag != "") {
+		return core.InvalidField("hour", "小时预警的时刻应为 0 到 23（标签预警按日）")
+	}
+	if n := len([]rune(st.Tag)); n > hot.MaxTagRunes {
+		return core.InvalidField("tag", "标签最多 %d 字", hot.MaxTagRunes)
 	}
 	if st.Day.IsZero() || st.Day.After(s.Clock.Now()) {
 		return core.InvalidField("day", "预警日期无效")
+	}
+	if !st.Hourly {
+		st.Hour = 0
 	}
 	if n := len([]rune(st.Note)); n > 200 {
 		return core.InvalidField("note", "说明最多 200 字")

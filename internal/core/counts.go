@@ -90,3 +90,30 @@ func StreetDay(t time.Time) int {
 func DayStart(day int) time.Time {
 	return time.Unix(int64(day)*86400-8*3600, 0).In(StreetTime)
 }
+
+// Hourly counts of urgent tickets (urgent_hour_counts). A ticket is urgent
+// when its urgency's time limit is a day or less: 紧急 (2 hours by default)
+// and 加急 (24 hours). A daily count sees a rise of them only the morning
+// after, when their limits have passed, so the risk alerts count them by
+// hour too.
+
+// UrgentHourly reports whether tickets of urgency u are counted by hour.
+func UrgentHourly(u Urgency) bool { return u == UrgencyEmergency || u == UrgencyHurry }
+
+// UrgentHourCount is a number of urgent tickets received in one hour of one
+// street day in one community and top-level category. The fields a query
+// does not group by (CountQuery.By: ByCommunity, ByCategory1; the hour is
+// always a group) are zero.
+type UrgentHourCount struct {
+	Hour      time.Time // the hour's start in StreetTime
+	Community string
+	Category1 string
+	N         int
+}
+
+// UrgentCountStore reads the hourly counts of urgent tickets, kept like the
+// day counts in the same transaction as every write of a ticket. Rows come
+// by hour, then community and category.
+type UrgentCountStore interface {
+	UrgentHourCounts(ctx context.Context, q CountQuery) ([]UrgentHourCount, error)
+}

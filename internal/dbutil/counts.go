@@ -23,21 +23,28 @@ type HourKey struct {
 	Community string
 }
 
+// UrgentKey is a row of urgent_hour_counts (core.UrgentHourCount).
+type UrgentKey struct {
+	Day, Hour            int
+	Community, Category1 string
+}
+
 // CountDeltas are the changes of a transaction to the pre-aggregated
 // counts. The zero value is ready to use.
 type CountDeltas struct {
-	Days  map[DayKey]int
-	Hours map[HourKey]int
+	Days   map[DayKey]int
+	Hours  map[HourKey]int
+	Urgent map[UrgentKey]int // tickets of core.UrgentHourly urgencies
 }
 
 // Add counts the change from old to t; old is nil for a new ticket.
 func (d *CountDeltas) Add(old, t *core.Ticket) {
 	if old != nil && old.ReceivedAt.Equal(t.ReceivedAt) && old.Community == t.Community &&
-		old.Category1 == t.Category1 && old.Category2 == t.Category2 {
+		old.Category1 == t.Category1 && old.Category2 == t.Category2 && old.Urgency == t.Urgency {
 		return
 	}
 	if d.Days == nil {
-		d.Days, d.Hours = map[DayKey]int{}, map[HourKey]int{}
+		d.Days, d.Hours, d.Urgent = map[DayKey]int{}, map[HourKey]int{}, map[UrgentKey]int{}
 	}
 	if old != nil {
 		d.count(old, -1)
@@ -53,6 +60,9 @@ func (d *CountDeltas) count(t *core.Ticket, n int) {
 	hour := t.ReceivedAt.In(core.StreetTime).Hour()
 	d.Days[DayKey{day, t.Community, t.Category1, t.Category2}] += n
 	d.Hours[HourKey{day, hour, t.Community}] += n
+	if core.UrgentHourly(t.Urgency) {
+		d.Urgent[UrgentKey{day, hour, t.Community, t.Category1}] += n
+	}
 }
 
 // DayRows and HourRows return the changed rows in key order (so that
@@ -178,6 +188,25 @@ func (d *CountDeltas) HourRows() ([]HourKey, []int) {
 	ns := make([]int, len(keys))
 	for i, k := range keys {
 		ns[i] = d.Hours[k]
+	}
+	return keys, ns
+}
+
+// UrgentRows returns the changes to urgent_hour_counts in key order.
+func (d *CountDeltas) UrgentRows() ([]UrgentKey, []int) {
+	keys := make([]UrgentKey, 0, len(d.Urgent))
+	for k, n := range d.Urgent {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b UrgentKey) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Hour, b.Hour), cmp.Compare(a.Community, b.Community),
+			cmp.Compare(a.Category1, b.Category1))
+	})
+	ns := make([]int, len(keys))
+	for i, k := range keys {
+		ns[i] = d.Urgent[k]
 	}
 	return keys, ns
 }
@@ -316,6 +345,38 @@ func (d CountSQL) Hours(q core.CountQuery) (string, []any) {
 		cols + " ORDER BY " + cols, args
 }
 
+// Urgent returns the query of UrgentHourCounts: day, hour, the grouped
+// columns of q.By among community and category1, then the sum.
+func (d CountSQL) Urgent(q core.CountQuery) (string, []any) {
+	where, args := d.where(q)
+	cols := "day, hour"
+	if q.By&core.ByCommunity != 0 {
+		cols += ", community"
+	}
+	if q.By&core.ByCategory1 != 0 {
+		cols += ", category1"
+	}
+	return "SELECT " + cols + ", sum(n) FROM urgent_hour_counts WHERE " + where + " GROUP BY " + cols + " ORDER BY " + cols, args
+}
+
+// ScanUrgent reads a row of Urgent into a core.UrgentHourCount.
+func ScanUrgent(by core.CountBy, scan func(dest ...any) error) (core.UrgentHourCount, error) {
+	var c core.UrgentHourCount
+	var day, hour, n int64
+	dest := []any{&day, &hour}
+	if by&core.ByCommunity != 0 {
+		dest = append(dest, &c.Community)
+	}
+	if by&core.ByCategory1 != 0 {
+		dest = append(dest, &c.Category1)
+	}
+	if err := scan(append(dest, &n)...); err != nil {
+		return c, err
+	}
+	c.Hour, c.N = core.DayStart(int(day)).Add(time.Duration(hour)*time.Hour), int(n)
+	return c, nil
+}
+
 // DayScanner returns a reader of the rows of Days into core.DayCounts,
 // for one query (it reuses its destinations: not for concurrent use). The
 // strings of the communities and categories read are shared between rows:
@@ -382,4 +443,13 @@ func ScanHour(by core.CountBy, scan func(dest ...any) error) (core.HourCount, er
 	}
 	c.Weekday, c.Hour, c.N = int(wd), int(hour), int(n)
 	return c, nil
+}
+
+// AlertHour is the hour column of alert_states for s: its hour for an
+// hourly alert, -1 for a daily one.
+func AlertHour(s core.AlertState) int {
+	if s.Hourly {
+		return s.Hour
+	}
+	return -1
 }

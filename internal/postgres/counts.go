@@ -11,10 +11,12 @@ import (
 )
 
 // countsVersion is the schema version that brought day_counts,
-// monthsVersion the one that brought month_totals and month_hours.
+// monthsVersion the one that brought month_totals and month_hours,
+// urgentVersion the one that brought urgent_hour_counts.
 const (
 	countsVersion = 12
 	monthsVersion = 15
+	urgentVersion = 16
 )
 
 // writeDayCounts applies d to day_counts, day_totals and hour_counts (and
@@ -64,6 +66,19 @@ func (db *DB) writeDayCounts(ctx context.Context, tx pgx.Tx, d *dbutil.CountDelt
 			return fmt.Errorf("update hour counts: %w", err)
 		}
 	}
+	if urgent, un := d.UrgentRows(); db.urgentCounts && len(urgent) > 0 {
+		day, hour, n := make([]int32, len(urgent)), make([]int32, len(urgent)), make([]int32, len(urgent))
+		com, c1 := make([]string, len(urgent)), make([]string, len(urgent))
+		for i, k := range urgent {
+			day[i], hour[i], com[i], c1[i], n[i] = int32(k.Day), int32(k.Hour), k.Community, k.Category1, int32(un[i])
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO urgent_hour_counts (day, hour, community, category1, n)
+			SELECT * FROM unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::integer[])
+			ON CONFLICT (day, hour, community, category1) DO UPDATE SET n = urgent_hour_counts.n + excluded.n`,
+			day, hour, com, c1, n); err != nil {
+			return fmt.Errorf("update urgent hour counts: %w", err)
+		}
+	}
 	if !db.months {
 		return nil
 	}
@@ -94,6 +109,20 @@ func (db *DB) writeDayCounts(ctx context.Context, tx pgx.Tx, d *dbutil.CountDelt
 		}
 	}
 	return nil
+}
+
+// UrgentHourCounts implements core.UrgentCountStore.
+func (db *DB) UrgentHourCounts(ctx context.Context, q core.CountQuery) ([]core.UrgentHourCount, error) {
+	query, args := dbutil.CountSQL{Postgres: true}.Urgent(q)
+	rows, err := db.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("urgent hour counts: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (core.UrgentHourCount, error) { return dbutil.ScanUrgent(q.By, r.Scan) })
+	if err != nil {
+		return nil, fmt.Errorf("urgent hour counts: %w", err)
+	}
+	return out, nil
 }
 
 // DayCounts implements core.CountStore.

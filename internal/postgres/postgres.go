@@ -32,6 +32,8 @@ type DB struct {
 	// schema version that brought day_counts, months before the one that
 	// brought the monthly rollups (month_totals, month_hours).
 	dayCounts, months bool
+	// urgentCounts is false in a test's database stopped before 0016.
+	urgentCounts bool
 }
 
 var _ core.Store = (*DB)(nil)
@@ -57,7 +59,8 @@ func Open(ctx context.Context, dsn string, clock core.Clock) (*DB, error) {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
 	db := &DB{pool: pool, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion,
-		months: migrateUpTo == 0 || migrateUpTo >= monthsVersion}
+		months:       migrateUpTo == 0 || migrateUpTo >= monthsVersion,
+		urgentCounts: migrateUpTo == 0 || migrateUpTo >= urgentVersion}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
 		return nil, err

@@ -10,15 +10,23 @@ import (
 )
 
 // countsVersion is the schema version that brought day_counts,
-// monthsVersion the one that brought month_totals and month_hours.
+// monthsVersion the one that brought month_totals and month_hours,
+// urgentVersion the one that brought urgent_hour_counts.
 const (
 	countsVersion = 12
 	monthsVersion = 15
+	urgentVersion = 16
 )
 
-// writeDayCounts applies d to day_counts, day_totals and hour_counts, and
-// with months to month_totals and month_hours.
-func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas, months bool) error {
+// writeDayCounts applies d to day_counts, day_totals and hour_counts, with
+// months to month_totals and month_hours, and to urgent_hour_counts unless
+// noUrgent (a test's database stopped before 0016).
+func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas, months, noUrgent bool) error {
+	if !noUrgent {
+		if err := writeUrgentCounts(ctx, tx, d); err != nil {
+			return err
+		}
+	}
 	days, dn := d.DayRows()
 	hours, hn := d.HourRows()
 	if len(days) == 0 && len(hours) == 0 {
@@ -86,6 +94,44 @@ func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas, mont
 		}
 	}
 	return nil
+}
+
+func writeUrgentCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) error {
+	keys, n := d.UrgentRows()
+	if len(keys) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO urgent_hour_counts (day, hour, community, category1, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, hour, community, category1) DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer st.Close()
+	for i, k := range keys {
+		if _, err := st.ExecContext(ctx, k.Day, k.Hour, k.Community, k.Category1, n[i]); err != nil {
+			return fmt.Errorf("update urgent hour counts: %w", err)
+		}
+	}
+	return nil
+}
+
+// UrgentHourCounts implements core.UrgentCountStore.
+func (db *DB) UrgentHourCounts(ctx context.Context, q core.CountQuery) ([]core.UrgentHourCount, error) {
+	query, args := dbutil.CountSQL{}.Urgent(q)
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("urgent hour counts: %w", err)
+	}
+	defer rows.Close()
+	var out []core.UrgentHourCount
+	for rows.Next() {
+		c, err := dbutil.ScanUrgent(q.By, rows.Scan)
+		if err != nil {
+			return nil, fmt.Errorf("urgent hour counts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // DayCounts implements core.CountStore.

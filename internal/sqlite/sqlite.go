@@ -36,6 +36,8 @@ type DB struct {
 	// schema version that brought day_counts, months before the one that
 	// brought the monthly rollups (month_totals, month_hours).
 	dayCounts, months bool
+	// urgentCounts is false in a test's database stopped before 0016.
+	urgentCounts bool
 }
 
 var _ core.Store = (*DB)(nil)
@@ -85,7 +87,8 @@ func Open(ctx context.Context, path string, clock core.Clock) (*DB, error) {
 	write.SetConnMaxIdleTime(0)
 
 	db := &DB{write: write, clock: clock, dayCounts: migrateUpTo == 0 || migrateUpTo >= countsVersion,
-		months: migrateUpTo == 0 || migrateUpTo >= monthsVersion}
+		months:       migrateUpTo == 0 || migrateUpTo >= monthsVersion,
+		urgentCounts: migrateUpTo == 0 || migrateUpTo >= urgentVersion}
 	// Migrate on the writer before the readers open, so that WAL mode and the
 	// schema exist when they do.
 	if err := db.migrate(ctx); err != nil {

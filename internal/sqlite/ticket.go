@@ -169,11 +169,12 @@ type countDeltas struct {
 	dbutil.CountDeltas
 	noDays   bool // a test's database stopped before 0012: no day counts yet
 	noMonths bool // or before 0015: no monthly rollups yet
+	noUrgent bool // or before 0016: no urgent hour counts
 }
 
 // countDeltas returns the deltas of a transaction of db.
 func (db *DB) countDeltas() countDeltas {
-	return countDeltas{noDays: !db.dayCounts, noMonths: !db.months}
+	return countDeltas{noDays: !db.dayCounts, noMonths: !db.months, noUrgent: !db.urgentCounts}
 }
 
 // add counts the change from old to t; old is nil for a new ticket.
@@ -206,7 +207,7 @@ func (d *countDeltas) write(ctx context.Context, tx *sql.Tx) error {
 	if d.noDays {
 		return nil
 	}
-	return writeDayCounts(ctx, tx, &d.CountDeltas, !d.noMonths)
+	return writeDayCounts(ctx, tx, &d.CountDeltas, !d.noMonths, d.noUrgent)
 }
 
 func (d *countDeltas) writeCols(ctx context.Context, tx *sql.Tx) error {

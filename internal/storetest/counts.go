@@ -11,9 +11,9 @@ import (
 )
 
 // recount counts the stored tickets as the pre-aggregated counts should.
-func recount(t *testing.T, s core.Store) (days, hours map[string]int) {
+func recount(t *testing.T, s core.Store) (days, hours, urgent map[string]int) {
 	t.Helper()
-	days, hours = map[string]int{}, map[string]int{}
+	days, hours, urgent = map[string]int{}, map[string]int{}, map[string]int{}
 	err := s.EachTicket(context.Background(), core.TicketFilter{}, func(tk core.Ticket) error {
 		if tk.ReceivedAt.IsZero() {
 			return nil
@@ -22,12 +22,38 @@ func recount(t *testing.T, s core.Store) (days, hours map[string]int) {
 		day := at.Format(time.DateOnly)
 		days[fmt.Sprintf("%s|%s|%s|%s", day, tk.Community, tk.Category1, tk.Category2)]++
 		hours[fmt.Sprintf("%d|%02d|%s", (int(at.Weekday())+6)%7, at.Hour(), tk.Community)]++
+		if core.UrgentHourly(tk.Urgency) {
+			urgent[fmt.Sprintf("%s %02d|%s|%s", day, at.Hour(), tk.Community, tk.Category1)]++
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("EachTicket: %v", err)
 	}
-	return days, hours
+	return days, hours, urgent
+}
+
+// storedUrgent reads the hourly counts of urgent tickets as recount keys
+// them; nil when s keeps none.
+func storedUrgent(t *testing.T, s core.Store, q core.CountQuery) map[string]int {
+	t.Helper()
+	us, ok := s.(core.UrgentCountStore)
+	if !ok {
+		return nil
+	}
+	q.By = core.ByCommunity | core.ByCategory1
+	rows, err := us.UrgentHourCounts(context.Background(), q)
+	if err != nil {
+		t.Fatalf("UrgentHourCounts: %v", err)
+	}
+	out := map[string]int{}
+	for _, c := range rows {
+		if c.Hour.Location() != core.StreetTime || c.Hour.Minute() != 0 || c.N == 0 {
+			t.Errorf("urgent hour count %+v: want a non-zero count at the hour's start in street time", c)
+		}
+		out[fmt.Sprintf("%s %02d|%s|%s", c.Hour.Format(time.DateOnly), c.Hour.Hour(), c.Community, c.Category1)] += c.N
+	}
+	return out
 }
 
 func storedCounts(t *testing.T, s core.Store, q core.CountQuery) (days, hours map[string]int) {
@@ -58,8 +84,11 @@ var allDays = core.CountQuery{From: time.Date(2000, 1, 1, 0, 0, 0, 0, core.Stree
 
 func checkCounts(t *testing.T, s core.Store, step string) {
 	t.Helper()
-	wd, wh := recount(t, s)
+	wd, wh, wu := recount(t, s)
 	gd, gh := storedCounts(t, s, allDays)
+	if gu := storedUrgent(t, s, allDays); gu != nil && !maps.Equal(gu, wu) {
+		t.Errorf("%s: urgent hour counts\n%v\nwant\n%v", step, gu, wu)
+	}
 	if !maps.Equal(gd, wd) {
 		t.Errorf("%s: day counts\n%v\nwant (a count of the tickets)\n%v", step, gd, wd)
 	}
@@ -140,6 +169,7 @@ func testDayCounts(t *testing.T, s core.Store, c *Clock) {
 	mk := func(n, when, community, c1, c2 string) core.Ticket {
 		tk := ticket(n, 0)
 		tk.ReceivedAt, tk.Community, tk.Category1, tk.Category2 = at(when), community, c1, c2
+		tk.Urgency = core.UrgencyEmergency // counted by hour too
 		return tk
 	}
 	a1 := mk("D1", "2025-03-01 23:59", "东风社区", "城乡建设", "物业管理")
@@ -147,6 +177,7 @@ func testDayCounts(t *testing.T, s core.Store, c *Clock) {
 	a3 := mk("D3", "2025-03-02 08:30", "东风社区", "环境保护", "噪声污染")
 	a4 := mk("D4", "2025-03-02 08:45", "红旗社区", "城乡建设", "物业管理")
 	a5 := mk("D5", "2025-03-03 14:00", "", "", "")
+	a5.Urgency = core.UrgencyNormal
 	noTime := mk("D6", "2025-03-03 14:00", "红旗社区", "城乡建设", "")
 	noTime.ReceivedAt = time.Time{}
 	upsert(t, s, "import", a1, a2, a3, a4, a5, noTime)
@@ -162,11 +193,18 @@ func testDayCounts(t *testing.T, s core.Store, c *Clock) {
 	upsert(t, s, "import", a1, a2, a3, a4, a5)
 	checkCounts(t, s, "updated")
 
+	// Urgency alone: a ticket becomes urgent, another stops being.
+	a5.Urgency, a2.Urgency = core.UrgencyHurry, core.UrgencyComplex
+	c.Advance(time.Hour)
+	upsert(t, s, "import", a2, a5)
+	checkCounts(t, s, "urgency")
+
 	// A transition that reclassifies.
 	id := byNumber(t, s, "D4").ID
 	if _, _, err := s.Transition(ctx, id, core.Transition{Action: core.ActionDispatch, Actor: "staff", At: c.Now()},
 		func(tk *core.Ticket, w *core.Workflow) error {
 			tk.Status, tk.Unit, tk.Category1, tk.Category2 = core.StatusDispatched, "城管科", "环境保护", "噪声污染"
+			tk.Urgency = core.UrgencyHurry
 			return nil
 		}); err != nil {
 		t.Fatalf("Transition: %v", err)
@@ -177,6 +215,7 @@ func testDayCounts(t *testing.T, s core.Store, c *Clock) {
 	if hs, ok := s.(core.HistoryStore); ok {
 		h := historyOf("D7", 0)
 		h.Ticket.ReceivedAt, h.Ticket.Community, h.Ticket.Category1 = at("2025-03-02 09:00"), "东风社区", "城乡建设"
+		h.Ticket.Urgency = core.UrgencyEmergency
 		if _, err := hs.CreateWithHistory(ctx, []core.TicketHistory{h}); err != nil {
 			t.Fatalf("CreateWithHistory: %v", err)
 		}

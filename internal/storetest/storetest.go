@@ -93,6 +93,7 @@ func Run(t *testing.T, open Opener) {
 		{"AlertStates", testAlertStates},
 		{"TicketPoints", testTicketPoints},
 		{"PolicyFiles", testPolicyFiles},
+		{"TicketTexts", testTicketTexts},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,6 +33,7 @@ func Upgrade(t *testing.T, latest int, newDB func(t *testing.T) Reopener) {
 			s, closeOld := open(k)
 			a, b := ticket("U1", 1), ticket("U2", 2)
 			a.CallerPhone, a.Community, a.Extra = "13812345678", "望春园社区", map[string]string{"网格员": "李四"}
+			a.Urgency = core.UrgencyEmergency // counted by hour from 0016 on (its backfill)
 			b.Satisfaction, b.Resolved = "满意", ptr(true)
 			upsert(t, s, "import:old.csv", a, b)
 			b.Status = core.StatusResolved

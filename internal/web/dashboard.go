@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,6 +72,9 @@ type dashboardJSON struct {
 	Alerts      []riskAlertJSON `json:"alerts"`
 	Clusters    []clusterJSON   `json:"clusters"`
 	Tickets     string          `json:"tickets"` // the period's ticket list
+	// TagAlertsPending: the tags' alerts are being computed (they are
+	// listed on a later request).
+	TagAlertsPending bool `json:"tag_alerts_pending,omitempty"`
 }
 
 // clusterJSON is a space–time cluster of neighbouring communities.
@@ -104,9 +108,19 @@ type shareJSON struct {
 }
 
 type riskAlertJSON struct {
-	Community string  `json:"community"`
-	Category1 string  `json:"category1"`
-	Day       string  `json:"day"`
+	Community   string `json:"community"`
+	Category1   string `json:"category1"`     // "" for a tag's alert
+	Tag         string `json:"tag,omitempty"` // a tag's alert: its tag
+	Granularity string `json:"granularity"`   // 日 or 小时
+	Day         string `json:"day"`
+	// Hour (an hourly alert) is the last hour the detector alarmed, "09:00",
+	// and Hours the length of its window (ending with that hour) whose
+	// tickets are Observed and Expected.
+	Hour  string `json:"hour,omitempty"`
+	Hours int    `json:"hours,omitempty"`
+	// When is the alert's day, with an hourly alert's hours
+	// ("2025-03-03 08:00–11:00"), as the page shows it.
+	When      string  `json:"when"`
 	Observed  int     `json:"observed"`
 	Expected  float64 `json:"expected"`
 	Score     float64 `json:"score"`
@@ -115,7 +129,7 @@ type riskAlertJSON struct {
 	Threshold float64 `json:"threshold"` // the series' threshold, raised by dismissals
 	State     string  `json:"state,omitempty"`
 	StateBy   string  `json:"state_by,omitempty"`
-	Tickets   string  `json:"tickets"` // the alert's tickets: its community and category over its last week
+	Tickets   string  `json:"tickets"` // the alert's tickets: its community and category (or tag) over its last week, or its day for an hourly alert
 }
 
 // ticketsLink is the ticket list of the filter.
@@ -151,10 +165,16 @@ func toDashboardJSON(d casework.Dashboard) dashboardJSON {
 		if community == "" {
 			community = d.Community
 		}
-		j.Alerts = append(j.Alerts, riskAlertJSON{Community: a.Community, Category1: a.Category1, Day: a.Day.Format(time.DateOnly),
+		aj := riskAlertJSON{Community: a.Community, Category1: a.Category1, Tag: a.Tag, Granularity: a.Granularity, Day: a.Day.Format(time.DateOnly),
 			Observed: a.Observed, Expected: math.Round(a.Expected*100) / 100, Score: math.Round(a.Score*100) / 100,
-			Detector: a.Detector, Severity: a.Severity, Threshold: a.Threshold, State: a.State, StateBy: a.StateBy,
-			Tickets: ticketsLink(a.Day.AddDate(0, 0, -6), a.Day.AddDate(0, 0, 1), "community", community, "category1", a.Category1)})
+			Detector: a.Detector, Severity: a.Severity, Threshold: math.Round(a.Threshold*100) / 100, State: a.State, StateBy: a.StateBy,
+			Tickets: ticketsLink(a.Day.AddDate(0, 0, -6), a.Day.AddDate(0, 0, 1), "community", community, "category1", a.Category1, "q", a.Tag)}
+		if !a.Hour.IsZero() {
+			aj.Hour, aj.Hours = a.Hour.In(core.StreetTime).Format("15:04"), a.Hours
+			aj.Tickets = ticketsLink(a.Day, a.Day.AddDate(0, 0, 1), "community", community, "category1", a.Category1)
+		}
+		aj.When = alertWhen(aj)
+		j.Alerts = append(j.Alerts, aj)
 	}
 	for _, c := range d.Clusters {
 		cj := clusterJSON{Category1: c.Category1, From: c.From.Format(time.DateOnly), To: c.To.AddDate(0, 0, -1).Format(time.DateOnly),
@@ -211,7 +231,14 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request, p princ
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toDashboardJSON(d))
+	d, pending, err := s.boardWithTags(r.Context(), p, d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	j := toDashboardJSON(d)
+	j.TagAlertsPending = pending
+	writeJSON(w, http.StatusOK, j)
 }
 
 // dashboardPage is the data of /dashboard.
@@ -232,7 +259,13 @@ func (s *Server) handleDashboardPage(w http.ResponseWriter, r *http.Request, p p
 		s.failPage(w, r, err)
 		return
 	}
+	d, tagsPending, err := s.boardWithTags(r.Context(), p, d)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
 	j := toDashboardJSON(d)
+	j.TagAlertsPending = tagsPending
 	hs, ready, err := s.hotIssuesReady(r.Context(), p.User, from, to)
 	if err != nil {
 		s.failPage(w, r, err)
@@ -323,10 +356,14 @@ func (s *Server) boundaries(ctx context.Context) (content []byte, ok bool, err e
 
 // alertStateRequest is the body of POST /api/v1/alerts and the form of
 // POST /dashboard/alerts.
+// Tag names a tag's alert (category1 then empty); Hour ("09:00" or "9",
+// empty for a daily alert) an hourly alert's hour.
 type alertStateRequest struct {
 	Community string `json:"community"`
 	Category1 string `json:"category1"`
+	Tag       string `json:"tag"`
 	Day       string `json:"day"`
+	Hour      string `json:"hour"`
 	State     string `json:"state"`
 	Note      string `json:"note"`
 }
@@ -336,10 +373,20 @@ func (s *Server) setAlertState(r *http.Request, p principal, req alertStateReque
 	if err != nil {
 		return invalidParam("day", "参数 day 应为 2025-03-05 这样的日期")
 	}
-	err = s.cases().SetAlertState(r.Context(), p.User, core.AlertState{Community: strings.TrimSpace(req.Community),
-		Category1: strings.TrimSpace(req.Category1), Day: day, State: req.State, Note: strings.TrimSpace(req.Note)})
+	st := core.AlertState{Community: strings.TrimSpace(req.Community), Category1: strings.TrimSpace(req.Category1),
+		Tag: strings.TrimSpace(req.Tag), Day: day, State: req.State, Note: strings.TrimSpace(req.Note)}
+	if h := strings.TrimSpace(req.Hour); h != "" {
+		h, _, _ = strings.Cut(h, ":")
+		n, err := strconv.Atoi(h)
+		if err != nil || n < 0 || n > 23 {
+			return invalidParam("hour", "参数 hour 应为 0 到 23 的小时（如 09:00）")
+		}
+		st.Hourly, st.Hour = true, n
+	}
+	err = s.cases().SetAlertState(r.Context(), p.User, st)
 	if err == nil {
 		s.boardCache.reset() // the user sees the decision on the board at once
+		s.tagCache.reset()
 	}
 	return err
 }
@@ -349,7 +396,7 @@ func (s *Server) handleAlertState(w http.ResponseWriter, r *http.Request, p prin
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		s.fail(w, r, core.Errorf(core.EINVALID, "请求体不是合法的 JSON（community、category1、day、state、note）"))
+		s.fail(w, r, core.Errorf(core.EINVALID, "请求体不是合法的 JSON（community、category1、tag、day、hour、state、note）"))
 		return
 	}
 	if err := s.setAlertState(r, p, req); err != nil {
@@ -364,8 +411,8 @@ func (s *Server) handleAlertStateForm(w http.ResponseWriter, r *http.Request, p 
 		s.failPage(w, r, err)
 		return
 	}
-	req := alertStateRequest{Community: r.PostFormValue("community"), Category1: r.PostFormValue("category1"),
-		Day: r.PostFormValue("day"), State: r.PostFormValue("state"), Note: r.PostFormValue("note")}
+	req := alertStateRequest{Community: r.PostFormValue("community"), Category1: r.PostFormValue("category1"), Tag: r.PostFormValue("tag"),
+		Day: r.PostFormValue("day"), Hour: r.PostFormValue("hour"), State: r.PostFormValue("state"), Note: r.PostFormValue("note")}
 	if err := s.setAlertState(r, p, req); err != nil {
 		s.failPage(w, r, err)
 		return
@@ -390,6 +437,12 @@ func (s *Server) handleRiskReport(w http.ResponseWriter, r *http.Request, p prin
 		s.failPage(w, r, err)
 		return
 	}
+	tags, err := s.tagAlertsWait(r.Context(), p.User, d.To)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	d = withTagAlerts(d, tags)
 	j := toDashboardJSON(d)
 	scope := "全街道"
 	if d.Community != "" {
@@ -407,8 +460,8 @@ func (s *Server) handleRiskReport(w http.ResponseWriter, r *http.Request, p prin
 		rep.Communities = append(rep.Communities, report.RiskShare{Name: sh.Name, N: sh.N, Previous: sh.Previous})
 	}
 	for _, a := range j.Alerts {
-		rep.Alerts = append(rep.Alerts, report.RiskAlert{Severity: a.Severity, Community: a.Community, Category1: a.Category1,
-			Day: a.Day, Observed: a.Observed, Expected: a.Expected, Score: a.Score, State: a.State})
+		rep.Alerts = append(rep.Alerts, report.RiskAlert{Severity: a.Severity, Community: a.Community, Category1: alertSeries(a),
+			Day: a.When, Observed: a.Observed, Expected: a.Expected, Score: a.Score, State: a.State})
 	}
 	for _, c := range j.Clusters {
 		var names []string
@@ -436,4 +489,24 @@ func (s *Server) handleRiskReport(w http.ResponseWriter, r *http.Request, p prin
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
+}
+
+// alertSeries names an alert's series: its category, or "标签：" and its
+// tag.
+func alertSeries(a riskAlertJSON) string {
+	if a.Tag != "" {
+		return "标签：" + a.Tag
+	}
+	return a.Category1
+}
+
+// alertWhen is an alert's day, with the hours of an hourly alert's window
+// ("2025-03-03 08:00–10:00").
+func alertWhen(a riskAlertJSON) string {
+	if a.Hour == "" {
+		return a.Day
+	}
+	end, _ := time.Parse("15:04", a.Hour)
+	start := end.Add(-time.Duration(a.Hours-1) * time.Hour)
+	return a.Day + " " + start.Format("15:04") + "–" + end.Add(time.Hour).Format("15:04")
 }

@@ -97,11 +97,12 @@ type Server struct {
 	// directory; "" means the system's temporary directory.
 	ExportDir string
 
-	throttle   *throttle   // of failed sign-ins, set by Handler
-	ratesCache *ratesCache // set by Handler
-	hotCache   *hotCache   // set by Handler
-	boardCache *boardCache // set by Handler
-	dupIndex   *dupIndex   // set by Handler
+	throttle   *throttle      // of failed sign-ins, set by Handler
+	ratesCache *ratesCache    // set by Handler
+	hotCache   *hotCache      // set by Handler
+	boardCache *boardCache    // set by Handler
+	tagCache   *tagAlertCache // set by Handler
+	dupIndex   *dupIndex      // set by Handler
 	taskCache  taskCache
 	loginAudit auditLimiter // of throttled sign-ins in the audit log
 	imports    *importJobs  // set by Handler
@@ -137,6 +138,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.boardCache == nil {
 		s.boardCache = newBoardCache()
+	}
+	if s.tagCache == nil {
+		s.tagCache = newTagAlertCache()
 	}
 	if s.dupIndex == nil {
 		s.dupIndex = &dupIndex{}
