@@ -29,7 +29,7 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus", "tags", "ask", "policy", "policy_files"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus", "tags", "ask", "policy", "policy_files", "replies"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.
@@ -404,8 +404,10 @@ type ticketPage struct {
 	// Similar are the answered past tickets like this one and a reply
 	// draft from them and the policy base; nil before the case index is
 	// built.
-	Similar  *similarJSON
-	CanMerge bool
+	Similar *similarJSON
+	// ReplyCheck is the check of the ticket's reply; nil without one.
+	ReplyCheck *replyCheckJSON
+	CanMerge   bool
 	// LibraryTags are the tags of the library (高频问题标签库) the ticket's
 	// text names.
 	LibraryTags []string
@@ -481,6 +483,7 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	page.Attachments = s.attachmentRows(r, p.User, t.ID)
 	page.Duplicates = s.duplicateRows(r, p.User, t.ID)
 	page.Policies = s.ticketPolicyPanel(r, p.User, t.ID)
+	page.ReplyCheck = s.ticketReplyCheck(r, p, t.ID)
 	if sim, err := s.similar(r, p, t.ID); err != nil {
 		s.Log.Error("similar cases", "ticket", t.ID, "err", err)
 	} else if sim.Ready && (len(sim.Cases) > 0 || sim.Draft != "") {

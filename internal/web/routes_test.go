@@ -66,6 +66,8 @@ var matrixQueries = map[string]string{
 	"GET /api/v1/ask":            "q=低保怎么申请",
 	"GET /policy":                "q=低保",
 	"GET /ask":                   "q=低保怎么申请",
+	"GET /replies":               "from=2025-01-01&to=2025-02-28",
+	"GET /api/v1/replies":        "from=2025-01-01&to=2025-02-28",
 	"GET /dashboard/report.xlsx": "from=2025-01-01&to=2025-02-28",
 	"GET /corpus":                "from=2025-01-01&to=2025-02-28",
 }

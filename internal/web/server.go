@@ -110,9 +110,10 @@ type Server struct {
 
 	// Policies is the policy base's index (政策知识库); nil: Handler opens
 	// one in memory, filled from the store at the first search.
-	Policies  *casework.PolicyBase
-	askSlots  chan struct{} // of the public Q&A, set by Handler
-	caseIndex *caseIndex    // set by Handler
+	Policies   *casework.PolicyBase
+	askSlots   chan struct{} // of the public Q&A, set by Handler
+	caseIndex  *caseIndex    // set by Handler
+	replyCache *replyCache   // set by Handler
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -157,6 +158,9 @@ func (s *Server) Handler() http.Handler {
 			panic("web: policy index: " + err.Error()) // an empty index in memory
 		}
 		s.Policies = casework.NewPolicyBase(ix)
+	}
+	if s.replyCache == nil {
+		s.replyCache = newReplyCache()
 	}
 	if s.caseIndex == nil {
 		s.caseIndex = &caseIndex{}
@@ -259,6 +263,7 @@ func (s *Server) routeTable() []route {
 		{"GET /import/{job}/rejects.xlsx", desk, s.page(s.handleImportRejects)},
 		{"GET /dashboard", board, s.page(s.handleDashboardPage)},
 		{"GET /ask", public, s.handleAskPage},
+		{"GET /replies", board, s.page(s.handleRepliesPage)},
 		{"GET /policy", reference, s.page(s.handlePolicyPage)},
 		{"GET /policy/files", desk, s.page(s.handlePolicyFilesPage)},
 		{"POST /policy/files", desk, s.page(s.handlePolicyUpload)},
@@ -305,6 +310,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/ask", public, s.handleAsk},
 		{"GET /api/v1/tickets/{id}/policies", ticketID, s.api(s.handleTicketPolicies)},
 		{"GET /api/v1/tickets/{id}/similar", ticketID, s.api(s.handleSimilar)},
+		{"GET /api/v1/replies", board, s.api(s.handleReplies)},
 		{"POST /api/v1/alerts", board, s.api(s.handleAlertState)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
 		{"GET /api/v1/deadlines", scoped, s.api(s.handleDeadlines)},
