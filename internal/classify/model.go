@@ -136,7 +136,8 @@ func errorf(format string, a ...any) error {
 }
 
 // Term is an n-gram that pushed a prediction, with its contribution to the
-// class score (or, in a model's dictionary, its weight).
+// class score (or, in a model's dictionary, its weight). A tag feature (see
+// FeatureConfig.Tags) reads "标签:" and the tag's name.
 type Term struct {
 	Text   string  `json:"t"`
 	Weight float64 `json:"w"`
@@ -196,7 +197,8 @@ type Model struct {
 	stride  int
 	idfStep float32
 	wStep   float32
-	pool    sync.Pool // *scratch
+	tags    *tagMatcher // of cfg.Features.Tags; nil for none
+	pool    sync.Pool   // *scratch
 }
 
 type scratch struct {
@@ -222,7 +224,7 @@ func (m *Model) getScratch() *scratch {
 	if s, ok := m.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{ex: newExtractor(m.cfg.Features)}
+	return &scratch{ex: newExtractor(m.cfg.Features, m.tags)}
 }
 
 // Config returns the configuration the model was trained with.
@@ -456,7 +458,9 @@ func argsort(p []float64) []int {
 
 // explain returns up to n n-grams of the last vectorised text with the
 // largest positive contribution to root class c. An n-gram overlapping one
-// already chosen ("垃" after "垃圾") is skipped: it adds nothing to read.
+// already chosen ("垃" after "垃圾", or after the tag "标签:垃圾清运") is
+// skipped: it adds nothing to read. A tag is never skipped: it says what
+// its n-grams do not.
 func (m *Model) explain(s *scratch, feats []feat, c, n int) []Term {
 	k := len(m.root.labels)
 	if k < 2 {
@@ -493,13 +497,18 @@ func (m *Model) explain(s *scratch, feats []feat, c, n int) []Term {
 		if len(out) == n {
 			break
 		}
-		g := s.ex.gram(feats[ct.i])
+		f := feats[ct.i]
+		g := s.ex.gram(f)
 		if g == "0" {
 			continue
 		}
 		dup := false
 		for _, t := range out {
-			if strings.Contains(t.Text, g) || strings.Contains(g, t.Text) {
+			if f.n == tagN {
+				break
+			}
+			tt, isTag := strings.CutPrefix(t.Text, tagPrefix)
+			if strings.Contains(tt, g) || (!isTag && strings.Contains(g, tt)) {
 				dup = true
 				break
 			}
