@@ -425,6 +425,16 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add(buf.Bytes())
 	f.Add([]byte(fileMagic + "\x01\x00"))
+	docs, tags := aliasDocs()
+	tm, err := Train(docs, Config{Seed: 1, CalibFolds: -1, Features: FeatureConfig{Tags: tags}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	buf.Reset()
+	if err := tm.Save(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Load(bytes.NewReader(data))
 		if err == nil {
