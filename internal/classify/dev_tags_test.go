@@ -114,7 +114,8 @@ func mineTags(tokens [][]string, labels []string, perClass, minDF int, purity fl
 //
 //	JICENG_DEV_MESSAGES=/work/shared/data/messages_dev.csv go test ./internal/classify -run TestDevTags -v -timeout 30m
 //
-// JICENG_DEV_SEEDS picks the fold seeds (default "1"). With
+// JICENG_DEV_SEEDS picks the fold seeds (default "1"),
+// JICENG_DEV_TAG_VARIANTS the variants besides "no tags" (default all). With
 // JICENG_DEV_TAGS_OUT set, the library mined from all messages but the
 // first fold of the first seed is written there as a tag library CSV
 // (标签,一级分类,别名), for jiceng classify train -tags.
@@ -157,7 +158,11 @@ func TestDevTags(t *testing.T) {
 		seeds = append(seeds, n)
 	}
 	var base *Report
-	for _, v := range variants {
+	only := os.Getenv("JICENG_DEV_TAG_VARIANTS") // comma-separated names; the first variant always runs
+	for vi, v := range variants {
+		if vi > 0 && only != "" && !slices.Contains(strings.Split(only, ","), v.name) {
+			continue
+		}
 		r := newReport(labels)
 		start := time.Now()
 		ntags := 0

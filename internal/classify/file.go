@@ -23,9 +23,9 @@ import (
 //
 // The header carries the training configuration (so text is featurised as
 // in training, with the same phrase vocabulary), the taxonomy (each node's
-// labels and path) and the explanation dictionaries. Weights are quantised to int16 with one step per
-// node: the rounding error is under 1/65535 of the largest weight, far below
-// what changes a ranking.
+// labels and path) and the explanation dictionaries. Weights are quantised
+// to int16 with one step per node: the rounding error is under 1/65535 of
+// the largest weight, far below what changes a ranking.
 //
 // Version 2 added the phrase vocabulary (FeatureConfig.Tags) to the header.
 // A model without one is still written as version 1, which it is byte for
