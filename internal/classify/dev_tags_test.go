@@ -3,6 +3,7 @@ package classify
 import (
 	"encoding/csv"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"sort"
@@ -158,6 +159,7 @@ func TestDevTags(t *testing.T) {
 		seeds = append(seeds, n)
 	}
 	var base *Report
+	var baseRight []bool // per seed and message: the no-tags model was right
 	only := os.Getenv("JICENG_DEV_TAG_VARIANTS") // comma-separated names; the first variant always runs
 	for vi, v := range variants {
 		if vi > 0 && only != "" && !slices.Contains(strings.Split(only, ","), v.name) {
@@ -166,7 +168,10 @@ func TestDevTags(t *testing.T) {
 		r := newReport(labels)
 		start := time.Now()
 		ntags := 0
+		var right []bool
 		for _, seed := range seeds {
+			right = slices.Grow(right, len(docs))[:len(right)+len(docs)]
+			off := len(right) - len(docs)
 			folds := stratifiedFolds(y, 5, seed)
 			for f := 0; f < 5; f++ {
 				var tr []Doc
@@ -195,6 +200,7 @@ func TestDevTags(t *testing.T) {
 				parallel(len(te), func(j int) { pred[j] = m.Predict(docs[te[j]].Text, 1)[0].Labels[0] })
 				for j, i := range te {
 					r.add(docs[i].Labels[0], pred[j])
+					right[off+i] = pred[j] == docs[i].Labels[0]
 				}
 			}
 		}
@@ -202,8 +208,25 @@ func TestDevTags(t *testing.T) {
 		line := fmt.Sprintf("%-38s %5d tags/fold: macro-F1 %.4f accuracy %.4f (%s)",
 			v.name, ntags/(5*len(seeds)), r.MacroF1, r.Accuracy, time.Since(start).Round(time.Second))
 		if base == nil {
-			base = r
+			base, baseRight = r, right
 		} else {
+			// McNemar's test on the paired predictions: b messages only the
+			// base got right, c only this variant; χ² > 3.84 is p < 0.05.
+			b, c := 0, 0
+			for i := range right {
+				switch {
+				case baseRight[i] && !right[i]:
+					b++
+				case !baseRight[i] && right[i]:
+					c++
+				}
+			}
+			chi2 := 0.0
+			if b+c > 0 {
+				d := math.Abs(float64(b-c)) - 1
+				chi2 = max(d, 0) * max(d, 0) / float64(b+c)
+			}
+			line += fmt.Sprintf("; McNemar: %d only without tags right, %d only with, χ² %.2f", b, c, chi2)
 			line += fmt.Sprintf("; Δ macro-F1 %+.4f, Δ accuracy %+.4f; per class ΔF1:", r.MacroF1-base.MacroF1, r.Accuracy-base.Accuracy)
 			for c, cs := range r.Classes {
 				line += fmt.Sprintf(" %s %+.3f", cs.Label, cs.F1-base.Classes[c].F1)
