@@ -159,7 +159,7 @@ func TestDevTags(t *testing.T) {
 		seeds = append(seeds, n)
 	}
 	var base *Report
-	var baseRight []bool // per seed and message: the no-tags model was right
+	var baseRight []bool                         // per seed and message: the no-tags model was right
 	only := os.Getenv("JICENG_DEV_TAG_VARIANTS") // comma-separated names; the first variant always runs
 	for vi, v := range variants {
 		if vi > 0 && only != "" && !slices.Contains(strings.Split(only, ","), v.name) {
