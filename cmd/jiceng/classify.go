@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"jiceng/internal/classify"
+	"jiceng/internal/core"
+	"jiceng/internal/hot"
 	"jiceng/internal/importer"
 	"jiceng/internal/text"
 )
@@ -21,7 +23,8 @@ import (
 func runClassify(ctx context.Context, e *env, args []string) error {
 	const usageText = `用法: jiceng classify train|predict|eval [参数]
   train    -in FILE -text COL[,COL...] -label COL -out MODEL    训练分类模型
-           -db DSN [-recent N] -out MODEL                      用本街道数据库中已分类的工单训练
+           -db DSN [-recent N] [-street-tags] -out MODEL       用本街道数据库中已分类的工单（及标签库）训练
+           -tags FILE                                          标签库文件：标签及其别名作为分类特征
   predict  -model MODEL -in FILE -text COL[,COL...] -id COL     批量分类，CSV 输出 id,label,score
   eval     -in FILE -text COL[,COL...] -label COL -folds 5      交叉验证：各类精确率/召回率/F1、宏平均 F1、混淆矩阵
 运行 jiceng classify 子命令 -h 查看参数。`
@@ -68,6 +71,7 @@ type modelFlags struct {
 	c           *float64
 	classWeight *string
 	seed        *uint64
+	tags        *string
 }
 
 func addModelFlags(fs interface {
@@ -80,11 +84,60 @@ func addModelFlags(fs interface {
 		c:           fs.Float64("c", 2, "SVM 参数 C"),
 		classWeight: fs.String("class-weight", "balanced", "类别权重：balanced（按类别频率反比加权）或 none"),
 		seed:        fs.Uint64("seed", 1, "随机种子"),
+		tags: fs.String("tags", "", "高频问题标签库文件（CSV：标签,一级分类,别名，即 /tags 页面或设置页下载的文件）："+
+			"文本含某标签或其别名时，该标签作为一个分类特征（合并的别名共用一个特征）；标签库随模型保存"),
 	}
 }
 
-func (f modelFlags) config() classify.Config {
-	return classify.Config{Model: *f.kind, C: *f.c, ClassWeight: *f.classWeight, Seed: *f.seed}
+// config returns the training configuration, with the tag library of -tags
+// when given.
+func (f modelFlags) config() (classify.Config, error) {
+	cfg := classify.Config{Model: *f.kind, C: *f.c, ClassWeight: *f.classWeight, Seed: *f.seed}
+	if *f.tags != "" {
+		b, err := os.ReadFile(*f.tags)
+		if err != nil {
+			return cfg, fmt.Errorf("无法读取标签库文件 %s", filepath.Base(*f.tags))
+		}
+		tags, err := hot.ReadTags(b)
+		if err != nil {
+			return cfg, fmt.Errorf("%s: %w", filepath.Base(*f.tags), err)
+		}
+		cfg.Features.Tags = classifyTags(tags)
+	}
+	return cfg, nil
+}
+
+// classifyTags converts the street's tag library into the classifier's
+// phrase vocabulary: each tag's name and aliases, one feature per tag. The
+// tag's category is left out: the model learns what a tag says.
+func classifyTags(tags []hot.Tag) []classify.Tag {
+	out := make([]classify.Tag, len(tags))
+	for i, t := range tags {
+		out[i] = classify.Tag{Name: t.Name, Aliases: t.Aliases}
+	}
+	return out
+}
+
+// streetTags reads the tag library in force in the database at dsn (the
+// tags setting, curated at /tags); none is an empty library.
+func streetTags(ctx context.Context, e *env, dsn string) ([]hot.Tag, error) {
+	st, err := openStore(ctx, dsn, e.clock)
+	if err != nil {
+		return nil, fmt.Errorf("打开数据库: %w", err)
+	}
+	defer st.Close()
+	ss, ok := st.(core.SettingStore)
+	if !ok {
+		return nil, nil
+	}
+	content, _, err := ss.Setting(ctx, core.SettingTags)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("读取标签库: %w", err)
+	}
+	return hot.ReadTags(content)
 }
 
 // labelledRows reads the text and label columns of a CSV/XLSX file. Rows
@@ -176,26 +229,37 @@ func readColumns(path, textCols, otherCols string, row func(text string, other [
 }
 
 func classifyTrain(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "classify train", "classify train (-in FILE -text COL[,COL...] -label COL[,COL2,COL3] | -db DSN [-recent N]) -out MODEL")
+	fs := newFlagSet(e, "classify train", "classify train (-in FILE -text COL[,COL...] -label COL[,COL2,COL3] | -db DSN [-recent N] [-street-tags]) [-tags FILE] -out MODEL")
 	in := fs.String("in", "", "训练数据文件（CSV/XLSX，首行为表头）")
 	textCols := fs.String("text", "", "文本列，多个列用逗号分隔（如 标题,诉求内容）")
 	labelCols := fs.String("label", "", "分类列：一级分类，可再跟二级、三级分类列，用逗号分隔")
 	dsn := fs.String("db", "", "改为用本街道数据库中已分类的工单（标题+内容，一至三级分类）训练：SQLite 文件路径或 postgres:// URL")
 	recent := fs.Int("recent", 0, "与 -db 一起用：只用最近的 N 件已分类工单（0 表示全部）")
+	withStreetTags := fs.Bool("street-tags", false, "与 -db 一起用：以本街道在用的高频问题标签库（/tags 页面维护）作为分类特征，代替 -tags")
 	out := fs.String("out", "", "输出模型文件")
 	mf := addModelFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	fromFile := *in != "" && *textCols != "" && *labelCols != ""
-	if fromFile == (*dsn != "") || *out == "" {
+	if fromFile == (*dsn != "") || *out == "" || (*withStreetTags && (*dsn == "" || *mf.tags != "")) {
 		fs.Usage()
 		return errUsage
+	}
+	cfg, err := mf.config()
+	if err != nil {
+		return err
+	}
+	if *withStreetTags {
+		tags, err := streetTags(ctx, e, *dsn)
+		if err != nil {
+			return err
+		}
+		cfg.Features.Tags = classifyTags(tags)
 	}
 	var (
 		docs    []classify.Doc
 		skipped int
-		err     error
 	)
 	if fromFile {
 		if n := len(strings.Split(*labelCols, ",")); n > 3 {
@@ -209,7 +273,7 @@ func classifyTrain(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	m, err := classify.Train(docs, mf.config())
+	m, err := classify.Train(docs, cfg)
 	if err != nil {
 		return err
 	}
@@ -225,8 +289,8 @@ func classifyTrain(ctx context.Context, e *env, args []string) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("写入模型文件 %s 失败: %w", filepath.Base(*out), err)
 	}
-	fmt.Fprintf(e.stderr, "trained on %d rows (%d skipped) in %s; %d level-1 classes; model %s\n",
-		len(docs), skipped, took.Round(time.Millisecond), len(m.Labels()), *out)
+	fmt.Fprintf(e.stderr, "trained on %d rows (%d skipped) in %s; %d level-1 classes; %d tags; model %s\n",
+		len(docs), skipped, took.Round(time.Millisecond), len(m.Labels()), len(cfg.Features.Tags), *out)
 	return nil
 }
 
@@ -324,7 +388,10 @@ func classifyEval(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := mf.config()
+	cfg, err := mf.config()
+	if err != nil {
+		return err
+	}
 	if *fast {
 		cfg.CalibFolds = -1 // the ranking, and so the F1, does not depend on it
 	}

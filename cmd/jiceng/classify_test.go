@@ -6,8 +6,11 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"jiceng/internal/classify"
 )
 
 // TestClassifyCommands trains on the classifier's synthetic fixture, then
@@ -57,6 +60,35 @@ func TestClassifyCommands(t *testing.T) {
 			t.Errorf("eval output lacks %q:\n%s", s, out)
 		}
 	}
+
+	// A tag library (as the /tags page downloads it) becomes features saved
+	// with the model: an alias never seen in training names the tag.
+	tags := filepath.Join(dir, "tags.csv")
+	if err := os.WriteFile(tags, []byte("标签,一级分类,别名\n停水,城乡建设,断供自来水\n噪音扰民,,吵得睡不着\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tagged := filepath.Join(dir, "tagged.bin")
+	_, stderr := runOK("classify", "train", "-in", fixture, "-text", "text", "-label", "level1,level2", "-tags", tags, "-out", tagged)
+	if !strings.Contains(stderr, "2 tags") {
+		t.Errorf("train -tags: stderr %q does not say 2 tags", stderr)
+	}
+	f, err := os.Open(tagged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := classify.Load(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want2 := []classify.Tag{{Name: "停水", Aliases: []string{"断供自来水"}}, {Name: "噪音扰民", Aliases: []string{"吵得睡不着"}}}
+	if got := m.Config().Features.Tags; !reflect.DeepEqual(got, want2) {
+		t.Errorf("model tags = %v, want %v", got, want2)
+	}
+	out, _ = runOK("classify", "eval", "-in", fixture, "-text", "text", "-label", "level1,level2", "-folds", "4", "-fast", "-tags", tags)
+	if !strings.Contains(out, "macro-F1") {
+		t.Errorf("eval -tags output lacks macro-F1:\n%s", out)
+	}
 }
 
 func TestClassifyErrors(t *testing.T) {
@@ -73,6 +105,9 @@ func TestClassifyErrors(t *testing.T) {
 		{"missing flags", []string{"classify", "train", "-in", notModel}, "用法"},
 		{"not a model", []string{"classify", "predict", "-model", notModel, "-in", notModel, "-text", "text", "-id", "id"}, "不是分类模型文件"},
 		{"unknown column", []string{"classify", "eval", "-in", notModel, "-text", "内容", "-label", "label"}, "找不到列"},
+		{"street tags without a database", []string{"classify", "train", "-in", notModel, "-text", "text", "-label", "id", "-street-tags", "-out", notModel + ".m"}, "用法"},
+		{"no tag file", []string{"classify", "train", "-in", notModel, "-text", "text", "-label", "id", "-tags", notModel + ".none", "-out", notModel + ".m"}, "无法读取标签库文件"},
+		{"bad tag file", []string{"classify", "train", "-in", notModel, "-text", "text", "-label", "id", "-tags", notModel, "-out", notModel + ".m"}, "表头"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"jiceng/internal/core"
+	"jiceng/internal/hot"
 	"jiceng/internal/understand"
 )
 
@@ -66,12 +68,28 @@ func TestImportPredicts(t *testing.T) {
 			}
 			check("", false)
 
+			// The street's curated tag library (the tags setting) goes into
+			// the model with -street-tags.
+			func() {
+				st, err := openStore(context.Background(), dsn, time.Now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer st.Close()
+				lib := hot.WriteTags([]hot.Tag{{Name: "停水", Aliases: []string{"断水"}}})
+				if _, err := st.(core.SettingStore).PutSetting(context.Background(), core.SettingTags, lib, "test", "admin", time.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}()
 			model := filepath.Join(dir, "street.model")
-			jc(t, "classify", "train", "-db", dsn, "-recent", "1000", "-out", model)
+			jc(t, "classify", "train", "-db", dsn, "-recent", "1000", "-street-tags", "-out", model)
 			jc(t, "import", "-db", dsn, "-model", model, data)
-			_, name, err := understand.LoadModel(model)
+			m, name, err := understand.LoadModel(model)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tags := m.Config().Features.Tags; len(tags) != 1 || tags[0].Name != "停水" {
+				t.Errorf("model trained with -street-tags has tags %v, want the street's 停水", tags)
 			}
 			check(name, true)
 		})

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -70,7 +71,7 @@ func TestBucketStable(t *testing.T) {
 func TestExtractSeparatorsIgnored(t *testing.T) {
 	cfg := FeatureConfig{MaxN: 3}
 	cfg.setDefaults()
-	ex := newExtractor(cfg)
+	ex := newExtractor(cfg, nil)
 	key := func(s string) []string {
 		var out []string
 		for _, f := range ex.extract(s) {
@@ -272,7 +273,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m2.Config() != m.Config() {
+	if !reflect.DeepEqual(m2.Config(), m.Config()) {
 		t.Errorf("config: got %+v, want %+v", m2.Config(), m.Config())
 	}
 	if !slices.Equal(m2.TopTerms("城乡建设"), m.TopTerms("城乡建设")) {
@@ -424,6 +425,16 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add(buf.Bytes())
 	f.Add([]byte(fileMagic + "\x01\x00"))
+	docs, tags := aliasDocs()
+	tm, err := Train(docs, Config{Seed: 1, CalibFolds: -1, Features: FeatureConfig{Tags: tags}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	buf.Reset()
+	if err := tm.Save(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := Load(bytes.NewReader(data))
 		if err == nil {
@@ -486,7 +497,7 @@ func BenchmarkExtract(b *testing.B) {
 	docs := benchTickets(b, 1000)
 	cfg := FeatureConfig{}
 	cfg.setDefaults()
-	ex := newExtractor(cfg)
+	ex := newExtractor(cfg, nil)
 	var runes int
 	for _, d := range docs {
 		runes += len([]rune(d.Text))

@@ -25,6 +25,14 @@ type FeatureConfig struct {
 	// MinDF drops buckets seen in fewer training documents (default 1: keep
 	// all). Pruning makes the model smaller at some cost in accuracy.
 	MinDF int `json:"min_df"`
+	// Tags is an optional phrase vocabulary: each tag whose name or alias
+	// occurs in a text adds one feature for the tag (its count of
+	// occurrences, weighted by sublinear tf × idf and normalised with the
+	// n-grams; under PerOrder the tags are a block of their own). The
+	// n-grams already see a phrase's characters; a tag adds that phrases
+	// staff merged share one feature, and that a long phrase counts as
+	// one. Matching costs one pass over the text for any number of tags.
+	Tags []Tag `json:"tags,omitempty"`
 }
 
 func (c *FeatureConfig) setDefaults() {
@@ -49,7 +57,7 @@ func (c FeatureConfig) validate() error {
 	case c.MinN < 1 || c.MaxN < c.MinN || c.MaxN > 6:
 		return errorf("字符 n 元组范围应满足 1 ≤ MinN ≤ MaxN ≤ 6，实际为 %d..%d", c.MinN, c.MaxN)
 	}
-	return nil
+	return validateTags(c.Tags)
 }
 
 // hashSeed starts every n-gram hash; changing it (or hashGram) changes every
@@ -89,6 +97,7 @@ func Bucket(gram string, bits int) uint32 {
 
 // feat is one distinct bucket of a document: its term frequency and where
 // its first n-gram starts, so an explanation can show the n-gram itself.
+// For a tag feature, n is tagN and pos the tag's index.
 type feat struct {
 	bucket uint32
 	tf     float32
@@ -97,20 +106,24 @@ type feat struct {
 }
 
 // order is the normalisation channel of f (see FeatureConfig.PerOrder): its
-// n-gram length.
+// n-gram length, or tagN for a tag.
 func (f feat) order() uint8 { return uint8(f.n) }
 
 // extractor turns text into distinct bucket counts without allocating in the
 // steady state. It is not safe for concurrent use; Model keeps a pool.
 type extractor struct {
 	cfg   FeatureConfig
+	tags  *tagMatcher // nil: no tags
 	runes []rune
+	hits  []int32 // tags matched, one per occurrence
 	slots []int32 // open-addressing table: index into feats, -1 empty
 	feats []feat
 }
 
-func newExtractor(cfg FeatureConfig) *extractor {
-	return &extractor{cfg: cfg}
+// newExtractor returns an extractor for cfg; tags is the matcher of
+// cfg.Tags (nil for none), built once and shared.
+func newExtractor(cfg FeatureConfig, tags *tagMatcher) *extractor {
+	return &extractor{cfg: cfg, tags: tags}
 }
 
 // extract fills e.feats with the distinct buckets of s. The result is valid
@@ -119,8 +132,12 @@ func (e *extractor) extract(s string) []feat {
 	e.runes = text.AppendContent(e.runes[:0], s)
 	e.feats = e.feats[:0]
 	n := len(e.runes)
+	e.hits = e.hits[:0]
+	if e.tags != nil {
+		e.hits = e.tags.appendMatches(e.hits, e.runes)
+	}
 	orders := e.cfg.MaxN - e.cfg.MinN + 1
-	need := 2 * n * orders
+	need := 2 * (n*orders + len(e.hits))
 	if need < 64 {
 		need = 64
 	}
@@ -143,22 +160,11 @@ func (e *extractor) extract(s string) []feat {
 			if k < minN {
 				continue
 			}
-			bk := bucketOf(h, k, b)
-			j := (bk * 0x9e3779b1) & mask
-			for {
-				fi := slots[j]
-				if fi < 0 {
-					slots[j] = int32(len(e.feats))
-					e.feats = append(e.feats, feat{bucket: bk, tf: 1, pos: int32(i), n: int32(k)})
-					break
-				}
-				if e.feats[fi].bucket == bk {
-					e.feats[fi].tf++
-					break
-				}
-				j = (j + 1) & mask
-			}
+			e.add(slots, mask, bucketOf(h, k, b), int32(i), int32(k))
 		}
+	}
+	for _, t := range e.hits {
+		e.add(slots, mask, e.tags.buckets[t], t, tagN)
 	}
 	// Clear only the slots used, so a long document does not make every
 	// later short one pay for a big table.
@@ -172,8 +178,30 @@ func (e *extractor) extract(s string) []feat {
 	return e.feats
 }
 
-// gram returns the n-gram text of f from the last extracted document.
+// add counts one occurrence of bucket bk (first seen at pos, of length n).
+func (e *extractor) add(slots []int32, mask, bk uint32, pos, n int32) {
+	j := (bk * 0x9e3779b1) & mask
+	for {
+		fi := slots[j]
+		if fi < 0 {
+			slots[j] = int32(len(e.feats))
+			e.feats = append(e.feats, feat{bucket: bk, tf: 1, pos: pos, n: n})
+			return
+		}
+		if e.feats[fi].bucket == bk {
+			e.feats[fi].tf++
+			return
+		}
+		j = (j + 1) & mask
+	}
+}
+
+// gram returns the n-gram text of f from the last extracted document, or
+// "标签:名称" for a tag.
 func (e *extractor) gram(f feat) string {
+	if f.n == tagN {
+		return tagPrefix + e.tags.names[f.pos]
+	}
 	return string(e.runes[f.pos : f.pos+f.n])
 }
 

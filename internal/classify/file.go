@@ -22,13 +22,20 @@ import (
 //	        weights, int16 LE row-major | bias, float32 LE )
 //
 // The header carries the training configuration (so text is featurised as
-// in training), the taxonomy (each node's labels and path) and the
-// explanation dictionaries. Weights are quantised to int16 with one step per
-// node: the rounding error is under 1/65535 of the largest weight, far below
-// what changes a ranking.
+// in training, with the same phrase vocabulary), the taxonomy (each node's
+// labels and path) and the explanation dictionaries. Weights are quantised
+// to int16 with one step per node: the rounding error is under 1/65535 of
+// the largest weight, far below what changes a ranking.
+//
+// Version 2 added the phrase vocabulary (FeatureConfig.Tags) to the header.
+// A model without one is still written as version 1, which it is byte for
+// byte, so that older programs keep reading it; one with tags is version 2,
+// which older programs refuse rather than predict without the tags.
 const (
 	fileMagic   = "JCCLSMOD"
-	fileVersion = 1
+	fileVersion = 2
+	// minFileVersion is the oldest version Load reads.
+	minFileVersion = 1
 )
 
 // ErrVersion is returned (wrapped) by Load for a model file written by a
@@ -133,7 +140,11 @@ func (m *Model) Save(w io.Writer) error {
 	}
 	bw := bufio.NewWriter(w)
 	bw.WriteString(fileMagic)
-	binary.Write(bw, binary.LittleEndian, uint16(fileVersion))
+	version := uint16(fileVersion)
+	if len(m.cfg.Features.Tags) == 0 {
+		version = 1
+	}
+	binary.Write(bw, binary.LittleEndian, version)
 	zw, _ := gzip.NewWriterLevel(bw, gzip.BestCompression)
 	binary.Write(zw, binary.LittleEndian, uint32(len(hj)))
 	zw.Write(hj)
@@ -179,8 +190,8 @@ func Load(r io.Reader) (*Model, error) {
 	if _, err := io.ReadFull(br, head[:]); err != nil || string(head[:len(fileMagic)]) != fileMagic {
 		return nil, errorf("不是分类模型文件")
 	}
-	if v := binary.LittleEndian.Uint16(head[len(fileMagic):]); v != fileVersion {
-		return nil, fmt.Errorf("分类模型: 模型文件格式版本 %d 不受支持（本程序只支持版本 %d），请用本程序重新训练: %w", v, fileVersion, ErrVersion)
+	if v := binary.LittleEndian.Uint16(head[len(fileMagic):]); v < minFileVersion || v > fileVersion {
+		return nil, fmt.Errorf("分类模型: 模型文件格式版本 %d 不受支持（本程序支持版本 %d 至 %d），请用本程序重新训练: %w", v, minFileVersion, fileVersion, ErrVersion)
 	}
 	zr, err := gzip.NewReader(br)
 	if err != nil {
@@ -233,7 +244,7 @@ func decode(r *bufio.Reader) (*Model, error) {
 		return nil, errors.New("no nodes")
 	}
 	maxRows := 1 << h.Config.Features.Bits
-	m := &Model{cfg: h.Config, docs: h.Docs}
+	m := &Model{cfg: h.Config, docs: h.Docs, tags: newTagMatcher(h.Config.Features.Tags, h.Config.Features.Bits)}
 	nodes := make([]*node, len(h.Nodes))
 	for i, fn := range h.Nodes {
 		k := len(fn.Labels)

@@ -14,12 +14,12 @@ type docFeats struct {
 	ns      []uint8
 }
 
-func extractAll(docs []Doc, cfg FeatureConfig) []docFeats {
+func extractAll(docs []Doc, cfg FeatureConfig, tags *tagMatcher) []docFeats {
 	out := make([]docFeats, len(docs))
 	const chunk = 256
 	nChunks := (len(docs) + chunk - 1) / chunk
 	parallel(nChunks, func(ci int) {
-		ex := newExtractor(cfg)
+		ex := newExtractor(cfg, tags)
 		for i := ci * chunk; i < min(len(docs), (ci+1)*chunk); i++ {
 			fs := ex.extract(docs[i].Text)
 			d := docFeats{buckets: make([]uint32, len(fs)), tfs: make([]float32, len(fs)), ns: make([]uint8, len(fs))}
@@ -43,7 +43,8 @@ func Train(docs []Doc, cfg Config) (*Model, error) {
 	if err := checkDocs(docs); err != nil {
 		return nil, err
 	}
-	feats := extractAll(docs, cfg.Features)
+	tags := newTagMatcher(cfg.Features.Tags, cfg.Features.Bits)
+	feats := extractAll(docs, cfg.Features, tags)
 
 	// Vocabulary: the buckets seen in at least MinDF documents, numbered
 	// in bucket order so that training is deterministic.
@@ -63,7 +64,7 @@ func Train(docs []Doc, cfg Config) (*Model, error) {
 	if len(buckets) == 0 {
 		return nil, errorf("训练文本中没有可用的字符特征")
 	}
-	m := &Model{cfg: cfg, docs: len(docs)}
+	m := &Model{cfg: cfg, docs: len(docs), tags: tags}
 	idf := make([]float32, len(buckets))
 	colOf := newTable(len(buckets))
 	for i, b := range buckets {
@@ -91,7 +92,7 @@ func Train(docs []Doc, cfg Config) (*Model, error) {
 	} else {
 		setTemp(m.root, 1)
 	}
-	fillTopTerms(m.root, docs, cfg.Features)
+	fillTopTerms(m.root, docs, cfg.Features, tags)
 	return m, nil
 }
 
@@ -294,7 +295,7 @@ func (nd *node) setWeights(ws [][]float64, buckets []uint32, keepAll bool, topN 
 // fillTopTerms finds the text of every dictionary bucket in the tree by
 // scanning the training documents once, then drops entries whose text was
 // not found (cannot happen) and the bucket lists.
-func fillTopTerms(root *node, docs []Doc, fc FeatureConfig) {
+func fillTopTerms(root *node, docs []Doc, fc FeatureConfig, tags *tagMatcher) {
 	want := map[uint32]string{}
 	var walk func(nd *node, f func(nd *node))
 	walk = func(nd *node, f func(nd *node)) {
@@ -314,7 +315,7 @@ func fillTopTerms(root *node, docs []Doc, fc FeatureConfig) {
 		}
 	})
 	missing := len(want)
-	ex := newExtractor(fc)
+	ex := newExtractor(fc, tags)
 	for _, d := range docs {
 		if missing == 0 {
 			break
