@@ -227,7 +227,16 @@ func scanMeta(d *draft) meta {
 		m.labels(kv)
 	}
 	bl := d.blocks
-	// Header: until the first paragraph of the body.
+	// Header: until the first paragraph of the body. A page whose markup
+	// marks its title (a first-level heading, a Title style) has it there,
+	// and the lines above it (a site's breadcrumbs) are no title.
+	markupTitle := -1
+	for i := 0; i < len(bl) && i < 16; i++ {
+		if bl[i].title || bl[i].level == 1 && partHeading(bl[i].text) == 0 {
+			markupTitle = i
+			break
+		}
+	}
 	titleAt := -1
 	for i := 0; i < len(bl) && i < 16; i++ {
 		t := strings.TrimSpace(bl[i].text)
@@ -271,6 +280,9 @@ func scanMeta(d *draft) meta {
 				m.dateSign = dt
 			}
 			m.drop[i] = true
+			continue
+		}
+		if titleAt < 0 && i < markupTitle && !bl[i].title && bl[i].level == 0 && !isOrg(t) {
 			continue
 		}
 		if titleAt < 0 {

@@ -106,16 +106,22 @@ func TestParseMeta(t *testing.T) {
 			want: Document{Title: "海川区老年人优待办法", Validity: Effective},
 		},
 		{
+			name: "html breadcrumbs above the h1 are no title",
+			file: "a.html",
+			text: "<body><div class=crumb>首页 &gt; 政策文件 &gt; 区级文件</div><h1>海川区困难群众冬季取暖补助实施细则</h1><p>发文机关：北京市海川区民政局</p><p>取暖补助每户每年不低于1000元，于每年11月底前发放到位。</p></body>",
+			want: Document{Title: "海川区困难群众冬季取暖补助实施细则", Issuer: "北京市海川区民政局", Validity: Effective},
+		},
+		{
 			name: "markdown front matter",
 			file: "a.md",
 			text: "---\ntitle: 清河湾街道便民服务指南\nissuer: 清河湾街道办事处\nnumber: 清街办〔2025〕1号\ndate: 2025年1月6日\n---\n\n便民服务中心工作日9:00至17:00对外办公，提供社保、民政、计生等服务。\n",
 			want: Document{Title: "清河湾街道便民服务指南", Issuer: "清河湾街道办事处", Number: "清街办〔2025〕1号", Date: date(2025, 1, 6), Validity: Effective},
 		},
 		{
-			name: "a question is no title",
-			file: "a.txt",
+			name: "a question is no title: the file name is",
+			file: "低保问答.txt",
 			text: "低保申请需要多长时间？\n一般在受理后15个工作日内作出决定。\n",
-			want: Document{Validity: Effective},
+			want: Document{Title: "低保问答", Validity: Effective},
 		},
 	}
 	for _, tt := range tests {
