@@ -288,13 +288,16 @@ func (t *wordsTokenizerImpl) Tokenize(input []byte) analysis.TokenStream {
 	s := string(input)
 	words := text.Words(s)
 	stream := make(analysis.TokenStream, 0, len(words)+2)
+	pos := 0
 	for _, w := range words {
 		if stopWords[w.Text] {
 			continue
 		}
+		if !w.Part || pos == 0 {
+			pos++
+		}
 		stream = append(stream, &analysis.Token{
-			Term: []byte(w.Text), Start: w.Start, End: w.End,
-			Position: len(stream) + 1, Type: tokenType(w.Text),
+			Term: []byte(w.Text), Start: w.Start, End: w.End, Position: pos, Type: tokenType(w.Text),
 		})
 	}
 	if t.syn == nil || len(t.syn.terms) == 0 || len(stream) == 0 {
@@ -305,7 +308,7 @@ func (t *wordsTokenizerImpl) Tokenize(input []byte) analysis.TokenStream {
 	for _, h := range t.syn.find(f.s) {
 		start, end := f.offs[h.start], f.offs[h.end]
 		// The group's term takes the place of the first word it overlaps.
-		pos := nWords
+		pos := stream[nWords-1].Position
 		for _, tok := range stream[:nWords] {
 			if tok.End > start {
 				pos = tok.Position
