@@ -10,7 +10,8 @@ import (
 // and pipe tables; inline markup is taken off.
 
 var (
-	headingRe   = regexp.MustCompile(`^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`)
+	headingRe   = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
+	mdSniffRe   = regexp.MustCompile(`^#{1,6}[ \t]+\S`)
 	bulletRe    = regexp.MustCompile(`^\s{0,12}[-*+][ \t]+(.*)$`)
 	orderedRe   = regexp.MustCompile(`^\s{0,12}([0-9]{1,3})[.)][ \t]+(.*)$`)
 	ruleRe      = regexp.MustCompile(`^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$`)

@@ -206,7 +206,18 @@ func titleLike(s string) bool {
 	return true
 }
 
-var titleEnds = regexp.MustCompile(`(?:通知|办法|规定|细则|意见|方案|决定|条例|规则|指引|指南|公告|通告|批复|函|制度|标准|规范|须知|问答|解读|说明|计划|规划|要点|决议|命令|令|通报|报告|清单|目录|目录表|（试行）|\(试行\)|（暂行）|》)$`)
+// titleEndings are the words a title ends with.
+var titleEndings = strings.Fields(`通知 办法 规定 细则 意见 方案 决定 条例 规则 指引 指南 公告 通告 批复 函 制度 标准 规范 须知 问答 解读 说明 计划 规划 要点 决议 命令 令 通报 报告 清单 目录 （试行） (试行) （暂行） 》`)
+
+// hasTitleEnd reports whether s ends as a title does (…的通知, …办法).
+func hasTitleEnd(s string) bool {
+	for _, e := range titleEndings {
+		if strings.HasSuffix(s, e) {
+			return true
+		}
+	}
+	return false
+}
 
 // scanMeta reads the metadata of a draft's blocks and marks the header
 // and signature blocks it used up, which are no passages.
@@ -228,6 +239,11 @@ func scanMeta(d *draft) meta {
 			m.drop[i] = true
 			continue
 		}
+		if r := replacedRe.FindStringSubmatch(unbracket(t)); r != nil {
+			m.supersededBy = r[1] + r[2]
+			m.drop[i] = true
+			continue
+		}
 		if r := statusRe.FindStringSubmatch(t); r != nil {
 			m.statusWord(r[1])
 			m.drop[i] = true
@@ -235,6 +251,11 @@ func scanMeta(d *draft) meta {
 		}
 		if org, ok := strings.CutSuffix(t, "文件"); ok && isOrg(strings.TrimSpace(org)) && titleAt < 0 {
 			m.issuerHead = normHeading(org)
+			m.drop[i] = true
+			continue
+		}
+		if org, ok := strings.CutSuffix(t, "令"); ok && isOrg(org) && i+1 < len(bl) && numberLine(bl[i+1].text) != "" {
+			m.issuerHead = org // 海川区人民政府令 above 第12号
 			m.drop[i] = true
 			continue
 		}
@@ -262,14 +283,20 @@ func scanMeta(d *draft) meta {
 				if bl[i].level > 0 && (partHeading(t) > 0 || i > 0 && !bl[i].title && bl[i].level > 2) {
 					break
 				}
+				if m.title != "" && bl[i].level == 0 && !bl[i].title && normHeading(t) != m.title {
+					break // the metadata's title, and the text starts with its body
+				}
 				title := t
 				m.drop[i] = true
 				// A title wrapped on two lines.
-				if j := i + 1; j < len(bl) && bl[j].level == bl[i].level && !bl[j].gap && !titleEnds.MatchString(title) &&
-					titleLike(bl[j].text) && titleEnds.MatchString(strings.TrimSpace(bl[j].text)) {
+				if j := i + 1; j < len(bl) && bl[j].level == bl[i].level && !bl[j].gap && !hasTitleEnd(title) &&
+					titleLike(bl[j].text) && hasTitleEnd(strings.TrimSpace(bl[j].text)) {
 					title = joinText(title, strings.TrimSpace(bl[j].text))
 					m.drop[j] = true
 					i = j
+				}
+				if strings.HasPrefix(title, "关于") && i > 0 && m.drop[i-1] && m.issuerHead == strings.TrimSpace(bl[i-1].text) {
+					title = m.issuerHead + title // the issuer's name on the line above
 				}
 				m.setTitle(title)
 				titleAt = i
@@ -336,6 +363,16 @@ func scanMeta(d *draft) meta {
 	return m
 }
 
+// unbracket takes the brackets around a note off (【…】, […], （…）).
+func unbracket(t string) string {
+	for _, p := range [][2]string{{"【", "】"}, {"[", "]"}, {"［", "］"}, {"（", "）"}, {"(", ")"}} {
+		if strings.HasPrefix(t, p[0]) && strings.HasSuffix(t, p[1]) {
+			return strings.TrimSpace(t[len(p[0]) : len(t)-len(p[1])])
+		}
+	}
+	return t
+}
+
 func mustDate(s string) time.Time { t, _ := parseDate(s); return t }
 
 // setTitle sets the title, taking a status written after it ("（已废止）")
@@ -379,23 +416,29 @@ func (m *meta) body(bl []block) {
 				continue
 			}
 			s = strings.TrimSpace(s)
-			if r := effectRe.FindStringSubmatch(s); r != nil && m.effective.IsZero() {
-				m.effective, _ = parseDate(r[1])
-			} else if effectIssueRe.MatchString(s) && m.effective.IsZero() {
-				m.effectOnIssue = true
-			}
-			if r := untilRe.FindStringSubmatch(s); r != nil && m.until.IsZero() {
-				m.until, _ = parseDate(r[1])
-			} else if r := yearsRe.FindStringSubmatch(s); r != nil && m.until.IsZero() {
-				if n, ok := parseNumber(r[1]); ok && n > 0 {
-					m.untilYears = n
+			if m.effective.IsZero() && strings.Contains(s, "起") {
+				if r := effectRe.FindStringSubmatch(s); r != nil {
+					m.effective, _ = parseDate(r[1])
+				} else if effectIssueRe.MatchString(s) {
+					m.effectOnIssue = true
 				}
 			}
-			if r := replacedRe.FindStringSubmatch(s); r != nil {
-				m.supersededBy = r[1] + r[2]
-				continue
+			if m.until.IsZero() && m.untilYears == 0 && strings.Contains(s, "有效期") {
+				if r := untilRe.FindStringSubmatch(s); r != nil {
+					m.until, _ = parseDate(r[1])
+				} else if r := yearsRe.FindStringSubmatch(s); r != nil {
+					if n, ok := parseNumber(r[1]); ok && n > 0 {
+						m.untilYears = n
+					}
+				}
 			}
-			if repealsRe.MatchString(s) {
+			if strings.Contains(s, "》") || strings.Contains(s, "号") {
+				if r := replacedRe.FindStringSubmatch(s); r != nil {
+					m.supersededBy = r[1] + r[2]
+					continue
+				}
+			}
+			if strings.ContainsAny(s, "废失停不") && repealsRe.MatchString(s) {
 				for _, bk := range bookRe.FindAllStringSubmatch(s, -1) {
 					if !seen[bk[1]] {
 						seen[bk[1]] = true

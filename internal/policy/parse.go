@@ -170,7 +170,7 @@ func sniffText(b []byte) string {
 		return FormatHTML
 	}
 	for _, line := range bytes.Split(head, []byte("\n")) {
-		if headingRe.Match(bytes.TrimRight(line, "\r")) {
+		if mdSniffRe.Match(bytes.TrimRight(line, "\r")) {
 			return FormatMD
 		}
 	}

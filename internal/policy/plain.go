@@ -79,6 +79,16 @@ func joinWrapped(lines []block) []block {
 	}
 	sort.Ints(ws)
 	full := ws[len(ws)*9/10]
+	// Wrapping shows as several lines of the same full width.
+	near := 0
+	for _, w := range ws {
+		if w*10 >= full*9 {
+			near++
+		}
+	}
+	if near < 3 {
+		return lines
+	}
 	var out []block
 	lastW := 0 // width of the last line read
 	for _, l := range lines {
@@ -100,7 +110,7 @@ func continues(prev, next string) bool {
 	if terminal(last) || last == '：' || last == ':' {
 		return false
 	}
-	if partHeading(prev) > 0 || partHeading(next) > 0 {
+	if hasTitleEnd(prev) || partHeading(prev) > 0 || partHeading(next) > 0 {
 		return false
 	}
 	if art, _ := articleStart(next); art != "" {

@@ -234,7 +234,7 @@ func structure(blocks []block) []section {
 				push(lv, text)
 				continue
 			}
-			if titleEnds.MatchString(text) && titleLike(text) && startsParts(blocks[i+1:]) {
+			if titleLike(text) && hasTitleEnd(text) && startsParts(blocks[i+1:]) {
 				// The title of a document inside this one (the 办法 a 通知
 				// issues), above its 章 or 条.
 				push(levelInner, text)
@@ -420,7 +420,8 @@ func packParagraphs(units []unit) [][]unit {
 	size := 0
 	for _, u := range units {
 		n := runes(u.text) + 1
-		if len(g) > 0 && (size >= minRunes || size+n > TargetRunes) {
+		leadIn := len(g) > 0 && u.item != "" && (strings.HasSuffix(g[len(g)-1].text, "：") || g[len(g)-1].item != "" && g[0].item == "" && strings.HasSuffix(g[0].text, "："))
+		if len(g) > 0 && (size >= minRunes && !leadIn || size+n > TargetRunes) {
 			groups = append(groups, g)
 			g, size = nil, 0
 		}
