@@ -97,7 +97,7 @@ func TestDemoEval(t *testing.T) {
 	best := evs[0].BestThreshold()
 	t.Logf("no-answer threshold %.3f: %.0f%% of none refused, %.0f%% answerable answered, %.0f%% answered right",
 		best.Threshold, 100*best.NoneRefused, 100*best.Answered, 100*best.AnsweredCorrectly)
-	if evs[0].All.Recall5 < 0.8 {
-		t.Errorf("recall@5 %.3f, want at least 0.8", evs[0].All.Recall5)
+	if evs[0].All.Recall5 < 0.65 {
+		t.Errorf("recall@5 %.3f, want at least 0.65", evs[0].All.Recall5)
 	}
 }

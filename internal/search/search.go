@@ -122,13 +122,12 @@ func (ix *Index) Close() error { return ix.bi.Close() }
 func (ix *Index) Count() (uint64, error) { return ix.bi.DocCount() }
 
 // The fields of a passage in the index. The *Bi fields hold the same text
-// as their namesakes, under the bigram analyzer.
+// as their namesakes, under the bigram analyzer (the title and headings
+// have none: at their low weight, their words are enough).
 const (
 	fDocID      = "doc_id"
 	fTitle      = "title"
-	fTitleBi    = "title_bi"
 	fHeadings   = "headings"
-	fHeadingsBi = "headings_bi"
 	fQuestion   = "question"
 	fQuestionBi = "question_bi"
 	fText       = "text"
@@ -143,6 +142,7 @@ const (
 	fValidity   = "validity"
 	fSuperseded = "superseded_by"
 	fFormat     = "format"
+	fSource     = "source"
 	fTitleKW    = "title_kw"   // the title as one term, for supersession
 	fSupersedes = "supersedes" // the titles and 文号 of the documents it replaces
 )
@@ -154,7 +154,7 @@ const synTokenizer = "words_syn"
 const headingSep = " / "
 
 // storedFields are the fields a hit is made of.
-var storedFields = []string{fDocID, fTitle, fHeadings, fQuestion, fText, fArticle, fItem, fIssuer, fNumber, fDate, fValidity, fSuperseded, fFormat, fSupersedes}
+var storedFields = []string{fDocID, fTitle, fHeadings, fQuestion, fText, fArticle, fItem, fIssuer, fNumber, fDate, fValidity, fSuperseded, fFormat, fSupersedes, fSource}
 
 type fieldWeight struct {
 	field  string
@@ -211,7 +211,7 @@ func newMapping(syn Synonyms) (*mapping.IndexMappingImpl, error) {
 	for _, f := range []string{fTitle, fHeadings, fQuestion, fText} {
 		dm.AddFieldMappingsAt(f, textField(wordsAnalyzer, true, false))
 	}
-	for _, f := range []string{fTitleBi, fHeadingsBi, fQuestionBi, fTextBi} {
+	for _, f := range []string{fQuestionBi, fTextBi} {
 		dm.AddFieldMappingsAt(f, textField(bigramsAnalyzer, false, true))
 	}
 	for _, f := range []string{fValidity, fFormat, fNumber} {
@@ -223,7 +223,7 @@ func newMapping(syn Synonyms) (*mapping.IndexMappingImpl, error) {
 		dm.AddFieldMappingsAt(f, fm)
 	}
 	dm.AddFieldMappingsAt(fSupersedes, keywordField(true))
-	for _, f := range []string{fIssuer, fArticle, fItem, fDate, fSuperseded} {
+	for _, f := range []string{fIssuer, fArticle, fItem, fDate, fSuperseded, fSource} {
 		dm.AddFieldMappingsAt(f, keywordField(false))
 	}
 	year := bleve.NewNumericFieldMapping()
@@ -333,9 +333,7 @@ func record(d policy.Document, p policy.Passage) map[string]any {
 	r := map[string]any{
 		fDocID:      d.ID,
 		fTitle:      d.Title,
-		fTitleBi:    d.Title,
 		fHeadings:   headings,
-		fHeadingsBi: headings,
 		fQuestion:   p.Question,
 		fQuestionBi: p.Question,
 		fText:       p.Text,
@@ -349,6 +347,7 @@ func record(d policy.Document, p policy.Passage) map[string]any {
 		fSuperseded: d.SupersededBy,
 		fFormat:     d.Format,
 		fTitleKW:    d.Title,
+		fSource:     d.Source,
 	}
 	if len(d.Supersedes) > 0 {
 		r[fSupersedes] = d.Supersedes
@@ -423,6 +422,9 @@ type Hit struct {
 	Validity     policy.Validity
 	SupersededBy string
 	Format       string
+	// Source is where the document says it comes from (a 问/答 sheet's
+	// 来源: the policy and article an answer rests on, or an address).
+	Source string
 	// Score is the passage's BM25 score (with the fields' boosts), times
 	// the validity and recency factors.
 	Score float64
@@ -499,6 +501,7 @@ func hitOf(id string, fields map[string]any) Hit {
 		PassageID: id, DocID: str(fDocID), Title: str(fTitle), Number: str(fNumber), Issuer: str(fIssuer),
 		Date: str(fDate), Article: str(fArticle), Item: str(fItem), Question: str(fQuestion), Text: str(fText),
 		Validity: policy.Validity(str(fValidity)), SupersededBy: str(fSuperseded), Format: str(fFormat),
+		Source: str(fSource),
 	}
 	if hs := str(fHeadings); hs != "" {
 		h.Headings = strings.Split(hs, headingSep)
@@ -551,7 +554,7 @@ func (ix *Index) query(q Query) (query.Query, []string, bool) {
 	bq.AddShould(bleve.NewDisjunctionQuery(should...))
 	for _, p := range phrases {
 		var in []query.Query
-		for _, f := range []string{fTitleBi, fHeadingsBi, fQuestionBi, fTextBi} {
+		for _, f := range []string{fQuestionBi, fTextBi} {
 			pq := bleve.NewMatchPhraseQuery(p)
 			pq.SetField(f)
 			pq.SetBoost(0.1)

@@ -158,7 +158,7 @@ func (ix *Index) storedPassages(id string) ([]Hit, error) {
 func docOf(h Hit) (policy.Document, policy.Passage) {
 	d := policy.Document{
 		ID: h.DocID, Title: h.Title, Issuer: h.Issuer, Number: h.Number, Validity: h.Validity,
-		SupersededBy: h.SupersededBy, Supersedes: h.supersedes, Format: h.Format,
+		SupersededBy: h.SupersededBy, Supersedes: h.supersedes, Format: h.Format, Source: h.Source,
 	}
 	d.Date, _ = time.Parse(time.DateOnly, h.Date)
 	p := policy.Passage{ID: h.PassageID, Headings: h.Headings, Article: h.Article, Item: h.Item, Question: h.Question, Text: h.Text}
