@@ -31,39 +31,52 @@ func (ix *Index) supersede(docs []policy.Document) error {
 			}
 		}
 	}
-	for _, d := range docs {
-		var names []string
-		if d.Number != "" {
-			names = append(names, d.Number)
+	// Documents of docs named by an indexed document, looked up by their
+	// 文号 and titles in chunks.
+	byName := map[string][]int{}
+	var names []string
+	for i, d := range docs {
+		for _, n := range []string{d.Number, d.Title} {
+			if n == "" {
+				continue
+			}
+			if _, ok := byName[n]; !ok {
+				names = append(names, n)
+			}
+			byName[n] = append(byName[n], i)
 		}
-		if d.Title != "" {
-			names = append(names, d.Title)
-		}
-		if len(names) == 0 {
-			continue
-		}
+	}
+	const chunk = 500
+	for lo := 0; lo < len(names); lo += chunk {
 		var qs []query.Query
-		for _, n := range names {
+		for _, n := range names[lo:min(lo+chunk, len(names))] {
 			tq := bleve.NewTermQuery(n)
 			tq.SetField(fSupersedes)
 			qs = append(qs, tq)
 		}
-		req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), 100, 0, false)
-		req.Fields = []string{fDocID, fTitle, fNumber, fDate, fSupersedes}
-		res, err := ix.bi.Search(req)
-		if err != nil {
-			return fmt.Errorf("search: supersession of %s: %w", d.ID, err)
-		}
-		for _, h := range res.Hits {
-			s := hitOf(h.ID, h.Fields)
-			if s.DocID == d.ID {
-				continue
+		for from := 0; ; {
+			req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), 1000, from, false)
+			req.Fields = []string{fDocID, fTitle, fNumber, fDate, fSupersedes}
+			req.Score = "none"
+			res, err := ix.bi.Search(req)
+			if err != nil {
+				return fmt.Errorf("search: supersession: %w", err)
 			}
-			sd, _ := time.Parse(time.DateOnly, s.Date)
-			for _, n := range s.supersedes {
-				if n == d.Number || n == d.Title && older(d.Date, sd) {
-					marks[d.ID] = by(policy.Document{Title: s.Title, Number: s.Number})
+			for _, h := range res.Hits {
+				s := hitOf(h.ID, h.Fields)
+				sd, _ := time.Parse(time.DateOnly, s.Date)
+				for _, n := range s.supersedes {
+					for _, i := range byName[n] {
+						d := docs[i]
+						if d.ID != s.DocID && (n == d.Number || n == d.Title && older(d.Date, sd)) {
+							marks[d.ID] = by(policy.Document{Title: s.Title, Number: s.Number})
+						}
+					}
 				}
+			}
+			from += len(res.Hits)
+			if len(res.Hits) == 0 || uint64(from) >= res.Total {
+				break
 			}
 		}
 	}
