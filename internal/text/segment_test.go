@@ -94,3 +94,11 @@ func BenchmarkBigrams(b *testing.B) {
 		Bigrams(s)
 	}
 }
+
+// BenchmarkLoadSegmenter measures loading the dictionary, which the first
+// call of Words pays.
+func BenchmarkLoadSegmenter(b *testing.B) {
+	for b.Loop() {
+		newSegmenter(dictGz, extraWords)
+	}
+}
