@@ -458,11 +458,19 @@ const (
 	recencyPerYear = 0.02
 	undatedAge     = 2.0
 	maxK           = 100
+	// maxQueryRunes is as much of a question as is searched: a pasted
+	// document is not a question, and its thousands of terms would make
+	// one search take seconds.
+	maxQueryRunes = 500
 )
 
 // Search returns the best passages for q, best first. An empty question
-// (or one of stop words only) finds nothing.
+// (or one of stop words only) finds nothing; only the first 500
+// characters of a longer one are searched.
 func (ix *Index) Search(q Query) ([]Hit, error) {
+	if utf8.RuneCountInString(q.Text) > maxQueryRunes {
+		q.Text = string([]rune(q.Text)[:maxQueryRunes])
+	}
 	k := q.K
 	if k <= 0 {
 		k = 5
