@@ -127,6 +127,7 @@ func BenchmarkSearch100k(b *testing.B) {
 	np := countPassages(docs)
 	b.Logf("indexed %d passages in %s, %s of CPU (%.0f passages/s, %.0f per CPU second)", np,
 		took.Round(time.Millisecond), cpu.Round(time.Millisecond), float64(np)/took.Seconds(), float64(np)/cpu.Seconds())
+	settle(b, ix)
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
@@ -166,4 +167,37 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// settle waits until the index's background merges are done (its root
+// epoch unchanged for 3 s, 2 minutes at most): a deployed index is
+// searched at rest, not while the segments of its last import merge.
+func settle(tb testing.TB, ix *Index) {
+	last, still := uint64(0), 0
+	for i := 0; i < 120 && still < 3; i++ {
+		time.Sleep(time.Second)
+		e := rootEpoch(ix.bi.StatsMap())
+		if e == last {
+			still++
+		} else {
+			last, still = e, 0
+		}
+	}
+}
+
+// rootEpoch finds scorch's CurRootEpoch in a bleve stats map.
+func rootEpoch(m map[string]any) uint64 {
+	for k, v := range m {
+		switch v := v.(type) {
+		case uint64:
+			if k == "CurRootEpoch" {
+				return v
+			}
+		case map[string]any:
+			if e := rootEpoch(v); e != 0 {
+				return e
+			}
+		}
+	}
+	return 0
 }
