@@ -109,6 +109,7 @@ func TestParseHostileHTML(t *testing.T) {
 		{"iframe and template", "<p>可见文字。</p><iframe><p>框架</p></iframe><template><p>模板</p></template>", "可见文字。", []string{"框架", "模板"}},
 		{"entities", "<p>低保标准&nbsp;&lt;1500元&gt;&amp;&#x4E00;&#19968;&quot;</p>", "低保标准 <1500元>&一一\"", nil},
 		{"huge attribute", "<p data-x=\"" + strings.Repeat("属性", 100000) + "\">正文。</p>", "正文。", []string{"属性"}},
+		{"head left open", "<html><head><title>标题</title><p>正文在未关闭的头部之后。</p>", "正文在未关闭的头部之后。", nil},
 		{"plaintext swallows the rest", "<p>正文。</p><plaintext><p>之后</p>", "正文。", []string{"之后"}},
 	}
 	for _, tt := range tests {

@@ -56,6 +56,7 @@ func checkFuzz(t *testing.T, docs []Document, err error) {
 }
 
 func addFiles(f *testing.F, pattern string) {
+	recoverPanics = false
 	files, _ := filepath.Glob(filepath.Join("testdata", pattern))
 	for _, name := range files {
 		b, err := os.ReadFile(name)
@@ -104,6 +105,7 @@ func FuzzParseDOCX(f *testing.F) {
 
 // FuzzDOCXParts fuzzes the XML parts of a DOCX rather than its zip.
 func FuzzDOCXParts(f *testing.F) {
+	recoverPanics = false
 	f.Add(`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>条文</w:t></w:r></w:p>`,
 		`<w:style w:styleId="1"><w:name w:val="heading 1"/></w:style>`,
 		`<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>`)

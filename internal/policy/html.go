@@ -202,9 +202,8 @@ func (r *htmlReader) start(a atom.Atom, selfClosing bool) {
 		return
 	case a == atom.Body:
 		r.inHead = false
-	}
-	if r.inHead {
-		return
+	case r.inHead && a != atom.Meta && a != atom.Link && a != atom.Base:
+		r.inHead = false // a body element ends a head left open, as in a browser
 	}
 	if lv := headingLevels[a]; lv > 0 {
 		r.flush()

@@ -35,6 +35,7 @@ var (
 	bookRe        = regexp.MustCompile(`《([^》]{2,80})》`)
 	numberInRe    = regexp.MustCompile(`[\p{Han}]{1,16}\s*[〔\[［（(【]\s*(?:19|20)[0-9]{2}\s*[〕\]］）)】]\s*第?\s*[0-9０-９]{1,5}\s*号`)
 	replacedRe    = regexp.MustCompile(`^(?:注|说明|备注)?[:：]?\s*(?:本(?:办法|规定|通知|细则|意见|方案|文件|制度|决定|条例|规则|指引|指南|政策|文))?\s*(?:现)?\s*已?\s*(?:被|由)\s*(?:《([^》]{2,80})》|([\p{Han}]{1,16}\s*[〔\[［（(【]\s*(?:19|20)[0-9]{2}\s*[〕\]］）)】]\s*第?\s*[0-9０-９]{1,5}\s*号))[^。；，]{0,40}?(?:替代|代替|取代|废止|替换)`)
+	selfRepealRe  = regexp.MustCompile(`^[【\[［（(]?(?:已废止|已失效|废止|失效)?[】\]］）)]?\s*(?:本|该|此)(?:办法|规定|通知|细则|意见|方案|文件|制度|决定|条例|规则|指引|指南|规范|清单|通告|公告|件)\s*(?:已|已经)(?:于[^。，；]{2,20})?(?:被)?\s*(废止|失效|作废)`)
 	greetingRe    = regexp.MustCompile(`^各[\p{Han}、，, （）()]{1,80}[:：]$`)
 	parenNoteRe   = regexp.MustCompile(`^[（(][^（）()]{2,60}[)）]$`)
 )
@@ -92,17 +93,17 @@ func isOrg(s string) bool {
 
 // meta is what the metadata rules found, and which blocks they used up.
 type meta struct {
-	title, issuer, number, source string
-	issuerLabel, issuerHead       string
-	issuerSign, issuerTitle       string
-	dateLabel, dateSign, datePub  time.Time
-	effective, until              time.Time
-	effectOnIssue                 bool // 自印发之日起施行
-	untilYears                    int  // 有效期N年, from the date of effect
-	status                        Validity
-	supersededBy                  string
-	supersedes                    []string
-	drop                          map[int]bool
+	title, number, source        string
+	issuerLabel, issuerHead      string
+	issuerSign, issuerTitle      string
+	dateLabel, dateSign, datePub time.Time
+	effective, until             time.Time
+	effectOnIssue                bool // 自印发之日起施行
+	untilYears                   int  // 有效期N年, from the date of effect
+	status                       Validity
+	supersededBy                 string
+	supersedes                   []string
+	drop                         map[int]bool
 }
 
 // labels reads the label: value pairs of a line ("发文机关：北京市海川区民
@@ -131,7 +132,7 @@ func (m *meta) label(name, value string) {
 	switch name {
 	case "发文机关", "发布机关", "发文单位", "制发机关", "发布单位":
 		if m.issuerLabel == "" && utf8.RuneCountInString(value) <= 80 {
-			m.issuerLabel = value
+			m.issuerLabel = jointIssuers(value)
 		}
 	case "文号", "发文字号", "发文号":
 		if m.number == "" && utf8.RuneCountInString(value) <= 40 {
@@ -227,7 +228,16 @@ func scanMeta(d *draft) meta {
 		m.labels(kv)
 	}
 	bl := d.blocks
-	// Header: until the first paragraph of the body.
+	// Header: until the first paragraph of the body. A page whose markup
+	// marks its title (a first-level heading, a Title style) has it there,
+	// and the lines above it (a site's breadcrumbs) are no title.
+	markupTitle := -1
+	for i := 0; i < len(bl) && i < 16; i++ {
+		if bl[i].title || bl[i].level == 1 && partHeading(bl[i].text) == 0 {
+			markupTitle = i
+			break
+		}
+	}
 	titleAt := -1
 	for i := 0; i < len(bl) && i < 16; i++ {
 		t := strings.TrimSpace(bl[i].text)
@@ -245,6 +255,11 @@ func scanMeta(d *draft) meta {
 			continue
 		}
 		if r := statusRe.FindStringSubmatch(t); r != nil {
+			m.statusWord(r[1])
+			m.drop[i] = true
+			continue
+		}
+		if r := selfRepealRe.FindStringSubmatch(t); r != nil && utf8.RuneCountInString(t) <= 80 {
 			m.statusWord(r[1])
 			m.drop[i] = true
 			continue
@@ -271,6 +286,9 @@ func scanMeta(d *draft) meta {
 				m.dateSign = dt
 			}
 			m.drop[i] = true
+			continue
+		}
+		if titleAt < 0 && i < markupTitle && !bl[i].title && bl[i].level == 0 && !isOrg(t) {
 			continue
 		}
 		if titleAt < 0 {
@@ -321,9 +339,20 @@ func scanMeta(d *draft) meta {
 		}
 		break
 	}
-	// Signature: the issuing bodies and the date at the end.
+	// Signature: the issuing bodies and the date at the end, or above the
+	// annexes.
+	end := len(bl)
+	for i := titleAt + 1; i < len(bl); i++ {
+		if bl[i].level == 0 && annexRe.MatchString(strings.TrimSpace(bl[i].text)) && i > 0 {
+			prev := strings.TrimSpace(bl[i-1].text)
+			if _, ok := onlyDate(prev); ok || isOrg(prev) {
+				end = i
+				break
+			}
+		}
+	}
 	sawDate := false
-	for i, k := len(bl)-1, 0; i > titleAt && k < 8; i, k = i-1, k+1 {
+	for i, k := end-1, 0; i > titleAt && k < 8; i, k = i-1, k+1 {
 		t := strings.TrimSpace(bl[i].text)
 		if bl[i].level > 0 || m.drop[i] {
 			break
@@ -361,6 +390,21 @@ func scanMeta(d *draft) meta {
 	}
 	m.body(bl)
 	return m
+}
+
+// jointIssuers writes several issuing bodies separated by spaces as
+// the list they are (海川区民政局　海川区财政局 → 海川区民政局、海川区财政局).
+func jointIssuers(v string) string {
+	parts := strings.Fields(v)
+	if len(parts) < 2 {
+		return v
+	}
+	for _, p := range parts {
+		if !isOrg(p) {
+			return v
+		}
+	}
+	return strings.Join(parts, "、")
 }
 
 // unbracket takes the brackets around a note off (【…】, […], （…）).
@@ -437,6 +481,10 @@ func (m *meta) body(bl []block) {
 					m.supersededBy = r[1] + r[2]
 					continue
 				}
+			}
+			if r := selfRepealRe.FindStringSubmatch(s); r != nil {
+				m.statusWord(r[1])
+				continue
 			}
 			if strings.ContainsAny(s, "废失停不") && repealsRe.MatchString(s) {
 				for _, bk := range bookRe.FindAllStringSubmatch(s, -1) {

@@ -106,16 +106,40 @@ func TestParseMeta(t *testing.T) {
 			want: Document{Title: "海川区老年人优待办法", Validity: Effective},
 		},
 		{
+			name: "html breadcrumbs above the h1 are no title",
+			file: "a.html",
+			text: "<body><div class=crumb>首页 &gt; 政策文件 &gt; 区级文件</div><h1>海川区困难群众冬季取暖补助实施细则</h1><p>发文机关：北京市海川区民政局</p><p>取暖补助每户每年不低于1000元，于每年11月底前发放到位。</p></body>",
+			want: Document{Title: "海川区困难群众冬季取暖补助实施细则", Issuer: "北京市海川区民政局", Validity: Effective},
+		},
+		{
+			name: "joint issuers",
+			file: "a.txt",
+			text: "海川区临时救助实施细则\n发文机关：海川区民政局　海川区财政局\n第一条　为规范临时救助工作，制定本细则。\n",
+			want: Document{Title: "海川区临时救助实施细则", Issuer: "海川区民政局、海川区财政局", Validity: Effective},
+		},
+		{
+			name: "repealed as a note says",
+			file: "a.txt",
+			text: "清河湾街道临时停车收费暂行规定\n【已废止】本规定已于2022年2月28日废止。\n第一条　为规范临时停车收费，制定本规定。\n",
+			want: Document{Title: "清河湾街道临时停车收费暂行规定", Validity: Repealed},
+		},
+		{
+			name: "signature above the annexes",
+			file: "a.txt",
+			text: "清河湾街道接诉即办工作规范\n第一条　为做好接诉即办工作，制定本规范。\n第二条　本规范自2024年2月1日起施行。\n海川区清河湾街道办事处\n2024年1月16日\n附件1\n答复范例\n1. 您好，您反映的问题已转交社区处理。\n",
+			want: Document{Title: "清河湾街道接诉即办工作规范", Issuer: "海川区清河湾街道办事处", Date: date(2024, 1, 16), EffectiveFrom: date(2024, 2, 1), Validity: Effective},
+		},
+		{
 			name: "markdown front matter",
 			file: "a.md",
 			text: "---\ntitle: 清河湾街道便民服务指南\nissuer: 清河湾街道办事处\nnumber: 清街办〔2025〕1号\ndate: 2025年1月6日\n---\n\n便民服务中心工作日9:00至17:00对外办公，提供社保、民政、计生等服务。\n",
 			want: Document{Title: "清河湾街道便民服务指南", Issuer: "清河湾街道办事处", Number: "清街办〔2025〕1号", Date: date(2025, 1, 6), Validity: Effective},
 		},
 		{
-			name: "a question is no title",
-			file: "a.txt",
+			name: "a question is no title: the file name is",
+			file: "低保问答.txt",
 			text: "低保申请需要多长时间？\n一般在受理后15个工作日内作出决定。\n",
-			want: Document{Validity: Effective},
+			want: Document{Title: "低保问答", Validity: Effective},
 		},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -63,20 +64,32 @@ type Options struct {
 // extension picks the format when the content does not: txt, md or
 // markdown, html or htm, docx, pdf), under the caller's id. It returns the
 // document with its metadata and its passages, numbered id#1, id#2, ...
+// A document whose text and file metadata show no title is titled by its
+// file name without the extension.
 //
 // Text is UTF-8 with or without a BOM, UTF-16 with a BOM, or GBK/GB18030.
 // Errors are *core.Error with a Chinese message that quotes none of the
 // content: an empty or oversized file, a binary or unreadable one, a
 // document without text, one beyond MaxPassages. Parse never panics on any
 // input and is safe for concurrent use.
-func Parse(id, name string, b []byte, opt Options) (Document, error) {
+func Parse(id, name string, b []byte, opt Options) (doc Document, err error) {
+	if recoverPanics {
+		// The readers are fuzzed not to panic; should one still, the
+		// document is refused, not the process.
+		defer func() {
+			if p := recover(); p != nil {
+				doc, err = Document{}, &core.Error{Code: core.EINVALID, Message: base(name) + ": 文档无法读取（格式异常）", Err: fmt.Errorf("panic: %v", p)}
+			}
+		}()
+	}
 	if len(b) > MaxInput {
 		return Document{}, core.Errorf(core.EINVALID, "%s 超过 %d MB 的上限", base(name), MaxInput>>20)
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return Document{}, core.Errorf(core.EINVALID, "%s 是空文件", base(name))
 	}
-	format, err := detect(name, b)
+	var format string
+	format, err = detect(name, b)
 	if err != nil {
 		return Document{}, err
 	}
@@ -104,12 +117,19 @@ func Parse(id, name string, b []byte, opt Options) (Document, error) {
 	if err != nil {
 		return Document{}, prefixErr(name, err)
 	}
-	doc, err := d.build(id, format, opt)
+	doc, err = d.build(id, format, opt)
 	if err != nil {
 		return Document{}, prefixErr(name, err)
 	}
+	if doc.Title == "" && name != "" {
+		doc.Title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	}
 	return doc, nil
 }
+
+// recoverPanics turns a panic of a reader into an error; the fuzz tests
+// turn it off to see them.
+var recoverPanics = true
 
 func base(name string) string {
 	if name == "" {

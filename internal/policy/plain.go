@@ -34,19 +34,6 @@ func splitLines(text string) []block {
 
 var pageNumberRe = regexp.MustCompile(`^(?:[-－—–]\s*[0-9０-９]{1,4}\s*[-－—–]|第\s*[0-9０-９]{1,4}\s*页(?:\s*[,，/]?\s*共\s*[0-9０-９]{1,4}\s*页)?|[0-9０-９]{1,4}\s*/\s*[0-9０-９]{1,4}|[0-9]{1,3})$`)
 
-// dropPageNumbers removes the page-number lines of text extracted from
-// a paged layout ("- 3 -", "第 3 页", "3/12").
-func dropPageNumbers(lines []block) []block {
-	out := lines[:0]
-	for _, l := range lines {
-		if pageNumberRe.MatchString(l.text) {
-			continue
-		}
-		out = append(out, l)
-	}
-	return out
-}
-
 // width is a line's display width: two for a wide (CJK) character.
 func width(s string) int {
 	n := 0

@@ -5,6 +5,13 @@
 // validity), and the passages they split into, each of which makes sense
 // alone and says where it comes from, so that an answer can cite it.
 //
+// Parse reads one document file; ReadQA reads a 问/答 sheet and ReadRows
+// a sheet whose rows are documents, from the rows of package tabfile. The
+// readers are bounded (MaxInput, MaxUnzipped, MaxPassages, MaxHTMLToken),
+// refuse what they cannot read with a *core.Error in Chinese, and are
+// fuzzed not to panic. The clock is the caller's (Options.Now): nothing
+// here calls time.Now.
+//
 // The package is pure: bytes in, values out. Indexing and search are
 // elsewhere.
 package policy

@@ -69,6 +69,9 @@ var (
 		{regexp.MustCompile(`^([①-⑳])`), levelNumPar + 1},
 	}
 	spacesRe = regexp.MustCompile(`[\s　]+`)
+	// annexRe is the heading of an annex: 附件, 附件2, 附件1：申请表 (not the
+	// list of annexes in the body, 附件：1. …).
+	annexRe = regexp.MustCompile(`^附\s*件\s*(?:[0-9０-９一二三四五六七八九十]{1,3}(?:\s*[:：　 ]\s*\S.{0,40})?)?$`)
 )
 
 // terminal reports whether a sentence ends at r.
@@ -161,7 +164,7 @@ func normHeading(s string) string {
 	for i, r := range rs {
 		if r == ' ' && i > 0 && i+1 < len(rs) && unicode.Is(unicode.Han, rs[i-1]) && unicode.Is(unicode.Han, rs[i+1]) {
 			// Keep the space after a 第X章 number, drop the others.
-			if !(strings.HasPrefix(s, "第") && isPartUnit(rs[i-1]) && strings.IndexRune(string(rs[:i]), ' ') < 0) {
+			if !(strings.HasPrefix(s, "第") && isPartUnit(rs[i-1]) && !strings.ContainsRune(string(rs[:i]), ' ')) {
 				continue
 			}
 		}
@@ -232,6 +235,10 @@ func structure(blocks []block) []section {
 		if !b.row {
 			if lv := partHeading(text); lv > 0 {
 				push(lv, text)
+				continue
+			}
+			if annexRe.MatchString(text) {
+				push(levelInner, text) // 附件1: what follows is an annex
 				continue
 			}
 			if titleLike(text) && hasTitleEnd(text) && startsParts(blocks[i+1:]) {
@@ -420,7 +427,9 @@ func packParagraphs(units []unit) [][]unit {
 	size := 0
 	for _, u := range units {
 		n := runes(u.text) + 1
-		leadIn := len(g) > 0 && u.item != "" && (strings.HasSuffix(g[len(g)-1].text, "：") || g[len(g)-1].item != "" && g[0].item == "" && strings.HasSuffix(g[0].text, "："))
+		// A lead-in ("…通知如下：") keeps the short items after it.
+		leadIn := len(g) > 0 && u.item != "" && n <= minRunes*3/2 &&
+			(strings.HasSuffix(g[len(g)-1].text, "：") || g[len(g)-1].item != "" && g[0].item == "" && strings.HasSuffix(g[0].text, "："))
 		if len(g) > 0 && (size >= minRunes && !leadIn || size+n > TargetRunes) {
 			groups = append(groups, g)
 			g, size = nil, 0
