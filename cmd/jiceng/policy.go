@@ -476,6 +476,8 @@ func policyEval(e *env, args []string) error {
 			fmt.Fprintf(w, "%8.3f %13.0f%% %13.0f%% %15.0f%%%s\n", t.Threshold, 100*t.NoneRefused, 100*t.Answered, 100*t.AnsweredCorrectly, mark)
 		}
 	}
-	fmt.Fprintf(w, "当前默认阈值（-min-score）: %.3f\n", search.DefaultMinScore)
+	d := first.TradeoffAt(search.DefaultMinScore)
+	fmt.Fprintf(w, "默认阈值（-min-score）%.3f: 无答案问题拒答 %.0f%%，有答案问题作答 %.0f%%，作答且首条正确 %.0f%%\n",
+		d.Threshold, 100*d.NoneRefused, 100*d.Answered, 100*d.AnsweredCorrectly)
 	return nil
 }

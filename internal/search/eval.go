@@ -211,27 +211,33 @@ func (ev Evaluation) Tradeoffs() []Tradeoff {
 	sort.Float64s(ths)
 	var out []Tradeoff
 	for _, th := range ths {
-		var none, refused, ans, answered, correct float64
-		for _, t := range ev.Tops {
-			ok := t.Score >= th && t.Score > 0
-			if !t.Answerable {
-				none++
-				if !ok {
-					refused++
-				}
-				continue
-			}
-			ans++
-			if ok {
-				answered++
-				if t.Correct1 {
-					correct++
-				}
-			}
-		}
-		out = append(out, Tradeoff{th, ratio(refused, none), ratio(answered, ans), ratio(correct, ans)})
+		out = append(out, ev.TradeoffAt(th))
 	}
 	return out
+}
+
+// TradeoffAt is the trade-off of threshold th: a question is answered when
+// its best score is at least th (and above 0).
+func (ev Evaluation) TradeoffAt(th float64) Tradeoff {
+	var none, refused, ans, answered, correct float64
+	for _, t := range ev.Tops {
+		ok := t.Score >= th && t.Score > 0
+		if !t.Answerable {
+			none++
+			if !ok {
+				refused++
+			}
+			continue
+		}
+		ans++
+		if ok {
+			answered++
+			if t.Correct1 {
+				correct++
+			}
+		}
+	}
+	return Tradeoff{th, ratio(refused, none), ratio(answered, ans), ratio(correct, ans)}
 }
 
 // BestThreshold is the trade-off that maximises the share of unanswerable
