@@ -109,8 +109,7 @@ func (s Synonyms) merged() Synonyms {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -170,7 +169,10 @@ func foldString(s string) string {
 
 // synonymMatcher finds the synonym groups' terms in a folded text.
 type synonymMatcher struct {
-	terms []synonymTerm // longest first, so that a longer term wins a place
+	terms []synonymTerm
+	// byFirst lists, for each first rune, the terms that start with it,
+	// longest first.
+	byFirst map[rune][]synonymTerm
 }
 
 type synonymTerm struct {
@@ -178,13 +180,21 @@ type synonymTerm struct {
 }
 
 func newSynonymMatcher(s Synonyms) *synonymMatcher {
-	m := &synonymMatcher{}
+	m := &synonymMatcher{byFirst: map[rune][]synonymTerm{}}
 	for _, g := range s {
 		for _, t := range g {
-			m.terms = append(m.terms, synonymTerm{t, synonymMark + g[0]})
+			if t == "" {
+				continue
+			}
+			st := synonymTerm{t, synonymMark + g[0]}
+			m.terms = append(m.terms, st)
+			r, _ := utf8.DecodeRuneInString(t)
+			m.byFirst[r] = append(m.byFirst[r], st)
 		}
 	}
-	sort.SliceStable(m.terms, func(i, j int) bool { return len(m.terms[i].term) > len(m.terms[j].term) })
+	for _, ts := range m.byFirst {
+		sort.SliceStable(ts, func(i, j int) bool { return len(ts[i].term) > len(ts[j].term) })
+	}
 	return m
 }
 
@@ -202,26 +212,33 @@ func (m *synonymMatcher) find(f string) []synonymHit {
 		return nil
 	}
 	var hits []synonymHit
-	type place struct {
-		group string
-		start int
-	}
-	seen := map[place]bool{}
-	for _, t := range m.terms {
-		for from := 0; ; {
-			i := strings.Index(f[from:], t.term)
-			if i < 0 {
-				break
+	for i, r := range f {
+		ts := m.byFirst[r]
+		if len(ts) == 0 {
+			continue
+		}
+		last := ""
+		for _, t := range ts {
+			if t.group != last && strings.HasPrefix(f[i:], t.term) {
+				// Terms of one group come together rarely; a group is
+				// listed once per place when they do.
+				if !hasHit(hits, t.group, i) {
+					hits = append(hits, synonymHit{t.group, i, i + len(t.term)})
+				}
+				last = t.group
 			}
-			start := from + i
-			if p := (place{t.group, start}); !seen[p] {
-				seen[p] = true
-				hits = append(hits, synonymHit{t.group, start, start + len(t.term)})
-			}
-			from = start + len(t.term)
 		}
 	}
 	return hits
+}
+
+func hasHit(hits []synonymHit, group string, start int) bool {
+	for j := len(hits) - 1; j >= 0 && hits[j].start == start; j-- {
+		if hits[j].group == group {
+			return true
+		}
+	}
+	return false
 }
 
 // stopWords are the words of a question that say nothing of its topic.
@@ -288,13 +305,16 @@ func (t *wordsTokenizerImpl) Tokenize(input []byte) analysis.TokenStream {
 	s := string(input)
 	words := text.Words(s)
 	stream := make(analysis.TokenStream, 0, len(words)+2)
+	pos := 0
 	for _, w := range words {
 		if stopWords[w.Text] {
 			continue
 		}
+		if !w.Part || pos == 0 {
+			pos++
+		}
 		stream = append(stream, &analysis.Token{
-			Term: []byte(w.Text), Start: w.Start, End: w.End,
-			Position: len(stream) + 1, Type: tokenType(w.Text),
+			Term: []byte(w.Text), Start: w.Start, End: w.End, Position: pos, Type: tokenType(w.Text),
 		})
 	}
 	if t.syn == nil || len(t.syn.terms) == 0 || len(stream) == 0 {
@@ -305,7 +325,7 @@ func (t *wordsTokenizerImpl) Tokenize(input []byte) analysis.TokenStream {
 	for _, h := range t.syn.find(f.s) {
 		start, end := f.offs[h.start], f.offs[h.end]
 		// The group's term takes the place of the first word it overlaps.
-		pos := nWords
+		pos := stream[nWords-1].Position
 		for _, tok := range stream[:nWords] {
 			if tok.End > start {
 				pos = tok.Position

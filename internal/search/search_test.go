@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"jiceng/internal/policy"
 )
 
@@ -195,4 +197,50 @@ func TestSplitPhrases(t *testing.T) {
 			t.Errorf("splitPhrases(%q) = %q, %q; want %q, %q", tt.in, p, r, tt.phrases, tt.rest)
 		}
 	}
+}
+
+func TestSearchHostile(t *testing.T) {
+	ix := memIndex(t)
+	doc := policy.Document{ID: "x", Title: "<b>标题</b>", Format: "html", Passages: []policy.Passage{
+		{ID: "x#1", Text: "办理居住证<script>alert(1)</script>需要身份证。"},
+	}}
+	if err := ix.Index([]policy.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := ix.Search(Query{Text: "居住证 script", K: 1})
+	if err != nil || len(hits) == 0 {
+		t.Fatalf("hits %v, err %v", ids(hits), err)
+	}
+	if strings.Contains(hits[0].Snippet, "<script>") || !strings.Contains(hits[0].Snippet, "&lt;") {
+		t.Errorf("snippet not escaped: %q", hits[0].Snippet)
+	}
+	long := strings.Repeat("低保申请材料审核公示", 2000)
+	if _, err := ix.Search(Query{Text: long}); err != nil {
+		t.Errorf("a 20,000-character question: %v", err)
+	}
+	if hits, err := ix.Search(Query{Text: "“未闭合的引号 低保"}); err != nil || len(hits) == 0 {
+		t.Errorf("an unclosed quote: hits %v, err %v", ids(hits), err)
+	}
+}
+
+// FuzzAnalysis checks that the tokenizers, the synonym matcher and the
+// snippets take any text: offsets within it, no panic.
+func FuzzAnalysis(f *testing.F) {
+	for _, s := range []string{"", "低保", "ＡＰＰ醫療保險，２０２４年", "\xff\xfe低保\x00", "“公租房”<b>&</b>"} {
+		f.Add(s, "低保 公租房")
+	}
+	words := &wordsTokenizerImpl{syn: newSynonymMatcher(DefaultSynonyms())}
+	f.Fuzz(func(t *testing.T, s, q string) {
+		for _, stream := range [][]*analysis.Token{words.Tokenize([]byte(s)), bigramTokenizer{}.Tokenize([]byte(s))} {
+			for _, tok := range stream {
+				if tok.Start < 0 || tok.End > len(s) || tok.Start > tok.End {
+					t.Fatalf("token %q at [%d,%d) in %d bytes", tok.Term, tok.Start, tok.End, len(s))
+				}
+			}
+		}
+		terms := strings.Fields(q)
+		_ = markWindow(s, matchSpans(s, terms), snippetRunes)
+		_ = sentences(s)
+		splitPhrases(s)
+	})
 }

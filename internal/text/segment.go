@@ -28,6 +28,14 @@ import (
 //go:embed dict/zh.txt.gz
 var dictGz []byte
 
+// extraWords are words of the street's work that the general dictionary
+// lacks or has too rarely to keep (低保, 渐退期, 公租房, 接诉即办 ...),
+// among them every term of the policy base's synonyms
+// (internal/search/synonyms.txt), so that an abbreviation is one word.
+//
+//go:embed dict/extra.txt
+var extraWords string
+
 // segmenter is the word segmenter, loaded once, on first use: commands
 // that never segment never pay for the dictionary.
 var segmenter struct {
@@ -39,16 +47,16 @@ var segmenter struct {
 func loadSegmenter() *gse.Segmenter {
 	segmenter.once.Do(func() {
 		start := time.Now()
-		segmenter.seg = newSegmenter(dictGz)
+		segmenter.seg = newSegmenter(dictGz, extraWords)
 		segmenter.took = time.Since(start)
 	})
 	return &segmenter.seg
 }
 
-// newSegmenter returns a segmenter of the gzipped dictionary gz. The
-// dictionary is the package's own, so a broken one is a build error:
-// newSegmenter panics.
-func newSegmenter(gz []byte) gse.Segmenter {
+// newSegmenter returns a segmenter of the gzipped dictionary gz and the
+// extra words. The dictionary is the package's own, so a broken one is a
+// build error: newSegmenter panics.
+func newSegmenter(gz []byte, extra string) gse.Segmenter {
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		panic("text: segmentation dictionary: " + err.Error())
@@ -59,7 +67,7 @@ func newSegmenter(gz []byte) gse.Segmenter {
 	}
 	var seg gse.Segmenter
 	seg.SkipLog = true
-	if err := seg.LoadDictStr(string(b)); err != nil {
+	if err := seg.LoadDictStr(string(b) + "\n" + extra); err != nil {
 		panic("text: segmentation dictionary: " + err.Error())
 	}
 	return seg
@@ -78,6 +86,9 @@ func SegmenterLoadTime() time.Duration {
 type Token struct {
 	Text       string
 	Start, End int
+	// Part is set on a part of a compound word (see Words): it is at the
+	// place of the word before it.
+	Part bool
 }
 
 // folded is a text folded rune by rune, with, for each byte of the folded
@@ -122,7 +133,9 @@ func content(w string) bool {
 // finding), cut along the dictionary's most probable path (gse's Segment:
 // a character the dictionary does not know is a word of its own), without
 // punctuation and spaces. Runs of Latin letters and digits are words of
-// their own. (gse's Cut, with an HMM for unknown words, is four times
+// their own. A compound word of the dictionary is followed by its parts of
+// two characters or more, marked Part, so that a search for a part finds
+// the compound (the search mode of a segmenter). (gse's Cut, with an HMM for unknown words, is four times
 // slower and links 1 MB of tables more.)
 //
 // The dictionary is loaded on the first call (about 0.15 s). Words is safe
@@ -136,10 +149,19 @@ func Words(s string) []Token {
 	var toks []Token
 	for i := range segs {
 		start, end := segs[i].Start(), segs[i].End()
-		if end > start && content(f.s[start:end]) {
-			// A piece may hold spaces or punctuation when gse could not
-			// split a Latin run; keep its content runs.
-			toks = appendPieces(toks, f, start, end)
+		if end <= start || !content(f.s[start:end]) {
+			continue
+		}
+		// A piece may hold spaces or punctuation when gse could not
+		// split a Latin run; keep its content runs.
+		toks = appendPieces(toks, f, start, end)
+		// The parts of a compound (最低生活保障: 最低, 生活, 保障), in
+		// the dictionary's own cut.
+		for _, part := range segs[i].Token().Segments() {
+			ps, pe := start+part.Start(), start+part.End()
+			if pe-ps < len(f.s[start:end]) && content(f.s[ps:pe]) && utf8.RuneCountInString(f.s[ps:pe]) > 1 {
+				toks = append(toks, Token{f.s[ps:pe], f.offs[ps], f.offs[pe], true})
+			}
 		}
 	}
 	return toks
@@ -153,7 +175,7 @@ func appendPieces(toks []Token, f folded, start, end int) []Token {
 		r, n := utf8.DecodeRuneInString(f.s[i:])
 		if KindOf(r) == Skip {
 			if from >= 0 {
-				toks = append(toks, Token{f.s[from:i], f.offs[from], f.offs[i]})
+				toks = append(toks, Token{f.s[from:i], f.offs[from], f.offs[i], false})
 				from = -1
 			}
 		} else if from < 0 {
@@ -162,7 +184,7 @@ func appendPieces(toks []Token, f folded, start, end int) []Token {
 		i += n
 	}
 	if from >= 0 {
-		toks = append(toks, Token{f.s[from:end], f.offs[from], f.offs[end]})
+		toks = append(toks, Token{f.s[from:end], f.offs[from], f.offs[end], false})
 	}
 	return toks
 }
@@ -180,14 +202,14 @@ func Bigrams(s string) []Token {
 		case 0:
 			return
 		case 1:
-			toks = append(toks, Token{f.s[han[0]:end], f.offs[han[0]], f.offs[end]})
+			toks = append(toks, Token{f.s[han[0]:end], f.offs[han[0]], f.offs[end], false})
 		default:
 			for i := 0; i+1 < len(han); i++ {
 				e := end
 				if i+2 < len(han) {
 					e = han[i+2]
 				}
-				toks = append(toks, Token{f.s[han[i]:e], f.offs[han[i]], f.offs[e]})
+				toks = append(toks, Token{f.s[han[i]:e], f.offs[han[i]], f.offs[e], false})
 			}
 		}
 		han = han[:0]
@@ -195,7 +217,7 @@ func Bigrams(s string) []Token {
 	other := -1 // start of the current Latin/digit run
 	flushOther := func(end int) {
 		if other >= 0 {
-			toks = append(toks, Token{f.s[other:end], f.offs[other], f.offs[end]})
+			toks = append(toks, Token{f.s[other:end], f.offs[other], f.offs[end], false})
 			other = -1
 		}
 	}

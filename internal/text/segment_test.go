@@ -22,10 +22,11 @@ func TestWords(t *testing.T) {
 	}{
 		{"empty", "", nil},
 		{"punctuation only", "，。！？", nil},
-		{"question", "申请最低生活保障需要哪些材料？", []string{"申请", "最低", "生活", "保障", "需要", "哪些", "材料"}},
-		{"abbreviations are words", "医保报销比例", []string{"医保", "报销", "比例"}},
+		{"question, a compound and its parts", "申请最低生活保障需要哪些材料？", []string{"申请", "最低生活保障", "最低", "生活", "保障", "需要", "哪些", "材料"}},
+		{"abbreviations are words", "医保报销比例", []string{"医保", "报销比例", "报销", "比例"}},
+		{"words of the street's work", "低保渐退期", []string{"低保", "渐退期", "渐退"}},
 		{"digits kept", "2024年第12条", []string{"2024", "年", "第", "12", "条"}},
-		{"full-width and traditional folded", "ＡＰＰ醫療保險", []string{"app", "医疗保险"}},
+		{"full-width and traditional folded", "ＡＰＰ醫療保險", []string{"app", "医疗保险", "医疗", "保险"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,5 +92,13 @@ func BenchmarkBigrams(b *testing.B) {
 	b.SetBytes(int64(len(s)))
 	for b.Loop() {
 		Bigrams(s)
+	}
+}
+
+// BenchmarkLoadSegmenter measures loading the dictionary, which the first
+// call of Words pays.
+func BenchmarkLoadSegmenter(b *testing.B) {
+	for b.Loop() {
+		newSegmenter(dictGz, extraWords)
 	}
 }
