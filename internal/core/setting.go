@@ -22,6 +22,7 @@ const (
 	SettingDictionary = "dictionary" // 脱敏字典
 	SettingRates      = "rates"      // 三率口径
 	SettingTags       = "tags"       // 高频问题标签库
+	SettingSynonyms   = "synonyms"   // 政策同义词表
 )
 
 // MaxSettingSize bounds the content of one setting version.

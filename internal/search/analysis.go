@@ -61,6 +61,10 @@ func DefaultSynonyms() Synonyms {
 	return s
 }
 
+// DefaultSynonymsFile returns the built-in synonyms file (synonyms.txt),
+// the one a street downloads to change.
+func DefaultSynonymsFile() []byte { return []byte(defaultSynonyms) }
+
 // ReadSynonyms reads a synonyms file: one group a line, its terms
 // separated by spaces, "/" or "、", the first naming the group; lines
 // starting with # are comments. A term in two groups merges them. Its

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"html/template"
@@ -32,19 +33,68 @@ const askSlots = 4
 const MaxPolicyUpload = policy.MaxInput
 
 // warmPolicies reads the policy base into its index at start-up, so that
-// the first question does not wait for it.
+// the first question does not wait for it, with the street's synonyms
+// when it has set its own.
 func (s *Server) warmPolicies(ctx context.Context) {
+	syn, err := s.synonyms(ctx)
+	if err == nil && syn != nil {
+		err = s.rebuildPolicies(ctx, syn)
+	} else if err == nil {
+		err = s.syncPolicies(ctx, s.policies.Load())
+	}
+	if err != nil {
+		s.Log.Warn("policy base", "err", err)
+	}
+}
+
+// synonyms is the street's synonyms setting; nil when it has none (the
+// built-in groups).
+func (s *Server) synonyms(ctx context.Context) (search.Synonyms, error) {
+	ss, ok := s.Store.(core.SettingStore)
+	if !ok {
+		return nil, nil
+	}
+	content, _, err := ss.Setting(ctx, core.SettingSynonyms)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return search.ReadSynonyms(bytes.NewReader(content))
+}
+
+// rebuildPolicies builds a new index of the policy base with syn and puts
+// it in force when it is filled; until then questions are answered from
+// the old one.
+func (s *Server) rebuildPolicies(ctx context.Context, syn search.Synonyms) error {
+	ix, err := search.OpenMem(search.Options{Synonyms: syn})
+	if err != nil {
+		return err
+	}
+	b := casework.NewPolicyBase(ix)
+	if err := s.syncPolicies(ctx, b); err != nil {
+		ix.Close()
+		return err
+	}
+	// Requests in flight may still read the old index: it is left to the
+	// collector rather than closed under them.
+	s.policies.Store(b)
+	return nil
+}
+
+func (s *Server) syncPolicies(ctx context.Context, b *casework.PolicyBase) error {
 	ps, ok := s.Store.(core.PolicyStore)
 	if !ok {
-		return
+		return nil
 	}
 	start := time.Now()
-	if err := s.Policies.Sync(ctx, ps, s.Clock.Now(), true); err != nil {
-		s.Log.Warn("policy base", "err", err)
-		return
+	if err := b.Sync(ctx, ps, s.Clock.Now(), true); err != nil {
+		return err
 	}
-	n, _ := s.Policies.Index.Count()
+	n, _ := b.Index.Count()
 	s.Log.Info("policy base indexed", "passages", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 // policyQuery reads a search of the policy base from q: q (the

@@ -12,6 +12,7 @@ import (
 
 	"jiceng/internal/browsertest"
 	"jiceng/internal/demo"
+	"jiceng/internal/search"
 )
 
 // demoPolicyFile is a file of the demo policy base.
@@ -178,3 +179,30 @@ func TestBrowserPolicy(t *testing.T) {
 	b.Visit("/policy/files", `form.upload`)
 	b.Shot("policy-files")
 }
+
+// TestPolicySynonyms: a street's own synonyms (设置 · 政策同义词表) are
+// put into the index at once: a name residents use that the documents do
+// not finds them.
+func TestPolicySynonyms(t *testing.T) {
+	f := newFixture(t)
+	staff := f.login(t, "staff")
+	if r := uploadPolicy(t, f, staff, csrfToken(sessionOf(t, f, staff)), "dianti_2023.md", demoPolicyFile(t, "dianti_2023.md")); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", r.status)
+	}
+	const q = "/api/v1/policy/search?q=%E5%8D%87%E9%99%8D%E6%A2%AF" // 升降梯
+	search := func() []hitJSON { return decode[struct{ Hits []hitJSON }](t, f.get(t, f.client(t), q)).Hits }
+	if hs := search(); len(hs) != 0 {
+		t.Fatalf("升降梯 found before the synonym: %+v", hs[0])
+	}
+	f.settings(t, "admin").replace(t, "synonyms", "同义词.txt", append(demoSynonyms(), []byte("\n电梯 升降梯\n")...))
+	hs := search()
+	if len(hs) == 0 || hs[0].DocID != "dianti_2023" {
+		t.Fatalf("升降梯 after the synonym: %+v", hs)
+	}
+	// A bad file is refused with its line.
+	if r := f.settings(t, "admin").upload(t, "synonyms", "bad.txt", []byte("低保\n")); r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "第 1 行") {
+		t.Errorf("bad synonyms: %d %.300s", r.status, r.body)
+	}
+}
+
+func demoSynonyms() []byte { return search.DefaultSynonymsFile() }

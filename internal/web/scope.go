@@ -8,7 +8,7 @@ import (
 // the one path from a user to tickets (scope, masking, permissions).
 func (s *Server) cases() *casework.Service {
 	svc := &casework.Service{Store: s.Store, Fields: s.Fields, Dictionary: s.dictionary(), Workflow: s.workflow(),
-		Clock: s.Clock, Location: s.Location, Changed: s.ticketsChanged, Audit: s.Store, Policies: s.Policies}
+		Clock: s.Clock, Location: s.Location, Changed: s.ticketsChanged, Audit: s.Store, Policies: s.policies.Load()}
 	if u := s.understander(); u != nil {
 		svc.Predictor = u
 	}

@@ -109,8 +109,10 @@ type Server struct {
 	exports    *exportJobs  // set by Handler
 
 	// Policies is the policy base's index (政策知识库); nil: Handler opens
-	// one in memory, filled from the store at the first search.
+	// one in memory, filled from the store at the first search. policies
+	// is the one in force: a new synonyms setting replaces it.
 	Policies   *casework.PolicyBase
+	policies   atomic.Pointer[casework.PolicyBase]
 	askSlots   chan struct{} // of the public Q&A, set by Handler
 	caseIndex  *caseIndex    // set by Handler
 	replyCache *replyCache   // set by Handler
@@ -158,6 +160,9 @@ func (s *Server) Handler() http.Handler {
 			panic("web: policy index: " + err.Error()) // an empty index in memory
 		}
 		s.Policies = casework.NewPolicyBase(ix)
+	}
+	if s.policies.Load() == nil {
+		s.policies.Store(s.Policies)
 	}
 	if s.replyCache == nil {
 		s.replyCache = newReplyCache()

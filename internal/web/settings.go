@@ -26,6 +26,7 @@ import (
 	"jiceng/internal/hot"
 	"jiceng/internal/importer"
 	"jiceng/internal/rates"
+	"jiceng/internal/search"
 	"jiceng/internal/tabfile"
 	"jiceng/internal/taxonomy"
 	"jiceng/internal/understand"
@@ -226,6 +227,29 @@ var settingDefs = []*settingDef{
 			return hot.ReadTags(b)
 		}),
 		table: tagsTable, current: func(s *Server, ctx context.Context) (any, error) { return s.tagLibrary(ctx) }},
+	{Name: core.SettingSynonyms, Title: "政策同义词表", Accept: ".txt", Ext: ".txt", key: []int{0},
+		Hint:    "文本（UTF-8），每行一组同义的说法，用空格、“/”或顿号分隔，第一个为全称，如：最低生活保障 低保 低保金；# 开头为注释。政策查询和自助问答用它匹配简称；上传后检索索引按新表重建。",
+		builtin: search.DefaultSynonymsFile,
+		parse:   parseReader(search.ReadSynonyms),
+		table:   synonymsTable,
+		current: func(s *Server, ctx context.Context) (any, error) {
+			syn, err := s.synonyms(ctx)
+			if err == nil && syn == nil {
+				syn = search.DefaultSynonyms()
+			}
+			return syn, err
+		},
+		apply: func(s *Server, ctx context.Context, v any) error {
+			return s.rebuildPolicies(ctx, v.(search.Synonyms))
+		}},
+}
+
+func synonymsTable(v any) settingTable {
+	t := settingTable{Columns: []string{"全称", "同义的说法"}}
+	for _, g := range v.(search.Synonyms) {
+		t.Rows = append(t.Rows, []string{g[0], strings.Join(g[1:], "、")})
+	}
+	return t
 }
 
 func tagsTable(v any) settingTable {
