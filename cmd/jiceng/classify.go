@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/classify"
-	"jiceng/internal/core"
 	"jiceng/internal/hot"
 	"jiceng/internal/importer"
 	"jiceng/internal/text"
@@ -126,18 +126,11 @@ func streetTags(ctx context.Context, e *env, dsn string) ([]hot.Tag, error) {
 		return nil, fmt.Errorf("打开数据库: %w", err)
 	}
 	defer st.Close()
-	ss, ok := st.(core.SettingStore)
-	if !ok {
-		return nil, nil
-	}
-	content, _, err := ss.Setting(ctx, core.SettingTags)
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		return nil, nil
-	}
+	tags, err := casework.TagLibrary(ctx, st)
 	if err != nil {
 		return nil, fmt.Errorf("读取标签库: %w", err)
 	}
-	return hot.ReadTags(content)
+	return tags, nil
 }
 
 // labelledRows reads the text and label columns of a CSV/XLSX file. Rows

@@ -26,6 +26,24 @@ import (
 // million-ticket street: 236).
 const MaxTagAlerts = 20
 
+// TagLibrary is the tag library (高频问题标签库) in force in st: the tags
+// setting, curated at /tags; empty when there is none (or st keeps no
+// settings).
+func TagLibrary(ctx context.Context, st any) ([]hot.Tag, error) {
+	ss, ok := st.(core.SettingStore)
+	if !ok {
+		return []hot.Tag{}, nil
+	}
+	content, _, err := ss.Setting(ctx, core.SettingTags)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return []hot.Tag{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return hot.ReadTags(content)
+}
+
 // TagAlerts returns the alerts of the tags' daily series (tag × community,
 // and tag over the whole street on the street's board) in u's board scope
 // for the AlertDays days before to, most severe first, at most
@@ -35,18 +53,7 @@ func (s *Service) TagAlerts(ctx context.Context, u core.User, to time.Time) ([]R
 	if err != nil {
 		return nil, err
 	}
-	ss, ok := s.Store.(core.SettingStore)
-	if !ok {
-		return nil, nil
-	}
-	content, _, err := ss.Setting(ctx, core.SettingTags)
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	tags, err := hot.ReadTags(content)
+	tags, err := TagLibrary(ctx, s.Store)
 	if err != nil || len(tags) == 0 {
 		return nil, nil // a library that no longer reads is no series
 	}

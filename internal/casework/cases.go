@@ -88,16 +88,12 @@ func (s *Service) SimilarCases(ctx context.Context, u core.User, ix *search.Case
 	}
 	var out []SimilarCase
 	for _, h := range hits {
-		oid, err := strconv.ParseInt(h.ID, 10, 64)
-		if err != nil {
-			continue
-		}
-		o, _, err := s.Raw(ctx, u, oid)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			continue // outside the scope, or gone
-		}
+		o, ok, err := s.visible(ctx, u, h.ID)
 		if err != nil {
 			return nil, err
+		}
+		if !ok {
+			continue // outside the scope, or gone
 		}
 		o = s.MaskTicket(u.Role, o)
 		if strings.TrimSpace(o.Reply) == "" {

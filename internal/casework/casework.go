@@ -12,6 +12,7 @@ package casework
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -278,6 +279,20 @@ func (s *Service) View(ctx context.Context, u core.User, id int64) (View, error)
 	v.Workflow = s.MaskWorkflow(u.Role, v.Workflow)
 	v.Ticket, v.Events = s.MaskTicket(u.Role, t), events
 	return v, nil
+}
+
+// visible is Raw of the ticket whose id an index gave (as text): false,
+// not an error, when it is outside u's scope, gone or no id at all.
+func (s *Service) visible(ctx context.Context, u core.User, id string) (core.Ticket, bool, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return core.Ticket{}, false, nil
+	}
+	t, _, err := s.Raw(ctx, u, n)
+	if core.ErrorCode(err) == core.ENOTFOUND {
+		return core.Ticket{}, false, nil
+	}
+	return t, err == nil, err
 }
 
 // Raw returns ticket id unmasked, for computations made on the user's

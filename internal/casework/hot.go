@@ -159,16 +159,12 @@ func (s *Service) Duplicates(ctx context.Context, u core.User, ix *hot.Index, id
 		if !m.Duplicate || m.ID == strconv.FormatInt(id, 10) {
 			continue
 		}
-		oid, err := strconv.ParseInt(m.ID, 10, 64)
-		if err != nil {
-			continue
-		}
-		o, _, err := s.Raw(ctx, u, oid)
-		if core.ErrorCode(err) == core.ENOTFOUND {
-			continue // outside the scope, or gone
-		}
+		o, ok, err := s.visible(ctx, u, m.ID)
 		if err != nil {
 			return nil, err
+		}
+		if !ok {
+			continue // outside the scope, or gone
 		}
 		if raw.Community != "" && o.Community != "" && raw.Community != o.Community {
 			continue // one request is about one place: the same words in another community are another request

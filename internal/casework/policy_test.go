@@ -12,15 +12,13 @@ import (
 )
 
 // demoPolicy returns the demo base's file name.
-func demoPolicy(t *testing.T, name string) []byte {
+func demoPolicy(t testing.TB, name string) []byte {
 	t.Helper()
-	for _, f := range demo.Policies() {
-		if f.Name == name {
-			return f.Content
-		}
+	b, ok := demo.Policy(name)
+	if !ok {
+		t.Fatalf("no demo policy %s", name)
 	}
-	t.Fatalf("no demo policy %s", name)
-	return nil
+	return b
 }
 
 func policyService(t *testing.T) *Service {

@@ -44,3 +44,10 @@ func Policies() []PolicyFile {
 	}
 	return files
 }
+
+// Policy returns the content of the demo policy file name (dibao_2024.md,
+// qa.csv, ...), false when there is none.
+func Policy(name string) ([]byte, bool) {
+	b, err := policiesFS.ReadFile("policies/" + name)
+	return b, err == nil && path.Base(name) == name && name != "README.md"
+}

@@ -15,16 +15,14 @@ import (
 	"jiceng/internal/search"
 )
 
-// demoPolicyFile is a file of the demo policy base.
+// demoPolicyFile returns the demo base's file name.
 func demoPolicyFile(t testing.TB, name string) []byte {
 	t.Helper()
-	for _, f := range demo.Policies() {
-		if f.Name == name {
-			return f.Content
-		}
+	b, ok := demo.Policy(name)
+	if !ok {
+		t.Fatalf("no demo policy %s", name)
 	}
-	t.Fatalf("no demo policy %s", name)
-	return nil
+	return b
 }
 
 // uploadPolicy posts a file to /policy/files as the user of c.

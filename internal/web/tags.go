@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/hot"
 )
@@ -19,18 +20,7 @@ import (
 
 // tagLibrary is the tag library in force (none: empty).
 func (s *Server) tagLibrary(ctx context.Context) ([]hot.Tag, error) {
-	ss, ok := s.Store.(core.SettingStore)
-	if !ok {
-		return nil, nil
-	}
-	content, _, err := ss.Setting(ctx, core.SettingTags)
-	if core.ErrorCode(err) == core.ENOTFOUND {
-		return []hot.Tag{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return hot.ReadTags(content)
+	return casework.TagLibrary(ctx, s.Store)
 }
 
 // tagCandidate is a problem phrase of the street's hot issues not yet in
