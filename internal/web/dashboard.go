@@ -200,15 +200,37 @@ func (s *Server) board(r *http.Request, p principal) (d casework.Dashboard, from
 	if err != nil {
 		return d, from, to, err
 	}
+	d, err = s.boardCache.get(r.Context(), boardKey(communities, from, to), s.Clock.Now, func(ctx context.Context) (casework.Dashboard, error) {
+		return cases.Dashboard(ctx, p.User, from, to)
+	})
+	return d, from, to, err
+}
+
+// boardKey names a board in the cache: its scope and period.
+func boardKey(communities []string, from, to time.Time) string {
 	key := "*"
 	if communities != nil {
 		key = strings.Join(communities, ",")
 	}
-	key += "|" + from.Format(time.DateOnly) + "|" + to.Format(time.DateOnly)
-	d, err = s.boardCache.get(r.Context(), key, s.Clock.Now, func(ctx context.Context) (casework.Dashboard, error) {
-		return cases.Dashboard(ctx, p.User, from, to)
-	})
-	return d, from, to, err
+	return key + "|" + from.Format(time.DateOnly) + "|" + to.Format(time.DateOnly)
+}
+
+// warmBoards computes the whole street's boards that leaders open first —
+// the default 30 days and the year to today — at start-up, so that no one
+// waits for their first computation; the cache then keeps them fresh
+// behind (a stale board is served while its successor is computed).
+func (s *Server) warmBoards(ctx context.Context) {
+	from, to, _ := s.dashboardPeriod(nil)
+	cases := s.cases()
+	street := core.User{Role: core.RoleLeader}
+	for _, f := range []time.Time{from, to.AddDate(-1, 0, 0)} {
+		_, err := s.boardCache.get(ctx, boardKey(nil, f, to), s.Clock.Now, func(ctx context.Context) (casework.Dashboard, error) {
+			return cases.Dashboard(ctx, street, f, to)
+		})
+		if err != nil && ctx.Err() == nil {
+			s.Log.Warn("board warm-up", "err", err)
+		}
+	}
 }
 
 // The boards (Dashboard) of the scopes and periods asked: a second

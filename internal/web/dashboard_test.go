@@ -498,3 +498,19 @@ func TestTagLibrary(t *testing.T) {
 		t.Errorf("%d versions (%v), want 4 (accept, rename, merge, remove)", len(versions), err)
 	}
 }
+
+// TestWarmBoards: the street's default boards are in the cache after the
+// start-up warm-up, so their first request is served from it.
+func TestWarmBoards(t *testing.T) {
+	f := newFixture(t)
+	f.server.warmBoards(context.Background())
+	from, to, _ := f.server.dashboardPeriod(nil)
+	for _, k := range []string{boardKey(nil, from, to), boardKey(nil, to.AddDate(-1, 0, 0), to)} {
+		f.server.boardCache.mu.Lock()
+		e := f.server.boardCache.entries[k]
+		f.server.boardCache.mu.Unlock()
+		if e == nil || !e.isDone() || e.err != nil {
+			t.Errorf("board %s not warm: %+v", k, e)
+		}
+	}
+}

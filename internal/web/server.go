@@ -356,6 +356,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	go s.warmRates(ctx)
 	go s.warmHot(ctx)
+	go s.warmBoards(ctx)
 	go s.dups(ctx)
 	go s.warmPolicies(ctx)
 	go s.casesIndex()
