@@ -64,7 +64,7 @@ func (d *document) decode(s *stream) ([]byte, error) {
 				data, err = d.predict(data, parms[i])
 			}
 		case "ASCIIHexDecode", "AHx":
-			data = asciiHex(data)
+			data, _ = asciiHex(data)
 		case "ASCII85Decode", "A85":
 			data, err = ascii85Decode(data)
 		case "RunLengthDecode", "RL":
@@ -207,14 +207,19 @@ func abs(x int) int {
 	return x
 }
 
-// asciiHex decodes ASCIIHexDecode data up to its '>'.
-func asciiHex(b []byte) []byte {
-	out := make([]byte, 0, len(b)/2)
+// asciiHex decodes hexadecimal digits up to the first '>' (other bytes
+// passed over, an odd last digit read as if followed by 0), as
+// ASCIIHexDecode data and hexadecimal strings are written, and returns
+// them with the number of bytes read, the '>' included.
+func asciiHex(b []byte) (out []byte, n int) {
+	end := bytes.IndexByte(b, '>')
+	n = end + 1
+	if end < 0 {
+		end, n = len(b), len(b)
+	}
+	out = make([]byte, 0, end/2+1)
 	hi := -1
-	for _, c := range b {
-		if c == '>' {
-			break
-		}
+	for _, c := range b[:end] {
 		v := hexVal(c)
 		if v < 0 {
 			continue
@@ -229,7 +234,7 @@ func asciiHex(b []byte) []byte {
 	if hi >= 0 {
 		out = append(out, byte(hi<<4))
 	}
-	return out
+	return out, n
 }
 
 // ascii85Decode decodes ASCII85Decode data up to its "~>".

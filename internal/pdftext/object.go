@@ -329,28 +329,8 @@ func (l *lexer) literal() pdfString {
 
 // hex reads a hexadecimal string after its '<'.
 func (l *lexer) hex() pdfString {
-	var out []byte
-	hi := -1
-	for l.pos < len(l.b) {
-		c := l.b[l.pos]
-		l.pos++
-		if c == '>' {
-			break
-		}
-		v := hexVal(c)
-		if v < 0 {
-			continue
-		}
-		if hi < 0 {
-			hi = v
-		} else {
-			out = append(out, byte(hi<<4|v))
-			hi = -1
-		}
-	}
-	if hi >= 0 {
-		out = append(out, byte(hi<<4))
-	}
+	out, n := asciiHex(l.b[l.pos:])
+	l.pos += n
 	return pdfString(out)
 }
 

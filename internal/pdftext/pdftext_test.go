@@ -109,3 +109,24 @@ func TestReadSkipped(t *testing.T) {
 		t.Errorf("page = %q, want %q", got, want)
 	}
 }
+
+// TestASCIIHex pins the hex decoding that ASCIIHexDecode streams and the
+// lexer's hexadecimal strings share.
+func TestASCIIHex(t *testing.T) {
+	for _, tc := range []struct {
+		name, in, want string
+		n              int
+	}{
+		{"to the end mark", "48 65\n6C>rest", "Hel", 9},
+		{"odd last digit", "486>", "H`", 4},
+		{"no end mark", "4g8", "H", 3},
+		{"empty", ">", "", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, n := asciiHex([]byte(tc.in))
+			if string(out) != tc.want || n != tc.n {
+				t.Errorf("asciiHex(%q) = %q, %d, want %q, %d", tc.in, out, n, tc.want, tc.n)
+			}
+		})
+	}
+}

@@ -205,6 +205,23 @@ func (d *depthDecoder) next() (xml.Token, error) {
 	return t, nil
 }
 
+// eachToken calls f with each token of the XML b in turn, through a
+// decoder that refuses nesting beyond maxXMLDepth, and returns the first
+// error of the decoder (errTooDeep among them), or nil at the end.
+func eachToken(b []byte, f func(xml.Token)) error {
+	d := newDecoder(b)
+	for {
+		t, err := d.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		f(t)
+	}
+}
+
 func attr(e xml.StartElement, local string) string {
 	for _, a := range e.Attr {
 		if a.Name.Local == local {
@@ -219,17 +236,9 @@ func readStyles(b []byte) (map[string]style, error) {
 	if b == nil {
 		return styles, nil
 	}
-	d := newDecoder(b)
 	var id string
 	var cur style
-	for {
-		t, err := d.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := eachToken(b, func(t xml.Token) {
 		switch e := t.(type) {
 		case xml.StartElement:
 			switch e.Name.Local {
@@ -259,6 +268,9 @@ func readStyles(b []byte) (map[string]style, error) {
 				id = ""
 			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	// A style based on a heading is a heading.
 	for id, s := range styles {
@@ -299,19 +311,11 @@ func readNumbering(b []byte) (*numbering, error) {
 	if b == nil {
 		return n, nil
 	}
-	d := newDecoder(b)
 	var abs, num string
 	var lvl, overLvl = -1, -1
 	var levels []numLevel
 	var ref numRef
-	for {
-		t, err := d.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
+	err := eachToken(b, func(t xml.Token) {
 		switch e := t.(type) {
 		case xml.StartElement:
 			switch e.Name.Local {
@@ -322,7 +326,7 @@ func readNumbering(b []byte) (*numbering, error) {
 					lvl, _ = strconv.Atoi(attr(e, "ilvl"))
 					if lvl < 0 || lvl > 8 {
 						lvl = -1
-						continue
+						return
 					}
 					for len(levels) <= lvl {
 						levels = append(levels, numLevel{start: 1})
@@ -375,6 +379,9 @@ func readNumbering(b []byte) (*numbering, error) {
 				overLvl = -1
 			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return n, nil
 }
@@ -501,7 +508,6 @@ type docxPara struct {
 
 func readDocumentXML(b []byte, styles map[string]style, nums *numbering) (draft, error) {
 	var d draft
-	dec := newDecoder(b)
 	var p docxPara
 	inPara, inRPr, inT := false, false, false
 	skipText := 0 // inside field code, deleted text or alternate content fallback
@@ -552,22 +558,15 @@ func readDocumentXML(b []byte, styles map[string]style, nums *numbering) (draft,
 			d.blocks = append(d.blocks, bl)
 		}
 	}
-	for {
-		t, err := dec.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return draft{}, err
-		}
+	err := eachToken(b, func(t xml.Token) {
 		switch e := t.(type) {
 		case xml.StartElement:
 			if e.Name.Local == "Fallback" {
 				skipText++
-				continue
+				return
 			}
 			if !isW(e.Name) {
-				continue
+				return
 			}
 			switch e.Name.Local {
 			case "p":
@@ -620,10 +619,10 @@ func readDocumentXML(b []byte, styles map[string]style, nums *numbering) (draft,
 		case xml.EndElement:
 			if e.Name.Local == "Fallback" {
 				skipText--
-				continue
+				return
 			}
 			if !isW(e.Name) {
-				continue
+				return
 			}
 			switch e.Name.Local {
 			case "p":
@@ -658,6 +657,9 @@ func readDocumentXML(b []byte, styles map[string]style, nums *numbering) (draft,
 				p.text.Write(e)
 			}
 		}
+	})
+	if err != nil {
+		return draft{}, err
 	}
 	finish()
 	return d, nil

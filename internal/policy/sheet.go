@@ -93,39 +93,16 @@ func ReadQA(id string, rows tabfile.RowReader, opt Options) ([]Document, []Skip,
 	var (
 		groups []*Document
 		byKey  = map[string]*Document{}
-		skips  []Skip
 		total  int
 	)
-	for {
-		row, err := rows.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, nil, readFailure(err)
-		}
-		if row.Err != "" {
-			skips = append(skips, Skip{row.Num, row.Err})
-			continue
-		}
-		q, a := cellAt(row.Cells, qc), cellAt(row.Cells, ac)
-		switch {
-		case q == "" && a == "":
-			continue
-		case a == "":
-			skips = append(skips, Skip{row.Num, "有问题没有答案"})
-			continue
-		case q == "":
-			skips = append(skips, Skip{row.Num, "有答案没有问题"})
-			continue
-		}
+	skips, err := eachPair(rows, qc, ac, "有答案没有问题", "有问题没有答案", func(cells []string, q, a string) (string, error) {
 		if total >= MaxPassages {
-			return nil, nil, core.Errorf(core.EINVALID, "问答表超过 %d 个段落的上限", MaxPassages)
+			return "", core.Errorf(core.EINVALID, "问答表超过 %d 个段落的上限", MaxPassages)
 		}
 		total += (runes(a) + TargetRunes - 1) / TargetRunes
-		title, issuer := cellAt(row.Cells, cols["title"]), cellAt(row.Cells, cols["issuer"])
-		number, date := cellAt(row.Cells, cols["number"]), cellAt(row.Cells, cols["date"])
-		source, status := cellAt(row.Cells, cols["source"]), cellAt(row.Cells, cols["status"])
+		title, issuer := cellAt(cells, cols["title"]), cellAt(cells, cols["issuer"])
+		number, date := cellAt(cells, cols["number"]), cellAt(cells, cols["date"])
+		source, status := cellAt(cells, cols["source"]), cellAt(cells, cols["status"])
 		key := strings.Join([]string{title, issuer, number, date, source, status}, "\x00")
 		d := byKey[key]
 		if d == nil {
@@ -143,6 +120,10 @@ func ReadQA(id string, rows tabfile.RowReader, opt Options) ([]Document, []Skip,
 		for _, part := range splitLong(a) {
 			d.Passages = append(d.Passages, Passage{Question: q, Text: part})
 		}
+		return "", nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(groups) == 0 {
 		return nil, skips, core.Errorf(core.EINVALID, "问答表中没有一行同时有问题和答案")
@@ -195,6 +176,43 @@ func findHeader(rows tabfile.RowReader, isHeader func([]string) bool) (header []
 		}
 	}
 	return nil, "", nil
+}
+
+// eachPair reads the rows below a sheet's header to the end and calls f
+// with the cells of the row and, trimmed, those of its columns ca and cb.
+// A row the reader refuses is skipped and listed with the reader's
+// reason, one without cell a with noA, one without cell b with noB; a
+// row with neither is passed over. f returns why its row is skipped ("" to
+// keep it), or an error that stops the reading.
+func eachPair(rows tabfile.RowReader, ca, cb int, noA, noB string, f func(cells []string, a, b string) (string, error)) ([]Skip, error) {
+	var skips []Skip
+	for {
+		row, err := rows.Read()
+		if err == io.EOF {
+			return skips, nil
+		}
+		if err != nil {
+			return nil, readFailure(err)
+		}
+		a, b := cellAt(row.Cells, ca), cellAt(row.Cells, cb)
+		reason := row.Err
+		switch {
+		case reason != "":
+		case a == "" && b == "":
+			continue
+		case a == "":
+			reason = noA
+		case b == "":
+			reason = noB
+		default:
+			if reason, err = f(row.Cells, a, b); err != nil {
+				return nil, err
+			}
+		}
+		if reason != "" {
+			skips = append(skips, Skip{row.Num, reason})
+		}
+	}
 }
 
 func readFailure(err error) error {
@@ -259,50 +277,30 @@ func ReadRows(rows tabfile.RowReader, cols RowColumns, opt Options) ([]Document,
 		}
 	}
 	var docs []Document
-	var skips []Skip
 	seen := map[string]bool{}
 	total := 0
-	for {
-		row, err := rows.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, nil, readFailure(err)
-		}
-		if row.Err != "" {
-			skips = append(skips, Skip{row.Num, row.Err})
-			continue
-		}
-		id, text := cellAt(row.Cells, idc), cellAt(row.Cells, tc)
-		switch {
-		case id == "" && text == "":
-			continue
-		case id == "":
-			skips = append(skips, Skip{row.Num, "没有编号"})
-			continue
-		case text == "":
-			skips = append(skips, Skip{row.Num, "没有正文"})
-			continue
-		case seen[id]:
-			skips = append(skips, Skip{row.Num, "编号与前面的行重复"})
-			continue
+	skips, err := eachPair(rows, idc, tc, "没有编号", "没有正文", func(cells []string, id, text string) (string, error) {
+		if seen[id] {
+			return "编号与前面的行重复", nil
 		}
 		seen[id] = true
 		d := readPlain(text)
-		title := cellAt(row.Cells, titlec)
+		title := cellAt(cells, titlec)
 		if title != "" {
 			d.meta = append(d.meta, "标题："+title)
 		}
 		doc, err := d.build(id, FormatTXT, opt)
 		if err != nil {
-			skips = append(skips, Skip{row.Num, core.ErrorMessage(err)})
-			continue
+			return core.ErrorMessage(err), nil
 		}
 		if total += len(doc.Passages); total > MaxPassages {
-			return nil, nil, core.Errorf(core.EINVALID, "表格超过 %d 个段落的上限", MaxPassages)
+			return "", core.Errorf(core.EINVALID, "表格超过 %d 个段落的上限", MaxPassages)
 		}
 		docs = append(docs, doc)
+		return "", nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(docs) == 0 {
 		return nil, skips, core.Errorf(core.EINVALID, "表格中没有一行同时有编号和正文")
