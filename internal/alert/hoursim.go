@@ -219,20 +219,9 @@ type HourScore struct {
 func EvaluateHourly(sm HourSim, cal Calendar, d *Hourly) []HourScore {
 	ref, series := sm.generate(cal)
 	shape := d.Shape(HourSeries{Start: sm.Start, Counts: ref}, cal)
-	type acc struct {
-		n, hit      int
-		quiet, days int
-		delays      []float64
-	}
-	all := &acc{}
-	byKind := map[string]*acc{}
+	var ts tallies
 	for _, s := range series {
-		k := s.outbreak.Kind()
-		a := byKind[k]
-		if a == nil {
-			a = &acc{}
-			byKind[k] = a
-		}
+		t := ts.series(s.outbreak.Kind())
 		pts := d.Run(s.HourSeries, shape, cal)
 		// Hours whose windows reach an outbreak's hours are not scored.
 		near := make([]bool, len(pts))
@@ -249,50 +238,17 @@ func EvaluateHourly(sm HourSim, cal Calendar, d *Hourly) []HourScore {
 				clean = clean && !near[h]
 				alarm = alarm || pts[h].Alarm
 			}
-			if !clean {
-				continue
-			}
-			for _, x := range []*acc{a, all} {
-				x.days++
-				if !alarm {
-					x.quiet++
-				}
+			if clean {
+				t.step(alarm)
 			}
 		}
 		for _, st := range s.starts {
-			delay := -1
-			for i := st; i < len(pts) && s.in[i]; i++ {
-				if pts[i].Alarm {
-					delay = i - st
-					break
-				}
-			}
-			for _, x := range []*acc{a, all} {
-				x.n++
-				if delay >= 0 {
-					x.hit++
-					x.delays = append(x.delays, float64(delay))
-				}
-			}
+			t.outbreak(s.in, st, func(i int) bool { return pts[i].Alarm })
 		}
 	}
-	score := func(kind string, a *acc) HourScore {
-		sc := HourScore{Kind: kind, Outbreaks: a.n, Detected: a.hit}
-		if a.n > 0 {
-			sc.Sensitivity = float64(a.hit) / float64(a.n)
-		}
-		if a.days > 0 {
-			sc.Specificity = float64(a.quiet) / float64(a.days)
-		}
-		sc.MedianDelay, sc.MeanDelay = median(a.delays), mean(a.delays)
+	return scores(&ts, sm.Outbreaks, func(kind string, t *tally) HourScore {
+		sc := HourScore{Kind: kind, Outbreaks: t.n, Detected: t.hit}
+		sc.Sensitivity, sc.Specificity, sc.MedianDelay, sc.MeanDelay = t.rates()
 		return sc
-	}
-	out := []HourScore{score("", all)}
-	for _, ob := range sm.Outbreaks {
-		if a := byKind[ob.Kind()]; a != nil {
-			out = append(out, score(ob.Kind(), a))
-			delete(byKind, ob.Kind())
-		}
-	}
-	return out
+	})
 }

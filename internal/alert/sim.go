@@ -209,69 +209,113 @@ func Evaluate(sm Sim, cal Calendar, ds []Detector) [][]Score {
 	series := sm.generate(cal)
 	res := make([][]Score, len(ds))
 	for di, d := range ds {
-		type acc struct {
-			n, hit      int
-			quiet, days int
-			delays      []float64
-		}
-		byKind := map[string]*acc{}
-		all := &acc{}
+		var ts tallies
 		for _, s := range series {
-			k := s.outbreak.Kind()
-			a := byKind[k]
-			if a == nil {
-				a = &acc{}
-				byKind[k] = a
-			}
+			t := ts.series(s.outbreak.Kind())
 			pts := d.Run(s.Series, cal)
 			for i := sm.WarmUp; i < len(pts); i++ {
-				if s.in[i] {
-					continue
-				}
-				for _, x := range []*acc{a, all} {
-					x.days++
-					if !pts[i].Alarm {
-						x.quiet++
-					}
+				if !s.in[i] {
+					t.step(pts[i].Alarm)
 				}
 			}
 			for _, st := range s.starts {
-				delay := -1
-				for i := st; i < len(pts) && s.in[i]; i++ {
-					if pts[i].Alarm {
-						delay = i - st
-						break
-					}
-				}
-				for _, x := range []*acc{a, all} {
-					x.n++
-					if delay >= 0 {
-						x.hit++
-						x.delays = append(x.delays, float64(delay))
-					}
-				}
+				t.outbreak(s.in, st, func(i int) bool { return pts[i].Alarm })
 			}
 		}
-		score := func(kind string, a *acc) Score {
-			sc := Score{Detector: d.Name(), Kind: kind, Outbreaks: a.n, Detected: a.hit}
-			if a.n > 0 {
-				sc.Sensitivity = float64(a.hit) / float64(a.n)
-			}
-			if a.days > 0 {
-				sc.Specificity = float64(a.quiet) / float64(a.days)
-			}
-			sc.MedianDelay, sc.MeanDelay = median(a.delays), mean(a.delays)
+		res[di] = scores(&ts, sm.Outbreaks, func(kind string, t *tally) Score {
+			sc := Score{Detector: d.Name(), Kind: kind, Outbreaks: t.n, Detected: t.hit}
+			sc.Sensitivity, sc.Specificity, sc.MedianDelay, sc.MeanDelay = t.rates()
 			return sc
-		}
-		res[di] = append(res[di], score("", all))
-		for _, ob := range sm.Outbreaks {
-			if a := byKind[ob.Kind()]; a != nil {
-				res[di] = append(res[di], score(ob.Kind(), a))
-				delete(byKind, ob.Kind())
-			}
-		}
+		})
 	}
 	return res
+}
+
+// tally counts a detector's results on simulated series: the outbreaks
+// injected (n) and detected (hit), with the delays to their first alarms,
+// and the scored steps outside outbreaks (days) and those without an alarm
+// (quiet). Evaluate's steps are days, EvaluateHourly's series-days.
+type tally struct {
+	n, hit      int
+	quiet, days int
+	delays      []float64
+}
+
+// rates returns t's sensitivity, specificity and median and mean delays.
+func (t *tally) rates() (sensitivity, specificity, medianDelay, meanDelay float64) {
+	if t.n > 0 {
+		sensitivity = float64(t.hit) / float64(t.n)
+	}
+	if t.days > 0 {
+		specificity = float64(t.quiet) / float64(t.days)
+	}
+	return sensitivity, specificity, median(t.delays), mean(t.delays)
+}
+
+// tallies are a detector's tallies over all outbreak kinds and by kind.
+type tallies struct {
+	all    tally
+	byKind map[string]*tally
+}
+
+// seriesTally is what a series counts in: the tallies of its outbreak
+// kind and of all kinds.
+type seriesTally [2]*tally
+
+// series returns the tallies of a series of outbreak kind k.
+func (ts *tallies) series(k string) seriesTally {
+	if ts.byKind == nil {
+		ts.byKind = map[string]*tally{}
+	}
+	t := ts.byKind[k]
+	if t == nil {
+		t = &tally{}
+		ts.byKind[k] = t
+	}
+	return seriesTally{t, &ts.all}
+}
+
+// step counts a scored step outside outbreaks.
+func (st seriesTally) step(alarm bool) {
+	for _, t := range st {
+		t.days++
+		if !alarm {
+			t.quiet++
+		}
+	}
+}
+
+// outbreak counts the outbreak whose steps (in) run from start: detected
+// if alarm holds on one of them, its delay the steps to the first.
+func (st seriesTally) outbreak(in []bool, start int, alarm func(i int) bool) {
+	delay := -1
+	for i := start; i < len(in) && in[i]; i++ {
+		if alarm(i) {
+			delay = i - start
+			break
+		}
+	}
+	for _, t := range st {
+		t.n++
+		if delay >= 0 {
+			t.hit++
+			t.delays = append(t.delays, float64(delay))
+		}
+	}
+}
+
+// scores returns score of the tally over all kinds, then of each kind of
+// obs that has series, in their order and once each (it empties
+// ts.byKind).
+func scores[O interface{ Kind() string }, S any](ts *tallies, obs []O, score func(kind string, t *tally) S) []S {
+	out := []S{score("", &ts.all)}
+	for _, ob := range obs {
+		if t := ts.byKind[ob.Kind()]; t != nil {
+			out = append(out, score(ob.Kind(), t))
+			delete(ts.byKind, ob.Kind())
+		}
+	}
+	return out
 }
 
 func median(v []float64) float64 {

@@ -67,23 +67,7 @@ func (d *CountDeltas) count(t *core.Ticket, n int) {
 
 // DayRows and HourRows return the changed rows in key order (so that
 // concurrent writers lock them in the same order), zero changes left out.
-func (d *CountDeltas) DayRows() ([]DayKey, []int) {
-	keys := make([]DayKey, 0, len(d.Days))
-	for k, n := range d.Days {
-		if n != 0 {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(a, b DayKey) int {
-		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Community, b.Community),
-			cmp.Compare(a.Category1, b.Category1), cmp.Compare(a.Category2, b.Category2))
-	})
-	ns := make([]int, len(keys))
-	for i, k := range keys {
-		ns[i] = d.Days[k]
-	}
-	return keys, ns
-}
+func (d *CountDeltas) DayRows() ([]DayKey, []int) { return sortedRows(d.Days, compareDays) }
 
 // TotalRows returns the changes to day_totals (DayRows summed over
 // category 2; Category2 empty), in key order.
@@ -93,18 +77,29 @@ func (d *CountDeltas) TotalRows() ([]DayKey, []int) {
 		k.Category2 = ""
 		sum[k] += n
 	}
-	keys := make([]DayKey, 0, len(sum))
-	for k, n := range sum {
+	return sortedRows(sum, compareDays)
+}
+
+// compareDays orders DayKeys by day, community, category 1 and category 2.
+func compareDays(a, b DayKey) int {
+	return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Community, b.Community),
+		cmp.Compare(a.Category1, b.Category1), cmp.Compare(a.Category2, b.Category2))
+}
+
+// sortedRows returns the keys of m whose change is not zero, sorted by
+// compare, and their changes: the rows of a pre-aggregated count table to
+// write.
+func sortedRows[K comparable](m map[K]int, compare func(a, b K) int) ([]K, []int) {
+	keys := make([]K, 0, len(m))
+	for k, n := range m {
 		if n != 0 {
 			keys = append(keys, k)
 		}
 	}
-	slices.SortFunc(keys, func(a, b DayKey) int {
-		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Community, b.Community), cmp.Compare(a.Category1, b.Category1))
-	})
+	slices.SortFunc(keys, compare)
 	ns := make([]int, len(keys))
 	for i, k := range keys {
-		ns[i] = sum[k]
+		ns[i] = m[k]
 	}
 	return keys, ns
 }
@@ -124,20 +119,7 @@ func (d *CountDeltas) MonthRows() ([]DayKey, []int) {
 		k.Day, k.Category2 = MonthStart(k.Day), ""
 		sum[k] += n
 	}
-	keys := make([]DayKey, 0, len(sum))
-	for k, n := range sum {
-		if n != 0 {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(a, b DayKey) int {
-		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Community, b.Community), cmp.Compare(a.Category1, b.Category1))
-	})
-	ns := make([]int, len(keys))
-	for i, k := range keys {
-		ns[i] = sum[k]
-	}
-	return keys, ns
+	return sortedRows(sum, compareDays)
 }
 
 // MonthHourKey is a row of month_hours: the hours of a weekday (0 Monday)
@@ -154,21 +136,10 @@ func (d *CountDeltas) MonthHourRows() ([]MonthHourKey, []int) {
 	for k, n := range d.Hours {
 		sum[MonthHourKey{MonthStart(k.Day), Weekday(k.Day), k.Hour, k.Community}] += n
 	}
-	keys := make([]MonthHourKey, 0, len(sum))
-	for k, n := range sum {
-		if n != 0 {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(a, b MonthHourKey) int {
+	return sortedRows(sum, func(a, b MonthHourKey) int {
 		return cmp.Or(cmp.Compare(a.Month, b.Month), cmp.Compare(a.Weekday, b.Weekday), cmp.Compare(a.Hour, b.Hour),
 			cmp.Compare(a.Community, b.Community))
 	})
-	ns := make([]int, len(keys))
-	for i, k := range keys {
-		ns[i] = sum[k]
-	}
-	return keys, ns
 }
 
 // Weekday returns the weekday of street day day, 0 Monday (day 0,
@@ -176,39 +147,17 @@ func (d *CountDeltas) MonthHourRows() ([]MonthHourKey, []int) {
 func Weekday(day int) int { return ((day % 7) + 10) % 7 }
 
 func (d *CountDeltas) HourRows() ([]HourKey, []int) {
-	keys := make([]HourKey, 0, len(d.Hours))
-	for k, n := range d.Hours {
-		if n != 0 {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(a, b HourKey) int {
+	return sortedRows(d.Hours, func(a, b HourKey) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Hour, b.Hour), cmp.Compare(a.Community, b.Community))
 	})
-	ns := make([]int, len(keys))
-	for i, k := range keys {
-		ns[i] = d.Hours[k]
-	}
-	return keys, ns
 }
 
 // UrgentRows returns the changes to urgent_hour_counts in key order.
 func (d *CountDeltas) UrgentRows() ([]UrgentKey, []int) {
-	keys := make([]UrgentKey, 0, len(d.Urgent))
-	for k, n := range d.Urgent {
-		if n != 0 {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, func(a, b UrgentKey) int {
+	return sortedRows(d.Urgent, func(a, b UrgentKey) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Hour, b.Hour), cmp.Compare(a.Community, b.Community),
 			cmp.Compare(a.Category1, b.Category1))
 	})
-	ns := make([]int, len(keys))
-	for i, k := range keys {
-		ns[i] = d.Urgent[k]
-	}
-	return keys, ns
 }
 
 // CountSQL builds the queries of core.CountStore for one dialect: SQLite's

@@ -32,68 +32,46 @@ func writeDayCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas, mont
 	if len(days) == 0 && len(hours) == 0 {
 		return nil
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO day_counts (day, community, category1, category2, n) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (day, community, category1, category2) DO UPDATE SET n = n + excluded.n`)
+	err := upsertCounts(ctx, tx, "day counts", `INSERT INTO day_counts (day, community, category1, category2, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, community, category1, category2) DO UPDATE SET n = n + excluded.n`, len(days), func(i int) []any {
+		k := days[i]
+		return []any{k.Day, k.Community, k.Category1, k.Category2, dn[i]}
+	})
 	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
-	defer st.Close()
-	for i, k := range days {
-		if _, err := st.ExecContext(ctx, k.Day, k.Community, k.Category1, k.Category2, dn[i]); err != nil {
-			return fmt.Errorf("update day counts: %w", err)
-		}
+		return err
 	}
 	totals, tn := d.TotalRows()
-	stt, err := tx.PrepareContext(ctx, `INSERT INTO day_totals (day, community, category1, n) VALUES (?, ?, ?, ?)
-		ON CONFLICT (day, community, category1) DO UPDATE SET n = n + excluded.n`)
+	err = upsertCounts(ctx, tx, "day totals", `INSERT INTO day_totals (day, community, category1, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (day, community, category1) DO UPDATE SET n = n + excluded.n`, len(totals), func(i int) []any {
+		k := totals[i]
+		return []any{k.Day, k.Community, k.Category1, tn[i]}
+	})
 	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
+		return err
 	}
-	defer stt.Close()
-	for i, k := range totals {
-		if _, err := stt.ExecContext(ctx, k.Day, k.Community, k.Category1, tn[i]); err != nil {
-			return fmt.Errorf("update day totals: %w", err)
-		}
-	}
-	sh, err := tx.PrepareContext(ctx, `INSERT INTO hour_counts (day, hour, community, n) VALUES (?, ?, ?, ?)
-		ON CONFLICT (day, hour, community) DO UPDATE SET n = n + excluded.n`)
-	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
-	defer sh.Close()
-	for i, k := range hours {
-		if _, err := sh.ExecContext(ctx, k.Day, k.Hour, k.Community, hn[i]); err != nil {
-			return fmt.Errorf("update hour counts: %w", err)
-		}
-	}
-	if !months {
-		return nil
+	err = upsertCounts(ctx, tx, "hour counts", `INSERT INTO hour_counts (day, hour, community, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (day, hour, community) DO UPDATE SET n = n + excluded.n`, len(hours), func(i int) []any {
+		k := hours[i]
+		return []any{k.Day, k.Hour, k.Community, hn[i]}
+	})
+	if err != nil || !months {
+		return err
 	}
 	mt, mn := d.MonthRows()
-	sm, err := tx.PrepareContext(ctx, `INSERT INTO month_totals (day, community, category1, n) VALUES (?, ?, ?, ?)
-		ON CONFLICT (day, community, category1) DO UPDATE SET n = n + excluded.n`)
+	err = upsertCounts(ctx, tx, "month totals", `INSERT INTO month_totals (day, community, category1, n) VALUES (?, ?, ?, ?)
+		ON CONFLICT (day, community, category1) DO UPDATE SET n = n + excluded.n`, len(mt), func(i int) []any {
+		k := mt[i]
+		return []any{k.Day, k.Community, k.Category1, mn[i]}
+	})
 	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
-	defer sm.Close()
-	for i, k := range mt {
-		if _, err := sm.ExecContext(ctx, k.Day, k.Community, k.Category1, mn[i]); err != nil {
-			return fmt.Errorf("update month totals: %w", err)
-		}
+		return err
 	}
 	mh, mhn := d.MonthHourRows()
-	smh, err := tx.PrepareContext(ctx, `INSERT INTO month_hours (day, weekday, hour, community, n) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (day, weekday, hour, community) DO UPDATE SET n = n + excluded.n`)
-	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
-	defer smh.Close()
-	for i, k := range mh {
-		if _, err := smh.ExecContext(ctx, k.Month, k.Weekday, k.Hour, k.Community, mhn[i]); err != nil {
-			return fmt.Errorf("update month hours: %w", err)
-		}
-	}
-	return nil
+	return upsertCounts(ctx, tx, "month hours", `INSERT INTO month_hours (day, weekday, hour, community, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, weekday, hour, community) DO UPDATE SET n = n + excluded.n`, len(mh), func(i int) []any {
+		k := mh[i]
+		return []any{k.Month, k.Weekday, k.Hour, k.Community, mhn[i]}
+	})
 }
 
 func writeUrgentCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) error {
@@ -101,74 +79,67 @@ func writeUrgentCounts(ctx context.Context, tx *sql.Tx, d *dbutil.CountDeltas) e
 	if len(keys) == 0 {
 		return nil
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO urgent_hour_counts (day, hour, community, category1, n) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (day, hour, community, category1) DO UPDATE SET n = n + excluded.n`)
+	return upsertCounts(ctx, tx, "urgent hour counts", `INSERT INTO urgent_hour_counts (day, hour, community, category1, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, hour, community, category1) DO UPDATE SET n = n + excluded.n`, len(keys), func(i int) []any {
+		k := keys[i]
+		return []any{k.Day, k.Hour, k.Community, k.Category1, n[i]}
+	})
+}
+
+// upsertCounts adds rows changes to a count table with the statement
+// upsert, executed once a row with args(i), the i-th's values; what names
+// the table in errors.
+func upsertCounts(ctx context.Context, tx *sql.Tx, what, upsert string, rows int, args func(i int) []any) error {
+	st, err := tx.PrepareContext(ctx, upsert)
 	if err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
 	defer st.Close()
-	for i, k := range keys {
-		if _, err := st.ExecContext(ctx, k.Day, k.Hour, k.Community, k.Category1, n[i]); err != nil {
-			return fmt.Errorf("update urgent hour counts: %w", err)
+	for i := range rows {
+		if _, err := st.ExecContext(ctx, args(i)...); err != nil {
+			return fmt.Errorf("update %s: %w", what, err)
 		}
 	}
 	return nil
 }
 
-// UrgentHourCounts implements core.UrgentCountStore.
-func (db *DB) UrgentHourCounts(ctx context.Context, q core.CountQuery) ([]core.UrgentHourCount, error) {
-	query, args := dbutil.CountSQL{}.Urgent(q)
+// readCounts runs query and reads its rows with scan; what names the read
+// in errors.
+func readCounts[C any](ctx context.Context, db *DB, what, query string, args []any, scan func(func(dest ...any) error) (C, error)) ([]C, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("urgent hour counts: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []core.UrgentHourCount
+	var out []C
 	for rows.Next() {
-		c, err := dbutil.ScanUrgent(q.By, rows.Scan)
+		c, err := scan(rows.Scan)
 		if err != nil {
-			return nil, fmt.Errorf("urgent hour counts: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// UrgentHourCounts implements core.UrgentCountStore.
+func (db *DB) UrgentHourCounts(ctx context.Context, q core.CountQuery) ([]core.UrgentHourCount, error) {
+	query, args := dbutil.CountSQL{}.Urgent(q)
+	return readCounts(ctx, db, "urgent hour counts", query, args, func(scan func(dest ...any) error) (core.UrgentHourCount, error) {
+		return dbutil.ScanUrgent(q.By, scan)
+	})
 }
 
 // DayCounts implements core.CountStore.
 func (db *DB) DayCounts(ctx context.Context, q core.CountQuery) ([]core.DayCount, error) {
 	query, args := dbutil.CountSQL{Months: db.months}.Days(q)
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("day counts: %w", err)
-	}
-	defer rows.Close()
-	var out []core.DayCount
-	scan := dbutil.DayScanner(q.By)
-	for rows.Next() {
-		c, err := scan(rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("day counts: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return readCounts(ctx, db, "day counts", query, args, dbutil.DayScanner(q.By))
 }
 
 // HourCounts implements core.CountStore.
 func (db *DB) HourCounts(ctx context.Context, q core.CountQuery) ([]core.HourCount, error) {
 	query, args := dbutil.CountSQL{Months: db.months}.Hours(q)
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("hour counts: %w", err)
-	}
-	defer rows.Close()
-	var out []core.HourCount
-	for rows.Next() {
-		c, err := dbutil.ScanHour(q.By, rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("hour counts: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return readCounts(ctx, db, "hour counts", query, args, func(scan func(dest ...any) error) (core.HourCount, error) {
+		return dbutil.ScanHour(q.By, scan)
+	})
 }

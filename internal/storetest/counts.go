@@ -56,7 +56,8 @@ func storedUrgent(t *testing.T, s core.Store, q core.CountQuery) map[string]int 
 	return out
 }
 
-func storedCounts(t *testing.T, s core.Store, q core.CountQuery) (days, hours map[string]int) {
+// readCounts reads q's day and hour counts.
+func readCounts(t *testing.T, s core.Store, q core.CountQuery) ([]core.DayCount, []core.HourCount) {
 	t.Helper()
 	ctx := context.Background()
 	dc, err := s.DayCounts(ctx, q)
@@ -67,6 +68,12 @@ func storedCounts(t *testing.T, s core.Store, q core.CountQuery) (days, hours ma
 	if err != nil {
 		t.Fatalf("HourCounts: %v", err)
 	}
+	return dc, hc
+}
+
+func storedCounts(t *testing.T, s core.Store, q core.CountQuery) (days, hours map[string]int) {
+	t.Helper()
+	dc, hc := readCounts(t, s, q)
 	days, hours = map[string]int{}, map[string]int{}
 	for _, c := range dc {
 		if c.Day.Location() != core.StreetTime || c.Day.Hour() != 0 || c.N == 0 {
@@ -132,15 +139,7 @@ func checkMonths(t *testing.T, s core.Store, step string) {
 		if err != nil {
 			t.Fatalf("EachTicket: %v", err)
 		}
-		q := core.CountQuery{From: from, To: to, By: core.ByCommunity | core.ByCategory1}
-		dc, err := s.DayCounts(ctx, q)
-		if err != nil {
-			t.Fatalf("DayCounts: %v", err)
-		}
-		hc, err := s.HourCounts(ctx, q)
-		if err != nil {
-			t.Fatalf("HourCounts: %v", err)
-		}
+		dc, hc := readCounts(t, s, core.CountQuery{From: from, To: to, By: core.ByCommunity | core.ByCategory1})
 		gd, gh := map[string]int{}, map[string]int{}
 		for _, c := range dc {
 			gd[c.Community+"|"+c.Category1] += c.N

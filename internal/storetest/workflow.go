@@ -218,11 +218,7 @@ func testDueTickets(t *testing.T, s core.Store, c *Clock) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, tk := range list {
-				got = append(got, tk.Number)
-			}
-			if !reflect.DeepEqual(got, tt.want) {
+			if got := numbers(list); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("DueTickets = %v, want %v", got, tt.want)
 			}
 		})
