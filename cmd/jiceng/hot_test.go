@@ -29,6 +29,7 @@ func TestHotCommand(t *testing.T) {
 		{"missing column", []string{"hot", "-in", file, "-id", "编号", "-text", "标题", "-time", "受理时间"}, 1, nil, nil, `找不到列 "编号"`},
 		{"missing file", []string{"hot", "-in", "testdata/nonexistent.csv", "-id", "a", "-text", "b", "-time", "c"}, 1, nil, nil, "nonexistent.csv"},
 		{"bad window", append(base, "-window", "一个月"), 1, nil, nil, "时间窗口"},
+		{"comma in a column name", append(base, "-place", "社区,小区"), 1, nil, nil, "不能含逗号"},
 		{"no time column", []string{"hot", "-in", file, "-id", "工单编号", "-text", "标题"}, 2, nil, nil, "用法"},
 	}
 	for _, tc := range tests {

@@ -29,6 +29,7 @@ func TestRepliesCommand(t *testing.T) {
 		{"time without replied", slices.Concat(base, []string{"-time", "受理时间"}), 2, nil, nil, "用法"},
 		{"no reply column", []string{"replies", "check", "-in", file, "-id", "工单编号", "-text", "标题"}, 2, nil, nil, "用法"},
 		{"bad limit", slices.Concat(timed, []string{"-limit", "一周"}), 1, nil, nil, "时间窗口"},
+		{"comma in a column name", slices.Concat(base, []string{"-community", "社区,小区"}), 1, nil, nil, "不能含逗号"},
 		{"unknown subcommand", []string{"replies", "draft"}, 2, nil, nil, "未知子命令"},
 	}
 	for _, tc := range tests {
