@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"slices"
 	"strings"
@@ -34,18 +32,11 @@ func TestRepliesCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := run(context.Background(), tc.args, strings.NewReader(""), &out, &errb)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.code, errb.String())
-			}
-			if !strings.Contains(errb.String(), tc.stderr) {
-				t.Errorf("stderr %q, want it to contain %q", errb.String(), tc.stderr)
-			}
+			out, _ := runExpect(t, tc.args, tc.code, tc.stderr)
 			if tc.code != 0 {
 				return
 			}
-			recs, err := csv.NewReader(&out).ReadAll()
+			recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 			if err != nil {
 				t.Fatalf("stdout is not CSV: %v", err)
 			}
