@@ -221,6 +221,34 @@ func readColumns(path, textCols, otherCols string, row func(text string, other [
 	}
 }
 
+// otherColumns lists the other columns to ask readColumns for: required,
+// then those of optional that are named, in order. get returns a row's
+// value of optional[i], "" where it was not named. A column name with a
+// comma is an error: readColumns splits the list at commas.
+func otherColumns(required []string, optional ...string) (cols string, get func(other []string, i int) string, err error) {
+	names := append([]string(nil), required...)
+	at := make([]int, len(optional))
+	for i, c := range optional {
+		at[i] = -1
+		if c != "" {
+			at[i] = len(names)
+			names = append(names, c)
+		}
+	}
+	for _, c := range names {
+		if strings.Contains(c, ",") {
+			return "", nil, fmt.Errorf("列名 %q 不能含逗号", c)
+		}
+	}
+	get = func(other []string, i int) string {
+		if at[i] < 0 {
+			return ""
+		}
+		return other[at[i]]
+	}
+	return strings.Join(names, ","), get, nil
+}
+
 func classifyTrain(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "classify train", "classify train (-in FILE -text COL[,COL...] -label COL[,COL2,COL3] | -db DSN [-recent N] [-street-tags]) [-tags FILE] -out MODEL")
 	in := fs.String("in", "", "训练数据文件（CSV/XLSX，首行为表头）")

@@ -51,30 +51,13 @@ func runHot(ctx context.Context, e *env, args []string) error {
 	}
 	// The optional columns follow id and time in the other columns, in
 	// this order; absent ones are skipped.
-	cols := []string{*idCol, *timeCol}
-	opt := []*string{placeCol, callerCol, categoryCol, supportsCol}
-	at := make([]int, len(opt))
-	for i, c := range opt {
-		at[i] = -1
-		if *c != "" {
-			at[i] = len(cols)
-			cols = append(cols, *c)
-		}
-	}
-	for _, c := range cols {
-		if strings.Contains(c, ",") {
-			return fmt.Errorf("列名 %q 不能含逗号", c)
-		}
-	}
-	get := func(other []string, i int) string {
-		if at[i] < 0 {
-			return ""
-		}
-		return other[at[i]]
+	cols, get, err := otherColumns([]string{*idCol, *timeCol}, *placeCol, *callerCol, *categoryCol, *supportsCol)
+	if err != nil {
+		return err
 	}
 	var docs []hot.Doc
 	bad, noTime, empty := 0, 0, 0
-	err = readColumns(*in, *textCols, strings.Join(cols, ","), func(text string, other []string, refused bool) {
+	err = readColumns(*in, *textCols, cols, func(text string, other []string, refused bool) {
 		switch {
 		case refused:
 			bad++

@@ -29,30 +29,24 @@ func TestHotCommand(t *testing.T) {
 		{"missing column", []string{"hot", "-in", file, "-id", "编号", "-text", "标题", "-time", "受理时间"}, 1, nil, nil, `找不到列 "编号"`},
 		{"missing file", []string{"hot", "-in", "testdata/nonexistent.csv", "-id", "a", "-text", "b", "-time", "c"}, 1, nil, nil, "nonexistent.csv"},
 		{"bad window", append(base, "-window", "一个月"), 1, nil, nil, "时间窗口"},
+		{"comma in a column name", append(base, "-place", "社区,小区"), 1, nil, nil, "不能含逗号"},
 		{"no time column", []string{"hot", "-in", file, "-id", "工单编号", "-text", "标题"}, 2, nil, nil, "用法"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := run(context.Background(), tc.args, strings.NewReader(""), &out, &errb)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.code, errb.String())
-			}
-			if !strings.Contains(errb.String(), tc.stderr) {
-				t.Errorf("stderr %q, want it to contain %q", errb.String(), tc.stderr)
-			}
-			if strings.Contains(out.String(), "R01") || strings.Contains(errb.String(), "R01") {
+			out, errOut := runExpect(t, tc.args, tc.code, tc.stderr)
+			if strings.Contains(out, "R01") || strings.Contains(errOut, "R01") {
 				t.Error("a caller key was printed")
 			}
 			if tc.code != 0 {
 				return
 			}
 			var got []hotCluster
-			if err := json.Unmarshal(out.Bytes(), &got); err != nil {
-				t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("stdout is not JSON: %v\n%s", err, out)
 			}
 			if len(got) != len(tc.labels) {
-				t.Fatalf("got %d clusters, want %d:\n%s", len(got), len(tc.labels), out.String())
+				t.Fatalf("got %d clusters, want %d:\n%s", len(got), len(tc.labels), out)
 			}
 			for i, c := range got {
 				if c.Label != tc.labels[i] || strings.Join(c.IDs, ",") != strings.Join(tc.ids[i], ",") {
@@ -64,6 +58,21 @@ func TestHotCommand(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runExpect runs the command line args with no input; the test fails
+// unless it exits with code and its stderr contains stderr. It returns
+// what the command wrote to stdout and to stderr.
+func runExpect(t *testing.T, args []string, code int, stderr string) (string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if got := run(context.Background(), args, strings.NewReader(""), &out, &errb); got != code {
+		t.Fatalf("exit %d, want %d; stderr: %s", got, code, errb.String())
+	}
+	if !strings.Contains(errb.String(), stderr) {
+		t.Errorf("stderr %q, want it to contain %q", errb.String(), stderr)
+	}
+	return out.String(), errb.String()
 }
 
 func TestParseWindow(t *testing.T) {

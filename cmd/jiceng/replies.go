@@ -61,30 +61,14 @@ func repliesCheck(ctx context.Context, e *env, args []string) error {
 	if tc := strings.Split(*textCols, ","); len(tc) > 1 {
 		titleCol = strings.TrimSpace(tc[0])
 	}
-	cols := []string{*idCol, *replyCol}
-	opt := []*string{&titleCol, timeCol, repliedCol, deadlineCol, intentCol, categoryCol, communityCol}
-	at := make([]int, len(opt))
-	for i, c := range opt {
-		at[i] = -1
-		if *c != "" {
-			at[i] = len(cols)
-			cols = append(cols, *c)
-		}
-	}
-	for _, c := range cols {
-		if strings.Contains(c, ",") {
-			return fmt.Errorf("列名 %q 不能含逗号", c)
-		}
-	}
-	get := func(other []string, i int) string {
-		if at[i] < 0 {
-			return ""
-		}
-		return other[at[i]]
+	cols, get, err := otherColumns([]string{*idCol, *replyCol},
+		titleCol, *timeCol, *repliedCol, *deadlineCol, *intentCol, *categoryCol, *communityCol)
+	if err != nil {
+		return err
 	}
 	var pairs []replycheck.Pair
 	bad, noTime := 0, 0
-	err = readColumns(*in, *textCols, strings.Join(cols, ","), func(text string, other []string, refused bool) {
+	err = readColumns(*in, *textCols, cols, func(text string, other []string, refused bool) {
 		if refused {
 			bad++
 			return

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"slices"
 	"strings"
@@ -29,22 +27,16 @@ func TestRepliesCommand(t *testing.T) {
 		{"time without replied", slices.Concat(base, []string{"-time", "受理时间"}), 2, nil, nil, "用法"},
 		{"no reply column", []string{"replies", "check", "-in", file, "-id", "工单编号", "-text", "标题"}, 2, nil, nil, "用法"},
 		{"bad limit", slices.Concat(timed, []string{"-limit", "一周"}), 1, nil, nil, "时间窗口"},
+		{"comma in a column name", slices.Concat(base, []string{"-community", "社区,小区"}), 1, nil, nil, "不能含逗号"},
 		{"unknown subcommand", []string{"replies", "draft"}, 2, nil, nil, "未知子命令"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := run(context.Background(), tc.args, strings.NewReader(""), &out, &errb)
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.code, errb.String())
-			}
-			if !strings.Contains(errb.String(), tc.stderr) {
-				t.Errorf("stderr %q, want it to contain %q", errb.String(), tc.stderr)
-			}
+			out, _ := runExpect(t, tc.args, tc.code, tc.stderr)
 			if tc.code != 0 {
 				return
 			}
-			recs, err := csv.NewReader(&out).ReadAll()
+			recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 			if err != nil {
 				t.Fatalf("stdout is not CSV: %v", err)
 			}

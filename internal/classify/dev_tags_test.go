@@ -264,17 +264,7 @@ func writeTagCSV(t *testing.T, path string, tags []Tag) {
 //
 //	JICENG_DEV_MESSAGES=/work/shared/data/messages_dev.csv go test ./internal/classify -run TestDevTagsGold -v
 func TestDevTagsGold(t *testing.T) {
-	path := os.Getenv("JICENG_DEV_MESSAGES")
-	if path == "" {
-		t.Skip("JICENG_DEV_MESSAGES not set")
-	}
-	gold, err := realtext.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(gold) == 0 {
-		t.Skip("gold set not built")
-	}
+	path, gold := devAndGold(t)
 	docs := readDevDocs(t, path, "space")
 	tokens := make([][]string, len(docs))
 	labels := make([]string, len(docs))

@@ -17,17 +17,7 @@ import (
 // JICENG_DEV_VARIANTS picks configurations (names of TestDevCrossValidation,
 // default "default").
 func TestRealCategory(t *testing.T) {
-	path := os.Getenv("JICENG_DEV_MESSAGES")
-	if path == "" {
-		t.Skip("JICENG_DEV_MESSAGES not set")
-	}
-	gold, err := realtext.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(gold) == 0 {
-		t.Skip("gold set not built")
-	}
+	path, gold := devAndGold(t)
 	docs := readDevDocs(t, path, "")
 	m, err := Train(docs, Config{Seed: 1})
 	if err != nil {
@@ -45,4 +35,22 @@ func TestRealCategory(t *testing.T) {
 		}
 		t.Logf("split %s (%d messages):\n%s", name, len(realtext.Split(gold, split)), c)
 	}
+}
+
+// devAndGold returns the path of the dev messages (JICENG_DEV_MESSAGES) and
+// the gold set's real messages; without either the test is skipped.
+func devAndGold(t *testing.T) (string, []realtext.Message) {
+	t.Helper()
+	path := os.Getenv("JICENG_DEV_MESSAGES")
+	if path == "" {
+		t.Skip("JICENG_DEV_MESSAGES not set")
+	}
+	gold, err := realtext.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gold) == 0 {
+		t.Skip("gold set not built")
+	}
+	return path, gold
 }

@@ -303,14 +303,7 @@ func BenchmarkPredictTags(b *testing.B) {
 	for _, d := range tickets {
 		hits += len(m.tags.appendMatches(nil, text.AppendContent(nil, d.Text)))
 	}
-	b.ResetTimer()
-	i := 0
-	cpu := processCPU()
-	for b.Loop() {
-		m.Predict(tickets[i%len(tickets)].Text, 1)
-		i++
-	}
-	reportCPU(b, cpu, i)
+	benchPredict(b, m, tickets)
 	b.ReportMetric(float64(hits)/float64(len(tickets)), "tags/ticket")
 }
 
