@@ -78,17 +78,7 @@ func (s *Service) hourlyAlerts(ctx context.Context, communities []string, end ti
 		if i < 0 || i >= n {
 			continue
 		}
-		for _, k := range []seriesKey{{r.Community, r.Category1}, {"", r.Category1}} {
-			if communities != nil && k.Community == "" {
-				continue // a community's own series are its whole
-			}
-			sr := series[k]
-			if sr == nil {
-				sr = make([]float64, n)
-				series[k] = sr
-			}
-			sr[i] += float64(r.N)
-		}
+		addToSeries(series, r.Community, r.Category1, i, n, float64(r.N), communities == nil)
 	}
 	det := alert.NewHourly()
 	shape := det.Shape(alert.HourSeries{Start: start, Counts: ref}, cal)

@@ -269,17 +269,7 @@ func (s *Service) Dashboard(ctx context.Context, u core.User, from, to time.Time
 	series := map[seriesKey][]float64{}
 	for _, r := range alertRows {
 		day := core.StreetDay(r.Day)
-		for _, k := range []seriesKey{{r.Community, r.Category1}, {"", r.Category1}} {
-			if communities != nil && k.Community == "" {
-				continue // a community's own series are its whole
-			}
-			sr := series[k]
-			if sr == nil {
-				sr = make([]float64, alertHistory)
-				series[k] = sr
-			}
-			sr[day-alertFrom] += float64(r.N)
-		}
+		addToSeries(series, r.Community, r.Category1, day-alertFrom, alertHistory, float64(r.N), communities == nil)
 	}
 	d.Alerts = riskAlerts(series, alertFrom, s.calendar(), states)
 	hourly, err := s.hourlyAlerts(ctx, communities, hourlyEnd(s.Clock.Now(), toDay), s.calendar(), states)
@@ -465,6 +455,24 @@ func sortShares(m map[string]*Share) []Share {
 		return out[i].Name < out[j].Name
 	})
 	return out
+}
+
+// addToSeries adds n to step i of the series (of length steps) of
+// community × category, and of the whole street's category when street
+// (on a community's board its own series are its whole).
+func addToSeries(series map[seriesKey][]float64, community, category1 string, i, steps int, n float64, street bool) {
+	keys := []seriesKey{{community, category1}}
+	if street {
+		keys = append(keys, seriesKey{"", category1})
+	}
+	for _, k := range keys {
+		sr := series[k]
+		if sr == nil {
+			sr = make([]float64, steps)
+			series[k] = sr
+		}
+		sr[i] += n
+	}
 }
 
 // seriesKey names a series of the alerts: a community ("" for the whole
