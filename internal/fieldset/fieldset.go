@@ -26,6 +26,8 @@ const (
 	TypeDateTime = "datetime" // date and time, many input formats
 	TypePhone    = "phone"    // mobile or landline number
 	TypeIDCard   = "idcard"   // resident ID number (GB 11643)
+	TypeUSCC     = "uscc"     // unified social credit code (GB 32100), of enterprises and organisations
+	TypeDate     = "date"     // a calendar date without a time (birth dates, licence dates)
 	TypeEnum     = "enum"     // one of Format's values, separated by |
 	TypeFloat    = "float"    // number; Format is an optional range "min..max"
 	TypeInt      = "int"
@@ -148,8 +150,8 @@ func Load(r io.Reader) (*Set, error) {
 		}
 	}
 	for _, f := range s.Fields {
-		if other, ok := strings.CutPrefix(f.Format, ">="); ok && f.Type == TypeDateTime {
-			if g := s.byName[other]; g == nil || g.Type != TypeDateTime {
+		if other, ok := strings.CutPrefix(f.Format, ">="); ok && (f.Type == TypeDateTime || f.Type == TypeDate) {
+			if g := s.byName[other]; g == nil || g.Type != f.Type {
 				return nil, fmt.Errorf("字段 %s: format 引用的 %s 不是日期字段", f.Name, other)
 			}
 		}
@@ -201,7 +203,11 @@ func (f *Field) check() error {
 				return fmt.Errorf("数值字段的 format 应为空或范围 最小..最大")
 			}
 		}
-	case TypePhone, TypeIDCard, TypeBool, TypeTags:
+	case TypeDate:
+		if f.Format != "" && !strings.HasPrefix(f.Format, ">=") {
+			return fmt.Errorf("日期字段的 format 应为空或 >=字段名")
+		}
+	case TypePhone, TypeIDCard, TypeUSCC, TypeBool, TypeTags:
 	default:
 		return fmt.Errorf("未知类型 %q", f.Type)
 	}

@@ -17,20 +17,22 @@ const DateTimeLayout = "2006-01-02 15:04:05"
 // Parse errors. Their texts are the Chinese reasons the importer shows; none
 // quotes the value.
 var (
-	ErrDate     = errors.New("日期无法识别")
-	ErrDateDay  = errors.New("日期不存在")
-	ErrPhone    = errors.New("号码格式不正确")
-	ErrIDCard   = errors.New("身份证号格式不正确")
-	ErrIDCheck  = errors.New("身份证号校验位不正确")
-	ErrIDBirth  = errors.New("身份证号中的出生日期不合理")
-	ErrEnum     = errors.New("取值不在允许范围内")
-	ErrBool     = errors.New("应为 是 或 否")
-	ErrNumber   = errors.New("不是数字")
-	ErrRange    = errors.New("数值超出范围")
-	ErrInt      = errors.New("不是整数")
-	ErrFormat   = errors.New("格式不正确")
-	ErrTooLong  = errors.New("内容过长")
-	ErrMultiRow = errors.New("不能包含换行")
+	ErrDate      = errors.New("日期无法识别")
+	ErrDateDay   = errors.New("日期不存在")
+	ErrPhone     = errors.New("号码格式不正确")
+	ErrIDCard    = errors.New("身份证号格式不正确")
+	ErrIDCheck   = errors.New("身份证号校验位不正确")
+	ErrIDBirth   = errors.New("身份证号中的出生日期不合理")
+	ErrUSCC      = errors.New("统一社会信用代码格式不正确")
+	ErrUSCCCheck = errors.New("统一社会信用代码校验位不正确")
+	ErrEnum      = errors.New("取值不在允许范围内")
+	ErrBool      = errors.New("应为 是 或 否")
+	ErrNumber    = errors.New("不是数字")
+	ErrRange     = errors.New("数值超出范围")
+	ErrInt       = errors.New("不是整数")
+	ErrFormat    = errors.New("格式不正确")
+	ErrTooLong   = errors.New("内容过长")
+	ErrMultiRow  = errors.New("不能包含换行")
 )
 
 // foldWidth folds full-width ASCII (including the ideographic space) to
@@ -606,6 +608,48 @@ func IDCheckChar(first17 string) byte {
 	}
 	return "10X98765432"[sum%11]
 }
+
+// usccChars are the 31 characters of a unified social credit code, in the
+// order of their values (GB 32100-2015: the digits and the capitals without
+// I, O, S, V and Z).
+const usccChars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+// usccWeights are the weights 3^i mod 31 of the first 17 characters.
+var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
+
+// ParseUSCC validates a unified social credit code (统一社会信用代码, GB
+// 32100-2015): 18 characters, a registering-authority character, a type
+// character, a six-digit administrative division code, a nine-character
+// organisation code and the MOD 31 check character. The normalised form is
+// trimmed and upper-case.
+func ParseUSCC(s string) (string, error) {
+	s = strings.ToUpper(strings.TrimSpace(foldWidth(s)))
+	if len(s) != 18 || !allDigits(s[2:8]) {
+		return "", ErrUSCC
+	}
+	for i := 0; i < 18; i++ {
+		if strings.IndexByte(usccChars, s[i]) < 0 {
+			return "", ErrUSCC
+		}
+	}
+	if USCCCheckChar(s[:17]) != s[17] {
+		return "", ErrUSCCCheck
+	}
+	return s, nil
+}
+
+// USCCCheckChar returns the check character of the first 17 characters of a
+// unified social credit code, which must be of usccChars.
+func USCCCheckChar(first17 string) byte {
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += strings.IndexByte(usccChars, first17[i]) * usccWeights[i]
+	}
+	return usccChars[(31-sum%31)%31]
+}
+
+// FormatDate writes a date as 2006-01-02.
+func FormatDate(t time.Time) string { return t.Format(time.DateOnly) }
 
 // ParseBool reads 是/否 and the usual variants: 已解决/未解决, 解决, 有/无,
 // yes/no, true/false, y/n, 1/0, √/×.

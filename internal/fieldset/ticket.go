@@ -268,10 +268,18 @@ func (f *Field) normalize(v string, form *DateForm) (string, error) {
 			return "", err
 		}
 		return FormatDateTime(t), nil
+	case TypeDate:
+		t, err := form.Parse(v)
+		if err != nil {
+			return "", err
+		}
+		return FormatDate(t), nil
 	case TypePhone:
 		return ParsePhone(v)
 	case TypeIDCard:
 		return ParseIDCard(v)
+	case TypeUSCC:
+		return ParseUSCC(v)
 	case TypeEnum:
 		return f.ParseEnum(v)
 	case TypeFloat:
