@@ -29,6 +29,10 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, clock core.Clock) core.Store { return mustOpen(t, clock) })
 }
 
+func TestStoreRecords(t *testing.T) {
+	storetest.RunRecords(t, func(t *testing.T, clock core.Clock) core.Store { return mustOpen(t, clock) })
+}
+
 func TestReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "j.db")
