@@ -58,7 +58,9 @@ func (m *memRecords) AddRecordLoad(_ context.Context, l core.RecordLoad) (int64,
 	return int64(len(m.loads)), nil
 }
 
-func (m *memRecords) byKey(kind, source, key string) *core.Record { return m.recs[[3]string{kind, source, key}] }
+func (m *memRecords) byKey(kind, source, key string) *core.Record {
+	return m.recs[[3]string{kind, source, key}]
+}
 
 func copyTestdata(t *testing.T, name string) string {
 	t.Helper()
