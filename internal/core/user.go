@@ -86,5 +86,6 @@ type Store interface {
 	AuditStore
 	CountStore
 	AlertStore
+	QualityStore
 	Close() error
 }
