@@ -87,5 +87,6 @@ type Store interface {
 	CountStore
 	AlertStore
 	RecordStore
+	QualityStore
 	Close() error
 }
