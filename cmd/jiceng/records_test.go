@@ -37,7 +37,7 @@ func TestRecordsCommands(t *testing.T) {
 		{"list as staff", []string{"records", "list", "-db", db, "-kind", "person"}, 0,
 			[]string{"姓名", "张秀英", "110105194501010022", "13800000001", "身份证号：身份证号校验位不正确"}, nil, "共 4 条"},
 		{"list as resident hides personal data", []string{"records", "list", "-db", db, "-kind", "person", "-role", "resident"}, 0,
-			[]string{"东风社区"}, []string{"张秀英", "13800000001", "110105194501010022"}, "角色 resident"},
+			[]string{"东风社区"}, []string{"张秀英", "13800000001", "110105194501010022", "独居老人", "1945-01-01"}, "角色 resident"},
 		{"list by community and text", []string{"records", "list", "-db", db, "-kind", "person", "-community", "东风社区", "-q", "和平街"}, 0,
 			[]string{"王建国", "陈明"}, []string{"张秀英", "李桂兰"}, "共 2 条"},
 		{"list flagged", []string{"records", "list", "-db", db, "-kind", "person", "-flagged", "-limit", "1"}, 0,

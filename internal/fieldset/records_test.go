@@ -138,7 +138,11 @@ func TestMaskTarget(t *testing.T) {
 		{KindPerson, "name", "caller_name"},
 		{KindPerson, "address", "address"},
 		{KindPerson, "household_address", "address"},
-		{KindPerson, "marks", "note"},
+		{KindPerson, "marks", "caller_id"},
+		{KindPerson, "ethnicity", "caller_id"},
+		{KindPerson, "birth_date", "caller_name"},
+		{KindPerson, "room", "caller_name"},
+		{KindPerson, "note", "note"},
 		{KindPerson, "community", ""},
 		{KindHouse, "owner_name", "caller_name"},
 		{KindHouse, "address", ""}, // a house's address is internal, not a person's
