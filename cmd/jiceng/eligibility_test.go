@@ -29,7 +29,7 @@ func TestEligibilityCommand(t *testing.T) {
 		{"due visits", slices.Concat(base, []string{"-list", "visits", "-visits", dir + "visits.csv"}), 0, "", 20,
 			map[string]string{"1:状态": "已逾期", "1:剩余": "逾期 16 天", "1:上次服务": "2026-08-15", "17:剩余": "今天到期", "18:剩余": "还有 4 天", "20:状态": "未到期"}, ""},
 		{"near misses", slices.Concat(base, []string{"-list", "near"}), 0, "社区,网格,责任人,工作人员,规则编号,规则名称,姓名,年龄,联系电话,居住地址,未满足", 6,
-			map[string]string{"1:未满足": "是否独居未填", "2:未满足": "年龄 79（据身份证号） < 80"}, ""},
+			map[string]string{"1:未满足": "是否独居未填", "2:未满足": "年龄 79（据身份证号） < 80（2026-12-02 满 80 周岁）"}, ""},
 		{"own rules", []string{"eligibility", "-in", dir + "persons.csv", "-asof", "2026-12-01", "-rules", dir + "rules.csv"}, 0, "", 1,
 			map[string]string{"1:姓名": "孙桂英", "1:规则名称": "九十岁以上"}, "规则 1 条"},
 		{"bad rules", []string{"eligibility", "-in", dir + "persons.csv", "-rules", dir + "bad_rules.csv"}, 1, "", 0, nil,

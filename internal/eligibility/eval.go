@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // tri is a three-valued truth: a test of an unknown fact is unknown, and
@@ -70,7 +71,7 @@ func (n *node) test(f *Facts) tri {
 		}
 		return unknown // not reached: tags only take 包含
 	case kindBool:
-		if !f.LivingAloneKnow {
+		if !f.LivingAloneKnown {
 			return unknown
 		}
 		if n.op == nBool {
@@ -228,7 +229,16 @@ func (n *node) reason(f *Facts) string {
 		if r == no {
 			op = negated[op]
 		}
-		return label + " " + got + " " + cmpSymbols[op] + " " + n.plainValue()
+		out := label + " " + got + " " + cmpSymbols[op] + " " + n.plainValue()
+		if r == no && n.field == fAge && (n.cmp == opGe || n.cmp == opGt) && v < n.num+1 {
+			// When the person will qualify: worth knowing for a near miss.
+			want := n.num
+			if n.cmp == opGt {
+				want++
+			}
+			out += "（" + f.Reaches(want).Format(time.DateOnly) + " 满 " + strconv.Itoa(want) + " 周岁）"
+		}
+		return out
 	}
 	s := n.text(f)
 	if s == "" {

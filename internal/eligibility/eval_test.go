@@ -20,9 +20,10 @@ func TestEvaluateCondition(t *testing.T) {
 		reasons string // Explain joined with "；"
 	}{
 		{"age and alone", "年龄 >= 80 且 独居", old, true, "年龄 86 ≥ 80；是否独居 = 是"},
-		{"age fails", "年龄 >= 90 且 独居", old, false, "年龄 86 < 90"},
+		{"age fails", "年龄 >= 90 且 独居", old, false, "年龄 86 < 90（2030-03-15 满 90 周岁）"},
 		{"or takes the first true part", "年龄 >= 90 或 独居 或 性别 = 女", old, true, "是否独居 = 是"},
-		{"or fails on all parts", "年龄 >= 90 或 非 独居", old, false, "年龄 86 < 90；是否独居 = 是"},
+		{"or fails on all parts", "年龄 > 89 或 非 独居", old, false, "年龄 86 ≤ 89（2030-03-15 满 90 周岁）；是否独居 = 是"},
+		{"upper bound fails without a date", "年龄 < 80", old, false, "年龄 86 ≥ 80"},
 		{"not", `非 重点人群 包含 "低保"`, old, true, "重点人群不含「低保」"},
 		{"not not", "非 非 独居", old, true, "是否独居 = 是"},
 		{"tags", `重点人群 包含 "残疾人" 且 (重点人群 包含 "低保" 或 重点人群 包含 "低收入")`, disabled, true, "重点人群含「残疾人」；重点人群含「低保」"},
@@ -75,13 +76,13 @@ func TestEvaluateNearMisses(t *testing.T) {
 		near    string // rule ID: reasons, each
 	}{
 		{"79 and alone", map[string]string{FieldIDNumber: testID("19461202", "024"), FieldLivingAlone: "是", FieldMarks: "独居老人"},
-			"R02", "R01: 年龄 79（据身份证号） < 80 | R15: 人口类型未填"},
+			"R02", "R01: 年龄 79（据身份证号） < 80（2026-12-02 满 80 周岁） | R15: 人口类型未填"},
 		{"80 living alone unknown", map[string]string{FieldBirthDate: "1946-01-01", FieldResidenceType: "户籍人口", FieldMarks: ""},
 			"R04", "R01: 是否独居未填"},
 		{"disabled without low income", map[string]string{FieldMarks: "残疾人", FieldDisabilityLevel: "三级", FieldLivingAlone: "是"},
 			"", "R01: 年龄未知（缺少有效的出生日期和身份证号） | R08: 残疾等级 三级 > 二级 | R17: 年龄未知（缺少有效的出生日期和身份证号）"},
 		{"78 is near 80", map[string]string{FieldBirthDate: "1948-06-01", FieldLivingAlone: "是", FieldResidenceType: "户籍人口", FieldMarks: ""},
-			"R02", "R01: 年龄 78 < 80 | R04: 年龄 78 < 80"},
+			"R02", "R01: 年龄 78 < 80（2028-06-01 满 80 周岁） | R04: 年龄 78 < 80（2028-06-01 满 80 周岁）"},
 		{"77 is not near 80", map[string]string{FieldBirthDate: "1949-06-01", FieldLivingAlone: "是", FieldResidenceType: "户籍人口", FieldMarks: ""},
 			"R02", ""},
 	}

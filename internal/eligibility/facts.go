@@ -21,15 +21,18 @@ const (
 type Facts struct {
 	Age       int    // whole years at the as-of date, when AgeFrom != ""
 	AgeFrom   string // FromBirthDate, FromIDNumber, or "" when unknown
+	// Birth is the birth date the age is counted from (00:00 UTC of the
+	// day), zero when the age is unknown.
+	Birth time.Time
 	Gender    string // 男 or 女; "" unknown
 	GenderID  bool   // Gender was read from the ID number
 	Residence string // 人口类型; "" unknown
 	Marks     []string
 	// MarksKnown is false when the person has no marks field at all; an
 	// empty field is known: no marks.
-	MarksKnown      bool
-	LivingAlone     bool
-	LivingAloneKnow bool // LivingAlone is known
+	MarksKnown       bool
+	LivingAlone      bool
+	LivingAloneKnown bool // LivingAlone is known
 	// DisabilityLevel is 1 (一级) .. 4 (四级), 0 when the field is empty (no
 	// disability: every level test fails, 不属于 and ≠ hold), -1 when it
 	// cannot be read (unknown).
@@ -54,11 +57,13 @@ func FactsOf(p map[string]string, asOf time.Time) Facts {
 	f.IDNumber = validID(p[FieldIDNumber])
 	if y, m, d, ok := birthDate(p[FieldBirthDate]); ok {
 		f.Age, f.AgeFrom = ageAt(y, m, d, asOf), FromBirthDate
+		f.Birth = time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	} else if y, m, d, ok := idBirth(f.IDNumber); ok {
 		f.Age, f.AgeFrom = ageAt(y, m, d, asOf), FromIDNumber
+		f.Birth = time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	}
 	if f.Age < 0 {
-		f.Age, f.AgeFrom = 0, ""
+		f.Age, f.AgeFrom, f.Birth = 0, "", time.Time{}
 	}
 	switch g := trim(p[FieldGender]); g {
 	case "男", "男性", "M", "m":
@@ -78,12 +83,12 @@ func FactsOf(p map[string]string, asOf time.Time) Facts {
 	switch v := trim(p[FieldLivingAlone]); v {
 	case "":
 	case "是":
-		f.LivingAlone, f.LivingAloneKnow = true, true
+		f.LivingAlone, f.LivingAloneKnown = true, true
 	case "否":
-		f.LivingAloneKnow = true
+		f.LivingAloneKnown = true
 	default:
 		if b, err := fieldset.ParseBool(v); err == nil {
-			f.LivingAlone, f.LivingAloneKnow = b, true
+			f.LivingAlone, f.LivingAloneKnown = b, true
 		}
 	}
 	if v := trim(p[FieldDisabilityLevel]); v != "" && v != "无" {
@@ -117,17 +122,10 @@ func splitTags(s string) []string {
 		if i < 0 {
 			break
 		}
-		_, size := firstRune(s[i:])
+		_, size := utf8.DecodeRuneInString(s[i:])
 		s = s[i+size:]
 	}
 	return out
-}
-
-func firstRune(s string) (rune, int) {
-	for _, r := range s {
-		return r, len(string(r))
-	}
-	return 0, 0
 }
 
 func contains(list []string, s string) bool {
@@ -280,4 +278,19 @@ func validID(s string) string {
 		return s[:17] + "X"
 	}
 	return ""
+}
+
+// Reaches returns the day f's person turns age (a 29 February birthday
+// counts on 1 March of a common year), or the zero time when the age is
+// unknown.
+func (f *Facts) Reaches(age int) time.Time {
+	if f.AgeFrom == "" {
+		return time.Time{}
+	}
+	y, m, d := f.Birth.Date()
+	t := time.Date(y+age, m, d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d { // 29 February of a common year became 1 March
+		t = time.Date(y+age, m+1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return t
 }

@@ -16,7 +16,9 @@ func testID(birth, seq string) string {
 	return s + string(fieldset.IDCheckChar(s))
 }
 
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, core.StreetTime) }
+func day(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, core.StreetTime)
+}
 
 func TestFactsAge(t *testing.T) {
 	asOf := day(2026, 12, 1)
@@ -79,11 +81,11 @@ func TestFactsOther(t *testing.T) {
 		})
 	}
 	f := FactsOf(map[string]string{FieldMarks: " 低保 , 残疾人、低保；独居老人 ", FieldLivingAlone: "否", FieldDisabilityLevel: "2级"}, asOf)
-	if got := fmt.Sprint(f.Marks, f.MarksKnown, f.LivingAlone, f.LivingAloneKnow, f.DisabilityLevel); got != "[低保 残疾人 独居老人] true false true 2" {
+	if got := fmt.Sprint(f.Marks, f.MarksKnown, f.LivingAlone, f.LivingAloneKnown, f.DisabilityLevel); got != "[低保 残疾人 独居老人] true false true 2" {
 		t.Errorf("facts = %s", got)
 	}
 	f = FactsOf(map[string]string{FieldLivingAlone: "不清楚"}, asOf)
-	if f.MarksKnown || f.LivingAloneKnow {
+	if f.MarksKnown || f.LivingAloneKnown {
 		t.Errorf("absent marks and unreadable 是否独居 should be unknown: %+v", f)
 	}
 }
@@ -99,5 +101,27 @@ func TestValidIDMatchesFieldset(t *testing.T) {
 		if got := validID(s); got != want {
 			t.Errorf("validID(%q) = %q, fieldset.ParseIDCard says %q", s, got, want)
 		}
+	}
+}
+
+func TestFactsReaches(t *testing.T) {
+	tests := []struct {
+		name  string
+		birth string
+		age   int
+		want  string
+	}{
+		{"ordinary", "1946-12-02", 80, "2026-12-02"},
+		{"leap day in a common year", "2008-02-29", 18, "2026-03-01"},
+		{"leap day in a leap year", "2008-02-29", 20, "2028-02-29"},
+		{"unknown", "", 80, "0001-01-01"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := FactsOf(map[string]string{FieldBirthDate: tc.birth}, day(2026, 12, 1))
+			if got := f.Reaches(tc.age).Format(time.DateOnly); got != tc.want {
+				t.Errorf("Reaches(%d) = %s, want %s", tc.age, got, tc.want)
+			}
+		})
 	}
 }

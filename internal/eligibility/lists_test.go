@@ -55,9 +55,9 @@ func TestLoadWorkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name                   string
+		name                  string
 		community, grid, role string
-		want                   string
+		want                  string
 	}{
 		{"grid and role", "和平里社区", "和平里第一网格", "网格员", "网格员甲"},
 		{"community role", "和平里社区", "和平里第一网格", "民政专干", "民政专干丙"},
