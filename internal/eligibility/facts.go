@@ -19,11 +19,11 @@ const (
 // that is missing or unreadable is unknown: a test of it is neither true
 // nor false, so neither it nor its negation (非) makes a rule match.
 type Facts struct {
-	Age       int    // whole years at the as-of date, when AgeFrom != ""
-	AgeFrom   string // FromBirthDate, FromIDNumber, or "" when unknown
+	Age     int    // whole years at the as-of date, when AgeFrom != ""
+	AgeFrom string // FromBirthDate, FromIDNumber, or "" when unknown
 	// Birth is the birth date the age is counted from (00:00 UTC of the
 	// day), zero when the age is unknown.
-	Birth time.Time
+	Birth     time.Time
 	Gender    string // 男 or 女; "" unknown
 	GenderID  bool   // Gender was read from the ID number
 	Residence string // 人口类型; "" unknown
