@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,6 +120,17 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 		eligibility.SortServiceList(entries)
 	}
 	fmt.Fprintf(e.stderr, "人员 %d 人，规则 %d 条，清单 %d 行（统计日 %s）\n", persons, len(l.Rules.List), len(entries), day.Format(time.DateOnly))
+	if l.Workers != nil {
+		unserved := map[string]int{}
+		for _, en := range entries {
+			if en.Worker == "" {
+				unserved[en.Role]++
+			}
+		}
+		for _, role := range slices.Sorted(maps.Keys(unserved)) {
+			fmt.Fprintf(e.stderr, "责任人「%s」：%d 行在网格责任人表中没有对应的工作人员\n", cmp.Or(role, "（未填）"), unserved[role])
+		}
+	}
 	return writeEligibility(e.stdout, *list, entries, *explain)
 }
 

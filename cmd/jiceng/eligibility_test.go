@@ -22,6 +22,7 @@ func TestEligibilityCommand(t *testing.T) {
 	}{
 		{"service list", base, 0, "社区,网格,责任人,工作人员,规则编号,规则名称,服务类型,周期,姓名,年龄,联系电话,居住地址,上次服务,下次到期,状态", 25,
 			map[string]string{"1:规则编号": "R04", "1:姓名": "孙桂英", "1:工作人员": "民政专干丙", "7:状态": "待首次服务"}, "人员 15 人，规则 18 条，清单 25 行（统计日 2026-12-01）"},
+		{"roles without a worker", base, 0, "", 25, nil, "责任人「残疾人专职委员」：2 行在网格责任人表中没有对应的工作人员"},
 		{"explain", slices.Concat(base, []string{"-explain"}), 0, "", 25,
 			map[string]string{"7:依据": "年龄 86 ≥ 80；是否独居 = 是", "8:依据": "年龄 80（据身份证号） ≥ 80；是否独居 = 是"}, ""},
 		{"policy push list", slices.Concat(base, []string{"-list", "policy"}), 0, "社区,网格,责任人,工作人员,规则编号,规则名称,政策依据,说明,姓名,年龄,联系电话,居住地址", 5,

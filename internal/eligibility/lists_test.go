@@ -222,3 +222,42 @@ func TestPersonOf(t *testing.T) {
 		t.Error("PersonField(收入) should be empty")
 	}
 }
+
+// FuzzLoadTables checks that the worker and visit tables load or fail
+// with an EINVALID error that quotes no ID number, never a panic. Run:
+// go test -fuzz=FuzzLoadTables ./internal/eligibility/
+func FuzzLoadTables(f *testing.F) {
+	f.Add("社区,网格,责任人,工作人员\n和平里社区,,民政专干,甲\n,第一网格,,乙\n")
+	f.Add("身份证号,规则编号,服务日期\n" + testID("19400315", "022") + ",R01,2026-11-20\n")
+	f.Add("网格,工作人员\n,\n")
+	f.Fuzz(func(t *testing.T, file string) {
+		r := csv.NewReader(strings.NewReader(file))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			return
+		}
+		if _, err := LoadWorkers(recs); err != nil && core.ErrorCode(err) != core.EINVALID {
+			t.Fatalf("LoadWorkers: %v", err)
+		}
+		v, err := LoadVisits(recs)
+		if err != nil {
+			if core.ErrorCode(err) != core.EINVALID {
+				t.Fatalf("LoadVisits: %v", err)
+			}
+			for _, rec := range recs {
+				for _, c := range rec {
+					if len(c) >= 15 && validID(c) != "" && strings.Contains(core.ErrorMessage(err), c) {
+						t.Fatalf("error quotes an ID number: %s", core.ErrorMessage(err))
+					}
+				}
+			}
+			return
+		}
+		for k, d := range v {
+			if k.Person == "" || k.Rule == "" || d.IsZero() {
+				t.Fatalf("bad visit %v %v", k, d)
+			}
+		}
+	})
+}
