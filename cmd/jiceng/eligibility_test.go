@@ -33,6 +33,8 @@ func TestEligibilityCommand(t *testing.T) {
 			map[string]string{"1:未满足": "是否独居未填", "2:未满足": "年龄 79（据身份证号） < 80（2026-12-02 满 80 周岁）"}, ""},
 		{"own rules", []string{"eligibility", "-in", dir + "persons.csv", "-asof", "2026-12-01", "-rules", dir + "rules.csv"}, 0, "", 1,
 			map[string]string{"1:姓名": "孙桂英", "1:规则名称": "九十岁以上"}, "规则 1 条"},
+		{"field-set names as headers", []string{"eligibility", "-in", dir + "persons_en.csv", "-asof", "2026-12-01"}, 0, "", 1,
+			map[string]string{"1:姓名": "甲", "1:规则编号": "R01", "1:年龄": "86"}, "人员 2 人"},
 		{"bad rules", []string{"eligibility", "-in", dir + "persons.csv", "-rules", dir + "bad_rules.csv"}, 1, "", 0, nil,
 			"bad_rules.csv：规则表第 2 行：规则「A1 高龄」的「条件」第 12 个字符：未知字段「收入」"},
 		{"bad visits file", slices.Concat(base, []string{"-visits", dir + "grid_workers.csv"}), 1, "", 0, nil, "服务记录表第 1 行"},

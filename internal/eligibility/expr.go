@@ -237,6 +237,9 @@ func (p *parser) value() (token, error) {
 	case tEOF:
 		return t, &ParseError{Pos: t.pos, Msg: "条件不完整：缺少比较的值"}
 	}
+	if t.text != "" { // a keyword where a value belongs
+		return t, &ParseError{Pos: t.pos, Msg: fmt.Sprintf("应为比较的值，这里是关键字「%s」；值中有这个字时请把值整体加引号", t.text)}
+	}
 	return t, &ParseError{Pos: t.pos, Msg: "应为比较的值（数字、文字或带引号的文字）"}
 }
 

@@ -92,6 +92,8 @@ func TestParseConditionErrors(t *testing.T) {
 		{"list without closing", "残疾等级 属于 (一级, 二级", 16, "缺少右括号"},
 		{"in on tags", "重点人群 属于 (低保)", 6, "请用 包含"},
 		{"not before value", "年龄 >= 非", 7, "应为比较的值"},
+		{"keyword inside a bare value", "小区 = 非凡家园", 6, "这里是关键字「非」；值中有这个字时请把值整体加引号"},
+		{"number-led bare value", "网格 = 1号网格", 7, "以数字开头的文字请加引号"},
 		{"huge number", "年龄 >= 99999999999", 7, "超出范围"},
 	}
 	for _, tc := range tests {

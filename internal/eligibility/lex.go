@@ -219,13 +219,13 @@ func lex(src string) ([]token, error) {
 				j++
 			}
 			if j < len(rs) && isIdentRune(rs[j]) && !keywordAt(rs, j) {
-				return nil, &ParseError{Pos: j + 1, Msg: "数值后面应为空格、运算符或括号"}
+				return nil, &ParseError{Pos: j + 1, Msg: "数值后面应为空格、运算符或括号（以数字开头的文字请加引号）"}
 			}
 			toks = append(toks, token{kind: tNum, pos: pos, num: n, text: string(rs[i:j])})
 			i = j
 		case isIdentRune(r):
 			if t, n, ok := keyword(rs, i); ok {
-				t.pos = pos
+				t.pos, t.text = pos, string(rs[i:i+n])
 				toks = append(toks, t)
 				i += n
 				continue
