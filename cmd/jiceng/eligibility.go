@@ -27,18 +27,22 @@ const (
 	listPolicy  = "policy"
 	listVisits  = "visits"
 	listNear    = "near"
+	listSummary = "summary"
 )
 
 // runEligibility implements "jiceng eligibility": the key-population
 // service lists (重点人群精准服务) of a persons file.
 func runEligibility(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "eligibility", "eligibility -in persons.csv [-rules FILE] [-asof 2026-12-01] [-workers grid_workers.csv] [-visits FILE] [-list service|policy|visits|near] [-warn 7] [-explain]\n       jiceng eligibility -default-rules > rules.csv")
+	fs := newFlagSet(e, "eligibility", "eligibility -in persons.csv [-rules FILE] [-asof 2026-12-01] [-workers grid_workers.csv] [-visits FILE] [-list service|policy|visits|near|summary] [-community X] [-grid X] [-worker X] [-warn 7] [-explain]\n       jiceng eligibility -default-rules > rules.csv")
 	in := fs.String("in", "", "人员文件（CSV/XLSX，首行为表头：人口字段集的字段名或中文名，如 身份证号、出生日期、重点人群、是否独居）")
 	rulesFile := fs.String("rules", "", "本街道的规则文件（CSV：编号,名称,条件,服务类型,周期,责任人,政策依据,说明）；不给则用默认规则")
 	asof := fs.String("asof", "", "统计日（如 2026-12-01），年龄和走访到期按这一天计算；默认今天")
 	workersFile := fs.String("workers", "", "可选：网格责任人表（CSV/XLSX：网格,责任人,工作人员；责任人为空表示该网格的全部岗位）")
 	visitsFile := fs.String("visits", "", "可选：服务记录（CSV/XLSX：身份证号,规则编号,服务日期），用于计算下次到期和状态")
-	list := fs.String("list", listService, "输出哪张清单：service 服务清单，policy 政策推送清单，visits 到期走访，near 差一项符合的人员及原因")
+	list := fs.String("list", listService, "输出哪张清单：service 服务清单，policy 政策推送清单，visits 到期走访，near 差一项符合的人员及原因，summary 按社区、网格、工作人员和规则计数")
+	community := fs.String("community", "", "可选：只列这个社区")
+	grid := fs.String("grid", "", "可选：只列这个网格")
+	worker := fs.String("worker", "", "可选：只列这位工作人员负责的（与 -workers 一起用）")
 	warn := fs.Int("warn", 7, "距到期不超过这么多天为“即将到期”")
 	explain := fs.Bool("explain", false, "加一列“依据”：哪些事实符合了哪个条件")
 	printDefault := fs.Bool("default-rules", false, "输出默认规则文件（可在此基础上修改）")
@@ -54,12 +58,12 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	switch *list {
-	case listService, listPolicy, listVisits, listNear:
+	case listService, listPolicy, listVisits, listNear, listSummary:
 	default:
 		fs.Usage()
 		return errUsage
 	}
-	if *in == "" || fs.NArg() > 0 || *warn < 0 {
+	if *in == "" || fs.NArg() > 0 || *warn < 0 || *worker != "" && *workersFile == "" {
 		fs.Usage()
 		return errUsage
 	}
@@ -98,11 +102,18 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	var entries []eligibility.Entry
+	keep := func(es []eligibility.Entry) {
+		for _, en := range es {
+			if (*community == "" || en.Community == *community) && (*grid == "" || en.Grid == *grid) && (*worker == "" || en.Worker == *worker) {
+				entries = append(entries, en)
+			}
+		}
+	}
 	persons, skipped, err := readPersons(ctx, *in, func(p map[string]string) {
 		if *list == listNear {
-			entries = append(entries, l.Near(p)...)
+			keep(l.Near(p))
 		} else {
-			entries = append(entries, l.Entries(p)...)
+			keep(l.Entries(p))
 		}
 	})
 	if err != nil {
@@ -131,7 +142,29 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "责任人「%s」：%d 行在网格责任人表中没有对应的工作人员\n", cmp.Or(role, "（未填）"), unserved[role])
 		}
 	}
+	if *list == listSummary {
+		return writeSummary(e.stdout, eligibility.Summarize(entries))
+	}
 	return writeEligibility(e.stdout, *list, entries, *explain)
+}
+
+// writeSummary writes the counts of a service list as CSV.
+func writeSummary(w io.Writer, counts []eligibility.Count) error {
+	cw, err := tabfile.NewCSVWriter(w, tabfile.UTF8)
+	if err != nil {
+		return err
+	}
+	if err := cw.Write([]string{"社区", "网格", "责任人", "工作人员", "规则编号", "规则名称", "服务类型", "周期", "人数", "已逾期", "待首次服务", "即将到期"}); err != nil {
+		return err
+	}
+	for _, c := range counts {
+		row := []string{c.Community, c.Grid, c.Role, c.Worker, c.Rule.ID, c.Rule.Name, c.Rule.Service, c.Rule.Cycle.String(),
+			strconv.Itoa(c.Persons), strconv.Itoa(c.Overdue), strconv.Itoa(c.First), strconv.Itoa(c.Near)}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	return cw.Close()
 }
 
 // loadRulesFile reads a rule file in UTF-8, GBK or GB18030.

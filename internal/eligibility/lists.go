@@ -374,3 +374,39 @@ func (l *Lister) Near(p map[string]string) []Entry {
 	}
 	return out
 }
+
+// Count is one line of a summary: the entries of one rule for one worker
+// in one grid, and how many of their visits are in each state.
+type Count struct {
+	Community, Grid, Role, Worker string
+	Rule                          *Rule
+	Persons                       int // entries (one per person)
+	Overdue, First, Near          int // visits 已逾期, 待首次服务, 即将到期
+}
+
+// Summarize counts a service list by community, grid, worker, role and
+// rule, in the order of SortServiceList.
+func Summarize(es []Entry) []Count {
+	sorted := slices.Clone(es)
+	SortServiceList(sorted)
+	var out []Count
+	for _, e := range sorted {
+		n := len(out)
+		if n == 0 || out[n-1].Community != e.Community || out[n-1].Grid != e.Grid || out[n-1].Worker != e.Worker ||
+			out[n-1].Role != e.Role || out[n-1].Rule != e.Rule {
+			out = append(out, Count{Community: e.Community, Grid: e.Grid, Role: e.Role, Worker: e.Worker, Rule: e.Rule})
+			n++
+		}
+		c := &out[n-1]
+		c.Persons++
+		switch e.Visit.State {
+		case VisitOverdue:
+			c.Overdue++
+		case VisitFirst:
+			c.First++
+		case VisitNear:
+			c.Near++
+		}
+	}
+	return out
+}

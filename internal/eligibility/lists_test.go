@@ -182,6 +182,10 @@ func TestServiceListGolden(t *testing.T) {
 	for _, e := range DueVisits(all) {
 		line(e, e.Visit.State, date(e.Visit.Last), date(e.Visit.Due), fmt.Sprint(e.Visit.Days))
 	}
+	b.WriteString("# summary\n")
+	for _, c := range Summarize(all) {
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", c.Community, c.Grid, c.Role, c.Worker, c.Rule.ID, c.Persons, c.Overdue, c.First, c.Near)
+	}
 	b.WriteString("# near misses\n")
 	for _, e := range near {
 		line(e)
