@@ -38,22 +38,21 @@ type command struct {
 // commands lists every subcommand of jiceng.
 func commands() map[string]command {
 	return map[string]command{
-		"serve":    {"启动工作台和 API 服务（使用已有数据库）", runServe},
-		"demo":     {"生成演示街道数据库并启动服务", runDemo},
-		"import":   {"导入工单 CSV/XLSX 文件", runImport},
-		"export":   {"导出工单为 CSV/XLSX 文件", runExport},
-		"classify": {"训练、评估工单分类模型，批量分类", runClassify},
-		"generate": {"生成演示街道工单 CSV/XLSX 文件（用于试用和压测导入）", runGenerate},
-		"registry": {"载入本街道的问题分类、区域（社区/网格）和承办单位", runRegistry},
-		"deid":     {"脱敏：spans 列出文本中的个人信息；mask 按角色和脱敏字典处理文本或 CSV/XLSX 文件", runDeid},
-		"report":   {"三率月报季评：按月或季度生成响应率、解决率、满意率排名报表（XLSX/HTML）", runReport},
-		"user":     {"账号管理：add 新建、list 列出、passwd 重设密码、disable 停用、enable 启用、role 改角色和范围", runUser},
-		"hot":      {"热点问题：按时间窗口把同一地点、同一问题的工单归为热点，输出标签、热度指数和工单编号（JSON）", runHot},
-		"replies":  {"答复质量：check 检查每条答复是否答非所问、是否完整、是否及时、是否模板化，输出得分和原因（CSV）；eval 演示数据评估", runReplies},
-		"alerts":   {"风险预警：backtest 按日计数逐日预警（EARS C1/C2/C3、负二项 CUSUM），eval 评估各预警方法", runAlerts},
-		"policy":   {"政策知识库：index 导入政策文件建立索引，search 检索并引用条文（可摘录解答），eval 评估检索质量", runPolicy},
-		"init":     {"首次使用：建库、载入默认问题分类并创建第一个数据管理员（密码只显示一次）", runInit},
-
+		"serve":       {"启动工作台和 API 服务（使用已有数据库）", runServe},
+		"demo":        {"生成演示街道数据库并启动服务", runDemo},
+		"import":      {"导入工单 CSV/XLSX 文件", runImport},
+		"export":      {"导出工单为 CSV/XLSX 文件", runExport},
+		"classify":    {"训练、评估工单分类模型，批量分类", runClassify},
+		"generate":    {"生成演示街道工单 CSV/XLSX 文件（用于试用和压测导入）", runGenerate},
+		"registry":    {"载入本街道的问题分类、区域（社区/网格）和承办单位", runRegistry},
+		"deid":        {"脱敏：spans 列出文本中的个人信息；mask 按角色和脱敏字典处理文本或 CSV/XLSX 文件", runDeid},
+		"report":      {"三率月报季评：按月或季度生成响应率、解决率、满意率排名报表（XLSX/HTML）", runReport},
+		"user":        {"账号管理：add 新建、list 列出、passwd 重设密码、disable 停用、enable 启用、role 改角色和范围", runUser},
+		"hot":         {"热点问题：按时间窗口把同一地点、同一问题的工单归为热点，输出标签、热度指数和工单编号（JSON）", runHot},
+		"replies":     {"答复质量：check 检查每条答复是否答非所问、是否完整、是否及时、是否模板化，输出得分和原因（CSV）；eval 演示数据评估", runReplies},
+		"alerts":      {"风险预警：backtest 按日计数逐日预警（EARS C1/C2/C3、负二项 CUSUM），eval 评估各预警方法", runAlerts},
+		"policy":      {"政策知识库：index 导入政策文件建立索引，search 检索并引用条文（可摘录解答），eval 评估检索质量", runPolicy},
+		"init":        {"首次使用：建库、载入默认问题分类并创建第一个数据管理员（密码只显示一次）", runInit},
 		"eligibility": {"重点人群精准服务：按规则列出服务清单、政策推送清单和到期走访（CSV），-explain 列出依据", runEligibility},
 	}
 }
