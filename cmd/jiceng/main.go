@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"replies":  {"答复质量：check 检查每条答复是否答非所问、是否完整、是否及时、是否模板化，输出得分和原因（CSV）；eval 演示数据评估", runReplies},
 		"alerts":   {"风险预警：backtest 按日计数逐日预警（EARS C1/C2/C3、负二项 CUSUM），eval 评估各预警方法", runAlerts},
 		"policy":   {"政策知识库：index 导入政策文件建立索引，search 检索并引用条文（可摘录解答），eval 评估检索质量", runPolicy},
+		"quality":  {"数据质量：check 按字段集和检查文件检查人口/房屋/企业/组织数据，输出得分和问题记录（汇总表、JSON、XLSX）；eval 评估检出率", runQuality},
 		"init":     {"首次使用：建库、载入默认问题分类并创建第一个数据管理员（密码只显示一次）", runInit},
 	}
 }
