@@ -322,7 +322,9 @@ func (p *lineParser) check(kind string) (Check, error) {
 		if !ok {
 			base, ok = strings.CutSuffix(m, "_percent")
 		}
-		def, ok = Metrics[base]
+		if ok {
+			def, ok = Metrics[base]
+		}
 		if !ok {
 			return c, p.errf(mpos, "未知的检查指标 %q", m)
 		}

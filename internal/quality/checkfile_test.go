@@ -76,6 +76,7 @@ func TestParseChecksErrors(t *testing.T) {
 		msg        string
 	}{
 		{"unknown metric", "[person]\nmising_count(phone) = 0", 2, 1, "未知的检查指标"},
+		{"no suffix", "[person]\nmissing(phone) = 0", 2, 1, "未知的检查指标"},
 		{"unknown field", "[person]\nmissing_count(telephone) = 0", 2, 1, "没有字段"},
 		{"unknown section", "[cars]\n", 1, 2, "未知的数据类别"},
 		{"no threshold", "[person]\nmissing_count(phone)", 2, 21, "缺少阈值"},

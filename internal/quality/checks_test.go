@@ -333,3 +333,19 @@ func TestMeasureErrors(t *testing.T) {
 		t.Errorf("retired record checked: %v %v", err, run)
 	}
 }
+
+// TestValidatorFastPath: the length fast path agrees with Normalize.
+func TestValidatorFastPath(t *testing.T) {
+	for _, kind := range fieldset.RecordKinds {
+		for _, f := range fieldset.Records(kind).Fields {
+			valid := validator(f)
+			for _, v := range []string{"a", "张三", strings.Repeat("长", 20), strings.Repeat("长", 41), strings.Repeat("x", 61), strings.Repeat("x", 201), "a\nb", "a\rb", "\xff\xfe", "1号楼"} {
+				_, want := f.Normalize(v)
+				got := valid(v)
+				if (got == nil) != (want == nil) {
+					t.Errorf("%s.%s %q: fast %v, Normalize %v", kind, f.Name, v, got, want)
+				}
+			}
+		}
+	}
+}
