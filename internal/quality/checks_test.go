@@ -163,6 +163,7 @@ func TestFreshness(t *testing.T) {
 			person("1", "a", "marks", "独居老人", "updated_at", "2026-01-01 00:00:00"),        // quarterly: stale
 			person("2", "a", "phone", "13800138000", "updated_at", "2026-01-01 00:00:00"), // yearly: fresh
 			person("3", "a", "updated_at", old),                                           // neither field: not checked
+			person("4", "a", "marks", "独居老人", "updated_at", "-"),                          // no time: not checked
 		}, Options{}, StatusFail, []string{"1"}},
 		{"untouched", "[person]\nuntouched_count(5y) = 0 warn", []Record{
 			person("1", "a", "updated_at", "2022-01-01 00:00:00"), person("2", "a", "updated_at", "2019-01-01 00:00:00"),

@@ -84,7 +84,10 @@ type Record struct {
 	// Values are the field values by field name, as stored: normalised
 	// when valid, raw when the import flagged them.
 	Values map[string]string
-	// Flags are the import's flags ("phone: 号码格式不正确").
+	// Flags are the import's flags ("phone: 号码格式不正确"). The checks do
+	// not rely on them: they validate the values themselves, so that a
+	// value flagged at import and one that was never imported are judged
+	// alike.
 	Flags []string
 	// Community and Grid are the record's areas; empty means
 	// Values["community"] and Values["grid"].
