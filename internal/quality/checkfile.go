@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -208,11 +209,25 @@ type lineParser struct {
 func (p *lineParser) set(kind string) *fieldset.Set {
 	s, ok := p.sets[kind]
 	if !ok {
-		s = fieldset.Records(kind)
+		s = builtinSet(kind)
 		p.sets[kind] = s
 	}
 	return s
 }
+
+// builtinSets are the built-in field sets, loaded once: the parser and the
+// runs only read them.
+var builtinSets = sync.OnceValue(func() map[string]*fieldset.Set {
+	m := map[string]*fieldset.Set{}
+	for _, k := range fieldset.RecordKinds {
+		m[k] = fieldset.Records(k)
+	}
+	return m
+})
+
+// builtinSet returns the built-in field set of kind, nil for "" or an
+// unknown kind.
+func builtinSet(kind string) *fieldset.Set { return builtinSets()[kind] }
 
 func (p *lineParser) errf(pos int, format string, args ...any) error {
 	return &ParseError{Line: p.line, Col: pos + 1, Msg: fmt.Sprintf(format, args...)}

@@ -91,7 +91,7 @@ func Measure(records []Record, opt Options) (*Run, error) {
 		}
 		set := opt.Fields[kind]
 		if set == nil {
-			set = fieldset.Records(kind)
+			set = builtinSet(kind)
 		}
 		counts := map[string]int{}
 		for _, r := range recs {
@@ -443,7 +443,7 @@ func (m *measure) fieldLabels() map[string]map[string]string {
 	for kind := range m.byKind {
 		set := m.opt.Fields[kind]
 		if set == nil {
-			set = fieldset.Records(kind)
+			set = builtinSet(kind)
 		}
 		out[kind] = map[string]string{}
 		for _, f := range set.Fields {
