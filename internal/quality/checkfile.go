@@ -26,7 +26,7 @@ type Check struct {
 	// RecordKind is the registry the check applies to; "" applies it to
 	// every kind of the run.
 	RecordKind string
-	// Metric is one of Metrics' names, with its _count or _percent suffix
+	// Metric is one of MetricNames, with its _count or _percent suffix
 	// ("missing_percent"), or "freshness", "row_count", "row_count_change".
 	Metric string
 	// Fields are the field arguments.
@@ -89,9 +89,9 @@ type metricDef struct {
 	oneOf []string
 }
 
-// Metrics are the metric bases of a check file; each is written with a
+// metrics are the metric bases of a check file; each is written with a
 // _count or _percent suffix: missing_count(phone), invalid_percent(uscc).
-var Metrics = map[string]metricDef{
+var metrics = map[string]metricDef{
 	"missing":       {KindCompleteness, "fields", "缺失", nil},
 	"invalid":       {KindValidity, "field", "格式或校验不合格", nil},
 	"duplicate":     {KindUniqueness, "fields", "重复", nil},
@@ -105,6 +105,22 @@ var Metrics = map[string]metricDef{
 	"unknown_area":  {KindIntegrity, "none", "社区或网格不在区域名录中", nil},
 	"orphan":        {KindIntegrity, "field", "引用不存在", []string{"ticket_area", "ticket_unit", "area_unit"}},
 }
+
+// MetricNames are the metric bases of a check file, each written with a
+// _count or _percent suffix, with what they count: missing (a field is
+// empty), invalid (a value fails its type, check characters included),
+// duplicate (an earlier row of the same source has the same key), stale (a
+// row not touched within its fields' update cycle), untouched (not touched
+// for a period, 僵尸数据), over_age (a person older than N by the ID
+// number), empty_house (a house without owner, tenant count or resident of
+// the run), conflict (one person, by cluster or ID number, with two values
+// of the field), id_mismatch (birth_date or gender against the ID number),
+// grid_mismatch (a grid not of the row's community), unknown_area (a
+// community or grid not in the areas) and orphan (ticket_area, ticket_unit,
+// area_unit: a reference to nothing). Beside them: freshness(FIELD),
+// row_count and row_count change.
+var MetricNames = []string{"missing", "invalid", "duplicate", "stale", "untouched", "over_age", "empty_house",
+	"conflict", "id_mismatch", "grid_mismatch", "unknown_area", "orphan"}
 
 // orphanLabel names the referential checks.
 var orphanLabel = map[string]string{
@@ -157,7 +173,7 @@ func DefaultChecksText() string { return defaultChecks }
 //
 //	[名称:] METRIC THRESHOLD [; THRESHOLD ...] [where FIELD OP VALUE]
 //
-// METRIC is BASE_count(ARGS) or BASE_percent(ARGS) for a base of Metrics,
+// METRIC is BASE_count(ARGS) or BASE_percent(ARGS) for a base of MetricNames,
 // freshness(FIELD), row_count or row_count change (the change in percent
 // of each source's rows against the previous run). THRESHOLD is OP NUMBER
 // [%] [warn|fail|警告|不合格] with OP one of < <= > >= = != (a missing level
@@ -338,7 +354,7 @@ func (p *lineParser) check(kind string) (Check, error) {
 			base, ok = strings.CutSuffix(m, "_percent")
 		}
 		if ok {
-			def, ok = Metrics[base]
+			def, ok = metrics[base]
 		}
 		if !ok {
 			return c, p.errf(mpos, "未知的检查指标 %q", m)
@@ -633,7 +649,7 @@ func (c *Check) metricText() string {
 		return "row_count change"
 	}
 	base := c.base()
-	switch Metrics[base].args {
+	switch metrics[base].args {
 	case "none":
 		return c.Metric
 	case "period":
@@ -666,5 +682,5 @@ func (c *Check) kind() string {
 	case "freshness":
 		return KindFreshness
 	}
-	return Metrics[c.base()].kind
+	return metrics[c.base()].kind
 }

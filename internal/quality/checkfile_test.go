@@ -149,3 +149,14 @@ func FuzzParseChecks(f *testing.F) {
 		}
 	})
 }
+
+func TestMetricNames(t *testing.T) {
+	if len(MetricNames) != len(metrics) {
+		t.Fatalf("%d names, %d metrics", len(MetricNames), len(metrics))
+	}
+	for _, n := range MetricNames {
+		if _, ok := metrics[n]; !ok {
+			t.Errorf("%s is not a metric", n)
+		}
+	}
+}

@@ -15,7 +15,7 @@
 //	duplicate_count(id_number) = 0
 //	freshness(updated_at) < 1y warn; < 3y fail
 //
-// See ParseChecks for the format and Metrics for what can be measured.
+// See ParseChecks for the format and MetricNames for what can be measured.
 //
 // The package is pure: records, declarations and the previous run go in,
 // a Run comes out. It reads no database and writes no log; failing values

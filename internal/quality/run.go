@@ -105,7 +105,7 @@ func Measure(records []Record, opt Options) (*Run, error) {
 			if (c.RecordKind == kind || c.RecordKind == "") && c.base() != "orphan" {
 				c.RecordKind = kind
 				for _, f := range append(slices.Clone(c.Fields), condField(c.Where)...) {
-					if Metrics[c.base()].oneOf == nil && set.Field(f) == nil {
+					if metrics[c.base()].oneOf == nil && set.Field(f) == nil {
 						return nil, fmt.Errorf("quality: check on line %d: %s has no field %q", c.Line, fieldset.KindLabel[kind], f)
 					}
 				}
@@ -474,7 +474,7 @@ func label(c *Check, set *fieldset.Set) string {
 	case "freshness":
 		return joined + "时效"
 	}
-	def := Metrics[c.base()]
+	def := metrics[c.base()]
 	switch c.base() {
 	case "orphan":
 		return orphanLabel[c.Fields[0]]
