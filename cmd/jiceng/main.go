@@ -54,6 +54,7 @@ func commands() map[string]command {
 		"policy":      {"政策知识库：index 导入政策文件建立索引，search 检索并引用条文（可摘录解答），eval 评估检索质量", runPolicy},
 		"init":        {"首次使用：建库、载入默认问题分类并创建第一个数据管理员（密码只显示一次）", runInit},
 		"eligibility": {"重点人群精准服务：按规则列出服务清单、政策推送清单和到期走访（CSV），-explain 列出依据", runEligibility},
+		"quality":     {"数据质量：check 按字段集和检查文件检查人口/房屋/企业/组织数据，输出得分和问题记录（汇总表、JSON、XLSX）；eval 评估检出率", runQuality},
 	}
 }
 
