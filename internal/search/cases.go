@@ -1,7 +1,9 @@
 package search
 
 import (
+	"context"
 	"fmt"
+	"sort"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -97,7 +99,7 @@ func OpenCasesMem() (*CaseIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	bi, err := bleve.NewMemOnly(m)
+	bi, err := newMemOnly(m)
 	if err != nil {
 		return nil, fmt.Errorf("search: cases: %w", err)
 	}
@@ -140,19 +142,96 @@ func (ix *CaseIndex) Remove(ids ...string) error {
 	return nil
 }
 
+// Query terms of a case: at most caseQueryWords words and caseQueryBigrams
+// bigrams of its text, the rarest in the index first, leaving out those in
+// more than caseCommonShare of the cases (小区, 反映, 问题 in nearly every
+// ticket), unless nothing else is left. A whole ticket has a hundred terms
+// or more, and the common ones cost most (their postings are every case)
+// and tell least.
+const (
+	caseQueryWords   = 16
+	caseQueryBigrams = 24
+	caseCommonShare  = 0.1
+)
+
+// queryTerms returns the term queries of text for Similar.
+func (ix *CaseIndex) queryTerms(text string) ([]query.Query, error) {
+	idx, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("search: similar cases: %w", err)
+	}
+	r, err := idx.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: similar cases: %w", err)
+	}
+	defer r.Close()
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("search: similar cases: %w", err)
+	}
+	type term struct {
+		text string
+		df   uint64
+	}
+	var out []query.Query
+	m := ix.bi.Mapping()
+	for _, f := range []struct {
+		field, analyzer string
+		max             int
+		boost           float64
+	}{{cText, wordsAnalyzer, caseQueryWords, 1}, {cTextBi, bigramsAnalyzer, caseQueryBigrams, caseBigramWeight}} {
+		a := m.AnalyzerNamed(f.analyzer)
+		if a == nil {
+			return nil, fmt.Errorf("search: similar cases: no analyzer %s", f.analyzer)
+		}
+		seen := map[string]bool{}
+		var terms []term
+		for _, tok := range a.Analyze([]byte(text)) {
+			t := string(tok.Term)
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
+			tfr, err := r.TermFieldReader(context.Background(), tok.Term, f.field, false, false, false)
+			if err != nil {
+				return nil, fmt.Errorf("search: similar cases: %w", err)
+			}
+			df := tfr.Count()
+			tfr.Close()
+			if df > 0 {
+				terms = append(terms, term{t, df})
+			}
+		}
+		sort.SliceStable(terms, func(i, j int) bool { return terms[i].df < terms[j].df })
+		keep := len(terms)
+		for keep > 1 && float64(terms[keep-1].df) > caseCommonShare*float64(n) {
+			keep--
+		}
+		for _, t := range terms[:min(keep, f.max)] {
+			tq := bleve.NewTermQuery(t.text)
+			tq.SetField(f.field)
+			tq.SetBoost(f.boost)
+			out = append(out, tq)
+		}
+	}
+	return out, nil
+}
+
 // Similar returns the k cases most like c (its ID left out), best first.
 // A text with nothing to search for finds nothing.
 func (ix *CaseIndex) Similar(c Case, k int) ([]CaseHit, error) {
 	k = min(max(k, 1), maxCaseK)
 	rs := []rune(c.Text)
 	text := string(rs[:min(len(rs), maxCaseQueryRunes)])
-	words := bleve.NewMatchQuery(text)
-	words.SetField(cText)
-	bigrams := bleve.NewMatchQuery(text)
-	bigrams.SetField(cTextBi)
-	bigrams.SetBoost(caseBigramWeight)
+	terms, err := ix.queryTerms(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(terms) == 0 {
+		return nil, nil
+	}
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(bleve.NewDisjunctionQuery(words, bigrams))
+	bq.AddMust(bleve.NewDisjunctionQuery(terms...))
 	boost := func(field, value string, by float64) {
 		if value == "" {
 			return
