@@ -370,9 +370,10 @@ type RecordFixRequest struct {
 
 // FixRecord corrects fields of record id for u and returns the record
 // after the fix, as u sees it. The request is checked before the record is
-// read where it can be (the role, the note); a record outside u's scope is
-// ErrNoRecord; a value the field set refuses is EINVALID naming the field;
-// a version other than the record's is ECONFLICT. A value equal to what
+// read where it can be (the role, the note, a version); a record outside
+// u's scope is ErrNoRecord; a version other than the record's is
+// ECONFLICT (before the values are checked: they were typed over another
+// version); a value the field set refuses is EINVALID naming the field. A value equal to what
 // the user sees of a masked field (the form sent back 138****5678) is no
 // change.
 func (s *Service) FixRecord(ctx context.Context, u core.User, id int64, req RecordFixRequest) (RecordView, error) {
@@ -383,12 +384,19 @@ func (s *Service) FixRecord(ctx context.Context, u core.User, id int64, req Reco
 	if err != nil {
 		return RecordView{}, err
 	}
-	if len(req.Values) == 0 {
-		return RecordView{}, core.InvalidField("values", "请填写要更正的字段")
+	if req.Version <= 0 {
+		return RecordView{}, core.InvalidField("version", "缺少记录版本号（version），请刷新页面后重试")
 	}
 	rs, sc, r, err := s.visibleRecord(ctx, u, id)
 	if err != nil {
 		return RecordView{}, err
+	}
+	if req.Version != r.Version {
+		// Checked before the values: they were typed over another version.
+		return RecordView{}, s.changeErr(core.Errorf(core.ECONFLICT, "version"))
+	}
+	if len(req.Values) == 0 {
+		return RecordView{}, core.InvalidField("values", "请填写要更正的字段")
 	}
 	values, flags, err := s.checkFix(ctx, u, r, req.Values)
 	if err != nil {
@@ -396,9 +404,6 @@ func (s *Service) FixRecord(ctx context.Context, u core.User, id int64, req Reco
 	}
 	if len(values) == 0 {
 		return RecordView{}, core.InvalidField("values", "所填内容与现有记录相同，没有需要更正的字段")
-	}
-	if req.Version <= 0 {
-		return RecordView{}, core.InvalidField("version", "缺少记录版本号（version），请刷新页面后重试")
 	}
 	r, err = rs.FixRecord(ctx, id, core.RecordFix{Values: values, Flags: flags, Actor: u.Username, Note: note, Version: req.Version})
 	if err != nil {
@@ -733,9 +738,10 @@ func recordAction(sens, vk, role string) deid.Action {
 
 // RecordPolicyCSV returns the default masking of the registries' fields in
 // the masking dictionary's file form: one row "KIND.FIELD" per field of the
-// four field sets, derived from its sensitivity and value kind, and the
-// @TYPE rows of d (the default dictionary's when nil), which free text
-// scanned follows. A street's dictionary that lists a KIND.FIELD row
+// four field sets, derived from its sensitivity and value kind, and the "*"
+// and @TYPE rows of d (the default dictionary's when nil): a value of no
+// declared field is treated as d treats an unknown column, and free text
+// scanned follows d's types. A street's dictionary that lists a KIND.FIELD row
 // overrides that field's default.
 func RecordPolicyCSV(d *deid.Dictionary) string {
 	if d == nil {
@@ -760,10 +766,10 @@ func RecordPolicyCSV(d *deid.Dictionary) string {
 		col[h] = i
 	}
 	for _, row := range rows {
-		if !strings.HasPrefix(row[0], "@") {
+		if !strings.HasPrefix(row[0], "@") && row[0] != "*" {
 			continue
 		}
-		b.WriteString(row[0] + ",")
+		b.WriteString(row[0] + "," + row[1])
 		for _, role := range recordDictRoles {
 			a := string(deid.Suppress)
 			if i, ok := col[role]; ok {
@@ -788,6 +794,18 @@ type recordPolicy struct {
 	listed   map[string]bool
 	defaults *deid.Dictionary
 }
+
+// recordKinds are the dictionary kinds of the default policy's targets.
+var recordKinds = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, k := range fieldset.RecordKinds {
+		set, _ := recordSet(k)
+		for _, f := range set.Fields {
+			m[k+"."+f.Name] = recordValueKind(k, f)
+		}
+	}
+	return m
+})
 
 // recordPolicies caches, per dictionary, what the record masking derives
 // from it.
@@ -822,12 +840,18 @@ func (m recordMasker) dict(kind, field string) (*deid.Dictionary, string) {
 	return m.defaults, target
 }
 
-// value returns a value of field of a record of kind as role may see it.
+// value returns a value of field of a record of kind as role may see it:
+// by the street's row as ticket values are (Text), by the default policy
+// as one value (Value: a masked room is 3**), or as text for the text and
+// address fields.
 func (m recordMasker) value(role, kind, field, v string) string {
 	if v == "" {
 		return ""
 	}
 	d, target := m.dict(kind, field)
+	if vk, ok := recordKinds()[target]; ok && d == m.defaults && vk != "text" && vk != "address" {
+		return d.Value(role, target, v)
+	}
 	return d.Text(role, target, v)
 }
 
