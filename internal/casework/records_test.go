@@ -229,8 +229,8 @@ func TestRecordPolicy(t *testing.T) {
 		{"enterprise.name", core.RoleLeader, deid.Keep},
 		{"enterprise.legal_person", core.RoleHandler, deid.Mask},
 		{"person.note", core.RoleCommunity, deid.Scan},
-		{"person.phone", "visitor", deid.Suppress}, // a role without a column: fail closed
-		{"person.salary", core.RoleLeader, deid.Scan},  // no such field: as an unknown column
+		{"person.phone", "visitor", deid.Suppress},    // a role without a column: fail closed
+		{"person.salary", core.RoleLeader, deid.Scan}, // no such field: as an unknown column
 		{"person.salary", core.RoleResident, deid.Scan},
 	} {
 		if got := d.Action(tc.role, tc.target); got != tc.want {
