@@ -907,3 +907,115 @@ var RecordActionLabels = map[string]string{
 
 // RecordStatusLabels are the Chinese names of the record statuses.
 var RecordStatusLabels = map[string]string{core.RecordActive: "在册", core.RecordRetired: "已注销"}
+
+// RecordExport is an export of records (导出): what ExportRecords writes.
+type RecordExport struct {
+	// Filter selects the records (its paging is ignored); its Kind is
+	// required, since the columns are the kind's fields.
+	Filter core.RecordFilter
+	// Format names the file's format for the audit log (xlsx, csv).
+	Format string
+	// Max bounds the records; more is EINVALID before anything is written.
+	// 0 means no bound.
+	Max int
+	// Address is the client's network address, for the audit log.
+	Address string
+}
+
+// RecordExportHeader returns the header of an export of kind: 记录编号,
+// 数据来源, 状态, then the labels of the kind's fields (which the importer
+// reads back), then 数据问题 (the flags).
+func RecordExportHeader(kind string) ([]string, error) {
+	set, err := recordSet(kind)
+	if err != nil {
+		return nil, err
+	}
+	h := []string{"记录编号", "数据来源", "状态"}
+	for _, f := range set.Fields {
+		h = append(h, f.Label)
+	}
+	return append(h, "数据问题"), nil
+}
+
+// ExportRecords counts the records of x.Filter within u's scope, writes
+// an audit entry (the kind, the filter without personal values, the
+// format, the count) and calls start with the count, then row with each
+// record as a row of RecordExportHeader's columns, masked for u's role as
+// the pages show it, by ID. It returns the count. A count above x.Max is
+// refused before the audit entry; when the audit log cannot be written
+// nothing is written.
+func (s *Service) ExportRecords(ctx context.Context, u core.User, x RecordExport, start func(n int) error, row func([]string) error) (int, error) {
+	rs, sc, err := s.recordAccess(ctx, u)
+	if err != nil {
+		return 0, err
+	}
+	f := x.Filter
+	if f.Kind == "" {
+		return 0, core.InvalidField("kind", "请选择要导出的记录类别")
+	}
+	set, err := recordSet(f.Kind)
+	if err != nil {
+		return 0, err
+	}
+	f.Offset, f.Limit = 0, 0
+	n := 0
+	if sc.Narrow(&f) {
+		if n, err = rs.CountRecords(ctx, f); err != nil {
+			return 0, err
+		}
+	}
+	if x.Max > 0 && n > x.Max {
+		return 0, core.Errorf(core.EINVALID, "符合条件的记录有 %d 条，超过单次导出上限 %d 条，请缩小筛选范围（按社区、网格或来源）", n, x.Max)
+	}
+	if s.Audit == nil {
+		return 0, core.Errorf(core.EINVALID, "未配置审计日志，不能导出基础数据")
+	}
+	e := core.AuditEntry{At: s.Clock.Now(), Actor: u.Username, Role: u.Role, Action: core.AuditExport,
+		Detail: describeRecordExport(x, n, u.Role), Address: x.Address}
+	if err := s.Audit.AddAudit(ctx, e); err != nil {
+		return 0, fmt.Errorf("audit record export: %w", err)
+	}
+	if err := start(n); err != nil || n == 0 {
+		return n, err
+	}
+	m := s.recordMasker()
+	cells := make([]string, 0, len(set.Fields)+4)
+	err = rs.ScanRecords(ctx, f, func(r core.Record) error {
+		if !sc.Sees(r) {
+			return nil // the filter narrows already; this holds it
+		}
+		mr := m.record(u.Role, r)
+		cells = append(cells[:0], fmt.Sprint(r.ID), r.Source, RecordStatusLabels[r.Status])
+		for _, fl := range set.Fields {
+			cells = append(cells, mr.Values[fl.Name])
+		}
+		var flags []string
+		for _, fl := range set.Fields {
+			if why, ok := r.Flags[fl.Name]; ok {
+				flags = append(flags, fl.Label+"："+why)
+			}
+		}
+		return row(append(cells, strings.Join(flags, "；")))
+	})
+	return n, err
+}
+
+// describeRecordExport says what an export holds, for the audit log,
+// without personal values: a keyword is recorded only as used (it may be a
+// name or a phone number).
+func describeRecordExport(x RecordExport, n int, role string) string {
+	f := x.Filter
+	parts := []string{"基础数据 " + fieldset.KindLabel[f.Kind]}
+	for _, p := range []struct{ label, v string }{{"来源", f.Source}, {"社区", f.Community}, {"网格", f.Grid}, {"状态", RecordStatusLabels[f.Status]}} {
+		if p.v != "" && len(deid.Spans(p.v)) == 0 {
+			parts = append(parts, p.label+" "+p.v)
+		}
+	}
+	if f.Query != "" {
+		parts = append(parts, "按关键词")
+	}
+	if f.Flagged {
+		parts = append(parts, "只含有数据问题的记录")
+	}
+	return fmt.Sprintf("%s；格式 %s；按角色 %s 脱敏；%d 条", strings.Join(parts, "，"), x.Format, roleLabel(role), n)
+}

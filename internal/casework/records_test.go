@@ -488,3 +488,74 @@ func TestRevealRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestExportRecords: an export holds the user's scope masked for the
+// role, as the pages show it; it is one audit entry without personal
+// values; over the bound nothing is written.
+func TestExportRecords(t *testing.T) {
+	s, _ := recordService(t)
+	ctx := context.Background()
+	header, err := RecordExportHeader(fieldset.KindPerson)
+	if err != nil || header[0] != "记录编号" || header[3] != "姓名" || header[len(header)-1] != "数据问题" {
+		t.Fatalf("header %v, %v", header, err)
+	}
+	idCol := slices.Index(header, "身份证号")
+	for _, tc := range []struct {
+		name   string
+		user   string
+		filter core.RecordFilter
+		max    int
+		rows   []string // the names exported
+		ids    []string // the ID numbers as exported
+		code   string
+	}{
+		{name: "staff", user: "staff", filter: core.RecordFilter{Kind: fieldset.KindPerson}, rows: []string{"张三丰", "王五"}, ids: []string{p1ID, p2ID}},
+		{name: "community worker", user: "cw01", filter: core.RecordFilter{Kind: fieldset.KindPerson}, rows: []string{"张三丰"}, ids: []string{deid.MaskID(p1ID)}},
+		{name: "community worker asks for another community", user: "cw01", filter: core.RecordFilter{Kind: fieldset.KindPerson, Community: "柳荫里社区"}},
+		{name: "leader", user: "leader", filter: core.RecordFilter{Kind: fieldset.KindPerson, Query: "张三丰"}, rows: []string{"张**"}, ids: []string{deid.MaskID(p1ID)}},
+		{name: "over the bound", user: "staff", filter: core.RecordFilter{Kind: fieldset.KindPerson}, max: 1, code: core.EINVALID},
+		{name: "no kind", user: "staff", code: core.EINVALID},
+		{name: "handler", user: "hd01", filter: core.RecordFilter{Kind: fieldset.KindPerson}, code: core.EFORBIDDEN},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, before, err := s.Audit.Audit(ctx, core.AuditFilter{Action: core.AuditExport})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names, ids []string
+			counted := -1
+			n, err := s.ExportRecords(ctx, users[tc.user], RecordExport{Filter: tc.filter, Format: "csv", Max: tc.max},
+				func(n int) error { counted = n; return nil },
+				func(row []string) error {
+					if len(row) != len(header) {
+						t.Fatalf("row of %d cells, header %d", len(row), len(header))
+					}
+					names, ids = append(names, row[3]), append(ids, row[idCol])
+					return nil
+				})
+			entries, after, aerr := s.Audit.Audit(ctx, core.AuditFilter{Action: core.AuditExport})
+			if aerr != nil {
+				t.Fatal(aerr)
+			}
+			if tc.code != "" {
+				if core.ErrorCode(err) != tc.code || after != before || names != nil {
+					t.Fatalf("%v (audit %d → %d, rows %v), want %s and nothing", err, before, after, names, tc.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(tc.rows) || counted != n || !slices.Equal(names, tc.rows) || !slices.Equal(ids, tc.ids) {
+				t.Errorf("exported %d (counted %d): %v %v, want %v %v", n, counted, names, ids, tc.rows, tc.ids)
+			}
+			if after != before+1 {
+				t.Fatalf("audit entries %d → %d", before, after)
+			}
+			d := entries[0].Detail
+			if !strings.Contains(d, "基础数据 人口") || strings.Contains(d, "张三丰") || !strings.Contains(d, "条") {
+				t.Errorf("audit detail %q", d)
+			}
+		})
+	}
+}

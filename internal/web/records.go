@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/fieldset"
+	"jiceng/internal/tabfile"
 )
 
 // The base-data registries (基础数据: 人口, 房屋, 企业, 组织): the list and
@@ -476,6 +478,8 @@ type recordsPage struct {
 	Communities []string
 	Grids       []string
 	Sources     []string
+	// ExportXLSX and ExportCSV export the list's filter (导出).
+	ExportXLSX, ExportCSV string
 	// Community is the user's own community, for a community worker: the
 	// filter is fixed to it.
 	Community string
@@ -561,6 +565,20 @@ func (s *Server) handleRecordsPage(w http.ResponseWriter, r *http.Request, p pri
 	}
 	if page.Page < page.Pages {
 		page.NextURL = recordsPageURL(q, page.Page+1)
+	}
+	for _, format := range []string{"xlsx", "csv"} {
+		v := url.Values{}
+		for k, vs := range q {
+			if k != "page" {
+				v[k] = vs
+			}
+		}
+		v.Set("format", format)
+		if format == "xlsx" {
+			page.ExportXLSX = "/records/export?" + v.Encode()
+		} else {
+			page.ExportCSV = "/records/export?" + v.Encode()
+		}
 	}
 	s.render(w, r, http.StatusOK, "records", p, page)
 }
@@ -812,4 +830,79 @@ func (s *Server) handleRecordRevealForm(w http.ResponseWriter, r *http.Request, 
 		}
 	}
 	s.renderRecordPage(w, r, p, http.StatusOK, recordPage{Revealed: rows})
+}
+
+// maxRecordExport bounds an export from the registry's list page.
+var maxRecordExport = 100_000
+
+// handleRecordsExport answers GET /records/export?format=xlsx|csv&kind=…:
+// it starts the export of the list's filter (the parameters of /records;
+// paging is ignored), every field of the kind, masked for the user's role
+// as the pages show it, and sends the user to the job's page. The count,
+// the bound and the audit entry are the job's (casework.ExportRecords).
+func (s *Server) handleRecordsExport(w http.ResponseWriter, r *http.Request, p principal) {
+	if _, err := s.cases().RecordScope(r.Context(), p.User); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	if err := sameSite(r); err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	q := formQuery(r)
+	format := q.Get("format")
+	if len(q["format"]) > 1 {
+		format = "?"
+	}
+	switch format {
+	case "":
+		format = "xlsx"
+	case "xlsx", "csv":
+	default:
+		s.failPage(w, r, invalidParam("format", "参数 format 应为 xlsx 或 csv"))
+		return
+	}
+	for _, k := range []string{"format", "page", "offset", "limit"} {
+		q.Del(k)
+	}
+	if q.Get("kind") == "" {
+		q.Set("kind", fieldset.KindPerson)
+	}
+	f, err := parseRecordFilter(q)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	u, address := p.User, clientAddress(r)
+	name := "基础数据-" + fieldset.KindLabel[f.Kind] + "-" + s.Clock.Now().In(s.Location).Format("20060102-150405") + "." + format
+	s.startExport(w, r, p, "基础数据", format, name, func(ctx context.Context, j *exportJob, out io.Writer) error {
+		header, err := casework.RecordExportHeader(f.Kind)
+		if err != nil {
+			return err
+		}
+		var tw tabfile.RowWriter
+		if format == "csv" {
+			tw, err = tabfile.NewCSVWriter(out, tabfile.UTF8)
+		} else {
+			tw, err = tabfile.NewXLSXWriter(out)
+		}
+		if err != nil {
+			return err
+		}
+		defer tabfile.Discard(tw)
+		cw := &countRows{RowWriter: tw, n: &j.rows}
+		n, err := s.cases().ExportRecords(ctx, u, casework.RecordExport{Filter: f, Format: format, Max: maxRecordExport, Address: address},
+			func(n int) error { j.setTotal(n); return cw.Write(header) }, cw.Write)
+		if err != nil {
+			return err
+		}
+		if format == "xlsx" {
+			j.setPhase("生成文件")
+		}
+		if err := tw.Close(); err != nil {
+			return err
+		}
+		s.Log.Info("records exported", "job", j.id, "user_id", u.ID, "rows", n, "format", format)
+		return nil
+	})
 }

@@ -305,6 +305,7 @@ func (s *Server) routeTable() []route {
 		{"GET /exports/{job}", owner, s.page(s.handleExportPage)},
 		{"GET /exports/{job}/file", owner, s.page(s.handleExportFile)},
 		{"GET /records", registry, s.page(s.handleRecordsPage)},
+		{"GET /records/export", registry, s.page(s.handleRecordsExport)},
 		{"GET /records/{id}", recordID, s.page(s.handleRecordPage)},
 		{"POST /records/{id}/fix", recordID, s.page(s.handleRecordFixForm)},
 		{"POST /records/{id}/status", recordID, s.page(s.handleRecordStatusForm)},
