@@ -144,8 +144,8 @@ type RecordLoad struct {
 	Actor  string
 	Files  []string // base names of the loaded files
 	// Rows is the number of data rows read; Created + Updated + Unchanged
-	// + Rejected = Rows, less the rows that repeat an earlier row's key
-	// within the load (counted in Duplicates).
+	// + Rejected = Rows. Duplicates counts the rejected rows that repeat
+	// an earlier row's key within the load.
 	Rows, Created, Updated, Unchanged, Rejected, Duplicates int
 	FixKept                                                 int // records with a kept fix
 }
@@ -187,8 +187,8 @@ type RecordStore interface {
 	UpsertRecords(ctx context.Context, recs []RecordUpsert, actor string, at time.Time) ([]RecordUpsertResult, error)
 	// Record returns the record with id, or ENOTFOUND.
 	Record(ctx context.Context, id int64) (Record, error)
-	// Records returns one page of the records matching f, by kind, source
-	// and ID, and the total count of matches.
+	// Records returns one page of the records matching f, by ID (the order
+	// they were first loaded in), and the total count of matches.
 	Records(ctx context.Context, f RecordFilter) ([]Record, int, error)
 	// CountRecords returns the number of records matching f (ignoring
 	// paging).

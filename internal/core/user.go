@@ -86,5 +86,7 @@ type Store interface {
 	AuditStore
 	CountStore
 	AlertStore
+	RecordStore
+	QualityStore
 	Close() error
 }

@@ -84,6 +84,10 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, clock core.Clock) core.Store { return mustOpen(t, clock) })
 }
 
+func TestStoreRecords(t *testing.T) {
+	storetest.RunRecords(t, func(t *testing.T, clock core.Clock) core.Store { return mustOpen(t, clock) })
+}
+
 func TestReopenAndNewerSchema(t *testing.T) {
 	ctx := context.Background()
 	dsn := freshDatabase(t)

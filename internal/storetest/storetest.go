@@ -94,6 +94,7 @@ func Run(t *testing.T, open Opener) {
 		{"TicketPoints", testTicketPoints},
 		{"PolicyFiles", testPolicyFiles},
 		{"TicketTexts", testTicketTexts},
+		{"QualityRuns", testQualityRuns},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
