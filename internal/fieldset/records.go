@@ -82,3 +82,32 @@ func RecordKey(kind string, values map[string]string) (key string, which int, ok
 	}
 	return "", 0, false
 }
+
+// personNames are the registry fields that hold a person's name.
+var personNames = map[string]bool{"name": true, "owner_name": true, "legal_person": true, "leader": true}
+
+// MaskTarget returns the target of the masking dictionary whose rules a
+// registry field's values follow, chosen by the field's type and
+// sensitivity, so that a registry needs no rows of its own in the
+// dictionary: ID numbers follow caller_id, phone numbers caller_phone,
+// personal names caller_name, personal addresses address, other personal
+// or sensitive values note (free text, scanned); "" for public and
+// internal values, which every role sees as they are.
+func (f *Field) MaskTarget() string {
+	switch f.Type {
+	case TypeIDCard:
+		return "caller_id"
+	case TypePhone:
+		return "caller_phone"
+	}
+	if f.Sensitivity != SensPersonal && f.Sensitivity != SensSensitive {
+		return ""
+	}
+	switch {
+	case personNames[f.Name]:
+		return "caller_name"
+	case f.Name == "address" || strings.HasSuffix(f.Name, "_address"):
+		return "address"
+	}
+	return "note"
+}
