@@ -811,8 +811,19 @@ var recordKinds = sync.OnceValue(func() map[string]string {
 // from it.
 var recordPolicies sync.Map // *deid.Dictionary → *recordPolicy
 
-func (s *Service) recordMasker() recordMasker {
-	d := s.dictionary()
+func (s *Service) recordMasker() recordMasker { return maskerOf(s.dictionary()) }
+
+// MaskRecord returns r as role may see it by dictionary d (nil: the
+// default dictionary), exactly as the pages and the API show it: for
+// callers outside a Service, such as the command line's "records list".
+func MaskRecord(d *deid.Dictionary, role string, r core.Record) core.Record {
+	if d == nil {
+		d = defaultDictionary
+	}
+	return maskerOf(d).record(role, r)
+}
+
+func maskerOf(d *deid.Dictionary) recordMasker {
 	p, ok := recordPolicies.Load(d)
 	if !ok {
 		listed := map[string]bool{}

@@ -257,6 +257,17 @@ func TestRecordPolicy(t *testing.T) {
 	if got := v.Record.Values["name"]; got != "张三丰" {
 		t.Errorf("name (default row): %q", got)
 	}
+	// MaskRecord, for callers outside a Service, masks as the service does.
+	raw, err := s.Store.(core.RecordStore).Record(context.Background(), ids["P1"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := MaskRecord(street, core.RoleCommunity, raw); m.Values["phone"] != "" || m.Values["id_number"] != deid.MaskID(p1ID) || raw.Values["phone"] == "" {
+		t.Errorf("MaskRecord: %v (raw phone %q)", m.Values, raw.Values["phone"])
+	}
+	if m := MaskRecord(nil, core.RoleLeader, raw); m.Values["name"] != "张**" || m.Values["marks"] != "" {
+		t.Errorf("MaskRecord with the default dictionary: %v", m.Values)
+	}
 }
 
 // TestFixRecord: who may correct what, and what is refused, with its field.
