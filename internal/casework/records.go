@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -482,11 +483,19 @@ func (s *Service) checkFix(ctx context.Context, u core.User, r core.Record, type
 		}
 		values[name] = v
 	}
-	if c, ok := values["community"]; ok {
-		if u.Role == core.RoleCommunity {
-			return nil, nil, core.InvalidField("community", "社区工作者不能把记录改到其他社区，请联系街道数据管理员")
+	_, newCommunity := values["community"]
+	if newCommunity && u.Role == core.RoleCommunity {
+		return nil, nil, core.InvalidField("community", "社区工作者不能把记录改到其他社区，请联系街道数据管理员")
+	}
+	if _, newGrid := values["grid"]; newCommunity || newGrid {
+		community, grid := r.Values["community"], r.Values["grid"]
+		if c, ok := values["community"]; ok {
+			community = c
 		}
-		if err := s.knownCommunity(ctx, c); err != nil {
+		if g, ok := values["grid"]; ok {
+			grid = g
+		}
+		if err := s.knownPlace(ctx, community, grid); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -494,25 +503,28 @@ func (s *Service) checkFix(ctx context.Context, u core.User, r core.Record, type
 	return values, flags, nil
 }
 
-// knownCommunity refuses a community the area registry does not have (an
-// empty registry knows every name).
-func (s *Service) knownCommunity(ctx context.Context, name string) error {
-	if name == "" {
-		return nil
-	}
+// knownPlace refuses a community the area registry does not have, and a
+// grid that is not one of the community's (a registry without communities
+// or grids knows every name).
+func (s *Service) knownPlace(ctx context.Context, community, grid string) error {
 	areas, err := s.Store.Areas(ctx)
 	if err != nil {
 		return err
 	}
-	if len(areas.Communities) == 0 {
-		return nil
+	code := ""
+	if community != "" && len(areas.Communities) > 0 {
+		i := slices.IndexFunc(areas.Communities, func(c core.Community) bool { return c.Name == community })
+		if i < 0 {
+			return core.InvalidField("community", "「社区」应为本街道的社区名称")
+		}
+		code = areas.Communities[i].Code
 	}
-	for _, c := range areas.Communities {
-		if c.Name == name {
-			return nil
+	if grid != "" && len(areas.Grids) > 0 {
+		if !slices.ContainsFunc(areas.Grids, func(g core.Grid) bool { return g.Name == grid && (code == "" || g.Community == code) }) {
+			return core.InvalidField("grid", "「网格」应为%s的网格", cmp.Or(community, "本街道"))
 		}
 	}
-	return core.InvalidField("community", "「社区」应为本街道的社区名称")
+	return nil
 }
 
 // RetireRecord retires record id (注销) for u with a note; RestoreRecord

@@ -29,6 +29,12 @@ func recordService(t *testing.T) (*Service, map[string]int64) {
 	s, _, _ := newService(t)
 	s.Audit = s.Store.(core.AuditStore)
 	rs := s.Store.(core.RecordStore)
+	withGrids := areas
+	withGrids.Grids = []core.Grid{{Code: "G11", Name: "望春园第一网格", Community: "QHW01"}, {Code: "G12", Name: "望春园第二网格", Community: "QHW01"},
+		{Code: "G21", Name: "柳荫里第一网格", Community: "QHW02"}}
+	if err := s.Store.(core.AreaStore).ReplaceAreas(context.Background(), withGrids); err != nil {
+		t.Fatal(err)
+	}
 	ups := []core.RecordUpsert{
 		{Kind: fieldset.KindPerson, Source: "民政科", Key: p1ID, Values: map[string]string{
 			"name": "张三丰", "id_number": p1ID, "phone": "13812345678", "gender": "男", "birth_date": "1940-01-01",
@@ -300,8 +306,18 @@ func TestFixRecord(t *testing.T) {
 			code: core.ENOTFOUND},
 		{name: "community worker moves a record", user: "cw01", record: "P1", values: map[string]string{"community": "柳荫里社区"}, note: "搬家",
 			code: core.EINVALID, field: "community"},
-		{name: "staff moves a record", user: "staff", record: "P1", values: map[string]string{"community": "柳荫里社区"}, note: "搬家",
-			want: map[string]string{"community": "柳荫里社区"}},
+		{name: "staff moves a record", user: "staff", record: "P1", values: map[string]string{"community": "柳荫里社区", "grid": "柳荫里第一网格"}, note: "搬家",
+			want: map[string]string{"community": "柳荫里社区", "grid": "柳荫里第一网格"}},
+		{name: "staff moves a record, not its grid", user: "staff", record: "P1", values: map[string]string{"community": "柳荫里社区"}, note: "搬家",
+			code: core.EINVALID, field: "grid"},
+		{name: "grid of another community", user: "cw01", record: "P1", values: map[string]string{"grid": "柳荫里第一网格"}, note: "x",
+			code: core.EINVALID, field: "grid"},
+		{name: "grid of the community", user: "cw01", record: "P1", values: map[string]string{"grid": "望春园第二网格"}, note: "网格调整",
+			want: map[string]string{"grid": "望春园第二网格"}},
+		{name: "a date in another form", user: "staff", record: "P1", values: map[string]string{"birth_date": "1940年1月2日"}, note: "核对户口簿",
+			want: map[string]string{"birth_date": "1940-01-02"}},
+		{name: "an impossible date", user: "staff", record: "P1", values: map[string]string{"birth_date": "1940-02-30"}, note: "x",
+			code: core.EINVALID, field: "birth_date"},
 		{name: "unknown community", user: "staff", record: "P1", values: map[string]string{"community": "火星社区"}, note: "x",
 			code: core.EINVALID, field: "community"},
 		{name: "leader", user: "leader", record: "P1", values: map[string]string{"phone": "13900002222"}, note: "x", code: core.EFORBIDDEN},
