@@ -189,17 +189,28 @@ func (s *Service) ListRecords(ctx context.Context, u core.User, f core.RecordFil
 
 // CountRecords returns, per kind, the number of records of f (its kind
 // ignored) within u's scope: the counts of a list's tabs, and what a leader
-// reads.
-func (s *Service) CountRecords(ctx context.Context, u core.User, f core.RecordFilter) (map[string]int, error) {
+// reads. It counts the kinds named (every kind when none).
+func (s *Service) CountRecords(ctx context.Context, u core.User, f core.RecordFilter, kinds ...string) (map[string]int, error) {
 	rs, sc, err := s.recordAccess(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]int, len(fieldset.RecordKinds))
+	if len(kinds) == 0 {
+		kinds = fieldset.RecordKinds
+	}
+	for _, k := range kinds {
+		if _, err := recordSet(k); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[string]int, len(kinds))
 	if !sc.Narrow(&f) {
+		for _, k := range kinds {
+			out[k] = 0
+		}
 		return out, nil
 	}
-	for _, k := range fieldset.RecordKinds {
+	for _, k := range kinds {
 		f.Kind = k
 		n, err := rs.CountRecords(ctx, f)
 		if err != nil {

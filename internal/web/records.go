@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -287,7 +288,7 @@ func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request, p princip
 		s.fail(w, r, err)
 		return
 	}
-	counts, err := s.cases().CountRecords(r.Context(), p.User, f)
+	counts, err := s.recordCounts(r, p, f, total)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -297,6 +298,66 @@ func (s *Server) handleRecords(w http.ResponseWriter, r *http.Request, p princip
 		out.Items = append(out.Items, s.toRecordJSON(rec))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// recordCounts are the counts of f's records by kind, the tabs of a list:
+// the list's own kind is its total, counted already.
+func (s *Server) recordCounts(r *http.Request, p principal, f core.RecordFilter, total int) (map[string]int, error) {
+	var others []string
+	for _, k := range fieldset.RecordKinds {
+		if k != f.Kind {
+			others = append(others, k)
+		}
+	}
+	counts, err := s.cases().CountRecords(r.Context(), p.User, f, others...)
+	if err == nil && f.Kind != "" {
+		counts[f.Kind] = total
+	}
+	return counts, err
+}
+
+// recordSourceTTL is how long the list's source dropdown is kept: the
+// names of a kind's sources change only with a load of a new source, and
+// reading them counts every record.
+const recordSourceTTL = time.Minute
+
+// recordSourceCache keeps the source names of each kind for the list's
+// dropdown; the zero value is empty and ready.
+type recordSourceCache struct {
+	mu    sync.Mutex
+	names map[string][]string
+	at    map[string]time.Time
+}
+
+// recordSourceNames returns the names of kind's sources, from the cache
+// when it is fresh. Only roles that read records read them.
+func (s *Server) recordSourceNames(r *http.Request, p principal, kind string) ([]string, error) {
+	c := &s.recordSources
+	now := s.Clock.Now()
+	c.mu.Lock()
+	names, at := c.names[kind], c.at[kind]
+	c.mu.Unlock()
+	if !at.IsZero() && now.Sub(at) < recordSourceTTL && now.After(at.Add(-time.Second)) {
+		if _, err := s.cases().RecordScope(r.Context(), p.User); err != nil {
+			return nil, err
+		}
+		return names, nil
+	}
+	sources, err := s.cases().RecordSources(r.Context(), p.User, kind)
+	if err != nil {
+		return nil, err
+	}
+	names = []string{}
+	for _, src := range sources {
+		names = append(names, src.Source)
+	}
+	c.mu.Lock()
+	if c.names == nil {
+		c.names, c.at = map[string][]string{}, map[string]time.Time{}
+	}
+	c.names[kind], c.at[kind] = names, now
+	c.mu.Unlock()
+	return names, nil
 }
 
 // handleRecord answers GET /api/v1/records/{id}.
@@ -530,7 +591,7 @@ func (s *Server) handleRecordsPage(w http.ResponseWriter, r *http.Request, p pri
 		s.failPage(w, r, err)
 		return
 	}
-	counts, err := svc.CountRecords(r.Context(), p.User, f)
+	counts, err := s.recordCounts(r, p, f, total)
 	if err != nil {
 		s.failPage(w, r, err)
 		return
@@ -613,14 +674,8 @@ func (s *Server) recordChoices(r *http.Request, p principal, sc casework.RecordS
 			page.Grids = append(page.Grids, g.Name)
 		}
 	}
-	sources, err := s.cases().RecordSources(r.Context(), p.User, page.Kind)
-	if err != nil {
-		return err
-	}
-	for _, src := range sources {
-		page.Sources = append(page.Sources, src.Source)
-	}
-	return nil
+	page.Sources, err = s.recordSourceNames(r, p, page.Kind)
+	return err
 }
 
 // recordPage is the data of /records/{id}.

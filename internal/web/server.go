@@ -116,6 +116,8 @@ type Server struct {
 	askSlots   chan struct{} // of the public Q&A, set by Handler
 	caseIndex  *caseIndex    // set by Handler
 	replyCache *replyCache   // set by Handler
+	// recordSources keeps the registry list's source dropdown (records.go).
+	recordSources recordSourceCache
 }
 
 // Handler returns the HTTP handler with every route, request logging,
