@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"jiceng/internal/account"
@@ -70,6 +72,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("统计演示工单: %w", err)
 	}
 	e.log.Info("demo database built", "tickets", total, "took", e.clock.Now().Sub(start).Round(1e6))
+	records, err := loadDemoRecords(ctx, e, db, *path, *seed, start)
+	if err != nil {
+		return err
+	}
 	u, err := demoUnderstander(ctx, e, db, st.Areas)
 	if err != nil {
 		return err
@@ -79,7 +85,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if len(st.Areas.Streets) > 0 {
 		street = st.Areas.Streets[0].Name
 	}
-	fmt.Fprintf(e.stdout, "演示街道: %s，%d 件工单\n\n演示账号（密码不保密，仅供本机演示）:\n", street, total)
+	fmt.Fprintf(e.stdout, "演示街道: %s，%d 件工单，%d 条基础数据记录\n\n演示账号（密码不保密，仅供本机演示）:\n", street, total, records)
 	rows := [][]string{{"用户名", "密码", "角色", "姓名"}}
 	for _, l := range st.Logins {
 		rows = append(rows, []string{l.Username, l.Password, core.RoleLabels[l.Role], l.Name})
@@ -140,6 +146,55 @@ func removeDemoDB(path string) error {
 	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("删除旧的演示数据库: %w", err)
+		}
+	}
+	return nil
+}
+
+// loadDemoRecords loads the demo street's base registries (人口, 房屋, 企业,
+// 组织) from its departments' spreadsheets (demo.RecordFiles), which are
+// written to DB.records next to the database for a look at what the
+// departments send; it returns the number of records.
+func loadDemoRecords(ctx context.Context, e *env, db core.RecordStore, path string, seed int64, end time.Time) (int, error) {
+	t0 := e.clock.Now()
+	dir := path + ".records"
+	if err := clearDemoRecordDir(dir); err != nil {
+		return 0, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return 0, fmt.Errorf("演示基础数据目录: %w", err)
+	}
+	if _, err := demo.LoadRecords(ctx, db, dir, demo.RecordsOptions{Seed: seed, End: end}); err != nil {
+		return 0, fmt.Errorf("载入演示基础数据: %w", err)
+	}
+	n, err := db.CountRecords(ctx, core.RecordFilter{})
+	if err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(e.stdout, "基础数据: 6 个部门报表各导入两次，共 %d 条记录，用时 %s（报表在 %s）\n", n, since(e, t0).Round(time.Millisecond), dir)
+	return n, nil
+}
+
+// clearDemoRecordDir removes the files of an earlier demo's record
+// directory: only spreadsheets and rejects files, and the directory when
+// that leaves it empty, so that a mistyped -db cannot destroy a folder.
+func clearDemoRecordDir(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("演示基础数据目录 %s: %w", dir, err)
+	}
+	for _, en := range ents {
+		name := en.Name()
+		if en.IsDir() || !(strings.HasSuffix(name, ".csv") || strings.HasSuffix(name, ".xlsx") || strings.HasSuffix(name, ".tmp")) {
+			return core.Errorf(core.EINVALID, "目录 %s 中有不是演示报表的文件 %s，为安全起见不删除；请用 -db 指定另一个文件", dir, name)
+		}
+	}
+	for _, en := range ents {
+		if err := os.Remove(filepath.Join(dir, en.Name())); err != nil {
+			return fmt.Errorf("删除旧的演示报表: %w", err)
 		}
 	}
 	return nil
