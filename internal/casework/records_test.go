@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"jiceng/internal/core"
 	"jiceng/internal/deid"
@@ -585,4 +586,24 @@ func TestExportRecords(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCleanNote: a note is required, bounded, valid text, trimmed; any
+// other input is an EINVALID error about note.
+func FuzzCleanNote(f *testing.F) {
+	for _, s := range []string{"本人来电更正", "", " \n\t", strings.Repeat("注", MaxRecordNote+1), "\xff", "  已迁出\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out, err := CleanNote(in, "更正说明")
+		if err != nil {
+			if core.ErrorCode(err) != core.EINVALID || fieldOf(err) != "note" {
+				t.Fatalf("CleanNote(%q): %v, want an EINVALID error about note", in, err)
+			}
+			return
+		}
+		if out == "" || !utf8.ValidString(out) || utf8.RuneCountInString(out) > MaxRecordNote || strings.TrimSpace(out) != out {
+			t.Fatalf("CleanNote(%q) = %q", in, out)
+		}
+	})
 }

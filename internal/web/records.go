@@ -40,6 +40,9 @@ var recordParams = map[string]bool{
 func parseRecordFilter(q url.Values) (core.RecordFilter, error) {
 	var f core.RecordFilter
 	for k := range q {
+		if k == "" {
+			return f, invalidParam("query", "查询参数缺少名称（如 kind=person）")
+		}
 		if !recordParams[k] {
 			if utf8.RuneCountInString(k) > 40 {
 				k = string([]rune(k)[:40])

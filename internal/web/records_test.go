@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"jiceng/internal/core"
 	"jiceng/internal/fieldset"
@@ -417,4 +419,65 @@ func TestRecordPages(t *testing.T) {
 	if body := string(r.body); r.status != http.StatusOK || strings.Contains(body, "更正记录") || strings.Contains(body, "孙悟空") || strings.Contains(body, "独居老人") {
 		t.Errorf("leader's page: %d", r.status)
 	}
+}
+
+// FuzzParseRecordFilter: any query string is a filter within bounds or
+// an EINVALID error naming a parameter; it never panics.
+func FuzzParseRecordFilter(f *testing.F) {
+	for _, s := range []string{"kind=person", "kind=house&community=望春园社区&grid=第1网格&source=民政科&status=retired&q=张&flagged=1&page=3&limit=20",
+		"kind=car", "offset=5&page=2", "limit=0", "limit=1001", "status=在册", "q=%ff", "kind=person&kind=house", "flagged=maybe", "x=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		rf, err := parseRecordFilter(q)
+		if err != nil {
+			var fe *core.FieldError
+			if core.ErrorCode(err) != core.EINVALID || !errors.As(err, &fe) || fe.Field == "" {
+				t.Fatalf("parseRecordFilter(%q): %v, want an EINVALID error with its field", raw, err)
+			}
+			return
+		}
+		if rf.Kind != "" && !slices.Contains(fieldset.RecordKinds, rf.Kind) {
+			t.Fatalf("kind %q", rf.Kind)
+		}
+		if rf.Status != "" && rf.Status != core.RecordActive && rf.Status != core.RecordRetired {
+			t.Fatalf("status %q", rf.Status)
+		}
+		if rf.Limit < 1 || rf.Limit > core.MaxLimit || rf.Offset < 0 {
+			t.Fatalf("paging %d %d", rf.Limit, rf.Offset)
+		}
+		for _, v := range []string{rf.Query, rf.Community, rf.Grid, rf.Source} {
+			if !utf8.ValidString(v) || utf8.RuneCountInString(v) > maxKeywordRunes {
+				t.Fatalf("text %q", v)
+			}
+		}
+	})
+}
+
+// FuzzParseRecordPatch: any body is a change with a version (field values
+// or a status, not both) or an EINVALID error; it never panics.
+func FuzzParseRecordPatch(f *testing.F) {
+	for _, s := range []string{`{"values": {"phone": "13800138000"}, "version": 3, "note": "x"}`, `{"status": "retired", "version": 1, "note": "已迁出"}`,
+		`{"values": {}, "version": 1}`, `{"values": {"a": "b"}, "status": "active", "version": 1}`, `{"version": "1"}`, `{}`, `[]`, `{"values": {"a": "b"}, "version": 1} x`, `{"extra": 1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		j, err := parseRecordPatch(body)
+		if err != nil {
+			if core.ErrorCode(err) != core.EINVALID {
+				t.Fatalf("parseRecordPatch(%q): %v, want EINVALID", body, err)
+			}
+			return
+		}
+		if j.Version == nil || (len(j.Values) > 0) == (j.Status != "") {
+			t.Fatalf("parseRecordPatch(%q) = %+v", body, j)
+		}
+		if j.Status != "" && j.Status != core.RecordActive && j.Status != core.RecordRetired {
+			t.Fatalf("status %q", j.Status)
+		}
+	})
 }
