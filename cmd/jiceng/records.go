@@ -178,7 +178,7 @@ func runRecordsImport(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%s: 拒绝 %d 行，原因见 %s\n", f.File, f.Rejected, f.RejectsFile)
 		}
 	}
-	fmt.Fprintf(e.stdout, "%s %s: 新增 %d，更新 %d，未变 %d，拒绝 %d（其中重复 %d）；有问题的值已标记的记录 %d\n",
+	fmt.Fprintf(e.stdout, "%s %s: 新增 %d，更新 %d，未变 %d，拒绝 %d（其中重复 %d）；含校验标记（值有问题、已保留）的记录 %d\n",
 		fieldset.KindLabel[*kind], *source, sum.Created, sum.Updated, sum.Unchanged, sum.Rejected, sum.Duplicates, sum.Flagged)
 	if sum.FixKept > 0 {
 		fmt.Fprintf(e.stdout, "保留人工更正 %d 条：导入文件中的值与数据管理员的更正不同，未覆盖更正\n", sum.FixKept)

@@ -150,3 +150,28 @@ func TestLoadRecords(t *testing.T) {
 		t.Errorf("%d organisations", n)
 	}
 }
+
+// BenchmarkLoadRecords writes the demo street's twelve registry files
+// (about 11,000 rows) and loads them into a fresh SQLite database, as
+// "jiceng demo" does:
+//
+//	go test ./internal/demo -run '^$' -bench BenchmarkLoadRecords -benchtime 3x
+func BenchmarkLoadRecords(b *testing.B) {
+	ctx := context.Background()
+	rows := 0
+	for _, f := range RecordFiles(RecordsOptions{Seed: 1, End: recordsEnd}) {
+		rows += len(f.Rows) - 1
+	}
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		db, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := LoadRecords(ctx, db, dir, RecordsOptions{Seed: 1, End: recordsEnd}); err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -57,13 +57,9 @@ func recordArgs(r core.Record) []any {
 		r.Status, len(r.Flags) > 0, r.Version, r.UpdatedAt.Truncate(time.Microsecond), r.SeenAt.Truncate(time.Microsecond)}
 }
 
-// The statements that write a record and its history entry in one round
-// trip. An insert returns the new ID.
+// updateRecordSQL updates a record and appends its history entry in one
+// round trip.
 const (
-	insertRecordSQL = `WITH r AS (INSERT INTO records (vals, flags, fixed, name, address, community, grid, status, flagged, version,
-		updated_at, seen_at, kind, source, key, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-		RETURNING id), c AS (INSERT INTO record_changes (record_id, version, at, actor, action, changes, note)
-		SELECT id, $17::integer, $18::timestamptz, $19::text, $20::text, $21::text, $22::text FROM r) SELECT id FROM r`
 	updateRecordSQL = `WITH r AS (UPDATE records SET vals = $1, flags = $2, fixed = $3, name = $4, address = $5, community = $6,
 		grid = $7, status = $8, flagged = $9, version = $10, updated_at = $11, seen_at = $12 WHERE id = $13 RETURNING id)
 		INSERT INTO record_changes (record_id, version, at, actor, action, changes, note)
@@ -75,9 +71,10 @@ func changeArgs(ch *core.RecordChange) []any {
 }
 
 // UpsertRecords implements core.RecordStore. The stored records of the
-// batch are read in one query per kind and source; the writes go in
-// batches of statements, sent before a key repeats that is still to be
-// inserted.
+// batch are read in one query per kind and source, decided in memory, and
+// written as tickets are: new records and every history entry by COPY,
+// updates in one batch of statements, the records only seen in one
+// statement.
 func (db *DB) UpsertRecords(ctx context.Context, recs []core.RecordUpsert, actor string, at time.Time) ([]core.RecordUpsertResult, error) {
 	for _, u := range recs {
 		if err := core.CheckRecordUpsert(u); err != nil {
@@ -88,9 +85,10 @@ func (db *DB) UpsertRecords(ctx context.Context, recs []core.RecordUpsert, actor
 		at = db.now()
 	}
 	at = at.Truncate(time.Microsecond)
-	out := make([]core.RecordUpsertResult, len(recs))
+	var out []core.RecordUpsertResult
 	type rk struct{ kind, source, key string }
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	upsert := func(tx pgx.Tx) error {
+		out = make([]core.RecordUpsertResult, len(recs))
 		keys := map[[2]string][]string{}
 		for _, u := range recs {
 			ks := [2]string{u.Kind, u.Source}
@@ -116,44 +114,97 @@ func (db *DB) UpsertRecords(ctx context.Context, recs []core.RecordUpsert, actor
 				return err
 			}
 		}
-		var b pgx.Batch
-		var inserted []int // indexes of recs inserted by b, in order
-		send := func() error {
-			br := tx.SendBatch(ctx, &b)
-			for _, i := range inserted {
-				u := recs[i]
-				if err := br.QueryRow().Scan(&out[i].ID); err != nil {
-					br.Close()
-					return err
-				}
-				stored[rk{u.Kind, u.Source, u.Key}].ID = out[i].ID
-			}
-			b, inserted = pgx.Batch{}, nil
-			return br.Close()
+		type change struct {
+			rec *core.Record // its ID is known once the creates have theirs
+			ch  *core.RecordChange
 		}
+		var creates, updates []*core.Record
+		var changes []change
+		isNew := map[*core.Record]bool{}
+		isUpdated := map[*core.Record]bool{}
+		var seen []int64
+		resRec := make([]*core.Record, len(recs))
 		for i, u := range recs {
 			k := rk{u.Kind, u.Source, u.Key}
 			cur := stored[k]
-			if cur != nil && cur.ID == 0 { // inserted earlier in this batch, not sent yet
-				if err := send(); err != nil {
-					return err
-				}
-			}
 			next, ch, res := dbutil.ApplyUpsert(cur, u, actor, at)
 			out[i] = res
 			switch {
-			case ch == nil:
-				b.Queue("UPDATE records SET seen_at = $1 WHERE id = $2", at, next.ID)
 			case cur == nil:
-				b.Queue(insertRecordSQL, append(append(recordArgs(next), next.Kind, next.Source, next.Key, at), changeArgs(ch)...)...)
-				inserted = append(inserted, i)
+				r := &next
+				stored[k], isNew[r] = r, true
+				creates = append(creates, r)
+				changes = append(changes, change{r, ch})
+			case ch == nil:
+				if !isNew[cur] && !isUpdated[cur] {
+					seen = append(seen, cur.ID)
+				}
 			default:
-				b.Queue(updateRecordSQL, append(append(recordArgs(next), next.ID), changeArgs(ch)...)...)
+				*cur = next // the batch's later rows see it; a new record is copied as it ends
+				if !isNew[cur] && !isUpdated[cur] {
+					isUpdated[cur] = true
+					updates = append(updates, cur)
+				}
+				changes = append(changes, change{cur, ch})
 			}
-			stored[k] = &next
+			resRec[i] = stored[k]
 		}
-		return send()
-	})
+		if len(creates) > 0 {
+			rows, err := tx.Query(ctx, "SELECT nextval(pg_get_serial_sequence('records', 'id')) FROM generate_series(1, $1)", len(creates))
+			if err != nil {
+				return err
+			}
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			copyRows := make([][]any, len(creates))
+			for i, r := range creates {
+				r.ID = ids[i]
+				copyRows[i] = append([]any{r.ID, r.Kind, r.Source, r.Key, r.CreatedAt.Truncate(time.Microsecond)}, recordArgs(*r)...)
+			}
+			cols := []string{"id", "kind", "source", "key", "created_at", "vals", "flags", "fixed", "name", "address", "community", "grid",
+				"status", "flagged", "version", "updated_at", "seen_at"}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"records"}, cols, pgx.CopyFromRows(copyRows)); err != nil {
+				return err
+			}
+		}
+		if len(updates) > 0 {
+			var b pgx.Batch
+			for _, r := range updates {
+				b.Queue(`UPDATE records SET vals = $1, flags = $2, fixed = $3, name = $4, address = $5, community = $6, grid = $7,
+					status = $8, flagged = $9, version = $10, updated_at = $11, seen_at = $12 WHERE id = $13`, append(recordArgs(*r), r.ID)...)
+			}
+			if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+				return err
+			}
+		}
+		if len(seen) > 0 {
+			if _, err := tx.Exec(ctx, "UPDATE records SET seen_at = $1 WHERE id = ANY($2)", at, seen); err != nil {
+				return err
+			}
+		}
+		if len(changes) > 0 {
+			rows := make([][]any, len(changes))
+			for i, c := range changes {
+				rows[i] = append([]any{c.rec.ID}, changeArgs(c.ch)...)
+			}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"record_changes"}, []string{"record_id", "version", "at", "actor", "action", "changes", "note"},
+				pgx.CopyFromRows(rows)); err != nil {
+				return err
+			}
+		}
+		for i, r := range resRec {
+			out[i].ID = r.ID
+		}
+		return nil
+	}
+	err := db.inTx(ctx, upsert)
+	for try := 0; try < 3 && core.ErrorCode(err) == core.ECONFLICT; try++ {
+		// Another load created one of the new keys meanwhile; run again,
+		// and the record is found this time.
+		err = db.inTx(ctx, upsert)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("upsert records: %w", err)
 	}

@@ -44,31 +44,71 @@ func recordByID(ctx context.Context, q querier, id int64) (core.Record, error) {
 	return r, nil
 }
 
-// writeRecord stores r (inserting it when r.ID is 0) and appends ch to its
+// recordStmts are the statements that write records, prepared once per
+// transaction.
+type recordStmts struct {
+	insert, update, change *sql.Stmt
+}
+
+func prepareRecordStmts(ctx context.Context, tx *sql.Tx) (*recordStmts, error) {
+	var st recordStmts
+	var err error
+	if st.insert, err = tx.PrepareContext(ctx, `INSERT INTO records (vals, flags, fixed, name, address, community, grid, status,
+		flagged, version, updated_at, seen_at, kind, source, key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`); err != nil {
+		return nil, err
+	}
+	if st.update, err = tx.PrepareContext(ctx, `UPDATE records SET vals = ?, flags = ?, fixed = ?, name = ?, address = ?,
+		community = ?, grid = ?, status = ?, flagged = ?, version = ?, updated_at = ?, seen_at = ? WHERE id = ?`); err != nil {
+		st.close()
+		return nil, err
+	}
+	if st.change, err = tx.PrepareContext(ctx, `INSERT INTO record_changes (record_id, version, at, actor, action, changes, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`); err != nil {
+		st.close()
+		return nil, err
+	}
+	return &st, nil
+}
+
+func (st *recordStmts) close() {
+	for _, s := range []*sql.Stmt{st.insert, st.update, st.change} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// write stores r (inserting it when r.ID is 0) and appends ch to its
 // history; it returns r's ID.
-func writeRecord(ctx context.Context, tx *sql.Tx, r core.Record, ch *core.RecordChange) (int64, error) {
+func (st *recordStmts) write(ctx context.Context, r core.Record, ch *core.RecordChange) (int64, error) {
 	name, address, community, grid := dbutil.RecordMirror(r)
 	args := []any{dbutil.RecordJSON(r.Values), dbutil.RecordJSON(r.Flags), dbutil.ListJSON(r.Fixed), name, address, community, grid,
 		r.Status, len(r.Flags) > 0, r.Version, micros(r.UpdatedAt), micros(r.SeenAt)}
 	id := r.ID
 	if id == 0 {
-		err := tx.QueryRowContext(ctx, `INSERT INTO records (vals, flags, fixed, name, address, community, grid, status, flagged, version,
-			updated_at, seen_at, kind, source, key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			append(args, r.Kind, r.Source, r.Key, micros(r.CreatedAt))...).Scan(&id)
-		if err != nil {
+		if err := st.insert.QueryRowContext(ctx, append(args, r.Kind, r.Source, r.Key, micros(r.CreatedAt))...).Scan(&id); err != nil {
 			return 0, err
 		}
-	} else if _, err := tx.ExecContext(ctx, `UPDATE records SET vals = ?, flags = ?, fixed = ?, name = ?, address = ?, community = ?,
-		grid = ?, status = ?, flagged = ?, version = ?, updated_at = ?, seen_at = ? WHERE id = ?`, append(args, id)...); err != nil {
+	} else if _, err := st.update.ExecContext(ctx, append(args, id)...); err != nil {
 		return 0, err
 	}
 	if ch != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO record_changes (record_id, version, at, actor, action, changes, note)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, ch.Version, micros(ch.At), ch.Actor, ch.Action, dbutil.ChangesJSON(ch.Changes), ch.Note); err != nil {
+		if _, err := st.change.ExecContext(ctx, id, ch.Version, micros(ch.At), ch.Actor, ch.Action, dbutil.ChangesJSON(ch.Changes), ch.Note); err != nil {
 			return 0, err
 		}
 	}
 	return id, nil
+}
+
+// writeRecord is recordStmts.write for one record.
+func writeRecord(ctx context.Context, tx *sql.Tx, r core.Record, ch *core.RecordChange) (int64, error) {
+	st, err := prepareRecordStmts(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	defer st.close()
+	return st.write(ctx, r, ch)
 }
 
 // UpsertRecords implements core.RecordStore.
@@ -93,6 +133,11 @@ func (db *DB) UpsertRecords(ctx context.Context, recs []core.RecordUpsert, actor
 			return err
 		}
 		defer seen.Close()
+		stmts, err := prepareRecordStmts(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer stmts.close()
 		for i, u := range recs {
 			var cur *core.Record
 			r, err := scanRecord(find.QueryRowContext(ctx, u.Kind, u.Source, u.Key).Scan)
@@ -107,7 +152,7 @@ func (db *DB) UpsertRecords(ctx context.Context, recs []core.RecordUpsert, actor
 				if _, err := seen.ExecContext(ctx, micros(at), next.ID); err != nil {
 					return err
 				}
-			} else if res.ID, err = writeRecord(ctx, tx, next, ch); err != nil {
+			} else if res.ID, err = stmts.write(ctx, next, ch); err != nil {
 				return err
 			}
 			out[i] = res

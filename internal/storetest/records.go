@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +21,9 @@ func RunRecords(t *testing.T, open Opener) {
 		fn   func(t *testing.T, s core.RecordStore, c *Clock)
 	}{
 		{"Upsert", testRecordsUpsert},
+		{"UpsertSameKeyTwice", testRecordsSameKeyTwice},
 		{"UpsertInvalid", testRecordsUpsertInvalid},
+		{"UpsertConcurrent", testRecordsConcurrent},
 		{"Fix", testRecordsFix},
 		{"RetireRestore", testRecordsRetireRestore},
 		{"Filters", testRecordsFilters},
@@ -154,6 +157,81 @@ func testRecordsUpsert(t *testing.T, s core.RecordStore, c *Clock) {
 	}
 	if got := getRecord(t, s, res[1].ID).Name(); got != "幸福路3号" {
 		t.Errorf("house Name() = %q", got)
+	}
+}
+
+// testRecordsSameKeyTwice: a key twice in one batch is created (or
+// updated) and then updated or left as it is, in order, as if the rows came
+// in two batches.
+func testRecordsSameKeyTwice(t *testing.T, s core.RecordStore, c *Clock) {
+	a := person("民政科", "7", "孙桂芝", "phone", "13800000007")
+	a2 := person("民政科", "7", "孙桂芝", "phone", "13900000007")
+	b := person("民政科", "8", "周大勇")
+	res := upsertRecords(t, s, c, a, b, a2, b, a2)
+	if got, want := outcomes(res), []core.UpsertOutcome{core.Created, core.Created, core.Updated, core.Unchanged, core.Unchanged}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	if res[0].ID != res[2].ID || res[0].ID != res[4].ID || res[1].ID != res[3].ID || res[0].ID == res[1].ID {
+		t.Fatalf("IDs %+v", res)
+	}
+	r := getRecord(t, s, res[0].ID)
+	if r.Version != 2 || r.Values["phone"] != "13900000007" {
+		t.Errorf("record %+v", r)
+	}
+	if h := history(t, s, r.ID); len(h) != 2 || h[1].Changes["phone"].New != "13900000007" {
+		t.Errorf("history %+v", h)
+	}
+	// A stored record changed twice in one batch.
+	c.Advance(time.Hour)
+	a3 := person("民政科", "7", "孙桂芝", "phone", "13700000007")
+	res = upsertRecords(t, s, c, a3, a, b)
+	if got, want := outcomes(res), []core.UpsertOutcome{core.Updated, core.Updated, core.Unchanged}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("second batch: got %v, want %v", got, want)
+	}
+	r = getRecord(t, s, res[0].ID)
+	if r.Version != 4 || r.Values["phone"] != "13800000007" || !r.SeenAt.Equal(c.Now()) {
+		t.Errorf("record %+v", r)
+	}
+	if h := history(t, s, r.ID); len(h) != 4 || h[3].Version != 4 || h[2].Changes["phone"].New != "13700000007" {
+		t.Errorf("history %+v", h)
+	}
+	if got := getRecord(t, s, res[2].ID); !got.SeenAt.Equal(c.Now()) || got.Version != 1 {
+		t.Errorf("unchanged record %+v", got)
+	}
+}
+
+// testRecordsConcurrent: loads of the same new keys at once all succeed,
+// and each key is one record.
+func testRecordsConcurrent(t *testing.T, s core.RecordStore, c *Clock) {
+	recs := make([]core.RecordUpsert, 200)
+	for i := range recs {
+		recs[i] = person("民政科", fmt.Sprintf("c%03d", i), fmt.Sprintf("居民%d", i))
+	}
+	var wg sync.WaitGroup
+	ids := make([][]int64, 4)
+	errs := make([]error, 4)
+	for g := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := s.UpsertRecords(context.Background(), recs, fmt.Sprintf("import:%d", g), c.Now())
+			errs[g] = err
+			for _, r := range res {
+				ids[g] = append(ids[g], r.ID)
+			}
+		}()
+	}
+	wg.Wait()
+	for g, err := range errs {
+		if err != nil {
+			t.Fatalf("load %d: %v", g, err)
+		}
+		if !reflect.DeepEqual(ids[g], ids[0]) {
+			t.Fatalf("load %d gave other IDs", g)
+		}
+	}
+	if n, err := s.CountRecords(context.Background(), core.RecordFilter{}); err != nil || n != len(recs) {
+		t.Errorf("CountRecords = %d, %v; want %d", n, err, len(recs))
 	}
 }
 
@@ -475,4 +553,55 @@ func testRecordsNotFound(t *testing.T, s core.RecordStore, c *Clock) {
 	if err != nil {
 		t.Errorf("Records of an unknown kind: %v", err)
 	}
+}
+
+// BenchUpsertRecords measures a registry load: batches of new person
+// records (15 values each, their created history entries) into a growing
+// database, reported as records/s.
+func BenchUpsertRecords(b *testing.B, s core.RecordStore, batch int) {
+	ctx := context.Background()
+	n := 0
+	mk := func() []core.RecordUpsert {
+		recs := make([]core.RecordUpsert, batch)
+		for i := range recs {
+			n++
+			id := fmt.Sprintf("110108%08d%04d", 19500101+n%500000, n%10000)
+			recs[i] = core.RecordUpsert{Kind: "person", Source: "民政科", Key: id, Values: map[string]string{
+				"name": "居民" + fmt.Sprint(n), "id_number": id, "phone": fmt.Sprintf("138%08d", n), "gender": "女",
+				"birth_date": "1950-01-01", "address": "海川区清河湾街道望春园一区3号楼2单元301", "estate": "望春园一区",
+				"building": "3号楼", "unit_no": "2单元", "room": "301", "community": "望春园社区", "grid": "望春园社区第1网格",
+				"marks": "独居老人、高龄老人", "living_alone": "是", "updated_at": "2025-01-05 00:00:00"}}
+		}
+		return recs
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		recs := mk()
+		b.StartTimer()
+		if _, err := s.UpsertRecords(ctx, recs, "import:bench", start); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchUnchangedRecords measures loading a batch that is stored already:
+// read, compare, move SeenAt.
+func BenchUnchangedRecords(b *testing.B, s core.RecordStore, batch int) {
+	ctx := context.Background()
+	recs := make([]core.RecordUpsert, batch)
+	for i := range recs {
+		recs[i] = person("民政科", fmt.Sprintf("k%06d", i), fmt.Sprintf("居民%d", i), "community", "望春园社区", "phone", "13800000000")
+	}
+	if _, err := s.UpsertRecords(ctx, recs, "import:bench", start); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.UpsertRecords(ctx, recs, "import:bench", start.Add(time.Duration(i+1)*time.Minute)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "records/s")
 }
