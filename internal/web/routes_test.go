@@ -106,6 +106,8 @@ func TestRouteMatrix(t *testing.T) {
 	job := importedJob(t, f, "admin")
 	// An export job of admin's, finished: {job} of /exports.
 	exportJob := f.startedExport(t, f.login(t, "admin"), "/tickets/export?format=csv").id
+	// The registry's records (records_test.go): {id} of the record routes.
+	recordIDs := seedRecords(t, f)
 	clients := map[string]*http.Client{"": f.client(t)}
 	csrf := map[string]string{}
 	signIn := func() {
@@ -168,7 +170,7 @@ func TestRouteMatrix(t *testing.T) {
 						}
 						noTickets(t, r, nil)
 						return
-					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board:
+					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board, registry, recordID:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -180,6 +182,8 @@ func TestRouteMatrix(t *testing.T) {
 						return
 					}
 					switch rt.access {
+					case registry, recordID:
+						recordMatrix(t, f, c, u.name, rt, method, path, api, csrf[u.name], recordIDs)
 					case signedIn:
 						r := send(path)
 						if r.status >= 500 {

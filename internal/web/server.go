@@ -116,6 +116,8 @@ type Server struct {
 	askSlots   chan struct{} // of the public Q&A, set by Handler
 	caseIndex  *caseIndex    // set by Handler
 	replyCache *replyCache   // set by Handler
+	// recordSources keeps the registry list's source dropdown (records.go).
+	recordSources recordSourceCache
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -220,6 +222,14 @@ const (
 	// owner routes show a job of the {job} path value (an export): its
 	// owner's only; anyone else's answers exactly as a missing one.
 	owner
+	// registry routes list the base-data registries (基础数据): the whole
+	// street for administrators, staff and leaders, their community for
+	// community workers; handlers and residents are refused (package
+	// casework decides).
+	registry
+	// recordID routes read or change the record of the {id} path value: a
+	// record outside the user's scope answers exactly as a missing one.
+	recordID
 )
 
 // route is one entry of the route table.
@@ -296,6 +306,12 @@ func (s *Server) routeTable() []route {
 		{"GET /exports", signedIn, s.page(s.handleExportsPage)},
 		{"GET /exports/{job}", owner, s.page(s.handleExportPage)},
 		{"GET /exports/{job}/file", owner, s.page(s.handleExportFile)},
+		{"GET /records", registry, s.page(s.handleRecordsPage)},
+		{"GET /records/export", registry, s.page(s.handleRecordsExport)},
+		{"GET /records/{id}", recordID, s.page(s.handleRecordPage)},
+		{"POST /records/{id}/fix", recordID, s.page(s.handleRecordFixForm)},
+		{"POST /records/{id}/status", recordID, s.page(s.handleRecordStatusForm)},
+		{"POST /records/{id}/reveal", recordID, s.page(s.handleRecordRevealForm)},
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},
@@ -324,6 +340,11 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/tickets/{id}/dispatch", ticketID, s.api(s.handleDispatchSuggestions)},
 		{"GET /api/v1/imports/{job}", desk, s.api(s.handleImportStatus)},
 		{"GET /api/v1/exports/{job}", owner, s.api(s.handleExportStatus)},
+		{"GET /api/v1/records", registry, s.api(s.handleRecords)},
+		{"GET /api/v1/records/{id}", recordID, s.api(s.handleRecord)},
+		{"GET /api/v1/records/{id}/history", recordID, s.api(s.handleRecordHistory)},
+		{"PATCH /api/v1/records/{id}", recordID, s.api(s.handlePatchRecord)},
+		{"POST /api/v1/records/{id}/reveal", recordID, s.api(s.handleRevealRecord)},
 		{"/api/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))
 		}},
