@@ -1,0 +1,648 @@
+package linkage
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Pair is one scored candidate pair: record indexes A < B into the input,
+// the comparison vector (4 bits per field, the level of field f at bit 4f),
+// the match weight (log2 of the Bayes factor, prior included) and the match
+// probability.
+type Pair struct {
+	A, B   int32
+	Gamma  uint64
+	Weight float64
+	Prob   float64
+}
+
+// Level returns the comparison level of field f in p (0 = null).
+func (p Pair) Level(f int) uint8 { return uint8(p.Gamma >> (4 * f) & 15) }
+
+// Model is the fitted Fellegi–Sunter model: per field and level, m (the
+// probability of the level among matches) and u (among non-matches), and
+// the prior match probability λ among candidate pairs.
+type Model struct {
+	Fields    []Field
+	M, U      [][]float64 // [field][level], level 0 (null) unused
+	Lambda    float64
+	Iters     int
+	Converged bool
+	// URandom is u as measured on random pairs, the reference of the
+	// term-frequency adjustment.
+	URandom [][]float64
+}
+
+// Weight returns log2(m/u) of field f at level l; 0 for the null level
+// and for a level the field's kind does not have.
+func (m *Model) Weight(f int, l uint8) float64 {
+	if l == 0 || int(l) >= len(m.M[f]) {
+		return 0
+	}
+	return math.Log2(m.M[f][l] / m.U[f][l])
+}
+
+// Stage is the wall time of one stage of Link.
+type Stage struct {
+	Name string
+	Time time.Duration
+}
+
+// Stats describes one run of Link.
+type Stats struct {
+	Records       int
+	Candidates    int   // distinct candidate pairs compared
+	PerRule       []int // new pairs found by each blocking rule
+	SkippedBlocks int   // blocks larger than MaxBlock, not compared
+	Patterns      int   // distinct comparison vectors
+	Matches       int   // pairs at or above Upper
+	Review        int   // pairs in [Lower, Upper)
+	Clusters      int   // clusters of two or more records
+	Stages        []Stage
+}
+
+// Result is the outcome of Link.
+type Result struct {
+	// Pairs holds every candidate pair scored at or above Lower, ordered by
+	// A then B.
+	Pairs []Pair
+	// Cluster gives each record's cluster: the smallest record index of its
+	// connected component of matches (a record alone is its own cluster).
+	Cluster []int32
+	Model   Model
+	Stats   Stats
+	Upper   float64
+	Lower   float64
+}
+
+// Matches returns the pairs at or above the upper threshold.
+func (r *Result) Matches() []Pair {
+	var out []Pair
+	for _, p := range r.Pairs {
+		if p.Prob >= r.Upper {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Review returns the clerical-review list: pairs in [Lower, Upper), most
+// uncertain (closest to probability 0.5) first.
+func (r *Result) Review() []Pair {
+	var out []Pair
+	for _, p := range r.Pairs {
+		if p.Prob < r.Upper {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b Pair) int {
+		da, db := math.Abs(a.Prob-0.5), math.Abs(b.Prob-0.5)
+		switch {
+		case da < db:
+			return -1
+		case da > db:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// Contribution is what one field added to a pair's match weight.
+type Contribution struct {
+	Field  string
+	Level  string
+	Weight float64 // log2(m/u), term-frequency adjustment included
+	TF     float64 // the term-frequency part of Weight
+}
+
+// Linker holds the normalised records of one Link call, to explain its
+// pairs.
+type Linker struct {
+	cfg Config
+	p   *prepared
+	res *Result
+	tfw [][]float64 // per field: exact-level weight adjustment by value id
+}
+
+// ErrNoFields is returned for a Config without fields.
+var ErrNoFields = errors.New("linkage: no fields")
+
+// Link links recs (their Values in cfg.Fields' order): it normalises them,
+// builds candidate pairs from the blocking rules, estimates m and u by EM,
+// scores every pair, clusters the matches and returns the pairs at or above
+// Lower. Records are compared within and across sources alike, so true
+// duplicates inside one source are found too.
+func Link(cfg Config, recs []Record) (*Linker, error) {
+	cfg.defaults()
+	if len(cfg.Fields) == 0 {
+		return nil, ErrNoFields
+	}
+	if len(cfg.Fields) > 16 {
+		return nil, fmt.Errorf("linkage: %d fields, at most 16", len(cfg.Fields))
+	}
+	if len(recs) >= math.MaxInt32 {
+		return nil, fmt.Errorf("linkage: %d records, too many", len(recs))
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	res := &Result{Upper: cfg.Upper, Lower: cfg.Lower}
+	res.Stats.Records = len(recs)
+	lap := time.Now()
+	stage := func(name string) {
+		now := time.Now()
+		res.Stats.Stages = append(res.Stats.Stages, Stage{name, now.Sub(lap)})
+		lap = now
+	}
+	p, err := prepare(&cfg, recs, workers)
+	if err != nil {
+		return nil, err
+	}
+	stage("normalise")
+	l := &Linker{cfg: cfg, p: p, res: res}
+	rules, err := l.resolveRules()
+	if err != nil {
+		return nil, err
+	}
+	pairs, patterns := l.candidates(rules, workers)
+	res.Stats.Candidates = len(pairs)
+	res.Stats.Patterns = len(patterns)
+	stage("block+compare")
+	l.randomU()
+	l.em(patterns)
+	stage("em")
+	l.score(pairs, workers)
+	stage("score")
+	l.cluster()
+	stage("cluster")
+	return l, nil
+}
+
+// Result returns the result of the Link call.
+func (l *Linker) Result() *Result { return l.res }
+
+type ruleCols struct {
+	cols  []int
+	parts []Part
+}
+
+func (l *Linker) resolveRules() ([]ruleCols, error) {
+	var rules []ruleCols
+	for _, r := range l.cfg.Blocking {
+		var rc ruleCols
+		for _, k := range r.Keys {
+			fi := slices.IndexFunc(l.cfg.Fields, func(f Field) bool { return f.Name == k.Field })
+			if fi < 0 {
+				return nil, fmt.Errorf("linkage: blocking rule %q: no field %q", r.Name, k.Field)
+			}
+			rc.cols = append(rc.cols, fi)
+			rc.parts = append(rc.parts, k.Part)
+		}
+		if len(rc.cols) == 0 {
+			return nil, fmt.Errorf("linkage: blocking rule %q has no keys", r.Name)
+		}
+		rules = append(rules, rc)
+	}
+	if len(rules) == 0 {
+		return nil, errors.New("linkage: no blocking rules")
+	}
+	return rules, nil
+}
+
+// ruleKey returns record i's key for rule r, 0 if a part is missing.
+func (l *Linker) ruleKey(r *ruleCols, i int32) uint64 {
+	h := uint64(14695981039346656037)
+	for k, fi := range r.cols {
+		v := l.p.cols[fi].blockKey(r.parts[k], i)
+		if v == 0 {
+			return 0
+		}
+		h ^= v
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+// gamma compares records i and j on every field.
+func (l *Linker) gamma(i, j int32) uint64 {
+	var g uint64
+	for f := range l.p.cols {
+		g |= uint64(l.p.cols[f].level(i, j)) << (4 * f)
+	}
+	return g
+}
+
+type keyed struct {
+	key uint64
+	idx int32
+}
+
+// candidates applies the blocking rules in order. A pair found by an
+// earlier rule is not emitted again: deduplication needs no set of pairs,
+// only each record's keys of the earlier rules (Splink does the same), so
+// memory stays at one key per record and rule plus the pairs themselves.
+func (l *Linker) candidates(rules []ruleCols, workers int) ([]Pair, map[uint64]uint32) {
+	n := int32(l.p.n)
+	keys := make([][]uint64, len(rules))
+	var pairs []Pair
+	patterns := map[uint64]uint32{}
+	l.res.Stats.PerRule = make([]int, len(rules))
+	for ri := range rules {
+		ks := make([]uint64, n)
+		var sorted []keyed
+		for i := range n {
+			k := l.ruleKey(&rules[ri], i)
+			ks[i] = k
+			if k != 0 {
+				sorted = append(sorted, keyed{k, i})
+			}
+		}
+		keys[ri] = ks
+		slices.SortFunc(sorted, func(a, b keyed) int {
+			switch {
+			case a.key < b.key:
+				return -1
+			case a.key > b.key:
+				return 1
+			}
+			return int(a.idx - b.idx)
+		})
+		// Blocks, as [start, end) ranges of sorted.
+		var blocks [][2]int
+		for s := 0; s < len(sorted); {
+			e := s + 1
+			for e < len(sorted) && sorted[e].key == sorted[s].key {
+				e++
+			}
+			switch {
+			case e-s > l.cfg.MaxBlock:
+				l.res.Stats.SkippedBlocks++
+			case e-s > 1:
+				blocks = append(blocks, [2]int{s, e})
+			}
+			s = e
+		}
+		earlier := keys[:ri]
+		outs := make([][]Pair, workers)
+		pats := make([]map[uint64]uint32, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				var out []Pair
+				pat := map[uint64]uint32{}
+				for bi := w; bi < len(blocks); bi += workers {
+					b := sorted[blocks[bi][0]:blocks[bi][1]]
+					for x := 0; x < len(b); x++ {
+						i := b[x].idx
+					next:
+						for y := x + 1; y < len(b); y++ {
+							j := b[y].idx
+							for _, ek := range earlier {
+								if ek[i] != 0 && ek[i] == ek[j] {
+									continue next
+								}
+							}
+							g := l.gamma(i, j)
+							pat[g]++
+							out = append(out, Pair{A: i, B: j, Gamma: g})
+						}
+					}
+				}
+				outs[w], pats[w] = out, pat
+			}(w)
+		}
+		wg.Wait()
+		for w := range workers {
+			l.res.Stats.PerRule[ri] += len(outs[w])
+			pairs = append(pairs, outs[w]...)
+			for g, c := range pats[w] {
+				patterns[g] += c
+			}
+			outs[w] = nil
+		}
+	}
+	return pairs, patterns
+}
+
+// randomU measures u on random pairs of records (nearly all non-matches)
+// and initialises the model with it.
+func (l *Linker) randomU() {
+	nf := len(l.cfg.Fields)
+	m := &l.res.Model
+	m.Fields = l.cfg.Fields
+	m.M, m.U, m.URandom = make([][]float64, nf), make([][]float64, nf), make([][]float64, nf)
+	counts := make([][]float64, nf)
+	for f := range nf {
+		nl := len(l.cfg.Fields[f].Kind.Levels())
+		counts[f] = make([]float64, nl)
+		m.M[f], m.U[f], m.URandom[f] = make([]float64, nl), make([]float64, nl), make([]float64, nl)
+	}
+	n := l.p.n
+	if n >= 2 {
+		rng := rand.New(rand.NewPCG(l.cfg.Seed, 0x6c696e6b))
+		for range l.cfg.RandomPairs {
+			i, j := int32(rng.IntN(n)), int32(rng.IntN(n))
+			if i == j {
+				continue
+			}
+			g := l.gamma(i, j)
+			for f := range nf {
+				counts[f][g>>(4*f)&15]++
+			}
+		}
+	}
+	for f := range nf {
+		nl := len(counts[f])
+		var tot float64
+		for lv := 1; lv < nl; lv++ {
+			tot += counts[f][lv]
+		}
+		for lv := 1; lv < nl; lv++ {
+			// Laplace smoothing keeps unseen levels (an exact ID agreement
+			// among random pairs) possible but rare.
+			m.URandom[f][lv] = (counts[f][lv] + 0.5) / (tot + 0.5*float64(nl-1))
+			m.U[f][lv] = m.URandom[f][lv]
+			// m starts where a careful clerk would: matches mostly agree
+			// exactly, sometimes at an intermediate level, rarely not at
+			// all. Starting "else" low keeps EM from taking the large
+			// class of candidates that agree on one blocking field only
+			// (namesakes, family members) for the matches.
+			switch {
+			case lv == 1:
+				m.M[f][lv] = 0.9
+			case lv == nl-1:
+				m.M[f][lv] = 0.02
+			default:
+				m.M[f][lv] = 0.08 / float64(nl-3)
+			}
+		}
+	}
+	m.Lambda = 0.1
+}
+
+// em fits m, u (unless FixU) and λ on the histogram of comparison vectors.
+func (l *Linker) em(patterns map[uint64]uint32) {
+	m := &l.res.Model
+	nf := len(l.cfg.Fields)
+	type pat struct {
+		g uint64
+		c float64
+	}
+	ps := make([]pat, 0, len(patterns))
+	for g, c := range patterns {
+		ps = append(ps, pat{g, float64(c)})
+	}
+	slices.SortFunc(ps, func(a, b pat) int {
+		switch {
+		case a.g < b.g:
+			return -1
+		case a.g > b.g:
+			return 1
+		}
+		return 0
+	})
+	if len(ps) == 0 {
+		return
+	}
+	accM, accU := make([][]float64, nf), make([][]float64, nf)
+	for f := range nf {
+		accM[f], accU[f] = make([]float64, len(m.M[f])), make([]float64, len(m.M[f]))
+	}
+	// eps floors m and u, so that no level weighs more than about ±20 bits
+	// however rarely EM saw it (a gender disagreement among matches).
+	const eps = 1e-6
+	// The first E-step is the Fellegi–Sunter model over all pairs: u from
+	// random pairs and a prior of about one match per record, i.e. λ ≈ 1/n
+	// of all pairs. It splits the candidates sensibly (a namesake or a
+	// family member is not a match there) and EM then refines m, u and λ
+	// on the candidates, starting from that split instead of from a guess
+	// that can send it to the wrong optimum (all namesakes as matches).
+	u0 := m.U
+	if !l.cfg.FixU {
+		u0 = m.URandom
+	}
+	lambda0 := min(1/float64(max(l.p.n, 2)), 0.5)
+	for it := 1; it <= l.cfg.MaxIterations; it++ {
+		m.Iters = it
+		uu, lam := m.U, m.Lambda
+		if it == 1 {
+			uu, lam = u0, lambda0
+		}
+		for f := range nf {
+			clear(accM[f])
+			clear(accU[f])
+		}
+		var sumP, sumC float64
+		for _, p := range ps {
+			lm, lu := math.Log(lam), math.Log(1-lam)
+			for f := range nf {
+				lv := p.g >> (4 * f) & 15
+				if lv == 0 {
+					continue
+				}
+				lm += math.Log(m.M[f][lv])
+				lu += math.Log(uu[f][lv])
+			}
+			post := 1 / (1 + math.Exp(lu-lm))
+			sumP += p.c * post
+			sumC += p.c
+			for f := range nf {
+				lv := p.g >> (4 * f) & 15
+				accM[f][lv] += p.c * post
+				accU[f][lv] += p.c * (1 - post)
+			}
+		}
+		delta := 0.0
+		lambda := min(max(sumP/sumC, eps), 1-eps)
+		delta = math.Abs(lambda - m.Lambda)
+		m.Lambda = lambda
+		for f := range nf {
+			var tm, tu float64
+			for lv := 1; lv < len(accM[f]); lv++ {
+				tm += accM[f][lv]
+				tu += accU[f][lv]
+			}
+			for lv := 1; lv < len(accM[f]); lv++ {
+				nm := max(accM[f][lv]/max(tm, eps), eps)
+				delta = max(delta, math.Abs(nm-m.M[f][lv]))
+				m.M[f][lv] = nm
+				if !l.cfg.FixU {
+					nu := max(accU[f][lv]/max(tu, eps), eps)
+					delta = max(delta, math.Abs(nu-m.U[f][lv]))
+					m.U[f][lv] = nu
+				}
+			}
+		}
+		if delta < l.cfg.Tolerance {
+			m.Converged = true
+			break
+		}
+	}
+}
+
+// tfLevel is the level whose weight the term-frequency adjustment changes.
+func tfLevel(k Kind) uint8 { return 1 }
+
+// score computes each pair's weight and probability and keeps those at or
+// above Lower.
+func (l *Linker) score(pairs []Pair, workers int) {
+	m := &l.res.Model
+	nf := len(l.cfg.Fields)
+	// Per-level weights as a table, and per-value TF adjustments.
+	w := make([][16]float64, nf)
+	for f := range nf {
+		for lv := 1; lv < len(m.M[f]); lv++ {
+			w[f][lv] = m.Weight(f, uint8(lv))
+		}
+	}
+	l.tfw = make([][]float64, nf)
+	for f := range nf {
+		c := &l.p.cols[f]
+		if !l.cfg.Fields[f].TF || c.count == nil || c.n == 0 {
+			continue
+		}
+		ref := m.URandom[f][tfLevel(c.field.Kind)]
+		adj := make([]float64, len(c.count))
+		for id, cnt := range c.count {
+			if id == 0 || cnt == 0 {
+				continue
+			}
+			// The chance that a random record has this value; a value seen
+			// once still has a chance of 1/n.
+			pv := float64(cnt) / float64(c.n)
+			adj[id] = math.Log2(ref / pv)
+		}
+		l.tfw[f] = adj
+	}
+	prior := math.Log2(m.Lambda / (1 - m.Lambda))
+	lower := l.cfg.Lower
+	var wg sync.WaitGroup
+	chunk := (len(pairs) + workers - 1) / max(workers, 1)
+	for w0 := 0; w0 < len(pairs); w0 += max(chunk, 1) {
+		part := pairs[w0:min(len(pairs), w0+chunk)]
+		wg.Add(1)
+		go func(part []Pair) {
+			defer wg.Done()
+			for k := range part {
+				p := &part[k]
+				s := prior
+				for f := range nf {
+					lv := p.Gamma >> (4 * f) & 15
+					s += w[f][lv]
+					if lv == uint64(tfLevel(l.cfg.Fields[f].Kind)) && l.tfw[f] != nil {
+						s += l.tfw[f][l.tfID(f, p.A)]
+					}
+				}
+				p.Weight = s
+				p.Prob = 1 / (1 + math.Exp2(-s))
+			}
+		}(part)
+	}
+	wg.Wait()
+	// Keep the pairs at or above Lower, in place.
+	kept := pairs[:0]
+	for _, p := range pairs {
+		if p.Prob >= lower {
+			kept = append(kept, p)
+		}
+	}
+	kept = slices.Clip(kept)
+	slices.SortFunc(kept, func(a, b Pair) int {
+		if a.A != b.A {
+			return int(a.A - b.A)
+		}
+		return int(a.B - b.B)
+	})
+	l.res.Pairs = kept
+	for _, p := range kept {
+		if p.Prob >= l.cfg.Upper {
+			l.res.Stats.Matches++
+		} else {
+			l.res.Stats.Review++
+		}
+	}
+}
+
+// tfID is the value id the TF table of field f is indexed by for record i.
+func (l *Linker) tfID(f int, i int32) uint32 {
+	c := &l.p.cols[f]
+	if c.field.Kind == KindAddress {
+		return c.alt2[i]
+	}
+	return c.ids[i]
+}
+
+// cluster joins the matches into connected components (union–find).
+func (l *Linker) cluster() {
+	parent := make([]int32, l.p.n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, p := range l.res.Pairs {
+		if p.Prob < l.cfg.Upper {
+			continue
+		}
+		a, b := find(p.A), find(p.B)
+		if a == b {
+			continue
+		}
+		if a < b {
+			parent[b] = a
+		} else {
+			parent[a] = b
+		}
+	}
+	size := make([]int32, l.p.n)
+	for i := range parent {
+		parent[i] = find(int32(i))
+		size[parent[i]]++
+	}
+	for i, s := range size {
+		if s > 1 && parent[i] == int32(i) {
+			l.res.Stats.Clusters++
+		}
+	}
+	l.res.Cluster = parent
+}
+
+// Explain returns what each field contributed to p's match weight; the
+// weights plus the prior log2(λ/(1−λ)) add up to p.Weight. It names levels
+// and weights only, never the values compared.
+func (l *Linker) Explain(p Pair) []Contribution {
+	m := &l.res.Model
+	out := make([]Contribution, len(l.cfg.Fields))
+	for f, fd := range l.cfg.Fields {
+		lv := p.Level(f)
+		c := Contribution{Field: fd.Name, Level: fd.Kind.Levels()[lv], Weight: m.Weight(f, lv)}
+		if lv == tfLevel(fd.Kind) && l.tfw != nil && l.tfw[f] != nil {
+			c.TF = l.tfw[f][l.tfID(f, p.A)]
+			c.Weight += c.TF
+		}
+		out[f] = c
+	}
+	return out
+}
+
+// Prior returns log2(λ/(1−λ)), the weight every pair starts from.
+func (m *Model) Prior() float64 { return math.Log2(m.Lambda / (1 - m.Lambda)) }
