@@ -52,6 +52,7 @@ func commands() map[string]command {
 		"replies":  {"答复质量：check 检查每条答复是否答非所问、是否完整、是否及时、是否模板化，输出得分和原因（CSV）；eval 演示数据评估", runReplies},
 		"alerts":   {"风险预警：backtest 按日计数逐日预警（EARS C1/C2/C3、负二项 CUSUM），eval 评估各预警方法", runAlerts},
 		"policy":   {"政策知识库：index 导入政策文件建立索引，search 检索并引用条文（可摘录解答），eval 评估检索质量", runPolicy},
+		"link":     {"一人一档：eval 在生成的百万条人口记录上评估记录链接（Fellegi–Sunter）；-in 链接多个部门的人口、企业、房屋表", runLink},
 		"init":     {"首次使用：建库、载入默认问题分类并创建第一个数据管理员（密码只显示一次）", runInit},
 	}
 }

@@ -25,18 +25,27 @@ type Pair struct {
 // Level returns the comparison level of field f in p (0 = null).
 func (p Pair) Level(f int) uint8 { return uint8(p.Gamma >> (4 * f) & 15) }
 
-// Model is the fitted Fellegi–Sunter model: per field and level, m (the
-// probability of the level among matches) and u (among non-matches), and
-// the prior match probability λ among candidate pairs.
+// Model is the fitted Fellegi–Sunter model, Splink's way: m (the
+// probability of each level among matches) estimated by EM on the candidate
+// pairs, u (among non-matches) measured on random record pairs, and the
+// prior match probability among all pairs. Scoring with random-pair u and
+// the all-pairs prior is what makes the weights mean what they say: two
+// records that agree on a birth date are, among all pairs, rarely a
+// coincidence, even though among the candidates (blocked on the birth
+// date) agreement is the rule.
 type Model struct {
-	Fields    []Field
-	M, U      [][]float64 // [field][level], level 0 (null) unused
-	Lambda    float64
-	Iters     int
-	Converged bool
-	// URandom is u as measured on random pairs, the reference of the
-	// term-frequency adjustment.
-	URandom [][]float64
+	Fields []Field
+	// M and U are per field and level (level 0, null, unused); U is the
+	// random-pair estimate the weights use.
+	M, U [][]float64
+	// UBlocked is u among the candidate pairs, as EM estimated it beside m
+	// (unless Config.FixU); it is reported, not used for weights.
+	UBlocked [][]float64
+	// Lambda is the share of matches among the candidate pairs (EM);
+	// PriorAll the match probability of a random pair of records.
+	Lambda, PriorAll float64
+	Iters            int
+	Converged        bool
 }
 
 // Weight returns log2(m/u) of field f at level l; 0 for the null level
@@ -344,12 +353,12 @@ func (l *Linker) randomU() {
 	nf := len(l.cfg.Fields)
 	m := &l.res.Model
 	m.Fields = l.cfg.Fields
-	m.M, m.U, m.URandom = make([][]float64, nf), make([][]float64, nf), make([][]float64, nf)
+	m.M, m.U, m.UBlocked = make([][]float64, nf), make([][]float64, nf), make([][]float64, nf)
 	counts := make([][]float64, nf)
 	for f := range nf {
 		nl := len(l.cfg.Fields[f].Kind.Levels())
 		counts[f] = make([]float64, nl)
-		m.M[f], m.U[f], m.URandom[f] = make([]float64, nl), make([]float64, nl), make([]float64, nl)
+		m.M[f], m.U[f], m.UBlocked[f] = make([]float64, nl), make([]float64, nl), make([]float64, nl)
 	}
 	n := l.p.n
 	if n >= 2 {
@@ -374,8 +383,8 @@ func (l *Linker) randomU() {
 		for lv := 1; lv < nl; lv++ {
 			// Laplace smoothing keeps unseen levels (an exact ID agreement
 			// among random pairs) possible but rare.
-			m.URandom[f][lv] = (counts[f][lv] + 0.5) / (tot + 0.5*float64(nl-1))
-			m.U[f][lv] = m.URandom[f][lv]
+			m.U[f][lv] = (counts[f][lv] + 0.5) / (tot + 0.5*float64(nl-1))
+			m.UBlocked[f][lv] = m.U[f][lv]
 			// m starts where a careful clerk would: matches mostly agree
 			// exactly, sometimes at an intermediate level, rarely not at
 			// all. Starting "else" low keeps EM from taking the large
@@ -431,16 +440,12 @@ func (l *Linker) em(patterns map[uint64]uint32) {
 	// family member is not a match there) and EM then refines m, u and λ
 	// on the candidates, starting from that split instead of from a guess
 	// that can send it to the wrong optimum (all namesakes as matches).
-	u0 := m.U
-	if !l.cfg.FixU {
-		u0 = m.URandom
-	}
 	lambda0 := min(1/float64(max(l.p.n, 2)), 0.5)
 	for it := 1; it <= l.cfg.MaxIterations; it++ {
 		m.Iters = it
-		uu, lam := m.U, m.Lambda
+		uu, lam := m.UBlocked, m.Lambda
 		if it == 1 {
-			uu, lam = u0, lambda0
+			uu, lam = m.U, lambda0
 		}
 		for f := range nf {
 			clear(accM[f])
@@ -448,7 +453,7 @@ func (l *Linker) em(patterns map[uint64]uint32) {
 		}
 		var sumP, sumC float64
 		for _, p := range ps {
-			lm, lu := math.Log(lam), math.Log(1-lam)
+		lm, lu := math.Log(lam), math.Log(1-lam)
 			for f := range nf {
 				lv := p.g >> (4 * f) & 15
 				if lv == 0 {
@@ -482,8 +487,8 @@ func (l *Linker) em(patterns map[uint64]uint32) {
 				m.M[f][lv] = nm
 				if !l.cfg.FixU {
 					nu := max(accU[f][lv]/max(tu, eps), eps)
-					delta = max(delta, math.Abs(nu-m.U[f][lv]))
-					m.U[f][lv] = nu
+					delta = max(delta, math.Abs(nu-m.UBlocked[f][lv]))
+					m.UBlocked[f][lv] = nu
 				}
 			}
 		}
@@ -515,7 +520,7 @@ func (l *Linker) score(pairs []Pair, workers int) {
 		if !l.cfg.Fields[f].TF || c.count == nil || c.n == 0 {
 			continue
 		}
-		ref := m.URandom[f][tfLevel(c.field.Kind)]
+		ref := m.U[f][tfLevel(c.field.Kind)]
 		adj := make([]float64, len(c.count))
 		for id, cnt := range c.count {
 			if id == 0 || cnt == 0 {
@@ -528,7 +533,11 @@ func (l *Linker) score(pairs []Pair, workers int) {
 		}
 		l.tfw[f] = adj
 	}
-	prior := math.Log2(m.Lambda / (1 - m.Lambda))
+	// The prior over all pairs: the matches EM found among the candidates
+	// (blocking is assumed to miss few) over the number of pairs.
+	all := float64(l.p.n) * float64(l.p.n-1) / 2
+	m.PriorAll = min(max(m.Lambda*float64(len(pairs))/max(all, 1), 1e-12), 0.5)
+	prior := m.Prior()
 	lower := l.cfg.Lower
 	var wg sync.WaitGroup
 	chunk := (len(pairs) + workers - 1) / max(workers, 1)
@@ -627,7 +636,7 @@ func (l *Linker) cluster() {
 }
 
 // Explain returns what each field contributed to p's match weight; the
-// weights plus the prior log2(λ/(1−λ)) add up to p.Weight. It names levels
+// weights plus Model.Prior add up to p.Weight. It names levels
 // and weights only, never the values compared.
 func (l *Linker) Explain(p Pair) []Contribution {
 	m := &l.res.Model
@@ -644,5 +653,6 @@ func (l *Linker) Explain(p Pair) []Contribution {
 	return out
 }
 
-// Prior returns log2(λ/(1−λ)), the weight every pair starts from.
-func (m *Model) Prior() float64 { return math.Log2(m.Lambda / (1 - m.Lambda)) }
+// Prior returns the weight every pair starts from: log2 of the prior odds
+// of a match between two random records.
+func (m *Model) Prior() float64 { return math.Log2(m.PriorAll / (1 - m.PriorAll)) }
