@@ -453,7 +453,7 @@ func (l *Linker) em(patterns map[uint64]uint32) {
 		}
 		var sumP, sumC float64
 		for _, p := range ps {
-		lm, lu := math.Log(lam), math.Log(1-lam)
+			lm, lu := math.Log(lam), math.Log(1-lam)
 			for f := range nf {
 				lv := p.g >> (4 * f) & 15
 				if lv == 0 {
