@@ -242,14 +242,6 @@ func buildColumn(f Field, recs []Record, fi int) column {
 	return c
 }
 
-// has reports whether record i has a value in c.
-func (c *column) has(i int32) bool {
-	if c.dates != nil {
-		return c.dates[i] != 0
-	}
-	return c.ids[i] != 0
-}
-
 // level compares records i and j on c and returns the level (0 = null).
 func (c *column) level(i, j int32) uint8 {
 	switch c.field.Kind {
