@@ -2,6 +2,7 @@ package linkage
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"jiceng/internal/text"
 )
@@ -62,7 +63,8 @@ var cnDigit = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '�
 // ParseAddress reads an address into its ladder. It accepts any text; an
 // address without an estate or road gives the zero Address.
 func ParseAddress(s string) Address {
-	rs := make([]rune, 0, len(s)/2)
+	var rbuf [96]rune // on the stack for addresses of usual length
+	rs := rbuf[:0]
 	for _, r := range s {
 		r = text.Fold(r)
 		switch r {
@@ -73,7 +75,8 @@ func ParseAddress(s string) Address {
 		}
 		rs = append(rs, r)
 	}
-	var parts []addrPart
+	var pbuf [12]addrPart
+	parts := pbuf[:0]
 	for i := 0; i < len(rs); {
 		num, j := readAddrNumber(rs, i)
 		if j == i {
@@ -126,7 +129,8 @@ func ParseAddress(s string) Address {
 	if a.Estate == "" {
 		return Address{}
 	}
-	var free []string
+	var fbuf [8]string
+	free := fbuf[:0]
 	for _, p := range chain {
 		switch unitRole(p.unit) {
 		case 'b':
@@ -166,24 +170,28 @@ func estateOf(rs []rune) string {
 	s := string(rs)
 	s = strings.Trim(s, "-#")
 	// Cut after the last administrative word that is not part of 小区
-	// or 园区.
+	// or 园区: look only where a rune could end one.
 	cut := 0
-	for _, w := range adminEnds {
-		from := 0
-		for {
-			i := strings.Index(s[from:], w)
-			if i < 0 {
-				break
-			}
-			i += from
-			end := i + len(w)
-			from = end
-			if w == "区" && i >= len("小") && (strings.HasSuffix(s[:i], "小") || strings.HasSuffix(s[:i], "园") || strings.HasSuffix(s[:i], "社") || strings.HasSuffix(s[:i], "校")) {
+	for i, r := range s {
+		if !strings.ContainsRune("省区市州盟县旗镇乡道办处会", r) {
+			continue
+		}
+		end := i + utf8.RuneLen(r)
+		if end >= len(s) {
+			continue // nothing after it: the whole text is the name
+		}
+		for _, w := range adminEnds {
+			if !strings.HasSuffix(s[:end], w) {
 				continue
 			}
-			if end < len(s) && end > cut {
-				cut = end
+			if w == "区" {
+				pre := s[:i]
+				if strings.HasSuffix(pre, "小") || strings.HasSuffix(pre, "园") || strings.HasSuffix(pre, "社") || strings.HasSuffix(pre, "校") {
+					continue
+				}
 			}
+			cut = end
+			break
 		}
 	}
 	s = s[cut:]

@@ -67,10 +67,75 @@ func (in *intern) id(s string) uint32 {
 	return v
 }
 
-// norm is the normalised form of one field of one record.
+// norm is the normalised form of one field of one record: the value, and
+// hashes of its derived keys (0 when missing), interned by hash so that
+// normalising allocates no key strings.
 type norm struct {
-	v, a, b, k1, k2 string
-	date            int32
+	v      string
+	a, b   uint64 // name: pinyin key; address: building key, room key
+	k1, k2 uint64 // name: surname and given-name pinyin; ID: region prefix
+	date   int32
+}
+
+// FNV-1a over 64-bit words.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func mix(h, v uint64) uint64 {
+	h ^= v
+	h *= fnvPrime
+	return h ^ h>>31
+}
+
+func hashString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime
+	}
+	return mix(h, 0xff) // a separator, so that ("ab","c") ≠ ("a","bc")
+}
+
+func nonzero(h uint64) uint64 {
+	if h == 0 {
+		return 1
+	}
+	return h
+}
+
+// nameHashes returns the hashes of a normalised name's pinyin key (as
+// text.NamePinyinKey spells it, first character read as a surname when
+// surname is set), of its first character's reading and of the rest. A
+// character without a reading stands for itself.
+func nameHashes(v string, surname bool) (whole, first, rest uint64) {
+	whole, rest = fnvOffset, fnvOffset
+	i := 0
+	for _, r := range v {
+		var c uint16
+		if i == 0 && surname {
+			c = text.SurnamePinyinCode(r)
+		} else {
+			c = text.PinyinCode(r)
+		}
+		tok := uint64(c)
+		if c == 0 {
+			tok = uint64(r) + 1<<20
+		}
+		whole = mix(whole, tok)
+		if i == 0 {
+			first = tok
+		} else {
+			rest = mix(rest, tok)
+		}
+		i++
+	}
+	if i < 2 {
+		rest = 0
+	} else {
+		rest = nonzero(rest)
+	}
+	return nonzero(whole), nonzero(first), rest
 }
 
 func normalizeValue(f Field, raw string) norm {
@@ -80,22 +145,8 @@ func normalizeValue(f Field, raw string) norm {
 		if v == "" {
 			return norm{}
 		}
-		var py string
-		if f.Kind == KindName {
-			py = text.NamePinyinKey(v)
-		} else {
-			py = text.PinyinKey(v)
-		}
-		n := norm{v: v, a: py}
-		if f.Kind == KindName {
-			r := firstRune(v)
-			if c := text.SurnamePinyinCode(r); c != 0 {
-				n.k1 = text.Syllable(c)
-			} else {
-				n.k1 = string(r)
-			}
-			n.k2 = text.PinyinKey(v[len(string(r)):])
-		}
+		n := norm{v: v}
+		n.a, n.k1, n.k2 = nameHashes(v, f.Kind == KindName)
 		return n
 	case KindID:
 		v, ok := NormalizeID(raw)
@@ -104,14 +155,14 @@ func normalizeValue(f Field, raw string) norm {
 		}
 		n := norm{v: v}
 		if !IsToken(v) {
-			n.k1 = v[:6]
+			n.k1 = nonzero(hashString(fnvOffset, v[:6]))
 		}
 		return n
 	case KindCode:
 		v := NormalizeCode(raw)
 		n := norm{v: v}
 		if len(v) >= 6 && !IsToken(v) {
-			n.k1 = v[:6]
+			n.k1 = nonzero(hashString(fnvOffset, v[:6]))
 		}
 		return n
 	case KindPhone:
@@ -138,9 +189,10 @@ func normalizeValue(f Field, raw string) norm {
 		}
 		n := norm{v: a.Estate}
 		if a.Building != "" {
-			n.a = a.Estate + "|" + a.Building
+			h := hashString(hashString(fnvOffset, a.Estate), a.Building)
+			n.a = nonzero(h)
 			if a.Room != "" {
-				n.b = n.a + "|" + a.Unit + "|" + a.Room
+				n.b = nonzero(hashString(hashString(h, a.Unit), a.Room))
 			}
 		}
 		return n
@@ -148,6 +200,27 @@ func normalizeValue(f Field, raw string) norm {
 		return norm{v: NormalizeName(raw)}
 	}
 }
+
+// intern64 assigns small integers to hashes; 0 is 0.
+type intern64 struct {
+	ids map[uint64]uint32
+}
+
+func newIntern64(n int) *intern64 { return &intern64{ids: make(map[uint64]uint32, n)} }
+
+func (in *intern64) id(h uint64) uint32 {
+	if h == 0 {
+		return 0
+	}
+	if v, ok := in.ids[h]; ok {
+		return v
+	}
+	v := uint32(len(in.ids) + 1)
+	in.ids[h] = v
+	return v
+}
+
+func (in *intern64) size() int { return len(in.ids) + 1 }
 
 // prepare normalises and interns every field of every record.
 func prepare(cfg *Config, recs []Record, workers int) (*prepared, error) {
@@ -178,23 +251,23 @@ func buildColumn(f Field, recs []Record, fi int) column {
 	n := len(recs)
 	c := column{field: f, ids: make([]uint32, n)}
 	in := newIntern(n / 2)
-	var inA, inB, in1, in2 *intern
+	var inA, inB, in1, in2 *intern64
 	switch f.Kind {
 	case KindName, KindText:
 		c.alt = make([]uint32, n)
-		inA = newIntern(n / 2)
+		inA = newIntern64(n / 2)
 		if f.Kind == KindName {
 			c.key1, c.key2 = make([]uint32, n), make([]uint32, n)
-			in1, in2 = newIntern(1024), newIntern(n/4)
+			in1, in2 = newIntern64(1024), newIntern64(n/4)
 		}
 	case KindID, KindCode:
 		c.key1 = make([]uint32, n)
-		in1 = newIntern(4096)
+		in1 = newIntern64(4096)
 	case KindDate:
 		c.dates = make([]int32, n)
 	case KindAddress:
 		c.alt, c.alt2 = make([]uint32, n), make([]uint32, n)
-		inA, inB = newIntern(n/8), newIntern(n/2)
+		inA, inB = newIntern64(n/8), newIntern64(n/2)
 	}
 	for i := range recs {
 		v := normalizeValue(f, recs[i].Values[fi])
@@ -228,7 +301,7 @@ func buildColumn(f Field, recs []Record, fi int) column {
 	// Term frequencies: of the value, or of the room for an address.
 	src, size := c.ids, len(c.strs)
 	if f.Kind == KindAddress {
-		src, size = c.alt2, len(inB.strs)
+		src, size = c.alt2, inB.size()
 	}
 	if f.TF {
 		c.count = make([]uint32, size)
