@@ -1,7 +1,5 @@
 package linkage
 
-import "unicode/utf8"
-
 // JaroWinkler returns the Jaro–Winkler similarity of a and b, rune by rune,
 // in [0, 1] (prefix scale 0.1, prefix up to 4 runes; matching window at
 // least one rune). Two empty strings give 1.
@@ -108,10 +106,4 @@ func dateNear(a, b int32) bool {
 		same++
 	}
 	return same == 2 || (ya == yb && ma == db && da == mb)
-}
-
-// firstRune returns the first rune of s.
-func firstRune(s string) rune {
-	r, _ := utf8.DecodeRuneInString(s)
-	return r
 }

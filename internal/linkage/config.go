@@ -190,7 +190,7 @@ func EnterpriseConfig() Config {
 			{"uscc", []Key{{"uscc", PartValue}}},
 			{"name pinyin", []Key{{"name", PartPinyin}}},
 			{"legal person + estate", []Key{{"legal_person", PartPinyin}, {"address", PartEstate}}},
-			{"building", []Key{{"address", PartRoom}}},
+			{"room", []Key{{"address", PartRoom}}},
 		},
 	}
 }

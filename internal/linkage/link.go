@@ -297,7 +297,12 @@ func (l *Linker) candidates(rules []ruleCols, workers int) ([]Pair, map[uint64]u
 			}
 			switch {
 			case e-s > l.cfg.MaxBlock:
+				// Not compared by this rule, so a later rule must not take
+				// these pairs for already seen.
 				l.res.Stats.SkippedBlocks++
+				for _, k := range sorted[s:e] {
+					ks[k.idx] = 0
+				}
 			case e-s > 1:
 				blocks = append(blocks, [2]int{s, e})
 			}
@@ -522,13 +527,18 @@ func (l *Linker) score(pairs []Pair, workers int) {
 		}
 		ref := m.U[f][tfLevel(c.field.Kind)]
 		adj := make([]float64, len(c.count))
+		total := 0.0
+		for id, cnt := range c.count {
+			if id != 0 {
+				total += float64(cnt)
+			}
+		}
 		for id, cnt := range c.count {
 			if id == 0 || cnt == 0 {
 				continue
 			}
-			// The chance that a random record has this value; a value seen
-			// once still has a chance of 1/n.
-			pv := float64(cnt) / float64(c.n)
+			// The chance that a random record with a value has this one.
+			pv := float64(cnt) / total
 			adj[id] = math.Log2(ref / pv)
 		}
 		l.tfw[f] = adj

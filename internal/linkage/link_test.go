@@ -362,3 +362,28 @@ func TestGenerateDeterministic(t *testing.T) {
 		t.Errorf("only %d of %d records have a valid 18-digit ID", valid, len(a))
 	}
 }
+
+func TestSkippedBlockDoesNotHidePairs(t *testing.T) {
+	// 30 records share a phone (a placeholder number): with MaxBlock 10 the
+	// phone block is skipped, and the two records that also share an ID
+	// must still be compared by the ID rule that comes after it.
+	cfg := PeopleConfig()
+	cfg.MaxBlock = 10
+	cfg.Blocking = []Rule{{"phone", []Key{{"phone", PartValue}}}, {"id", []Key{{"id_number", PartValue}}}}
+	var recs []Record
+	for i := range 30 {
+		id := ""
+		if i < 2 {
+			id = "110105198001020011"
+		}
+		recs = append(recs, Record{Values: []string{"王芳", id, "13800000000", "", "", ""}})
+	}
+	l, err := Link(cfg, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := l.Result().Stats
+	if st.SkippedBlocks != 1 || st.Candidates != 1 {
+		t.Errorf("skipped %d blocks, %d candidates; want 1 and 1", st.SkippedBlocks, st.Candidates)
+	}
+}
