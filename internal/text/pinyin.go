@@ -3,16 +3,17 @@ package text
 import (
 	_ "embed"
 	"encoding/binary"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 )
 
 // Pinyin readings. pinyin.dat holds the tone-less Mandarin reading of every
-// ideograph in U+3400–U+9FFF (CJK Extension A and the unified block, which
-// cover simplified and traditional characters in names), taken as the first
-// kMandarin reading of the Unicode Unihan database; UNIHAN-LICENSE.txt is
-// its licence. Rebuild it with
+// ideograph the Unicode Unihan database gives one (41,419 characters: CJK
+// Extension A and the unified block densely, the supplementary extensions,
+// whose rare characters turn up in names, sparsely), taken as the first
+// kMandarin reading; UNIHAN-LICENSE.txt is its licence. Rebuild it with
 //
 //	dpkg -x unicode-data_15.0.0-1_all.deb /tmp/ud
 //	go run ./internal/text/internal/genpinyin \
@@ -28,7 +29,9 @@ var pinyinData []byte
 
 type pinyinTable struct {
 	first, last rune
-	codes       []uint16 // per code point: 0, or 1 + index into syllables
+	codes       []uint16 // per code point of [first, last]: 0, or 1 + index into syllables
+	sparse      []rune   // code points outside [first, last] with a reading, ascending
+	sparseCodes []uint16 // their codes
 	syllables   []string
 	byName      map[string]uint16
 }
@@ -39,23 +42,34 @@ var loadPinyin = sync.OnceValue(func() *pinyinTable {
 		panic("text: pinyin.dat has no header")
 	}
 	head := strings.Fields(string(pinyinData[:nl]))
-	if len(head) < 4 || head[0] != "pinyin1" {
+	if len(head) < 5 || head[0] != "pinyin2" {
 		panic("text: pinyin.dat has a bad header")
 	}
 	first, err1 := strconv.ParseUint(head[1], 16, 32)
 	last, err2 := strconv.ParseUint(head[2], 16, 32)
+	nsparse, err3 := strconv.Atoi(head[3])
 	body := pinyinData[nl+1:]
-	if err1 != nil || err2 != nil || last < first || len(body) != 2*int(last-first+1) {
+	dense := 2 * int(last-first+1)
+	if err1 != nil || err2 != nil || err3 != nil || last < first || nsparse < 0 || len(body) != dense+6*nsparse {
 		panic("text: pinyin.dat has a bad range")
 	}
-	t := &pinyinTable{first: rune(first), last: rune(last), syllables: head[3:], byName: map[string]uint16{}}
-	t.codes = make([]uint16, last-first+1)
-	for i := range t.codes {
-		c := binary.LittleEndian.Uint16(body[2*i:])
+	t := &pinyinTable{first: rune(first), last: rune(last), syllables: head[4:], byName: map[string]uint16{}}
+	code := func(b []byte) uint16 {
+		c := binary.LittleEndian.Uint16(b)
 		if int(c) > len(t.syllables) {
 			panic("text: pinyin.dat has a bad code")
 		}
-		t.codes[i] = c
+		return c
+	}
+	t.codes = make([]uint16, last-first+1)
+	for i := range t.codes {
+		t.codes[i] = code(body[2*i:])
+	}
+	t.sparse, t.sparseCodes = make([]rune, nsparse), make([]uint16, nsparse)
+	for i := range nsparse {
+		e := body[dense+6*i:]
+		t.sparse[i] = rune(binary.LittleEndian.Uint32(e))
+		t.sparseCodes[i] = code(e[4:])
 	}
 	for i, s := range t.syllables {
 		t.byName[s] = uint16(i + 1)
@@ -63,21 +77,31 @@ var loadPinyin = sync.OnceValue(func() *pinyinTable {
 	return t
 })
 
+func (t *pinyinTable) code(r rune) uint16 {
+	if r >= t.first && r <= t.last {
+		return t.codes[r-t.first]
+	}
+	if i, ok := slices.BinarySearch(t.sparse, r); ok {
+		return t.sparseCodes[i]
+	}
+	return 0
+}
+
 // PinyinCode returns the code of r's tone-less reading, 0 if r has none.
 // Codes are small positive integers, one per syllable, stable for one build
 // of the table; Syllable turns a code back into its spelling. r is folded
 // first (full-width to half-width, traditional to simplified), which matters
 // only for the few folded characters whose own reading is missing.
 func PinyinCode(r rune) uint16 {
-	t := loadPinyin()
-	if r < t.first || r > t.last {
-		return 0
+	if r < 0x3400 {
+		return 0 // below every ideograph: Latin, digits, punctuation
 	}
-	if c := t.codes[r-t.first]; c != 0 {
+	t := loadPinyin()
+	if c := t.code(r); c != 0 {
 		return c
 	}
-	if f := Fold(r); f != r && f >= t.first && f <= t.last {
-		return t.codes[f-t.first]
+	if f := Fold(r); f != r {
+		return t.code(f)
 	}
 	return 0
 }

@@ -22,7 +22,9 @@ func TestPinyin(t *testing.T) {
 		{"first reading of dan", '单', "dan", true},
 		{"latin", 'a', "", false},
 		{"digit", '3', "", false},
-		{"outside table", '𠮷', "", false},
+		{"extension B", '\U0002A6A5', "zhe", true},
+		{"extension C", '\U0002B5AF', "fu", true},
+		{"no reading in Unihan", '𠮷', "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 // Command genpinyin builds internal/text/pinyin.dat, the tone-less Mandarin
-// reading of every CJK ideograph in U+3400–U+9FFF (Extension A and the
-// unified block), from the kMandarin field of the Unicode Unihan database
+// reading of every CJK ideograph that has one — densely for U+3400–U+9FFF
+// (Extension A and the unified block), sparsely for the rest (the
+// supplementary extensions, whose rare characters turn up in names) — from
+// the kMandarin field of the Unicode Unihan database
 // (Unihan_Readings.txt, as shipped bzip2-compressed in Debian's unicode-data
 // package). Only the first reading of each character is kept; surname
 // readings are applied at run time by text.SurnamePinyin, not here.
@@ -12,9 +14,12 @@
 //	    -in /tmp/ud/usr/share/unicode/Unihan_Readings.txt.bz2 -out internal/text/pinyin.dat
 //
 // The output format is read by internal/text/pinyin.go: a first line with
-// the magic "pinyin1", the first and last code point in hex and the
-// syllables separated by spaces; then, for every code point of the range, a
-// little-endian uint16: 0 for no reading, else 1 + the syllable's index.
+// the magic "pinyin2", the first and last code point of the dense range in
+// hex, the number of sparse entries in decimal and the syllables separated by
+// spaces; then, for every code point of the dense range, a little-endian
+// uint16: 0 for no reading, else 1 + the syllable's index; then the sparse
+// entries in code-point order, each a little-endian uint32 code point and a
+// uint16 code.
 package main
 
 import (
@@ -83,6 +88,7 @@ func main() {
 		r = bzip2.NewReader(f)
 	}
 	readings := make([]string, last-first+1)
+	sparse := map[rune]string{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
 	for sc.Scan() {
@@ -94,12 +100,13 @@ func main() {
 		if err != nil {
 			log.Fatalf("bad code point %q", cols[0])
 		}
-		if cp < first || cp > last {
-			continue
-		}
 		syl, err := toneless(strings.Fields(cols[2])[0])
 		if err != nil {
 			log.Fatal(err)
+		}
+		if cp < first || cp > last {
+			sparse[rune(cp)] = syl
+			continue
 		}
 		readings[cp-first] = syl
 	}
@@ -112,6 +119,9 @@ func main() {
 			set[s] = true
 		}
 	}
+	for _, s := range sparse {
+		set[s] = true
+	}
 	syls := make([]string, 0, len(set))
 	for s := range set {
 		syls = append(syls, s)
@@ -122,7 +132,7 @@ func main() {
 		index[s] = uint16(i + 1)
 	}
 	var buf []byte
-	buf = fmt.Appendf(buf, "pinyin1 %x %x %s\n", first, last, strings.Join(syls, " "))
+	buf = fmt.Appendf(buf, "pinyin2 %x %x %d %s\n", first, last, len(sparse), strings.Join(syls, " "))
 	n := 0
 	for _, s := range readings {
 		var v uint16
@@ -132,8 +142,17 @@ func main() {
 		}
 		buf = binary.LittleEndian.AppendUint16(buf, v)
 	}
+	cps := make([]rune, 0, len(sparse))
+	for cp := range sparse {
+		cps = append(cps, cp)
+	}
+	sort.Slice(cps, func(i, j int) bool { return cps[i] < cps[j] })
+	for _, cp := range cps {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(cp))
+		buf = binary.LittleEndian.AppendUint16(buf, index[sparse[cp]])
+	}
 	if err := os.WriteFile(*out, buf, 0o644); err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("%d characters, %d syllables, %d bytes", n, len(syls), len(buf))
+	log.Printf("%d characters in the dense range, %d outside, %d syllables, %d bytes", n, len(sparse), len(syls), len(buf))
 }
