@@ -181,8 +181,9 @@ func Link(cfg Config, recs []Record) (*Linker, error) {
 	if err != nil {
 		return nil, err
 	}
-	pairs, patterns := l.candidates(rules, workers)
+	pairs := l.candidates(rules, workers)
 	res.Stats.Candidates = len(pairs)
+	patterns := histogram(pairs)
 	res.Stats.Patterns = len(patterns)
 	stage("block+compare")
 	l.randomU()
@@ -262,11 +263,10 @@ type keyed struct {
 // earlier rule is not emitted again: deduplication needs no set of pairs,
 // only each record's keys of the earlier rules (Splink does the same), so
 // memory stays at one key per record and rule plus the pairs themselves.
-func (l *Linker) candidates(rules []ruleCols, workers int) ([]Pair, map[uint64]uint32) {
+func (l *Linker) candidates(rules []ruleCols, workers int) []Pair {
 	n := int32(l.p.n)
 	keys := make([][]uint64, len(rules))
 	var pairs []Pair
-	patterns := map[uint64]uint32{}
 	l.res.Stats.PerRule = make([]int, len(rules))
 	for ri := range rules {
 		ks := make([]uint64, n)
@@ -310,14 +310,12 @@ func (l *Linker) candidates(rules []ruleCols, workers int) ([]Pair, map[uint64]u
 		}
 		earlier := keys[:ri]
 		outs := make([][]Pair, workers)
-		pats := make([]map[uint64]uint32, workers)
 		var wg sync.WaitGroup
 		for w := range workers {
 			wg.Add(1)
 			go func(w int) {
 				defer wg.Done()
 				var out []Pair
-				pat := map[uint64]uint32{}
 				for bi := w; bi < len(blocks); bi += workers {
 					b := sorted[blocks[bi][0]:blocks[bi][1]]
 					for x := 0; x < len(b); x++ {
@@ -331,25 +329,47 @@ func (l *Linker) candidates(rules []ruleCols, workers int) ([]Pair, map[uint64]u
 								}
 							}
 							g := l.gamma(i, j)
-							pat[g]++
 							out = append(out, Pair{A: i, B: j, Gamma: g})
 						}
 					}
 				}
-				outs[w], pats[w] = out, pat
+				outs[w] = out
 			}(w)
 		}
 		wg.Wait()
 		for w := range workers {
 			l.res.Stats.PerRule[ri] += len(outs[w])
 			pairs = append(pairs, outs[w]...)
-			for g, c := range pats[w] {
-				patterns[g] += c
-			}
 			outs[w] = nil
 		}
 	}
-	return pairs, patterns
+	return pairs
+}
+
+// pattern is one distinct comparison vector and how many pairs have it.
+type pattern struct {
+	g uint64
+	c float64
+}
+
+// histogram counts the distinct comparison vectors of pairs (by sorting a
+// copy of the vectors, so that the comparison loop touches no map).
+func histogram(pairs []Pair) []pattern {
+	gs := make([]uint64, len(pairs))
+	for i, p := range pairs {
+		gs[i] = p.Gamma
+	}
+	slices.Sort(gs)
+	var out []pattern
+	for s := 0; s < len(gs); {
+		e := s + 1
+		for e < len(gs) && gs[e] == gs[s] {
+			e++
+		}
+		out = append(out, pattern{gs[s], float64(e - s)})
+		s = e
+	}
+	return out
 }
 
 // randomU measures u on random pairs of records (nearly all non-matches)
@@ -409,26 +429,9 @@ func (l *Linker) randomU() {
 }
 
 // em fits m, u (unless FixU) and λ on the histogram of comparison vectors.
-func (l *Linker) em(patterns map[uint64]uint32) {
+func (l *Linker) em(ps []pattern) {
 	m := &l.res.Model
 	nf := len(l.cfg.Fields)
-	type pat struct {
-		g uint64
-		c float64
-	}
-	ps := make([]pat, 0, len(patterns))
-	for g, c := range patterns {
-		ps = append(ps, pat{g, float64(c)})
-	}
-	slices.SortFunc(ps, func(a, b pat) int {
-		switch {
-		case a.g < b.g:
-			return -1
-		case a.g > b.g:
-			return 1
-		}
-		return 0
-	})
 	if len(ps) == 0 {
 		return
 	}
