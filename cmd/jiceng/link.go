@@ -231,9 +231,12 @@ func linkFiles(_ context.Context, e *env, args []string) error {
 	cfg.Upper, cfg.Lower = *upper, *lower
 	var recs []linkage.Record
 	for _, in := range ins {
-		rs, found, err := readLinkFile(in, cfg, *idCol)
+		rs, found, refused, err := readLinkFile(in, cfg, *idCol)
 		if err != nil {
 			return err
+		}
+		for _, msg := range refused {
+			fmt.Fprintf(e.stderr, "%s: %s\n", filepath.Base(in), msg)
 		}
 		if len(found) < 2 {
 			return fmt.Errorf("%s: 只找到 %d 个可比对的列（%s），至少需要 2 个", filepath.Base(in), len(found), strings.Join(found, "、"))
@@ -287,16 +290,18 @@ func linkFiles(_ context.Context, e *env, args []string) error {
 }
 
 // readLinkFile reads the records of one file for cfg's fields, matching
-// columns by field name or Chinese header. It returns the fields found.
-func readLinkFile(path string, cfg linkage.Config, idCol string) ([]linkage.Record, []string, error) {
+// columns by field name or Chinese header. It returns the fields found and,
+// for each row the reader refused (an oversized cell, a formula without a
+// value), its number and the reason — never its content.
+func readLinkFile(path string, cfg linkage.Config, idCol string) (recs []linkage.Record, found, refused []string, err error) {
 	rr, _, err := importer.Open(path, importer.ReadOptions{})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer rr.Close()
 	head, err := rr.Read()
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: 没有表头", filepath.Base(path))
+		return nil, nil, nil, fmt.Errorf("%s: 没有表头", filepath.Base(path))
 	}
 	index := map[string]int{}
 	for i, h := range head.Cells {
@@ -306,7 +311,6 @@ func readLinkFile(path string, cfg linkage.Config, idCol string) ([]linkage.Reco
 		}
 	}
 	cols := make([]int, len(cfg.Fields))
-	var found []string
 	for f, fd := range cfg.Fields {
 		cols[f] = -1
 		for _, h := range append([]string{fd.Name}, linkHeaders[fd.Name]...) {
@@ -321,22 +325,22 @@ func readLinkFile(path string, cfg linkage.Config, idCol string) ([]linkage.Reco
 	if idCol != "" {
 		i, ok := index[idCol]
 		if !ok {
-			return nil, nil, fmt.Errorf("%s: 找不到列 %q", filepath.Base(path), idCol)
+			return nil, nil, nil, fmt.Errorf("%s: 找不到列 %q", filepath.Base(path), idCol)
 		}
 		idAt = i
 	}
 	source := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	var recs []linkage.Record
 	for {
 		row, err := rr.Read()
 		if errors.Is(err, io.EOF) {
-			return recs, found, nil
+			return recs, found, refused, nil
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
 		}
 		if row.Err != "" {
-			return nil, nil, fmt.Errorf("%s 第 %d 行: %s", filepath.Base(path), row.Num, row.Err)
+			refused = append(refused, fmt.Sprintf("第 %d 行未读入：%s", row.Num, row.Err))
+			continue
 		}
 		r := linkage.Record{Source: source, ID: strconv.Itoa(row.Num), Values: make([]string, len(cfg.Fields))}
 		if idAt >= 0 && idAt < len(row.Cells) {
