@@ -131,3 +131,28 @@ func TestLinkFilesMissingColumns(t *testing.T) {
 	runExpect(t, []string{"link", "-in", path, "-out", filepath.Join(dir, "o.csv")}, 1, "至少需要 2 个")
 	runExpect(t, []string{"link", "-in", path, "-out", filepath.Join(dir, "o.csv"), "-id", "号码"}, 1, `找不到列 "号码"`)
 }
+
+func TestLinkFilesRefusedRow(t *testing.T) {
+	dir := t.TempDir()
+	paths, _ := writeSources(t, dir, 4000)
+	// Append a row with an oversized cell to the first file: it is
+	// refused by number, the others are linked.
+	f, err := os.OpenFile(paths[0], os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("X1,李娜," + strings.Repeat("9", 1<<20+10) + ",,1990-01-01,女,阳光小区1-1-101,\n")
+	f.Close()
+	out := filepath.Join(dir, "o.csv")
+	_, stderr := runExpect(t, []string{"link", "-in", paths[0], "-in", paths[1], "-out", out, "-id", "编号"}, 0, "行未读入")
+	if strings.Contains(stderr, "99999") {
+		t.Errorf("stderr shows the refused cell: %.200s", stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), ",match,"); n < 500 {
+		t.Errorf("%d matches", n)
+	}
+}

@@ -147,7 +147,10 @@ var ErrNoFields = errors.New("linkage: no fields")
 // builds candidate pairs from the blocking rules, estimates m and u by EM,
 // scores every pair, clusters the matches and returns the pairs at or above
 // Lower. Records are compared within and across sources alike, so true
-// duplicates inside one source are found too.
+// duplicates inside one source are found too. The model is learnt from the
+// records themselves, so it needs a population: with fewer than a few
+// hundred records u and m are poorly estimated and the probabilities mean
+// little.
 func Link(cfg Config, recs []Record) (*Linker, error) {
 	cfg.defaults()
 	if len(cfg.Fields) == 0 {
