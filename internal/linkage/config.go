@@ -121,6 +121,12 @@ type Rule struct {
 type Config struct {
 	Fields   []Field
 	Blocking []Rule
+	// Correlated lists pairs of fields whose agreements are one piece of
+	// evidence, not two: when both agree at their best level only the
+	// larger weight counts. A household's landline and its room are the
+	// example — family members share both, and Fellegi–Sunter's
+	// independence assumption would add them up into a false match.
+	Correlated [][2]string
 	// Upper and Lower are match-probability thresholds: pairs at or above
 	// Upper are matches (clustered), pairs in [Lower, Upper) go to clerical
 	// review. Defaults 0.8 and 0.2.
@@ -173,6 +179,7 @@ func PeopleConfig() Config {
 			{"surname + birth", []Key{{"name", PartSurname}, {"birth_date", PartValue}}},
 			{"given name + birth", []Key{{"name", PartGiven}, {"birth_date", PartValue}}},
 		},
+		Correlated: [][2]string{{"phone", "address"}},
 	}
 }
 

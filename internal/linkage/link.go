@@ -129,15 +129,21 @@ type Contribution struct {
 	Level  string
 	Weight float64 // log2(m/u), term-frequency adjustment included
 	TF     float64 // the term-frequency part of Weight
+	// Shared is set when the field agreed but its weight is not counted,
+	// because a correlated field (Config.Correlated) agreed too and weighs
+	// more.
+	Shared bool
 }
 
 // Linker holds the normalised records of one Link call, to explain its
 // pairs.
 type Linker struct {
-	cfg Config
-	p   *prepared
-	res *Result
-	tfw [][]float64 // per field: exact-level weight adjustment by value id
+	cfg  Config
+	p    *prepared
+	res  *Result
+	w    [][16]float64 // per field and level: log2(m/u)
+	tfw  [][]float64   // per field: exact-level weight adjustment by value id
+	corr [][2]int      // Config.Correlated as field indexes
 }
 
 // ErrNoFields is returned for a Config without fields.
@@ -183,6 +189,14 @@ func Link(cfg Config, recs []Record) (*Linker, error) {
 	rules, err := l.resolveRules()
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range cfg.Correlated {
+		a := slices.IndexFunc(cfg.Fields, func(f Field) bool { return f.Name == c[0] })
+		b := slices.IndexFunc(cfg.Fields, func(f Field) bool { return f.Name == c[1] })
+		if a < 0 || b < 0 || a == b {
+			return nil, fmt.Errorf("linkage: correlated fields %q and %q: not two fields of the config", c[0], c[1])
+		}
+		l.corr = append(l.corr, [2]int{a, b})
 	}
 	pairs := l.candidates(rules, workers)
 	res.Stats.Candidates = len(pairs)
@@ -519,10 +533,10 @@ func (l *Linker) score(pairs []Pair, workers int) {
 	m := &l.res.Model
 	nf := len(l.cfg.Fields)
 	// Per-level weights as a table, and per-value TF adjustments.
-	w := make([][16]float64, nf)
+	l.w = make([][16]float64, nf)
 	for f := range nf {
 		for lv := 1; lv < len(m.M[f]); lv++ {
-			w[f][lv] = m.Weight(f, uint8(lv))
+			l.w[f][lv] = m.Weight(f, uint8(lv))
 		}
 	}
 	l.tfw = make([][]float64, nf)
@@ -562,16 +576,11 @@ func (l *Linker) score(pairs []Pair, workers int) {
 		wg.Add(1)
 		go func(part []Pair) {
 			defer wg.Done()
+			var ws [16]float64
+			var shared [16]bool
 			for k := range part {
 				p := &part[k]
-				s := prior
-				for f := range nf {
-					lv := p.Gamma >> (4 * f) & 15
-					s += w[f][lv]
-					if lv == uint64(tfLevel(l.cfg.Fields[f].Kind)) && l.tfw[f] != nil {
-						s += l.tfw[f][l.tfID(f, p.A)]
-					}
-				}
+				s := prior + l.weights(*p, &ws, &shared)
 				p.Weight = s
 				p.Prob = 1 / (1 + math.Exp2(-s))
 			}
@@ -600,6 +609,40 @@ func (l *Linker) score(pairs []Pair, workers int) {
 			l.res.Stats.Review++
 		}
 	}
+}
+
+// weights fills ws with what each field contributes to p's weight (level
+// weight plus TF adjustment) and returns their sum. Of two correlated fields
+// that both agree at their best level only the larger weight counts; the
+// other is set to 0 and marked in shared.
+func (l *Linker) weights(p Pair, ws *[16]float64, shared *[16]bool) float64 {
+	sum := 0.0
+	for f := range l.cfg.Fields {
+		lv := p.Level(f)
+		v := l.w[f][lv]
+		if lv == tfLevel(l.cfg.Fields[f].Kind) && l.tfw[f] != nil {
+			v += l.tfw[f][l.tfID(f, p.A)]
+		}
+		ws[f], shared[f] = v, false
+	}
+	for _, c := range l.corr {
+		a, b := c[0], c[1]
+		if p.Level(a) != 1 || p.Level(b) != 1 {
+			continue
+		}
+		if ws[a] < ws[b] {
+			a = b
+			b = c[0]
+		}
+		// a has the larger weight; b's is not counted again.
+		if ws[b] > 0 {
+			ws[b], shared[b] = 0, true
+		}
+	}
+	for f := range l.cfg.Fields {
+		sum += ws[f]
+	}
+	return sum
 }
 
 // tfID is the value id the TF table of field f is indexed by for record i.
@@ -655,14 +698,15 @@ func (l *Linker) cluster() {
 // weights plus Model.Prior add up to p.Weight. It names levels
 // and weights only, never the values compared.
 func (l *Linker) Explain(p Pair) []Contribution {
-	m := &l.res.Model
+	var ws [16]float64
+	var shared [16]bool
+	l.weights(p, &ws, &shared)
 	out := make([]Contribution, len(l.cfg.Fields))
 	for f, fd := range l.cfg.Fields {
 		lv := p.Level(f)
-		c := Contribution{Field: fd.Name, Level: fd.Kind.Levels()[lv], Weight: m.Weight(f, lv)}
-		if lv == tfLevel(fd.Kind) && l.tfw != nil && l.tfw[f] != nil {
+		c := Contribution{Field: fd.Name, Level: fd.Kind.Levels()[lv], Weight: ws[f], Shared: shared[f]}
+		if lv == tfLevel(fd.Kind) && l.tfw != nil && l.tfw[f] != nil && !shared[f] {
 			c.TF = l.tfw[f][l.tfID(f, p.A)]
-			c.Weight += c.TF
 		}
 		out[f] = c
 	}

@@ -387,3 +387,30 @@ func TestSkippedBlockDoesNotHidePairs(t *testing.T) {
 		t.Errorf("skipped %d blocks, %d candidates; want 1 and 1", st.SkippedBlocks, st.Candidates)
 	}
 }
+
+func TestCorrelatedCountedOnce(t *testing.T) {
+	// Fields 0 (phone) and 1 (address), both agreeing at level 1 with
+	// weights 15 and 17: only the 17 counts. Field 2 disagrees (−5).
+	l := &Linker{
+		cfg:  Config{Fields: []Field{{Name: "phone", Kind: KindPhone}, {Name: "address", Kind: KindAddress}, {Name: "name", Kind: KindName}}},
+		w:    [][16]float64{{0, 15, -2}, {0, 17, -4, -2, -3}, {0, 14, 11, 5, -5}},
+		tfw:  make([][]float64, 3),
+		corr: [][2]int{{0, 1}},
+	}
+	var ws [16]float64
+	var shared [16]bool
+	both := Pair{Gamma: 1 | 1<<4 | 4<<8}
+	if got := l.weights(both, &ws, &shared); got != 17-5 {
+		t.Errorf("both agree: sum %v, want 12", got)
+	}
+	if !shared[0] || shared[1] || ws[0] != 0 {
+		t.Errorf("both agree: weights %v shared %v, want the phone's dropped", ws[:3], shared[:3])
+	}
+	one := Pair{Gamma: 1 | 3<<4 | 4<<8}
+	if got := l.weights(one, &ws, &shared); got != 15-2-5 {
+		t.Errorf("phone only: sum %v, want 8", got)
+	}
+	if shared[0] || shared[1] {
+		t.Errorf("phone only: shared %v", shared[:3])
+	}
+}
