@@ -631,10 +631,9 @@ func (l *Linker) weights(p Pair, ws *[16]float64, shared *[16]bool) float64 {
 			continue
 		}
 		if ws[a] < ws[b] {
-			a = b
-			b = c[0]
+			b = a
 		}
-		// a has the larger weight; b's is not counted again.
+		// b has the smaller weight: it is not counted again.
 		if ws[b] > 0 {
 			ws[b], shared[b] = 0, true
 		}

@@ -414,3 +414,25 @@ func TestCorrelatedCountedOnce(t *testing.T) {
 		t.Errorf("phone only: shared %v", shared[:3])
 	}
 }
+
+func TestLinkTiny(t *testing.T) {
+	for _, n := range []int{0, 1, 2} {
+		recs := make([]Record, n)
+		for i := range recs {
+			recs[i] = Record{Values: []string{"王芳", "110105198001020011", "", "", "", ""}}
+		}
+		l, err := Link(PeopleConfig(), recs)
+		if err != nil {
+			t.Fatalf("%d records: %v", n, err)
+		}
+		r := l.Result()
+		if len(r.Cluster) != n || (n == 2 && r.Stats.Candidates != 1) {
+			t.Errorf("%d records: %d cluster ids, %d candidates", n, len(r.Cluster), r.Stats.Candidates)
+		}
+		for _, p := range r.Pairs {
+			if math.IsNaN(p.Prob) || math.IsNaN(p.Weight) {
+				t.Errorf("%d records: NaN in %+v", n, p)
+			}
+		}
+	}
+}
