@@ -273,7 +273,11 @@ func linkFiles(_ context.Context, e *env, args []string) error {
 		}
 		row := []string{a.Source, a.ID, b.Source, b.ID, strconv.FormatFloat(p.Prob, 'f', 4, 64), strconv.FormatFloat(p.Weight, 'f', 2, 64), decision, strconv.Itoa(int(r.Cluster[p.A]))}
 		for _, c := range l.Explain(p) {
-			row = append(row, fmt.Sprintf("%s %+.1f", c.Level, c.Weight))
+			cell := fmt.Sprintf("%s %+.1f", c.Level, c.Weight)
+			if c.Shared {
+				cell += " shared" // agreed, but counted with its correlated field
+			}
+			row = append(row, cell)
 		}
 		if err := cw.Write(row); err != nil {
 			return err
