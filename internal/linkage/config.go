@@ -138,15 +138,9 @@ type Config struct {
 	// MaxIterations and Tolerance bound EM. Defaults 100 and 1e-6.
 	MaxIterations int
 	Tolerance     float64
-	// RandomPairs is the number of random record pairs that initialise u
-	// (and the TF references). Default 300000.
+	// RandomPairs is the number of random record pairs u is measured on
+	// (it is also the reference of the TF adjustment). Default 300000.
 	RandomPairs int
-	// FixU keeps u at its random-pair estimate during EM; by default EM
-	// re-estimates u on the candidate pairs. Blocking makes the
-	// non-matching candidates far from random (they share a blocking key:
-	// namesakes born the same year, family members in one room), and with
-	// u fixed at its random-pair value EM takes them all for matches.
-	FixU bool
 	// Seed seeds the random-pair sample.
 	Seed uint64
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.

@@ -38,8 +38,11 @@ type Model struct {
 	// M and U are per field and level (level 0, null, unused); U is the
 	// random-pair estimate the weights use.
 	M, U [][]float64
-	// UBlocked is u among the candidate pairs, as EM estimated it beside m
-	// (unless Config.FixU); it is reported, not used for weights.
+	// UBlocked is u among the candidate pairs, as EM estimated it beside m.
+	// EM needs it: blocking makes the non-matching candidates far from
+	// random (namesakes born the same year share a blocking key), and with
+	// u held at its random-pair value EM takes them all for matches. It is
+	// reported, not used for weights.
 	UBlocked [][]float64
 	// Lambda is the share of matches among the candidate pairs (EM);
 	// PriorAll the match probability of a random pair of records.
@@ -445,7 +448,8 @@ func (l *Linker) randomU() {
 	m.Lambda = 0.1
 }
 
-// em fits m, u (unless FixU) and λ on the histogram of comparison vectors.
+// em fits m, u among the candidates and λ on the histogram of comparison
+// vectors.
 func (l *Linker) em(ps []pattern) {
 	m := &l.res.Model
 	nf := len(l.cfg.Fields)
@@ -510,11 +514,9 @@ func (l *Linker) em(ps []pattern) {
 				nm := max(accM[f][lv]/max(tm, eps), eps)
 				delta = max(delta, math.Abs(nm-m.M[f][lv]))
 				m.M[f][lv] = nm
-				if !l.cfg.FixU {
-					nu := max(accU[f][lv]/max(tu, eps), eps)
-					delta = max(delta, math.Abs(nu-m.UBlocked[f][lv]))
-					m.UBlocked[f][lv] = nu
-				}
+				nu := max(accU[f][lv]/max(tu, eps), eps)
+				delta = max(delta, math.Abs(nu-m.UBlocked[f][lv]))
+				m.UBlocked[f][lv] = nu
 			}
 		}
 		if delta < l.cfg.Tolerance {
