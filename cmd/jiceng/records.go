@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"jiceng/internal/casework"
 	"os"
 	"path/filepath"
 	"sort"
@@ -89,19 +90,14 @@ func recordSet(kind, file string) (*fieldset.Set, error) {
 	return set, nil
 }
 
-// maskRecordValue returns a value of field of a record as role may see it:
-// by the dictionary's rules for the field's mask target
-// (fieldset.Field.MaskTarget); a field the set does not declare is
-// treated as free text.
-func maskRecordValue(d *deid.Dictionary, set *fieldset.Set, role, field, v string) string {
-	target := "note"
-	if f := set.Field(field); f != nil {
-		target = f.MaskTarget()
-	}
-	if target == "" || v == "" {
+// maskRecordValue returns a value of field of a record of kind as role
+// may see it: by casework.MaskRecord, the one masking of registry records
+// that the pages and the API use too.
+func maskRecordValue(d *deid.Dictionary, kind, role, field, v string) string {
+	if v == "" {
 		return v
 	}
-	return d.Text(role, target, v)
+	return casework.MaskRecord(d, role, core.Record{Kind: kind, Values: map[string]string{field: v}}).Values[field]
 }
 
 // runRecordsImport implements "jiceng records import".
@@ -157,7 +153,7 @@ func runRecordsImport(ctx context.Context, e *env, args []string) error {
 		Kind: *kind, Source: *source, Fields: set, Mapping: mapping, Sheet: *sheet, BatchSize: *batch, Now: e.clock.Now, Log: e.log,
 		Clean: func(u *core.RecordUpsert) {
 			for f, v := range u.Values {
-				if m := maskRecordValue(policy, set, storeRole, f, v); m != v {
+				if m := maskRecordValue(policy, *kind, storeRole, f, v); m != v {
 					if m == "" {
 						delete(u.Values, f)
 					} else {
@@ -266,7 +262,7 @@ func runRecordsList(ctx context.Context, e *env, args []string) error {
 			if set.Field(c) == nil {
 				continue
 			}
-			v := maskRecordValue(policy, set, *role, c, r.Values[c])
+			v := maskRecordValue(policy, r.Kind, *role, c, r.Values[c])
 			cells = append(cells, cell(v))
 		}
 		var probs []string

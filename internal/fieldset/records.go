@@ -82,35 +82,3 @@ func RecordKey(kind string, values map[string]string) (key string, which int, ok
 	}
 	return "", 0, false
 }
-
-// MaskTarget returns the target of the masking dictionary whose rules a
-// registry field's values follow, chosen by the field's type and
-// sensitivity, so that a registry needs no rows of its own in the
-// dictionary: ID numbers follow caller_id, phone numbers caller_phone,
-// free text note (scanned for personal data); then personal addresses
-// follow address, other sensitive values (key-population marks, ethnicity,
-// disability) caller_id, the strictest rule, and other personal values
-// caller_name; "" for public and internal values, which every role sees as
-// they are.
-func (f *Field) MaskTarget() string {
-	switch f.Type {
-	case TypeIDCard:
-		return "caller_id"
-	case TypePhone:
-		return "caller_phone"
-	case TypeText:
-		return "note"
-	}
-	switch f.Sensitivity {
-	case SensPersonal, SensSensitive:
-	default:
-		return ""
-	}
-	switch {
-	case f.Name == "address" || strings.HasSuffix(f.Name, "_address"):
-		return "address"
-	case f.Sensitivity == SensSensitive:
-		return "caller_id"
-	}
-	return "caller_name"
-}

@@ -130,37 +130,3 @@ func FuzzParseUSCC(f *testing.F) {
 		}
 	})
 }
-
-func TestMaskTarget(t *testing.T) {
-	tests := []struct{ kind, field, want string }{
-		{KindPerson, "id_number", "caller_id"},
-		{KindPerson, "phone", "caller_phone"},
-		{KindPerson, "name", "caller_name"},
-		{KindPerson, "address", "address"},
-		{KindPerson, "household_address", "address"},
-		{KindPerson, "marks", "caller_id"},
-		{KindPerson, "ethnicity", "caller_id"},
-		{KindPerson, "birth_date", "caller_name"},
-		{KindPerson, "room", "caller_name"},
-		{KindPerson, "note", "note"},
-		{KindPerson, "community", ""},
-		{KindHouse, "owner_name", "caller_name"},
-		{KindHouse, "address", ""}, // a house's address is internal, not a person's
-		{KindEnterprise, "name", ""},
-		{KindEnterprise, "legal_person", "caller_name"},
-		{KindEnterprise, "legal_person_id_number", "caller_id"},
-		{KindEnterprise, "phone", "caller_phone"},
-		{KindOrganisation, "leader", "caller_name"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.kind+"/"+tt.field, func(t *testing.T) {
-			f := Records(tt.kind).Field(tt.field)
-			if f == nil {
-				t.Fatalf("no field %s", tt.field)
-			}
-			if got := f.MaskTarget(); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
