@@ -157,37 +157,10 @@ func qualityCheck(ctx context.Context, e *env, args []string) error {
 	return printQuality(e.stdout, run)
 }
 
-// registryMask masks a failing value for the samples: a registry field that
-// holds a name, phone, ID number or address is masked by the dictionary's
-// rule for the matching ticket field; other personal or sensitive fields
-// are blanked out; public and internal ones are kept.
-func registryMask(p *deid.Dictionary, role string) func(field, value string) string {
-	like := map[string]string{
-		"name": "caller_name", "owner_name": "caller_name", "legal_person": "caller_name", "leader": "caller_name",
-		"phone": "caller_phone", "owner_phone": "caller_phone",
-		"id_number": "caller_id", "owner_id_number": "caller_id", "legal_person_id_number": "caller_id",
-		"address": "address", "household_address": "address",
-	}
-	// The most sensitive level a field name has in any registry.
-	rank := map[string]int{fieldset.SensPublic: 1, fieldset.SensInternal: 2, fieldset.SensPersonal: 3, fieldset.SensSensitive: 4}
-	sens := map[string]string{}
-	for _, k := range fieldset.RecordKinds {
-		for _, f := range fieldset.Records(k).Fields {
-			if rank[f.Sensitivity] > rank[sens[f.Name]] {
-				sens[f.Name] = f.Sensitivity
-			}
-		}
-	}
-	return func(field, value string) string {
-		if t, ok := like[field]; ok {
-			return p.Value(role, t, value)
-		}
-		switch sens[field] {
-		case fieldset.SensPublic, fieldset.SensInternal:
-			return value
-		}
-		return strings.Repeat("*", len([]rune(value)))
-	}
+// registryMask masks a failing value for the samples as role sees it on
+// the registry pages (casework.MaskRecord).
+func registryMask(p *deid.Dictionary, role string) func(kind, field, value string) string {
+	return func(kind, field, value string) string { return maskRecordValue(p, kind, role, field, value) }
 }
 
 // qualityAreas turns the area registry into the grid → community list of

@@ -16,7 +16,7 @@ func TestQualityXLSX(t *testing.T) {
 	g := quality.Generate(quality.GenOptions{Persons: 300, Seed: 2, Now: now, Rate: 0.03})
 	run, err := quality.Measure(g.Records, quality.Options{Now: now, Refs: g.Refs,
 		Owners: map[string]string{"公安户籍": "派出所"},
-		Mask:   func(_, v string) string { return "***" }})
+		Mask:   func(_, _, v string) string { return "***" }})
 	if err != nil {
 		t.Fatal(err)
 	}

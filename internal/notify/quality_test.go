@@ -12,7 +12,7 @@ func TestSendQuality(t *testing.T) {
 	reports := []QualityReport{
 		{RunID: 7, Owner: "民政科", Source: "民政科", Registry: "person", Score: 82.5, Status: "warn", Records: 1200,
 			Checks: []QualityCheck{{Name: "联系电话缺失率", Field: "phone", Status: "warn", Checked: 1200, Failed: 96, Rate: 0.08}},
-			Text: "民政科 人口数据质量 82.5 分"},
+			Text:   "民政科 人口数据质量 82.5 分"},
 		{RunID: 7, Owner: "派出所", Source: "公安人口库", Registry: "person", Score: 100, Status: "pass", Records: 900},
 	}
 	tests := []struct {

@@ -138,7 +138,7 @@ func (k *kindRun) check(c *Check) Result {
 		if len(res.Samples) < k.m.opt.SampleSize {
 			s := Sample{Record: r.ID, Source: r.Source, Field: o.field, Reason: o.reason}
 			if o.field != "" && k.m.opt.Mask != nil {
-				s.Value = k.m.opt.Mask(o.field, strings.TrimSpace(r.Values[o.field]))
+				s.Value = k.m.opt.Mask(r.Kind, o.field, strings.TrimSpace(r.Values[o.field]))
 			}
 			res.Samples = append(res.Samples, s)
 		}

@@ -256,7 +256,7 @@ func TestImpliedAndScores(t *testing.T) {
 	}
 	var masked []string
 	run, err := Measure(recs, Options{Now: now, Checks: []Check{}, Owners: map[string]string{"公安": "派出所", "民政": "民政科"},
-		Mask: func(field, v string) string { masked = append(masked, field); return "***" }})
+		Mask: func(_, field, v string) string { masked = append(masked, field); return "***" }})
 	if err != nil {
 		t.Fatal(err)
 	}

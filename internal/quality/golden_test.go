@@ -22,7 +22,7 @@ type fixture struct {
 }
 
 // maskTail keeps the last character of a value.
-func maskTail(_, v string) string {
+func maskTail(_, _, v string) string {
 	n := utf8.RuneCountInString(v)
 	if n <= 1 {
 		return "*"

@@ -31,10 +31,11 @@ type Options struct {
 	// Owners maps a source to its owner (责任部门); a source without one is
 	// its own owner.
 	Owners map[string]string
-	// Mask masks a failing value for the samples (the masking dictionary's
-	// policy for the report's reader). Nil leaves the samples without
-	// values: a raw value never leaves the run.
-	Mask func(field, value string) string
+	// Mask masks a failing value of a field of a record of kind for the
+	// samples (the masking dictionary's policy for the report's reader,
+	// casework.MaskRecord). Nil leaves the samples without values: a raw
+	// value never leaves the run.
+	Mask func(kind, field, value string) string
 	// Previous is the previous run, for the trend and the volume change.
 	Previous *Run
 	// Refs are the tickets, areas and units for the referential and area
