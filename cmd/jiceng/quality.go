@@ -106,7 +106,7 @@ func qualityCheck(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", filepath.Base(*areasFile), err)
 		}
-		opt.Refs = &quality.Refs{Areas: qualityAreas(a)}
+		opt.Refs = &quality.Refs{Areas: quality.AreasOf(a)}
 	}
 	if *prevFile != "" {
 		b, err := os.ReadFile(*prevFile)
@@ -161,27 +161,6 @@ func qualityCheck(ctx context.Context, e *env, args []string) error {
 // the registry pages (casework.MaskRecord).
 func registryMask(p *deid.Dictionary, role string) func(kind, field, value string) string {
 	return func(kind, field, value string) string { return maskRecordValue(p, kind, role, field, value) }
-}
-
-// qualityAreas turns the area registry into the grid → community list of
-// the checks.
-func qualityAreas(a core.Areas) []quality.Area {
-	name := map[string]string{}
-	for _, c := range a.Communities {
-		name[c.Code] = c.Name
-	}
-	var out []quality.Area
-	has := map[string]bool{}
-	for _, g := range a.Grids {
-		out = append(out, quality.Area{Community: name[g.Community], Grid: g.Name})
-		has[g.Community] = true
-	}
-	for _, c := range a.Communities {
-		if !has[c.Code] {
-			out = append(out, quality.Area{Community: c.Name})
-		}
-	}
-	return out
 }
 
 // readRegistryFile reads a registry file of kind: the header is the row

@@ -24,6 +24,8 @@ package quality
 
 import (
 	"time"
+
+	"jiceng/internal/core"
 )
 
 // Check kinds (dimensions of quality), in the order reports list them.
@@ -261,4 +263,25 @@ type Run struct {
 	Warn int `json:"warn"`
 	Fail int `json:"fail"`
 	Skip int `json:"skip"`
+}
+
+// AreasOf returns the area registry as the area checks take it: each
+// grid with its community, and each community without grids alone.
+func AreasOf(a core.Areas) []Area {
+	name := map[string]string{}
+	for _, c := range a.Communities {
+		name[c.Code] = c.Name
+	}
+	var out []Area
+	has := map[string]bool{}
+	for _, g := range a.Grids {
+		out = append(out, Area{Community: name[g.Community], Grid: g.Name})
+		has[g.Community] = true
+	}
+	for _, c := range a.Communities {
+		if !has[c.Code] {
+			out = append(out, Area{Community: c.Name})
+		}
+	}
+	return out
 }
