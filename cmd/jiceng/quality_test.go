@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"jiceng/internal/quality"
@@ -76,4 +81,36 @@ func TestQualityEval(t *testing.T) {
 	}
 	// The eval can fail: a bar above 1 is never met.
 	runExpect(t, []string{"quality", "eval", "-n", "3000", "-min", "1.01"}, 1, "低于")
+}
+
+// TestQualityRunDB: "quality run" checks the database's registries, stores
+// the run (the second compares with the first) and pushes the owners'
+// reports.
+func TestQualityRunDB(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "q.db")
+	var pushes atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { pushes.Add(1) }))
+	defer hook.Close()
+	steps := []struct {
+		name    string
+		args    []string
+		wantOut string
+		wantErr string
+	}{
+		{"import", []string{"records", "import", "-db", db, "-kind", "person", "-source", "民政科", "testdata/records_persons.csv"}, "新增 4", ""},
+		{"first run", []string{"quality", "run", "-db", db, "-webhook", hook.URL}, "身份证号格式或校验不合格", "第 1 次检查已保存"},
+		{"second run compares", []string{"quality", "run", "-db", db}, "持平", "第 2 次检查已保存"},
+	}
+	for _, st := range steps {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), st.args, strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Fatalf("%s: exit %d: %s", st.name, code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), st.wantOut) || !strings.Contains(stderr.String(), st.wantErr) {
+			t.Errorf("%s: stdout %q lacks %q or stderr %q lacks %q", st.name, stdout.String(), st.wantOut, stderr.String(), st.wantErr)
+		}
+	}
+	if pushes.Load() != 1 {
+		t.Errorf("%d reports pushed, want 1 (one owner)", pushes.Load())
+	}
 }

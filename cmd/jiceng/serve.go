@@ -202,7 +202,7 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 	// The background work ends before the caller closes the store.
 	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
 		Dispatch: opt.dispatch, Dictionary: opt.dictionary, Rates: opt.rates, HTTPS: opt.https, Pinned: opt.pinned,
-		Location: opt.zone}
+		Location: opt.zone, QualityHook: opt.webhook}
 	// The settings stored through the settings pages, unless a flag
 	// gave the file.
 	if err := srv.LoadSettings(ctx); err != nil {

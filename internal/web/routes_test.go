@@ -170,7 +170,7 @@ func TestRouteMatrix(t *testing.T) {
 						}
 						noTickets(t, r, nil)
 						return
-					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board, registry, recordID:
+					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board, registry, recordID, dataQuality:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -184,6 +184,23 @@ func TestRouteMatrix(t *testing.T) {
 					switch rt.access {
 					case registry, recordID:
 						recordMatrix(t, f, c, u.name, rt, method, path, api, csrf[u.name], recordIDs)
+					case dataQuality:
+						// Administrators, staff and leaders read the runs;
+						// administrators and staff start one.
+						var r response
+						if method == http.MethodPost && !api {
+							r = postMatrixForm(t, f, c, path, csrf[u.name], nil)
+						} else {
+							r = send(path)
+						}
+						allowed := u.board && u.name != "community" && u.name != "cw01"
+						if method == http.MethodPost {
+							allowed = u.desk
+						}
+						if refused := r.status == http.StatusForbidden; refused == allowed || r.status >= 500 {
+							t.Fatalf("status %d, want allowed %v: %.300s", r.status, allowed, r.body)
+						}
+						noTickets(t, r, nil)
 					case signedIn:
 						r := send(path)
 						if r.status >= 500 {

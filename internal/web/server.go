@@ -23,6 +23,7 @@ import (
 	"jiceng/internal/deid"
 	"jiceng/internal/dispatch"
 	"jiceng/internal/fieldset"
+	"jiceng/internal/notify"
 	"jiceng/internal/rates"
 	"jiceng/internal/search"
 	"jiceng/internal/understand"
@@ -116,6 +117,10 @@ type Server struct {
 	askSlots   chan struct{} // of the public Q&A, set by Handler
 	caseIndex  *caseIndex    // set by Handler
 	replyCache *replyCache   // set by Handler
+	// QualityHook sends each source's owner its data-quality report after
+	// a run (quality.go); nil sends none.
+	QualityHook *notify.Webhook
+
 	// recordSources keeps the registry list's source dropdown (records.go).
 	recordSources recordSourceCache
 }
@@ -230,6 +235,10 @@ const (
 	// recordID routes read or change the record of the {id} path value: a
 	// record outside the user's scope answers exactly as a missing one.
 	recordID
+	// dataQuality routes show the data-quality runs (数据质量) to
+	// administrators, staff and leaders; administrators and staff start
+	// them (package casework decides).
+	dataQuality
 )
 
 // route is one entry of the route table.
@@ -312,6 +321,9 @@ func (s *Server) routeTable() []route {
 		{"POST /records/{id}/fix", recordID, s.page(s.handleRecordFixForm)},
 		{"POST /records/{id}/status", recordID, s.page(s.handleRecordStatusForm)},
 		{"POST /records/{id}/reveal", recordID, s.page(s.handleRecordRevealForm)},
+		{"GET /quality", dataQuality, s.page(s.handleQualityPage)},
+		{"POST /quality/run", dataQuality, s.page(s.handleQualityRunForm)},
+		{"GET /quality/report.xlsx", dataQuality, s.page(s.handleQualityXLSX)},
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},
@@ -345,6 +357,9 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/records/{id}/history", recordID, s.api(s.handleRecordHistory)},
 		{"PATCH /api/v1/records/{id}", recordID, s.api(s.handlePatchRecord)},
 		{"POST /api/v1/records/{id}/reveal", recordID, s.api(s.handleRevealRecord)},
+		{"GET /api/v1/quality/runs", dataQuality, s.api(s.handleQualityRuns)},
+		{"POST /api/v1/quality/runs", dataQuality, s.api(s.handleStartQualityRun)},
+		{"GET /api/v1/quality/run", dataQuality, s.api(s.handleQualityRun)},
 		{"/api/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))
 		}},
