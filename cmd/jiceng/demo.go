@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"jiceng/internal/account"
+	"jiceng/internal/casework"
 	"jiceng/internal/classify"
 	"jiceng/internal/core"
 	"jiceng/internal/demo"
@@ -76,6 +77,12 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A first data-quality run, so that the 数据质量 page has a report.
+	qv, err := (&casework.Service{Store: db, Clock: e.clock}).RunQuality(ctx, core.User{Username: "system", Name: "system", Role: core.RoleAdmin}, nil)
+	if err != nil {
+		return fmt.Errorf("演示数据质量检查: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "数据质量: %d 项检查，%d 项需处理，得分 %.1f\n", qv.Checks, qv.Failed, qv.Score)
 	u, err := demoUnderstander(ctx, e, db, st.Areas)
 	if err != nil {
 		return err
