@@ -142,18 +142,9 @@ func qualityCheck(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *xlsxOut != "" {
-		out, err := tabfile.Create(*xlsxOut)
-		if err != nil {
+		if err := writeQualityXLSX(e, *xlsxOut, run); err != nil {
 			return err
 		}
-		defer out.Abort()
-		if err := export.QualityXLSX(out, run, "数据质量报告 "+run.At.In(core.StreetTime).Format("2006-01-02")); err != nil {
-			return err
-		}
-		if err := out.Commit(); err != nil {
-			return fmt.Errorf("写入质量报告失败: %w", err)
-		}
-		fmt.Fprintf(e.stderr, "质量报告已写入 %s\n", *xlsxOut)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -199,18 +190,9 @@ func qualityRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *xlsxOut != "" {
-		out, err := tabfile.Create(*xlsxOut)
-		if err != nil {
+		if err := writeQualityXLSX(e, *xlsxOut, v.Run); err != nil {
 			return err
 		}
-		defer out.Abort()
-		if err := export.QualityXLSX(out, v.Run, "数据质量报告 "+v.At.In(core.StreetTime).Format("2006-01-02")); err != nil {
-			return err
-		}
-		if err := out.Commit(); err != nil {
-			return fmt.Errorf("写入质量报告失败: %w", err)
-		}
-		fmt.Fprintf(e.stderr, "质量报告已写入 %s\n", *xlsxOut)
 	}
 	if *hook != "" {
 		h := &notify.Webhook{URL: *hook, Secret: []byte(os.Getenv(webhookSecretEnv)), Now: e.clock.Now}
@@ -222,6 +204,23 @@ func qualityRun(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "第 %d 次检查已保存\n", v.ID)
 	return printQuality(e.stdout, v.Run)
+}
+
+// writeQualityXLSX writes run's report to path.
+func writeQualityXLSX(e *env, path string, run *quality.Run) error {
+	out, err := tabfile.Create(path)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	if err := export.QualityXLSX(out, run, "数据质量报告 "+run.At.In(core.StreetTime).Format("2006-01-02")); err != nil {
+		return err
+	}
+	if err := out.Commit(); err != nil {
+		return fmt.Errorf("写入质量报告失败: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "质量报告已写入 %s\n", path)
+	return nil
 }
 
 // registryMask masks a failing value for the samples as role sees it on

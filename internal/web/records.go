@@ -89,32 +89,9 @@ func parseRecordFilter(q url.Values) (core.RecordFilter, error) {
 		}
 		*t.dst = v
 	}
-	f.Limit = core.DefaultLimit
-	if v := get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > core.MaxLimit {
-			return f, invalidParam("limit", "参数 limit 应为 1 到 %d 之间的整数", core.MaxLimit)
-		}
-		f.Limit = n
-	}
-	offset, page := get("offset"), get("page")
-	switch {
-	case offset != "" && page != "":
-		return f, invalidParam("page", "参数 page 与 offset 只能给出一个")
-	case offset != "":
-		n, err := strconv.Atoi(offset)
-		if err != nil || n < 0 {
-			return f, invalidParam("offset", "参数 offset 应为非负整数")
-		}
-		f.Offset = n
-	case page != "":
-		n, err := strconv.Atoi(page)
-		if err != nil || n < 1 || n > 1_000_000 {
-			return f, invalidParam("page", "参数 page 应为正整数")
-		}
-		f.Offset = (n - 1) * f.Limit
-	}
-	return f, nil
+	var err error
+	f.Limit, f.Offset, err = parsePaging(get)
+	return f, err
 }
 
 // pathRecord is the {id} path value as a record id; a value that is not

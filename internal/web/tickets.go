@@ -100,32 +100,39 @@ func parseFilter(q url.Values, loc *time.Location) (core.TicketFilter, error) {
 		*t.dst = v
 	}
 
-	f.Limit = core.DefaultLimit
+	f.Limit, f.Offset, err = parsePaging(get)
+	return f, err
+}
+
+// parsePaging reads the paging parameters of a list: limit (1 to
+// core.MaxLimit, default core.DefaultLimit) and either offset or page.
+func parsePaging(get func(string) string) (limit, offset int, err error) {
+	limit = core.DefaultLimit
 	if v := get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > core.MaxLimit {
-			return f, invalidParam("limit", "参数 limit 应为 1 到 %d 之间的整数", core.MaxLimit)
+			return 0, 0, invalidParam("limit", "参数 limit 应为 1 到 %d 之间的整数", core.MaxLimit)
 		}
-		f.Limit = n
+		limit = n
 	}
-	offset, page := get("offset"), get("page")
+	off, page := get("offset"), get("page")
 	switch {
-	case offset != "" && page != "":
-		return f, invalidParam("page", "参数 page 与 offset 只能给出一个")
-	case offset != "":
-		n, err := strconv.Atoi(offset)
+	case off != "" && page != "":
+		return 0, 0, invalidParam("page", "参数 page 与 offset 只能给出一个")
+	case off != "":
+		n, err := strconv.Atoi(off)
 		if err != nil || n < 0 {
-			return f, invalidParam("offset", "参数 offset 应为非负整数")
+			return 0, 0, invalidParam("offset", "参数 offset 应为非负整数")
 		}
-		f.Offset = n
+		offset = n
 	case page != "":
 		n, err := strconv.Atoi(page)
 		if err != nil || n < 1 || n > 1_000_000 {
-			return f, invalidParam("page", "参数 page 应为正整数")
+			return 0, 0, invalidParam("page", "参数 page 应为正整数")
 		}
-		f.Offset = (n - 1) * f.Limit
+		offset = (n - 1) * limit
 	}
-	return f, nil
+	return limit, offset, nil
 }
 
 // parseTime parses a date (YYYY-MM-DD, in loc) or an RFC 3339 time and
