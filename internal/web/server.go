@@ -239,6 +239,11 @@ const (
 	// administrators, staff and leaders; administrators and staff start
 	// them (package casework decides).
 	dataQuality
+	// services routes list the key-population services (精准服务) over the
+	// person records: the registry's scope (handlers and residents
+	// refused); administrators, staff and community workers record visits
+	// (package casework decides).
+	services
 )
 
 // route is one entry of the route table.
@@ -324,6 +329,8 @@ func (s *Server) routeTable() []route {
 		{"GET /quality", dataQuality, s.page(s.handleQualityPage)},
 		{"POST /quality/run", dataQuality, s.page(s.handleQualityRunForm)},
 		{"GET /quality/report.xlsx", dataQuality, s.page(s.handleQualityXLSX)},
+		{"GET /services", services, s.page(s.handleServicesPage)},
+		{"POST /services/visits", services, s.page(s.handleServiceVisitForm)},
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},
@@ -360,6 +367,8 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/quality/runs", dataQuality, s.api(s.handleQualityRuns)},
 		{"POST /api/v1/quality/runs", dataQuality, s.api(s.handleStartQualityRun)},
 		{"GET /api/v1/quality/run", dataQuality, s.api(s.handleQualityRun)},
+		{"GET /api/v1/services", services, s.api(s.handleServices)},
+		{"POST /api/v1/services/visits", services, s.api(s.handleAddServiceVisit)},
 		{"/api/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, core.Errorf(core.ENOTFOUND, "接口不存在"))
 		}},
