@@ -34,6 +34,7 @@ const (
 // service lists (重点人群精准服务) of a persons file.
 func runEligibility(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "eligibility", "eligibility -in persons.csv [-rules FILE] [-asof 2026-12-01] [-workers grid_workers.csv] [-visits FILE] [-list service|policy|visits|near|summary] [-community X] [-grid X] [-worker X] [-warn 7] [-explain]\n       jiceng eligibility -default-rules > rules.csv")
+	dsn := fs.String("db", "", "改为读本街道数据库中的人口记录（在册）和已登记的服务记录：SQLite 文件路径或 postgres:// URL；与 -in 二选一")
 	in := fs.String("in", "", "人员文件（CSV/XLSX，首行为表头：人口字段集的字段名或中文名，如 身份证号、出生日期、重点人群、是否独居）")
 	rulesFile := fs.String("rules", "", "本街道的规则文件（CSV：编号,名称,条件,服务类型,周期,责任人,政策依据,说明）；不给则用默认规则")
 	asof := fs.String("asof", "", "统计日（如 2026-12-01），年龄和走访到期按这一天计算；默认今天")
@@ -63,7 +64,7 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if *in == "" || fs.NArg() > 0 || *warn < 0 || *worker != "" && *workersFile == "" {
+	if (*in == "") == (*dsn == "") || fs.NArg() > 0 || *warn < 0 || *worker != "" && *workersFile == "" {
 		fs.Usage()
 		return errUsage
 	}
@@ -109,13 +110,22 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
-	persons, skipped, err := readPersons(ctx, *in, func(p map[string]string) {
+	person := func(p map[string]string) {
 		if *list == listNear {
 			keep(l.Near(p))
 		} else {
 			keep(l.Entries(p))
 		}
-	})
+	}
+	var (
+		persons, skipped int
+		err              error
+	)
+	if *dsn != "" {
+		persons, err = readStorePersons(ctx, e, *dsn, l, *visitsFile == "", person)
+	} else {
+		persons, skipped, err = readPersons(ctx, *in, person)
+	}
 	if err != nil {
 		return err
 	}
@@ -146,6 +156,64 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 		return writeSummary(e.stdout, eligibility.Summarize(entries))
 	}
 	return writeEligibility(e.stdout, *list, entries, *explain)
+}
+
+// readStorePersons calls person for every active person record of the
+// database at dsn. With storedVisits the services recorded in the
+// database (core.VisitStore) are the visits of l, by the person keys of
+// the lists.
+func readStorePersons(ctx context.Context, e *env, dsn string, l *eligibility.Lister, storedVisits bool, person func(map[string]string)) (int, error) {
+	if err := checkSQLiteExists(dsn); err != nil {
+		return 0, err
+	}
+	st, err := openStore(ctx, dsn, e.clock)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	last := map[int64]map[string]time.Time{}
+	if storedVisits {
+		vs, err := st.Visits(ctx, core.VisitFilter{})
+		if err != nil {
+			return 0, err
+		}
+		for _, v := range vs {
+			if last[v.PersonID] == nil {
+				last[v.PersonID] = map[string]time.Time{}
+			}
+			if v.Date.After(last[v.PersonID][v.Rule]) {
+				last[v.PersonID][v.Rule] = v.Date
+			}
+		}
+		l.Visits = eligibility.Visits{}
+	}
+	n := 0
+	err = st.ScanRecords(ctx, core.RecordFilter{Kind: fieldset.KindPerson, Status: core.RecordActive}, func(r core.Record) error {
+		if rules := last[r.ID]; len(rules) > 0 {
+			f := eligibility.FactsOf(r.Values, l.AsOf)
+			if key := eligibility.PersonOf(r.Values, &f).Key; key != "" {
+				for rule, d := range rules {
+					if d.After(l.Visits[eligibility.VisitKey{Person: key, Rule: rule}]) {
+						l.Visits[eligibility.VisitKey{Person: key, Rule: rule}] = d
+					}
+				}
+			}
+		}
+		// A stored record holds no empty value; the file's columns are all
+		// there: an absent field reads as an empty cell, as -in reads it.
+		if r.Values == nil {
+			r.Values = map[string]string{}
+		}
+		for _, fd := range eligibility.Fields() {
+			if _, ok := r.Values[fd.Name]; !ok && fd.Name != "" {
+				r.Values[fd.Name] = ""
+			}
+		}
+		n++
+		person(r.Values)
+		return nil
+	})
+	return n, err
 }
 
 // writeSummary writes the counts of a service list as CSV.

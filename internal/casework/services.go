@@ -214,6 +214,16 @@ func (s *Service) serviceEntries(ctx context.Context, u core.User, f ServiceFilt
 			return nil
 		}
 		out.Persons++
+		// A stored record holds no empty value: an absent field reads as
+		// an empty cell of a persons file, as "jiceng eligibility" reads it.
+		if r.Values == nil {
+			r.Values = map[string]string{}
+		}
+		for _, fd := range eligibility.Fields() {
+			if _, ok := r.Values[fd.Name]; !ok && fd.Name != "" {
+				r.Values[fd.Name] = ""
+			}
+		}
 		es := l.Entries(r.Values)
 		if len(es) == 0 {
 			return nil
