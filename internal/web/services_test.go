@@ -120,3 +120,23 @@ func TestServicesPage(t *testing.T) {
 		t.Errorf("unknown list: status %d", r.status)
 	}
 }
+
+// FuzzVisitForm: the fields of a visit as typed never panic; what is
+// accepted names a person record and, with a date, a day at 00:00.
+func FuzzVisitForm(f *testing.F) {
+	f.Add("12", "R01", "2026-12-01", "上门走访")
+	f.Add("-1", "", "2026-02-30", "")
+	f.Add("9223372036854775808", "R\x00", "12/01/2026", "\xff")
+	f.Fuzz(func(t *testing.T, person, rule, date, note string) {
+		req, err := visitForm(person, rule, date, note)
+		if err != nil {
+			return
+		}
+		if req.PersonID <= 0 || req.Rule != rule || req.Note != note {
+			t.Fatalf("accepted %+v from %q %q", req, person, rule)
+		}
+		if date != "" && (req.Date.Hour() != 0 || req.Date.Minute() != 0 || req.Date.Format("2006-01-02") != date) {
+			t.Fatalf("date %q read as %v", date, req.Date)
+		}
+	})
+}
