@@ -88,5 +88,6 @@ type Store interface {
 	AlertStore
 	RecordStore
 	QualityStore
+	LinkStore
 	Close() error
 }

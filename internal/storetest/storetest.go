@@ -95,6 +95,7 @@ func Run(t *testing.T, open Opener) {
 		{"PolicyFiles", testPolicyFiles},
 		{"TicketTexts", testTicketTexts},
 		{"QualityRuns", testQualityRuns},
+		{"RecordLinks", testRecordLinks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
