@@ -420,4 +420,3 @@ func (s *Service) linkClusterIDs(ctx context.Context) (map[int64]string, error) 
 	}
 	return out, nil
 }
-
