@@ -2,12 +2,15 @@ package casework
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"jiceng/internal/core"
 	"jiceng/internal/demo"
 	"jiceng/internal/fieldset"
+	"jiceng/internal/sqlite"
 )
 
 // demoLinkService is a service over the demo street's registries (a small
@@ -234,4 +237,33 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// BenchmarkLinkDemoPeople links the demo street's people (jiceng demo's
+// registries, 3000 true persons across the sources) as LinkRecords does:
+// scan, link, apply decisions, store. Reproduce with
+//
+//	go test ./internal/casework -run '^$' -bench BenchmarkLinkDemoPeople -benchtime 3x
+func BenchmarkLinkDemoPeople(b *testing.B) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "jiceng.db"), func() time.Time { return now })
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	s := &Service{Store: st, Clock: func() time.Time { return now }}
+	if _, err := demo.LoadRecords(ctx, st, b.TempDir(), demo.RecordsOptions{Seed: 1, End: now}); err != nil {
+		b.Fatal(err)
+	}
+	var run LinkRun
+	b.ResetTimer()
+	for b.Loop() {
+		var err error
+		if run, err = s.LinkRecords(ctx, users["admin"], fieldset.KindPerson); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(run.Records), "records")
+	b.ReportMetric(float64(run.Clusters), "clusters")
+	b.ReportMetric(float64(run.Review), "review")
 }
