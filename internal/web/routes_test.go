@@ -171,6 +171,7 @@ func TestRouteMatrix(t *testing.T) {
 						noTickets(t, r, nil)
 						return
 					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board, registry, recordID, dataQuality:
+					case linkReview:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -184,6 +185,8 @@ func TestRouteMatrix(t *testing.T) {
 					switch rt.access {
 					case registry, recordID:
 						recordMatrix(t, f, c, u.name, rt, method, path, api, csrf[u.name], recordIDs)
+					case linkReview:
+						linkMatrix(t, f, c, u.name, rt, method, path, api, csrf[u.name], recordIDs)
 					case dataQuality:
 						// Administrators, staff and leaders read the runs;
 						// administrators and staff start one.
