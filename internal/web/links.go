@@ -234,3 +234,19 @@ func (s *Server) handleLinkForm(w http.ResponseWriter, r *http.Request, p princi
 	notice := fmt.Sprintf("链接完成：%d 条记录，%d 组一人多档，%d 对待核对，用时 %.1f 秒。", run.Records, run.Clusters, run.Review, run.Took.Seconds())
 	http.Redirect(w, r, "/records/review?notice="+url.QueryEscape(notice), http.StatusSeeOther)
 }
+
+// recordClusterRows are the other records of record id's person for the
+// record page's 同一人的其他记录 panel; an error is logged and the page
+// shows none.
+func (s *Server) recordClusterRows(r *http.Request, p principal, id int64) []recordJSON {
+	recs, err := s.cases().RecordCluster(r.Context(), p.User, id)
+	if err != nil {
+		s.Log.Error("record cluster", "record", id, "err", err)
+		return nil
+	}
+	var out []recordJSON
+	for _, rec := range recs {
+		out = append(out, s.toRecordJSON(rec))
+	}
+	return out
+}

@@ -104,6 +104,10 @@ func TestReviewPage(t *testing.T) {
 	if err != nil || got.Status != core.LinkDifferent || got.DecidedBy != "cw01" || got.Note != "入户核实为两人" {
 		t.Fatalf("decision = %+v, %v", got, err)
 	}
+	page := f.get(t, c, "/records/"+strconv.FormatInt(ids["孙悟空"], 10))
+	if !strings.Contains(string(page.body), "同一人的其他记录") || !strings.Contains(string(page.body), "望春园一区6号楼") {
+		t.Errorf("record page lacks the 同一人的其他记录 panel")
+	}
 	cl := f.get(t, c, "/api/v1/records/"+strconv.FormatInt(ids["孙悟空"], 10)+"/cluster")
 	if cl.status != http.StatusOK || !strings.Contains(string(cl.body), "望春园一区6号楼") {
 		t.Fatalf("cluster: status %d %.300s", cl.status, cl.body)
