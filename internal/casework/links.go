@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,8 +17,10 @@ import (
 // Record linkage (一人一档) in the service: LinkRecords links every active
 // record of a kind across its sources (package linkage) and stores the
 // clusters and the clerical-review pairs; stewards decide the pairs, and
-// their decisions override the model at every later run (a pair decided
-// 不是同一人 is never joined, 是同一人 always). A decision takes effect on
+// their decisions override the model at every later run: 是同一人 pairs are
+// joined first, then the model's matches strongest first, skipping a match
+// that would put a 不是同一人 pair into one cluster (so the weakest link of a
+// chain is cut; only a chain of 是同一人 decisions can join such a pair). A decision takes effect on
 // the clusters at the next run (重新链接). The pairs are read with the
 // records' scope: a community worker reviews the pairs both of whose
 // records are in the worker's community, and sees them masked as the
@@ -48,7 +51,8 @@ type LinkRun struct {
 	Kind    string
 	Records int
 	// Clusters counts the clusters of two or more records, Linked their
-	// records; Matches the pairs the model joined and Review the pairs
+	// records; Matches the model's matches that joined two clusters
+	// (a match within a cluster is not counted) and Review the pairs
 	// left for clerical review (decided pairs included).
 	Clusters, Linked, Matches, Review int
 	// Same and Different count the clerical decisions applied.
@@ -154,6 +158,34 @@ func (s *Service) LinkRecords(ctx context.Context, u core.User, kind string) (Li
 			parent[max(ra, rb)] = min(ra, rb)
 		}
 	}
+	// 是同一人 first: always joined.
+	var apart [][2]int32 // the 不是同一人 pairs of records being linked
+	for key, v := range verdict {
+		ia, oka := index[key[0]]
+		ib, okb := index[key[1]]
+		switch {
+		case v == core.LinkDifferent:
+			run.Different++
+			if oka && okb {
+				apart = append(apart, [2]int32{ia, ib})
+			}
+		case v == core.LinkSame && oka && okb:
+			run.Same++
+			union(ia, ib)
+		}
+	}
+	// splits reports whether joining the clusters of a and b would put a
+	// 不是同一人 pair into one cluster.
+	splits := func(a, b int32) bool {
+		ra, rb := find(a), find(b)
+		for _, d := range apart {
+			dx, dy := find(d[0]), find(d[1])
+			if (dx == ra && dy == rb) || (dx == rb && dy == ra) {
+				return true
+			}
+		}
+		return false
+	}
 	if len(recs) >= 2 {
 		l, err := linkage.Link(cfg, recs)
 		if err != nil {
@@ -161,15 +193,12 @@ func (s *Service) LinkRecords(ctx context.Context, u core.User, kind string) (Li
 		}
 		res := l.Result()
 		run.Stages = res.Stats.Stages
+		var matches []linkage.Pair
 		for _, p := range res.Pairs {
 			a, b := ids[p.A], ids[p.B]
 			key := [2]int64{min(a, b), max(a, b)}
-			v := verdict[key]
 			if p.Prob >= res.Upper {
-				if v != core.LinkDifferent {
-					run.Matches++
-					union(p.A, p.B)
-				}
+				matches = append(matches, p)
 				continue
 			}
 			exp, err := json.Marshal(l.Explain(p))
@@ -178,27 +207,34 @@ func (s *Service) LinkRecords(ctx context.Context, u core.User, kind string) (Li
 			}
 			reviews = append(reviews, core.LinkReview{Kind: kind, A: key[0], B: key[1], Prob: p.Prob, Explain: exp})
 		}
-	}
-	for key, v := range verdict {
-		ia, oka := index[key[0]]
-		ib, okb := index[key[1]]
-		switch {
-		case v == core.LinkDifferent:
-			run.Different++
-		case v == core.LinkSame && oka && okb:
-			run.Same++
-			union(ia, ib)
+		// The strongest matches first, so that a 不是同一人 decision cuts
+		// the weakest link of a chain.
+		slices.SortStableFunc(matches, func(x, y linkage.Pair) int { return cmp.Compare(y.Prob, x.Prob) })
+		for _, p := range matches {
+			if find(p.A) == find(p.B) {
+				continue
+			}
+			if len(apart) > 0 && splits(p.A, p.B) {
+				continue
+			}
+			run.Matches++
+			union(p.A, p.B)
 		}
 	}
 	clusters := map[int64]int64{}
 	size := map[int32]int{}
-	for i := range parent {
-		size[find(int32(i))]++
+	smallest := map[int32]int64{}
+	for i, id := range ids {
+		root := find(int32(i))
+		size[root]++
+		if m, ok := smallest[root]; !ok || id < m {
+			smallest[root] = id
+		}
 	}
 	for i, id := range ids {
 		root := find(int32(i))
 		if size[root] > 1 {
-			clusters[id] = ids[root] // ids ascend: the root is the smallest ID
+			clusters[id] = smallest[root]
 		}
 	}
 	for root, n := range size {

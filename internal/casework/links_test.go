@@ -115,6 +115,44 @@ func TestLinkRecords(t *testing.T) {
 		t.Fatalf("after 是同一人, %d and %d are not one cluster: %v", pair[0], pair[1], got)
 	}
 
+	// A cluster of three or more: 不是同一人 on its first and last record
+	// splits it, even where other records chain them.
+	cl, err = ls.LinkClusters(ctx, fieldset.KindPerson)
+	if err != nil {
+		t.Fatal(err)
+	}
+	members = map[int64][]int64{}
+	for id, c := range cl {
+		members[c] = append(members[c], id)
+	}
+	var big []int64
+	for _, m := range members {
+		if len(m) >= 3 && (big == nil || m[0] < big[0]) {
+			big = m
+		}
+	}
+	if big == nil {
+		t.Fatal("no cluster of three records in the demo people")
+	}
+	slices.Sort(big)
+	x, y := big[0], big[len(big)-1]
+	if err := ls.ReplaceLinks(ctx, fieldset.KindPerson, cl, []core.LinkReview{{Kind: fieldset.KindPerson, A: x, B: y, Prob: 0.5}}, now); err != nil {
+		t.Fatal(err)
+	}
+	q3, err := ls.LinkReviews(ctx, core.LinkReviewFilter{Record: y, Status: core.LinkPending})
+	if err != nil || len(q3) != 1 {
+		t.Fatalf("review of the chained pair = %v, %v", q3, err)
+	}
+	if _, err := s.DecideReview(ctx, users["admin"], q3[0].ID, core.LinkDifferent, "两人"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LinkRecords(ctx, users["admin"], fieldset.KindPerson); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ls.ClusterRecords(ctx, x); slices.Contains(got, y) {
+		t.Fatalf("after 不是同一人, %d and %d are still one cluster (of %d): %v", x, y, len(big), got)
+	}
+
 	// The quality checks see the clusters.
 	q, err := s.RunQuality(ctx, users["admin"], nil)
 	if err != nil || q.Run == nil {
