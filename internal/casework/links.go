@@ -421,7 +421,18 @@ func (s *Service) DecideReview(ctx context.Context, u core.User, id int64, decis
 	if !sc.Sees(a) || !sc.Sees(b) {
 		return core.LinkReview{}, ErrNoReview
 	}
-	return ls.DecideLinkReview(ctx, id, decision, u.Username, note, s.now())
+	d, err := ls.DecideLinkReview(ctx, id, decision, u.Username, note, s.now())
+	if err != nil {
+		return d, err
+	}
+	if s.Audit != nil {
+		e := core.AuditEntry{At: s.now(), Actor: u.Username, Role: u.Role, Action: core.AuditLinkReview, Field: p.Kind, Reason: note,
+			Detail: fmt.Sprintf("待核对记录对 %d（记录 %d 与 %d）：%s", d.ID, d.A, d.B, LinkDecisionLabel[d.Status])}
+		if err := s.Audit.AddAudit(ctx, e.Clean()); err != nil {
+			return d, fmt.Errorf("link review audit: %w", err)
+		}
+	}
+	return d, nil
 }
 
 // LinkDecisionLabel names the review statuses in Chinese.

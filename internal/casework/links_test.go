@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -264,6 +265,21 @@ func TestRecordClusterAndReview(t *testing.T) {
 				t.Fatalf("DecideReview = %+v, %v", got, err)
 			}
 		})
+	}
+	entries, _, err := s.Audit.Audit(ctx, core.AuditFilter{})
+	var decisions []core.AuditEntry
+	for _, e := range entries {
+		if e.Action == core.AuditLinkReview {
+			decisions = append(decisions, e)
+		}
+	}
+	if err != nil || len(decisions) != 2 {
+		t.Fatalf("audit: %d decisions, %v; want 2 (admin's and cw01's)", len(decisions), err)
+	}
+	for _, e := range decisions {
+		if strings.Contains(e.Detail, "张三丰") || strings.Contains(e.Detail, p1ID) || e.Field != fieldset.KindPerson {
+			t.Errorf("audit entry %+v: want the kind and IDs, no value", e)
+		}
 	}
 	if q, _ := s.ReviewQueue(ctx, users["admin"], ReviewFilter{Status: core.LinkDifferent}); len(q) != 1 {
 		t.Errorf("decided pairs = %d, want 1", len(q))
