@@ -26,6 +26,7 @@ var recordsCommands = map[string]struct {
 	"import":  {"导入一个来源（部门）的基础数据表（CSV/XLSX），每行保存或写入拒绝文件并注明原因", runRecordsImport},
 	"list":    {"列出基础数据记录（按脱敏字典为 -role 角色脱敏，默认 staff）", runRecordsList},
 	"sources": {"列出各类别的数据来源：记录数、有问题的记录数、最近两次导入", runRecordsSources},
+	"link":    {"一人一档：链接一个类别的记录（跨来源识别同一人），保存聚类与待核对记录对", runRecordsLink},
 }
 
 // runRecords implements "jiceng records": the base-data registries (人口,

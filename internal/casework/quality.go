@@ -74,12 +74,18 @@ func (s *Service) RunQuality(ctx context.Context, u core.User, checks []quality.
 			prev = v.Run
 		}
 	}
+	clusters, err := s.linkClusterIDs(ctx)
+	if err != nil {
+		return QualityRunView{}, err
+	}
 	var recs []quality.Record
 	err = rs.ScanRecords(ctx, core.RecordFilter{}, func(r core.Record) error {
 		if len(recs) >= MaxQualityRecords {
 			return core.Errorf(core.EINVALID, "基础数据超过 %d 条，请分类别检查", MaxQualityRecords)
 		}
-		recs = append(recs, QualityRecord(r))
+		q := QualityRecord(r)
+		q.Cluster = clusters[r.ID]
+		recs = append(recs, q)
 		return nil
 	})
 	if err != nil {

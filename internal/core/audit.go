@@ -22,10 +22,11 @@ const (
 	AuditExport         = "export"          // 导出
 	AuditSetting        = "setting"         // 修改设置
 	AuditUser           = "user"            // 账号管理
+	AuditLinkReview     = "link_review"     // 一人一档核对
 )
 
 // AuditActions are the audit actions, in the order pages list them.
-var AuditActions = []string{AuditReveal, AuditExport, AuditLogin, AuditLoginFailed, AuditLoginThrottled, AuditSetting, AuditUser}
+var AuditActions = []string{AuditReveal, AuditExport, AuditLogin, AuditLoginFailed, AuditLoginThrottled, AuditSetting, AuditUser, AuditLinkReview}
 
 // AuditLabels gives each audit action's Chinese name.
 var AuditLabels = map[string]string{
@@ -36,6 +37,7 @@ var AuditLabels = map[string]string{
 	AuditExport:         "导出",
 	AuditSetting:        "修改设置",
 	AuditUser:           "账号管理",
+	AuditLinkReview:     "一人一档核对",
 }
 
 // AuditEntry is one line of the audit log.

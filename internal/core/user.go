@@ -89,5 +89,6 @@ type Store interface {
 	RecordStore
 	QualityStore
 	VisitStore
+	LinkStore
 	Close() error
 }

@@ -96,6 +96,7 @@ func Run(t *testing.T, open Opener) {
 		{"TicketTexts", testTicketTexts},
 		{"QualityRuns", testQualityRuns},
 		{"Visits", testVisits},
+		{"RecordLinks", testRecordLinks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -682,6 +682,9 @@ type recordPage struct {
 	Revealed []revealedRow
 	// RevealOffer are the fields the user may reveal, with their labels.
 	RevealOffer []revealOption
+	// Cluster are the other records of the same person (一人一档) in the
+	// user's scope, masked (links.go).
+	Cluster []recordJSON
 }
 
 type revealOption struct{ Name, Label string }
@@ -740,6 +743,7 @@ func (s *Server) renderRecordPage(w http.ResponseWriter, r *http.Request, p prin
 			}
 		}
 	}
+	page.Cluster = s.recordClusterRows(r, p, rec.ID)
 	s.render(w, r, status, "record", p, page)
 }
 

@@ -171,7 +171,7 @@ func TestRouteMatrix(t *testing.T) {
 						noTickets(t, r, nil)
 						return
 					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board, registry, recordID, dataQuality,
-						services:
+						services, linkReview:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -187,6 +187,8 @@ func TestRouteMatrix(t *testing.T) {
 						recordMatrix(t, f, c, u.name, rt, method, path, api, csrf[u.name], recordIDs)
 					case services:
 						servicesMatrix(t, f, c, u.name, method, path, api, csrf[u.name], recordIDs)
+					case linkReview:
+						linkMatrix(t, f, c, u.name, rt, method, path, api, csrf[u.name], recordIDs)
 					case dataQuality:
 						// Administrators, staff and leaders read the runs;
 						// administrators and staff start one.

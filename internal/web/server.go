@@ -244,6 +244,10 @@ const (
 	// refused); administrators, staff and community workers record visits
 	// (package casework decides).
 	services
+	// linkReview routes are the record linkage's (一人一档): stewards
+	// review the uncertain pairs of their scope, administrators and staff
+	// start a run (package casework decides).
+	linkReview
 )
 
 // route is one entry of the route table.
@@ -326,6 +330,9 @@ func (s *Server) routeTable() []route {
 		{"POST /records/{id}/fix", recordID, s.page(s.handleRecordFixForm)},
 		{"POST /records/{id}/status", recordID, s.page(s.handleRecordStatusForm)},
 		{"POST /records/{id}/reveal", recordID, s.page(s.handleRecordRevealForm)},
+		{"GET /records/review", linkReview, s.page(s.handleReviewPage)},
+		{"POST /records/review/{id}/decide", linkReview, s.page(s.handleReviewForm)},
+		{"POST /records/link", linkReview, s.page(s.handleLinkForm)},
 		{"GET /quality", dataQuality, s.page(s.handleQualityPage)},
 		{"POST /quality/run", dataQuality, s.page(s.handleQualityRunForm)},
 		{"GET /quality/report.xlsx", dataQuality, s.page(s.handleQualityXLSX)},
@@ -364,6 +371,10 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/records/{id}/history", recordID, s.api(s.handleRecordHistory)},
 		{"PATCH /api/v1/records/{id}", recordID, s.api(s.handlePatchRecord)},
 		{"POST /api/v1/records/{id}/reveal", recordID, s.api(s.handleRevealRecord)},
+		{"GET /api/v1/records/{id}/cluster", recordID, s.api(s.handleRecordCluster)},
+		{"POST /api/v1/records/link", linkReview, s.api(s.handleLinkRecords)},
+		{"GET /api/v1/records/review", linkReview, s.api(s.handleReviewQueue)},
+		{"POST /api/v1/records/review/{id}/decide", linkReview, s.api(s.handleDecideReview)},
 		{"GET /api/v1/quality/runs", dataQuality, s.api(s.handleQualityRuns)},
 		{"POST /api/v1/quality/runs", dataQuality, s.api(s.handleStartQualityRun)},
 		{"GET /api/v1/quality/run", dataQuality, s.api(s.handleQualityRun)},
