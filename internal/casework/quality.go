@@ -99,9 +99,30 @@ func (s *Service) RunQuality(ctx context.Context, u core.User, checks []quality.
 	if err != nil {
 		return QualityRunView{}, err
 	}
-	refs := &quality.Refs{Areas: quality.AreasOf(areas)}
+	refs := &quality.Refs{Areas: quality.AreasOf(areas), Tickets: []quality.TicketRef{}}
 	for _, un := range units {
 		refs.Units = append(refs.Units, un.Name)
+	}
+	// The tickets' areas and units, for the referential checks (ticket →
+	// area → unit): three names a ticket, the same strings shared.
+	intern := map[string]string{}
+	in := func(v string) string {
+		if w, ok := intern[v]; ok {
+			return w
+		}
+		intern[v] = v
+		return v
+	}
+	err = s.Store.EachTicket(ctx, core.TicketFilter{}, func(t core.Ticket) error {
+		if len(refs.Tickets) >= MaxQualityRecords {
+			return nil
+		}
+		refs.Tickets = append(refs.Tickets, quality.TicketRef{ID: strconv.FormatInt(t.ID, 10), Community: in(t.Community),
+			Grid: in(t.Grid), Unit: in(t.Unit)})
+		return nil
+	})
+	if err != nil {
+		return QualityRunView{}, err
 	}
 	now := time.Now()
 	if s.Clock != nil {

@@ -55,6 +55,19 @@ func TestQualityRuns(t *testing.T) {
 	if v.ID != runs[0].ID || v.Run == nil || v.Run.Rows["person"] != 3 || v.Run.Rows["house"] != 1 {
 		t.Fatalf("newest run = %+v", v)
 	}
+	// The tickets' areas and units are checked too.
+	ticketChecks := 0
+	for _, r := range v.Run.Results {
+		if r.RecordKind == "ticket" {
+			ticketChecks++
+			if r.Status == quality.StatusSkip || r.Checked == 0 {
+				t.Errorf("ticket check %s: %s, %d checked", r.Name, r.Status, r.Checked)
+			}
+		}
+	}
+	if ticketChecks == 0 {
+		t.Error("no ticket check ran")
+	}
 	// The second run compares with the first.
 	trends := 0
 	for _, r := range v.Run.Results {
