@@ -8,12 +8,14 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"time"
 
 	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/export"
+	"jiceng/internal/fieldset"
 	"jiceng/internal/quality"
 )
 
@@ -33,6 +35,8 @@ type qualityPage struct {
 	CanRun  bool
 	Notice  string
 	Results []qualityResultRow
+	Sources []qualityScoreRow
+	Fields  []qualityScoreRow
 	Chart   template.JS // JSON of the trend, for quality.js
 	At      string
 	XLSX    string
@@ -46,6 +50,31 @@ type qualityRunRow struct {
 	Current            bool
 	StatusClass, Label string
 }
+
+// qualityScoreRow is a score of a source or a field, with the previous
+// run's ("" when it had none).
+type qualityScoreRow struct {
+	quality.Score
+	KindLabel, Prev string
+}
+
+func qualityScoreRows(scores []quality.Score) []qualityScoreRow {
+	out := make([]qualityScoreRow, 0, len(scores))
+	for _, sc := range scores {
+		row := qualityScoreRow{Score: sc, KindLabel: fieldset.KindLabel[sc.Kind]}
+		if row.KindLabel == "" {
+			row.KindLabel = sc.Kind
+		}
+		if sc.Prev != nil {
+			row.Prev = fmt.Sprintf("%.1f", *sc.Prev)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// qualityStatusOrder puts the checks to act on first.
+var qualityStatusOrder = map[string]int{quality.StatusFail: 0, quality.StatusWarn: 1, quality.StatusPass: 2, quality.StatusSkip: 3}
 
 type qualityResultRow struct {
 	quality.Result
@@ -88,6 +117,10 @@ func (s *Server) handleQualityPage(w http.ResponseWriter, r *http.Request, p pri
 			}
 			page.Results = append(page.Results, row)
 		}
+		sort.SliceStable(page.Results, func(i, j int) bool {
+			return qualityStatusOrder[page.Results[i].Status] < qualityStatusOrder[page.Results[j].Status]
+		})
+		page.Sources, page.Fields = qualityScoreRows(v.Run.Sources), qualityScoreRows(v.Run.Fields)
 	}
 	type point struct {
 		At    string  `json:"at"`
