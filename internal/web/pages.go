@@ -411,6 +411,9 @@ type ticketPage struct {
 	// LibraryTags are the tags of the library (高频问题标签库) the ticket's
 	// text names.
 	LibraryTags []string
+	// Records are the registry records the ticket links to (关联基础数据);
+	// nil for a role that reads no records.
+	Records []ticketLinkRow
 }
 
 // duplicateRow is a probable duplicate with its evidence, as the page
@@ -483,6 +486,7 @@ func (s *Server) renderTicketPageWith(w http.ResponseWriter, r *http.Request, p 
 	page.Attachments = s.attachmentRows(r, p.User, t.ID)
 	page.Duplicates = s.duplicateRows(r, p.User, t.ID)
 	page.Policies = s.ticketPolicyPanel(r, p.User, t.ID)
+	page.Records = s.ticketLinkRows(r, p.User, t.ID)
 	page.ReplyCheck = s.ticketReplyCheck(r, p, t.ID)
 	if sim, err := s.similar(r, p, t.ID); err != nil {
 		s.Log.Error("similar cases", "ticket", t.ID, "err", err)

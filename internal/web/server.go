@@ -357,6 +357,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/ask", public, s.handleAsk},
 		{"GET /api/v1/tickets/{id}/policies", ticketID, s.api(s.handleTicketPolicies)},
 		{"GET /api/v1/tickets/{id}/similar", ticketID, s.api(s.handleSimilar)},
+		{"GET /api/v1/tickets/{id}/records", ticketID, s.api(s.handleTicketRecords)},
 		{"GET /api/v1/replies", board, s.api(s.handleReplies)},
 		{"POST /api/v1/alerts", board, s.api(s.handleAlertState)},
 		{"GET /api/v1/rates", scoped, s.api(s.handleRates)},
