@@ -51,17 +51,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("-tz: %w", err)
 	}
-	var mapping importer.Mapping
-	if *mappingFile != "" {
-		f, err := os.Open(*mappingFile)
-		if err != nil {
-			return fmt.Errorf("无法打开映射文件 %s", filepath.Base(*mappingFile))
-		}
-		mapping, err = importer.LoadMapping(f, set)
-		f.Close()
-		if err != nil {
-			return err
-		}
+	mapping, err := loadMappingFile(*mappingFile, set)
+	if err != nil {
+		return err
 	}
 	// The policy's store role decides what is stored in clear.
 	policy, err := loadDictionary(*dictionaryFile)
@@ -323,4 +315,18 @@ func loadFields(file string) (*fieldset.Set, error) {
 		return nil, fmt.Errorf("字段集文件 %s: %w", filepath.Base(file), err)
 	}
 	return set, nil
+}
+
+// loadMappingFile reads a column mapping file (-mapping) for set; "" is no
+// mapping.
+func loadMappingFile(path string, set *fieldset.Set) (importer.Mapping, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("无法打开映射文件 %s", filepath.Base(path))
+	}
+	defer f.Close()
+	return importer.LoadMapping(f, set)
 }

@@ -125,17 +125,9 @@ func runRecordsImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var mapping importer.Mapping
-	if *mappingFile != "" {
-		f, err := os.Open(*mappingFile)
-		if err != nil {
-			return fmt.Errorf("无法打开映射文件 %s", filepath.Base(*mappingFile))
-		}
-		mapping, err = importer.LoadMapping(f, set)
-		f.Close()
-		if err != nil {
-			return err
-		}
+	mapping, err := loadMappingFile(*mappingFile, set)
+	if err != nil {
+		return err
 	}
 	policy, err := loadDictionary(*dictionaryFile)
 	if err != nil {
