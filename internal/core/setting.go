@@ -23,6 +23,7 @@ const (
 	SettingRates      = "rates"      // 三率口径
 	SettingTags       = "tags"       // 高频问题标签库
 	SettingSynonyms   = "synonyms"   // 政策同义词表
+	SettingOpen311    = "open311"    // Open311 服务目录
 )
 
 // MaxSettingSize bounds the content of one setting version.

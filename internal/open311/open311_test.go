@@ -168,11 +168,11 @@ func TestCheckAttributes(t *testing.T) {
 	}{
 		{"ok", map[string][]string{"kind": {"a"}, "many": {"x", "y"}, "n": {"3.5"}, "when": {"2025-01-01T08:00:00+08:00"}, "fixmystreet_id": {"77"}}, ""},
 		{"missing required", map[string][]string{"many": {"x"}}, "attribute[kind] is required"},
-		{"not a key", map[string][]string{"kind": {"c"}}, "is not one of its values"},
+		{"not a key", map[string][]string{"kind": {"c"}}, "a value is not one of its keys"},
 		{"two of a single", map[string][]string{"kind": {"a", "b"}}, "takes one value"},
 		{"not a number", map[string][]string{"kind": {"a"}, "n": {"three"}}, "must be a number"},
 		{"not a time", map[string][]string{"kind": {"a"}, "when": {"tomorrow"}}, "must be a date and time"},
-		{"multi not a key", map[string][]string{"kind": {"a"}, "many": {"x", "z"}}, "is not one of its values"},
+		{"multi not a key", map[string][]string{"kind": {"a"}, "many": {"x", "z"}}, "a value is not one of its keys"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := CheckAttributes(d, c.attrs)

@@ -216,7 +216,7 @@ func CheckAttributes(d Definition, attrs map[string][]string) error {
 				}
 			case DatatypeSingleValueList, DatatypeMultiValueList:
 				if !slices.ContainsFunc(a.Values, func(x Value) bool { return x.Key == v }) {
-					return Errorf(http.StatusBadRequest, "attribute[%s]: %q is not one of its values", a.Code, clip(v))
+					return Errorf(http.StatusBadRequest, "attribute[%s]: a value is not one of its keys", a.Code)
 				}
 			}
 		}

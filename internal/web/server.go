@@ -123,6 +123,15 @@ type Server struct {
 
 	// recordSources keeps the registry list's source dropdown (records.go).
 	recordSources recordSourceCache
+
+	// Open311TokenKey is the key Open311 tokens are sealed with; nil
+	// takes $JICENG_OPEN311_TOKEN_KEY, and without it draws one per
+	// process (tokens last as long as it runs).
+	// Open311Jurisdiction is the jurisdiction_id the Open311 server
+	// answers; "" answers any (open311.go).
+	Open311TokenKey     []byte
+	Open311Jurisdiction string
+	open311State        open311State
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -248,6 +257,12 @@ const (
 	// review the uncertain pairs of their scope, administrators and staff
 	// start a run (package casework decides).
 	linkReview
+	// open311API routes are the Open311 GeoReport v2 server's: no sign-in
+	// (a session is not used); reads are public and show only requests
+	// that came in through Open311, masked with the resident role; a
+	// POST needs an API key of the open311 purpose (package casework
+	// decides).
+	open311API
 )
 
 // route is one entry of the route table.
@@ -341,6 +356,20 @@ func (s *Server) routeTable() []route {
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},
+
+		// Open311 GeoReport v2 (open311.go).
+		{"GET /open311/discovery.xml", open311API, s.open311Doc(fixedSegment("discovery.xml"), s.handleOpen311Discovery)},
+		{"GET /open311/discovery.json", open311API, s.open311Doc(fixedSegment("discovery.json"), s.handleOpen311Discovery)},
+		{"GET /open311/v2/services.xml", open311API, s.open311Doc(fixedSegment("services.xml"), s.handleOpen311Services)},
+		{"GET /open311/v2/services.json", open311API, s.open311Doc(fixedSegment("services.json"), s.handleOpen311Services)},
+		{"GET /open311/v2/services/{file}", open311API, s.open311Doc(fileSegment, s.handleOpen311Definition)},
+		{"POST /open311/v2/requests.xml", open311API, s.open311Doc(fixedSegment("requests.xml"), s.handleOpen311Create)},
+		{"POST /open311/v2/requests.json", open311API, s.open311Doc(fixedSegment("requests.json"), s.handleOpen311Create)},
+		{"GET /open311/v2/requests.xml", open311API, s.open311Doc(fixedSegment("requests.xml"), s.handleOpen311Requests)},
+		{"GET /open311/v2/requests.json", open311API, s.open311Doc(fixedSegment("requests.json"), s.handleOpen311Requests)},
+		{"GET /open311/v2/requests/{file}", open311API, s.open311Doc(fileSegment, s.handleOpen311Request)},
+		{"GET /open311/v2/tokens/{file}", open311API, s.open311Doc(fileSegment, s.handleOpen311Token)},
+		{"/open311/", open311API, s.open311Doc(func(*http.Request) string { return "" }, nil)},
 
 		// API.
 		{"GET /api/v1/me", signedIn, s.api(s.handleMe)},

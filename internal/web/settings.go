@@ -25,6 +25,7 @@ import (
 	"jiceng/internal/extract"
 	"jiceng/internal/hot"
 	"jiceng/internal/importer"
+	"jiceng/internal/open311"
 	"jiceng/internal/rates"
 	"jiceng/internal/search"
 	"jiceng/internal/tabfile"
@@ -242,6 +243,11 @@ var settingDefs = []*settingDef{
 		apply: func(s *Server, ctx context.Context, v any) error {
 			return s.rebuildPolicies(ctx, v.(search.Synonyms))
 		}},
+	{Name: core.SettingOpen311, Title: "Open311 服务目录", Accept: ".csv", Ext: ".csv", key: []int{0}, Hint: open311.ConfigHint,
+		builtin: func() []byte { return open311.WriteConfig(open311.DefaultConfig(taxonomy.Default())) },
+		parse:   parseOpen311Config, table: open311Table,
+		current: func(s *Server, ctx context.Context) (any, error) { return s.readOpen311Config(ctx) },
+		apply:   func(s *Server, _ context.Context, _ any) error { s.open311Changed(); return nil }},
 }
 
 func synonymsTable(v any) settingTable {
