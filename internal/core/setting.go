@@ -68,7 +68,7 @@ type SettingStore interface {
 
 // CheckSetting refuses a name or content a SettingStore does not take.
 func CheckSetting(name string, content []byte) error {
-	if name == "" || len(name) > 40 || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_") != "" {
+	if name == "" || len(name) > 40 || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz_0123456789") != "" || name[0] < 'a' || name[0] > 'z' {
 		return Errorf(EINVALID, "设置名称 %q 无效", name)
 	}
 	if len(content) > MaxSettingSize {

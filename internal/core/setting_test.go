@@ -35,7 +35,8 @@ func TestCheckSetting(t *testing.T) {
 		name string
 		size int
 		ok   bool
-	}{{"limits", 10, true}, {"", 1, false}, {"Limits", 1, false}, {"a/b", 1, false}, {"limits", MaxSettingSize + 1, false}} {
+	}{{"limits", 10, true}, {"", 1, false}, {"Limits", 1, false}, {"a/b", 1, false}, {"limits", MaxSettingSize + 1, false},
+		{"open311", 1, true}, {"311", 1, false}} {
 		if err := CheckSetting(tc.name, make([]byte, tc.size)); (err == nil) != tc.ok {
 			t.Errorf("CheckSetting(%q, %d bytes) = %v", tc.name, tc.size, err)
 		}

@@ -123,6 +123,8 @@ func TestRouteMatrix(t *testing.T) {
 	if err := f.store.CreateUser(context.Background(), &target); err != nil {
 		t.Fatal(err)
 	}
+	// An Open311 request and its token: {file} of the Open311 routes.
+	o311 := newOpen311Matrix(t, f)
 	for _, rt := range f.server.routeTable() {
 
 		method, path, _ := strings.Cut(rt.pattern, " ")
@@ -147,6 +149,7 @@ func TestRouteMatrix(t *testing.T) {
 			path = strings.Replace(path, "{job}", exportJob, 1)
 		}
 		path = strings.Replace(path, "{job}", job, 1)
+		path = o311.path(path)
 		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
 			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
 		}
@@ -169,6 +172,9 @@ func TestRouteMatrix(t *testing.T) {
 							t.Fatalf("status %d", r.status)
 						}
 						noTickets(t, r, nil)
+						return
+					case open311API:
+						o311.check(t, f, c, rt.pattern, method, path)
 						return
 					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board, registry, recordID, dataQuality,
 						services, linkReview:
