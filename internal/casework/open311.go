@@ -235,6 +235,32 @@ func (s *Service) Open311Requests(ctx context.Context, cfg open311.Config, f ope
 		if tickets, _, err = s.Store.Tickets(ctx, tf); err != nil {
 			return nil, err
 		}
+	case len(codes) <= 1 && len(f.Statuses) == 1 && offset+f.PageSize <= core.MaxLimit:
+		// One status: the store pages each life-cycle status of it, and
+		// the pages merge, newest first (Open311 tickets take only the
+		// life cycle's statuses).
+		tf := core.TicketFilter{From: f.From, To: f.To, Channel: core.ChannelOpen311, Limit: offset + f.PageSize}
+		if len(codes) == 1 {
+			tf.Category1, tf.Category2, tf.Category3 = codes[0].Category[0], codes[0].Category[1], codes[0].Category[2]
+		}
+		for _, st := range core.Statuses {
+			if open311Status(st) != f.Statuses[0] {
+				continue
+			}
+			tf.Status = st
+			part, _, err := s.Store.Tickets(ctx, tf)
+			if err != nil {
+				return nil, err
+			}
+			tickets = append(tickets, part...)
+		}
+		slices.SortStableFunc(tickets, func(a, b core.Ticket) int {
+			if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
+				return c
+			}
+			return int(b.ID - a.ID)
+		})
+		tickets = page(tickets, offset, f.PageSize)
 	default:
 		tf := core.TicketFilter{From: f.From, To: f.To, Channel: core.ChannelOpen311}
 		if len(codes) == 1 {
