@@ -273,7 +273,7 @@ func TestOpen311Status(t *testing.T) {
 	ctx := context.Background()
 	for _, step := range []struct {
 		status, reply, unit string
-		want, notes       string
+		want, notes         string
 	}{
 		{core.StatusDispatched, "", "城市管理办公室", "open", "已派单至承办单位"},
 		{core.StatusReturned, "", "城市管理办公室", "open", "退单"},
@@ -418,7 +418,7 @@ func TestOpen311FixMyStreetReplay(t *testing.T) {
 		form := url.Values{"jurisdiction_id": {"fixmystreet.qhw"}, "api_key": {key}, "lat": {"40.0321"}, "long": {"116.3312"},
 			"email": {"resident@example.org"}, "service_code": {code}, "first_name": {"Li"}, "last_name": {"Si"}, "phone": {"13600003333"},
 			"description": {"title:  路灯不亮\n\ndetail: 幸福路口的路灯晚上不亮\n\nurl: https://fms.example.org/report/77\n\nSubmitted via FixMyStreet\n"},
-			"media_url": {"https://fms.example.org/photo/77.jpeg"}}
+			"media_url":   {"https://fms.example.org/photo/77.jpeg"}}
 		for k, v := range attrs {
 			form[k] = v
 		}
