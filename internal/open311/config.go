@@ -88,24 +88,19 @@ var configHeader = []string{"service_code", "taxonomy", "name", "group", "keywor
 const ConfigHint = "CSV（UTF-8），列：service_code,taxonomy,name,group,keywords,attributes。taxonomy 为问题分类路径（一级/二级/三级，可只写到一级或二级）；keywords 用顿号或逗号分隔；" +
 	"attributes 为附加字段，多个用分号分隔，每个写作 代码|类型|是否必填|说明|选项，类型为 string、number、datetime、text、singlevaluelist 或 multivaluelist，选项写作 键=名称,键=名称（仅列表类型）。"
 
-// ReadConfig reads the open311 setting. With cats (the taxonomy in force)
-// every row's path must be a category of it. Bad rows are core.RowErrors.
+// ReadConfig reads the open311 setting from CSV (UTF-8, a BOM allowed).
+// With cats (the taxonomy in force) every row's path must be a category
+// of it. Bad rows are core.RowErrors.
 func ReadConfig(b []byte, cats []core.Category) (Config, error) {
 	b = bytes.TrimPrefix(b, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(b))
 	r.FieldsPerRecord = -1
-	var (
-		out  Config
-		errs core.RowErrors
-		line int
-	)
-	seen := map[string]bool{}
+	var rows [][]string
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
-		line++
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			return nil, core.RowErrors{{Row: pe.Line, Reason: "CSV 格式错误：" + pe.Err.Error()}}.Err("Open311 服务表")
@@ -113,13 +108,28 @@ func ReadConfig(b []byte, cats []core.Category) (Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		if line == 1 && len(rec) > 0 && strings.TrimSpace(rec[0]) == configHeader[0] {
+		rows = append(rows, rec)
+	}
+	return ReadConfigRows(rows, cats)
+}
+
+// ReadConfigRows reads the rows of the open311 setting (a first row of
+// column names, English or as the settings page shows them, is skipped).
+func ReadConfigRows(rows [][]string, cats []core.Category) (Config, error) {
+	var (
+		out  Config
+		errs core.RowErrors
+	)
+	seen := map[string]bool{}
+	for i, rec := range rows {
+		line := i + 1
+		if line == 1 && len(rec) > 0 && (strings.TrimSpace(rec[0]) == configHeader[0] || strings.TrimSpace(rec[0]) == ConfigColumns[0]) {
 			continue
 		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		if len(rec) == 0 || (len(rec) == 1 && strings.TrimSpace(rec[0]) == "") {
 			continue
 		}
-		d, reason := configRow(rec, cats)
+		d, reason := configRow(slices.Clone(rec), cats)
 		if reason == "" && seen[d.Code] {
 			reason = fmt.Sprintf("服务代码 %s 重复", d.Code)
 		}
@@ -138,6 +148,10 @@ func ReadConfig(b []byte, cats []core.Category) (Config, error) {
 	}
 	return out, nil
 }
+
+// ConfigColumns are the column names of the setting as the settings page
+// shows them (and its download writes them).
+var ConfigColumns = []string{"服务代码", "分类路径", "名称", "分组", "关键词", "附加字段"}
 
 func configRow(rec []string, cats []core.Category) (ServiceDef, string) {
 	if len(rec) < 3 || len(rec) > len(configHeader) {

@@ -73,21 +73,36 @@ func (s *Server) open311Config(ctx context.Context) (open311.Config, error) {
 	return cfg, nil
 }
 
-func (s *Server) readOpen311Config(ctx context.Context) (open311.Config, error) {
+// open311Categories is the taxonomy in force (the built-in one when the
+// store has none).
+func (s *Server) open311Categories(ctx context.Context) ([]core.Category, error) {
 	cats, err := s.Store.Categories(ctx)
+	if err == nil && len(cats) == 0 {
+		cats = taxonomy.Default()
+	}
+	return cats, err
+}
+
+func (s *Server) readOpen311Config(ctx context.Context) (open311.Config, error) {
+	cats, err := s.open311Categories(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(cats) == 0 {
-		cats = taxonomy.Default()
-	}
 	if ss, ok := s.Store.(core.SettingStore); ok {
-		content, _, err := ss.Setting(ctx, core.SettingOpen311)
+		content, version, err := ss.Setting(ctx, core.SettingOpen311)
 		switch core.ErrorCode(err) {
 		case "":
 			// A stored list is checked against the taxonomy as it was
 			// uploaded; a category removed since keeps its service.
-			return open311.ReadConfig(content, nil)
+			sv, _, err := ss.SettingVersion(ctx, core.SettingOpen311, version)
+			if err != nil {
+				return nil, err
+			}
+			rows, err := readRows(content, sv.Source)
+			if err != nil {
+				return nil, err
+			}
+			return open311.ReadConfigRows(rows, nil)
 		case core.ENOTFOUND:
 		default:
 			return nil, err
@@ -96,7 +111,8 @@ func (s *Server) readOpen311Config(ctx context.Context) (open311.Config, error) 
 	return open311.DefaultConfig(cats), nil
 }
 
-// open311Changed drops the service list read, after the setting changed.
+// open311Changed drops the service list read, so that the next request
+// reads it again.
 func (s *Server) open311Changed() {
 	st := s.open311()
 	st.mu.Lock()
@@ -343,21 +359,39 @@ func open311Status(err error) int {
 	return errorStatus(core.ErrorCode(err))
 }
 
-// parseOpen311Config reads an uploaded open311 setting, checking its
-// paths against the taxonomy in force.
-func parseOpen311Config(s *Server, ctx context.Context, content []byte, _ string) (any, error) {
-	cats, err := s.Store.Categories(ctx)
+// The open311 setting is kept like a registry setting (settings.go): its
+// download is the list in force written as a table — without an upload,
+// the list made from the street's own taxonomy, which no built-in file
+// could be.
+
+// parseOpen311Config reads an uploaded open311 setting (CSV or XLSX),
+// checking its paths against the taxonomy in force.
+func parseOpen311Config(s *Server, ctx context.Context, content []byte, file string) (any, error) {
+	cats, err := s.open311Categories(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if len(cats) == 0 {
-		cats = taxonomy.Default()
+	rows, err := readRows(content, file)
+	if err != nil {
+		return nil, err
 	}
-	return open311.ReadConfig(content, cats)
+	return open311.ReadConfigRows(rows, cats)
+}
+
+func currentOpen311(s *Server, ctx context.Context) (any, error) { return s.readOpen311Config(ctx) }
+
+// applyOpen311 puts the new list in force at once (it is stored as the
+// setting's version right after).
+func applyOpen311(s *Server, _ context.Context, v any) error {
+	st := s.open311()
+	st.mu.Lock()
+	st.cfg, st.at = v.(open311.Config), time.Now()
+	st.mu.Unlock()
+	return nil
 }
 
 func open311Table(v any) settingTable {
-	t := settingTable{Columns: []string{"服务代码", "分类路径", "名称", "分组", "关键词", "附加字段"}}
+	t := settingTable{Columns: open311.ConfigColumns}
 	for _, d := range v.(open311.Config) {
 		t.Rows = append(t.Rows, open311.ConfigRow(d))
 	}

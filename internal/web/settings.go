@@ -243,11 +243,8 @@ var settingDefs = []*settingDef{
 		apply: func(s *Server, ctx context.Context, v any) error {
 			return s.rebuildPolicies(ctx, v.(search.Synonyms))
 		}},
-	{Name: core.SettingOpen311, Title: "Open311 服务目录", Accept: ".csv", Ext: ".csv", key: []int{0}, Hint: open311.ConfigHint,
-		builtin: func() []byte { return open311.WriteConfig(open311.DefaultConfig(taxonomy.Default())) },
-		parse:   parseOpen311Config, table: open311Table,
-		current: func(s *Server, ctx context.Context) (any, error) { return s.readOpen311Config(ctx) },
-		apply:   func(s *Server, _ context.Context, _ any) error { s.open311Changed(); return nil }},
+	{Name: core.SettingOpen311, Title: "Open311 服务目录", Registry: true, Accept: ".csv,.xlsx", Ext: ".csv", key: []int{0}, Hint: open311.ConfigHint,
+		parse: parseOpen311Config, table: open311Table, current: currentOpen311, apply: applyOpen311},
 }
 
 func synonymsTable(v any) settingTable {
