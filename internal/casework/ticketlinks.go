@@ -114,23 +114,9 @@ func lastBreak(rs []rune) int {
 }
 
 // recordAddress is the ladder of a record: its parts when it has them,
-// else its address parsed.
-func recordAddress(r core.Record) linkage.Address {
-	a := linkage.ParseAddress(r.Values["address"])
-	if e := r.Values["estate"]; e != "" && a.Estate == "" {
-		// The estate alone is not an address (一区 would read as a room).
-		a.Estate = linkage.NormalizeName(e)
-	}
-	for _, p := range []struct {
-		to    *string
-		field string
-	}{{&a.Building, "building"}, {&a.Unit, "unit_no"}, {&a.Room, "room"}} {
-		if v := r.Values[p.field]; v != "" {
-			*p.to = strings.TrimSpace(v)
-		}
-	}
-	return a
-}
+// else its address parsed (linkage.RecordAddress, which its match key
+// uses too).
+func recordAddress(r core.Record) linkage.Address { return linkage.RecordAddress(r.Values) }
 
 // sameHouse scores how well two ladders agree: 1 for estate, building,
 // unit and room; 0.8 when one side lacks the unit; 0 otherwise (a room
@@ -224,10 +210,8 @@ func linkHouses(t core.Ticket, addr linkage.Address, houses []core.Record) []Tic
 
 func linkFirms(t core.Ticket, firms []core.Record) []TicketLink {
 	names := map[string]bool{}
-	for _, e := range extract.Orgs(t.Title + "\n" + t.Content) {
-		if n := linkage.NormalizeName(e.Text); len([]rune(n)) > 3 {
-			names[n] = true
-		}
+	for _, n := range orgNames(t) {
+		names[n] = true
 	}
 	if len(names) == 0 {
 		return nil
@@ -264,7 +248,10 @@ func pick(recs []core.Record, reason string, score func(core.Record) float64) []
 // one), the records in u's record scope (a role that reads no records,
 // such as a handler, is EFORBIDDEN), their values masked for u's role.
 // The candidates are the active records of the ticket's community (of the
-// street when the ticket names none), read with the store's queries.
+// street when the ticket names none; enterprises of any community) that
+// share a match key with the ticket (ticketKeys), found through the
+// store's key index; LinkTicket scores them as it would the whole
+// community, since every record it can link has one of those keys.
 func (s *Service) TicketRecords(ctx context.Context, u core.User, id int64) ([]TicketLink, error) {
 	t, _, err := s.Raw(ctx, u, id)
 	if err != nil {
@@ -274,8 +261,12 @@ func (s *Service) TicketRecords(ctx context.Context, u core.User, id int64) ([]T
 	if err != nil {
 		return nil, err
 	}
+	keys := ticketKeys(t)
 	var cands []core.Record
 	for _, kind := range []string{fieldset.KindPerson, fieldset.KindHouse, fieldset.KindEnterprise} {
+		if len(keys[kind]) == 0 {
+			continue
+		}
 		f := core.RecordFilter{Kind: kind, Status: core.RecordActive, Community: t.Community}
 		if kind == fieldset.KindEnterprise {
 			f.Community = "" // a company may be registered in another community
@@ -283,12 +274,11 @@ func (s *Service) TicketRecords(ctx context.Context, u core.User, id int64) ([]T
 		if !sc.Narrow(&f) {
 			continue
 		}
-		if err := rs.ScanRecords(ctx, f, func(r core.Record) error {
-			cands = append(cands, r)
-			return nil
-		}); err != nil {
+		recs, err := rs.LookupRecords(ctx, f, keys[kind])
+		if err != nil {
 			return nil, err
 		}
+		cands = append(cands, recs...)
 	}
 	links := LinkTicket(t, cands)
 	m := s.recordMasker()
@@ -296,4 +286,42 @@ func (s *Service) TicketRecords(ctx context.Context, u core.User, id int64) ([]T
 		links[i].Record = m.record(u.Role, links[i].Record)
 	}
 	return links, nil
+}
+
+// ticketKeys are the match keys (linkage.RecordKeys) by record kind that
+// a record must have for LinkTicket to link t to it: a person's ID number
+// or phone, a person's or house's address at room level, an enterprise's
+// name as the text names it.
+func ticketKeys(t core.Ticket) map[string][]core.RecordKey {
+	out := map[string][]core.RecordKey{}
+	if id, ok := linkage.NormalizeID(t.CallerID); ok {
+		out[fieldset.KindPerson] = append(out[fieldset.KindPerson], core.RecordKey{Type: linkage.KeyID, Value: id})
+	}
+	if ph, ok := linkage.NormalizePhone(t.CallerPhone); ok && len(ph) >= 7 {
+		out[fieldset.KindPerson] = append(out[fieldset.KindPerson], core.RecordKey{Type: linkage.KeyPhone, Value: ph})
+	}
+	if a := linkage.AddressKey(ticketAddress(t)); a != "" {
+		k := core.RecordKey{Type: linkage.KeyAddress, Value: a}
+		if linkage.NormalizeName(t.CallerName) != "" {
+			out[fieldset.KindPerson] = append(out[fieldset.KindPerson], k)
+		}
+		out[fieldset.KindHouse] = append(out[fieldset.KindHouse], k)
+	}
+	for _, n := range orgNames(t) {
+		out[fieldset.KindEnterprise] = append(out[fieldset.KindEnterprise], core.RecordKey{Type: linkage.KeyFirm, Value: n})
+	}
+	return out
+}
+
+// orgNames are the normalised names of the organisations t's text names
+// (longer than 3 characters: shorter ones are no company's name), sorted.
+func orgNames(t core.Ticket) []string {
+	var out []string
+	for _, e := range extract.Orgs(t.Title + "\n" + t.Content) {
+		if n := linkage.NormalizeName(e.Text); len([]rune(n)) > 3 && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -220,7 +220,22 @@ type RecordStore interface {
 	// RecordSources returns the sources of kind ("" any) that have records
 	// or loads, by kind and source.
 	RecordSources(ctx context.Context, kind string) ([]RecordSource, error)
+	// LookupRecords returns the records matching f (ignoring paging) that
+	// have at least one of keys among their match keys (linkage.RecordKeys
+	// of their values, kept in an index with every write), by ID, at most
+	// MaxLookup. No keys find no records.
+	LookupRecords(ctx context.Context, f RecordFilter, keys []RecordKey) ([]Record, error)
 }
+
+// RecordKey is one match key of a record: a linkage key type (id, phone,
+// name, firm, uscc, addr) and its normalised value.
+type RecordKey struct {
+	Type, Value string
+}
+
+// MaxLookup is the most records LookupRecords returns: more sharing one
+// key are no evidence of one person or house.
+const MaxLookup = MaxLimit
 
 // Limits of records.
 const (

@@ -7,8 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"jiceng/internal/core"
+	"jiceng/internal/linkage"
 )
 
 // RecordColumns are the columns of the records table in the order
@@ -248,6 +250,22 @@ func (d RecordSQL) Where(f core.RecordFilter) (string, []any) {
 		conds = append(conds, "community IN ("+strings.Join(ps, ", ")+")")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
+		// The grams narrow the records to those that can contain q (an
+		// index read); the substring test below decides.
+		if utf8.ValidString(q) {
+			switch grams, from, to := linkage.QueryGrams(q); {
+			case len(grams) > 0:
+				sel := make([]string, len(grams))
+				for i, g := range grams {
+					sel[i] = "SELECT record_id FROM record_grams WHERE gram = " + ph(g)
+				}
+				conds = append(conds, "id IN ("+strings.Join(sel, " INTERSECT ")+")")
+			case to != "":
+				conds = append(conds, "id IN (SELECT record_id FROM record_grams WHERE gram >= "+ph(from)+" AND gram < "+ph(to)+")")
+			default:
+				conds = append(conds, "id IN (SELECT record_id FROM record_grams WHERE gram >= "+ph(from)+")")
+			}
+		}
 		if d.Postgres {
 			p := ph(q)
 			conds = append(conds, "(strpos(name, "+p+") > 0 OR strpos(address, "+p+") > 0)")

@@ -143,6 +143,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err
 			}
+			if err := afterMigration(ctx, tx, m.Version); err != nil {
+				return err
+			}
 			_, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
 				m.Version, m.Name, db.now())
 			return err

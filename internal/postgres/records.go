@@ -179,6 +179,9 @@ func (db *DB) UpsertRecords(ctx context.Context, recs []core.RecordUpsert, actor
 				return err
 			}
 		}
+		if err := indexRecords(ctx, tx, append(creates[:len(creates):len(creates)], updates...), func(r *core.Record) bool { return isNew[r] }); err != nil {
+			return err
+		}
 		if len(seen) > 0 {
 			if _, err := tx.Exec(ctx, "UPDATE records SET seen_at = $1 WHERE id = ANY($2)", at, seen); err != nil {
 				return err
@@ -344,6 +347,9 @@ func (db *DB) changeRecord(ctx context.Context, id int64, what string, apply fun
 			return err
 		}
 		if _, err := tx.Exec(ctx, updateRecordSQL, append(append(recordArgs(next), next.ID), changeArgs(&ch)...)...); err != nil {
+			return err
+		}
+		if err := indexRecords(ctx, tx, []*core.Record{&next}, never); err != nil {
 			return err
 		}
 		out = next

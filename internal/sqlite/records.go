@@ -48,6 +48,7 @@ func recordByID(ctx context.Context, q querier, id int64) (core.Record, error) {
 // transaction.
 type recordStmts struct {
 	insert, update, change *sql.Stmt
+	index                  *indexStmts
 }
 
 func prepareRecordStmts(ctx context.Context, tx *sql.Tx) (*recordStmts, error) {
@@ -68,6 +69,10 @@ func prepareRecordStmts(ctx context.Context, tx *sql.Tx) (*recordStmts, error) {
 		st.close()
 		return nil, err
 	}
+	if st.index, err = prepareIndexStmts(ctx, tx); err != nil {
+		st.close()
+		return nil, err
+	}
 	return &st, nil
 }
 
@@ -77,10 +82,13 @@ func (st *recordStmts) close() {
 			s.Close()
 		}
 	}
+	if st.index != nil {
+		st.index.close()
+	}
 }
 
 // write stores r (inserting it when r.ID is 0) and appends ch to its
-// history; it returns r's ID.
+// history, and rewrites its rows of the record index; it returns r's ID.
 func (st *recordStmts) write(ctx context.Context, r core.Record, ch *core.RecordChange) (int64, error) {
 	name, address, community, grid := dbutil.RecordMirror(r)
 	args := []any{dbutil.RecordJSON(r.Values), dbutil.RecordJSON(r.Flags), dbutil.ListJSON(r.Fixed), name, address, community, grid,
@@ -91,6 +99,9 @@ func (st *recordStmts) write(ctx context.Context, r core.Record, ch *core.Record
 			return 0, err
 		}
 	} else if _, err := st.update.ExecContext(ctx, append(args, id)...); err != nil {
+		return 0, err
+	}
+	if err := st.index.index(ctx, id, r, r.ID == 0); err != nil {
 		return 0, err
 	}
 	if ch != nil {

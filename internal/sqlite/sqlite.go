@@ -186,6 +186,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return err
 			}
+			if err := afterMigration(ctx, tx, m.Version); err != nil {
+				return err
+			}
 			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.Version, m.Name, micros(db.now()))
 			return err
