@@ -90,5 +90,6 @@ type Store interface {
 	QualityStore
 	VisitStore
 	LinkStore
+	PortalStore
 	Close() error
 }
