@@ -91,5 +91,6 @@ type Store interface {
 	VisitStore
 	LinkStore
 	APIKeyStore
+	PortalStore
 	Close() error
 }

@@ -166,7 +166,9 @@ func TestRouteMatrix(t *testing.T) {
 						return sendMatrix(t, f, c, method, path, api, csrf[u.name], action)
 					}
 					switch rt.access {
-					case public:
+					case public, portalCode:
+						// The portal is open to all; a request needs its
+						// code (portal_test.go checks code and account).
 						r := send(path)
 						if r.status >= 500 {
 							t.Fatalf("status %d", r.status)
@@ -177,7 +179,7 @@ func TestRouteMatrix(t *testing.T) {
 						o311.check(t, f, c, rt.pattern, method, path)
 						return
 					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board, registry, recordID, dataQuality,
-						services, linkReview:
+						services, linkReview, residentOwn:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -210,6 +212,12 @@ func TestRouteMatrix(t *testing.T) {
 						}
 						if refused := r.status == http.StatusForbidden; refused == allowed || r.status >= 500 {
 							t.Fatalf("status %d, want allowed %v: %.300s", r.status, allowed, r.body)
+						}
+						noTickets(t, r, nil)
+					case residentOwn:
+						r := send(path)
+						if want := map[bool]int{true: http.StatusOK, false: http.StatusForbidden}[u.name == "resident"]; r.status != want {
+							t.Fatalf("status %d, want %d: %.300s", r.status, want, r.body)
 						}
 						noTickets(t, r, nil)
 					case signedIn:

@@ -132,6 +132,7 @@ type Server struct {
 	Open311TokenKey     []byte
 	Open311Jurisdiction string
 	open311State        open311State
+	portal              *portalState // of the residents' portal (portal.go), set by Handler
 }
 
 // Handler returns the HTTP handler with every route, request logging,
@@ -188,6 +189,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.askSlots == nil {
 		s.askSlots = make(chan struct{}, askSlots)
+	}
+	if s.portal == nil {
+		s.portal = newPortalState()
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -263,6 +267,13 @@ const (
 	// POST needs an API key of the open311 purpose (package casework
 	// decides).
 	open311API
+	// portalCode routes are the residents' portal's (居民端): no sign-in; a
+	// request is read or rated only with its tracking code, never by id
+	// (package casework decides).
+	portalCode
+	// residentOwn routes list a signed-in resident's own portal requests;
+	// every other role is refused.
+	residentOwn
 )
 
 // route is one entry of the route table.
@@ -353,6 +364,14 @@ func (s *Server) routeTable() []route {
 		{"GET /quality/report.xlsx", dataQuality, s.page(s.handleQualityXLSX)},
 		{"GET /services", services, s.page(s.handleServicesPage)},
 		{"POST /services/visits", services, s.page(s.handleServiceVisitForm)},
+		{"GET /portal", portalCode, s.handlePortalHome},
+		{"GET /portal/new", portalCode, s.handlePortalNewPage},
+		{"POST /portal/new", portalCode, s.handlePortalSubmit},
+		{"GET /portal/track", portalCode, s.handlePortalTrackPage},
+		{"POST /portal/track", portalCode, s.handlePortalTrack},
+		{"POST /portal/rate", portalCode, s.handlePortalRate},
+		{"GET /portal/ask", portalCode, s.handlePortalAsk},
+		{"GET /portal/mine", residentOwn, s.page(s.handlePortalMine)},
 		{"/", public, func(w http.ResponseWriter, r *http.Request) {
 			s.failPage(w, r, core.Errorf(core.ENOTFOUND, "页面不存在"))
 		}},

@@ -137,3 +137,59 @@ func setRetryAfter(w http.ResponseWriter, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(time.Duration(d).Seconds()))))
 	}
 }
+
+// rateLimit counts requests by key (a client address) in fixed windows:
+// at most n in each window, for the residents' portal, where anyone may
+// submit, track and rate without an account. Like the sign-in throttle it
+// lives in memory and is bounded by maxStrikeKeys keys.
+type rateLimit struct {
+	mu     sync.Mutex
+	n      int
+	window time.Duration
+	hits   map[string]*hitWindow
+}
+
+type hitWindow struct {
+	start time.Time
+	count int
+}
+
+func newRateLimit(n int, window time.Duration) *rateLimit {
+	return &rateLimit{n: n, window: window, hits: map[string]*hitWindow{}}
+}
+
+// allow counts a request of key at now. It returns 0 when the request may
+// go on, else how long until the key's window ends (the request is not
+// counted).
+func (l *rateLimit) allow(key string, now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.hits[key]
+	if h != nil && now.Sub(h.start) >= l.window {
+		h = nil
+	}
+	if h == nil {
+		if len(l.hits) >= maxStrikeKeys {
+			for k, old := range l.hits {
+				if now.Sub(old.start) >= l.window || len(l.hits) >= maxStrikeKeys {
+					delete(l.hits, k)
+				}
+			}
+		}
+		h = &hitWindow{start: now}
+		l.hits[key] = h
+	}
+	if h.count >= l.n {
+		return max(h.start.Add(l.window).Sub(now), time.Second)
+	}
+	h.count++
+	return 0
+}
+
+// errRateLimited is the refusal of a request over its rate limit.
+func errRateLimited(wait time.Duration) error {
+	minutes := int(math.Ceil(wait.Minutes()))
+	e := core.Errorf(core.ETOOMANY, "操作过于频繁，请 %d 分钟后再试。如有急事请拨打 12345 热线。", max(minutes, 1))
+	e.Err = retryAfter(wait)
+	return e
+}
