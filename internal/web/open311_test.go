@@ -244,6 +244,13 @@ func TestOpen311Ticket(t *testing.T) {
 	if staff.status != http.StatusOK || !bytes.Contains(staff.body, []byte(tk.Number)) {
 		t.Errorf("staff list: %d %.300s", staff.status, staff.body)
 	}
+	// Its detail answers staff as any ticket's (the fixture runs no
+	// dispatch catalogue; the life cycle is casework's TestOpen311LifeCycle).
+	for _, path := range []string{"/api/v1/tickets/" + tk.Number} {
+		if r := f.get(t, f.login(t, "staff"), path); r.status != http.StatusOK {
+			t.Errorf("%s: %d %.300s", path, r.status, r.body)
+		}
+	}
 	personal := []string{"zhang.san@example.org", "13800001111", "13912345678", "三丰", "device-7f3a9c", "acct-4711", "5号楼2单元301"}
 	for _, path := range []string{"/open311/v2/requests/" + tk.Number + ".xml", "/open311/v2/requests/" + tk.Number + ".json",
 		"/open311/v2/requests.xml", "/open311/v2/requests.json?service_request_id=" + tk.Number} {
