@@ -269,6 +269,12 @@ func (e *tooLarge) Unwrap() []error { return []error{e.err, e.mb} }
 // r.PostForm, for checkCSRF. An EINVALID error says what was refused; the
 // form read so far is returned with it, so that the page keeps it.
 func readIntakeForm(w http.ResponseWriter, r *http.Request) (url.Values, []casework.NewAttachment, error) {
+	return readPhotoForm(w, r, maxIntakeForm, core.MaxAttachments)
+}
+
+// readPhotoForm reads a posted form as readIntakeForm says, of at most
+// maxBytes and maxPhotos photos (the portal takes fewer).
+func readPhotoForm(w http.ResponseWriter, r *http.Request, maxBytes int64, maxPhotos int) (url.Values, []casework.NewAttachment, error) {
 	form := url.Values{}
 	r.PostForm = form
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -280,7 +286,7 @@ func readIntakeForm(w http.ResponseWriter, r *http.Request) (url.Values, []casew
 		}
 		return r.PostForm, nil, nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxIntakeForm)
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return form, nil, core.Errorf(core.EINVALID, "表单格式不正确，请刷新页面后重试")
@@ -293,13 +299,13 @@ func readIntakeForm(w http.ResponseWriter, r *http.Request) (url.Values, []casew
 			return form, files, nil
 		}
 		if err != nil {
-			return form, files, bodyError(err, maxIntakeForm)
+			return form, files, bodyError(err, maxBytes)
 		}
 		name := part.FormName()
 		if name == "photos" {
 			data, err := io.ReadAll(io.LimitReader(part, core.MaxAttachmentSize+1))
 			if err != nil {
-				return form, files, bodyError(err, maxIntakeForm)
+				return form, files, bodyError(err, maxBytes)
 			}
 			if part.FileName() == "" && len(data) == 0 {
 				continue // the empty file input of a form without photos
@@ -307,8 +313,8 @@ func readIntakeForm(w http.ResponseWriter, r *http.Request) (url.Values, []casew
 			if len(data) > core.MaxAttachmentSize {
 				return form, files, core.InvalidField("photos", "第 %d 张照片超过 %d MB", len(files)+1, core.MaxAttachmentSize>>20)
 			}
-			if len(files) == core.MaxAttachments {
-				return form, files, core.InvalidField("photos", "最多上传 %d 张照片", core.MaxAttachments)
+			if len(files) == maxPhotos {
+				return form, files, core.InvalidField("photos", "最多上传 %d 张照片", maxPhotos)
 			}
 			files = append(files, casework.NewAttachment{Name: part.FileName(), Data: data})
 			continue
@@ -318,7 +324,7 @@ func readIntakeForm(w http.ResponseWriter, r *http.Request) (url.Values, []casew
 		}
 		data, err := io.ReadAll(io.LimitReader(part, maxFormFieldBytes+1))
 		if err != nil {
-			return form, files, bodyError(err, maxIntakeForm)
+			return form, files, bodyError(err, maxBytes)
 		}
 		if len(data) > maxFormFieldBytes {
 			return form, files, core.InvalidField(name, "填写的内容过长")

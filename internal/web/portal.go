@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -203,7 +201,7 @@ func (s *Server) handlePortalSubmit(w http.ResponseWriter, r *http.Request) {
 		s.failPortal(w, r, err)
 		return
 	}
-	form, files, readErr := readPortalForm(w, r)
+	form, files, readErr := readPhotoForm(w, r, maxPortalForm, casework.PortalMaxPhotos)
 	typed := map[string]string{}
 	for _, k := range portalFormFields {
 		typed[k] = form.Get(k)
@@ -272,67 +270,6 @@ func (s *Server) handlePortalSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Log.Info("portal request", "ticket_number", rc.Number, "signed_in", p.User.ID != 0, "photos", len(files))
 	s.renderPortal(w, r, http.StatusOK, "receipt", receipt)
-}
-
-// readPortalForm reads a posted request form, bounded as the ticket
-// form is (readIntakeForm) but for the portal's photos: a multipart form
-// of at most maxPortalForm bytes, or a URL-encoded one of at most 1 MiB.
-func readPortalForm(w http.ResponseWriter, r *http.Request) (url.Values, []casework.NewAttachment, error) {
-	form := url.Values{}
-	r.PostForm = form
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-		r.PostForm = nil
-		if err := r.ParseForm(); err != nil {
-			return url.Values{}, nil, bodyError(err, 1<<20)
-		}
-		return r.PostForm, nil, nil
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPortalForm)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return form, nil, core.Errorf(core.EINVALID, "表单格式不正确，请刷新页面后重试")
-	}
-	var files []casework.NewAttachment
-	fields := 0
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return form, files, nil
-		}
-		if err != nil {
-			return form, files, bodyError(err, maxPortalForm)
-		}
-		if part.FormName() == "photos" {
-			data, err := io.ReadAll(io.LimitReader(part, core.MaxAttachmentSize+1))
-			if err != nil {
-				return form, files, bodyError(err, maxPortalForm)
-			}
-			if part.FileName() == "" && len(data) == 0 {
-				continue // the empty file input of a form without photos
-			}
-			if len(data) > core.MaxAttachmentSize {
-				return form, files, core.InvalidField("photos", "第 %d 张照片超过 %d MB", len(files)+1, core.MaxAttachmentSize>>20)
-			}
-			if len(files) == casework.PortalMaxPhotos {
-				return form, files, core.InvalidField("photos", "最多上传 %d 张照片", casework.PortalMaxPhotos)
-			}
-			files = append(files, casework.NewAttachment{Name: part.FileName(), Data: data})
-			continue
-		}
-		if fields++; fields > maxFormFields {
-			return form, files, core.Errorf(core.EINVALID, "表单字段过多")
-		}
-		data, err := io.ReadAll(io.LimitReader(part, maxFormFieldBytes+1))
-		if err != nil {
-			return form, files, bodyError(err, maxPortalForm)
-		}
-		if len(data) > maxFormFieldBytes {
-			return form, files, core.InvalidField(part.FormName(), "填写的内容过长")
-		}
-		form.Add(part.FormName(), string(data))
-	}
 }
 
 // portalTrackPage is the data of /portal/track.
