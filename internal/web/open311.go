@@ -111,15 +111,6 @@ func (s *Server) readOpen311Config(ctx context.Context) (open311.Config, error) 
 	return open311.DefaultConfig(cats), nil
 }
 
-// open311Changed drops the service list read, so that the next request
-// reads it again.
-func (s *Server) open311Changed() {
-	st := s.open311()
-	st.mu.Lock()
-	st.cfg, st.at = nil, time.Time{}
-	st.mu.Unlock()
-}
-
 // open311Doc handles a route of the server: fn answers the document of
 // the path segment's name; an error is the specification's error
 // document, in the path's format (XML when the path has none).
