@@ -97,6 +97,7 @@ func Run(t *testing.T, open Opener) {
 		{"QualityRuns", testQualityRuns},
 		{"Visits", testVisits},
 		{"RecordLinks", testRecordLinks},
+		{"APIKeys", testAPIKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
