@@ -79,3 +79,12 @@ type APIKeyStore interface {
 	// bounds: open), newest first, at most limit (0: all).
 	APIUses(ctx context.Context, keyID int64, from, to time.Time, limit int) ([]APIUse, error)
 }
+
+// AuditAPIKey is the audit action of issuing and revoking an API key
+// (接口密钥管理): the key's id, name and purpose, never its secret.
+const AuditAPIKey = "api_key"
+
+func init() {
+	AuditActions = append(AuditActions, AuditAPIKey)
+	AuditLabels[AuditAPIKey] = "接口密钥管理"
+}

@@ -98,6 +98,7 @@ func Run(t *testing.T, open Opener) {
 		{"Visits", testVisits},
 		{"RecordLinks", testRecordLinks},
 		{"PortalRequests", testPortalRequests},
+		{"APIKeys", testAPIKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
