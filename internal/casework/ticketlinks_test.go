@@ -2,7 +2,9 @@ package casework
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"jiceng/internal/core"
 	"jiceng/internal/fieldset"
@@ -113,5 +115,91 @@ func TestTicketRecords(t *testing.T) {
 	}
 	if _, err := s.TicketRecords(ctx, users["admin"], ids["missing"]+1000); core.ErrorCode(err) != core.ENOTFOUND {
 		t.Errorf("missing ticket: %v", err)
+	}
+}
+
+// TestTicketRecordsScope: the records come through the key index, never
+// from outside the user's record scope nor, for persons and houses, from
+// outside the ticket's community; and they are the links LinkTicket finds
+// among all the records of the old candidate set (the community's active
+// records), for every ticket.
+func TestTicketRecordsScope(t *testing.T) {
+	s, ids := recordService(t)
+	ctx := context.Background()
+	rs := s.Store.(core.RecordStore)
+	res, err := rs.UpsertRecords(ctx, []core.RecordUpsert{
+		{Kind: fieldset.KindPerson, Source: "公安派出所", Key: "p3", Values: map[string]string{"name": "赵六", "phone": "13700002222",
+			"community": "柳荫里社区"}},
+		{Kind: fieldset.KindPerson, Source: "公安派出所", Key: "p4", Values: map[string]string{"name": "赵六", "phone": "137-0000-2222",
+			"community": "望春园社区"}},
+	}, "import:公安派出所", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p3, p4 := res[0].ID, res[1].ID
+	if _, err := s.Store.UpsertTickets(ctx, []core.Ticket{{Number: "GD-0004", ReceivedAt: now.Add(-time.Hour), CallerName: "赵六",
+		CallerPhone: "13700002222", Community: "望春园社区", Title: "供暖", Content: "海川热力公司供暖不达标", Status: core.StatusReceived}},
+		"import:四月工单.xlsx"); err != nil {
+		t.Fatal(err)
+	}
+	t4, err := s.Store.TicketByNumber(ctx, "GD-0004")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		user string
+		want []int64
+	}{
+		{"admin", []int64{ids["E1"], p4}},
+		{"cw01", []int64{p4}}, // the company is in 柳荫里社区, outside cw01's scope
+	} {
+		t.Run(tc.user, func(t *testing.T) {
+			links, err := s.TicketRecords(ctx, users[tc.user], t4.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, l := range links {
+				got = append(got, l.Record.ID)
+				if l.Record.ID == p3 {
+					t.Errorf("linked %d of 柳荫里社区 for a ticket of 望春园社区", p3)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("links %v, want %v", got, tc.want)
+			}
+		})
+	}
+	// The old way: every active record of the ticket's community.
+	for _, n := range []string{"GD-0001", "GD-0002", "GD-0003", "GD-0004"} {
+		tk, err := s.Store.TicketByNumber(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []core.Record
+		for _, kind := range []string{fieldset.KindPerson, fieldset.KindHouse, fieldset.KindEnterprise} {
+			f := core.RecordFilter{Kind: kind, Status: core.RecordActive, Community: tk.Community}
+			if kind == fieldset.KindEnterprise {
+				f.Community = ""
+			}
+			if err := rs.ScanRecords(ctx, f, func(r core.Record) error { all = append(all, r); return nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := LinkTicket(tk, all)
+		got, err := s.TicketRecords(ctx, users["admin"], tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d links, want %d", n, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Record.ID != want[i].Record.ID || got[i].Reason != want[i].Reason || got[i].Confidence != want[i].Confidence {
+				t.Errorf("%s link %d: %d %s %v, want %d %s %v", n, i, got[i].Record.ID, got[i].Reason, got[i].Confidence,
+					want[i].Record.ID, want[i].Reason, want[i].Confidence)
+			}
+		}
 	}
 }

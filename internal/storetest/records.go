@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +29,9 @@ func RunRecords(t *testing.T, open Opener) {
 		{"RetireRestore", testRecordsRetireRestore},
 		{"Filters", testRecordsFilters},
 		{"Scan", testRecordsScan},
+		{"Search", testRecordsSearch},
+		{"DeepPages", testRecordsDeepPages},
+		{"Lookup", testRecordsLookup},
 		{"Sources", testRecordsSources},
 		{"NotFound", testRecordsNotFound},
 	}
@@ -474,6 +478,241 @@ func testRecordsScan(t *testing.T, s core.RecordStore, c *Clock) {
 	if err := s.ScanRecords(ctx, core.RecordFilter{Communities: []string{}}, func(core.Record) error { return stop }); err != nil {
 		t.Errorf("empty scan: %v", err)
 	}
+}
+
+// testRecordsSearch: the keyword search (answered through the gram index)
+// finds exactly the records whose name or address contains the query, for
+// every substring of every stored text (one character included) and for
+// texts no record has, also after a fix, a re-import and a retirement
+// changed the texts.
+func testRecordsSearch(t *testing.T, s core.RecordStore, c *Clock) {
+	ctx := context.Background()
+	recs := []core.RecordUpsert{
+		person("民政科", "s1", "张三丰", "address", "丰台路3号楼2单元301"),
+		person("民政科", "s2", "丰", "address", "张三路"),
+		person("民政科", "s3", "Anna Li", "address", "和平街二号院"),
+		person("公安派出所", "s1", "张三", "address", "海川区望春园一区3-2-301"),
+		{Kind: "house", Source: "住建科", Key: "h1", Values: map[string]string{"address": "望春园一区3号楼2单元301室"}},
+		{Kind: "enterprise", Source: "市场监管所", Key: "e1", Values: map[string]string{"name": "海川热力有限公司", "address": "丰台路88号"}},
+	}
+	res := upsertRecords(t, s, c, recs...)
+	check := func(when string) {
+		t.Helper()
+		var all []core.Record
+		if err := s.ScanRecords(ctx, core.RecordFilter{}, func(r core.Record) error { all = append(all, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		queries := map[string]bool{"三丰台": true, "张三丰台": true, "xyz": true, "路3号楼2单元301室": true, "a l": true, "ANNA": true}
+		for _, r := range all {
+			for _, text := range []string{r.Name(), r.Values["address"]} {
+				rs := []rune(text)
+				for i := range rs {
+					for j := i + 1; j <= len(rs) && j <= i+5; j++ {
+						queries[string(rs[i:j])] = true
+					}
+				}
+			}
+		}
+		for q := range queries {
+			if strings.TrimSpace(q) != q {
+				continue // the store trims the query
+			}
+			var want []int64
+			for _, r := range all {
+				if strings.Contains(r.Name(), q) || strings.Contains(r.Values["address"], q) {
+					want = append(want, r.ID)
+				}
+			}
+			for _, f := range []core.RecordFilter{{Query: q}, {Query: " " + q + " ", Limit: core.MaxLimit}} {
+				got, total, err := s.Records(ctx, f)
+				if err != nil {
+					t.Fatalf("%s: query %q: %v", when, q, err)
+				}
+				var ids []int64
+				for _, r := range got {
+					ids = append(ids, r.ID)
+				}
+				if !slices.Equal(ids, want) || total != len(want) {
+					t.Errorf("%s: query %q: %v (total %d), want %v", when, q, ids, total, want)
+				}
+			}
+		}
+	}
+	check("loaded")
+	if _, err := s.FixRecord(ctx, res[0].ID, core.RecordFix{Values: map[string]string{"name": "张三峰", "address": ""}, Actor: "steward", Version: 1}); err != nil {
+		t.Fatal(err)
+	}
+	recs[1].Values = map[string]string{"name": "丰", "address": "新华路7号"}
+	upsertRecords(t, s, c, recs[1])
+	if _, err := s.RetireRecord(ctx, res[2].ID, "steward", "", 1); err != nil {
+		t.Fatal(err)
+	}
+	check("changed")
+	for _, tt := range []struct {
+		name string
+		f    core.RecordFilter
+		want []int64
+	}{
+		{"fixed name", core.RecordFilter{Query: "三峰"}, []int64{res[0].ID}},
+		{"old name", core.RecordFilter{Query: "三丰"}, nil},
+		{"cleared address", core.RecordFilter{Query: "丰台路3号"}, nil},
+		{"re-imported address", core.RecordFilter{Query: "新华"}, []int64{res[1].ID}},
+		{"one character, kind", core.RecordFilter{Query: "丰", Kind: "enterprise"}, []int64{res[5].ID}},
+		{"retired, active only", core.RecordFilter{Query: "Anna", Status: core.RecordActive}, nil},
+		{"no communities", core.RecordFilter{Query: "张", Communities: []string{}}, nil},
+	} {
+		got, _, err := s.Records(ctx, tt.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, r := range got {
+			ids = append(ids, r.ID)
+		}
+		if !slices.Equal(ids, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, ids, tt.want)
+		}
+	}
+}
+
+// testRecordsDeepPages: paging through a filter by offset, up to pages far
+// from the first, gives the records ScanRecords gives, in order, each
+// once, with the filter's total.
+func testRecordsDeepPages(t *testing.T, s core.RecordStore, c *Clock) {
+	ctx := context.Background()
+	const n = 1234
+	recs := make([]core.RecordUpsert, n)
+	for i := range recs {
+		recs[i] = person([]string{"民政科", "公安派出所"}[i%2], fmt.Sprintf("d%05d", i), fmt.Sprintf("居民%d", i),
+			"community", []string{"东风社区", "红旗社区", "西湖社区"}[i%3], "address", fmt.Sprintf("幸福路%d号", i%17))
+	}
+	upsertRecords(t, s, c, recs...)
+	for _, f := range []core.RecordFilter{
+		{Kind: "person"},
+		{Kind: "person", Communities: []string{"东风社区", "西湖社区"}},
+		{Kind: "person", Source: "公安派出所", Query: "幸福路1"},
+		{Query: "7"},
+	} {
+		var want []int64
+		if err := s.ScanRecords(ctx, f, func(r core.Record) error { want = append(want, r.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 {
+			t.Fatalf("%+v: no records", f)
+		}
+		var got []int64
+		for _, limit := range []int{7, 50} {
+			got = got[:0]
+			for off := 0; off < len(want)+limit; off += limit {
+				p := f
+				p.Offset, p.Limit = off, limit
+				page, total, err := s.Records(ctx, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != len(want) {
+					t.Fatalf("%+v: total %d, want %d", p, total, len(want))
+				}
+				for _, r := range page {
+					got = append(got, r.ID)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%+v by %d: paged %d records, scanned %d (or another order)", f, limit, len(got), len(want))
+			}
+		}
+	}
+}
+
+// testRecordsLookup: LookupRecords finds a record by each kind of match key
+// however its value was written, honours the filter's kind, status and
+// community scope (nil all, empty none), and follows every write: a fix,
+// a re-import, a retirement.
+func testRecordsLookup(t *testing.T, s core.RecordStore, c *Clock) {
+	ctx := context.Background()
+	const id18 = "11010519400101123X" // the 15-digit number below in its 18-digit form
+	recs := []core.RecordUpsert{
+		person("民政科", "110105400101123", "张三丰", "phone", "+86 138-1234-5678", "community", "望春园社区",
+			"address", "海川区望春园一区3号楼2单元301"),
+		person("公安派出所", "l1", "李梅", "phone", "13900001111", "community", "柳荫里社区",
+			"estate", "望春园一区", "building", "5", "unit_no", "1", "room", "102"),
+		{Kind: "house", Source: "住建科", Key: "h1", Values: map[string]string{"address": "望春园一区3-2-301", "community": "望春园社区"}},
+		{Kind: "enterprise", Source: "市场监管所", Key: "e1", Values: map[string]string{"name": "海川热力 有限公司", "uscc": "91110105mA01abcd2x",
+			"community": "柳荫里社区"}},
+	}
+	recs[0].Key = "p1"
+	res := upsertRecords(t, s, c, recs...)
+	p1, l1, h1, e1 := res[0].ID, res[1].ID, res[2].ID, res[3].ID
+	k := func(typ, v string) core.RecordKey { return core.RecordKey{Type: typ, Value: v} }
+	tests := []struct {
+		name string
+		f    core.RecordFilter
+		keys []core.RecordKey
+		want []int64
+	}{
+		{"15-digit ID", core.RecordFilter{}, []core.RecordKey{k("id", id18)}, []int64{p1}},
+		{"phone", core.RecordFilter{}, []core.RecordKey{k("phone", "13812345678")}, []int64{p1}},
+		{"name", core.RecordFilter{}, []core.RecordKey{k("name", "李梅")}, []int64{l1}},
+		{"firm", core.RecordFilter{}, []core.RecordKey{k("firm", "海川热力有限公司")}, []int64{e1}},
+		{"uscc", core.RecordFilter{}, []core.RecordKey{k("uscc", "91110105MA01ABCD2X")}, []int64{e1}},
+		{"address ladder", core.RecordFilter{}, []core.RecordKey{k("addr", "望春园一区|3|301")}, []int64{p1, h1}},
+		{"address parts", core.RecordFilter{}, []core.RecordKey{k("addr", "望春园一区|5|102")}, []int64{l1}},
+		{"kind", core.RecordFilter{Kind: "house"}, []core.RecordKey{k("addr", "望春园一区|3|301")}, []int64{h1}},
+		{"any of several", core.RecordFilter{}, []core.RecordKey{k("phone", "13900001111"), k("firm", "海川热力有限公司"), k("phone", "0")},
+			[]int64{l1, e1}},
+		{"community", core.RecordFilter{Community: "柳荫里社区"}, []core.RecordKey{k("phone", "13812345678"), k("phone", "13900001111")},
+			[]int64{l1}},
+		{"communities", core.RecordFilter{Communities: []string{"望春园社区"}}, []core.RecordKey{k("phone", "13812345678"), k("phone", "13900001111")},
+			[]int64{p1}},
+		{"no communities", core.RecordFilter{Communities: []string{}}, []core.RecordKey{k("phone", "13812345678")}, nil},
+		{"type matters", core.RecordFilter{}, []core.RecordKey{k("name", "海川热力有限公司")}, nil},
+		{"no keys", core.RecordFilter{}, nil, nil},
+	}
+	run := func(when string) {
+		t.Helper()
+		for _, tt := range tests {
+			got, err := s.LookupRecords(ctx, tt.f, tt.keys)
+			if err != nil {
+				t.Fatalf("%s %s: %v", when, tt.name, err)
+			}
+			var ids []int64
+			for _, r := range got {
+				ids = append(ids, r.ID)
+				if !sameRecord(r, getRecord(t, s, r.ID)) {
+					t.Errorf("%s %s: record %d differs from Record", when, tt.name, r.ID)
+				}
+			}
+			if !slices.Equal(ids, tt.want) {
+				t.Errorf("%s %s: %v, want %v", when, tt.name, ids, tt.want)
+			}
+		}
+	}
+	run("loaded")
+	// A fix moves the phone: the old key no longer finds the record.
+	if _, err := s.FixRecord(ctx, p1, core.RecordFix{Values: map[string]string{"phone": "010-8765 4321"}, Actor: "steward", Version: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// A re-import renames the enterprise.
+	recs[3].Values["name"] = "海川供热有限公司"
+	upsertRecords(t, s, c, recs[3])
+	if _, err := s.RetireRecord(ctx, h1, "steward", "", 1); err != nil {
+		t.Fatal(err)
+	}
+	tests = []struct {
+		name string
+		f    core.RecordFilter
+		keys []core.RecordKey
+		want []int64
+	}{
+		{"old phone", core.RecordFilter{}, []core.RecordKey{k("phone", "13812345678")}, nil},
+		{"fixed phone", core.RecordFilter{}, []core.RecordKey{k("phone", "01087654321")}, []int64{p1}},
+		{"ID kept", core.RecordFilter{}, []core.RecordKey{k("id", id18)}, []int64{p1}},
+		{"old name", core.RecordFilter{}, []core.RecordKey{k("firm", "海川热力有限公司")}, nil},
+		{"new name", core.RecordFilter{}, []core.RecordKey{k("firm", "海川供热有限公司")}, []int64{e1}},
+		{"retired, any status", core.RecordFilter{Kind: "house"}, []core.RecordKey{k("addr", "望春园一区|3|301")}, []int64{h1}},
+		{"retired, active only", core.RecordFilter{Status: core.RecordActive}, []core.RecordKey{k("addr", "望春园一区|3|301")}, []int64{p1}},
+	}
+	run("changed")
 }
 
 // testRecordsSources: the counts per source and the latest two loads.
