@@ -165,6 +165,9 @@ func (h rhouse) address() string {
 }
 
 func genRecordStreet(o RecordsOptions) *recordStreet {
+	if o.Seed == 0 {
+		o.Seed = 1 // as the tickets' plan, so that they share the street
+	}
 	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x7265636f726473)) // "records"
 	n := o.People
 	if n <= 0 {
@@ -412,6 +415,9 @@ func genOrgs(r *rand.Rand) []rorg {
 func RecordFiles(o RecordsOptions) []RecordFile {
 	if o.End.IsZero() {
 		o.End = time.Now()
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
 	}
 	rs := genRecordStreet(o)
 	prev, cur := o.End.AddDate(0, -1, 0), o.End.AddDate(0, 0, -1)
