@@ -789,6 +789,14 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int, reg *regul
 
 	t.Category1, t.Category2, t.Category3 = sp.cat.Level1, sp.cat.Level2, sp.cat.Level3
 	urg := p.content(c, t)
+	if f := c.firm; f != nil && !strings.Contains(t.Content, f.short) {
+		// The operator notes whom the call is about (被反映单位).
+		name := f.name
+		if f.shop && r.IntN(2) == 0 {
+			name = f.short
+		}
+		t.Content += "被反映单位：" + name + "。"
+	}
 	t.Urgency = core.Urgency(urg)
 	p.workflow(c, t, uidx)
 }

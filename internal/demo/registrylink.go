@@ -18,7 +18,7 @@ import (
 // Shares of the tickets (other than regulars' and bursts') that come from
 // the registries.
 const (
-	residentShare = 0.14 // a resident calls about their home
+	residentShare = 0.2  // a resident calls about their home
 	houseShare    = 0.04 // someone calls about a registered house
 	firmShare     = 0.08 // the text names a registered enterprise where it names a shop or company
 )
