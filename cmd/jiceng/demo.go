@@ -17,6 +17,7 @@ import (
 	"jiceng/internal/classify"
 	"jiceng/internal/core"
 	"jiceng/internal/demo"
+	"jiceng/internal/fieldset"
 	"jiceng/internal/sqlite"
 	"jiceng/internal/understand"
 	"jiceng/internal/workflow"
@@ -83,6 +84,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("演示数据质量检查: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "数据质量: %d 项检查，%d 项需处理，得分 %.1f\n", qv.Checks, qv.Failed, qv.Score)
+	if err := linkDemoRecords(ctx, e, db); err != nil {
+		return err
+	}
 	u, err := demoUnderstander(ctx, e, db, st.Areas)
 	if err != nil {
 		return err
@@ -203,6 +207,21 @@ func clearDemoRecordDir(dir string) error {
 		if err := os.Remove(filepath.Join(dir, en.Name())); err != nil {
 			return fmt.Errorf("删除旧的演示报表: %w", err)
 		}
+	}
+	return nil
+}
+
+// linkDemoRecords runs the record linkage of each kind that has a model
+// (as "records link" does), so that 一人一档 and its review queue have
+// content at start.
+func linkDemoRecords(ctx context.Context, e *env, db core.Store) error {
+	svc := &casework.Service{Store: db, Clock: e.clock}
+	for _, kind := range []string{fieldset.KindPerson, fieldset.KindHouse, fieldset.KindEnterprise} {
+		run, err := svc.LinkRecords(ctx, core.User{Username: "system", Name: "system", Role: core.RoleAdmin}, kind)
+		if err != nil {
+			return fmt.Errorf("演示一人一档链接（%s）: %w", kind, err)
+		}
+		fmt.Fprintf(e.stdout, "一人一档 %s: 记录 %d，%d 组，待核对 %d 对\n", kind, run.Records, run.Clusters, run.Review)
 	}
 	return nil
 }

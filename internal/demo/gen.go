@@ -169,6 +169,9 @@ type Plan struct {
 	total  int
 	regs   []regular
 	hist   historyTables // for History, built on first use
+	// rec is the demo street's registries (genRecordStreet of the same
+	// seed and end), so that some callers are its residents.
+	rec *recordStreet
 }
 
 type planSpike struct {
@@ -252,6 +255,7 @@ func NewPlan(st Street, o Options) (*Plan, error) {
 	}
 	p.counts = allocate(n, lambda)
 	p.regs = newRegulars(g, o.Seed, p.first, days, n)
+	p.rec = genRecordStreet(RecordsOptions{Seed: o.Seed, End: o.End})
 	for i := range p.spikes {
 		ps := &p.spikes[i]
 		d0 := int(ps.Start.Sub(p.first).Hours()/24 + 0.5)
@@ -468,6 +472,7 @@ type tctx struct {
 	forced   int // issue the text must lead with, -1 for any
 	repeat   int // call number of a regular caller, 0 for others
 	date     time.Time
+	firm     *rfirm // a registry enterprise the text names, or nil
 }
 
 func (c *tctx) slot(b *strings.Builder, id int) {
@@ -494,6 +499,10 @@ func (c *tctx) slot(b *strings.Builder, id int) {
 	case slotWhen:
 		b.WriteString(pick(r, slotWords3))
 	case slotShop:
+		if c.firm != nil && c.firm.shop {
+			b.WriteString(c.firm.short)
+			break
+		}
 		b.WriteString(pick(r, slotWords4))
 	case slotPlate:
 		if c.plate == "" {
@@ -503,6 +512,10 @@ func (c *tctx) slot(b *strings.Builder, id int) {
 	case slotTemp:
 		b.WriteString(strconv.Itoa(11 + r.IntN(7)))
 	case slotCompany:
+		if c.firm != nil && !c.firm.shop {
+			b.WriteString(c.firm.name)
+			break
+		}
 		b.WriteString(pick(r, slotWords5))
 	case slotSurname:
 		b.WriteString(surname(r))
@@ -522,6 +535,10 @@ func (c *tctx) slot(b *strings.Builder, id int) {
 		}
 		b.WriteString(pick(r, smallMoneyUnits))
 	case slotEatery:
+		if c.firm != nil && c.firm.shop {
+			b.WriteString(c.firm.short)
+			break
+		}
 		b.WriteString(pick(r, eateries))
 	case slotFamily:
 		if c.family == "" {
@@ -636,6 +653,11 @@ var intentCum = map[byte][]float64{
 // call number no, or nil.
 func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int, reg *regular, no int) {
 	c := &tctx{r: r, p: p, sp: sp, kw: r.IntN(len(sp.kws)), first: -1, forced: -1}
+	var rl regLink
+	if comm < 0 && reg == nil {
+		rl = p.registryLink(r)
+		comm = rl.comm
+	}
 	if comm < 0 {
 		comm = pickCum(r, p.g.commCum)
 	}
@@ -645,6 +667,10 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int, reg *regul
 	c.door = 1 + r.IntN(60)
 	c.bld, c.ent = 1+r.IntN(24), 1+r.IntN(6)
 	c.room = (1+r.IntN(18))*100 + 1 + r.IntN(4)
+	if rl.house != nil {
+		c.xq, c.bld, c.ent, c.room = rl.house.estate, rl.house.building, rl.house.unit, rl.house.room
+	}
+	c.firm = rl.firm
 	if reg != nil {
 		c.xq, c.road, c.door = reg.xq, cm.roads[reg.road], reg.door
 		c.bld, c.ent, c.room = reg.bld, reg.ent, reg.room
@@ -715,6 +741,10 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int, reg *regul
 		c.id = idNumber(r, r.Float64() > 0.04)
 		t.CallerID = c.id
 	}
+	short := false // the address written 3-2-501
+	if rl.person != nil {
+		short = p.residentCaller(r, c, t, rl.person)
+	}
 	var ab strings.Builder
 	ab.WriteString(districtName)
 	ab.WriteString(streetName)
@@ -722,7 +752,13 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int, reg *regul
 	ab.WriteString(strconv.Itoa(c.door))
 	ab.WriteString("号")
 	ab.WriteString(cm.xiaoqu[c.xq])
-	if r.Float64() < 0.8 || reg != nil {
+	if short {
+		ab.WriteString(strconv.Itoa(c.bld))
+		ab.WriteString("-")
+		ab.WriteString(strconv.Itoa(c.ent))
+		ab.WriteString("-")
+		ab.WriteString(strconv.Itoa(c.room))
+	} else if r.Float64() < 0.8 || reg != nil || rl.house != nil {
 		ab.WriteString(strconv.Itoa(c.bld))
 		ab.WriteString("号楼")
 		ab.WriteString(strconv.Itoa(c.ent))
@@ -753,6 +789,14 @@ func (p *Plan) fill(r *rand.Rand, t *core.Ticket, sp *spec, comm int, reg *regul
 
 	t.Category1, t.Category2, t.Category3 = sp.cat.Level1, sp.cat.Level2, sp.cat.Level3
 	urg := p.content(c, t)
+	if f := c.firm; f != nil && !strings.Contains(t.Content, f.short) {
+		// The operator notes whom the call is about (被反映单位).
+		name := f.name
+		if f.shop && r.IntN(2) == 0 {
+			name = f.short
+		}
+		t.Content += "被反映单位：" + name + "。"
+	}
 	t.Urgency = core.Urgency(urg)
 	p.workflow(c, t, uidx)
 }

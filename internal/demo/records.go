@@ -144,6 +144,15 @@ func idFor(r *rand.Rand, birth time.Time, male bool) string {
 	return string(append(b, idCheck(string(b))))
 }
 
+// typoID returns id with one digit of its sequence mistyped, or "" for "".
+func typoID(r *rand.Rand, id string) string {
+	if len(id) != 18 {
+		return id
+	}
+	i := 14 + r.IntN(3)
+	return id[:i] + string(byte('0'+(int(id[i]-'0')+1+r.IntN(9))%10)) + id[i+1:]
+}
+
 // wrongCheck returns id with another check character.
 func wrongCheck(r *rand.Rand, id string) string {
 	c := "0123456789X"[(strconvIndex(id[17])+1+r.IntN(10))%11]
@@ -165,6 +174,9 @@ func (h rhouse) address() string {
 }
 
 func genRecordStreet(o RecordsOptions) *recordStreet {
+	if o.Seed == 0 {
+		o.Seed = 1 // as the tickets' plan, so that they share the street
+	}
 	r := rand.New(rand.NewPCG(uint64(o.Seed), 0x7265636f726473)) // "records"
 	n := o.People
 	if n <= 0 {
@@ -413,6 +425,9 @@ func RecordFiles(o RecordsOptions) []RecordFile {
 	if o.End.IsZero() {
 		o.End = time.Now()
 	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
 	rs := genRecordStreet(o)
 	prev, cur := o.End.AddDate(0, -1, 0), o.End.AddDate(0, 0, -1)
 	month := func(t time.Time) string { return t.In(core.StreetTime).Format("2006年1月") }
@@ -523,6 +538,9 @@ func (rs *recordStreet) civilRows(d, r *rand.Rand, last bool) [][]string {
 		noPhone := d.Float64() < 0.1
 		stale := d.Float64() < 0.1
 		repeat := d.Float64() < 0.01
+		// Corrupted twins, for the linkage's clerical review: the office's
+		// row of a person written so that only a steward can tell.
+		twin, moved := d.Float64(), d.IntN(len(rs.houses))
 		if !last && i%40 == 0 {
 			continue
 		}
@@ -531,11 +549,25 @@ func (rs *recordStreet) civilRows(d, r *rand.Rand, last bool) [][]string {
 		if badCheck {
 			id = wrongCheck(d, id)
 		}
+		alias, phone := p.alias, p.phone
+		offBirth := false
+		switch {
+		case twin < 0.03: // a homophone name, no ID number, another phone
+			alias, id, phone = homophone(d, p.name), "", mobile(d)
+		case twin < 0.06: // moved house since, the ID number mistyped
+			h, id = rs.houses[moved], typoID(d, id)
+		case twin < 0.10: // moved house, no ID number, another phone, the birth date from memory
+			h, id, phone, offBirth = rs.houses[moved], "", mobile(d), true
+		case twin < 0.14: // a homophone name, no ID number, another phone, the birth date from memory
+			alias, id, phone, offBirth = homophone(d, p.name), "", mobile(d), true
+		}
 		b, _ := time.Parse(time.DateOnly, p.birth)
 		if badBirth {
 			b = b.AddDate(d.IntN(3)-1, 1+d.IntN(3), 0)
 		}
-		phone := p.phone
+		if offBirth {
+			b = b.AddDate(0, 1+d.IntN(3), d.IntN(20))
+		}
 		switch {
 		case noPhone:
 			phone = ""
@@ -554,7 +586,7 @@ func (rs *recordStreet) civilRows(d, r *rand.Rand, last bool) [][]string {
 			alone = "是"
 		}
 		n++
-		row := []string{strconv.Itoa(n), p.alias, id, p.gender, fmt.Sprintf("%d年%d月%d日", b.Year(), b.Month(), b.Day()), phone,
+		row := []string{strconv.Itoa(n), alias, id, p.gender, fmt.Sprintf("%d年%d月%d日", b.Year(), b.Month(), b.Day()), phone,
 			communities[h.community].name, gridOf(h.community, h.grid),
 			fmt.Sprintf("%s%d-%d-%d", h.estateName(), h.building, h.unit, h.room), strings.Join(p.marks, "、"), alone, p.disLevel, p.disType,
 			checked.In(core.StreetTime).Format("2006-01-02"), ""}
@@ -603,7 +635,8 @@ func (rs *recordStreet) houseRows(d *rand.Rand, last bool) [][]string {
 		if wrongCount {
 			count += 1 + d.IntN(3)
 		}
-		rows = append(rows, []string{h.address(), h.estateName(), fmt.Sprintf("%d号楼", h.building), fmt.Sprintf("%d单元", h.unit),
+		// 楼号 and 单元号 are numbers in this register.
+		rows = append(rows, []string{h.address(), h.estateName(), strconv.Itoa(h.building), strconv.Itoa(h.unit),
 			strconv.Itoa(h.room), communities[h.community].name, gridOf(h.community, h.grid), owner, ownerID, ownerPhone, h.use, area,
 			rented, strconv.Itoa(count), h.updated.In(core.StreetTime).Format("2006-01-02")})
 	}

@@ -122,7 +122,7 @@ func TestLoadRecords(t *testing.T) {
 		t.Error("police: no impossible birth date")
 	}
 	n, of = count(civilF, func(r core.Record) bool { return r.Flags["id_number"] != "" })
-	share("civil: wrong ID check digit", n, of, 0.003, 0.05)
+	share("civil: wrong ID check digit", n, of, 0.003, 0.08) // with the mistyped IDs of the planted twins
 	if of < 300 {
 		t.Errorf("civil: %d key people", of)
 	}
