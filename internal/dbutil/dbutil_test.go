@@ -2,6 +2,7 @@ package dbutil
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -121,5 +122,26 @@ func TestOpenStatusesSQL(t *testing.T) {
 		if !strings.Contains(string(b), "status IN "+OpenStatusesSQL) {
 			t.Errorf("%s: the partial index is not on status IN %s", p, OpenStatusesSQL)
 		}
+	}
+}
+
+func TestSetDiff(t *testing.T) {
+	tests := []struct {
+		name                string
+		old, new            []string
+		wantGone, wantAdded []string
+	}{
+		{"new record", nil, []string{"a", "b"}, nil, []string{"a", "b"}},
+		{"unchanged", []string{"a", "b"}, []string{"b", "a"}, nil, nil},
+		{"one changed", []string{"a", "b", "c"}, []string{"a", "x", "c"}, []string{"b"}, []string{"x"}},
+		{"all gone", []string{"a"}, nil, []string{"a"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gone, added := SetDiff(tt.old, tt.new)
+			if !slices.Equal(gone, tt.wantGone) || !slices.Equal(added, tt.wantAdded) {
+				t.Errorf("SetDiff = %q, %q; want %q, %q", gone, added, tt.wantGone, tt.wantAdded)
+			}
+		})
 	}
 }

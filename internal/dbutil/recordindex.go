@@ -17,3 +17,27 @@ func RecordIndex(r core.Record) (keys []linkage.MatchKey, grams []string) {
 	name, address, _, _ := RecordMirror(r)
 	return linkage.RecordKeys(r.Kind, r.Values), linkage.TextGrams(name, address)
 }
+
+// SetDiff returns the values of old that are not in new (to delete) and
+// those of new that are not in old (to add), each in its slice's order.
+func SetDiff[T comparable](old, new []T) (gone, added []T) {
+	in := make(map[T]bool, len(old)+len(new))
+	for _, v := range new {
+		in[v] = true
+	}
+	for _, v := range old {
+		if !in[v] {
+			gone = append(gone, v)
+		}
+	}
+	clear(in)
+	for _, v := range old {
+		in[v] = true
+	}
+	for _, v := range new {
+		if !in[v] {
+			added = append(added, v)
+		}
+	}
+	return gone, added
+}

@@ -138,6 +138,11 @@ func TestOrgs(t *testing.T) {
 		{"hospital", "社区医院和海川区人民医院", "ORG:社区医院 ORG:海川区人民医院"},
 		{"jwh", "去居委会问了", "ORG:居委会"},
 		{"jdb", "向街道办反映", "ORG:街道办"},
+		{"noodle shop", "老王面馆后厨油烟直排", "ORG:老王面馆"},
+		{"convenience store", "好邻居便利店门口堆放纸箱", "ORG:好邻居便利店"},
+		{"barber", "小区门口的快剪理发店占道", "ORG:快剪理发店"},
+		{"pharmacy", "同仁堂大药房卖过期药", "ORG:同仁堂大药房"},
+		{"shop without a name", "楼下的水果店很吵", ""},
 		{"none", "楼下很吵", ""},
 	}
 	for _, c := range cases {

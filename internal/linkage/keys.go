@@ -3,6 +3,8 @@ package linkage
 import (
 	"strings"
 	"unicode/utf8"
+
+	"jiceng/internal/text"
 )
 
 // Match keys are the normalised values by which a record is found again
@@ -84,10 +86,32 @@ func RecordAddress(values map[string]string) Address {
 		field string
 	}{{&a.Building, "building"}, {&a.Unit, "unit_no"}, {&a.Room, "room"}} {
 		if v := values[p.field]; v != "" {
-			*p.to = strings.TrimSpace(v)
+			*p.to = PartNumber(v)
 		}
 	}
 	return a
+}
+
+// PartNumber is the number of one part of an address written in its own
+// field (3号楼, 3栋, 二单元, 501室, 0501): the number as ParseAddress
+// reads it in a whole address, so that a record's parts and a ticket's
+// address compare. A value without a number is returned trimmed.
+func PartNumber(v string) string {
+	var rbuf [24]rune
+	rs := rbuf[:0]
+	for _, r := range v {
+		r = text.Fold(r)
+		if r == ' ' || r == '\t' || r == '　' {
+			continue
+		}
+		rs = append(rs, r)
+	}
+	for i := range rs {
+		if num, j := readAddrNumber(rs, i); j > i {
+			return num
+		}
+	}
+	return strings.TrimSpace(v)
 }
 
 // AddressKey is the key of an address at room level: estate, building and

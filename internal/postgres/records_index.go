@@ -15,6 +15,10 @@ import (
 // (record_keys, record_grams); its Go step fills them.
 const recordIndexVersion = 21
 
+// recordKeysPartsVersion is the migration after which the records' keys
+// are rewritten (address parts as numbers, linkage.PartNumber).
+const recordKeysPartsVersion = 24
+
 // indexRecords rewrites the rows of the record index of recs (stored, with
 // their IDs): the old rows of those not fresh are deleted, and the rows of
 // all are copied in.
@@ -57,8 +61,8 @@ func indexRecords(ctx context.Context, tx pgx.Tx, recs []*core.Record, fresh fun
 func always(*core.Record) bool { return true }
 func never(*core.Record) bool  { return false }
 
-// fillRecordIndex is the Go step of migration 0021: the index rows of the
-// records stored before it.
+// fillRecordIndex is the Go step of migrations 0021 and 0024: the index
+// rows of the records stored before it (0024 emptied the index first).
 func fillRecordIndex(ctx context.Context, tx pgx.Tx) error {
 	var last int64
 	for {
@@ -92,7 +96,7 @@ func fillRecordIndex(ctx context.Context, tx pgx.Tx) error {
 // afterMigration runs the Go step of migration version, if it has one, in
 // the migration's transaction.
 func afterMigration(ctx context.Context, tx pgx.Tx, version int) error {
-	if version == recordIndexVersion {
+	if version == recordIndexVersion || version == recordKeysPartsVersion {
 		return fillRecordIndex(ctx, tx)
 	}
 	return nil

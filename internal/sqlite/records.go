@@ -88,8 +88,9 @@ func (st *recordStmts) close() {
 }
 
 // write stores r (inserting it when r.ID is 0) and appends ch to its
-// history, and rewrites its rows of the record index; it returns r's ID.
-func (st *recordStmts) write(ctx context.Context, r core.Record, ch *core.RecordChange) (int64, error) {
+// history, and rewrites its rows of the record index (old is the record as
+// stored, nil when r is new); it returns r's ID.
+func (st *recordStmts) write(ctx context.Context, r core.Record, old *core.Record, ch *core.RecordChange) (int64, error) {
 	name, address, community, grid := dbutil.RecordMirror(r)
 	args := []any{dbutil.RecordJSON(r.Values), dbutil.RecordJSON(r.Flags), dbutil.ListJSON(r.Fixed), name, address, community, grid,
 		r.Status, len(r.Flags) > 0, r.Version, micros(r.UpdatedAt), micros(r.SeenAt)}
@@ -101,7 +102,7 @@ func (st *recordStmts) write(ctx context.Context, r core.Record, ch *core.Record
 	} else if _, err := st.update.ExecContext(ctx, append(args, id)...); err != nil {
 		return 0, err
 	}
-	if err := st.index.index(ctx, id, r, r.ID == 0); err != nil {
+	if err := st.index.index(ctx, id, r, old); err != nil {
 		return 0, err
 	}
 	if ch != nil {
@@ -113,13 +114,13 @@ func (st *recordStmts) write(ctx context.Context, r core.Record, ch *core.Record
 }
 
 // writeRecord is recordStmts.write for one record.
-func writeRecord(ctx context.Context, tx *sql.Tx, r core.Record, ch *core.RecordChange) (int64, error) {
+func writeRecord(ctx context.Context, tx *sql.Tx, r core.Record, old *core.Record, ch *core.RecordChange) (int64, error) {
 	st, err := prepareRecordStmts(ctx, tx)
 	if err != nil {
 		return 0, err
 	}
 	defer st.close()
-	return st.write(ctx, r, ch)
+	return st.write(ctx, r, old, ch)
 }
 
 // UpsertRecords implements core.RecordStore.
@@ -163,7 +164,7 @@ func (db *DB) UpsertRecords(ctx context.Context, recs []core.RecordUpsert, actor
 				if _, err := seen.ExecContext(ctx, micros(at), next.ID); err != nil {
 					return err
 				}
-			} else if res.ID, err = stmts.write(ctx, next, ch); err != nil {
+			} else if res.ID, err = stmts.write(ctx, next, cur, ch); err != nil {
 				return err
 			}
 			out[i] = res
@@ -307,7 +308,7 @@ func (db *DB) changeRecord(ctx context.Context, id int64, what string, apply fun
 		if err != nil {
 			return err
 		}
-		if _, err := writeRecord(ctx, tx, next, &ch); err != nil {
+		if _, err := writeRecord(ctx, tx, next, &cur, &ch); err != nil {
 			return err
 		}
 		out = next

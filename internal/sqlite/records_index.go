@@ -14,6 +14,10 @@ import (
 // (record_keys, record_grams); its Go step fills them.
 const recordIndexVersion = 21
 
+// recordKeysPartsVersion is the migration after which the records' keys
+// are rewritten (address parts as numbers, linkage.PartNumber).
+const recordKeysPartsVersion = 24
+
 // indexStmts write a record's rows of the record index; each takes the
 // record's ID and a JSON array (of [type, value] pairs, of grams).
 type indexStmts struct {
@@ -26,8 +30,8 @@ func prepareIndexStmts(ctx context.Context, tx *sql.Tx) (*indexStmts, error) {
 		to  **sql.Stmt
 		sql string
 	}{
-		{&st.delKeys, "DELETE FROM record_keys WHERE record_id = ?"},
-		{&st.delGrams, "DELETE FROM record_grams WHERE record_id = ?"},
+		{&st.delKeys, "DELETE FROM record_keys WHERE record_id = ?1 AND (type, value) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?2))"},
+		{&st.delGrams, "DELETE FROM record_grams WHERE record_id = ?1 AND gram IN (SELECT value FROM json_each(?2))"},
 		{&st.keys, "INSERT INTO record_keys (record_id, type, value) SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)"},
 		{&st.grams, "INSERT INTO record_grams (record_id, gram) SELECT ?, value FROM json_each(?)"},
 	} {
@@ -49,39 +53,58 @@ func (st *indexStmts) close() {
 	}
 }
 
-// index rewrites the index rows of record r (stored with ID id); fresh
-// says it has none yet.
-func (st *indexStmts) index(ctx context.Context, id int64, r core.Record, fresh bool) error {
-	if !fresh {
-		if _, err := st.delKeys.ExecContext(ctx, id); err != nil {
-			return err
-		}
-		if _, err := st.delGrams.ExecContext(ctx, id); err != nil {
-			return err
-		}
-	}
+// index writes the index rows of record r (stored with ID id). old is
+// the record as stored before (nil: it has no rows yet): only the rows of
+// old that r lacks are deleted and only r's new ones inserted, which makes
+// a re-import that changes a phone a write of two rows, not of thirty.
+// The rows of old are computed, not read, so the index must be what the
+// current code makes of every record: a change to linkage.RecordKeys or
+// TextGrams needs a migration that rebuilds it (as 0024 does).
+func (st *indexStmts) index(ctx context.Context, id int64, r core.Record, old *core.Record) error {
 	keys, grams := dbutil.RecordIndex(r)
-	if len(keys) > 0 {
-		pairs := make([][2]string, len(keys))
-		for i, k := range keys {
-			pairs[i] = [2]string{k.Type, k.Value}
+	newKeys := make([][2]string, len(keys))
+	for i, k := range keys {
+		newKeys[i] = [2]string{k.Type, k.Value}
+	}
+	addKeys, addGrams := newKeys, grams
+	if old != nil {
+		okeys, ograms := dbutil.RecordIndex(*old)
+		oldKeys := make([][2]string, len(okeys))
+		for i, k := range okeys {
+			oldKeys[i] = [2]string{k.Type, k.Value}
 		}
-		b, _ := json.Marshal(pairs)
-		if _, err := st.keys.ExecContext(ctx, id, string(b)); err != nil {
+		var delKeys [][2]string
+		delKeys, addKeys = dbutil.SetDiff(oldKeys, newKeys)
+		var delGrams []string
+		delGrams, addGrams = dbutil.SetDiff(ograms, grams)
+		if err := execJSON(ctx, st.delKeys, id, delKeys); err != nil {
+			return err
+		}
+		if err := execJSON(ctx, st.delGrams, id, delGrams); err != nil {
 			return err
 		}
 	}
-	if len(grams) > 0 {
-		b, _ := json.Marshal(grams)
-		if _, err := st.grams.ExecContext(ctx, id, string(b)); err != nil {
-			return err
-		}
+	if err := execJSON(ctx, st.keys, id, addKeys); err != nil {
+		return err
 	}
-	return nil
+	return execJSON(ctx, st.grams, id, addGrams)
 }
 
-// fillRecordIndex is the Go step of migration 0021: the index rows of the
-// records stored before it.
+// execJSON runs stmt with id and the JSON array of vs, unless vs is empty.
+func execJSON[T any](ctx context.Context, stmt *sql.Stmt, id int64, vs []T) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(vs)
+	if err != nil {
+		return err
+	}
+	_, err = stmt.ExecContext(ctx, id, string(b))
+	return err
+}
+
+// fillRecordIndex is the Go step of migrations 0021 and 0024: the index
+// rows of the records stored before it (0024 emptied the index first).
 func fillRecordIndex(ctx context.Context, tx *sql.Tx) error {
 	st, err := prepareIndexStmts(ctx, tx)
 	if err != nil {
@@ -109,7 +132,7 @@ func fillRecordIndex(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 		for _, r := range page {
-			if err := st.index(ctx, r.ID, r, true); err != nil {
+			if err := st.index(ctx, r.ID, r, nil); err != nil {
 				return err
 			}
 			last, n = r.ID, n+1
@@ -123,7 +146,7 @@ func fillRecordIndex(ctx context.Context, tx *sql.Tx) error {
 // afterMigration runs the Go step of migration version, if it has one, in
 // the migration's transaction.
 func afterMigration(ctx context.Context, tx *sql.Tx, version int) error {
-	if version == recordIndexVersion {
+	if version == recordIndexVersion || version == recordKeysPartsVersion {
 		return fillRecordIndex(ctx, tx)
 	}
 	return nil
