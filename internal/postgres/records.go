@@ -236,8 +236,10 @@ func (db *DB) Records(ctx context.Context, f core.RecordFilter) ([]core.Record, 
 	}
 	where, args := recordSQL.Where(f)
 	n := len(args)
-	rows, err := db.pool.Query(ctx, "SELECT "+dbutil.RecordColumns+" FROM records WHERE "+where+" ORDER BY id LIMIT $"+
-		strconv.Itoa(n+1)+" OFFSET $"+strconv.Itoa(n+2), append(args, limit, offset)...)
+	// The page's IDs first, from an index where the filter allows
+	// (records_kind_status, records_community), then only their rows.
+	rows, err := db.pool.Query(ctx, "SELECT "+dbutil.RecordColumns+" FROM records WHERE id IN (SELECT id FROM records WHERE "+where+
+		" ORDER BY id LIMIT $"+strconv.Itoa(n+1)+" OFFSET $"+strconv.Itoa(n+2)+") ORDER BY id", append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("records: %w", translate(err))
 	}

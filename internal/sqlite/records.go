@@ -198,8 +198,10 @@ func (db *DB) Records(ctx context.Context, f core.RecordFilter) ([]core.Record, 
 		return out, total, nil
 	}
 	where, args := recordSQL.Where(f)
-	rows, err := db.read.QueryContext(ctx, "SELECT "+dbutil.RecordColumns+" FROM records WHERE "+where+" ORDER BY id LIMIT ? OFFSET ?",
-		append(args, limit, offset)...)
+	// The page's IDs first, from an index where the filter allows
+	// (records_kind_status, records_community), then only their rows.
+	rows, err := db.read.QueryContext(ctx, "SELECT "+dbutil.RecordColumns+" FROM records WHERE id IN (SELECT id FROM records WHERE "+
+		where+" ORDER BY id LIMIT ? OFFSET ?) ORDER BY id", append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("records: %w", translate(err))
 	}

@@ -18,3 +18,8 @@ CREATE TABLE record_grams (
 	record_id INTEGER NOT NULL,
 	PRIMARY KEY (gram, record_id)
 ) WITHOUT ROWID;
+
+-- A page of a registry list is found in this index (kind, status, then
+-- id) and only its rows are read: page 500 of 100,000 people skips 24,950
+-- index entries, not 24,950 records.
+CREATE INDEX records_kind_status ON records (kind, status, id);
