@@ -246,7 +246,7 @@ func (s *Server) handleIssueKey(w http.ResponseWriter, r *http.Request, p princi
 		refuse(err)
 		return
 	}
-	s.Log.Info("api key issued", "key", k.ID, "purpose", k.Purpose, "by", p.User.Username)
+	s.Log.Info("api key issued", "key", k.ID, "purpose", k.Purpose, "by", p.User.ID)
 	s.render(w, r, http.StatusOK, "keys_secret", p, keySecretPage{Key: s.keyRowOf(k, shareFieldLabels(svc.ShareFields())), Secret: secret})
 }
 
@@ -301,6 +301,6 @@ func (s *Server) handleRevokeKey(w http.ResponseWriter, r *http.Request, p princ
 		s.failPage(w, r, err)
 		return
 	}
-	s.Log.Info("api key revoked", "key", k.ID, "by", p.User.Username)
+	s.Log.Info("api key revoked", "key", k.ID, "by", p.User.ID)
 	http.Redirect(w, r, "/admin/keys?done=revoked", http.StatusSeeOther)
 }
