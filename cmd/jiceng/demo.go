@@ -102,6 +102,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		rows = append(rows, []string{l.Username, l.Password, core.RoleLabels[l.Role], l.Name})
 	}
 	writeTable(e.stdout, rows)
+	demoKeys(ctx, e, db)
 	fmt.Fprintf(e.stdout, "\n演示地址: %s  （按 Ctrl+C 停止）\n", siteURL(ln.Addr(), false))
 	d, err := startDispatch(ctx, e, db)
 	if err != nil {

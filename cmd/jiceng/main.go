@@ -57,6 +57,7 @@ func commands() map[string]command {
 		"eligibility": {"重点人群精准服务：按规则列出服务清单、政策推送清单和到期走访（CSV），-explain 列出依据", runEligibility},
 		"quality":     {"数据质量：check 按字段集和检查文件检查人口/房屋/企业/组织数据，输出得分和问题记录（汇总表、JSON、XLSX）；eval 评估检出率", runQuality},
 		"link":        {"一人一档：eval 在生成的百万条人口记录上评估记录链接（Fellegi–Sunter）；-in 链接多个部门的人口、企业、房屋表", runLink},
+		"keys":        {"接口密钥：issue 签发（Open311 或数据共享，明文只显示一次）、list 列出、revoke 停用", runKeys},
 	}
 }
 

@@ -2,45 +2,64 @@ package casework
 
 import (
 	"context"
-	"crypto/sha256"
 	"strings"
 	"testing"
 
 	"jiceng/internal/core"
 	"jiceng/internal/open311"
-	"jiceng/internal/sqlite"
 )
 
 var open311Cats = []core.Category{{Level1: "城乡建设", Level2: "市政设施", Level3: "路灯照明"}, {Level1: "城乡建设", Level2: "市政设施", Level3: "井盖"}}
 
+// issueKey issues a key of purpose through the service, as an
+// administrator does, and returns its secret and the key.
 func issueKey(t *testing.T, s *Service, name, purpose string) (string, core.APIKey) {
 	t.Helper()
-	secret := name + "-" + purpose + "-secret"
-	sum := sha256.Sum256([]byte(secret))
-	ks := s.Store.(*sqlite.DB)
-	id, err := ks.CreateAPIKey(context.Background(), core.APIKey{Name: name, Purpose: purpose, Prefix: secret[:8], CreatedBy: "admin"}, sum[:])
+	k := core.APIKey{Name: name, Purpose: purpose}
+	if purpose == core.APIKeyShare {
+		k.Fields = []string{"person.name"}
+	}
+	k, secret, err := s.IssueAPIKey(context.Background(), users["admin"], k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return secret, core.APIKey{ID: id, Name: name, Purpose: purpose}
+	return secret, k
 }
 
+// TestOpen311Client: only an Open311 key in force is a client; a share
+// key, a revoked, unknown, malformed or empty one is refused with 403
+// (EFORBIDDEN), as the Open311 specification answers a bad api_key.
 func TestOpen311Client(t *testing.T) {
 	s, _, _ := newService(t)
 	ctx := context.Background()
 	good, k := issueKey(t, s, "随手拍", core.APIKeyOpen311)
 	share, _ := issueKey(t, s, "民政局", core.APIKeyShare)
 	revoked, rk := issueKey(t, s, "旧客户端", core.APIKeyOpen311)
-	if err := s.Store.(*sqlite.DB).RevokeAPIKey(ctx, rk.ID, now); err != nil {
+	if err := s.RevokeAPIKey(ctx, users["admin"], rk.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.Open311Client(ctx, good); err != nil || got.ID != k.ID {
+	if got, err := s.Open311Client(ctx, good); err != nil || got.ID != k.ID || got.Name != "随手拍" {
 		t.Fatalf("good key: %+v %v", got, err)
 	}
-	for name, secret := range map[string]string{"share": share, "revoked": revoked, "unknown": "no-such-key", "empty": ""} {
-		if _, err := s.Open311Client(ctx, secret); core.ErrorCode(err) != core.EFORBIDDEN {
-			t.Errorf("%s key: %v, want forbidden", name, err)
-		}
+	unknown, err := NewAPISecret()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, secret string }{
+		{"share", share},
+		{"revoked", revoked},
+		{"unknown", unknown},
+		{"malformed", "no-such-key"},
+		{"prefix only", good[:8]},
+		{"upper case", strings.ToUpper(good)},
+		{"empty", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := s.Open311Client(ctx, tc.secret)
+			if core.ErrorCode(err) != core.EFORBIDDEN || err != errBadKey {
+				t.Errorf("err = %v, want the Open311 forbidden error", err)
+			}
+		})
 	}
 }
 

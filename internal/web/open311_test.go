@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
@@ -18,16 +17,19 @@ import (
 	"jiceng/internal/open311/open311test"
 )
 
-// open311Key issues an API key of purpose and returns its secret.
+// open311Key issues an API key of purpose through the service, as an
+// administrator does, and returns its secret.
 func open311Key(t testing.TB, f *fixture, name, purpose string) (string, int64) {
 	t.Helper()
-	secret := "k" + strings.Repeat(purpose[:1], 7) + name + "-secret-of-the-test"
-	sum := sha256.Sum256([]byte(secret))
-	id, err := f.store.CreateAPIKey(context.Background(), core.APIKey{Name: name, Purpose: purpose, Prefix: secret[:8], CreatedBy: "admin"}, sum[:])
+	k := core.APIKey{Name: name, Purpose: purpose}
+	if purpose == core.APIKeyShare {
+		k.Fields = []string{"person.name"}
+	}
+	k, secret, err := f.server.cases().IssueAPIKey(context.Background(), core.User{Username: "admin", Role: core.RoleAdmin}, k)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return secret, id
+	return secret, k.ID
 }
 
 func post311(t *testing.T, f *fixture, path string, form url.Values) response {

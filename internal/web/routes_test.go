@@ -78,6 +78,8 @@ var matrixForms = map[string]url.Values{
 	"POST /admin/users":             {"username": {"matrix-new"}, "role": {core.RoleStaff}},
 	"POST /admin/users/{user}/role": {"role": {core.RoleLeader}},
 	"POST /dashboard/alerts":        {"community": {"望春园社区"}, "category1": {"城乡建设"}, "day": {"2025-02-10"}, "state": {core.AlertAcknowledged}},
+	"POST /admin/keys":              {"name": {"矩阵单位"}, "purpose": {core.APIKeyOpen311}},
+	"POST /admin/keys/{key}/revoke": {"confirm": {"yes"}},
 }
 
 // matrixBodies are the JSON bodies an API POST of a board needs to succeed.
@@ -125,6 +127,8 @@ func TestRouteMatrix(t *testing.T) {
 	}
 	// An Open311 request and its token: {file} of the Open311 routes.
 	o311 := newOpen311Matrix(t, f)
+	// A share key: {key} of the key routes (revoked by the last of them).
+	_, matrixKey := open311Key(t, f, "矩阵共享", core.APIKeyShare)
 	for _, rt := range f.server.routeTable() {
 
 		method, path, _ := strings.Cut(rt.pattern, " ")
@@ -150,6 +154,7 @@ func TestRouteMatrix(t *testing.T) {
 		}
 		path = strings.Replace(path, "{job}", job, 1)
 		path = o311.path(path)
+		path = strings.Replace(path, "{key}", strconv.FormatInt(matrixKey, 10), 1)
 		if strings.Contains(path, "{") && !strings.Contains(path, "{id}") {
 			t.Fatalf("route %q has a path parameter the matrix does not know: add it here", rt.pattern)
 		}
