@@ -2,6 +2,7 @@ package deid
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -392,4 +393,62 @@ func (sc *scanner) dashRoom(i int) int {
 	}
 	sc.add(Address, i, k, 0.7, "address_dash")
 	return k
+}
+
+// addressSpans is Spans for the value of an address field. People type
+// addresses with spaces between the parts (望春园一区 5 号楼 2 单元 301,
+// also with full-width spaces), which the recognizer, reading free text,
+// does not join. Within an address the spaces carry nothing, so they are
+// dropped before recognizing — except one between two ASCII letters or
+// digits, which separates two numbers — and the spans found are mapped
+// back to v's offsets; a span's Text is v's, spaces included.
+func addressSpans(v string) []Span {
+	if strings.IndexFunc(v, unicode.IsSpace) < 0 {
+		return Spans(v)
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	// at[j] is the byte of v that byte j of the compact form comes from.
+	at := make([]int, 0, len(v)+1)
+	for i := 0; i < len(v); {
+		r, sz := utf8.DecodeRuneInString(v[i:])
+		if !unicode.IsSpace(r) {
+			b.WriteString(v[i : i+sz])
+			for k := range sz {
+				at = append(at, i+k)
+			}
+			i += sz
+			continue
+		}
+		j := i
+		for j < len(v) {
+			r, sz := utf8.DecodeRuneInString(v[j:])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			j += sz
+		}
+		if i > 0 && j < len(v) && isAlnum(v[i-1]) && isAlnum(v[j]) {
+			b.WriteByte(' ')
+			at = append(at, i)
+		}
+		i = j
+	}
+	at = append(at, len(v))
+	c := b.String()
+	spans := Spans(c)
+	for k := range spans {
+		sp := &spans[k]
+		start, end := at[sp.ByteStart], len(v)
+		if sp.ByteEnd > 0 {
+			end = at[sp.ByteEnd-1] + 1
+			for end < len(v) && !utf8.RuneStart(v[end]) {
+				end++
+			}
+		}
+		sp.ByteStart, sp.ByteEnd, sp.Text = start, end, v[start:end]
+		sp.Start = utf8.RuneCountInString(v[:start])
+		sp.End = sp.Start + utf8.RuneCountInString(sp.Text)
+	}
+	return spans
 }

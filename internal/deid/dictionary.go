@@ -11,6 +11,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
 
 	"jiceng/internal/core"
 )
@@ -411,11 +412,18 @@ var suppressed = map[Type]string{
 // generalise that action applies to every piece. An address field
 // generalised is cut before its first detailed part.
 func (p *Dictionary) scanText(role, kind string, a Action, v string) string {
-	spans := Spans(v)
+	var spans []Span
+	if kind == "address" {
+		spans = addressSpans(v)
+	} else {
+		spans = Spans(v)
+	}
 	if kind == "address" && a == Generalise {
 		for i, sp := range spans {
 			if sp.Type == Address {
-				v = strings.TrimRight(v[:sp.ByteStart], " ,，、-")
+				v = strings.TrimRightFunc(v[:sp.ByteStart], func(r rune) bool {
+					return unicode.IsSpace(r) || strings.ContainsRune(",，、-", r)
+				})
 				spans = spans[:i]
 				break
 			}
