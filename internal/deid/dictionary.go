@@ -416,7 +416,7 @@ func (p *Dictionary) scanText(role, kind string, a Action, v string) string {
 	if kind == "address" {
 		spans = addressSpans(v)
 	} else {
-		spans = Spans(v)
+		spans = textSpans(v)
 	}
 	if kind == "address" && a == Generalise {
 		for i, sp := range spans {
