@@ -133,13 +133,22 @@ func TestBrowserPortal(t *testing.T) {
 	// A second tab, opened now, keeps the rating form.
 	other, cancel := chromedp.NewContext(b.Context())
 	defer cancel()
-	otherCtx, cancelRun := context.WithTimeout(other, browsertest.StepTimeout)
-	defer cancelRun()
-	if err := chromedp.Do(otherCtx, scripts(false), chromedp.Navigate(b.Base+"/portal/track"), chromedp.WaitVisible(`#code`),
-		chromedp.SendKeys(`#code`, code), chromedp.Click(`form[action="/portal/track"] button[type=submit]`),
-		chromedp.WaitVisible(`#rate`)); err != nil {
-		t.Fatalf("the second tab: %v", err)
+	// As in browsertest.New: the first run, which opens the tab, has no
+	// time limit; each step has one.
+	if err := chromedp.Do(other); err != nil {
+		t.Fatalf("open a second tab: %v", err)
 	}
+	inOther := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(other, browsertest.StepTimeout)
+		defer cancel()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	inOther("track in the second tab", scripts(false), chromedp.Navigate(b.Base+"/portal/track"), chromedp.WaitVisible(`#code`),
+		chromedp.SendKeys(`#code`, code), chromedp.Click(`form[action="/portal/track"] button[type=submit]`),
+		chromedp.WaitVisible(`#rate`))
 
 	b.Do("rate",
 		chromedp.Click(`#rate input[name=resolved][value=yes]`),
@@ -169,16 +178,16 @@ func TestBrowserPortal(t *testing.T) {
 	}
 	// The second tab's form, sent now, is refused.
 	var refused string
-	if err := chromedp.Do(otherCtx,
+	inOther("the second rating",
 		chromedp.Click(`#rate input[name=resolved][value=no]`),
 		chromedp.Click(`#rate input[name=satisfaction][value="不满意"]`),
 		chromedp.Click(`#rate button[type=submit]`),
-		chromedp.WaitVisible(`p.p-error`)); err != nil {
-		t.Fatalf("the second rating: %v", err)
-	}
-	if refused, err = chromedp.Run(otherCtx, chromedp.Text(`p.p-error`)); err != nil {
-		t.Fatal(err)
-	}
+		chromedp.WaitVisible(`p.p-error`),
+		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			var err error
+			refused, err = chromedp.Text(`p.p-error`)(ctx, tg)
+			return chromedp.Void{}, err
+		})
 	if !strings.Contains(refused, "您已经评价过这件诉求") {
 		t.Errorf("second rating: %q", refused)
 	}
