@@ -246,3 +246,55 @@ func TestBrowserPortal(t *testing.T) {
 		t.Errorf("the code takes %s lines at %d px", lines, portalPhoneWidth)
 	}
 }
+
+// TestBrowserPortalResident: a resident signs in on a phone and starts on
+// 我的诉求; a request submitted while signed in is listed there, and the
+// list fits the phone's width.
+func TestBrowserPortalResident(t *testing.T) {
+	b := browsertest.New(t) // first: skipped in -short or without a browser
+	f := newFixture(t)
+	b.Base = f.srv.URL
+	b.Emulate(portalPhoneWidth, portalPhoneHeight, true)
+	b.SignIn("/", "resident", testPasswords["resident"], `body.portal`)
+	if loc := b.Eval(`location.pathname`); loc != "/portal/mine" {
+		t.Fatalf("a resident starts on %s, want /portal/mine", loc)
+	}
+	if got := b.Text(`main`); !strings.Contains(got, "您还没有通过本账号提交过诉求") {
+		t.Errorf("an empty list: %s", got)
+	}
+	b.Shot("portal-mine-empty")
+	if st := b.Load("open the form", chromedp.Click(`a.p-big.primary[href="/portal/new"]`)); st != 200 {
+		t.Fatalf("the form: status %d", st)
+	}
+	b.Do("the form", chromedp.WaitVisible(`#answer`))
+	if got := b.Text(`.p-foot nav`); !strings.Contains(got, "我的诉求") {
+		t.Errorf("the footer of a signed-in resident lacks 我的诉求: %q", got)
+	}
+	m := challengeQuestionRE.FindStringSubmatch(b.Text(`label[for=answer]`))
+	if m == nil {
+		t.Fatal("no challenge")
+	}
+	b.Do("fill in the form",
+		chromedp.SendKeys(`#text`, "望春园一区北门井盖缺失，行人容易跌落"),
+		chromedp.SetValue(`#community`, "望春园社区"),
+		chromedp.Click(`input[name=contact][value="无需联系"]`),
+		chromedp.SendKeys(`#answer`, strconv.Itoa(solveChallenge(t, m[1]))),
+	)
+	if st := b.Load("submit", chromedp.Click(`form[action="/portal/new"] button[type=submit]`)); st != 200 {
+		t.Fatalf("submit: status %d; page: %s", st, b.Text("main"))
+	}
+	b.Do("the receipt", chromedp.WaitVisible(`#code`))
+	number := strings.TrimSpace(b.Text(`.p-receipt dl.p-facts dd`))
+	if !strings.Contains(b.Text(`.p-receipt`), "我的诉求") {
+		t.Error("the receipt of a signed-in resident does not point to 我的诉求")
+	}
+	b.Visit("/portal/mine", `section.p-card`)
+	b.Shot("portal-mine")
+	if got := b.Text(`main`); !strings.Contains(got, number) || !strings.Contains(got, "望春园一区北门井盖缺失") {
+		t.Errorf("the list lacks the request %s: %s", number, got)
+	}
+	w := b.Eval(`String(document.scrollingElement.scrollWidth)`)
+	if n, err := strconv.Atoi(w); err != nil || n > portalPhoneWidth {
+		t.Errorf("the list is %s px wide, more than the phone's %d", w, portalPhoneWidth)
+	}
+}
