@@ -31,7 +31,7 @@ const defaultAddr = "127.0.0.1:8080"
 
 // runServe serves the workbench and the API from an existing database.
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE] [-dictionary FILE] [-rates FILE] [-limits FILE] [-calendar FILE] [-webhook URL]")
+	fs := newFlagSet(e, "serve", "serve [-db DSN] [-addr 127.0.0.1:8080] [-model FILE] [-dictionary FILE] [-rates FILE] [-limits FILE] [-calendar FILE] [-webhook URL] [-open311-jurisdiction ID]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径，或 postgres:// 连接地址")
 	addr := fs.String("addr", defaultAddr, "监听地址；端口为 0 时自动选择空闲端口")
 	modelPath := addModelPathFlag(fs)
@@ -42,7 +42,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	tlsCert := fs.String("tls-cert", "", "TLS 证书文件（PEM）；与 -tls-key 一起设置时直接以 HTTPS 提供服务（含 -https）")
 	tlsKey := fs.String("tls-key", "", "TLS 私钥文件（PEM）")
 	tz := fs.String("tz", os.Getenv(tzEnv), "街道所在时区：页面上的日期，以及导入页面中不带时区的日期时间（默认 $"+tzEnv+"，再默认北京时间 UTC+8）")
+	jurisdiction := fs.String("open311-jurisdiction", "", "Open311 接口的 jurisdiction_id（如 qhw.example.gov.cn）：请求中带其他值时答 404；默认不限。令牌密钥取自 $JICENG_OPEN311_TOKEN_KEY")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := checkJurisdiction(*jurisdiction); err != nil {
 		return err
 	}
 	zone, err := fieldset.LoadZone(*tz)
@@ -98,7 +102,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	opt := serveOptions{understand: u, dispatch: d, workflow: eng, every: *lf.every, warn: *lf.warn,
-		dictionary: pol, rates: ratesCfg, https: *https || *tlsCert != "", zone: zone}
+		dictionary: pol, rates: ratesCfg, https: *https || *tlsCert != "", zone: zone, open311Jurisdiction: *jurisdiction}
 	// A file given by a flag wins over the version stored through the
 	// settings pages, which wins over the built-in one.
 	for _, pin := range []struct{ name, flag, path string }{
@@ -145,6 +149,24 @@ type serveOptions struct {
 	zone        *time.Location               // the street's zone; nil: China Standard Time
 	pinned      map[string]web.PinnedSetting // settings given by flags
 	every, warn time.Duration                // of the webhook's reminders
+	// open311Jurisdiction is the jurisdiction_id of the Open311 server;
+	// "" answers any.
+	open311Jurisdiction string
+}
+
+// checkJurisdiction checks an Open311 jurisdiction_id given by a flag: a
+// domain-like name (letters, digits, . - _ :) of at most 100 characters,
+// since clients send it back in URLs and forms as is.
+func checkJurisdiction(j string) error {
+	if len(j) > 100 {
+		return core.Errorf(core.EINVALID, "-open311-jurisdiction 过长：最多 100 个字符")
+	}
+	for _, c := range j {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(".-_:", c)) {
+			return core.Errorf(core.EINVALID, "-open311-jurisdiction 只能包含字母、数字和 . - _ :（如 qhw.example.gov.cn）")
+		}
+	}
+	return nil
 }
 
 // parseFlags parses args into fs and refuses positional arguments.
@@ -202,7 +224,7 @@ func serveStore(ctx context.Context, e *env, store core.Store, opt serveOptions,
 	// The background work ends before the caller closes the store.
 	srv := &web.Server{Store: store, Log: e.log, Clock: e.clock, Understand: opt.understand, Workflow: opt.workflow,
 		Dispatch: opt.dispatch, Dictionary: opt.dictionary, Rates: opt.rates, HTTPS: opt.https, Pinned: opt.pinned,
-		Location: opt.zone, QualityHook: opt.webhook}
+		Location: opt.zone, QualityHook: opt.webhook, Open311Jurisdiction: opt.open311Jurisdiction}
 	// The settings stored through the settings pages, unless a flag
 	// gave the file.
 	if err := srv.LoadSettings(ctx); err != nil {

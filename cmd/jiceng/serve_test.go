@@ -164,6 +164,39 @@ func TestServeCommand(t *testing.T) {
 	stopCommand(t, cancel, done, stderr)
 }
 
+// TestServeOpen311Jurisdiction: with -open311-jurisdiction the Open311
+// server answers its own jurisdiction_id (and none), and 404 for another.
+func TestServeOpen311Jurisdiction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "street.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Build(ctx, db, demo.Options{Seed: 3, End: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC), Tickets: 20}, account.HashPassword); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	stdout, stderr, cancel, done := startCommand(t, "serve", "-addr", "127.0.0.1:0", "-db", path, "-open311-jurisdiction", "qhw.example.gov.cn")
+	base := stdout.waitURL(t, done, stderr)
+	for _, tt := range []struct {
+		query string
+		want  int
+	}{
+		{"", http.StatusOK}, {"?jurisdiction_id=qhw.example.gov.cn", http.StatusOK}, {"?jurisdiction_id=other.example.org", http.StatusNotFound},
+	} {
+		resp, err := http.Get(base + "open311/v2/services.json" + tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("services.json%s: %d, want %d", tt.query, resp.StatusCode, tt.want)
+		}
+	}
+	stopCommand(t, cancel, done, stderr)
+}
+
 func TestServeRefusesMissingDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing.db")
 	tests := []struct {
@@ -240,6 +273,8 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{"dictionary without the workbench roles", []string{"-dictionary", badPolicy}, "脱敏字典中没有角色"},
 		{"the same under the old flag name", []string{"-policy", badPolicy}, "脱敏字典中没有角色"},
 		{"missing rates config", []string{"-rates", filepath.Join(dir, "none.csv")}, "口径配置文件"},
+		{"jurisdiction with a space", []string{"-open311-jurisdiction", "qhw example"}, "-open311-jurisdiction"},
+		{"jurisdiction too long", []string{"-open311-jurisdiction", strings.Repeat("a", 101)}, "-open311-jurisdiction"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

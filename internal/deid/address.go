@@ -2,6 +2,7 @@ package deid
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -392,4 +393,138 @@ func (sc *scanner) dashRoom(i int) int {
 	}
 	sc.add(Address, i, k, 0.7, "address_dash")
 	return k
+}
+
+// addressSpans is Spans for the value of an address field. People type
+// addresses with spaces between the parts (望春园一区 5 号楼 2 单元 301,
+// also with full-width spaces), which the recognizer, reading free text,
+// does not join. Within an address the spaces carry nothing, so they are
+// dropped before recognizing — except one between two ASCII letters or
+// digits, which separates two numbers — and the spans found are mapped
+// back to v's offsets; a span's Text is v's, spaces included.
+func addressSpans(v string) []Span {
+	return spacedSpans(v, func(before, after string) string {
+		if before != "" && after != "" && isAlnum(before[len(before)-1]) && isAlnum(after[0]) {
+			return " "
+		}
+		return ""
+	})
+}
+
+// textSpans is Spans for free text that may hold an address typed with
+// spaces (住望春园一区 5 号楼 2 单元 301): a run of spaces is dropped only
+// between a number and a building, unit or house unit (5 号楼), or between
+// such a unit and a number (号楼 2, 单元 301), so that the recognizer reads
+// the address as if typed without them; other spaces stay. The spans are
+// mapped back to v's offsets.
+func textSpans(v string) []Span {
+	return spacedSpans(v, func(before, after string) string {
+		if before == "" || after == "" {
+			return "keep"
+		}
+		if r, _ := utf8.DecodeLastRuneInString(before); isDigit(before[len(before)-1]) || r >= '０' && r <= '９' {
+			for _, u := range spacedUnits {
+				if strings.HasPrefix(after, u) {
+					return ""
+				}
+			}
+		}
+		if r, _ := utf8.DecodeRuneInString(after); isDigit(after[0]) || r >= '０' && r <= '９' {
+			for _, u := range spacedUnits {
+				if u != "室" && strings.HasSuffix(before, u) {
+					return ""
+				}
+			}
+		}
+		return "keep"
+	})
+}
+
+// spacedUnits are the address units that textSpans joins to a number
+// across spaces: buildings, compounds, units, rooms and house numbers,
+// never floors or counts.
+var spacedUnits = []string{"号楼", "号院", "单元", "#楼", "号", "#", "栋", "幢", "座", "室"}
+
+// isSpaceAt reports the length of the white-space rune at s[i], 0 if none.
+func isSpaceAt(s string, i int) int {
+	switch c := s[i]; {
+	case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		return 1
+	case c < utf8.RuneSelf:
+		return 0
+	}
+	r, sz := utf8.DecodeRuneInString(s[i:])
+	if unicode.IsSpace(r) {
+		return sz
+	}
+	return 0
+}
+
+// spacedSpans is Spans of v with each run of white space replaced by what
+// join returns for the text before and after it ("keep": the run as is),
+// the spans mapped back to v's offsets, each span's Text v's.
+func spacedSpans(v string, join func(before, after string) string) []Span {
+	type run struct {
+		i, j int
+		with string
+	}
+	var runs []run
+	for i := 0; i < len(v); {
+		n := isSpaceAt(v, i)
+		if n == 0 {
+			i++
+			continue
+		}
+		j := i + n
+		for j < len(v) {
+			m := isSpaceAt(v, j)
+			if m == 0 {
+				break
+			}
+			j += m
+		}
+		if w := join(v[:i], v[j:]); w != "keep" && w != v[i:j] {
+			runs = append(runs, run{i, j, w})
+		}
+		i = j
+	}
+	if len(runs) == 0 {
+		return Spans(v)
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	// at[k] is the byte of v that byte k of the joined form comes from.
+	at := make([]int, 0, len(v)+1)
+	last := 0
+	copyFrom := func(i, j int) {
+		b.WriteString(v[i:j])
+		for k := i; k < j; k++ {
+			at = append(at, k)
+		}
+	}
+	for _, r := range runs {
+		copyFrom(last, r.i)
+		b.WriteString(r.with)
+		for range len(r.with) {
+			at = append(at, r.i)
+		}
+		last = r.j
+	}
+	copyFrom(last, len(v))
+	at = append(at, len(v))
+	spans := Spans(b.String())
+	for k := range spans {
+		sp := &spans[k]
+		start, end := at[sp.ByteStart], len(v)
+		if sp.ByteEnd > 0 {
+			end = at[sp.ByteEnd-1] + 1
+			for end < len(v) && !utf8.RuneStart(v[end]) {
+				end++
+			}
+		}
+		sp.ByteStart, sp.ByteEnd, sp.Text = start, end, v[start:end]
+		sp.Start = utf8.RuneCountInString(v[:start])
+		sp.End = sp.Start + utf8.RuneCountInString(sp.Text)
+	}
+	return spans
 }

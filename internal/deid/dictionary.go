@@ -11,6 +11,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
 
 	"jiceng/internal/core"
 )
@@ -409,13 +410,23 @@ var suppressed = map[Type]string{
 // scanText treats the personal data found in v. With action scan each
 // piece follows its type's rule for role; with mask, pseudonymise or
 // generalise that action applies to every piece. An address field
-// generalised is cut before its first detailed part.
+// generalised is cut before its first detailed part. Spaces typed between
+// the parts of an address (5 号楼 2 单元) are read through: all of them in
+// an address field (addressSpans), those next to an address unit in free
+// text (textSpans).
 func (p *Dictionary) scanText(role, kind string, a Action, v string) string {
-	spans := Spans(v)
+	var spans []Span
+	if kind == "address" {
+		spans = addressSpans(v)
+	} else {
+		spans = textSpans(v)
+	}
 	if kind == "address" && a == Generalise {
 		for i, sp := range spans {
 			if sp.Type == Address {
-				v = strings.TrimRight(v[:sp.ByteStart], " ,，、-")
+				v = strings.TrimRightFunc(v[:sp.ByteStart], func(r rune) bool {
+					return unicode.IsSpace(r) || strings.ContainsRune(",，、-", r)
+				})
 				spans = spans[:i]
 				break
 			}

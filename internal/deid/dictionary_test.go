@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"jiceng/internal/fieldset"
 )
@@ -68,6 +69,27 @@ func TestDictionaryValue(t *testing.T) {
 		{"leader generalises address", "leader", "address", "朝阳区幸福小区3号楼2单元501室", "朝阳区幸福小区"},
 		{"leader generalises house number", "leader", "address", "幸福路18号", "幸福路"},
 		{"community scans address", "community", "address", "幸福小区3号楼2单元501室", "幸福小区3号楼2单元501室"},
+		// Addresses typed with spaces between the parts are generalised
+		// like those without (the portal's residents type both).
+		{"resident generalises address", "resident", "address", "望春园一区5号楼2单元301", "望春园一区"},
+		{"resident generalises address with spaces", "resident", "address", "望春园一区 5 号楼 2 单元 301", "望春园一区"},
+		{"resident generalises address with full-width spaces", "resident", "address", "望春园一区　5　号楼　2　单元　301", "望春园一区"},
+		{"resident generalises address with spaces between parts", "resident", "address", "望春园一区 5号楼 2单元 301", "望春园一区"},
+		{"resident generalises address with tabs and runs of spaces", "resident", "address", "望春园一区\t5  号楼 \u3000 2 单元 301 室", "望春园一区"},
+		{"resident keeps spaces before the detailed part", "resident", "address", "海川区 清河湾街道 望春园一区 5 号楼 2 单元 301", "海川区 清河湾街道 望春园一区"},
+		{"leader generalises house number with spaces", "leader", "address", "幸福路 18 号", "幸福路"},
+		{"share generalises address with full-width digits and spaces", "share", "address", "望春园一区　５　号楼　２　单元", "望春园一区"},
+		{"resident address without detail kept", "resident", "address", "望春园一区 北门", "望春园一区 北门"},
+		{"community scans address with spaces", "community", "address", "幸福小区 3 号楼 2 单元 501 室", "幸福小区 3 号楼 2 单元 501 室"},
+		// The same in free text: the spaces between the parts are read
+		// through, other spaces stay.
+		{"resident masks address in text", "resident", "content", "住望春园一区5号楼2单元301，楼道灯坏了", "住望春园一区***，楼道灯坏了"},
+		{"resident masks address with spaces in text", "resident", "content", "住望春园一区 5 号楼 2 单元 301，楼道灯坏了", "住望春园一区 ***，楼道灯坏了"},
+		{"resident masks address with full-width spaces in text", "resident", "content", "住望春园一区　5　号楼　2　单元　301，楼道灯坏了", "住望春园一区　***，楼道灯坏了"},
+		{"leader masks spaced address and phone in text", "leader", "content", "我住 3 栋 1203 室 电话 13812345678", "我住 *** 电话 138****5678"},
+		{"counted buildings with spaces are no address", "resident", "content", "小区共 3 栋楼，每栋 18 层", "小区共 3 栋楼，每栋 18 层"},
+		{"a date with spaces is no address", "resident", "content", "3 月 5 号 晚上 8 点停水", "3 月 5 号 晚上 8 点停水"},
+		{"a floor with spaces is no address", "resident", "content", "我家在 3 楼 ， 2 个孩子", "我家在 3 楼 ， 2 个孩子"},
 		{"share generalises time", "share", "received_at", "2024-03-05 10:30:00", "2024-03-05"},
 		{"share generalises coordinate", "share", "lat", "39.908722", "39.91"},
 		{"public field kept", "resident", "category1", "市容环境", "市容环境"},
@@ -272,6 +294,67 @@ func FuzzDictionaryTable(f *testing.F) {
 		}
 		if h2, r2 := d2.Table(); !reflect.DeepEqual(h2, head) || !reflect.DeepEqual(r2, rows) {
 			t.Fatalf("round trip changed the dictionary")
+		}
+	})
+}
+
+// TestAddressSpans: the spans of an address typed with spaces are those of
+// the same address without, at the offsets of the value as typed.
+func TestAddressSpans(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string // the spans' texts
+	}{
+		{"no spaces", "望春园一区5号楼2单元301", []string{"5号楼2单元301"}},
+		{"spaces", "望春园一区 5 号楼 2 单元 301", []string{"5 号楼 2 单元 301"}},
+		{"full-width spaces", "望春园一区　5　号楼　2　单元　301", []string{"5　号楼　2　单元　301"}},
+		{"leading and trailing spaces", "  幸福路 18 号  ", []string{"18 号"}},
+		{"two numbers stay apart", "幸福小区 3号楼 2 301", []string{"3号楼"}},
+		{"nothing", "望春园一区 北门 ", nil},
+		{"only spaces", " \u3000 ", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, sp := range addressSpans(tc.in) {
+				if sp.Type != Address {
+					continue
+				}
+				if tc.in[sp.ByteStart:sp.ByteEnd] != sp.Text {
+					t.Errorf("span %q at bytes %d-%d of %q", sp.Text, sp.ByteStart, sp.ByteEnd, tc.in)
+				}
+				if r := []rune(tc.in); string(r[sp.Start:sp.End]) != sp.Text {
+					t.Errorf("span %q at runes %d-%d of %q", sp.Text, sp.Start, sp.End, tc.in)
+				}
+				got = append(got, sp.Text)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("addressSpans(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzSpacedSpans: the spans of any address or text typed with spaces lie
+// within it, in order, each Text the value's own bytes at its byte and
+// rune offsets; nothing panics.
+func FuzzSpacedSpans(f *testing.F) {
+	for _, s := range []string{"望春园一区 5 号楼 2 单元 301", "望春园一区　５　号楼　２　单元", " \u3000 ", "住 3 栋 1203 室 电话 138 1234 5678",
+		"5 \xff 号楼", "\t5\n号\r楼", "A 座 12 层", "幸福路 18 号 院内"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		for name, spans := range map[string][]Span{"address": addressSpans(v), "text": textSpans(v)} {
+			last := 0
+			for _, sp := range spans {
+				if sp.ByteStart < last || sp.ByteEnd < sp.ByteStart || sp.ByteEnd > len(v) || v[sp.ByteStart:sp.ByteEnd] != sp.Text {
+					t.Fatalf("%s spans of %q: %+v", name, v, sp)
+				}
+				if sp.Start != utf8.RuneCountInString(v[:sp.ByteStart]) || sp.End-sp.Start != utf8.RuneCountInString(sp.Text) {
+					t.Fatalf("%s spans of %q: rune offsets of %+v", name, v, sp)
+				}
+				last = sp.ByteEnd
+			}
 		}
 	})
 }

@@ -136,7 +136,7 @@ func parseAnswer(s string) (int, bool) {
 	if s == "" || utf8.RuneCountInString(s) > 4 {
 		return 0, false
 	}
-	digits := 0
+	digits, n := 0, 0
 	allDigits := true
 	for _, r := range s {
 		if r >= '０' && r <= '９' {
@@ -147,9 +147,12 @@ func parseAnswer(s string) (int, bool) {
 			break
 		}
 		digits = digits*10 + int(r-'0')
+		n++
 	}
 	if allDigits {
-		return digits, len(s) <= 6 // at most two digits, full-width or not
+		// At most two digits, full-width or not, mixed too; a leading zero
+		// counts (05).
+		return digits, n <= 2
 	}
 	value := func(r rune) int {
 		for i, d := range chineseDigits[:10] {

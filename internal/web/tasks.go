@@ -117,13 +117,16 @@ func taskTotal(ts []task) int {
 	return n
 }
 
-// homeFor is where a role starts: its own work.
+// homeFor is where a role starts: its own work; a resident's is the
+// portal's list of the account's own requests.
 func homeFor(role string) string {
 	switch role {
 	case core.RoleLeader:
 		return "/rates"
 	case core.RoleAdmin, core.RoleStaff, core.RoleHandler, core.RoleCommunity:
 		return "/workbench"
+	case core.RoleResident:
+		return "/portal/mine"
 	}
 	return "/welcome"
 }

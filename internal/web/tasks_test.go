@@ -11,13 +11,13 @@ import (
 )
 
 // TestHomeByRole: after signing in, each role lands on its own work, and a
-// resident on a page that says what the account is for, not a refusal.
+// resident on the portal's list of the account's own requests.
 func TestHomeByRole(t *testing.T) {
 	f := newFixture(t)
 	f.server.Workflow = &workflow.Engine{}
 	for _, tt := range []struct{ user, home string }{
 		{"staff", "/workbench"}, {"admin", "/workbench"}, {"hd01", "/workbench"}, {"cw01", "/workbench"},
-		{"leader", "/rates"}, {"resident", "/welcome"},
+		{"leader", "/rates"}, {"resident", "/portal/mine"},
 	} {
 		t.Run(tt.user, func(t *testing.T) {
 			c := f.client(t)
