@@ -218,7 +218,7 @@ func TestShareUsageLog(t *testing.T) {
 func TestSharingFigures(t *testing.T) {
 	sf := newShareFixture(t)
 	for _, path := range []string{
-		"/api/share/v1/records?kind=person&ticket=QHW2501050001", // 办结 2025-01-07: cited 2025-02 (fixedNow), not solved after
+		"/api/share/v1/records?kind=person&ticket=QHW2501050001", // 办结 2025-01-07, cited 2025-03 (fixedNow): not solved after
 		"/api/share/v1/records?kind=person&community=" + url.QueryEscape("柳荫里社区"),
 	} {
 		sf.share(t, "wcy", path)
@@ -244,6 +244,15 @@ func TestSharingFigures(t *testing.T) {
 	if r.status != http.StatusOK || !strings.Contains(body, "sharing-figures") || !strings.Contains(body, "QHW2501050001") ||
 		!strings.Contains(body, sf.keys["wcy"].Prefix) || strings.Contains(body, "柳荫里社区&") {
 		t.Errorf("page: status %d %.600s", r.status, body)
+	}
+	// The monthly report's 数据共享 section: for administrators and
+	// leaders; staff read the report without it.
+	for user, want := range map[string]bool{"leader": true, "admin": true, "staff": false} {
+		r := sf.get(t, sf.login(t, user), "/rates/report?format=html&period="+month)
+		if r.status != http.StatusOK || strings.Contains(string(r.body), "六、数据共享") != want ||
+			want && !strings.Contains(string(r.body), "<td>wcy</td><td class=\"n\">1</td><td class=\"n\">1</td>") {
+			t.Errorf("%s: report status %d, section %v: %.300s", user, r.status, !want, r.body)
+		}
 	}
 	if r := sf.get(t, sf.login(t, "staff"), "/admin/sharing"); r.status != http.StatusForbidden {
 		t.Errorf("staff: status %d, want 403", r.status)
