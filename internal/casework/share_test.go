@@ -339,7 +339,9 @@ func TestSharingReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := func(month time.Month, day int) time.Time { return time.Date(2025, month, day, 9, 0, 0, 0, core.StreetTime) }
+	at := func(month time.Month, day int) time.Time {
+		return time.Date(2025, month, day, 9, 0, 0, 0, core.StreetTime)
+	}
 	for _, u := range []core.APIUse{
 		{KeyID: mz.ID, At: at(2, 3), Status: 200, Rows: 10, Ticket: "GD-0001"},  // never resolved
 		{KeyID: mz.ID, At: at(2, 4), Status: 200, Rows: 5, Ticket: "GD-0001"},   // the same ticket: cited once

@@ -162,7 +162,7 @@ func TestShareUsageLog(t *testing.T) {
 		{"wcy", "/api/share/v1/tickets?ticket=QHW9999999999", http.StatusBadRequest},
 		{"wcy", "/api/share/v1/records?kind=person&community=" + url.QueryEscape("柳荫里社区"), http.StatusForbidden},
 		{"street", "/api/share/v1/records?kind=person&q=" + id, http.StatusForbidden}, // no id_number field
-		{"revoked", "/api/share/v1/records?kind=person", http.StatusUnauthorized},  // no row: no valid key
+		{"revoked", "/api/share/v1/records?kind=person", http.StatusUnauthorized},     // no row: no valid key
 		{"", "/api/share/v1/records", http.StatusUnauthorized},
 		{"street", "/api/share/v1/tickets?ticket=QHW2502100003", http.StatusOK},
 	}
