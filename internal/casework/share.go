@@ -31,11 +31,14 @@ import (
 //     for share.
 //   - Retired records (已注销) are not shared.
 //
+// A filter is a read of the field it filters on: the key must have it.
 // A keyword (q) is a search the key must be able to see the result of: a
 // resident ID number or a phone number is a lookup through the store's
 // match-key index (LookupRecords) and needs the kind's id_number or phone
 // field; other text matches names and addresses and needs the kind's name
-// and address fields (those of the kind's set that the store matches).
+// and address fields (those of the kind's set that the store matches). A
+// ticket keyword needs ticket.title and ticket.content, a category
+// ticket.category1, a status ticket.status, a period ticket.received_at.
 
 // MaxSharePage is the largest page a share request may ask for.
 const MaxSharePage = 500
@@ -427,6 +430,24 @@ func (s *Service) ShareTickets(ctx context.Context, k core.APIKey, q ShareQuery)
 	}
 	if utf8.RuneCountInString(q.Query) > 100 || utf8.RuneCountInString(q.Category) > 100 {
 		return SharePage[SharedTicket]{}, core.InvalidField("q", "参数 q 或 category 过长（最多 100 个字）")
+	}
+	// A filter on a field is a read of it: the key must have the field.
+	granted := keyFields(k, ShareTicketKind)
+	for _, c := range []struct {
+		on     bool
+		param  string
+		fields []string
+	}{
+		{q.Query != "", "q", []string{"title", "content"}},
+		{q.Category != "", "category", []string{"category1"}},
+		{q.Status != "", "status", []string{"status"}},
+		{!q.From.IsZero() || !q.To.IsZero(), "from、to", []string{"received_at"}},
+	} {
+		for _, need := range c.fields {
+			if c.on && !slices.Contains(granted, need) {
+				return SharePage[SharedTicket]{}, core.Errorf(core.EFORBIDDEN, "按参数 %s 查询需要本密钥含有字段 ticket.%s", c.param, need)
+			}
+		}
 	}
 	page := SharePage[SharedTicket]{Items: []SharedTicket{}, Page: q.Page, PageSize: q.PageSize}
 	f := core.TicketFilter{From: q.From, To: q.To, Status: q.Status, Category1: strings.TrimSpace(q.Category), Keyword: strings.TrimSpace(q.Query)}

@@ -302,14 +302,20 @@ func TestShareTickets(t *testing.T) {
 	}{
 		{"other community", k, ShareQuery{Community: "柳荫里社区"}, nil, core.EFORBIDDEN},
 		{"field outside", k, ShareQuery{Fields: []string{"ticket.unit"}}, nil, core.EFORBIDDEN},
-		{"status", k, ShareQuery{Status: core.StatusResolved}, []string{"GD-0003"}, ""},
-		{"bad status", k, ShareQuery{Status: "完成"}, nil, core.EINVALID},
+		{"status", both, ShareQuery{Status: core.StatusResolved}, []string{"GD-0003"}, ""},
+		{"bad status", both, ShareQuery{Status: "完成"}, nil, core.EINVALID},
 		{"two communities", both, ShareQuery{}, []string{"GD-0001", "GD-0002", "GD-0003"}, ""},
 		{"two communities, one", both, ShareQuery{Community: "柳荫里社区"}, []string{"GD-0002"}, ""},
 		{"two communities, second page", both, ShareQuery{PageSize: 2, Page: 2}, []string{"GD-0001"}, ""}, // newest first, then by id
 		{"two communities, too deep", both, ShareQuery{PageSize: 500, Page: 3}, nil, core.EINVALID},
 		{"no ticket field", records, ShareQuery{}, nil, core.EFORBIDDEN},
 		{"from after to", k, ShareQuery{From: now, To: now.Add(-time.Hour)}, nil, core.EINVALID},
+		{"period", k, ShareQuery{From: now.Add(-2 * time.Hour), To: now}, []string{"GD-0001", "GD-0003"}, ""},
+		{"keyword", k, ShareQuery{Query: "暖气"}, []string{"GD-0001"}, ""},
+		{"status without the field", k, ShareQuery{Status: core.StatusResolved}, nil, core.EFORBIDDEN},
+		{"category without the field", k, ShareQuery{Category: "城乡建设"}, nil, core.EFORBIDDEN},
+		{"keyword without the fields", both, ShareQuery{Query: "暖气"}, nil, core.EFORBIDDEN},
+		{"period without the field", both, ShareQuery{From: now.Add(-2 * time.Hour)}, nil, core.EFORBIDDEN},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := s.ShareTickets(ctx, tc.key, tc.q)
