@@ -40,8 +40,9 @@ var page = template.Must(template.New("report.html").Funcs(template.FuncMap{
 		}
 		return "—"
 	},
-	"points": FormatPoints,
-	"inc":    func(i int) int { return i + 1 },
+	"points":          FormatPoints,
+	"inc":             func(i int) int { return i + 1 },
+	"sharingFormulas": func() []string { return SharingFormulas },
 }).ParseFS(templateFS, "templates/report.html"))
 
 // WriteHTML writes rep as one printable HTML page (A4): inline CSS and

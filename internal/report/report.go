@@ -43,6 +43,8 @@ type Report struct {
 	// LostTotal the length of the whole list.
 	Lost      []rates.LostTicket
 	LostTotal int
+	// Sharing is the 数据共享 section (sharing.go); nil has none.
+	Sharing *Sharing
 
 	loc *time.Location
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/xuri/excelize/v2"
 
@@ -30,19 +31,27 @@ type xlsxWriter struct {
 }
 
 // WriteXLSX writes rep as a workbook with one sheet per view (总览, 单位排名,
-// 社区排名, 趋势, 失分工单): a title in row 1, Chinese column headers in
+// 社区排名, 趋势, 失分工单, and 数据共享 when rep.Sharing is set): a title in row 1, Chinese column headers in
 // row 2 (both frozen), numbers as numbers with percentage and score
 // formats; an undefined rate is an empty cell.
 func WriteXLSX(w io.Writer, rep *Report) error {
 	res := rep.Result
-	return writeWorkbook(w, rep.Title, SheetNames, func(x *xlsxWriter) []func() error {
-		return []func() error{
+	sheets := SheetNames
+	if rep.Sharing != nil {
+		sheets = append(slices.Clip(sheets), SharingSheet)
+	}
+	return writeWorkbook(w, rep.Title, sheets, func(x *xlsxWriter) []func() error {
+		steps := []func() error{
 			func() error { return x.overview(rep) },
 			func() error { return x.ranking(rep, SheetNames[1], "承办单位", res.Units) },
 			func() error { return x.ranking(rep, SheetNames[2], "社区", res.Communities) },
 			func() error { return x.trend(rep) },
 			func() error { return x.lost(rep) },
 		}
+		if rep.Sharing != nil {
+			steps = append(steps, func() error { return x.sharing(rep) })
+		}
+		return steps
 	})
 }
 

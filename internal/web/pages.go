@@ -29,7 +29,8 @@ var staticFS embed.FS
 
 // pageNames are the pages; each is templates/NAME.html, executed inside
 // templates/layout.html.
-var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus", "tags", "ask", "policy", "policy_files", "replies", "records", "record", "quality", "services", "links", "keys", "keys_secret", "keys_uses"}
+var pageNames = []string{"login", "tickets", "ticket", "error", "rates", "rates_tickets", "workbench", "rules", "welcome", "users", "account", "settings", "setting", "ticket_new", "audit", "import", "export", "dashboard", "corpus", "tags", "ask", "policy", "policy_files", "replies", "records", "record", "quality", "services", "links", "keys", "keys_secret", "keys_uses",
+	"sharing"}
 
 // templates are parsed once, when the program starts: a missing or broken
 // template stops the program before it serves anything.

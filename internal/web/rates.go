@@ -470,10 +470,13 @@ func (s *Server) handleRatesReport(w http.ResponseWriter, r *http.Request, p pri
 	}
 	res := v.res
 	rep := report.New(res, report.Options{GeneratedAt: s.Clock.Now(), LostLimit: report.DefaultLostLimit, Location: s.Location})
-	var (
-		buf bytes.Buffer
-		err error
-	)
+	sharing, err := s.reportSharing(r, p.User, res.Period) // 数据共享 (share.go)
+	if err != nil {
+		s.failPage(w, r, err)
+		return
+	}
+	rep.Sharing = sharing
+	var buf bytes.Buffer
 	name := "三率报表-" + res.Period.String()
 	disposition := "attachment"
 	switch r.URL.Query().Get("format") {

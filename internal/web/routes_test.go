@@ -183,8 +183,17 @@ func TestRouteMatrix(t *testing.T) {
 					case open311API:
 						o311.check(t, f, c, rt.pattern, method, path)
 						return
+					case shareKey:
+						// A session is not a key: every user, signed in or
+						// not, is asked for one (share_test.go checks keys).
+						r := send(strings.Replace(path, "{id}", strconv.FormatInt(recordIDs["孙悟空"], 10), 1))
+						if r.status != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer") {
+							t.Fatalf("without a key: status %d %q, want 401 asking for a bearer key", r.status, r.header.Get("WWW-Authenticate"))
+						}
+						noTickets(t, r, nil)
+						return
 					case signedIn, ticketID, scoped, reference, desk, intake, admin, owner, board, registry, recordID, dataQuality,
-						services, linkReview, residentOwn:
+						services, linkReview, residentOwn, sharingReport:
 					default:
 						t.Fatalf("route %q declares no access", rt.pattern)
 					}
@@ -219,6 +228,9 @@ func TestRouteMatrix(t *testing.T) {
 							t.Fatalf("status %d, want allowed %v: %.300s", r.status, allowed, r.body)
 						}
 						noTickets(t, r, nil)
+					case sharingReport:
+						// Administrators and leaders read the sharing figures.
+						allowedOrRefused(t, send(path), u.name == "admin" || u.name == "leader", u.sees)
 					case residentOwn:
 						r := send(path)
 						if want := map[bool]int{true: http.StatusOK, false: http.StatusForbidden}[u.name == "resident"]; r.status != want {

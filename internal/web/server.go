@@ -274,6 +274,14 @@ const (
 	// residentOwn routes list a signed-in resident's own portal requests;
 	// every other role is refused.
 	residentOwn
+	// shareKey routes are the sharing API for other departments (数据共享):
+	// no sign-in (a session or cookie is not used); an API key of the share
+	// purpose, and what it reads is the key's scope (package casework
+	// decides).
+	shareKey
+	// sharingReport routes show the sharing figures and usage log (数据共享
+	// 统计): administrators and leaders (package casework decides).
+	sharingReport
 )
 
 // route is one entry of the route table.
@@ -393,6 +401,13 @@ func (s *Server) routeTable() []route {
 		{"GET /open311/v2/requests/{file}", open311API, s.open311Doc(fileSegment, s.handleOpen311Request)},
 		{"GET /open311/v2/tokens/{file}", open311API, s.open311Doc(fileSegment, s.handleOpen311Token)},
 		{"/open311/", open311API, s.open311Doc(func(*http.Request) string { return "" }, nil)},
+
+		// The sharing API for other departments (share.go).
+		{"GET /api/share/v1/records", shareKey, s.shareAPI("records", s.handleShareRecords)},
+		{"GET /api/share/v1/records/{id}", shareKey, s.shareAPI("record", s.handleShareRecord)},
+		{"GET /api/share/v1/tickets", shareKey, s.shareAPI("tickets", s.handleShareTickets)},
+		{"GET /admin/sharing", sharingReport, s.page(s.handleSharingPage)},
+		{"GET /api/v1/sharing", sharingReport, s.api(s.handleSharing)},
 
 		// API.
 		{"GET /api/v1/me", signedIn, s.api(s.handleMe)},
