@@ -128,7 +128,7 @@ func (s *Service) GridWorkers(ctx context.Context) (*eligibility.GridWorkers, in
 // bad row (core.RowErrors in its chain); the good rows come with it. A
 // file that cannot be read at all gives nil.
 func ReadGridWorkers(content []byte, a core.Areas) (*eligibility.GridWorkers, error) {
-	rr, err := tabfile.NewCSVReader(bytes.NewReader(content), nil)
+	rr, err := tabfile.NewCSVReader(bytes.NewReader(content), io.NopCloser(nil))
 	if err != nil {
 		return nil, core.Errorf(core.EINVALID, "网格员表无法读取：%s", core.ErrorMessage(err))
 	}
