@@ -178,4 +178,3 @@ func TestSettingGridWorkers(t *testing.T) {
 		t.Errorf("setting page without the table:\n%.2000s", got)
 	}
 }
-
