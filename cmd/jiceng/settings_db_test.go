@@ -89,7 +89,9 @@ func TestQualityStoredChecks(t *testing.T) {
 		t.Errorf("quality checks -db without a setting: %.200s", out)
 	}
 	const street = "[person]\n本街道手机号检查: invalid_count(phone) = 0 warn\n"
-	withStore(t, db, func(ctx context.Context, st core.Store) { putTestSetting(t, ctx, st, core.SettingQualityChecks, street) })
+	withStore(t, db, func(ctx context.Context, st core.Store) {
+		putTestSetting(t, ctx, st, core.SettingQualityChecks, street)
+	})
 	if out, _ := runExpect(t, []string{"quality", "checks", "-db", db}, 0, "第 1 版"); out != street {
 		t.Errorf("quality checks -db = %q, want the stored file", out)
 	}
@@ -104,7 +106,9 @@ func TestQualityStoredChecks(t *testing.T) {
 	if out, _ = runExpect(t, []string{"quality", "run", "-db", db, "-checks", own}, 0, ""); !strings.Contains(out, "命令行检查") || strings.Contains(out, "本街道手机号检查") {
 		t.Errorf("-checks does not win:\n%s", out)
 	}
-	withStore(t, db, func(ctx context.Context, st core.Store) { putTestSetting(t, ctx, st, core.SettingQualityChecks, "[person]\nnope(x) = 0\n") })
+	withStore(t, db, func(ctx context.Context, st core.Store) {
+		putTestSetting(t, ctx, st, core.SettingQualityChecks, "[person]\nnope(x) = 0\n")
+	})
 	runExpect(t, []string{"quality", "run", "-db", db}, 1, "第 2 版无法载入")
 }
 
