@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -158,4 +163,56 @@ func TestDemoGridWorkers(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDemoSettingsPages: the demo's settings list its check file and
+// rules as built-in defaults and its grid workers as stored; the demo
+// community worker sees the grid workers in the service list, their own
+// grid first.
+func TestDemoSettingsPages(t *testing.T) {
+	t.Setenv(demoTicketsEnv, "200")
+	path := filepath.Join(t.TempDir(), "demo.db")
+	stdout, stderr, cancel, done := startCommand(t, "demo", "-addr", "127.0.0.1:0", "-db", path, "-seed", "7")
+	base := stdout.waitURL(t, done, stderr)
+	defer stopCommand(t, cancel, done, stderr)
+	get := func(user, page string) string {
+		t.Helper()
+		m := regexp.MustCompile(`(?m)^\s+` + user + `\s+(\S+)\s`).FindStringSubmatch(stdout.String())
+		if m == nil {
+			t.Fatalf("no %s login in output:\n%s", user, stdout.String())
+		}
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		resp, err := c.PostForm(base+"login", url.Values{"username": {user}, "password": {m[1]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		resp, err = c.Get(base + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s as %s: %d", page, user, resp.StatusCode)
+		}
+		return string(b)
+	}
+	settings := get("admin", "settings")
+	for _, want := range []string{`<a href="/settings/quality_checks">数据质量检查规则</a></td><td>内置默认`, `<a href="/settings/eligibility">精准服务规则</a></td><td>内置默认`,
+		`<a href="/settings/grid_workers">网格员</a></td><td>第 1 版`} {
+		if !strings.Contains(settings, want) {
+			t.Errorf("demo /settings without %q", want)
+		}
+	}
+	if page := get("admin", "settings/quality_checks"); !strings.Contains(page, "over_age_count(110) = 0") {
+		t.Error("demo quality_checks page without the built-in checks")
+	}
+	services := get("community", "services")
+	for _, want := range []string{"<th>网格员</th>", "周桂兰", `id="services-own"`} {
+		if !strings.Contains(services, want) {
+			t.Errorf("demo /services for the community worker without %q", want)
+		}
+	}
 }
