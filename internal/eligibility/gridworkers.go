@@ -94,6 +94,13 @@ func ParseGridWorkers(records [][]string, a core.Areas) (*GridWorkers, error) {
 			communities[c.Name] = c
 		}
 	}
+	grids := gridIndex{byCode: map[string]core.Grid{}, byName: map[string][]core.Grid{}, communities: communities}
+	for _, g := range a.Grids {
+		if _, ok := grids.byCode[g.Code]; !ok {
+			grids.byCode[g.Code] = g
+		}
+		grids.byName[g.Name] = append(grids.byName[g.Name], g)
+	}
 	var bad core.RowErrors
 	seen := map[string]int{} // grid code → line
 	for i, rec := range records[1:] {
@@ -112,7 +119,7 @@ func ParseGridWorkers(records [][]string, a core.Areas) (*GridWorkers, error) {
 			bad = append(bad, core.RowError{Row: line, Reason: reason})
 			continue
 		}
-		g, reason := findGrid(a, communities, grid, community)
+		g, reason := grids.find(grid, community)
 		if reason != "" {
 			bad = append(bad, core.RowError{Row: line, Reason: reason})
 			continue
@@ -126,14 +133,10 @@ func ParseGridWorkers(records [][]string, a core.Areas) (*GridWorkers, error) {
 		w.List = append(w.List, GridWorker{Community: c.Name, CommunityCode: c.Code, Grid: g.Name, GridCode: g.Code,
 			Name: name, Phone: phone, Account: account, Line: line})
 	}
-	names := map[string]int{}
-	for _, g := range a.Grids {
-		names[g.Name]++
-	}
 	for i, gw := range w.List {
 		w.byPlace[gw.Community+"\x00"+gw.Grid] = i
 		w.byGrid[gw.GridCode] = i
-		if names[gw.Grid] == 1 {
+		if len(grids.byName[gw.Grid]) == 1 {
 			w.byGrid[gw.Grid] = i
 		}
 	}
@@ -167,25 +170,32 @@ func gridWorkerCells(grid, community, name, phone, account string) string {
 	return ""
 }
 
-// findGrid resolves a row's grid (a code or a name, with its community
-// when given) in the areas.
-func findGrid(a core.Areas, communities map[string]core.Community, grid, community string) (core.Grid, string) {
+// gridIndex finds the grids of the areas by code and by name.
+type gridIndex struct {
+	byCode      map[string]core.Grid
+	byName      map[string][]core.Grid
+	communities map[string]core.Community // by code and by name
+}
+
+// find resolves a row's grid (a code or a name, with its community when
+// given) in the areas.
+func (x gridIndex) find(grid, community string) (core.Grid, string) {
 	var c core.Community
 	if community != "" {
 		var ok bool
-		if c, ok = communities[community]; !ok {
+		if c, ok = x.communities[community]; !ok {
 			return core.Grid{}, "社区「" + community + "」不在区域名录中"
 		}
 	}
-	var found []core.Grid
-	for _, g := range a.Grids {
-		if g.Code == grid {
-			if community != "" && g.Community != c.Code {
-				return core.Grid{}, "网格「" + grid + "」不属于社区「" + community + "」"
-			}
-			return g, ""
+	if g, ok := x.byCode[grid]; ok {
+		if community != "" && g.Community != c.Code {
+			return core.Grid{}, "网格「" + grid + "」不属于社区「" + community + "」"
 		}
-		if g.Name == grid && (community == "" || g.Community == c.Code) {
+		return g, ""
+	}
+	var found []core.Grid
+	for _, g := range x.byName[grid] {
+		if community == "" || g.Community == c.Code {
 			found = append(found, g)
 		}
 	}
@@ -193,14 +203,14 @@ func findGrid(a core.Areas, communities map[string]core.Community, grid, communi
 	case 1:
 		return found[0], ""
 	case 0:
-		if community != "" && slices.ContainsFunc(a.Grids, func(g core.Grid) bool { return g.Name == grid }) {
+		if len(x.byName[grid]) > 0 {
 			return core.Grid{}, "网格「" + grid + "」不属于社区「" + community + "」"
 		}
 		return core.Grid{}, "网格「" + grid + "」不在区域名录中"
 	}
 	var in []string
 	for _, g := range found {
-		in = append(in, communities[g.Community].Name)
+		in = append(in, x.communities[g.Community].Name)
 	}
 	return core.Grid{}, "网格「" + grid + "」在多个社区都有（" + strings.Join(in, "、") + "），请填写社区或网格编码"
 }
