@@ -78,7 +78,8 @@ type ServiceList struct {
 	// for the built-in rules.
 	RulesVersion int
 	// Workers are the names of the grid workers of the table in force
-	// (for a filter), OwnGrids the grids whose worker the user is.
+	// in the user's scope (for a filter), OwnGrids the grids in scope
+	// whose worker the user is.
 	Workers  []string
 	OwnGrids []string
 }
@@ -216,13 +217,20 @@ func (s *Service) serviceEntries(ctx context.Context, u core.User, f ServiceFilt
 	}
 	asOf := s.Clock.Now().In(s.location())
 	out := ServiceList{AsOf: asOf, Scope: sc, Rules: rules.List, CanVisit: RecordsVisits(u.Role), States: map[string]int{},
-		RulesVersion: version, Workers: workers.Names()}
+		RulesVersion: version}
 	if f.Rule != "" && rules.Rule(f.Rule) == nil {
 		return out, core.InvalidField("rule", "没有编号为「%s」的服务规则", f.Rule)
 	}
 	if f.Worker != "" && !workers.Has(f.Worker) {
 		return out, core.InvalidField("worker", "网格员表中没有「%s」", f.Worker)
 	}
+	for _, gw := range workers.Rows() {
+		if sc.Whole() || gw.Community == sc.Community {
+			out.Workers = append(out.Workers, gw.Name)
+		}
+	}
+	slices.Sort(out.Workers)
+	out.Workers = slices.Compact(out.Workers)
 	own := map[string]bool{}
 	for _, gw := range workers.OfAccount(u.Username) {
 		if sc.Whole() || gw.Community == sc.Community {

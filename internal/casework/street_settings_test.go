@@ -188,6 +188,9 @@ func TestServiceListGridWorkers(t *testing.T) {
 	if r, _ := rowOf(l, ids["P1"], "R01"); r.WorkerPhone != "010-62301234" || !slices.Equal(l.Workers, []string{"刘网格", "陈网格"}) {
 		t.Errorf("worker phone %q, workers %v", r.WorkerPhone, l.Workers)
 	}
+	if l, _ := s.ServiceList(ctx, users["cw01"], ServiceFilter{}); !slices.Equal(l.Workers, []string{"刘网格"}) {
+		t.Errorf("cw01's workers %v, want those of 望春园社区", l.Workers)
+	}
 	if _, err := s.ServiceList(ctx, users["staff"], ServiceFilter{Worker: "无名氏"}); core.ErrorCode(err) != core.EINVALID {
 		t.Errorf("unknown worker: %v", err)
 	}

@@ -169,10 +169,13 @@ func TestSettingGridWorkers(t *testing.T) {
 		t.Errorf("cw01's own grid not marked: %+v", l.Rows)
 	}
 	page := string(f.get(t, cw, "/services").body)
-	for _, want := range []string{"<th>网格员</th>", "刘网格", "您是 望春园社区第1网格 的网格员", `<option value="陈网格">`} {
+	for _, want := range []string{"<th>网格员</th>", "刘网格", "您是 望春园社区第1网格 的网格员", `<option value="刘网格">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("services page without %q", want)
 		}
+	}
+	if strings.Contains(page, `<option value="陈网格">`) {
+		t.Error("cw01 is offered the worker of another community")
 	}
 	if got := string(f.get(t, admin.c, "/settings/grid_workers").body); !strings.Contains(got, "QHW01-01") || !strings.Contains(got, "刘网格") {
 		t.Errorf("setting page without the table:\n%.2000s", got)
