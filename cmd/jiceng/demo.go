@@ -78,6 +78,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := seedDemoSettings(ctx, e, db); err != nil {
+		return err
+	}
 	// A first data-quality run, so that the 数据质量 page has a report.
 	qv, err := (&casework.Service{Store: db, Clock: e.clock}).RunQuality(ctx, core.User{Username: "system", Name: "system", Role: core.RoleAdmin}, nil)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/eligibility"
 	"jiceng/internal/fieldset"
@@ -36,14 +37,14 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "eligibility", "eligibility -in persons.csv [-rules FILE] [-asof 2026-12-01] [-workers grid_workers.csv] [-visits FILE] [-list service|policy|visits|near|summary] [-community X] [-grid X] [-worker X] [-warn 7] [-explain]\n       jiceng eligibility -default-rules > rules.csv")
 	dsn := fs.String("db", "", "改为读本街道数据库中的人口记录（在册）和已登记的服务记录：SQLite 文件路径或 postgres:// URL；与 -in 二选一")
 	in := fs.String("in", "", "人员文件（CSV/XLSX，首行为表头：人口字段集的字段名或中文名，如 身份证号、出生日期、重点人群、是否独居）")
-	rulesFile := fs.String("rules", "", "本街道的规则文件（CSV：编号,名称,条件,服务类型,周期,责任人,政策依据,说明）；不给则用默认规则")
+	rulesFile := fs.String("rules", "", "本街道的规则文件（CSV：编号,名称,条件,服务类型,周期,责任人,政策依据,说明）；不给则用数据库中设置的精准服务规则（-db），否则默认规则")
 	asof := fs.String("asof", "", "统计日（如 2026-12-01），年龄和走访到期按这一天计算；默认今天")
-	workersFile := fs.String("workers", "", "可选：网格责任人表（CSV/XLSX：网格,责任人,工作人员；责任人为空表示该网格的全部岗位）")
+	workersFile := fs.String("workers", "", "可选：网格责任人表（CSV/XLSX：网格,责任人,工作人员；责任人为空表示该网格的全部岗位）；不给时 -db 用数据库中设置的网格员表")
 	visitsFile := fs.String("visits", "", "可选：服务记录（CSV/XLSX：身份证号,规则编号,服务日期），用于计算下次到期和状态")
 	list := fs.String("list", listService, "输出哪张清单：service 服务清单，policy 政策推送清单，visits 到期走访，near 差一项符合的人员及原因，summary 按社区、网格、工作人员和规则计数")
 	community := fs.String("community", "", "可选：只列这个社区")
 	grid := fs.String("grid", "", "可选：只列这个网格")
-	worker := fs.String("worker", "", "可选：只列这位工作人员负责的（与 -workers 一起用）")
+	worker := fs.String("worker", "", "可选：只列这位工作人员负责的（与 -workers 或 -db 一起用）")
 	warn := fs.Int("warn", 7, "距到期不超过这么多天为“即将到期”")
 	explain := fs.Bool("explain", false, "加一列“依据”：哪些事实符合了哪个条件")
 	printDefault := fs.Bool("default-rules", false, "输出默认规则文件（可在此基础上修改）")
@@ -64,7 +65,7 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if (*in == "") == (*dsn == "") || fs.NArg() > 0 || *warn < 0 || *worker != "" && *workersFile == "" {
+	if (*in == "") == (*dsn == "") || fs.NArg() > 0 || *warn < 0 || *worker != "" && *workersFile == "" && *dsn == "" {
 		fs.Usage()
 		return errUsage
 	}
@@ -76,7 +77,12 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 		}
 		day = t
 	}
-	l := &eligibility.Lister{Rules: eligibility.DefaultRules(), AsOf: day, WarnDays: *warn}
+	// With -db and no -rules, the rules (and, without -workers, the grid
+	// workers) are the database's settings, read by readStorePersons.
+	l := &eligibility.Lister{AsOf: day, WarnDays: *warn}
+	if *dsn == "" {
+		l.Rules = eligibility.DefaultRules()
+	}
 	if *rulesFile != "" {
 		rs, err := loadRulesFile(*rulesFile)
 		if err != nil {
@@ -140,6 +146,9 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 	default:
 		eligibility.SortServiceList(entries)
 	}
+	if l.Rules == nil { // -db read no person
+		l.Rules = eligibility.DefaultRules()
+	}
 	fmt.Fprintf(e.stderr, "人员 %d 人，规则 %d 条，清单 %d 行（统计日 %s）\n", persons, len(l.Rules.List), len(entries), day.Format(time.DateOnly))
 	if l.Workers != nil {
 		unserved := map[string]int{}
@@ -161,7 +170,9 @@ func runEligibility(ctx context.Context, e *env, args []string) error {
 // readStorePersons calls person for every active person record of the
 // database at dsn. With storedVisits the services recorded in the
 // database (core.VisitStore) are the visits of l, by the person keys of
-// the lists.
+// the lists. Rules and Workers of l that are nil are the database's
+// settings (精准服务规则 else the default rules; 网格员), as the page
+// uses them.
 func readStorePersons(ctx context.Context, e *env, dsn string, l *eligibility.Lister, storedVisits bool, person func(map[string]string)) (int, error) {
 	if err := checkSQLiteExists(dsn); err != nil {
 		return 0, err
@@ -171,6 +182,29 @@ func readStorePersons(ctx context.Context, e *env, dsn string, l *eligibility.Li
 		return 0, err
 	}
 	defer st.Close()
+	svc := &casework.Service{Store: st, Clock: e.clock}
+	if l.Rules == nil {
+		rs, version, err := svc.ServiceRules(ctx)
+		if err != nil {
+			return 0, err
+		}
+		l.Rules = rs
+		if version > 0 {
+			fmt.Fprintf(e.stderr, "精准服务规则：数据库中设置的第 %d 版\n", version)
+		}
+	}
+	if l.Workers == nil {
+		gw, version, err := svc.GridWorkers(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if l.Workers, err = gridWorkersOf(gw); err != nil {
+			return 0, err
+		}
+		if version > 0 {
+			fmt.Fprintf(e.stderr, "网格员：数据库中设置的第 %d 版（%d 个网格）\n", version, len(gw.Rows()))
+		}
+	}
 	last := map[int64]map[string]time.Time{}
 	if storedVisits {
 		vs, err := st.Visits(ctx, core.VisitFilter{})
@@ -375,4 +409,17 @@ func writeEligibility(w io.Writer, list string, entries []eligibility.Entry, exp
 		}
 	}
 	return cw.Close()
+}
+
+// gridWorkersOf is the grid → worker table of the settings as the lists'
+// workers: each grid's worker for every role; nil for no table.
+func gridWorkersOf(gw *eligibility.GridWorkers) (*eligibility.Workers, error) {
+	if len(gw.Rows()) == 0 {
+		return nil, nil
+	}
+	recs := [][]string{{"社区", "网格", "工作人员"}}
+	for _, w := range gw.Rows() {
+		recs = append(recs, []string{w.Community, w.Grid, w.Name})
+	}
+	return eligibility.LoadWorkers(recs)
 }

@@ -33,15 +33,18 @@ func runQuality(ctx context.Context, e *env, args []string) error {
   eval   [-n 100000] [-seed 1] [-min 0.95]
          生成带已知缺陷的数据，按检查维度输出检出的精确率和召回率；低于 -min 时返回错误
   run    [-db DSN] [-checks FILE] [-xlsx OUT] [-webhook URL]
-         检查数据库中的全部基础数据（与页面“立即检查”相同），保存本次结果，
+         检查数据库中的全部基础数据（与页面“立即检查”相同），保存本次结果；
+         不给 -checks 时按本街道在设置页面上传的检查规则（数据质量检查规则），没有则用内置检查文件；
          -webhook 把各责任部门的质量报告推送出去
-  checks 输出内置检查文件（可复制修改后用 -checks 指定）
+  checks [-db DSN]
+         输出内置检查文件（可复制修改后用 -checks 指定，或在设置页面上传）；
+         -db 输出该数据库中正在使用的检查规则
 运行 jiceng quality 子命令 -h 查看参数。`
 	return runSubcommand(e, "quality", usageText, args, []subcommand{
 		{"check", func(args []string) error { return qualityCheck(ctx, e, args) }},
 		{"eval", func(args []string) error { return qualityEval(e, args) }},
 		{"run", func(args []string) error { return qualityRun(ctx, e, args) }},
-		{"checks", func(args []string) error { _, err := io.WriteString(e.stdout, quality.DefaultChecksText()); return err }},
+		{"checks", func(args []string) error { return qualityChecks(ctx, e, args) }},
 	})
 }
 
@@ -159,7 +162,7 @@ func qualityCheck(ctx context.Context, e *env, args []string) error {
 func qualityRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "quality run", "quality run [-db DSN] [-checks FILE] [-xlsx OUT] [-webhook URL]")
 	dsn := fs.String("db", defaultDSN(), "数据库：SQLite 文件路径或 postgres:// URL")
-	checksFile := fs.String("checks", "", "检查文件；默认内置（jiceng quality checks 可查看）")
+	checksFile := fs.String("checks", "", "检查文件；默认为数据库中设置的数据质量检查规则，没有则内置（jiceng quality checks -db 可查看）")
 	xlsxOut := fs.String("xlsx", "", "把质量报告写入此 XLSX 文件")
 	hook := fs.String("webhook", "", "把各责任部门的质量报告推送到此 webhook（签名密钥取环境变量 "+webhookSecretEnv+"）")
 	if err := fs.Parse(args); err != nil {
@@ -204,6 +207,48 @@ func qualityRun(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "第 %d 次检查已保存\n", v.ID)
 	return printQuality(e.stdout, v.Run)
+}
+
+// qualityChecks implements "jiceng quality checks": the built-in check
+// file, or with -db the one the database's street uses (its
+// quality_checks setting as uploaded, else the built-in file).
+func qualityChecks(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "quality checks", "quality checks [-db DSN]")
+	dsn := fs.String("db", "", "输出该数据库（SQLite 文件路径或 postgres:// URL）中正在使用的检查规则")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	if *dsn == "" {
+		_, err := io.WriteString(e.stdout, quality.DefaultChecksText())
+		return err
+	}
+	if err := checkSQLiteExists(*dsn); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *dsn, e.clock)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	content, version, err := st.Setting(ctx, core.SettingQualityChecks)
+	switch {
+	case core.ErrorCode(err) == core.ENOTFOUND:
+		fmt.Fprintln(e.stderr, "本街道未上传数据质量检查规则，使用内置检查文件")
+		_, err = io.WriteString(e.stdout, quality.DefaultChecksText())
+		return err
+	case err != nil:
+		return err
+	}
+	if _, err := casework.ParseQualityChecks(content); err != nil {
+		fmt.Fprintf(e.stderr, "注意：第 %d 版无法载入：%s\n", version, core.ErrorMessage(err))
+	}
+	fmt.Fprintf(e.stderr, "本街道的数据质量检查规则第 %d 版\n", version)
+	_, err = e.stdout.Write(content)
+	return err
 }
 
 // writeQualityXLSX writes run's report to path.

@@ -55,9 +55,10 @@ func (s *Service) qualityStore() (core.QualityStore, core.RecordStore, error) {
 	return qs, rs, nil
 }
 
-// RunQuality checks every registry record (checks: nil means the built-in
-// check file and the checks the field sets imply) against the previous
-// run, stores the run under u's name and returns it.
+// RunQuality checks every registry record (checks: nil means the street's
+// check file in force, QualityChecks: the stored quality_checks setting or
+// else the built-in file; the checks the field sets imply are added)
+// against the previous run, stores the run under u's name and returns it.
 func (s *Service) RunQuality(ctx context.Context, u core.User, checks []quality.Check) (QualityRunView, error) {
 	if !RunsQuality(u.Role) {
 		return QualityRunView{}, core.Errorf(core.EFORBIDDEN, "当前账号（%s）无权运行数据质量检查", roleLabel(u.Role))
@@ -65,6 +66,11 @@ func (s *Service) RunQuality(ctx context.Context, u core.User, checks []quality.
 	qs, rs, err := s.qualityStore()
 	if err != nil {
 		return QualityRunView{}, err
+	}
+	if checks == nil {
+		if checks, _, err = s.QualityChecks(ctx); err != nil {
+			return QualityRunView{}, err
+		}
 	}
 	var prev *quality.Run
 	if last, err := qs.QualityRuns(ctx, "", 1); err != nil {

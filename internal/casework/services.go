@@ -11,8 +11,8 @@ import (
 	"jiceng/internal/fieldset"
 )
 
-// Key populations (重点人群精准服务). The eligibility rules (the embedded
-// default rules) are evaluated over the person records of the user's
+// Key populations (重点人群精准服务). The eligibility rules (the street's
+// eligibility setting, else the embedded default rules) are evaluated over the person records of the user's
 // registry scope: community workers their community, administrators, staff
 // and leaders the street; handlers and residents are refused, as for the
 // records. Each row names the person record it comes from and is masked as
@@ -20,7 +20,10 @@ import (
 // no reasons (they would state the sensitive facts the masking hides). The
 // services given (走访, 电话问候, ...) are stored visits (core.VisitStore):
 // the latest of a person under a rule is the last service the due-visit
-// schedule counts from.
+// schedule counts from. Each row names the worker of the person's grid
+// (the grid_workers setting); a list can be narrowed to one worker's
+// grids, and a user who is a grid's worker (by account) gets the rows of
+// their own grids first, within the scope the registry gives them.
 
 // ServiceWarnDays is how many days before its due date a visit is 即将到期.
 const ServiceWarnDays = 7
@@ -39,13 +42,21 @@ type ServiceFilter struct {
 	Rule      string // a rule ID
 	// Status is a visit state (eligibility.VisitOverdue, ...).
 	Status string
+	// Worker is a grid worker (网格员) of the grid_workers setting, by
+	// name or account: the rows of the persons of their grids.
+	Worker string
 }
 
 // ServiceRow is one line of a service list: a person record a rule
 // selects, masked for the role.
 type ServiceRow struct {
-	RecordID int64
-	eligibility.Entry
+	RecordID          int64
+	eligibility.Entry // Worker is the grid's worker (网格员), "" when none
+	// WorkerPhone is the grid worker's phone, when the table has one.
+	WorkerPhone string
+	// Own says the person lives in a grid of the user's own (the user is
+	// its worker by account).
+	Own bool
 }
 
 // ServiceList is a list of the key-population services within a user's
@@ -63,10 +74,15 @@ type ServiceList struct {
 	Rules []*eligibility.Rule
 	// CanVisit says the user may record visits (RecordVisit).
 	CanVisit bool
+	// RulesVersion is the version of the eligibility setting in force, 0
+	// for the built-in rules.
+	RulesVersion int
+	// Workers are the names of the grid workers of the table in force
+	// in the user's scope (for a filter), OwnGrids the grids in scope
+	// whose worker the user is.
+	Workers  []string
+	OwnGrids []string
 }
-
-// serviceRules are the rules in force: the embedded defaults.
-func (s *Service) serviceRules() *eligibility.Rules { return eligibility.DefaultRules() }
 
 func (s *Service) visitStore() (core.VisitStore, error) {
 	vs, ok := s.Store.(core.VisitStore)
@@ -109,8 +125,20 @@ func (s *Service) PolicyPushList(ctx context.Context, u core.User, f ServiceFilt
 }
 
 // pick keeps and orders the rows as pick does, and counts their states.
+// The rows of the user's own grids come first, in that order.
 func (l *ServiceList) pick(pick func([]eligibility.Entry) []eligibility.Entry) {
 	l.Rows = sortRows(l.Rows, pick)
+	if len(l.OwnGrids) > 0 {
+		slices.SortStableFunc(l.Rows, func(a, b ServiceRow) int {
+			switch {
+			case a.Own == b.Own:
+				return 0
+			case a.Own:
+				return -1
+			}
+			return 1
+		})
+	}
 	clear(l.States)
 	for _, r := range l.Rows {
 		if r.Visit.State != "" {
@@ -179,11 +207,36 @@ func (s *Service) serviceEntries(ctx context.Context, u core.User, f ServiceFilt
 	if err != nil {
 		return ServiceList{}, err
 	}
-	rules := s.serviceRules()
+	rules, version, err := s.ServiceRules(ctx)
+	if err != nil {
+		return ServiceList{}, err
+	}
+	workers, _, err := s.GridWorkers(ctx)
+	if err != nil {
+		return ServiceList{}, err
+	}
 	asOf := s.Clock.Now().In(s.location())
-	out := ServiceList{AsOf: asOf, Scope: sc, Rules: rules.List, CanVisit: RecordsVisits(u.Role), States: map[string]int{}}
+	out := ServiceList{AsOf: asOf, Scope: sc, Rules: rules.List, CanVisit: RecordsVisits(u.Role), States: map[string]int{},
+		RulesVersion: version}
 	if f.Rule != "" && rules.Rule(f.Rule) == nil {
 		return out, core.InvalidField("rule", "没有编号为「%s」的服务规则", f.Rule)
+	}
+	if f.Worker != "" && !workers.Has(f.Worker) {
+		return out, core.InvalidField("worker", "网格员表中没有「%s」", f.Worker)
+	}
+	for _, gw := range workers.Rows() {
+		if sc.Whole() || gw.Community == sc.Community {
+			out.Workers = append(out.Workers, gw.Name)
+		}
+	}
+	slices.Sort(out.Workers)
+	out.Workers = slices.Compact(out.Workers)
+	own := map[string]bool{}
+	for _, gw := range workers.OfAccount(u.Username) {
+		if sc.Whole() || gw.Community == sc.Community {
+			own[gw.GridCode] = true
+			out.OwnGrids = append(out.OwnGrids, gw.Grid)
+		}
 	}
 	rf := core.RecordFilter{Kind: fieldset.KindPerson, Status: core.RecordActive, Community: f.Community, Grid: f.Grid}
 	if !sc.Narrow(&rf) {
@@ -224,6 +277,10 @@ func (s *Service) serviceEntries(ctx context.Context, u core.User, f ServiceFilt
 				r.Values[fd.Name] = ""
 			}
 		}
+		gw, hasWorker := workers.Of(r.Community, r.Grid)
+		if f.Worker != "" && (!hasWorker || gw.Name != f.Worker && gw.Account != f.Worker) {
+			return nil
+		}
 		es := l.Entries(r.Values)
 		if len(es) == 0 {
 			return nil
@@ -249,7 +306,11 @@ func (s *Service) serviceEntries(ctx context.Context, u core.User, f ServiceFilt
 			if u.Role == core.RoleLeader {
 				e.Reasons = nil
 			}
-			out.Rows = append(out.Rows, ServiceRow{RecordID: r.ID, Entry: e})
+			row := ServiceRow{RecordID: r.ID, Entry: e}
+			if hasWorker {
+				row.Worker, row.WorkerPhone, row.Own = gw.Name, gw.Phone, own[gw.GridCode]
+			}
+			out.Rows = append(out.Rows, row)
 		}
 		return nil
 	})
@@ -295,7 +356,11 @@ func (s *Service) RecordVisit(ctx context.Context, u core.User, req VisitRequest
 	if err != nil {
 		return core.Visit{}, err
 	}
-	rule := s.serviceRules().Rule(req.Rule)
+	rules, _, err := s.ServiceRules(ctx)
+	if err != nil {
+		return core.Visit{}, err
+	}
+	rule := rules.Rule(req.Rule)
 	if rule == nil {
 		return core.Visit{}, core.InvalidField("rule", "没有编号为「%s」的服务规则", req.Rule)
 	}
@@ -320,7 +385,7 @@ func (s *Service) RecordVisit(ctx context.Context, u core.User, req VisitRequest
 	if r.Kind != fieldset.KindPerson || r.Status != core.RecordActive {
 		return core.Visit{}, ErrNoRecord
 	}
-	if !slices.ContainsFunc(s.serviceRules().Evaluate(r.Values, now, false).Matches, func(m eligibility.Match) bool { return m.Rule == rule }) {
+	if !slices.ContainsFunc(rules.Evaluate(r.Values, now, false).Matches, func(m eligibility.Match) bool { return m.Rule == rule }) {
 		return core.Visit{}, core.InvalidField("rule", "该人员目前不符合规则「%s %s」，不能按此规则登记", rule.ID, rule.Name)
 	}
 	v := core.Visit{PersonID: r.ID, Rule: rule.ID, Date: day, By: u.Username, Note: note, Community: r.Community, CreatedAt: s.Clock.Now()}

@@ -24,6 +24,10 @@ const (
 	SettingTags       = "tags"       // 高频问题标签库
 	SettingSynonyms   = "synonyms"   // 政策同义词表
 	SettingOpen311    = "open311"    // Open311 服务目录
+	// The street's own rules for the base registries (issue 15).
+	SettingQualityChecks = "quality_checks" // 数据质量检查规则
+	SettingEligibility   = "eligibility"    // 精准服务规则
+	SettingGridWorkers   = "grid_workers"   // 网格员
 )
 
 // MaxSettingSize bounds the content of one setting version.

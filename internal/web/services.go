@@ -50,6 +50,11 @@ type servicesPage struct {
 	Today    string
 	CanVisit bool
 	Notice   string
+	// Workers are the grid workers to filter by, OwnGrids the user's own
+	// grids (listed first), RulesVersion the rules' version (0: built-in).
+	Workers      []string
+	OwnGrids     []string
+	RulesVersion int
 }
 
 type serviceTab struct {
@@ -69,7 +74,8 @@ type serviceRowView struct {
 
 // serviceFilter reads the filter of a list from the query.
 func serviceFilter(q url.Values) casework.ServiceFilter {
-	return casework.ServiceFilter{Community: q.Get("community"), Grid: q.Get("grid"), Rule: q.Get("rule"), Status: q.Get("status")}
+	return casework.ServiceFilter{Community: q.Get("community"), Grid: q.Get("grid"), Rule: q.Get("rule"), Status: q.Get("status"),
+		Worker: q.Get("worker")}
 }
 
 // serviceList reads the list named by list.
@@ -107,10 +113,10 @@ func (s *Server) handleServicesPage(w http.ResponseWriter, r *http.Request, p pr
 	}
 	page := servicesPage{List: list, Filter: f, Rules: l.Rules, Total: len(l.Rows), Persons: l.Persons,
 		AsOf: l.AsOf.Format(time.DateOnly), Today: l.AsOf.Format(time.DateOnly), CanVisit: l.CanVisit && list == serviceListVisits,
-		Notice: q.Get("notice")}
+		Notice: q.Get("notice"), Workers: l.Workers, OwnGrids: l.OwnGrids, RulesVersion: l.RulesVersion}
 	for _, t := range serviceTabs {
 		v := url.Values{"list": {t.List}}
-		for k, x := range map[string]string{"community": f.Community, "grid": f.Grid, "rule": f.Rule} {
+		for k, x := range map[string]string{"community": f.Community, "grid": f.Grid, "rule": f.Rule, "worker": f.Worker} {
 			if x != "" {
 				v.Set(k, x)
 			}
@@ -189,6 +195,9 @@ type serviceRowJSON struct {
 	Service   string   `json:"service"`
 	Cycle     string   `json:"cycle,omitempty"`
 	Role      string   `json:"role"`
+	Worker    string   `json:"worker,omitempty"`
+	WorkerTel string   `json:"worker_phone,omitempty"`
+	Own       bool     `json:"own,omitempty"`
 	Policy    string   `json:"policy,omitempty"`
 	Name      string   `json:"name"`
 	Age       *int     `json:"age,omitempty"`
@@ -202,7 +211,8 @@ type serviceRowJSON struct {
 }
 
 // handleServices is GET /api/v1/services?list=service|visits|policy with
-// the filters community, grid, rule, status.
+// the filters community, grid, rule, status, worker (a grid worker's name
+// or account).
 func (s *Server) handleServices(w http.ResponseWriter, r *http.Request, p principal) {
 	q := r.URL.Query()
 	l, err := s.serviceList(r, p, q.Get("list"), serviceFilter(q))
@@ -213,7 +223,7 @@ func (s *Server) handleServices(w http.ResponseWriter, r *http.Request, p princi
 	rows := make([]serviceRowJSON, 0, len(l.Rows))
 	for _, row := range l.Rows {
 		j := serviceRowJSON{RecordID: row.RecordID, Community: row.Community, Grid: row.Grid, Rule: row.Rule.ID, RuleName: row.Rule.Name,
-			Service: row.Rule.Service, Role: row.Rule.Role, Policy: row.Rule.Policy, Name: row.Person.Name, Phone: row.Person.Phone,
+			Service: row.Rule.Service, Role: row.Rule.Role, Worker: row.Worker, WorkerTel: row.WorkerPhone, Own: row.Own, Policy: row.Rule.Policy, Name: row.Person.Name, Phone: row.Person.Phone,
 			Address: row.Person.Address, Reasons: row.Reasons, State: row.Visit.State, Last: dateText(row.Visit.Last), Due: dateText(row.Visit.Due)}
 		if row.Rule.Cycle != eligibility.CycleNone {
 			j.Cycle = row.Rule.Cycle.String()
@@ -227,7 +237,7 @@ func (s *Server) handleServices(w http.ResponseWriter, r *http.Request, p princi
 		rows = append(rows, j)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"as_of": l.AsOf.Format(time.DateOnly), "persons": l.Persons, "total": len(rows),
-		"states": l.States, "rows": rows})
+		"states": l.States, "rules_version": l.RulesVersion, "rows": rows})
 }
 
 // visitJSON is a visit in the API.

@@ -245,6 +245,7 @@ var settingDefs = []*settingDef{
 		}},
 	{Name: core.SettingOpen311, Title: "Open311 服务目录", Registry: true, Accept: ".csv,.xlsx", Ext: ".csv", key: []int{0}, Hint: open311.ConfigHint,
 		parse: parseOpen311Config, table: open311Table, current: currentOpen311, apply: applyOpen311},
+	qualityChecksSetting, eligibilitySetting, gridWorkersSetting, // settings_street.go
 }
 
 func synonymsTable(v any) settingTable {
@@ -789,6 +790,8 @@ func contentType(name string) string {
 		return "application/json"
 	case ".geojson":
 		return "application/geo+json"
+	case ".txt":
+		return "text/plain; charset=utf-8"
 	}
 	return "text/csv; charset=utf-8"
 }

@@ -316,6 +316,18 @@ func TestSettingRoundTrip(t *testing.T) {
 	f.server.Workflow = &workflow.Engine{}
 	admin := f.settings(t, "admin")
 	admin.replace(t, "boundaries", "边界.geojson", []byte(boundaryGeoJSON))
+	// A grid (of a third community: the flags below are of the first two)
+	// and its worker, so that grid_workers has a file to download.
+	a, err := f.store.Areas(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Communities = append(a.Communities, core.Community{Code: "QHW03", Name: "铁路北社区", Street: "QHW"})
+	a.Grids = append(a.Grids, core.Grid{Code: "QHW03-01", Name: "铁路北社区第1网格", Community: "QHW03"})
+	if err := f.store.ReplaceAreas(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	admin.replace(t, "grid_workers", "网格员.csv", []byte("网格,网格员,电话,账号\nQHW03-01,刘网格,010-62301234,cw01\n"))
 	for _, d := range settingDefs {
 		t.Run(d.Name, func(t *testing.T) {
 			for round := range 2 {
