@@ -71,15 +71,8 @@ func ParseGridWorkers(records [][]string, a core.Areas) (*GridWorkers, error) {
 	if len(records) == 0 {
 		return w, core.RowErrors{{Row: 0, Reason: "表为空：缺少表头 " + GridWorkersHeader}}.Err("网格员表")
 	}
-	cols := make([]int, len(gridWorkerColumns))
+	cols := headerColumns(records[0], gridWorkerColumns)
 	for i, names := range gridWorkerColumns {
-		cols[i] = -1
-		for j, h := range records[0] {
-			h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-			if slices.Contains(names, h) && cols[i] < 0 {
-				cols[i] = j
-			}
-		}
 		if cols[i] < 0 && (i == 0 || i == 2) {
 			return w, core.RowErrors{{Row: head, Reason: fmt.Sprintf("表头应为 %s，缺少列「%s」", GridWorkersHeader, names[0])}}.Err("网格员表")
 		}

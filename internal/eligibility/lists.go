@@ -121,15 +121,8 @@ func LoadWorkers(records [][]string) (*Workers, error) {
 	if len(records) == 0 {
 		return nil, core.Errorf(core.EINVALID, "网格责任人表为空：缺少表头 社区,网格,责任人,工作人员")
 	}
-	cols := make([]int, len(workerColumns))
+	cols := headerColumns(records[0], workerColumns)
 	for i, names := range workerColumns {
-		cols[i] = -1
-		for j, h := range records[0] {
-			h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-			if slices.Contains(names, h) && cols[i] < 0 {
-				cols[i] = j
-			}
-		}
 		if cols[i] < 0 && (i == 1 || i == 3) {
 			return nil, core.Errorf(core.EINVALID, "网格责任人表第 1 行：表头应为 社区,网格,责任人,工作人员，缺少列「%s」", names[0])
 		}
@@ -409,4 +402,20 @@ func Summarize(es []Entry) []Count {
 		}
 	}
 	return out
+}
+
+// headerColumns returns the index in header of each column (-1: absent),
+// each known by any of its names (case and surrounding spaces ignored).
+func headerColumns(header []string, columns [][]string) []int {
+	cols := make([]int, len(columns))
+	for i, names := range columns {
+		cols[i] = -1
+		for j, h := range header {
+			h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+			if slices.Contains(names, h) && cols[i] < 0 {
+				cols[i] = j
+			}
+		}
+	}
+	return cols
 }

@@ -184,8 +184,21 @@ func DefaultChecksText() string { return defaultChecks }
 //
 // The first bad line gives a *ParseError with its line and column.
 func ParseChecks(text string) ([]Check, error) {
+	var first error
+	out := walkChecks(text, func(err error, _ int) bool { first = err; return false })
+	if first != nil {
+		return nil, first
+	}
+	return out, nil
+}
+
+// walkChecks reads the checks of text. bad gets each bad line's error and
+// line number and says whether to go on (the lines under a bad section
+// header are skipped until the next header); walkChecks returns nil when
+// it stops.
+func walkChecks(text string, bad func(err error, line int) bool) []Check {
 	var out []Check
-	kind := ""
+	kind, skip := "", false
 	sets := map[string]*fieldset.Set{}
 	for n, line := range strings.Split(text, "\n") {
 		p := &lineParser{s: []rune(strings.TrimSuffix(line, "\r")), line: n + 1, sets: sets}
@@ -200,18 +213,28 @@ func ParseChecks(text string) ([]Check, error) {
 		if p.peek() == '[' || p.peek() == '【' {
 			k, err := p.section()
 			if err != nil {
-				return nil, err
+				if !bad(err, n+1) {
+					return nil
+				}
+				skip = true
+				continue
 			}
-			kind = k
+			kind, skip = k, false
+			continue
+		}
+		if skip {
 			continue
 		}
 		c, err := p.check(kind)
 		if err != nil {
-			return nil, err
+			if !bad(err, n+1) {
+				return nil
+			}
+			continue
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	return out
 }
 
 // lineParser reads one line of a check file.

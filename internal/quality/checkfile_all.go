@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"jiceng/internal/core"
-	"jiceng/internal/fieldset"
 )
 
 // MaxCheckLines bounds the lines of a check file a street uploads.
@@ -20,47 +19,14 @@ const MaxCheckLines = 10000
 // check file replaces the built-in one. The error is nil or a
 // core.RowErrors.
 func ParseChecksAll(text string) ([]Check, error) {
-	var (
-		out  []Check
-		bad  core.RowErrors
-		kind = ""
-		skip = false
-		sets = map[string]*fieldset.Set{}
-	)
-	lines := strings.Split(text, "\n")
-	if len(lines) > MaxCheckLines {
+	if strings.Count(text, "\n") >= MaxCheckLines {
 		return nil, core.RowErrors{{Reason: "检查文件超过 " + strconv.Itoa(MaxCheckLines) + " 行"}}
 	}
-	for n, line := range lines {
-		p := &lineParser{s: []rune(strings.TrimSuffix(line, "\r")), line: n + 1, sets: sets}
-		if n == 0 && len(p.s) > 0 && p.s[0] == '\ufeff' {
-			p.pos = 1
-		}
-		p.cutComment()
-		p.space()
-		if p.eof() {
-			continue
-		}
-		if p.peek() == '[' || p.peek() == '【' {
-			k, err := p.section()
-			if err != nil {
-				bad = append(bad, rowError(err, n+1))
-				skip = true
-				continue
-			}
-			kind, skip = k, false
-			continue
-		}
-		if skip {
-			continue
-		}
-		c, err := p.check(kind)
-		if err != nil {
-			bad = append(bad, rowError(err, n+1))
-			continue
-		}
-		out = append(out, c)
-	}
+	var bad core.RowErrors
+	out := walkChecks(text, func(err error, line int) bool {
+		bad = append(bad, rowError(err, line))
+		return true
+	})
 	if len(bad) > 0 {
 		return nil, bad
 	}
