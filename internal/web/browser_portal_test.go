@@ -211,7 +211,7 @@ func TestBrowserPortal(t *testing.T) {
 		b.Visit(p.path, p.sel)
 		fits(p.path)
 	}
-	page = track("track with JavaScript on")
+	track("track with JavaScript on")
 	fits("the status page")
 	// The form refused, with its messages, and the receipt.
 	b.Visit("/portal/new", `#answer`)
