@@ -202,9 +202,14 @@ func TestDemoSpikes(t *testing.T) {
 		top = append(top, c.Label)
 	}
 	slices.Sort(top)
-	for i, want := range [][2]string{{"柳荫里社区", "噪音"}, {"翠湖南社区", "停电"}} {
-		if !strings.HasPrefix(top[i], want[0]) || !strings.Contains(top[i], want[1]) {
-			t.Errorf("hottest issues %q, want %s … %s among them", top, want[0], want[1])
+	// The power cut's tickets are of the leaf 电力供应: 停电, 断电 or 电压不稳
+	// may name the cluster, whichever its texts use most.
+	for i, want := range []struct {
+		community string
+		words     []string
+	}{{"柳荫里社区", []string{"噪音"}}, {"翠湖南社区", []string{"停电", "断电", "电压"}}} {
+		if !strings.HasPrefix(top[i], want.community) || !slices.ContainsFunc(want.words, func(w string) bool { return strings.Contains(top[i], w) }) {
+			t.Errorf("hottest issues %q, want %s … %s among them", top, want.community, strings.Join(want.words, "/"))
 		}
 	}
 	for _, c := range cs[:5] {
