@@ -101,12 +101,7 @@ func ParseGridWorkers(records [][]string, a core.Areas) (*GridWorkers, error) {
 		if blank(rec) {
 			continue
 		}
-		get := func(c int) string {
-			if cols[c] >= 0 && cols[c] < len(rec) {
-				return strings.TrimSpace(rec[cols[c]])
-			}
-			return ""
-		}
+		get := func(c int) string { return cell(rec, cols[c]) }
 		grid, community, name, phone, account := get(0), get(1), get(2), get(3), get(4)
 		if reason := gridWorkerCells(grid, community, name, phone, account); reason != "" {
 			bad = append(bad, core.RowError{Row: line, Reason: reason})

@@ -133,12 +133,7 @@ func LoadWorkers(records [][]string) (*Workers, error) {
 		if blank(rec) {
 			continue
 		}
-		get := func(c int) string {
-			if cols[c] >= 0 && cols[c] < len(rec) {
-				return strings.TrimSpace(rec[cols[c]])
-			}
-			return ""
-		}
+		get := func(c int) string { return cell(rec, cols[c]) }
 		community, grid, role, worker := get(0), get(1), get(2), get(3)
 		line := i + 2
 		if grid == "" && community == "" || worker == "" {
@@ -418,4 +413,13 @@ func headerColumns(header []string, columns [][]string) []int {
 		}
 	}
 	return cols
+}
+
+// cell is the trimmed value of column i of rec, "" when i is -1 or past
+// the row's end.
+func cell(rec []string, i int) string {
+	if i >= 0 && i < len(rec) {
+		return strings.TrimSpace(rec[i])
+	}
+	return ""
 }
