@@ -14,6 +14,7 @@
 package search
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -28,6 +29,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -43,6 +45,10 @@ type Index struct {
 	syn *synonymMatcher
 	// fields are the searched fields and their weights.
 	fields []fieldWeight
+	// written is set when the index was changed since it was opened;
+	// onDisk when it is a directory (an index in memory has no merger to
+	// compact it).
+	written, onDisk bool
 }
 
 // Options configure a new index.
@@ -62,7 +68,7 @@ func Open(dir string, opt Options) (*Index, error) {
 		if err != nil {
 			return nil, fmt.Errorf("search: open %s: %w", dir, err)
 		}
-		return newIndex(bi, opt)
+		return newDiskIndex(bi, opt)
 	}
 	m, err := newMapping(opt.synonyms())
 	if err != nil {
@@ -75,7 +81,7 @@ func Open(dir string, opt Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: create %s: %w", dir, err)
 	}
-	return newIndex(bi, opt)
+	return newDiskIndex(bi, opt)
 }
 
 // newMemOnly returns a new bleve index in memory on scorch, the index type
@@ -106,6 +112,15 @@ func (o Options) synonyms() Synonyms {
 	return o.Synonyms
 }
 
+// newDiskIndex is newIndex for an index in a directory.
+func newDiskIndex(bi bleve.Index, opt Options) (*Index, error) {
+	ix, err := newIndex(bi, opt)
+	if ix != nil {
+		ix.onDisk = true
+	}
+	return ix, err
+}
+
 func newIndex(bi bleve.Index, opt Options) (*Index, error) {
 	ix := &Index{bi: bi, now: opt.Now, fields: defaultFields}
 	if ix.now == nil {
@@ -124,8 +139,36 @@ func newIndex(bi bleve.Index, opt Options) (*Index, error) {
 	return ix, nil
 }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.bi.Close() }
+// Close closes the index. An index changed since it was opened is first
+// merged into one segment: until then the term statistics of the
+// segments count replaced passages, so that the scores (and the answers
+// under DefaultMinScore) would depend on how far the background merging
+// had got when the index was closed.
+func (ix *Index) Close() error {
+	if ix.written && ix.onDisk {
+		if err := ix.compact(); err != nil {
+			ix.bi.Close()
+			return err
+		}
+	}
+	return ix.bi.Close()
+}
+
+// compact merges the segments of a scorch index into one.
+func (ix *Index) compact() error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("search: compact: %w", err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := sc.ForceMerge(context.Background(), &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return fmt.Errorf("search: compact: %w", err)
+	}
+	return nil
+}
 
 // Count returns the number of passages in the index.
 func (ix *Index) Count() (uint64, error) { return ix.bi.DocCount() }
@@ -274,6 +317,7 @@ func (ix *Index) Index(docs []policy.Document) error {
 		if b.Size() == 0 {
 			return nil
 		}
+		ix.written = true
 		if err := ix.bi.Batch(b); err != nil {
 			return fmt.Errorf("search: index: %w", err)
 		}
@@ -321,6 +365,7 @@ func (ix *Index) Delete(id string) error {
 	for _, p := range old {
 		b.Delete(p)
 	}
+	ix.written = true
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("search: delete %s: %w", id, err)
 	}

@@ -100,6 +100,7 @@ func (ix *Index) supersede(docs []policy.Document) error {
 	if b.Size() == 0 {
 		return nil
 	}
+	ix.written = true
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("search: supersession: %w", err)
 	}
