@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 	"testing"
 
 	"jiceng/internal/casework"
@@ -125,5 +126,62 @@ func TestKeysCommands(t *testing.T) {
 				t.Errorf("audit entry shows a secret: %+v", e)
 			}
 		}
+	}
+}
+
+// TestReportSharing checks that a monthly report of the command line has
+// the 数据共享 section of the sharing keys' uses, as the web report has,
+// and that a quarterly one has none.
+func TestReportSharing(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "street.db")
+	db, err := sqlite.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ReplaceAreas(ctx, core.Areas{Streets: []core.Street{{Code: "QHW", Name: "清河湾街道"}},
+		Communities: []core.Community{{Code: "QHW01", Name: "望春园社区", Street: "QHW"}}}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if code := run(ctx, []string{"keys", "issue", "-db", path, "-name", "区民政局", "-purpose", "share", "-fields", "person.name"},
+		strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}); code != 0 {
+		t.Fatalf("keys issue: exit %d", code)
+	}
+	db, err = sqlite.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
+	for _, u := range []core.APIUse{
+		{KeyID: 1, At: at, Method: "GET", Path: "/api/v1/share/person", Status: 200, Rows: 7},
+		{KeyID: 1, At: at.Add(time.Hour), Method: "GET", Path: "/api/v1/share/person", Status: 403},
+	} {
+		if err := db.LogAPIUse(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	tests := []struct {
+		name string
+		args []string
+		want bool // the section is there
+	}{
+		{"monthly", []string{"report", "monthly", "-month", "2025-03"}, true},
+		{"quarterly", []string{"report", "quarterly", "-quarter", "2025Q1"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := append(tt.args, "-db", path, "-out", "-", "-format", "html")
+			if code := run(ctx, args, strings.NewReader(""), &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr.String())
+			}
+			html := stdout.String()
+			if got := strings.Contains(html, "数据共享") && strings.Contains(html, "区民政局"); got != tt.want {
+				t.Errorf("数据共享 section with 区民政局: %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

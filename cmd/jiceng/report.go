@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"jiceng/internal/casework"
 	"jiceng/internal/core"
 	"jiceng/internal/rates"
 	"jiceng/internal/report"
@@ -121,6 +122,12 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	rep := report.New(res, report.Options{GeneratedAt: now, LostLimit: *lost, Location: loc})
+	// The operator of the command line is an administrator: a monthly
+	// report has the 数据共享 section, as the web report has for one.
+	svc := &casework.Service{Store: st, Clock: e.clock, Location: loc}
+	if rep.Sharing, err = svc.ReportSharing(ctx, cliUser, p, loc); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if *format == "xlsx" {
 		err = report.WriteXLSX(&buf, rep)

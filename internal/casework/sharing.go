@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"jiceng/internal/core"
+	"jiceng/internal/rates"
+	"jiceng/internal/report"
 )
 
 // The monthly figures of the sharing API (共享需求 / 价值转化), per month
@@ -223,4 +225,29 @@ func (s *Service) SharingUses(ctx context.Context, u core.User, from, to time.Ti
 	start := min((page-1)*size, len(out))
 	more := len(out) > page*size
 	return out[start:min(page*size, len(out))], more, nil
+}
+
+// ReportSharing is the 数据共享 section of the monthly report of period
+// for u: administrators and leaders only (nil for other roles, for
+// quarterly reports, which have no such section, and for a store without
+// API keys).
+func (s *Service) ReportSharing(ctx context.Context, u core.User, period rates.Period, loc *time.Location) (*report.Sharing, error) {
+	if period.Kind != rates.Monthly || (u.Role != core.RoleAdmin && u.Role != core.RoleLeader) {
+		return nil, nil
+	}
+	if _, ok := s.Store.(core.APIKeyStore); !ok {
+		return nil, nil
+	}
+	rep, err := s.SharingReport(ctx, u, period.Start(loc), period.End(loc))
+	if err != nil {
+		return nil, err
+	}
+	row := func(r SharingRow) report.SharingRow {
+		return report.SharingRow{Department: r.Department, Served: r.Served, Refused: r.Refused, Rows: r.Rows, Cited: r.Cited, Solved: r.Solved}
+	}
+	out := &report.Sharing{Total: row(rep.Total)}
+	for _, r := range rep.Rows {
+		out.Rows = append(out.Rows, row(r))
+	}
+	return out, nil
 }

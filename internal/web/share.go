@@ -424,30 +424,7 @@ func (s *Server) handleSharingPage(w http.ResponseWriter, r *http.Request, p pri
 }
 
 // reportSharing is the 数据共享 section of the monthly report of period
-// for u: administrators and leaders only (nil for other roles and for
-// quarterly reports, which have no such section).
+// for u (see casework.Service.ReportSharing).
 func (s *Server) reportSharing(r *http.Request, u core.User, period rates.Period) (*report.Sharing, error) {
-	if period.Kind != rates.Monthly || (u.Role != core.RoleAdmin && u.Role != core.RoleLeader) {
-		return nil, nil
-	}
-	if _, ok := s.Store.(core.APIKeyStore); !ok {
-		return nil, nil
-	}
-	rep, err := s.cases().SharingReport(r.Context(), u, period.Start(s.Location), period.End(s.Location))
-	if err != nil {
-		return nil, err
-	}
-	return sharingSection(rep), nil
-}
-
-// sharingSection is the report section of a month's sharing figures.
-func sharingSection(rep casework.SharingReport) *report.Sharing {
-	row := func(r casework.SharingRow) report.SharingRow {
-		return report.SharingRow{Department: r.Department, Served: r.Served, Refused: r.Refused, Rows: r.Rows, Cited: r.Cited, Solved: r.Solved}
-	}
-	out := &report.Sharing{Total: row(rep.Total)}
-	for _, r := range rep.Rows {
-		out.Rows = append(out.Rows, row(r))
-	}
-	return out
+	return s.cases().ReportSharing(r.Context(), u, period, s.Location)
 }
