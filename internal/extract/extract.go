@@ -18,7 +18,6 @@
 package extract
 
 import (
-	"sort"
 	"unicode/utf8"
 
 	"jiceng/internal/text"
@@ -63,6 +62,20 @@ func folded(s string) []rune {
 	return rs
 }
 
+// foldedPair returns the runes of s and their folded copy, decoded once
+// into one allocation.
+func foldedPair(s string) (orig, rs []rune) {
+	n := utf8.RuneCountInString(s)
+	buf := make([]rune, 2*n)
+	orig, rs = buf[:n:n], buf[n:]
+	i := 0
+	for _, r := range s {
+		orig[i], rs[i] = r, text.Fold(r)
+		i++
+	}
+	return orig, rs
+}
+
 // foldRunes returns a folded copy of rs.
 func foldRunes(rs []rune) []rune {
 	out := make([]rune, len(rs))
@@ -73,25 +86,27 @@ func foldRunes(rs []rune) []rune {
 }
 
 // lexicon finds every occurrence of a set of words in a rune slice. Words
-// are indexed by their first rune, longest first, so that a scan costs one
-// map lookup per rune plus the comparisons of the few words that share it.
+// are indexed by their first rune (a runeIndex, no hashing), longest first,
+// so that a scan costs one bit test per rune plus the comparisons of the
+// few words that share it.
 type lexicon struct {
-	first map[rune][]int // first rune → word indices, longest first
+	first runeGroups // first rune → word indices, longest first
 	words [][]rune
 }
 
 func newLexicon(words []string) *lexicon {
-	lx := &lexicon{first: make(map[rune][]int)}
-	for i, w := range words {
-		rs := folded(w)
-		lx.words = append(lx.words, rs)
-		if len(rs) > 0 {
-			lx.first[rs[0]] = append(lx.first[rs[0]], i)
-		}
+	lx := &lexicon{}
+	for _, w := range words {
+		lx.words = append(lx.words, folded(w))
 	}
-	for r, ix := range lx.first {
-		sort.SliceStable(ix, func(a, b int) bool { return len(lx.words[ix[a]]) > len(lx.words[ix[b]]) })
-		lx.first[r] = ix
+	lx.first = newRuneGroups(len(lx.words), func(i int) (rune, bool) {
+		if len(lx.words[i]) == 0 {
+			return 0, false
+		}
+		return lx.words[i][0], true
+	})
+	for _, ix := range lx.first.groups {
+		sortedByLen(ix, lx.words)
 	}
 	return lx
 }
@@ -102,15 +117,16 @@ type hit struct{ w, pos, end int }
 // scan calls fn for each occurrence of each word at each position
 // (overlapping occurrences included), longest word first at a position.
 func (lx *lexicon) scan(rs []rune, fn func(h hit)) {
+	keys := &lx.first.keys
 	for i, r := range rs {
-		ix, ok := lx.first[r]
-		if !ok {
+		s := keys.slot(r)
+		if s < 0 {
 			continue
 		}
-		for _, w := range ix {
+		for _, w := range lx.first.groups[s] {
 			wr := lx.words[w]
 			if hasPrefix(rs[i:], wr) {
-				fn(hit{w, i, i + len(wr)})
+				fn(hit{int(w), i, i + len(wr)})
 			}
 		}
 	}
