@@ -176,6 +176,8 @@ func Intent(title, content string) IntentResult {
 	// seen counts the occurrences of each cue word: (word, count) pairs, few.
 	var seenBuf [32][2]int
 	seen := seenBuf[:0]
+	buf := getRunes(2 * max(len(title), len(content)))
+	defer putRunes(buf)
 	for f, s := range [2]string{title, content} {
 		if s == "" {
 			continue
@@ -184,7 +186,7 @@ func Intent(title, content string) IntentResult {
 		if f == 0 {
 			field = "title"
 		}
-		orig, rs := foldedPair(s)
+		orig, rs := foldedIn(buf, s)
 		firstEnd := len(rs)
 		if f == 1 {
 			firstEnd = firstSentenceEnd(rs)

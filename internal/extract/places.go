@@ -170,7 +170,9 @@ func Places(text string, areas core.Areas) []Entity {
 // references (本小区, 之前小区, 这条路) and phrases that only look like places
 // (必经之路, 教育路线, 马路) are not places.
 func (pf *PlaceFinder) Find(s string) []Entity {
-	orig, rs := foldedPair(s)
+	buf := getRunes(2 * len(s))
+	defer putRunes(buf)
+	orig, rs := foldedIn(buf, s)
 	out := zones(rs)
 	pf.lex.scan(rs, func(h hit) {
 		if pf.scores[h.w] < 0.9 && startsWithSuffix(rs[h.end:]) {
@@ -576,7 +578,9 @@ func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <
 // 居委会, 街道办 …, and a few bare ones (物业, 居委会, 派出所) that name the
 // caller's own.
 func Orgs(s string) []Entity {
-	orig, rs := foldedPair(s)
+	buf := getRunes(2 * len(s))
+	defer putRunes(buf)
+	orig, rs := foldedIn(buf, s)
 	return resolve(orig, suffixEntities(rs, orgList, Org, nil))
 }
 

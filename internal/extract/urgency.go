@@ -354,6 +354,8 @@ type cueHit struct {
 // the shares times the weights; the weights of urgency.csv were fitted on
 // these shares (TestFitUrgency).
 func (ru *Rules) counted(xs []float64, title, content string) (calm bool, reasons []string) {
+	buf := getRunes(max(len(title), len(content)))
+	defer putRunes(buf)
 	for f, s := range [2]string{title, content} {
 		if s == "" {
 			continue
@@ -362,7 +364,7 @@ func (ru *Rules) counted(xs []float64, title, content string) (calm bool, reason
 		if f == 0 {
 			where = "标题"
 		}
-		rs := folded(s)
+		rs := buf.rs[:decodeFold(s, nil, buf.rs)]
 		var hits []cueHit
 		var contexts []hit
 		var solved []int // the sentences with a "resolved" phrase
