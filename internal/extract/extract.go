@@ -92,6 +92,16 @@ func foldRunes(rs []rune) []rune {
 type lexicon struct {
 	first runeGroups // first rune → word indices, longest first
 	words [][]rune
+	// pairs is a Bloom filter of the first two runes of the words of two
+	// runes or more, single the first runes of the words of one: a
+	// position whose two runes are in neither cannot start a word.
+	pairs  [1 << 10]uint64
+	single runeIndex
+}
+
+// pairBit is the bit of the rune pair (a, b) in lexicon.pairs.
+func pairBit(a, b rune) uint32 {
+	return (uint32(a)*0x9E3779B1 ^ uint32(b)*0x85EBCA77) >> (32 - 16)
 }
 
 func newLexicon(words []string) *lexicon {
@@ -108,6 +118,17 @@ func newLexicon(words []string) *lexicon {
 	for _, ix := range lx.first.groups {
 		sortedByLen(ix, lx.words)
 	}
+	var singles []rune
+	for _, w := range lx.words {
+		switch {
+		case len(w) == 1:
+			singles = append(singles, w[0])
+		case len(w) >= 2:
+			b := pairBit(w[0], w[1])
+			lx.pairs[b>>6] |= 1 << (b & 63)
+		}
+	}
+	lx.single = newRuneIndex(singles)
 	return lx
 }
 
@@ -119,6 +140,13 @@ type hit struct{ w, pos, end int }
 func (lx *lexicon) scan(rs []rune, fn func(h hit)) {
 	keys := &lx.first.keys
 	for i, r := range rs {
+		if i+1 < len(rs) {
+			if b := pairBit(r, rs[i+1]); lx.pairs[b>>6]&(1<<(b&63)) == 0 && !lx.single.has(r) {
+				continue
+			}
+		} else if !lx.single.has(r) {
+			continue
+		}
 		s := keys.slot(r)
 		if s < 0 {
 			continue
