@@ -62,29 +62,6 @@ func folded(s string) []rune {
 	return rs
 }
 
-// foldedPair returns the runes of s and their folded copy, decoded once
-// into one allocation.
-func foldedPair(s string) (orig, rs []rune) {
-	n := utf8.RuneCountInString(s)
-	buf := make([]rune, 2*n)
-	orig, rs = buf[:n:n], buf[n:]
-	i := 0
-	for _, r := range s {
-		orig[i], rs[i] = r, text.Fold(r)
-		i++
-	}
-	return orig, rs
-}
-
-// foldRunes returns a folded copy of rs.
-func foldRunes(rs []rune) []rune {
-	out := make([]rune, len(rs))
-	for i, r := range rs {
-		out[i] = text.Fold(r)
-	}
-	return out
-}
-
 // lexicon finds every occurrence of a set of words in a rune slice. Words
 // are indexed by their first rune (a runeIndex, no hashing), longest first,
 // so that a scan costs one bit test per rune plus the comparisons of the
@@ -92,16 +69,47 @@ func foldRunes(rs []rune) []rune {
 type lexicon struct {
 	first runeGroups // first rune → word indices, longest first
 	words [][]rune
-	// pairs is a Bloom filter of the first two runes of the words of two
-	// runes or more, single the first runes of the words of one: a
-	// position whose two runes are in neither cannot start a word.
+	starts *startFilter
+}
+
+// startFilter is a Bloom filter of the first two runes of a list of words
+// of two runes or more, with the first runes of the words of one: a
+// position whose two runes are in neither cannot start a word.
+type startFilter struct {
 	pairs  [1 << 10]uint64
 	single runeIndex
 }
 
-// pairBit is the bit of the rune pair (a, b) in lexicon.pairs.
+// pairBit is the bit of the rune pair (a, b) in startFilter.pairs.
 func pairBit(a, b rune) uint32 {
 	return (uint32(a)*0x9E3779B1 ^ uint32(b)*0x85EBCA77) >> (32 - 16)
+}
+
+func newStartFilter(words [][]rune) *startFilter {
+	f := &startFilter{}
+	var singles []rune
+	for _, w := range words {
+		switch {
+		case len(w) == 1:
+			singles = append(singles, w[0])
+		case len(w) >= 2:
+			b := pairBit(w[0], w[1])
+			f.pairs[b>>6] |= 1 << (b & 63)
+		}
+	}
+	f.single = newRuneIndex(singles)
+	return f
+}
+
+// may reports whether a word of the list may start at rs[i] (i < len(rs)):
+// false means none does.
+func (f *startFilter) may(rs []rune, i int) bool {
+	if i+1 < len(rs) {
+		if b := pairBit(rs[i], rs[i+1]); f.pairs[b>>6]&(1<<(b&63)) != 0 {
+			return true
+		}
+	}
+	return f.single.has(rs[i])
 }
 
 func newLexicon(words []string) *lexicon {
@@ -118,17 +126,7 @@ func newLexicon(words []string) *lexicon {
 	for _, ix := range lx.first.groups {
 		sortedByLen(ix, lx.words)
 	}
-	var singles []rune
-	for _, w := range lx.words {
-		switch {
-		case len(w) == 1:
-			singles = append(singles, w[0])
-		case len(w) >= 2:
-			b := pairBit(w[0], w[1])
-			lx.pairs[b>>6] |= 1 << (b & 63)
-		}
-	}
-	lx.single = newRuneIndex(singles)
+	lx.starts = newStartFilter(lx.words)
 	return lx
 }
 
@@ -140,11 +138,7 @@ type hit struct{ w, pos, end int }
 func (lx *lexicon) scan(rs []rune, fn func(h hit)) {
 	keys := &lx.first.keys
 	for i, r := range rs {
-		if i+1 < len(rs) {
-			if b := pairBit(r, rs[i+1]); lx.pairs[b>>6]&(1<<(b&63)) == 0 && !lx.single.has(r) {
-				continue
-			}
-		} else if !lx.single.has(r) {
+		if !lx.starts.may(rs, i) {
 			continue
 		}
 		s := keys.slot(r)

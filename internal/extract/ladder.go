@@ -48,6 +48,12 @@ var ladderRungs = func() []rung {
 var (
 	ladderByFirst = newRuneGroups(len(ladderRungs), func(i int) (rune, bool) { return ladderRungs[i].word[0], true })
 	ladderFirst   = ladderByFirst.keys
+	ladderStarts  = newStartFilter(func() (ws [][]rune) {
+		for _, rg := range ladderRungs {
+			ws = append(ws, rg.word)
+		}
+		return ws
+	}())
 )
 
 // stopWords end a name read backwards from a suffix: a place name does not
@@ -119,6 +125,9 @@ var afterBad = map[EntityType]string{
 func ladder(rs []rune, stops []bool) []Entity {
 	var out []Entity
 	for i := 0; i < len(rs); i++ {
+		if !ladderStarts.may(rs, i) {
+			continue
+		}
 		for _, k := range ladderByFirst.of(rs[i]) {
 			rg := &ladderRungs[k]
 			if !hasPrefix(rs[i:], rg.word) {

@@ -358,6 +358,9 @@ func suffixEntities(rs []rune, sl *suffixList, typ EntityType, stops []int) []En
 	// ends a name: 社区医院和人民医院 are two names.
 	conn := slices.Clone(stops)
 	for i := 0; i < len(rs); i++ {
+		if !sl.starts.may(rs, i) {
+			continue
+		}
 		for _, k := range sl.first.of(rs[i]) {
 			sf := &sufs[k]
 			if !hasPrefix(rs[i:], sf.word) {
@@ -419,12 +422,14 @@ func suffixEntities(rs []rune, sl *suffixList, typ EntityType, stops []int) []En
 // suffixList is a list of suffixes indexed by their first rune, in list
 // order.
 type suffixList struct {
-	sufs  []suffix
-	first runeGroups
+	sufs   []suffix
+	first  runeGroups
+	starts *startFilter
 }
 
 func newSuffixList(sufs []suffix) *suffixList {
-	return &suffixList{sufs: sufs, first: newRuneGroups(len(sufs), func(i int) (rune, bool) { return sufs[i].word[0], true })}
+	return &suffixList{sufs: sufs, first: newRuneGroups(len(sufs), func(i int) (rune, bool) { return sufs[i].word[0], true }),
+		starts: newStartFilter(suffixWords(sufs))}
 }
 
 var (
