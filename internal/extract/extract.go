@@ -67,8 +67,8 @@ func folded(s string) []rune {
 // so that a scan costs one bit test per rune plus the comparisons of the
 // few words that share it.
 type lexicon struct {
-	first runeGroups // first rune → word indices, longest first
-	words [][]rune
+	first  runeGroups // first rune → word indices, longest first
+	words  [][]rune
 	starts *startFilter
 }
 
