@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -161,4 +162,30 @@ func FuzzSameAsReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, title, content string) {
 		checkSame(t, pfs, refs, ru, rr, title, content)
 	})
+}
+
+// TestSameAsReferenceConcurrent runs the comparison from several
+// goroutines at once: the scanners share their pooled buffers and tables,
+// and a buffer handed out twice would show as a difference.
+func TestSameAsReferenceConcurrent(t *testing.T) {
+	pfs, refs := diffAreas(), refAreas()
+	ru := DefaultRules()
+	rr := newRefRules(ru)
+	texts := diffTexts(t)
+	if len(texts) > 4000 {
+		texts = texts[:4000]
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := g; k < len(texts); k += 2 {
+				if !checkSame(t, pfs, refs, ru, rr, texts[k][0], texts[k][1]) {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
