@@ -18,7 +18,6 @@
 package extract
 
 import (
-	"sort"
 	"unicode/utf8"
 
 	"jiceng/internal/text"
@@ -63,36 +62,71 @@ func folded(s string) []rune {
 	return rs
 }
 
-// foldRunes returns a folded copy of rs.
-func foldRunes(rs []rune) []rune {
-	out := make([]rune, len(rs))
-	for i, r := range rs {
-		out[i] = text.Fold(r)
-	}
-	return out
+// lexicon finds every occurrence of a set of words in a rune slice. Words
+// are indexed by their first rune (a runeIndex, no hashing), longest first,
+// so that a scan costs one bit test per rune plus the comparisons of the
+// few words that share it.
+type lexicon struct {
+	first  runeGroups // first rune → word indices, longest first
+	words  [][]rune
+	starts *startFilter
 }
 
-// lexicon finds every occurrence of a set of words in a rune slice. Words
-// are indexed by their first rune, longest first, so that a scan costs one
-// map lookup per rune plus the comparisons of the few words that share it.
-type lexicon struct {
-	first map[rune][]int // first rune → word indices, longest first
-	words [][]rune
+// startFilter is a Bloom filter of the first two runes of a list of words
+// of two runes or more, with the first runes of the words of one: a
+// position whose two runes are in neither cannot start a word.
+type startFilter struct {
+	pairs  [1 << 10]uint64
+	single runeIndex
+}
+
+// pairBit is the bit of the rune pair (a, b) in startFilter.pairs.
+func pairBit(a, b rune) uint32 {
+	return (uint32(a)*0x9E3779B1 ^ uint32(b)*0x85EBCA77) >> (32 - 16)
+}
+
+func newStartFilter(words [][]rune) *startFilter {
+	f := &startFilter{}
+	var singles []rune
+	for _, w := range words {
+		switch {
+		case len(w) == 1:
+			singles = append(singles, w[0])
+		case len(w) >= 2:
+			b := pairBit(w[0], w[1])
+			f.pairs[b>>6] |= 1 << (b & 63)
+		}
+	}
+	f.single = newRuneIndex(singles)
+	return f
+}
+
+// may reports whether a word of the list may start at rs[i] (i < len(rs)):
+// false means none does.
+func (f *startFilter) may(rs []rune, i int) bool {
+	if i+1 < len(rs) {
+		if b := pairBit(rs[i], rs[i+1]); f.pairs[b>>6]&(1<<(b&63)) != 0 {
+			return true
+		}
+	}
+	return f.single.has(rs[i])
 }
 
 func newLexicon(words []string) *lexicon {
-	lx := &lexicon{first: make(map[rune][]int)}
-	for i, w := range words {
-		rs := folded(w)
-		lx.words = append(lx.words, rs)
-		if len(rs) > 0 {
-			lx.first[rs[0]] = append(lx.first[rs[0]], i)
+	lx := &lexicon{}
+	for _, w := range words {
+		lx.words = append(lx.words, folded(w))
+	}
+	lx.first = newRuneGroups(len(lx.words), func(i int) (rune, bool) {
+		if len(lx.words[i]) == 0 {
+			return 0, false
 		}
+		return lx.words[i][0], true
+	})
+	for _, ix := range lx.first.groups {
+		sortedByLen(ix, lx.words)
 	}
-	for r, ix := range lx.first {
-		sort.SliceStable(ix, func(a, b int) bool { return len(lx.words[ix[a]]) > len(lx.words[ix[b]]) })
-		lx.first[r] = ix
-	}
+	lx.starts = newStartFilter(lx.words)
 	return lx
 }
 
@@ -102,15 +136,19 @@ type hit struct{ w, pos, end int }
 // scan calls fn for each occurrence of each word at each position
 // (overlapping occurrences included), longest word first at a position.
 func (lx *lexicon) scan(rs []rune, fn func(h hit)) {
+	keys := &lx.first.keys
 	for i, r := range rs {
-		ix, ok := lx.first[r]
-		if !ok {
+		if !lx.starts.may(rs, i) {
 			continue
 		}
-		for _, w := range ix {
+		s := keys.slot(r)
+		if s < 0 {
+			continue
+		}
+		for _, w := range lx.first.groups[s] {
 			wr := lx.words[w]
 			if hasPrefix(rs[i:], wr) {
-				fn(hit{w, i, i + len(wr)})
+				fn(hit{int(w), i, i + len(wr)})
 			}
 		}
 	}

@@ -114,6 +114,7 @@ var (
 	negatorRunes = []rune("不没别未")
 	// 不X forms that are cues in themselves or not negations of X.
 	notNegation = runesOf("不满", "不作为", "不负责任", "不像话")
+	negatorEnds = newEndings(negators)
 )
 
 // negated reports whether the cue at rs[pos:] is negated: a negator in the
@@ -131,7 +132,7 @@ func negated(rs []rune, pos int) bool {
 		if k < pos && isBoundary(rs[k]) {
 			return false
 		}
-		if endsWithAny(rs, k, negators) {
+		if negatorEnds.at(rs, k) {
 			return true
 		}
 	}
@@ -172,7 +173,11 @@ func Intent(title, content string) IntentResult {
 	var sc [6]float64
 	sc[slices.Index(core.Intents, DefaultIntent)] = defaultPrior
 	fired := false
-	seen := map[int]int{}
+	// seen counts the occurrences of each cue word: (word, count) pairs, few.
+	var seenBuf [32][2]int
+	seen := seenBuf[:0]
+	buf := getRunes(2 * max(len(title), len(content)))
+	defer putRunes(buf)
 	for f, s := range [2]string{title, content} {
 		if s == "" {
 			continue
@@ -181,8 +186,7 @@ func Intent(title, content string) IntentResult {
 		if f == 0 {
 			field = "title"
 		}
-		orig := []rune(s)
-		rs := foldRunes(orig)
+		orig, rs := foldedIn(buf, s)
 		firstEnd := len(rs)
 		if f == 1 {
 			firstEnd = firstSentenceEnd(rs)
@@ -217,8 +221,14 @@ func Intent(title, content string) IntentResult {
 			}
 			// A word said again adds little: a letter that says 办理 ten
 			// times is not ten times an enquiry.
-			seen[h.w]++
-			if seen[h.w] > 1 {
+			k := 0
+			for k < len(seen) && seen[k][0] != h.w {
+				k++
+			}
+			if k == len(seen) {
+				seen = append(seen, [2]int{h.w, 0})
+			}
+			if seen[k][1]++; seen[k][1] > 1 {
 				w *= repeatWeight
 			}
 			cue.Weight = w

@@ -135,10 +135,10 @@ func TestPredictIntentLexiconDecides(t *testing.T) {
 func BenchmarkPredictIntent(b *testing.B) {
 	ts := benchTickets(b)
 	PredictIntent(ts[0].Title, ts[0].Content) // load the model
-	b.ResetTimer()
+	cpu := resetTimer(b)
 	for i := 0; i < b.N; i++ {
 		t := &ts[i%len(ts)]
 		PredictIntent(t.Title, t.Content)
 	}
-	report(b)
+	report(b, cpu)
 }

@@ -45,13 +45,16 @@ var ladderRungs = func() []rung {
 	return rs
 }()
 
-var ladderFirst = func() map[rune]bool {
-	m := map[rune]bool{}
-	for _, r := range ladderRungs {
-		m[r.word[0]] = true
-	}
-	return m
-}()
+var (
+	ladderByFirst = newRuneGroups(len(ladderRungs), func(i int) (rune, bool) { return ladderRungs[i].word[0], true })
+	ladderFirst   = ladderByFirst.keys
+	ladderStarts  = newStartFilter(func() (ws [][]rune) {
+		for _, rg := range ladderRungs {
+			ws = append(ws, rg.word)
+		}
+		return ws
+	}())
+)
 
 // stopWords end a name read backwards from a suffix: a place name does not
 // contain them (影响小区, 之前小区, 进出小区, 我们村).
@@ -67,15 +70,14 @@ var stopWords = runesOf("之前", "以前", "目前", "当前", "现在", "影�
 	"知道", "一下", "确认", "后方", "前方", "未经", "楼盘", "压坏", "损坏", "破坏", "什么", "如果", "当年", "当时", "最后",
 	"其间", "难道", "一点", "加上", "寻求", "某些", "广大", "村里", "乡里", "村级", "两级", "镇委", "进行", "管理", "由")
 
+var stopWordEnds = newEndings(stopWords)
+
+// isConnector reports whether r is one of 和与及或.
+func isConnector(r rune) bool { return r == '和' || r == '与' || r == '及' || r == '或' }
+
 // clanSurnames are common surnames that name villages and towns with 家
 // (张家湾, 李家村, 陈家桥乡).
-var clanSurnames = func() map[rune]bool {
-	m := map[rune]bool{}
-	for _, r := range "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤易伍聂文欧阳罗左柳童" {
-		m[r] = true
-	}
-	return m
-}()
+var clanSurnames = runeSetOf("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤易伍聂文欧阳罗左柳童")
 
 // genericNames are whole names that make a generic reference or a common
 // word of name + suffix: 本小区, 乡镇, 城乡, 农村, 马路, 道路.
@@ -105,13 +107,7 @@ var genericTails = map[string]bool{"城乡": true, "贫困村": true, "行政村
 
 // strictBadEnd are endings of a strict suffix's name that make a common
 // word: 医院, 学院, 幼儿园, 港湾, 公园.
-var strictBadEnd = func() map[rune]bool {
-	m := map[rune]bool{}
-	for _, r := range "医法学剧影庭寺书科究察区楼屋城村群心夜手车店子公乐校游动植物果菜庄道间面外内堂场厅房梯库儿业技件化流创田陵墓茶港海河台" {
-		m[r] = true
-	}
-	return m
-}()
+var strictBadEnd = runeSetOf("医法学剧影庭寺书科究察区楼屋城村群心夜手车店子公乐校游动植物果菜庄道间面外内堂场厅房梯库儿业技件化流创田陵墓茶港海河台")
 
 // afterBad are runes that make the suffix part of a longer common word:
 // 路上, 路灯, 路线, 街头, 村民, 乡镇 …
@@ -129,10 +125,11 @@ var afterBad = map[EntityType]string{
 func ladder(rs []rune, stops []bool) []Entity {
 	var out []Entity
 	for i := 0; i < len(rs); i++ {
-		if !ladderFirst[rs[i]] {
+		if !ladderStarts.may(rs, i) {
 			continue
 		}
-		for _, rg := range ladderRungs {
+		for _, k := range ladderByFirst.of(rs[i]) {
+			rg := &ladderRungs[k]
 			if !hasPrefix(rs[i:], rg.word) {
 				continue
 			}
@@ -144,7 +141,7 @@ func ladder(rs []rune, stops []bool) []Entity {
 			if i-start < rg.min {
 				continue
 			}
-			if end < len(rs) && strings.ContainsRune(afterBad[rg.typ], rs[end]) && !afterOK(rs, rg, start, end, stops) {
+			if end < len(rs) && strings.ContainsRune(afterBad[rg.typ], rs[end]) && !afterOK(rs, *rg, start, end, stops) {
 				continue
 			}
 			if strings.ContainsRune("两三四五几多各数", rs[i-1]) && i-start == 2 && rg.typ != Road && rg.typ != Compound {
@@ -154,7 +151,7 @@ func ladder(rs []rune, stops []bool) []Entity {
 				rg.typ == Community && rg.word[0] == '村' && strings.ContainsRune("农乡渔", rs[i-1]) {
 				continue // 乡镇, 城镇, 农村, 乡村
 			}
-			if rg.strict && strictBadEnd[rs[i-1]] {
+			if rg.strict && strictBadEnd.has(rs[i-1]) {
 				continue
 			}
 			if rg.word[0] == '城' && (strings.ContainsRune(cityBadEnd, rs[i-1]) || nextRungAny(rs, end) ||
@@ -256,7 +253,11 @@ func joinsTwo(name []rune) bool {
 
 // nextRung returns the type and length of a non-strict suffix at rs[i:].
 func nextRung(rs []rune, i int) (EntityType, int) {
-	for _, rg := range ladderRungs {
+	if i >= len(rs) {
+		return "", 0
+	}
+	for _, k := range ladderByFirst.of(rs[i]) {
+		rg := &ladderRungs[k]
 		if !rg.strict && len(rg.word) >= 2 && hasPrefix(rs[i:], rg.word) {
 			return rg.typ, len(rg.word)
 		}
@@ -267,9 +268,9 @@ func nextRung(rs []rune, i int) (EntityType, int) {
 // nameStart reads a name backwards from i, at most max runes.
 func nameStart(rs []rune, i, max int, stops []bool) int {
 	start := i
-	for start > 0 && i-start < max && !stops[start] && text.KindOf(rs[start-1]) == text.Han && !stopRunes[rs[start-1]] &&
-		!endsWithAny(rs, start, stopWords) &&
-		!(strings.ContainsRune("和与及或", rs[start-1]) && (start > 1 && stops[start-1] || i-start >= 2)) {
+	for start > 0 && i-start < max && !stops[start] && text.KindOf(rs[start-1]) == text.Han && !stopRunes.has(rs[start-1]) &&
+		!stopWordEnds.at(rs, start) &&
+		!(isConnector(rs[start-1]) && (start > 1 && stops[start-1] || i-start >= 2)) {
 		start--
 	}
 	// 原上马乡: 原 (former) before a name of two runes or more.
@@ -284,7 +285,7 @@ func nameStart(rs []rune, i, max int, stops []bool) int {
 		start++
 	}
 	// 史家坳村, 陈家桥乡: SURNAME 家 inside a name, where 家 alone stops it.
-	for start > 1 && i-start < max && rs[start-1] == '家' && clanSurnames[rs[start-2]] && !stops[start] {
+	for start > 1 && i-start < max && rs[start-1] == '家' && clanSurnames.has(rs[start-2]) && !stops[start] {
 		start -= 2 // the clan name starts the place name
 	}
 	// A stray 县/市/省/区 left of a name is the end of a zone (X县安平镇), a

@@ -170,8 +170,9 @@ func Places(text string, areas core.Areas) []Entity {
 // references (本小区, 之前小区, 这条路) and phrases that only look like places
 // (必经之路, 教育路线, 马路) are not places.
 func (pf *PlaceFinder) Find(s string) []Entity {
-	orig := []rune(s)
-	rs := foldRunes(orig)
+	buf := getRunes(2 * len(s))
+	defer putRunes(buf)
+	orig, rs := foldedIn(buf, s)
 	out := zones(rs)
 	pf.lex.scan(rs, func(h hit) {
 		if pf.scores[h.w] < 0.9 && startsWithSuffix(rs[h.end:]) {
@@ -187,13 +188,12 @@ func (pf *PlaceFinder) Find(s string) []Entity {
 	// A name does not reach back into a place found so far: 清河湾东社区滨河
 	// 家园 is the community, then the compound.
 	stops := make([]bool, len(rs)+1)
-	found := map[[2]int]bool{}
 	for _, e := range out {
 		stops[e.End] = true
-		found[[2]int{e.Start, e.End}] = true
 	}
+	n0 := len(out)
 	for _, e := range ladder(rs, stops) {
-		if !found[[2]int{e.Start, e.End}] { // the registry's reading wins
+		if !hasSpan(out[:n0], e.Start, e.End) { // the registry's reading wins
 			out = append(out, e)
 		}
 	}
@@ -203,6 +203,16 @@ func (pf *PlaceFinder) Find(s string) []Entity {
 		return e.Type == Building && !stops[e.Start] && bareBuilding(rs[e.Start:e.End])
 	})
 	return townShortForms(orig, rs, resolve(orig, out))
+}
+
+// hasSpan reports whether one of es spans [start, end).
+func hasSpan(es []Entity, start, end int) bool {
+	for i := range es {
+		if es[i].Start == start && es[i].End == end {
+			return true
+		}
+	}
+	return false
 }
 
 // townShortForms adds the short form of a town found with its suffix (安平
@@ -228,7 +238,7 @@ func townShortForms(orig, rs []rune, es []Entity) []Entity {
 		starts[e.Start] = true
 	}
 	edge := func(k int) bool {
-		return text.KindOf(rs[k]) != text.Han || stopRunes[rs[k]] || strings.ContainsRune("至经由和与及", rs[k])
+		return text.KindOf(rs[k]) != text.Han || stopRunes.has(rs[k]) || strings.ContainsRune("至经由和与及", rs[k])
 	}
 	n0 := len(es)
 	for _, name := range names {
@@ -326,23 +336,11 @@ var (
 
 // stopRunes end a name when reading backwards from a suffix: function
 // words, pronouns and verbs that rarely occur inside place names.
-var stopRunes = func() map[rune]bool {
-	m := map[rune]bool{}
-	for _, r := range "的在是我你他她它住了与跟到从就们这那个为对把被给向往于及或还都也很又已有没不要去来说叫找让请问想找家现查映称示近址边旁报" {
-		m[r] = true
-	}
-	return m
-}()
+var stopRunes = runeSetOf("的在是我你他她它住了与跟到从就们这那个为对把被给向往于及或还都也很又已有没不要去来说叫找让请问想找家现查映称示近址边旁报")
 
 // strictBad are name endings that make a strict suffix a common word:
 // 医院, 学院, 家里, 这里, 楼里, 公园 (a park is not a compound).
-var strictBad = func() map[rune]bool {
-	m := map[rune]bool{}
-	for _, r := range "医法学剧影庭寺书科究察区楼屋城村群心夜手车店子公乐校花游动植物果菜庄道间面外内堂场厅房梯库园" {
-		m[r] = true
-	}
-	return m
-}()
+var strictBad = runeSetOf("医法学剧影庭寺书科究察区楼屋城村群心夜手车店子公乐校花游动植物果菜庄道间面外内堂场厅房梯库园")
 
 // badRoads are words ending like a road that are not roads.
 var badRoads = runesOf("马路", "道路", "公路", "走路", "一路", "上路", "思路", "电路", "线路", "水路", "老街", "上街", "逛街",
@@ -353,18 +351,19 @@ var badRoads = runesOf("马路", "道路", "公路", "走路", "一路", "上路
 // 2..max Han characters read backwards until a stop rune, a non-Han rune or
 // the start or an offset in stops; for roads, a house number (18号, 18号院) after the suffix is
 // included. typ decides the extras.
-func suffixEntities(rs []rune, sufs []suffix, typ EntityType, stops []int) []Entity {
+func suffixEntities(rs []rune, sl *suffixList, typ EntityType, stops []int) []Entity {
 	var out []Entity
-	first := firstRunes(sufs)
+	sufs := sl.sufs
 	// conn are the ends of entities so far, where a connector (和, 及)
 	// ends a name: 社区医院和人民医院 are two names.
 	conn := slices.Clone(stops)
 	for i := 0; i < len(rs); i++ {
-		if !first[rs[i]] {
+		if !sl.starts.may(rs, i) {
 			continue
 		}
-		for _, sf := range sufs {
-			if rs[i] != sf.word[0] || !hasPrefix(rs[i:], sf.word) {
+		for _, k := range sl.first.of(rs[i]) {
+			sf := &sufs[k]
+			if !hasPrefix(rs[i:], sf.word) {
 				continue
 			}
 			end := i + len(sf.word)
@@ -375,9 +374,9 @@ func suffixEntities(rs []rune, sufs []suffix, typ EntityType, stops []int) []Ent
 				continue // 院子, 里面, 里头
 			}
 			start := i
-			for start > 0 && i-start < sf.maxName && text.KindOf(rs[start-1]) == text.Han && !stopRunes[rs[start-1]] &&
+			for start > 0 && i-start < sf.maxName && text.KindOf(rs[start-1]) == text.Han && !stopRunes.has(rs[start-1]) &&
 				!slices.Contains(stops, start) &&
-				!(strings.ContainsRune("和及", rs[start-1]) && slices.Contains(conn, start-1)) {
+				!((rs[start-1] == '和' || rs[start-1] == '及') && slices.Contains(conn, start-1)) {
 				start--
 			}
 			if sf.bare && i-start < 2 {
@@ -389,10 +388,10 @@ func suffixEntities(rs []rune, sufs []suffix, typ EntityType, stops []int) []Ent
 			if i-start < sf.minName {
 				continue
 			}
-			if sf.strict && strictBad[rs[i-1]] {
+			if sf.strict && strictBad.has(rs[i-1]) {
 				continue
 			}
-			if typ == Road && endsWithAny(rs, end, badRoads) && end-start <= 4 {
+			if typ == Road && badRoadEnds.at(rs, end) && end-start <= 4 {
 				continue
 			}
 			e := Entity{Type: typ, Start: start, End: end, Score: sf.score}
@@ -420,32 +419,39 @@ func suffixEntities(rs []rune, sufs []suffix, typ EntityType, stops []int) []Ent
 	return out
 }
 
-var firstRuneSets sync.Map // *suffix (first of a list) → map[rune]bool
+// suffixList is a list of suffixes indexed by their first rune, in list
+// order.
+type suffixList struct {
+	sufs   []suffix
+	first  runeGroups
+	starts *startFilter
+}
 
-// firstRunes returns the set of first runes of sufs, computed once per list.
-func firstRunes(sufs []suffix) map[rune]bool {
-	if len(sufs) == 0 {
-		return nil
+func newSuffixList(sufs []suffix) *suffixList {
+	return &suffixList{sufs: sufs, first: newRuneGroups(len(sufs), func(i int) (rune, bool) { return sufs[i].word[0], true }),
+		starts: newStartFilter(suffixWords(sufs))}
+}
+
+var (
+	orgList     = newSuffixList(orgSuffixes)
+	badRoadEnds = newEndings(badRoads)
+	// placeSuffixStarts are the road suffixes, then the compound ones.
+	placeSuffixStarts = newPrefixes(slices.Concat(suffixWords(roadSuffixes), suffixWords(compoundSuffixes)))
+	orgStarts         = newPrefixes(suffixWords(orgSuffixes))
+)
+
+func suffixWords(sufs []suffix) [][]rune {
+	out := make([][]rune, len(sufs))
+	for i, sf := range sufs {
+		out[i] = sf.word
 	}
-	if m, ok := firstRuneSets.Load(&sufs[0]); ok {
-		return m.(map[rune]bool)
-	}
-	m := map[rune]bool{}
-	for _, sf := range sufs {
-		m[sf.word[0]] = true
-	}
-	firstRuneSets.Store(&sufs[0], m)
-	return m
+	return out
 }
 
 // startsWithSuffix reports whether rs starts with a road or compound suffix.
 func startsWithSuffix(rs []rune) bool {
-	for _, sfs := range [][]suffix{roadSuffixes, compoundSuffixes} {
-		for _, sf := range sfs {
-			if hasPrefix(rs, sf.word) {
-				return true
-			}
-		}
+	if placeSuffixStarts.firstAt(rs) >= 0 {
+		return true
 	}
 	return len(rs) > 0 && (rs[0] == '东' || rs[0] == '西' || rs[0] == '南' || rs[0] == '北') && len(rs) > 1 &&
 		strings.ContainsRune("路街里区", rs[1])
@@ -577,9 +583,10 @@ func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <
 // 居委会, 街道办 …, and a few bare ones (物业, 居委会, 派出所) that name the
 // caller's own.
 func Orgs(s string) []Entity {
-	orig := []rune(s)
-	rs := foldRunes(orig)
-	return resolve(orig, suffixEntities(rs, orgSuffixes, Org, nil))
+	buf := getRunes(2 * len(s))
+	defer putRunes(buf)
+	orig, rs := foldedIn(buf, s)
+	return resolve(orig, suffixEntities(rs, orgList, Org, nil))
 }
 
 // Identifiers returns the personal identifiers of s (phones, ID numbers,

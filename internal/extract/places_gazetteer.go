@@ -108,10 +108,10 @@ func namesMore(rs []rune, i int) bool {
 		return false // 福州铁路: a railway to the city
 	}
 	for k := i; k <= i+2 && k < len(rs); k++ {
-		if k > i && (text.KindOf(rs[k-1]) != text.Han || stopRunes[rs[k-1]]) {
+		if k > i && (text.KindOf(rs[k-1]) != text.Han || stopRunes.has(rs[k-1])) {
 			return false
 		}
-		if ladderFirst[rs[k]] && nextRungAny(rs, k) || startsWithSuffix(rs[k:]) || startsWithOrg(rs[k:]) {
+		if ladderFirst.has(rs[k]) && nextRungAny(rs, k) || startsWithSuffix(rs[k:]) || startsWithOrg(rs[k:]) {
 			return true
 		}
 	}
@@ -120,8 +120,11 @@ func namesMore(rs []rune, i int) bool {
 
 // nextRungAny reports whether a ladder suffix starts at rs[i:].
 func nextRungAny(rs []rune, i int) bool {
-	for _, rg := range ladderRungs {
-		if hasPrefix(rs[i:], rg.word) {
+	if i >= len(rs) {
+		return false
+	}
+	for _, k := range ladderByFirst.of(rs[i]) {
+		if hasPrefix(rs[i:], ladderRungs[k].word) {
 			return true
 		}
 	}
@@ -130,10 +133,5 @@ func nextRungAny(rs []rune, i int) bool {
 
 // startsWithOrg reports whether rs starts with an organisation suffix.
 func startsWithOrg(rs []rune) bool {
-	for _, sf := range orgSuffixes {
-		if hasPrefix(rs, sf.word) {
-			return true
-		}
-	}
-	return false
+	return orgStarts.firstAt(rs) >= 0
 }

@@ -259,6 +259,7 @@ var (
 		"容易", "可能", "一旦", "真要", "怕")
 	// 一 before a cue is hypothetical or habitual: 一着火人都跑不出去.
 	urgencyNegatorRunes = []rune("不没未无别一")
+	urgencyNegatorEnds  = newEndings(urgencyNegators)
 )
 
 func urgencyNegated(rs []rune, pos int) bool {
@@ -269,7 +270,7 @@ func urgencyNegated(rs []rune, pos int) bool {
 		if k < pos && isBoundary(rs[k]) {
 			return false
 		}
-		if endsWithAny(rs, k, urgencyNegators) {
+		if urgencyNegatorEnds.at(rs, k) {
 			return true
 		}
 	}
@@ -281,6 +282,8 @@ func urgencyNegated(rs []rune, pos int) bool {
 var requestWords = runesOf("请", "尽快", "希望", "要求", "赶紧", "赶快", "早日", "及时", "何时", "什么时候", "能否", "能不能",
 	"等待", "等着", "盼", "才能", "还没", "没有", "没")
 
+var requestWordEnds = newEndings(requestWords)
+
 // requested reports whether a request word ends within the 4 runes before
 // pos, in the same clause.
 func requested(rs []rune, pos int) bool {
@@ -288,7 +291,7 @@ func requested(rs []rune, pos int) bool {
 		if k < pos && isBoundary(rs[k]) {
 			return false
 		}
-		if endsWithAny(rs, k, requestWords) {
+		if requestWordEnds.at(rs, k) {
 			return true
 		}
 	}
@@ -351,6 +354,8 @@ type cueHit struct {
 // the shares times the weights; the weights of urgency.csv were fitted on
 // these shares (TestFitUrgency).
 func (ru *Rules) counted(xs []float64, title, content string) (calm bool, reasons []string) {
+	buf := getRunes(max(len(title), len(content)))
+	defer putRunes(buf)
 	for f, s := range [2]string{title, content} {
 		if s == "" {
 			continue
@@ -359,7 +364,7 @@ func (ru *Rules) counted(xs []float64, title, content string) (calm bool, reason
 		if f == 0 {
 			where = "标题"
 		}
-		rs := folded(s)
+		rs := buf.rs[:decodeFold(s, nil, buf.rs)]
 		var hits []cueHit
 		var contexts []hit
 		var solved []int // the sentences with a "resolved" phrase

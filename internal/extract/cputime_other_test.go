@@ -1,0 +1,5 @@
+//go:build !unix
+
+package extract
+
+func processCPU() int64 { return 0 }
