@@ -52,7 +52,10 @@ func bulkFill(ctx context.Context, db *DB, n, size int, progress func(done int))
 		return err
 	}
 	type index struct{ name, def string }
-	indexes, err := pgx.CollectRows(rows, pgx.RowToStructByPos[index])
+	indexes, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (index, error) {
+		var ix index
+		return ix, r.Scan(&ix.name, &ix.def)
+	})
 	if err != nil {
 		return err
 	}

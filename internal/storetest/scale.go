@@ -24,7 +24,7 @@ func ScaleTickets(g *Gen, n, from, k int) []core.Ticket {
 	step := ScaleSpan / time.Duration(n)
 	for i := range ts {
 		t := &ts[i]
-		d := g.Start.Add(time.Duration(from+i)*step).Sub(g.Start.Add(time.Duration(from+i)*Interval)).Truncate(time.Second)
+		d := g.Start.Add(time.Duration(from+i) * step).Sub(g.Start.Add(time.Duration(from+i) * Interval)).Truncate(time.Second)
 		t.ReceivedAt, t.Deadline = t.ReceivedAt.Add(d), t.Deadline.Add(d)
 		t.ContactedAt, t.ResolvedAt, t.CallbackAt = t.ContactedAt.Add(d), t.ResolvedAt.Add(d), t.CallbackAt.Add(d)
 	}
