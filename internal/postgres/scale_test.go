@@ -134,7 +134,7 @@ func BenchmarkScale(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				if total == 0 {
+				if total == 0 && n >= 100_000 { // a small store may lack a rare word
 					b.Fatalf("%s: no tickets match", q.Name)
 				}
 				l.Report(b)
