@@ -218,18 +218,20 @@ func BenchmarkReadsDuringImport(b *testing.B) {
 		b.Fatal(err)
 	}
 	queries := storetest.ScaleQueries(n, 1000)
+	round := 0
 	for b.Loop() {
+		round++
 		var importing atomic.Bool
 		importing.Store(true)
 		errc := make(chan error, 1)
 		t0 := time.Now()
 		go func() {
 			defer importing.Store(false)
-			g := storetest.NewGen(99)
+			g := storetest.NewGen(uint64(99 + round))
 			for i := 0; i < n; i += benchBatch {
 				ts := storetest.ScaleTickets(g, n, i, benchBatch)
 				for j := range ts {
-					ts[j].Number = fmt.Sprintf("IM%010d", i+j) // new numbers
+					ts[j].Number = fmt.Sprintf("IM%03d-%010d", round, i+j) // new numbers in every round
 				}
 				if _, err := db.UpsertTickets(ctx, ts, "import:bench"); err != nil {
 					errc <- err
