@@ -336,6 +336,12 @@ func (db *DB) Tickets(ctx context.Context, f core.TicketFilter) ([]core.Ticket, 
 	}
 	limit = min(limit, core.MaxLimit)
 	offset := max(f.Offset, 0)
+	if f.Keyword != "" {
+		// A common keyword's page is among the newest tickets (see keywordProbe).
+		if list, total, ok, err := db.keywordProbe(ctx, f, limit, offset); err != nil || ok {
+			return list, total, err
+		}
+	}
 
 	var total int
 	count, countArgs := "SELECT count(*) FROM tickets"+w, args
