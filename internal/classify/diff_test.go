@@ -248,3 +248,39 @@ func TestExtractMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkProbsIntent measures Probs of the embedded intent model of
+// internal/extract (6 classes, 2^18 buckets) on synthetic tickets;
+// BenchmarkProbsIntentReference the same with the old path
+// (reference_test.go), for comparison in one run.
+func BenchmarkProbsIntent(b *testing.B) { benchIntent(b, false) }
+
+func BenchmarkProbsIntentReference(b *testing.B) { benchIntent(b, true) }
+
+func benchIntent(b *testing.B, old bool) {
+	bin, err := os.ReadFile("../extract/intent_model.bin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := Load(bytes.NewReader(bin))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ref, err := refFromFile(bin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tickets := benchTickets(b, 1000)
+	b.ResetTimer()
+	i := 0
+	cpu := processCPU()
+	for b.Loop() {
+		if old {
+			ref.Probs(tickets[i%len(tickets)].Text)
+		} else {
+			m.Probs(tickets[i%len(tickets)].Text)
+		}
+		i++
+	}
+	reportCPU(b, cpu, i)
+}
