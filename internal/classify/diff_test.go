@@ -284,3 +284,20 @@ func benchIntent(b *testing.B, old bool) {
 	}
 	reportCPU(b, cpu, i)
 }
+
+// BenchmarkExtractReference is BenchmarkExtract with the old extractor
+// (reference_test.go), for comparison in one run.
+func BenchmarkExtractReference(b *testing.B) {
+	docs := benchTickets(b, 1000)
+	cfg := FeatureConfig{}
+	cfg.setDefaults()
+	ex := &refExtractor{cfg: cfg}
+	b.ResetTimer()
+	i := 0
+	cpu := processCPU()
+	for b.Loop() {
+		ex.extract(docs[i%len(docs)].Text)
+		i++
+	}
+	reportCPU(b, cpu, i)
+}
