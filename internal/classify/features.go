@@ -116,7 +116,11 @@ type extractor struct {
 	tags  *tagMatcher // nil: no tags
 	runes []rune
 	hits  []int32 // tags matched, one per occurrence
-	slots []int32 // open-addressing table: index into feats, -1 empty
+	// slots is an open-addressing table of the features seen: a slot
+	// holds bucket+1 in its high 32 bits (0: empty) and the feature's
+	// index in feats in its low 32 bits, so that a probe needs no load
+	// from feats.
+	slots []uint64
 	feats []feat
 }
 
@@ -143,10 +147,7 @@ func (e *extractor) extract(s string) []feat {
 	}
 	size := 1 << bits.Len(uint(need-1))
 	if len(e.slots) < size {
-		e.slots = make([]int32, size)
-		for i := range e.slots {
-			e.slots[i] = -1
-		}
+		e.slots = make([]uint64, size)
 	}
 	slots := e.slots[:size]
 	mask := uint32(size - 1)
@@ -170,8 +171,8 @@ func (e *extractor) extract(s string) []feat {
 	// later short one pay for a big table.
 	for _, f := range e.feats {
 		j := (f.bucket * 0x9e3779b1) & mask
-		for slots[j] >= 0 {
-			slots[j] = -1
+		for slots[j] != 0 {
+			slots[j] = 0
 			j = (j + 1) & mask
 		}
 	}
@@ -179,17 +180,18 @@ func (e *extractor) extract(s string) []feat {
 }
 
 // add counts one occurrence of bucket bk (first seen at pos, of length n).
-func (e *extractor) add(slots []int32, mask, bk uint32, pos, n int32) {
+func (e *extractor) add(slots []uint64, mask, bk uint32, pos, n int32) {
 	j := (bk * 0x9e3779b1) & mask
+	key := uint64(bk) + 1
 	for {
-		fi := slots[j]
-		if fi < 0 {
-			slots[j] = int32(len(e.feats))
+		sl := slots[j]
+		if sl == 0 {
+			slots[j] = key<<32 | uint64(len(e.feats))
 			e.feats = append(e.feats, feat{bucket: bk, tf: 1, pos: pos, n: n})
 			return
 		}
-		if e.feats[fi].bucket == bk {
-			e.feats[fi].tf++
+		if sl>>32 == key {
+			e.feats[uint32(sl)].tf++
 			return
 		}
 		j = (j + 1) & mask

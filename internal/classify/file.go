@@ -98,19 +98,16 @@ func (m *Model) Save(w io.Writer) error {
 			m.saveRoot(&body, &fn)
 		} else if k > 1 {
 			type br struct {
-				b    uint32
-				slot int
+				b   uint32
+				row int
 			}
-			st := k + 1
-			var brs []br
+			brs := make([]br, len(nd.keys))
 			var mx float32
-			for j := 0; j*st < len(nd.slots); j++ {
-				if key := nd.slots[j*st]; key != 0 {
-					brs = append(brs, br{key - 1, j * st})
-					for _, w := range nd.slots[j*st+1 : (j+1)*st] {
-						mx = max(mx, float32(math.Abs(float64(math.Float32frombits(w)))))
-					}
-				}
+			for j, b := range nd.keys {
+				brs[j] = br{b, j}
+			}
+			for _, w := range nd.wts {
+				mx = max(mx, float32(math.Abs(float64(w))))
 			}
 			slices.SortFunc(brs, func(a, b br) int { return int(a.b) - int(b.b) })
 			fn.Rows = len(brs)
@@ -125,8 +122,8 @@ func (m *Model) Save(w io.Writer) error {
 			}
 			q := make([]int16, 0, len(brs)*k)
 			for _, e := range brs {
-				for _, w := range nd.slots[e.slot+1 : e.slot+st] {
-					q = append(q, int16(math.Round(float64(math.Float32frombits(w)/fn.Step))))
+				for _, w := range nd.wts[e.row*k : (e.row+1)*k] {
+					q = append(q, int16(math.Round(float64(w/fn.Step))))
 				}
 			}
 			binary.Write(&body, binary.LittleEndian, q)
@@ -158,18 +155,15 @@ func (m *Model) Save(w io.Writer) error {
 	return nil
 }
 
-// saveRoot writes the root's vocabulary, idf and weights from the dense
-// layout, in bucket order.
+// saveRoot writes the root's vocabulary, idf and weights from the packed
+// rows, in bucket order.
 func (m *Model) saveRoot(body *bytes.Buffer, fn *fileNode) {
 	var tmp [binary.MaxVarintLen64]byte
-	k := m.stride - 1
+	k := len(m.root.labels)
 	var idf, w []int16
-	prev := 0
-	for b := 0; b*m.stride < len(m.dense); b++ {
-		row := m.dense[b*m.stride : (b+1)*m.stride]
-		if row[0] == 0 {
-			continue
-		}
+	prev := uint32(0)
+	for r, b := range m.rootBuckets() {
+		row := m.packed[r*m.stride : r*m.stride+1+k]
 		body.Write(tmp[:binary.PutUvarint(tmp[:], uint64(b-prev))])
 		prev = b
 		idf = append(idf, row[0])
@@ -285,14 +279,11 @@ func decode(r *bufio.Reader) (*Model, error) {
 			if err := binary.Read(r, binary.LittleEndian, q); err != nil {
 				return nil, err
 			}
-			nd.initSlots(fn.Rows)
-			row := make([]float32, k)
-			for j, b := range buckets {
-				for c := range row {
-					row[c] = float32(q[j*k+c]) * fn.Step
-				}
-				nd.put(b, row)
+			wts := make([]float32, len(q))
+			for j, v := range q {
+				wts[j] = float32(v) * fn.Step
 			}
+			nd.setRows(buckets, wts)
 			nd.bias = make([]float32, k)
 			if err := binary.Read(r, binary.LittleEndian, nd.bias); err != nil {
 				return nil, err
@@ -326,10 +317,11 @@ func decode(r *bufio.Reader) (*Model, error) {
 		return nil, errors.New("taxonomy deeper than 3 levels")
 	}
 	m.root = nodes[0]
+	m.link()
 	return m, nil
 }
 
-// loadRoot reads the root section into the dense layout.
+// loadRoot reads the root section into the packed layout.
 func (m *Model) loadRoot(r *bufio.Reader, fn fileNode, k int) error {
 	nb := 1 << m.cfg.Features.Bits
 	if k > maxRootClasses || nb*(k+1) > 1<<28 {
@@ -360,16 +352,19 @@ func (m *Model) loadRoot(r *bufio.Reader, fn fileNode, k int) error {
 	if err := binary.Read(r, binary.LittleEndian, m.root.bias); err != nil {
 		return err
 	}
-	m.stride, m.wStep, m.idfStep = k+1, fn.Step, fn.IdfStep
-	m.dense = make([]int16, nb*m.stride)
+	m.stride, m.wStep, m.idfStep = rowStride(k), fn.Step, fn.IdfStep
+	m.packed = make([]int16, fn.Rows*m.stride)
+	keys := make([]uint32, fn.Rows)
 	for j, b := range buckets {
 		if idf[j] <= 0 {
 			return errors.New("root: bad idf")
 		}
-		base := b * m.stride
-		m.dense[base] = idf[j]
-		copy(m.dense[base+1:base+1+k], w[j*k:(j+1)*k])
+		keys[j] = uint32(b)
+		base := j * m.stride
+		m.packed[base] = idf[j]
+		copy(m.packed[base+1:base+1+k], w[j*k:(j+1)*k])
 	}
+	m.index = newRankIndex(nb, keys)
 	return nil
 }
 

@@ -42,6 +42,7 @@ package classify
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -169,14 +170,19 @@ type Prediction struct {
 // node is the classifier at one taxonomy node: it chooses among Labels.
 type node struct {
 	labels []string
-	// A node below the root keeps the buckets it has weights for in an
-	// open-addressing table whose slots hold the key and the weights
-	// together, so a lookup costs one cache miss: slot j is
-	// slots[j*(k+1)] = bucket+1 (0: empty), then k float32 weights (as bits).
-	mask  uint32
-	slots []uint32
+	// A node below the root keeps the weights of the buckets it has any
+	// for, k float32 a row: keys[j] is the bucket of row j and
+	// wts[j*k:(j+1)*k] its weights. Rows of buckets in the root's
+	// vocabulary come first, in bucket order; byRoot maps the root row of
+	// such a bucket (Model.index) to its row here. Rows of other buckets
+	// (only a hand-made file has them) can never be used, since a
+	// document's feature absent from the root has no value; they are kept
+	// after the others for Save.
+	keys   []uint32
+	wts    []float32
+	byRoot rankIndex
 	// w holds the root's weights while it is trained (row = vocabulary
-	// column), until packRoot moves them into Model.dense.
+	// column), until packRoot moves them into Model.packed.
 	w        []float32
 	bias     []float32
 	invTemp  float32
@@ -187,8 +193,8 @@ type node struct {
 	topBuckets [][]uint32
 }
 
-// maxRootClasses bounds the level-1 classes: the root's dense layout takes
-// 2^Bits × (classes+1) × 2 bytes (16 MB for 7 classes at 2^20 buckets).
+// maxRootClasses bounds the level-1 classes: the root's rows take
+// (classes+1) × 2 bytes or a little more a vocabulary bucket.
 const maxRootClasses = 255
 
 // Model is a trained classifier.
@@ -197,12 +203,15 @@ type Model struct {
 	docs int // training documents
 	root *node
 	// The root classifier runs for every prediction, so it is stored
-	// densely by bucket, one cache line or less per n-gram:
-	// dense[b*stride] is the quantised idf of bucket b (0: not in the
-	// vocabulary) and dense[b*stride+1+c] the quantised weight of class c.
-	// The file stores the same int16 values, so a loaded model predicts
-	// exactly like the one that was saved.
-	dense   []int16
+	// compactly, one cache line or less per n-gram: index gives the row r
+	// of a bucket in the vocabulary, packed[r*stride] is its quantised idf
+	// (never 0) and packed[r*stride+1+c] the quantised weight of class c.
+	// Rows are in bucket order and stride is k+1 rounded up (rowStride),
+	// so that a row does not straddle two cache lines. The file stores
+	// the same int16 values, so a loaded model predicts exactly like the
+	// one that was saved.
+	index   rankIndex
+	packed  []int16
 	stride  int
 	idfStep float32
 	wStep   float32
@@ -211,10 +220,20 @@ type Model struct {
 }
 
 type scratch struct {
-	ex     *extractor
-	rows   []int32
-	vals   []float32
-	ns     []uint8
+	ex *extractor
+	// rows[i] is the offset of feature i's row in Model.packed (-1: not in
+	// the vocabulary), vals[i] its tf-idf value (0: not in the
+	// vocabulary), ranks[i] its root row; present lists the features in
+	// the vocabulary, in order.
+	rows    []int32
+	vals    []float32
+	ranks   []int32
+	present []int32
+	sink    int16 // keeps the loads of vectorize's second pass
+	// hitF and hitR are scoreNode's features with weights in a child
+	// node and their rows there.
+	hitF   []int32
+	hitR   []int32
 	scores []float64
 	acc    []float32
 	// rootAcc holds per-order partial root scores; after vectorize its
@@ -276,35 +295,59 @@ func (m *Model) TopTerms(label string) []Term {
 // vectorize extracts the features of text into s.rows (root rows) and
 // s.vals (unit-length tf-idf values). Buckets unseen in training are
 // ignored, as a vocabulary-based vectoriser would.
+//
+// It runs in three passes so that the memory loads of a document's
+// features overlap instead of waiting for each other: the first looks
+// every bucket up in the (cached) index and lists the features in the
+// vocabulary without a branch, the second touches their rows (a short loop
+// of independent loads, which the processor runs many at a time), the
+// third computes. The values and scores are those of one pass over the
+// features in order: the same floating-point operations in the same order.
 func (m *Model) vectorize(s *scratch, text string) []feat {
 	feats := s.ex.extract(text)
-	s.rows, s.vals, s.ns = s.rows[:0], s.vals[:0], s.ns[:0]
+	n := len(feats)
+	s.rows = slices.Grow(s.rows[:0], n)[:n]
+	s.vals = slices.Grow(s.vals[:0], n)[:n]
+	s.ranks = slices.Grow(s.ranks[:0], n)[:n]
+	s.present = slices.Grow(s.present[:0], n)[:n]
+	rows, vals, ranks, present := s.rows, s.vals, s.ranks, s.present
+	index, packed, stride := m.index, m.packed, int32(m.stride)
+	np := 0
+	for i := range feats {
+		r, in := index.rank(feats[i].bucket)
+		ranks[i] = r | (in - 1) // -1 when absent
+		rows[i] = r*stride | (in - 1)
+		present[np] = int32(i)
+		np += int(in)
+	}
+	present = present[:np]
+	s.present = present
+	var touch int16
+	for _, i := range present {
+		touch |= packed[rows[i]]
+	}
+	s.sink = touch
+	clear(vals)
+
 	k := len(m.root.labels)
-	// The root's scores are accumulated in the same pass, one memory
-	// access per n-gram, on unnormalised values (per n-gram order when
-	// PerOrder), and scaled once the norms are known.
+	// The root's scores are accumulated in the same pass, on unnormalised
+	// values (per n-gram order when PerOrder), and scaled once the norms
+	// are known.
 	const orders = 8
 	s.rootAcc = slices.Grow(s.rootAcc[:0], orders*k)[:orders*k]
 	clear(s.rootAcc)
 	var norms [orders]float32
-	dense, stride, idfStep := m.dense, m.stride, m.idfStep
+	idfStep := m.idfStep
 	perOrder := m.cfg.Features.PerOrder
-	for _, f := range feats {
-		base := int(f.bucket) * stride
-		row := dense[base : base+stride]
-		n := f.order()
-		s.ns = append(s.ns, n)
-		if row[0] == 0 {
-			s.rows = append(s.rows, -1)
-			s.vals = append(s.vals, 0)
-			continue
-		}
+	for _, i := range present {
+		f := &feats[i]
+		base := int(rows[i])
+		row := packed[base : base+1+k]
 		v := sublinear(f.tf) * float32(row[0]) * idfStep
-		s.rows = append(s.rows, int32(base))
-		s.vals = append(s.vals, v)
+		vals[i] = v
 		o := 0
 		if perOrder {
-			o = int(n)
+			o = int(f.order())
 		}
 		norms[o] += v * v
 		acc := s.rootAcc[o*k : o*k+k]
@@ -312,16 +355,16 @@ func (m *Model) vectorize(s *scratch, text string) []feat {
 			acc[c] += v * float32(w)
 		}
 	}
-	present := 0
+	nOrders := 0
 	for _, nv := range norms {
 		if nv > 0 {
-			present++
+			nOrders++
 		}
 	}
 	var inv [orders]float32
 	for o, nv := range norms {
 		if nv > 0 {
-			inv[o] = float32(1 / math.Sqrt(float64(nv)*float64(present)))
+			inv[o] = float32(1 / math.Sqrt(float64(nv)*float64(nOrders)))
 		}
 	}
 	if !perOrder {
@@ -330,12 +373,14 @@ func (m *Model) vectorize(s *scratch, text string) []feat {
 			inv[0] = float32(1 / math.Sqrt(float64(norms[0])))
 		}
 	}
-	for i := range s.vals {
-		o := 0
-		if perOrder {
-			o = int(s.ns[i])
+	if perOrder {
+		for _, i := range s.present {
+			vals[i] *= inv[feats[i].order()]
 		}
-		s.vals[i] *= inv[o]
+	} else {
+		for _, i := range s.present {
+			vals[i] *= inv[0]
+		}
 	}
 	logits := s.rootAcc[:k] // order 0 is never used with perOrder (n ≥ 1)
 	for o := 1; o < orders && perOrder; o++ {
@@ -356,7 +401,7 @@ func (m *Model) vectorize(s *scratch, text string) []feat {
 
 // scoreNode fills s.scores with the class probabilities of nd for the
 // vectorised document. Only the root's rows are in s.rows, so a child node
-// looks each feature up in its own table.
+// looks each feature's root row up in its own index.
 func (m *Model) scoreNode(s *scratch, nd *node, feats []feat) []float64 {
 	k := len(nd.labels)
 	s.scores = slices.Grow(s.scores[:0], k)[:k]
@@ -371,14 +416,30 @@ func (m *Model) scoreNode(s *scratch, nd *node, feats []feat) []float64 {
 		copy(acc, s.rootAcc[:k]) // computed by vectorize
 	} else {
 		copy(acc, nd.bias)
-		for i, f := range feats {
-			v := s.vals[i]
-			if v == 0 {
-				continue
+		if len(nd.byRoot) > 0 {
+			// As in vectorize: first the (cached) index, listing the
+			// features this node has weights for without a branch,
+			// then their rows, in feature order.
+			byRoot, wts := nd.byRoot, nd.wts
+			np := len(s.present)
+			s.hitF = slices.Grow(s.hitF[:0], np)[:np]
+			s.hitR = slices.Grow(s.hitR[:0], np)[:np]
+			hitF, hitR := s.hitF, s.hitR
+			nh := 0
+			for _, i := range s.present {
+				r, in := byRoot.rank(uint32(s.ranks[i]))
+				hitF[nh], hitR[nh] = i, r*int32(k)
+				nh += int(in)
 			}
-			row := nd.lookup(f.bucket)
-			for c, w := range row {
-				acc[c] += v * math.Float32frombits(w)
+			for j, i := range hitF[:nh] {
+				v := s.vals[i]
+				if v == 0 {
+					continue
+				}
+				base := int(hitR[j])
+				for c, w := range wts[base : base+k] {
+					acc[c] += v * w
+				}
 			}
 		}
 	}
@@ -479,11 +540,9 @@ func (m *Model) explain(s *scratch, feats []feat, c, n int) []Term {
 	// rather than sorting them all: a ticket has hundreds of positive ones.
 	const keep = 4 * 8
 	top := s.top[:0]
-	for i, r := range s.rows {
-		if r < 0 {
-			continue
-		}
-		v := s.vals[i] * float32(m.dense[int(r)+1+c]) * m.wStep
+	for _, i := range s.present {
+		r := s.rows[i]
+		v := s.vals[i] * float32(m.packed[int(r)+1+c]) * m.wStep
 		if v <= 0 || (len(top) == keep && v <= top[keep-1].v) {
 			continue
 		}
@@ -497,7 +556,7 @@ func (m *Model) explain(s *scratch, feats []feat, c, n int) []Term {
 			top[j] = top[j-1]
 			j--
 		}
-		top[j] = contrib{i, v}
+		top[j] = contrib{int(i), v}
 	}
 	s.top = top
 	cs := top
@@ -529,13 +588,24 @@ func (m *Model) explain(s *scratch, feats []feat, c, n int) []Term {
 	return out
 }
 
+// rowStride is the length of a root row for k classes, the idf and k
+// weights, rounded up to a power of two (to a multiple of 8 past 32), so
+// that a row of up to 31 classes never straddles two cache lines.
+func rowStride(k int) int {
+	n := k + 1
+	if n <= 32 {
+		return 1 << bits.Len(uint(n-1))
+	}
+	return (n + 7) &^ 7
+}
+
 // packRoot moves the root's weights (one row per vocabulary column, in
-// bucket order) and the idf into the dense, quantised layout.
+// bucket order) and the idf into the compact, quantised layout.
 func (m *Model) packRoot(buckets []uint32, idf []float32) {
 	nd := m.root
 	k := len(nd.labels)
-	m.stride = k + 1
-	m.dense = make([]int16, (1<<m.cfg.Features.Bits)*m.stride)
+	m.stride = rowStride(k)
+	m.packed = make([]int16, len(buckets)*m.stride)
 	var maxIdf, maxW float32
 	for _, v := range idf {
 		maxIdf = max(maxIdf, v)
@@ -548,51 +618,84 @@ func (m *Model) packRoot(buckets []uint32, idf []float32) {
 	if m.wStep == 0 {
 		m.wStep = 1
 	}
-	for col, b := range buckets {
-		base := int(b) * m.stride
-		m.dense[base] = max(1, int16(math.Round(float64(idf[col]/m.idfStep))))
+	for col := range buckets {
+		base := col * m.stride
+		m.packed[base] = max(1, int16(math.Round(float64(idf[col]/m.idfStep))))
 		for c := 0; c < k; c++ {
-			m.dense[base+1+c] = int16(math.Round(float64(nd.w[col*k+c] / m.wStep)))
+			m.packed[base+1+c] = int16(math.Round(float64(nd.w[col*k+c] / m.wStep)))
 		}
 	}
+	m.index = newRankIndex(1<<m.cfg.Features.Bits, buckets)
 	nd.w = nil
 }
 
-// initSlots sizes a node's table for n buckets.
-func (nd *node) initSlots(n int) {
-	t := newTable(n) // for its size only
-	nd.mask = t.mask
-	nd.slots = make([]uint32, len(t.keys)*(len(nd.labels)+1))
+// rootBuckets returns the root's vocabulary, in bucket order (row order).
+func (m *Model) rootBuckets() []uint32 {
+	out := make([]uint32, 0, len(m.packed)/m.stride)
+	m.index.members(func(b uint32) { out = append(out, b) })
+	return out
 }
 
-// put stores the weights of bucket b.
-func (nd *node) put(b uint32, w []float32) {
-	st := uint32(len(nd.labels) + 1)
-	j := (b * 0x9e3779b1) & nd.mask
-	for nd.slots[j*st] != 0 && nd.slots[j*st] != b+1 {
-		j = (j + 1) & nd.mask
-	}
-	nd.slots[j*st] = b + 1
-	for c, v := range w {
-		nd.slots[j*st+1+uint32(c)] = math.Float32bits(v)
-	}
+// setRows stores the weights of a node below the root: keys are its
+// buckets and wts their weights, k a row. The node is not usable until
+// link.
+func (nd *node) setRows(keys []uint32, wts []float32) {
+	nd.keys, nd.wts, nd.byRoot = keys, wts, nil
 }
 
-// lookup returns the weights of bucket b as float32 bits, or nil.
-func (nd *node) lookup(b uint32) []uint32 {
-	if len(nd.slots) == 0 {
-		return nil
-	}
-	st := uint32(len(nd.labels) + 1)
-	j := (b * 0x9e3779b1) & nd.mask
-	for {
-		key := nd.slots[j*st]
-		if key == b+1 {
-			return nd.slots[j*st+1 : (j+1)*st]
+// link builds every child node's index over the root's rows, once the
+// root is packed: rows of buckets in the root's vocabulary first, in
+// bucket order, then the others.
+func (m *Model) link() {
+	vocab := len(m.packed) / m.stride
+	var walk func(nd *node)
+	walk = func(nd *node) {
+		for _, ch := range nd.children {
+			if ch != nil {
+				walk(ch)
+			}
 		}
-		if key == 0 {
-			return nil
+		if nd == m.root || len(nd.keys) == 0 {
+			return
 		}
-		j = (j + 1) & nd.mask
+		k := len(nd.labels)
+		type row struct {
+			b    uint32
+			r    int32 // root row, -1: none
+			from int
+		}
+		rs := make([]row, len(nd.keys))
+		for j, b := range nd.keys {
+			r, in := m.index.rank(b)
+			if in == 0 {
+				r = -1
+			}
+			rs[j] = row{b, r, j}
+		}
+		slices.SortFunc(rs, func(a, b row) int {
+			if (a.r < 0) != (b.r < 0) {
+				if a.r < 0 {
+					return 1
+				}
+				return -1
+			}
+			return int(int64(a.b) - int64(b.b))
+		})
+		keys := make([]uint32, len(rs))
+		wts := make([]float32, len(rs)*k)
+		var ranks []uint32
+		for j, e := range rs {
+			keys[j] = e.b
+			copy(wts[j*k:(j+1)*k], nd.wts[e.from*k:(e.from+1)*k])
+			if e.r >= 0 {
+				ranks = append(ranks, uint32(e.r))
+			}
+		}
+		nd.keys, nd.wts = keys, wts
+		nd.byRoot = nil
+		if len(ranks) > 0 {
+			nd.byRoot = newRankIndex(vocab, ranks)
+		}
 	}
+	walk(m.root)
 }

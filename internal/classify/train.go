@@ -85,6 +85,7 @@ func Train(docs []Doc, cfg Config) (*Model, error) {
 		return nil, errorf("一级分类最多 %d 个，训练数据中有 %d 个", maxRootClasses, len(m.root.labels))
 	}
 	m.packRoot(buckets, idf)
+	m.link()
 
 	if cfg.CalibFolds >= 2 && len(m.root.labels) > 1 {
 		t := calibrate(x, docs, all, m.root.labels, cfg)
@@ -260,14 +261,15 @@ func (nd *node) setWeights(ws [][]float64, buckets []uint32, keepAll bool, topN 
 			}
 		}
 	} else {
-		nd.initSlots(len(keep))
-		row := make([]float32, k)
-		for _, c := range keep {
+		keys := make([]uint32, len(keep))
+		wts := make([]float32, len(keep)*k)
+		for row, c := range keep {
+			keys[row] = buckets[c]
 			for j := 0; j < k; j++ {
-				row[j] = float32(ws[j][c])
+				wts[row*k+j] = float32(ws[j][c])
 			}
-			nd.put(buckets[c], row)
 		}
+		nd.setRows(keys, wts)
 	}
 	for j := 0; j < k; j++ {
 		nd.bias[j] = float32(ws[j][cols])
