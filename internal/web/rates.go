@@ -470,7 +470,7 @@ func (s *Server) handleRatesReport(w http.ResponseWriter, r *http.Request, p pri
 	}
 	res := v.res
 	rep := report.New(res, report.Options{GeneratedAt: s.Clock.Now(), LostLimit: report.DefaultLostLimit, Location: s.Location})
-	sharing, err := s.reportSharing(r, p.User, res.Period) // 数据共享 (share.go)
+	sharing, err := s.cases().ReportSharing(r.Context(), p.User, res.Period, s.Location) // 数据共享
 	if err != nil {
 		s.failPage(w, r, err)
 		return

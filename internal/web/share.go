@@ -11,8 +11,6 @@ import (
 
 	"jiceng/internal/casework"
 	"jiceng/internal/core"
-	"jiceng/internal/rates"
-	"jiceng/internal/report"
 )
 
 // The sharing API for other departments (数据共享, /api/share/v1/...): a
@@ -421,10 +419,4 @@ func (s *Server) handleSharingPage(w http.ResponseWriter, r *http.Request, p pri
 		page.NextURL = link(n + 1)
 	}
 	s.render(w, r, http.StatusOK, "sharing", p, page)
-}
-
-// reportSharing is the 数据共享 section of the monthly report of period
-// for u (see casework.Service.ReportSharing).
-func (s *Server) reportSharing(r *http.Request, u core.User, period rates.Period) (*report.Sharing, error) {
-	return s.cases().ReportSharing(r.Context(), u, period, s.Location)
 }
